@@ -1,0 +1,61 @@
+# logseal: `make demo` and `make test` do all set-up on a fresh clone (npm ci included).
+SHELL := /bin/bash
+AS_SOURCES := $(shell find assembly -name '*.ts') asconfig.json
+ASC := npx --no-install asc
+WAMRC ?= $(shell command -v flb-wamrc || command -v wamrc)
+
+.PHONY: all install build demo test bench accuracy aot bench-fluent-bit compose-up compose-verify compose-down clean
+
+all: build
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.installed
+
+build: build/logseal.wasm build/logseal.debug.wasm build/testkit.wasm
+
+build/logseal.wasm: node_modules/.installed $(AS_SOURCES)
+	$(ASC) assembly/abi.ts --target release
+
+build/logseal.debug.wasm: node_modules/.installed $(AS_SOURCES)
+	$(ASC) assembly/abi.ts --target debug
+
+build/testkit.wasm: node_modules/.installed $(AS_SOURCES)
+	$(ASC) assembly/testkit.ts --target testkit
+
+## The main job on the embedded default policy: a sample of Kubernetes logs through the filter.
+demo: build
+	node bin/logseal.js run samples/kubernetes.ndjson > build/demo.sealed.ndjson
+	@head -c 1500 build/demo.sealed.ndjson; echo; echo "..."
+	node bin/logseal.js verify build/demo.sealed.ndjson
+
+test: build
+	npx --no-install vitest run
+
+bench: build
+	node --import tsx bench/run.ts
+
+accuracy: build
+	node --import tsx bench/accuracy.ts
+
+## Ahead-of-time module for Fluent Bit (needs flb-wamrc or wamrc of Fluent Bit's WAMR version).
+aot: build/logseal.wasm
+	@if [ -z "$(WAMRC)" ]; then echo "no flb-wamrc/wamrc on PATH: see docs/aot.md"; exit 1; fi
+	$(WAMRC) --opt-level=3 -o build/logseal.aot build/logseal.wasm
+
+bench-fluent-bit: build
+	node --import tsx bench/fluent-bit.ts
+
+compose-up: build
+	cd fluent-bit/compose && ./certs.sh && docker compose up -d --build
+
+compose-verify: build
+	node bin/logseal.js verify --key-file fluent-bit/compose/secrets/logseal.key fluent-bit/compose/out/*.ndjson
+
+compose-down:
+	cd fluent-bit/compose && docker compose down -v
+
+clean:
+	rm -rf build

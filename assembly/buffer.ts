@@ -1,0 +1,84 @@
+// A growable byte buffer outside the garbage-collected heap: allocated once, reused for
+// every record, so the hot path allocates nothing. It only grows (to the largest record
+// seen), which keeps memory bounded by the biggest record, not by the number of calls.
+
+export class ByteBuffer {
+  ptr: usize = 0;
+  len: usize = 0;
+  cap: usize = 0;
+
+  constructor(initial: usize) {
+    this.ptr = heap.alloc(initial);
+    this.cap = initial;
+  }
+
+  @inline reset(): void {
+    this.len = 0;
+  }
+
+  /** Makes room for `n` more bytes and returns where they go. */
+  @inline reserve(n: usize): usize {
+    const need = this.len + n;
+    if (need > this.cap) this.grow(need);
+    return this.ptr + this.len;
+  }
+
+  private grow(need: usize): void {
+    let cap = this.cap << 1;
+    if (cap < need) cap = need;
+    this.ptr = heap.realloc(this.ptr, cap);
+    this.cap = cap;
+  }
+
+  @inline putByte(b: u8): void {
+    store<u8>(this.reserve(1), b);
+    this.len += 1;
+  }
+
+  @inline putBytes(src: usize, n: usize): void {
+    memory.copy(this.reserve(n), src, n);
+    this.len += n;
+  }
+
+  /** Appends pre-encoded UTF-8 (see `utf8`). */
+  @inline putBuffer(bytes: ArrayBuffer): void {
+    this.putBytes(changetype<usize>(bytes), <usize>bytes.byteLength);
+  }
+
+  /** Appends an unsigned decimal number. */
+  putUint(v: u64): void {
+    const at = this.reserve(20);
+    let digits = 1;
+    for (let t = v; t >= 10; t /= 10) digits++;
+    let p = at + digits;
+    do {
+      p--;
+      store<u8>(p, <u8>(48 + v % 10));
+      v /= 10;
+    } while (v != 0);
+    this.len += digits;
+  }
+
+  /** Appends bytes as lowercase hex. */
+  putHex(src: usize, n: usize): void {
+    const at = this.reserve(n << 1);
+    for (let i: usize = 0; i < n; i++) {
+      const b = load<u8>(src + i);
+      store<u8>(at + (i << 1), HEX.charCodeAt(b >> 4));
+      store<u8>(at + (i << 1) + 1, HEX.charCodeAt(b & 15));
+    }
+    this.len += n << 1;
+  }
+
+  /** Shortens the buffer to `len` bytes. */
+  @inline truncate(len: usize): void {
+    if (len < this.len) this.len = len;
+  }
+}
+
+const HEX = "0123456789abcdef";
+
+/** UTF-8 bytes of a constant, encoded once at start-up so the hot path never converts strings. */
+export function utf8(s: string): ArrayBuffer {
+  return String.UTF8.encode(s);
+}

@@ -1,0 +1,4 @@
+// Entry of build/testkit.wasm: the module's internals exported for the vitest suites,
+// without the Fluent Bit boundary. Each concern exports its probes from testkit/<concern>.ts.
+import "./wasi/abort";
+export { malloc, free } from "./memory";

@@ -1,0 +1,198 @@
+// Files reach the module only through the directories Fluent Bit pre-opens from the
+// filter's `accessible_paths`. Paths are resolved against those pre-opens: an absolute
+// path by the pre-open whose name prefixes it, a relative one in every pre-open in order.
+import {
+  fd_close, fd_datasync, fd_filestat_get, fd_prestat_dir_name, fd_prestat_get, fd_pwrite,
+  fd_read, fd_filestat_set_size, path_filestat_get, path_open, path_rename,
+} from "./imports";
+
+const FIRST_PREOPEN: u32 = 3;
+const MAX_PREOPENS: u32 = 64;
+const LOOKUP_FOLLOW_SYMLINKS: u32 = 1; // Kubernetes mounts Secrets and ConfigMaps through symlinks
+const O_CREAT: u16 = 1;
+const O_TRUNC: u16 = 8;
+
+const RIGHT_FD_DATASYNC: u64 = 1 << 0;
+const RIGHT_FD_READ: u64 = 1 << 1;
+const RIGHT_FD_SEEK: u64 = 1 << 2;
+const RIGHT_FD_SYNC: u64 = 1 << 4;
+const RIGHT_FD_TELL: u64 = 1 << 5;
+const RIGHT_FD_WRITE: u64 = 1 << 6;
+const RIGHT_FD_FILESTAT_GET: u64 = 1 << 21;
+const RIGHT_FD_FILESTAT_SET_SIZE: u64 = 1 << 22;
+const RIGHTS_READ = RIGHT_FD_READ | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_FILESTAT_GET;
+const RIGHTS_WRITE = RIGHT_FD_WRITE | RIGHT_FD_SEEK | RIGHT_FD_TELL | RIGHT_FD_SYNC | RIGHT_FD_DATASYNC
+  | RIGHT_FD_FILESTAT_GET | RIGHT_FD_FILESTAT_SET_SIZE;
+
+const scratch = memory.data(64); // prestat, filestat (64 bytes), fd out, iovecs
+
+class Preopen {
+  constructor(public fd: u32, public name: string) {}
+}
+
+let preopens: Preopen[] | null = null;
+
+/** The directories Fluent Bit pre-opened for this module, in `accessible_paths` order. */
+export function listPreopens(): Preopen[] {
+  let found = preopens;
+  if (found) return found;
+  found = new Array<Preopen>();
+  for (let fd = FIRST_PREOPEN; fd < FIRST_PREOPEN + MAX_PREOPENS; fd++) {
+    if (fd_prestat_get(fd, scratch) != 0) break;
+    if (load<u8>(scratch) != 0) continue; // not a directory
+    const nameLen = load<u32>(scratch, 4);
+    const name = new ArrayBuffer(<i32>nameLen);
+    if (fd_prestat_dir_name(fd, changetype<usize>(name), nameLen) != 0) continue;
+    found.push(new Preopen(fd, trimTrailingNul(String.UTF8.decode(name))));
+  }
+  preopens = found;
+  return found;
+}
+
+function trimTrailingNul(s: string): string {
+  while (s.length > 0 && s.charCodeAt(s.length - 1) == 0) s = s.substring(0, s.length - 1);
+  return s;
+}
+
+/** Where a path lives: a pre-opened directory and the path relative to it. */
+export class Located {
+  constructor(public dirFd: u32, public relative: string, public shown: string) {}
+}
+
+function stripDotSlash(p: string): string {
+  while (p.startsWith("./")) p = p.substring(2);
+  return p;
+}
+
+/** Candidate locations for `path`, best first. */
+export function locate(path: string): Located[] {
+  const out = new Array<Located>();
+  const dirs = listPreopens();
+  if (path.startsWith("/")) {
+    // Longest matching pre-open wins, e.g. "/etc/logseal" over "/".
+    let best: Preopen | null = null;
+    for (let i = 0; i < dirs.length; i++) {
+      const name = dirs[i].name;
+      const dir = name.endsWith("/") ? name.substring(0, name.length - 1) : name;
+      if ((path == dir || path.startsWith(dir + "/")) && (best == null || dir.length > best.name.length)) best = dirs[i];
+    }
+    if (best) {
+      const dir = best.name.endsWith("/") ? best.name.substring(0, best.name.length - 1) : best.name;
+      out.push(new Located(best.fd, path.substring(dir.length + 1), path));
+    }
+    return out;
+  }
+  const rel = stripDotSlash(path);
+  for (let i = 0; i < dirs.length; i++) {
+    const dir = dirs[i].name;
+    out.push(new Located(dirs[i].fd, rel, dir == "." ? rel : dir + "/" + rel));
+  }
+  return out;
+}
+
+function openAt(loc: Located, oflags: u16, rights: u64): i64 {
+  const rel = String.UTF8.encode(loc.relative);
+  const errno = path_open(loc.dirFd, LOOKUP_FOLLOW_SYMLINKS, changetype<usize>(rel), <u32>rel.byteLength,
+    oflags, rights, 0, 0, scratch);
+  return errno == 0 ? <i64>load<u32>(scratch) : -<i64>errno;
+}
+
+/** A file's bytes and where it was found; `bytes` is null when it was found nowhere. */
+export class FileContent {
+  constructor(public bytes: ArrayBuffer | null, public where: string, public mtimeNs: u64) {}
+}
+
+/** Reads the first readable `path` among the pre-opens (cold path: allocates freely). */
+export function readFile(path: string): FileContent {
+  const candidates = locate(path);
+  for (let i = 0; i < candidates.length; i++) {
+    const fd = openAt(candidates[i], 0, RIGHTS_READ);
+    if (fd < 0) continue;
+    const bytes = readAll(<u32>fd);
+    const mtime = fd_filestat_get(<u32>fd, scratch) == 0 ? load<u64>(scratch, 48) : 0;
+    fd_close(<u32>fd);
+    if (bytes) return new FileContent(bytes, candidates[i].shown, mtime);
+  }
+  return new FileContent(null, path, 0);
+}
+
+function readAll(fd: u32): ArrayBuffer | null {
+  let cap = 4096;
+  let buf = heap.alloc(cap);
+  let len: usize = 0;
+  while (true) {
+    if (len == cap) {
+      cap *= 2;
+      buf = heap.realloc(buf, cap);
+    }
+    store<u32>(scratch, <u32>(buf + len), 16);
+    store<u32>(scratch, <u32>(cap - len), 20);
+    if (fd_read(fd, scratch + 16, 1, scratch + 24) != 0) {
+      heap.free(buf);
+      return null;
+    }
+    const n = load<u32>(scratch, 24);
+    if (n == 0) break;
+    len += n;
+  }
+  const out = new ArrayBuffer(<i32>len);
+  memory.copy(changetype<usize>(out), buf, len);
+  heap.free(buf);
+  return out;
+}
+
+/** Modification time (ns) of the first existing `path`, or 0: a cheap change check. */
+export function modifiedNs(path: string): u64 {
+  const candidates = locate(path);
+  for (let i = 0; i < candidates.length; i++) {
+    const rel = String.UTF8.encode(candidates[i].relative);
+    if (path_filestat_get(candidates[i].dirFd, LOOKUP_FOLLOW_SYMLINKS, changetype<usize>(rel), <u32>rel.byteLength, scratch) == 0) {
+      return load<u64>(scratch, 48);
+    }
+  }
+  return 0;
+}
+
+/** A file kept open for rewriting in place: one pwrite per update, no open/close per record. */
+export class WritableFile {
+  constructor(public fd: u32, public where: string) {}
+
+  /** Replaces the content with `len` bytes at `ptr`; false on any error. */
+  rewrite(ptr: usize, len: usize, durable: bool): bool {
+    store<u32>(scratch, <u32>ptr, 16);
+    store<u32>(scratch, <u32>len, 20);
+    if (fd_pwrite(this.fd, scratch + 16, 1, 0, scratch + 24) != 0) return false;
+    if (load<u32>(scratch, 24) != <u32>len) return false;
+    if (fd_filestat_set_size(this.fd, len) != 0) return false;
+    return !durable || fd_datasync(this.fd) == 0;
+  }
+}
+
+/** Opens (creating if needed) `path` in the first pre-open where that works. */
+export function openWritable(path: string): WritableFile | null {
+  const candidates = locate(path);
+  for (let i = 0; i < candidates.length; i++) {
+    const fd = openAt(candidates[i], O_CREAT, RIGHTS_READ | RIGHTS_WRITE);
+    if (fd >= 0) return new WritableFile(<u32>fd, candidates[i].shown);
+  }
+  return null;
+}
+
+/** Writes a whole file atomically (temporary file + rename); false if no pre-open accepts it. */
+export function writeFileAtomic(path: string, data: ArrayBuffer): bool {
+  const candidates = locate(path);
+  for (let i = 0; i < candidates.length; i++) {
+    const loc = candidates[i];
+    const tmp = new Located(loc.dirFd, loc.relative + ".tmp", loc.shown + ".tmp");
+    const fd = openAt(tmp, O_CREAT | O_TRUNC, RIGHTS_READ | RIGHTS_WRITE);
+    if (fd < 0) continue;
+    const file = new WritableFile(<u32>fd, tmp.shown);
+    const ok = file.rewrite(changetype<usize>(data), <usize>data.byteLength, true);
+    fd_close(<u32>fd);
+    if (!ok) continue;
+    const a = String.UTF8.encode(tmp.relative);
+    const b = String.UTF8.encode(loc.relative);
+    if (path_rename(loc.dirFd, changetype<usize>(a), <u32>a.byteLength, loc.dirFd, changetype<usize>(b), <u32>b.byteLength) == 0) return true;
+  }
+  return false;
+}
