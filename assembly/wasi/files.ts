@@ -117,7 +117,7 @@ export function readFile(path: string): FileContent {
 }
 
 function readAll(fd: u32): ArrayBuffer | null {
-  let cap = 4096;
+  let cap: usize = 4096;
   let buf = heap.alloc(cap);
   let len: usize = 0;
   while (true) {

@@ -1,0 +1,83 @@
+// The filter's long-lived state: the policy in force, compiled for the hot path, with its
+// keys. Loaded on the first record (WASI is usable only once the host has set up the
+// instance), and again when the policy file changes.
+import { HmacKey } from "./crypto/hmac";
+import { Captures } from "./enrichment/capture";
+import { DEFAULT_POLICY } from "./policy/default";
+import { loadKey } from "./policy/keys";
+import { CompiledPolicy, Policy, compilePolicy } from "./policy/policy";
+import { Redactor } from "./redaction/redactor";
+import { Action } from "./redaction/policy";
+import { logLine } from "./wasi/stderr";
+import { readFile } from "./wasi/files";
+
+export const POLICY_FILE = "logseal.policy.json";
+export const EMBEDDED = "embedded default";
+
+export class Engine {
+  /** Why the policy in force is not the one configured; carried by every record. */
+  configError: string = "";
+  readonly captures: Captures = new Captures();
+  redactor: Redactor;
+
+  constructor(public policy: Policy) {
+    this.redactor = new Redactor(policy.redact, null);
+  }
+}
+
+let engine: Engine | null = null;
+
+export function currentEngine(): Engine {
+  let current = engine;
+  if (current == null) {
+    current = startEngine();
+    engine = current;
+  }
+  return current;
+}
+
+function startEngine(): Engine {
+  const file = readFile(POLICY_FILE);
+  const bytes = file.bytes;
+  let configError = "";
+  let compiled: CompiledPolicy;
+  if (bytes == null) {
+    compiled = compileDefault();
+  } else {
+    compiled = compilePolicy(changetype<usize>(bytes), <usize>bytes.byteLength, file.where);
+    if (compiled.issues.length != 0) {
+      configError = "policy " + file.where + " is invalid, the embedded default applies: " + compiled.issues[0];
+      compiled = compileDefault();
+    }
+  }
+  const engine = new Engine(compiled.policy);
+  const keyError = attachPseudonymKey(engine);
+  if (keyError.length != 0 && configError.length == 0) configError = keyError;
+  engine.configError = configError;
+  if (configError.length != 0) logLine(configError);
+  return engine;
+}
+
+export function compileDefault(): CompiledPolicy {
+  const text = String.UTF8.encode(DEFAULT_POLICY);
+  return compilePolicy(changetype<usize>(text), <usize>text.byteLength, EMBEDDED);
+}
+
+/** Loads the pseudonym key; an error only matters if some rule hashes. */
+function attachPseudonymKey(engine: Engine): string {
+  const redact = engine.policy.redact;
+  const key = loadKey(redact.pseudonymKeyFile);
+  const bytes = key.bytes;
+  if (bytes != null) {
+    engine.redactor.renderer.pseudonyms.key = new HmacKey(changetype<usize>(bytes), <usize>bytes.byteLength);
+    return "";
+  }
+  return usesHash(engine.policy) ? key.error + ": hashed values are masked instead" : "";
+}
+
+function usesHash(policy: Policy): bool {
+  const redact = policy.redact;
+  for (let i = 0; i < redact.rules.length; i++) if (redact.rules[i].action == Action.Hash) return true;
+  for (let i = 0; i < redact.detectors.length; i++) if (redact.detectors[i].treatment.action == Action.Hash) return true;
+  return redact.allow != null && redact.allowTreatment.action == Action.Hash;
+}

@@ -1,0 +1,50 @@
+// One record through logseal: redact (capturing what enrichment needs), enrich, seal.
+// Whatever the input, a valid JSON object comes out; a record is dropped (null) only
+// where the policy says so.
+import { ByteBuffer } from "./buffer";
+import { Engine, currentEngine } from "./engine";
+import { Editor } from "./json/editor";
+import { JsonError, jsonErrorMessage } from "./json/reader";
+import { writeJsonStringContent } from "./json/write";
+import { RAW_KEY, RecordOut } from "./record";
+import { reader, redactBody } from "./redaction/walk";
+
+const record = new RecordOut();
+const rawText = new ByteBuffer(1024);
+const rawEditor = new Editor();
+
+/** Processes one record; returns a NUL-terminated JSON object, or 0 to drop it. */
+export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, body: usize, bodyLen: usize): usize {
+  const engine = currentEngine();
+  engine.captures.reset();
+  engine.redactor.beginRecord();
+  record.begin();
+  if (!redactBody(body, bodyLen, record, engine.redactor, engine.captures)) {
+    writeUnparsable(engine, body, bodyLen);
+  }
+  engine.redactor.writeSummary(record);
+  if (engine.configError.length != 0) record.addError(engine.configError);
+  record.writeErrors();
+  return record.finish();
+}
+
+/**
+ * A body that is not a JSON object is passed on as text in `logseal_raw` (with secrets
+ * redacted like any string) and `logseal_error` saying why and where.
+ */
+function writeUnparsable(engine: Engine, body: usize, bodyLen: usize): void {
+  const error = reader.error;
+  record.begin();
+  record.out.putByte(0x7B);
+  record.addError(error == JsonError.None
+    ? "body is not a JSON object"
+    : "body is not valid JSON: " + jsonErrorMessage(error) + " at byte " + (reader.errorAt - body).toString());
+  rawText.reset();
+  if (writeJsonStringContent(rawText, body, bodyLen)) record.addError("invalid UTF-8 replaced by U+FFFD");
+  const out = record.member(RAW_KEY);
+  out.putByte(0x22);
+  rawEditor.begin(rawText.ptr, out);
+  engine.redactor.scanString(record, rawEditor, rawText.ptr, rawText.ptr + rawText.len);
+  rawEditor.copyTo(rawText.ptr + rawText.len);
+  out.putByte(0x22);
+}

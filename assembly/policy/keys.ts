@@ -1,0 +1,29 @@
+// Key files (a mounted Kubernetes Secret): text, surrounding whitespace ignored, at least
+// 32 characters, e.g. made by `openssl rand -hex 32`. Text, not raw bytes, so that the CLI,
+// kubectl and editors all read the same key.
+import { readFile } from "../wasi/files";
+
+export const MIN_KEY_CHARS = 32;
+
+export class KeyFile {
+  constructor(public bytes: ArrayBuffer | null, public where: string, public error: string) {}
+}
+
+export function loadKey(path: string): KeyFile {
+  const file = readFile(path);
+  const bytes = file.bytes;
+  if (bytes == null) return new KeyFile(null, path, "key file " + path + " not found in accessible_paths");
+  const start = changetype<usize>(bytes);
+  let from: usize = 0;
+  let to = <usize>bytes.byteLength;
+  while (from < to && isSpace(load<u8>(start + from))) from++;
+  while (to > from && isSpace(load<u8>(start + to - 1))) to--;
+  if (to - from < <usize>MIN_KEY_CHARS) {
+    return new KeyFile(null, file.where, "key file " + file.where + " is shorter than " + MIN_KEY_CHARS.toString() + " characters");
+  }
+  return new KeyFile(bytes.slice(<i32>from, <i32>to), file.where, "");
+}
+
+@inline function isSpace(c: u8): bool {
+  return c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09;
+}

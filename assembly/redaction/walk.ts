@@ -1,0 +1,119 @@
+// The redacting copy of a record: one pass of the pull reader over the body; unchanged
+// bytes are copied in runs, removed members vanish with their commas, replaced values and
+// redacted spans are written in place. Values other stages asked for are captured on the way.
+import { Editor } from "../json/editor";
+import { JsonReader, MAX_DEPTH, STRING_BAD_UTF8, Token } from "../json/reader";
+import { writeJsonStringContent } from "../json/write";
+import { KeyPath } from "../policy/keypath";
+import { RecordOut } from "../record";
+import { Captures } from "../enrichment/capture";
+import { Action } from "./policy";
+import { Redactor } from "./redactor";
+
+export const reader = new JsonReader();
+const editor = new Editor();
+export const path = new KeyPath();
+const INVALID_UTF8 = "invalid UTF-8 replaced by U+FFFD";
+
+/** Per container depth: whether a member has been written yet (0/1). */
+const written = heap.alloc(<usize>MAX_DEPTH + 2);
+
+/**
+ * Writes the redacted body into `record` without its closing brace. Returns false if the
+ * body is not a JSON object (reader.error says why); `record` is then left for the caller.
+ */
+export function redactBody(body: usize, len: usize, record: RecordOut, redactor: Redactor, captures: Captures): bool {
+  reader.reset(body, len);
+  if (reader.next() != Token.ObjectStart) return false;
+  editor.begin(body, record.out);
+  store<u8>(written + 1, 0);
+  let objectDepth = 1;
+  let pendingCapture = -1;
+  let scanning = false;
+  path.depth = 0;
+  while (true) {
+    const token = reader.next();
+    switch (token) {
+      case Token.Key: {
+        const depth = reader.depth;
+        path.set(objectDepth, reader.start + 1, reader.end - reader.start - 2);
+        const treatment = redactor.treatmentFor(path);
+        if (treatment != null && treatment.action == Action.Remove) {
+          const lead = reader.memberLead;
+          if (!reader.skipValue()) return false;
+          editor.splice(lead, reader.valueEnd);
+          redactor.removed++;
+          continue;
+        }
+        if (load<u8>(written + depth) == 0) {
+          // Earlier members were removed: this one must lose its leading comma.
+          if (!reader.firstMember) editor.splice(reader.memberLead, reader.start);
+          store<u8>(written + depth, 1);
+        }
+        if (treatment != null && treatment.action != Action.Keep) {
+          const valueToken = reader.next();
+          const start = reader.start;
+          if (valueToken == Token.ObjectStart || valueToken == Token.ArrayStart) {
+            const outer = reader.depth - 1;
+            while (reader.depth > outer) {
+              if (reader.next() == Token.Error) return false;
+            }
+          } else if (valueToken == Token.Error) {
+            return false;
+          }
+          editor.splice(start, reader.valueEnd);
+          redactor.writeValue(record, valueToken, start, reader.valueEnd, treatment);
+          continue;
+        }
+        pendingCapture = captures.slotFor(path);
+        scanning = redactor.scans(path);
+        continue;
+      }
+      case Token.String: {
+        if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end);
+        pendingCapture = -1;
+        if (reader.flags & STRING_BAD_UTF8) {
+          editor.splice(reader.start + 1, reader.end - 1);
+          writeJsonStringContent(record.out, reader.start + 1, reader.end - reader.start - 2);
+          record.addError(INVALID_UTF8);
+        } else if (scanning) {
+          redactor.scanString(record, editor, reader.start + 1, reader.end - 1);
+        }
+        continue;
+      }
+      case Token.Number:
+      case Token.True:
+      case Token.False:
+      case Token.Null: {
+        if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end);
+        pendingCapture = -1;
+        continue;
+      }
+      case Token.ObjectStart: {
+        pendingCapture = -1;
+        objectDepth++;
+        store<u8>(written + reader.depth, 0);
+        continue;
+      }
+      case Token.ArrayStart: {
+        pendingCapture = -1;
+        continue;
+      }
+      case Token.ObjectEnd: {
+        objectDepth--;
+        path.depth = objectDepth;
+        scanning = redactor.scans(path); // back in the enclosing member (e.g. an array of objects)
+        if (reader.depth == 0) {
+          editor.copyTo(reader.start); // the closing brace is written by RecordOut.finish
+          record.hasMembers = load<u8>(written + 1) != 0;
+          return reader.next() == Token.End;
+        }
+        continue;
+      }
+      case Token.ArrayEnd:
+        continue;
+      default:
+        return false; // Token.Error (End cannot come before the top-level brace closes)
+    }
+  }
+}

@@ -1,0 +1,34 @@
+// logseal command line: one file per command; this one only dispatches.
+import { fail } from "./util.ts";
+
+const commands: Record<string, () => Promise<{ main(args: string[]): Promise<number> }>> = {
+  run: () => import("./run.ts"),
+  verify: () => import("./verify.ts"),
+  pseudonym: () => import("./pseudonym.ts"),
+  policy: () => import("./policy.ts"),
+};
+
+const USAGE = `logseal: redact, enrich and seal logs as the Fluent Bit filter does
+
+  logseal run [--policy FILE] [--accessible-paths DIRS] [--tag TAG] [--strict] [FILE|-]
+      stream NDJSON records through build/logseal.wasm exactly as Fluent Bit calls it
+  logseal verify [--key-file K] [--expect-head CHAIN=SEQ:MAC] [--json] FILE...
+      verify the hash chains of sealed NDJSON (Fluent Bit file/stdout output or raw records)
+  logseal pseudonym --key-file K [--policy FILE] VALUE...
+      the pseudonym logseal writes for VALUE (data-subject access requests)
+  logseal policy check FILE       validate a policy (JSON or YAML) with line-pointed errors
+  logseal policy default          print the embedded default policy
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === "-h" || name === "--help" || name === "help") {
+    process.stdout.write(USAGE);
+    return name ? 0 : 2;
+  }
+  const load = commands[name];
+  if (!load) return fail(`unknown command '${name}'\n\n${USAGE}`);
+  return (await load()).main(args);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,44 @@
+// `logseal pseudonym --key-file K VALUE`: the token logseal writes for VALUE, to find a data
+// subject's records (GDPR access and erasure requests) without storing the value in clear.
+import { createHmac } from "node:crypto";
+import { parseArgs } from "node:util";
+import { readKeyFile } from "./keys.ts";
+import { readPolicy } from "./policy-file.ts";
+import { fail } from "./util.ts";
+
+export interface PseudonymFormat {
+  prefix: string;
+  length: number;
+}
+
+export const DEFAULT_FORMAT: PseudonymFormat = { prefix: "pseu:", length: 16 };
+
+/** prefix + the first `length` hex characters of HMAC-SHA256(key, UTF-8 of value). */
+export function pseudonym(key: Buffer, value: string, format: PseudonymFormat = DEFAULT_FORMAT): string {
+  return format.prefix + createHmac("sha256", key).update(value, "utf8").digest("hex").slice(0, format.length);
+}
+
+export async function main(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { "key-file": { type: "string" }, policy: { type: "string" } },
+  });
+  if (!values["key-file"] || positionals.length === 0) {
+    return fail("usage: logseal pseudonym --key-file K [--policy FILE] VALUE...");
+  }
+  const format = { ...DEFAULT_FORMAT };
+  if (values.policy) {
+    const settings = JSON.parse(readPolicy(values.policy).json)?.redact?.pseudonym ?? {};
+    format.prefix = settings.prefix ?? format.prefix;
+    format.length = settings.length ?? format.length;
+  }
+  let key: Buffer;
+  try {
+    key = readKeyFile(values["key-file"]);
+  } catch (error) {
+    return fail((error as Error).message, 1);
+  }
+  for (const value of positionals) process.stdout.write(`${pseudonym(key, value, format)}\t${value}\n`);
+  return 0;
+}
