@@ -28,14 +28,6 @@ interface AllocatorExports {
   __unpin?: (ptr: number) => void;
 }
 
-// node:wasi is marked experimental; the warning would interleave with every CLI's output.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const text = typeof warning === "string" ? warning : warning.message;
-  if (text.includes("WASI")) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
-
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: false });
 
