@@ -3,6 +3,8 @@
 // instance), and again when the policy file changes.
 import { HmacKey } from "./crypto/hmac";
 import { Captures } from "./enrichment/capture";
+import { Enricher } from "./enrichment/enricher";
+import { Sealer } from "./sealing/sealer";
 import { DEFAULT_POLICY } from "./policy/default";
 import { loadKey } from "./policy/keys";
 import { CompiledPolicy, Policy, compilePolicy } from "./policy/policy";
@@ -19,9 +21,13 @@ export class Engine {
   configError: string = "";
   readonly captures: Captures = new Captures();
   redactor: Redactor;
+  enricher: Enricher;
+  sealer: Sealer;
 
   constructor(public policy: Policy) {
     this.redactor = new Redactor(policy.redact, null);
+    this.enricher = new Enricher(policy.enrich, this.captures);
+    this.sealer = new Sealer(policy.seal, this.captures);
   }
 }
 
@@ -51,8 +57,8 @@ function startEngine(): Engine {
     }
   }
   const engine = new Engine(compiled.policy);
-  const keyError = attachPseudonymKey(engine);
-  if (keyError.length != 0 && configError.length == 0) configError = keyError;
+  const problems = [configError, attachPseudonymKey(engine), engine.enricher.startupError(), engine.sealer.startupError()];
+  configError = problems.filter((p: string) => p.length != 0).join("; ");
   engine.configError = configError;
   if (configError.length != 0) logLine(configError);
   return engine;

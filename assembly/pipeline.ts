@@ -22,9 +22,15 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
   if (!redactBody(body, bodyLen, record, engine.redactor, engine.captures)) {
     writeUnparsable(engine, body, bodyLen);
   }
+  if (engine.enricher.shouldDrop(tag, tagLen, sec)) {
+    engine.sealer.dropped(tag, tagLen, sec, nsec);
+    return 0;
+  }
+  engine.enricher.writeFields(record, body, bodyLen);
   engine.redactor.writeSummary(record);
   if (engine.configError.length != 0) record.addError(engine.configError);
   record.writeErrors();
+  engine.sealer.seal(record, tag, tagLen, sec, nsec);
   return record.finish();
 }
 
