@@ -19,15 +19,17 @@ export const EMBEDDED = "embedded default";
 export class Engine {
   /** Why the policy in force is not the one configured; carried by every record. */
   configError: string = "";
-  readonly captures: Captures = new Captures();
-  redactor: Redactor;
-  enricher: Enricher;
-  sealer: Sealer;
+  readonly captures: Captures;
+  readonly redactor: Redactor;
+  readonly enricher: Enricher;
+  readonly sealer: Sealer;
 
   constructor(public policy: Policy) {
+    const captures = new Captures();
+    this.captures = captures;
     this.redactor = new Redactor(policy.redact, null);
-    this.enricher = new Enricher(policy.enrich, this.captures);
-    this.sealer = new Sealer(policy.seal, this.captures);
+    this.enricher = new Enricher(policy.enrich, captures);
+    this.sealer = new Sealer(policy.seal, captures);
   }
 }
 
