@@ -2,3 +2,4 @@
 // without the Fluent Bit boundary. Each concern exports its probes from testkit/<concern>.ts.
 import "./wasi/abort";
 export { malloc, free } from "./memory";
+export * from "./testkit/detectors";

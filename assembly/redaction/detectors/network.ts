@@ -1,0 +1,161 @@
+// Network identifiers: e-mail addresses, IPv4 and IPv6 addresses, and the password in a URL's
+// userinfo (`scheme://user:password@host`).
+import { ALNUM, AUTHORITY_END, BACKSLASH, classOf, DOMAIN, HEX, isDigit, isIn, keyEndsWith, KEY, LOCAL, LOWER, peek, runEnd, UPPER } from "./chars";
+import { found } from "./match";
+
+const AT: u32 = 0x40;
+const DOT: u32 = 0x2e;
+const COLON: u32 = 0x3a;
+const SLASH: u32 = 0x2f;
+const DASH: u32 = 0x2d;
+const UNDERSCORE: u32 = 0x5f;
+const MAX_LOCAL: usize = 64;
+
+/** An e-mail address around the `@` at `at`: the local part is read backward, never below
+ * `floor` (the end of the last span or escape), then labels with a final all-letter TLD. */
+export function emailAt(p: usize, n: usize, at: usize, floor: usize): bool {
+  let s = at;
+  while (s > floor && isIn(load<u8>(p + s - 1), LOCAL)) {
+    s--;
+    if (at - s > MAX_LOCAL) return false;
+  }
+  if (s == at || load<u8>(p + s) == DOT || load<u8>(p + at - 1) == DOT) return false;
+  const end = domainEnd(p, n, at + 1);
+  return end != 0 && found(s, end);
+}
+
+/** End of `label(.label)+` at `j` whose last label is letters only (2+), or 0. Trailing labels
+ * that break the rule are left out (`a@example.com.5` ends after `com`). */
+function domainEnd(p: usize, n: usize, j: usize): usize {
+  let labels = 0;
+  let end: usize = 0;
+  while (isIn(peek(p, n, j), ALNUM)) {
+    const from = j;
+    j = runEnd(p, n, j, DOMAIN);
+    if (load<u8>(p + j - 1) == DASH) break;
+    labels++;
+    if (labels >= 2 && j - from >= 2 && runEnd(p, n, from, UPPER | LOWER) == j) end = j;
+    if (peek(p, n, j) != DOT) break;
+    j++;
+  }
+  return end;
+}
+
+/** End of a dotted quad at `j` (each octet 0-255, no leading zeros), or 0. */
+export function dottedQuadEnd(p: usize, n: usize, j: usize): usize {
+  for (let octet = 0; octet < 4; octet++) {
+    if (octet > 0) {
+      if (peek(p, n, j) != DOT) return 0;
+      j++;
+    }
+    let v = peek(p, n, j) - 0x30;
+    if (v > 9) return 0;
+    j++;
+    if (v != 0) {
+      for (let k = 0; k < 2 && isDigit(peek(p, n, j)); k++, j++) v = v * 10 + peek(p, n, j) - 0x30;
+      if (v > 255) return 0;
+    }
+    if (isDigit(peek(p, n, j))) return 0;
+  }
+  return j;
+}
+
+/** An IPv4 address at `i`, not part of a longer dotted number (1.2.3.4.5, OIDs) nor the value
+ * of a version (`version=1.2.3.4`). */
+export function ipv4At(p: usize, n: usize, i: usize): bool {
+  const before = peek(p, n, i - 1);
+  if (before == DOT || before == UNDERSCORE) return false;
+  const end = dottedQuadEnd(p, n, i);
+  if (end == 0) return false;
+  const after = peek(p, n, end);
+  if (after == UNDERSCORE || isIn(after, ALNUM) || (after == DOT && isDigit(peek(p, n, end + 1)))) return false;
+  return !namedVersion(p, n, i) && found(i, end);
+}
+
+/** Whether the value at `i` follows a key or word that names a version or release. */
+function namedVersion(p: usize, n: usize, i: usize): bool {
+  let k = i;
+  // `version=`, `"version": "`, `\"version\":\"`, `version ` ...
+  for (let skipped = 0; skipped < 6 && k > 0 && !isIn(load<u8>(p + k - 1), ALNUM); skipped++) k--;
+  let from = k;
+  while (from > 0 && k - from < 32 && isIn(load<u8>(p + from - 1), KEY)) from--;
+  return keyEndsWith(p, from, k, "version") || keyEndsWith(p, from, k, "release");
+}
+
+/** An IPv6 address at `i` (a hex digit, or the first `:` of a leading `::`): eight groups of
+ * 1-4 hex digits, or fewer around one `::`, optionally ending in a dotted quad. Compressed
+ * forms need two groups and a decimal digit, so `Abc::Def` (C++) and `::1` stay. Times and
+ * MAC addresses (12:30:45, 00:1a:2b:3c:4d:5e) have neither eight groups nor `::`. */
+export function ipv6At(p: usize, n: usize, i: usize, floor: usize): bool {
+  // A letter or digit right before (and not the tail of an escape) means the address would
+  // have started there: `::` inside `std::1:2` is not one.
+  const before = peek(p, n, i - 1);
+  if (before == COLON || before == DOT || before == UNDERSCORE || (i > floor && isIn(before, ALNUM))) return false;
+  let j = i;
+  let groups = 0;
+  let compressed = false;
+  let digits = false;
+  if (peek(p, n, j) == COLON) {
+    if (peek(p, n, j + 1) != COLON) return false;
+    compressed = true;
+    j += 2;
+  }
+  while (true) {
+    const from = j;
+    let k = j;
+    while (k - from < 5 && isIn(peek(p, n, k), HEX)) k++;
+    if (k == from) break;
+    if (peek(p, n, k) == DOT) {
+      const quad = dottedQuadEnd(p, n, from);
+      if (quad == 0) return false;
+      groups += 2;
+      digits = true;
+      j = quad;
+      break;
+    }
+    if (k - from > 4) return false;
+    if (hasDecimal(p, from, k)) digits = true;
+    groups++;
+    j = k;
+    if (peek(p, n, j) != COLON) break;
+    if (peek(p, n, j + 1) == COLON) {
+      if (compressed) break;
+      compressed = true;
+      j += 2;
+    } else if (isIn(peek(p, n, j + 1), HEX)) {
+      j++;
+    } else {
+      break;
+    }
+  }
+  if (compressed ? groups < 2 || groups > 7 || !digits : groups != 8) return false;
+  const after = peek(p, n, j);
+  if (after == COLON || after == UNDERSCORE || isIn(after, ALNUM) || (after == DOT && isDigit(peek(p, n, j + 1)))) return false;
+  return found(i, j);
+}
+
+@inline function hasDecimal(p: usize, from: usize, to: usize): bool {
+  for (let k = from; k < to; k++) if (isDigit(load<u8>(p + k))) return true;
+  return false;
+}
+
+/** The password in `scheme://user:password@host` at the `:` after the scheme: from the first
+ * `:` of the authority to its last `@` (passwords may hold unencoded `@`). `//` may arrive
+ * escaped as `\/\/`. */
+export function urlPasswordAt(p: usize, n: usize, colon: usize): bool {
+  if (!isIn(peek(p, n, colon - 1), ALNUM)) return false;
+  let j = colon + 1;
+  if (peek(p, n, j) == SLASH && peek(p, n, j + 1) == SLASH) j += 2;
+  else if (peek(p, n, j) == BACKSLASH && peek(p, n, j + 1) == SLASH && peek(p, n, j + 2) == BACKSLASH && peek(p, n, j + 3) == SLASH) j += 4;
+  else return false;
+  let userColon: usize = 0;
+  let lastAt: usize = 0;
+  for (; j < n; j++) {
+    const b = <u32>load<u8>(p + j);
+    if ((classOf(b) & AUTHORITY_END) != 0) break;
+    if (b == AT) lastAt = j;
+    else if (b == COLON && userColon == 0 && lastAt == 0) userColon = j;
+  }
+  if (userColon == 0 || lastAt <= userColon + 1) return false;
+  return found(userColon + 1, lastAt);
+}

@@ -1,0 +1,131 @@
+// Payment card numbers and US social security numbers: digit groups with issuer ranges, a
+// checksum or validity rules, and no digits/letters glued on either side.
+import { ALNUM, isDigit, isIn, peek, runEnd, DIGIT } from "./chars";
+import { found } from "./match";
+
+const DASH: u32 = 0x2d;
+const DOT: u32 = 0x2e;
+const UNDERSCORE: u32 = 0x5f;
+const SPACE: u32 = 0x20;
+
+/** Whether the number starting at `i` continues one before it (`_`, or a digit then `.`/`-`). */
+@inline function continuesBefore(p: usize, n: usize, i: usize): bool {
+  const b = peek(p, n, i - 1);
+  return b == UNDERSCORE || ((b == DOT || b == DASH) && isDigit(peek(p, n, i - 2)));
+}
+
+/** Whether the number ending at `e` goes on (a letter, digit or `_`, or `.`/`-` then a digit). */
+@inline function continuesAfter(p: usize, n: usize, e: usize): bool {
+  const b = peek(p, n, e);
+  return b == UNDERSCORE || isIn(b, ALNUM) || ((b == DOT || b == DASH) && isDigit(peek(p, n, e + 1)));
+}
+
+/** Luhn (mod 10) over the digits in [from, to), separators skipped. https://en.wikipedia.org/wiki/Luhn_algorithm */
+export function luhnValid(p: usize, from: usize, to: usize): bool {
+  let sum: u32 = 0;
+  let double = false;
+  for (let j = to; j > from; j--) {
+    let d = <u32>load<u8>(p + j - 1) - 0x30;
+    if (d > 9) continue;
+    if (double) {
+      d <<= 1;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return sum % 10 == 0;
+}
+
+/** The first six digits in [from, to) as a number (the issuer identification number). */
+function issuerPrefix(p: usize, from: usize, to: usize): u32 {
+  let v: u32 = 0;
+  let digits = 0;
+  for (let j = from; j < to && digits < 6; j++) {
+    const d = <u32>load<u8>(p + j) - 0x30;
+    if (d > 9) continue;
+    v = v * 10 + d;
+    digits++;
+  }
+  return v;
+}
+
+/** Whether a card of `digits` digits may start with `iin` (six digits) in a known network.
+ * Ranges: https://en.wikipedia.org/wiki/Payment_card_number#Issuer_identification_number_(IIN) */
+function knownIssuer(iin: u32, digits: u32): bool {
+  const d1 = iin / 100000;
+  const d2 = iin / 10000;
+  const d3 = iin / 1000;
+  const d4 = iin / 100;
+  if (d1 == 4) return digits == 13 || digits == 16 || digits == 19; // Visa
+  if (d2 >= 51 && d2 <= 55) return digits == 16; // Mastercard
+  if (d4 >= 2221 && d4 <= 2720) return digits == 16; // Mastercard 2-series
+  if (d4 >= 2200 && d4 <= 2204) return digits >= 16; // Mir
+  if (d2 == 34 || d2 == 37) return digits == 15; // American Express
+  if ((d3 >= 300 && d3 <= 305) || d2 == 36 || d2 == 38 || d2 == 39) return digits >= 14; // Diners Club
+  if (d4 >= 3528 && d4 <= 3589) return digits >= 16; // JCB
+  // Discover (6011, 644-649, 65), UnionPay (62), Maestro (50, 56-69), RuPay (60)
+  return d2 == 50 || (d2 >= 56 && d2 <= 69);
+}
+
+@inline function isCard(p: usize, from: usize, to: usize, digits: u32): bool {
+  return digits >= 13 && digits <= 19 && knownIssuer(issuerPrefix(p, from, to), digits) && luhnValid(p, from, to);
+}
+
+const MAX_GROUPS = 6;
+const groupEnds = memory.data(MAX_GROUPS << 3);
+
+/** A card number at `i`: 13-19 digits in one run, or a first group of 4 then groups of 3-6
+ * digits, all separated by the same single space or dash (4-4-4-4, 4-6-5, 4-4-4-4-3...).
+ * When grouped, shorter layouts are tried too, so a number written after a card stays out. */
+export function cardAt(p: usize, n: usize, i: usize): bool {
+  if (continuesBefore(p, n, i)) return false;
+  const run = runEnd(p, n, i, DIGIT);
+  const first = <u32>(run - i);
+  if (first >= 13) return !continuesAfter(p, n, run) && isCard(p, i, run, first) && found(i, run);
+  if (first != 4) return false;
+  const sep = peek(p, n, run);
+  if (sep != SPACE && sep != DASH) return false;
+  let groups = 0;
+  let end = run;
+  let digits = first;
+  while (groups < MAX_GROUPS && peek(p, n, end) == sep && isDigit(peek(p, n, end + 1))) {
+    const e = runEnd(p, n, end + 1, DIGIT);
+    const g = <u32>(e - end - 1);
+    if (g < 3 || g > 6 || digits + g > 19) break;
+    digits += g;
+    end = e;
+    store<u32>(groupEnds + (<usize>groups << 3), <u32>end);
+    store<u32>(groupEnds + (<usize>groups << 3), digits, 4);
+    groups++;
+  }
+  for (let k = groups - 1; k >= 0; k--) {
+    const e = <usize>load<u32>(groupEnds + (<usize>k << 3));
+    const d = load<u32>(groupEnds + (<usize>k << 3), 4);
+    if (d < 13) break;
+    if (!continuesAfter(p, n, e) && isCard(p, i, e, d)) return found(i, e);
+  }
+  return false;
+}
+
+/** A US social security number `AAA-GG-SSSS` (dashes, or spaces, both the same) with the SSA's
+ * validity rules: area not 000, 666 or 900-999, group not 00, serial not 0000.
+ * https://www.ssa.gov/employer/randomization.html */
+export function ssnAt(p: usize, n: usize, i: usize): bool {
+  if (continuesBefore(p, n, i) || runEnd(p, n, i, DIGIT) != i + 3) return false;
+  const sep = peek(p, n, i + 3);
+  if ((sep != DASH && sep != SPACE) || peek(p, n, i + 6) != sep) return false;
+  if (runEnd(p, n, i + 4, DIGIT) != i + 6 || runEnd(p, n, i + 7, DIGIT) != i + 11) return false;
+  if (continuesAfter(p, n, i + 11)) return false;
+  const area = digitsValue(p, i, 3);
+  const group = digitsValue(p, i + 4, 2);
+  const serial = digitsValue(p, i + 7, 4);
+  if (area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0) return false;
+  return found(i, i + 11);
+}
+
+@inline function digitsValue(p: usize, at: usize, count: usize): u32 {
+  let v: u32 = 0;
+  for (let k: usize = 0; k < count; k++) v = v * 10 + <u32>load<u8>(p + at + k) - 0x30;
+  return v;
+}
