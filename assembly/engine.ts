@@ -77,7 +77,7 @@ function attachPseudonymKey(engine: Engine): string {
   const key = loadKey(redact.pseudonymKeyFile);
   const bytes = key.bytes;
   if (bytes != null) {
-    engine.redactor.renderer.pseudonyms.key = new HmacKey(changetype<usize>(bytes), <usize>bytes.byteLength);
+    engine.redactor.renderer.pseudonyms.key = HmacKey.create(changetype<usize>(bytes), <usize>bytes.byteLength);
     return "";
   }
   return usesHash(engine.policy) ? key.error + ": hashed values are masked instead" : "";
