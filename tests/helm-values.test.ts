@@ -1,0 +1,210 @@
+// The deployment kit's Fluent Bit configs and Helm values agree with each other: every path the
+// pipeline uses is mounted (writable where Fluent Bit writes), every mount has a volume, the
+// classic and YAML configs say the same, and every logseal filter is set up as the module expects.
+import { describe, expect, it } from "vitest";
+import {
+  envReferences,
+  KUBERNETES_ACCESSIBLE_PATHS,
+  loadClassicConfig,
+  loadYamlConfig,
+  LOGSEAL_FILTER,
+  mountFor,
+  onlySection,
+  readRepoFile,
+  readYaml,
+  sectionsNamed,
+  STATE_DIR,
+  usedPaths,
+  versionAtLeast,
+  type Mount,
+} from "./support/fluent-bit-config.ts";
+
+const MAIN_YAML = "fluent-bit/fluent-bit.yaml";
+const MAIN_CLASSIC = "fluent-bit/fluent-bit.conf";
+const values = readYaml("fluent-bit/helm/values.yaml");
+const main = loadYamlConfig(MAIN_YAML);
+
+// The chart always mounts its ConfigMap (config + extraFiles) here.
+const CHART_CONFIG_DIR = "/fluent-bit/etc/conf";
+const chartVolumes = [{ name: "config", configMap: {} }, ...values.daemonSetVolumes, ...values.extraVolumes];
+const mounts: Mount[] = [
+  { mountPath: CHART_CONFIG_DIR, readOnly: true, source: "config" },
+  ...[...values.daemonSetVolumeMounts, ...values.extraVolumeMounts].map((m: any) => ({
+    mountPath: m.mountPath,
+    readOnly: m.readOnly === true,
+    source: m.name,
+  })),
+];
+const volumeNamed = (name: string) => chartVolumes.find((v: any) => v.name === name);
+
+describe("Fluent Bit configs", () => {
+  it("the classic config is the YAML config, option for option", () => {
+    expect(loadClassicConfig(MAIN_CLASSIC)).toEqual(main);
+  });
+
+  it("the minimal example is the same in both formats", () => {
+    expect(loadClassicConfig("fluent-bit/examples/minimal.conf")).toEqual(
+      loadYamlConfig("fluent-bit/examples/minimal.yaml"),
+    );
+  });
+
+  it.each([MAIN_YAML, MAIN_CLASSIC, "fluent-bit/examples/minimal.yaml", "fluent-bit/examples/minimal.conf"])(
+    "%s runs logseal_filter on JSON, once for every record",
+    (file) => {
+      const config = file.endsWith(".conf") ? loadClassicConfig(file) : loadYamlConfig(file);
+      const wasm = onlySection(config.filters, "wasm");
+      expect(wasm).toMatchObject(LOGSEAL_FILTER);
+      expect(wasm.match).toBe("*");
+      expect(wasm.wasm_path).toMatch(/logseal\.(wasm|aot)$/);
+      // WAMR raises both to 8 KiB anyway; below it the value would mislead.
+      for (const key of ["wasm_heap_size", "wasm_stack_size"]) expect(wasm[key]).toMatch(/^\d+K$/);
+    },
+  );
+
+  it("pre-opens exactly the Kubernetes directories of the conventions", () => {
+    expect(onlySection(main.filters, "wasm").accessible_paths).toBe(KUBERNETES_ACCESSIBLE_PATHS);
+  });
+
+  it("loses nothing while the aggregator is down", () => {
+    expect(main.service["storage.path"]).toMatch(/^\//);
+    for (const input of main.inputs) expect(input["storage.type"]).toBe("filesystem");
+    const forward = onlySection(main.outputs, "forward");
+    expect(forward.retry_limit).toBe("no_limits");
+    expect(forward["storage.total_limit_size"]).toMatch(/^\d+[KMG]$/);
+    expect(forward.require_ack_response).toBe("true");
+  });
+
+  it("forwards over mutual TLS with a shared key", () => {
+    const forward = onlySection(main.outputs, "forward");
+    expect(forward).toMatchObject({ tls: "true", "tls.verify": "true", "tls.verify_hostname": "true" });
+    for (const key of ["tls.ca_file", "tls.crt_file", "tls.key_file", "shared_key"]) expect(forward[key]).toBeTruthy();
+  });
+
+  it("tails container logs with the runtime parsers and the audit log with its own tag", () => {
+    const [containers, audit] = sectionsNamed(main.inputs, "tail");
+    expect(containers).toMatchObject({ tag: "kube.*", path: "/var/log/containers/*.log" });
+    expect(containers["multiline.parser"].split(/,\s*/).sort()).toEqual(["cri", "docker"]);
+    expect(audit).toMatchObject({ tag: "kube-audit.*", path: "/var/log/kubernetes/audit/audit.log", parser: "kube-audit" });
+    expect(onlySection(main.filters, "kubernetes").match).toBe("kube.*");
+  });
+
+  it("names only parsers the shared parsers file defines", () => {
+    const defined = readYaml("fluent-bit/logseal-parsers.yaml").parsers.map((p: any) => p.name);
+    const minimal = loadYamlConfig("fluent-bit/examples/minimal.yaml");
+    for (const input of [...main.inputs, ...minimal.inputs]) {
+      if (input.parser) expect(defined).toContain(input.parser);
+    }
+    const audit = readYaml("fluent-bit/logseal-parsers.yaml").parsers.find((p: any) => p.name === "kube-audit");
+    expect(audit.time_keep).toBe("on");
+  });
+
+  it("the Kafka example is an includable output that keeps a node's chain in one partition", () => {
+    const kafka = readYaml("fluent-bit/examples/kafka-output.yaml");
+    expect(Object.keys(kafka)).toEqual(["pipeline"]);
+    const [output] = kafka.pipeline.outputs;
+    expect(output).toMatchObject({ name: "kafka", match: "*", format: "json", message_key: "${NODE_NAME}" });
+    expect(output["rdkafka.enable.idempotence"]).toBe(true);
+  });
+});
+
+describe("Helm values for fluent/fluent-bit", () => {
+  const configFile = values.args.find((a: string) => a.startsWith("--config="))?.slice("--config=".length);
+  const deployed = (name: string) => `--set-file 'config.extraFiles.${name.replace(/\./g, "\\.")}=fluent-bit/`;
+
+  it("runs fluent-bit.yaml and its parsers file, passed by --set-file as the docs say", () => {
+    expect(configFile).toBe(`${CHART_CONFIG_DIR}/logseal.yaml`);
+    expect(values.config.extraFiles).toEqual({});
+    for (const text of [readRepoFile("fluent-bit/helm/values.yaml"), readRepoFile("docs/deploy.md")]) {
+      expect(text).toContain(`${deployed("logseal.yaml")}fluent-bit.yaml'`);
+      expect(text).toContain(`${deployed(main.service.parsers_file)}${main.service.parsers_file}'`);
+    }
+  });
+
+  it("runs a Fluent Bit that keeps the module instance (>= 4.1)", () => {
+    expect(versionAtLeast(values.image.tag, "4.1")).toBe(true);
+  });
+
+  const used = usedPaths(main, CHART_CONFIG_DIR);
+
+  it.each(used.map((u) => [u.what, u.path, u] as const))("%s (%s) is mounted", (_what, _path, use) => {
+    const mount = mountFor(use.path, mounts);
+    expect(mount, `nothing mounted at ${use.path}`).toBeDefined();
+    if (use.writes) expect(mount!.readOnly, `${use.path} is on a read-only mount`).toBe(false);
+  });
+
+  it("uses every path the pipeline needs (the list above is not empty by accident)", () => {
+    const paths = used.map((u) => u.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        "/opt/logseal/logseal.wasm",
+        "/etc/logseal/policy",
+        "/etc/logseal/keys",
+        STATE_DIR,
+        "/var/log/containers",
+        "/var/log/kubernetes/audit/audit.log",
+        "/etc/fluent-bit/tls/tls.key",
+        `${CHART_CONFIG_DIR}/logseal-parsers.yaml`,
+      ]),
+    );
+  });
+
+  it("mounts only volumes that exist, host directories at their own path", () => {
+    const initMounts = values.initContainers.flatMap((c: any) => c.volumeMounts ?? []);
+    for (const mount of [...values.daemonSetVolumeMounts, ...values.extraVolumeMounts, ...initMounts]) {
+      const volume = volumeNamed(mount.name);
+      expect(volume, `no volume "${mount.name}"`).toBeDefined();
+      // /var/log/containers links are absolute host paths; state must land where docs say.
+      if (volume.hostPath && !initMounts.includes(mount)) expect(mount.mountPath).toBe(volume.hostPath.path);
+    }
+    const names = chartVolumes.map((v: any) => v.name);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it("gets the module from the init container into the directory of wasm_path", () => {
+    const wasmDir = onlySection(main.filters, "wasm").wasm_path.replace(/\/[^/]+$/, "");
+    const [init] = values.initContainers;
+    const initMount = init.volumeMounts.find((m: any) => m.mountPath === wasmDir);
+    expect(initMount).toBeDefined();
+    expect(mountFor(wasmDir, mounts)?.source).toBe(initMount.name);
+    expect(volumeNamed(initMount.name).emptyDir).toBeDefined();
+  });
+
+  it("mounts policy, keys and TLS from the objects the kit defines", () => {
+    const policy = readYaml("fluent-bit/helm/logseal-policy-configmap.yaml");
+    const keys = readYaml("fluent-bit/helm/logseal-keys-secret.example.yaml");
+    expect(policy).toMatchObject({ kind: "ConfigMap", metadata: { name: "logseal-policy" } });
+    expect(JSON.parse(policy.data["logseal.policy.json"])).toHaveProperty("version");
+    expect(keys).toMatchObject({ kind: "Secret", metadata: { name: "logseal-keys" } });
+    expect(Object.keys(keys.data).sort()).toEqual(["pseudonym.key", "seal.key"]);
+
+    const source = (dir: string) => volumeNamed(mountFor(dir, mounts)!.source);
+    expect(source("/etc/logseal/policy").configMap).toMatchObject({ name: "logseal-policy", optional: true });
+    expect(source("/etc/logseal/keys").secret.secretName).toBe("logseal-keys");
+    expect(source("/etc/fluent-bit/tls").secret.secretName).toBeTruthy();
+    // The module's pre-opens must not reach the TLS key.
+    for (const dir of KUBERNETES_ACCESSIBLE_PATHS.split(",")) expect(mountFor(dir, mounts)?.source).not.toBe(source("/etc/fluent-bit/tls").name);
+  });
+
+  it("provides every ${VAR} the config uses", () => {
+    const provided = values.env.map((e: any) => e.name);
+    for (const name of envReferences(MAIN_YAML)) expect(provided).toContain(name);
+    const sharedKey = values.env.find((e: any) => e.name === "LOGSEAL_FORWARD_SHARED_KEY");
+    expect(sharedKey.valueFrom.secretKeyRef).toBeDefined();
+  });
+
+  it("runs locked down: read-only root, no capabilities, no escalation", () => {
+    for (const context of [values.securityContext, ...values.initContainers.map((c: any) => c.securityContext)]) {
+      expect(context).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+      expect(context.capabilities.drop).toEqual(["ALL"]);
+    }
+    expect(values.resources.requests).toBeDefined();
+    expect(values.resources.limits.memory).toBeDefined();
+  });
+
+  it("serves the chart's probes: HTTP server with health check on the chart's port", () => {
+    // The chart's probes target its `http` port, which is `metricsPort` (2020 unless set).
+    expect(main.service).toMatchObject({ http_server: "true", health_check: "true" });
+    expect(main.service.http_port).toBe(String(values.metricsPort ?? 2020));
+    expect(Number(values.terminationGracePeriodSeconds)).toBeGreaterThan(Number(main.service.grace));
+  });
+});
