@@ -80,9 +80,8 @@ export class GuestMemory {
   /** Reads the NUL-terminated string at `ptr` (what Fluent Bit's strdup keeps). */
   readCString(ptr: number): Uint8Array {
     const view = this.bytes;
-    let end = ptr;
-    while (end < view.length && view[end] !== 0) end++;
-    return view.slice(ptr, end);
+    const end = view.indexOf(0, ptr);
+    return view.slice(ptr, end < 0 ? view.length : end);
   }
 }
 
