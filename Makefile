@@ -3,6 +3,8 @@ SHELL := /bin/bash
 AS_SOURCES := $(shell find assembly -name '*.ts') asconfig.json
 ASC := npx --no-install asc
 WAMRC ?= $(shell command -v flb-wamrc || command -v wamrc)
+# The oldest x86-64 level the .aot may run on; `make aot AOT_CPU=native` for this machine only.
+AOT_CPU ?= x86-64-v2
 
 .PHONY: all install build demo test bench accuracy aot bench-fluent-bit compose-up compose-verify compose-down clean
 
@@ -43,7 +45,7 @@ accuracy: build
 ## Ahead-of-time module for Fluent Bit (needs flb-wamrc or wamrc of Fluent Bit's WAMR version).
 aot: build/logseal.wasm
 	@if [ -z "$(WAMRC)" ]; then echo "no flb-wamrc/wamrc on PATH: see docs/aot.md"; exit 1; fi
-	$(WAMRC) --opt-level=3 -o build/logseal.aot build/logseal.wasm
+	$(WAMRC) --target=x86_64 --cpu=$(AOT_CPU) --opt-level=3 --size-level=1 --disable-simd -o build/logseal.aot build/logseal.wasm
 
 bench-fluent-bit: build
 	node --import tsx bench/fluent-bit.ts

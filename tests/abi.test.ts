@@ -27,6 +27,7 @@ describe("module interface", () => {
       expect(exports.malloc).toBe("function");
       expect(exports.free).toBe("function");
       expect(exports._start).toBeUndefined(); // a command module would be run, not called
+      expect(exports._initialize).toBe("function"); // a WASI reactor: WAMR runs it at instantiation
     });
   }
 
