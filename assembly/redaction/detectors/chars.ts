@@ -13,7 +13,7 @@ export const B64URL: u32 = 1 << 4;
 export const B64: u32 = 1 << 5;
 /** Key names: letters, digits, `_`, `-`, `.`. */
 export const KEY: u32 = 1 << 6;
-/** E-mail local part: letters, digits and `._%+-` (the part of RFC 5322 atext logs use). */
+/** E-mail local part: letters, digits and `._%+-_` (the part of RFC 5322 atext logs use). */
 export const LOCAL: u32 = 1 << 7;
 /** Domain labels: letters, digits, `-`. */
 export const DOMAIN: u32 = 1 << 8;
@@ -56,7 +56,7 @@ function buildTables(): void {
   markRange(0x41, 0x46, HEX);
   markRange(0x61, 0x66, HEX);
   mark("-", B64URL | KEY | LOCAL | DOMAIN);
-  mark("_", B64URL | KEY | IDENT);
+  mark("_", B64URL | KEY | IDENT | LOCAL);
   mark(".", KEY | LOCAL);
   mark("%+", LOCAL);
   mark("+/", B64);
@@ -137,6 +137,20 @@ export function keyEndsWith(p: usize, from: usize, to: usize, word: string): boo
     if (b != <u32>load<u16>(w + ((c - 1) << 1))) return false;
   }
   return true;
+}
+
+/** End of the key-name prefix at `j` that spells `word` (lower case, no separators) ignoring
+ * case and `_`, `-`, `.` between letters (`SecretAccessKey`, `secret_access_key`), or 0. */
+export function keyPrefixEnd(p: usize, n: usize, j: usize, word: string): usize {
+  const w = changetype<usize>(word);
+  const len = <usize>word.length;
+  for (let c: usize = 0; c < len; c++) {
+    let b = fold(peek(p, n, j));
+    while (c > 0 && (b == 0x5f || b == 0x2e)) b = fold(peek(p, n, ++j));
+    if (b != <u32>load<u16>(w + (c << 1))) return 0;
+    j++;
+  }
+  return j;
 }
 
 /** Length of the JSON escape whose backslash is at `j`: 6 for `\uXXXX`, otherwise 2 (1 at the very end). */

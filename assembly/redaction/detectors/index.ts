@@ -7,6 +7,8 @@
 // backward (the local part of an e-mail, the key of a pair) never read into a claimed span, so
 // spans come out sorted and disjoint: the earliest start wins. At one position detectors are
 // tried in the order of `tryDetectors`, the more specific shapes first; the first match wins.
+// A value found through its name (secret_pair, auth_header) that is, as a whole, a secret of a
+// specific shape (a JWT, a GitHub token, a PEM key...) is reported as that detector.
 import { SpanList } from "../spans";
 import { ALNUM, BACKSLASH, classOf, escapeLength } from "./chars";
 import { matchEnd, matchStart } from "./match";
@@ -95,6 +97,9 @@ buildStarts();
   return (candidates & (1 << id)) != 0;
 }
 
+// Detectors that find a value by its name rather than its shape.
+const BY_NAME: u32 = (1 << SECRET_PAIR) | (1 << AUTH_HEADER) | (1 << AWS_SECRET_KEY) | (1 << URL_PASSWORD);
+
 /** Tries the candidate detectors at `i` in priority order; returns the id that matched, or -1.
  * `floor` is where backward reading must stop: the end of the last span or escape. */
 function tryDetectors(p: usize, n: usize, i: usize, candidates: u32, floor: usize, spanFloor: usize): i32 {
@@ -132,7 +137,8 @@ export function findSecrets(ptr: usize, len: usize, enabled: u32, spans: SpanLis
     const candidates = entry & enabled;
     if (candidates != 0) {
       const spanFloor = <usize>spans.lastEnd();
-      const id = tryDetectors(ptr, len, i, candidates, max(spanFloor, escapeEnd), spanFloor);
+      let id = tryDetectors(ptr, len, i, candidates, max(spanFloor, escapeEnd), spanFloor);
+      if (id == SECRET_PAIR || id == AUTH_HEADER) id = specificShape(ptr, id, enabled);
       if (id >= 0) {
         spans.add(<u32>matchStart, <u32>matchEnd, id);
         i = max(matchEnd, i + 1);
@@ -148,6 +154,22 @@ export function findSecrets(ptr: usize, len: usize, enabled: u32, spans: SpanLis
       i++;
     }
   }
+}
+
+/** The detector of a specific shape that matches the whole value [matchStart, matchEnd) found
+ * by `byName`, or `byName`. The value is scanned as if it were the whole string, so shape
+ * detectors see its ends as boundaries; the match bounds are restored when none fits. */
+function specificShape(p: usize, byName: i32, enabled: u32): i32 {
+  const from = matchStart;
+  const to = matchEnd;
+  const candidates = load<u32>(STARTS + (<usize>load<u8>(p + from) << 2)) & enabled & ~BY_NAME;
+  if (candidates != 0) {
+    const id = tryDetectors(p, to, from, candidates, from, from);
+    if (id >= 0 && matchStart == from && matchEnd == to) return id;
+  }
+  matchStart = from;
+  matchEnd = to;
+  return byName;
 }
 
 /** End of the word (letters and digits) that goes on at `j`. */

@@ -1,7 +1,7 @@
 // Credentials introduced by a name: `password=…`, `"token": "…"`, `\"secret\":\"…\"`,
 // `Authorization: Bearer …`, and AWS secret keys written next to their name. Only the value
 // (for Authorization, the credential after the scheme) is a span; the name stays readable.
-import { APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWith, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, SPACE, UPPER, VALUE_END } from "./chars";
+import { APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWith, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, SPACE, UPPER, VALUE_END } from "./chars";
 import { found } from "./match";
 
 const COLON: u32 = 0x3a;
@@ -158,12 +158,18 @@ export function authHeaderAt(p: usize, n: usize, i: usize): bool {
 const AWS_SECRET_LENGTH = 40;
 
 /** A 40-character AWS secret access key shortly after its name (`aws_secret_access_key`,
- * `secret_access_key`, `aws_secret...`): at most 8 bytes of quotes, spaces, `=` or `:` in
+ * `SecretAccessKey`, `aws_secret...`): at most 8 bytes of quotes, spaces, `=` or `:` in
  * between. A `/` in the key may arrive escaped as `\/`. */
 export function awsSecretKeyAt(p: usize, n: usize, i: usize): bool {
-  if (!matchesFoldedAt(p, n, i, "aws_secret") && !matchesFoldedAt(p, n, i, "secret_access_key")) return false;
+  if (keyPrefixEnd(p, n, i, "awssecret") == 0 && keyPrefixEnd(p, n, i, "secretaccesskey") == 0) return false;
   let j = runEnd(p, n, i, KEY);
-  for (let gap = 0; gap < 8 && isGap(peek(p, n, j)); gap++) j++;
+  // The gap: quotes (`\"` too, but not the `\/` that may start the key), spaces, `=` or `:`.
+  for (let gap = 0; gap < 8; gap++) {
+    const b = peek(p, n, j);
+    if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
+    else if (b == SPACE || b == QUOTE || b == APOSTROPHE || b == COLON || b == EQUALS) j++;
+    else break;
+  }
   const from = j;
   let chars = 0;
   while (chars <= AWS_SECRET_LENGTH) {
@@ -174,8 +180,4 @@ export function awsSecretKeyAt(p: usize, n: usize, i: usize): bool {
     chars++;
   }
   return chars == AWS_SECRET_LENGTH && found(from, j);
-}
-
-@inline function isGap(b: u32): bool {
-  return b == SPACE || b == QUOTE || b == APOSTROPHE || b == COLON || b == EQUALS || b == BACKSLASH;
 }
