@@ -1,7 +1,8 @@
 // The embedded default policy: what applies when no logseal.policy.json is found, and the
 // fail-closed fallback when the one found is invalid. Secure by default: every detector
 // masks, common secret-bearing keys are masked, pod annotations (which often carry whole
-// manifests) are removed. No key is needed; add `pseudonym.key`/`seal.key` for HMAC.
+// manifests) are removed. Audit events keep who acted (`user.username`): accountability is
+// their point. No key is needed; add `pseudonym.key`/`seal.key` for HMAC.
 export const DEFAULT_POLICY = `{
   "version": "logseal-default-1",
   "description": "Built-in secure default of logseal",
@@ -22,7 +23,9 @@ export const DEFAULT_POLICY = `{
       { "name": "authorization", "case_insensitive": true, "action": "mask" },
       { "name": "cookie", "case_insensitive": true, "action": "mask" },
       { "name": "set-cookie", "case_insensitive": true, "action": "mask" },
-      { "path": "kubernetes.annotations", "action": "remove" }
+      { "path": "kubernetes.annotations", "action": "remove" },
+      { "path": "user.username", "action": "keep" },
+      { "path": "impersonatedUser.username", "action": "keep" }
     ],
     "detectors": {
       "card": { "action": "mask", "keep_last": 4 },

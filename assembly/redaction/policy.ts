@@ -2,6 +2,7 @@
 import { Issues } from "../policy/issues";
 import { JsonValue, Kind } from "../policy/value";
 import { KeyMatcher } from "../policy/keymatch";
+import { DETECTOR_COUNT, DETECTOR_NAMES, detectorId } from "./detectors";
 
 export const enum Action { Keep, Remove, Mask, Hash }
 export const ACTION_NAMES: string[] = ["keep", "remove", "mask", "hash"];
@@ -22,8 +23,10 @@ export class RedactPolicy {
   /** Allow-list mode: keys not matched (as paths) get `allowTreatment`. */
   allow: KeyMatcher | null = null;
   allowTreatment: Treatment = new Treatment(Action.Remove);
-  /** Detector actions by name; unnamed detectors keep their default. */
+  /** Detector actions by name, as written (for validation and `usesHash`). */
   detectors: DetectorSetting[] = [];
+  /** Treatment per detector id: what the policy names, a full mask for the others. */
+  detectorTreatments: StaticArray<Treatment> = defaultDetectorTreatments();
   /** Where detectors run: every string value (null) or only these paths/names. */
   scan: KeyMatcher | null = null;
   maskText: string = "[REDACTED]";
@@ -67,7 +70,14 @@ export function parseRedactPolicy(section: JsonValue | null, issues: Issues): Re
     for (let i = 0; i < detectors.keys.length; i++) {
       const name = detectors.keys[i];
       const path = "redact.detectors." + name;
-      policy.detectors.push(new DetectorSetting(name, parseTreatment(detectors.items[i], path, issues, Action.Mask)));
+      const treatment = parseTreatment(detectors.items[i], path, issues, Action.Mask);
+      const id = detectorId(name);
+      if (id < 0) {
+        issues.add(detectors.items[i], path, "unknown detector (expected one of: " + DETECTOR_NAMES.join(", ") + ")");
+        continue;
+      }
+      policy.detectors.push(new DetectorSetting(name, treatment));
+      policy.detectorTreatments[id] = treatment;
     }
   }
 
@@ -103,6 +113,13 @@ export function parseRedactPolicy(section: JsonValue | null, issues: Issues): Re
   }
   policy.summary = issues.bool(object.get("summary"), "redact.summary", false);
   return policy;
+}
+
+/** A detector the policy does not name masks what it finds: forgetting one must not leak. */
+function defaultDetectorTreatments(): StaticArray<Treatment> {
+  const treatments = new StaticArray<Treatment>(DETECTOR_COUNT);
+  for (let id = 0; id < <i32>DETECTOR_COUNT; id++) treatments[id] = new Treatment(Action.Mask);
+  return treatments;
 }
 
 function parseKeyRule(rule: JsonValue, path: string, policy: RedactPolicy, issues: Issues): void {

@@ -9,6 +9,8 @@ import { Renderer } from "./render";
 import { Pseudonymizer } from "./pseudonym";
 import { HmacKey } from "../crypto/hmac";
 import { Editor } from "../json/editor";
+import { DETECTOR_COUNT, DETECTOR_NAMES, findSecrets } from "./detectors";
+import { SpanList } from "./spans";
 
 const NO_KEY_MESSAGE = "pseudonym key missing: values masked instead of hashed";
 
@@ -16,13 +18,24 @@ export class Redactor {
   readonly renderer: Renderer;
   /** Depth of the key that the allow-list admitted with its whole subtree (0: none). */
   private allowedDepth: i32 = 0;
+  /** Depth of the key a `keep` rule exempted, with its subtree, from the detectors (0: none). */
+  private exemptDepth: i32 = 0;
   private warnedNoKey: bool = false;
+  private readonly spans: SpanList = new SpanList();
+  /** Detectors whose action is not `keep`, as findSecrets' bit mask. */
+  private readonly enabledDetectors: u32;
   // Per-record counts for the summary.
   removed: u32 = 0;
   masked: u32 = 0;
   hashed: u32 = 0;
+  private readonly found: StaticArray<u32> = new StaticArray<u32>(DETECTOR_COUNT);
 
   constructor(readonly policy: RedactPolicy, pseudonymKey: HmacKey | null) {
+    let enabled: u32 = 0;
+    for (let id: u32 = 0; id < DETECTOR_COUNT; id++) {
+      if (policy.detectorTreatments[id].action != Action.Keep) enabled |= 1 << id;
+    }
+    this.enabledDetectors = enabled;
     const maskChar = <u8>policy.maskChar.charCodeAt(0);
     const pseudonyms = new Pseudonymizer(pseudonymKey, String.UTF8.encode(policy.pseudonymPrefix), policy.pseudonymHexChars);
     this.renderer = new Renderer(String.UTF8.encode(policy.maskText), maskChar, pseudonyms);
@@ -30,19 +43,26 @@ export class Redactor {
 
   beginRecord(): void {
     this.allowedDepth = 0;
+    this.exemptDepth = 0;
     this.removed = 0;
     this.masked = 0;
     this.hashed = 0;
     this.warnedNoKey = false;
+    if (this.policy.summary) memory.fill(changetype<usize>(this.found), 0, <usize>DETECTOR_COUNT << 2);
   }
 
   /** The treatment for the member whose key is the last of `path`, or null to keep and descend. */
   treatmentFor(path: KeyPath): Treatment | null {
     const policy = this.policy;
     const depth = path.depth;
+    if (this.exemptDepth >= depth) this.exemptDepth = 0; // left the exempted subtree
     let id = policy.keys.matchName(path.keyPtr(depth), path.keyLen(depth));
     if (id == NO_MATCH && policy.keys.maxPathDepth != 0) id = policy.keys.matchPath(path, false);
-    if (id >= 0) return unchecked(policy.rules[id]);
+    if (id >= 0) {
+      const treatment = unchecked(policy.rules[id]);
+      if (treatment.action == Action.Keep && this.exemptDepth == 0) this.exemptDepth = depth;
+      return treatment;
+    }
     const allow = policy.allow;
     if (allow == null) return null;
     if (this.allowedDepth >= depth) this.allowedDepth = 0; // left the admitted subtree
@@ -97,14 +117,25 @@ export class Redactor {
 
   /** Redacts secrets the detectors find in raw string content [ptr, end). */
   scanString(record: RecordOut, editor: Editor, ptr: usize, end: usize): void {
-    // Wired to the detectors in redaction/detectors.
+    const spans = this.spans;
+    findSecrets(ptr, end - ptr, this.enabledDetectors, spans);
+    const treatments = this.policy.detectorTreatments;
+    for (let i = 0, n = spans.count; i < n; i++) {
+      const start = ptr + <usize>spans.start(i);
+      const stop = ptr + <usize>spans.end(i);
+      const detector = spans.detector(i);
+      editor.splice(start, stop);
+      this.writeSpan(record, start, stop - start, unchecked(treatments[detector]));
+      unchecked(this.found[detector]++);
+    }
   }
 
   /** Whether free-text detectors run on string values under `path`. */
   @inline scans(path: KeyPath): bool {
+    const depth = path.depth;
+    if (this.exemptDepth != 0 && depth >= this.exemptDepth) return false;
     const scan = this.policy.scan;
     if (scan == null) return true;
-    const depth = path.depth;
     if (depth == 0) return false;
     return scan.matchName(path.keyPtr(depth), path.keyLen(depth)) >= 0 || scan.matchPath(path, false) >= 0;
   }
@@ -119,6 +150,17 @@ export class Redactor {
     out.putUint(this.masked);
     out.putBuffer(HASHED);
     out.putUint(this.hashed);
+    out.putBuffer(DETECTORS);
+    let first = true;
+    for (let id: i32 = 0; id < <i32>DETECTOR_COUNT; id++) {
+      const count = this.found[id];
+      if (count == 0) continue;
+      if (!first) out.putByte(0x2C);
+      first = false;
+      out.putBuffer(DETECTOR_KEYS[id]);
+      out.putUint(count);
+    }
+    out.putByte(0x7D);
     out.putByte(0x7D);
   }
 }
@@ -128,3 +170,11 @@ const SUMMARY_KEY = String.UTF8.encode("\"redaction\"");
 const REMOVED = String.UTF8.encode("{\"removed\":");
 const MASKED = String.UTF8.encode(",\"masked\":");
 const HASHED = String.UTF8.encode(",\"hashed\":");
+const DETECTORS = String.UTF8.encode(",\"found\":{");
+const DETECTOR_KEYS = detectorKeys();
+
+function detectorKeys(): ArrayBuffer[] {
+  const keys = new Array<ArrayBuffer>();
+  for (let id = 0; id < DETECTOR_NAMES.length; id++) keys.push(String.UTF8.encode("\"" + DETECTOR_NAMES[id] + "\":"));
+  return keys;
+}

@@ -15,8 +15,10 @@ export class Renderer {
   ) {}
 
   /**
-   * Writes the mask of raw string content [ptr, ptr+len) (no quotes). Keeps `keepFirst` and
-   * `keepLast` characters when the value is long enough to still hide something.
+   * Writes the mask of raw string content [ptr, ptr+len) (no quotes). A partial mask keeps
+   * `keepFirst`/`keepLast` characters, counting only non-separators, and keeps the
+   * separators (space, dash) in place: `4111 1111 1111 1111` -> `**** **** **** 1111`. If the
+   * value is too short to still hide something, all of it is masked.
    */
   mask(out: ByteBuffer, ptr: usize, len: usize, treatment: Treatment): void {
     const keepFirst = <usize>treatment.keepFirst;
@@ -26,25 +28,21 @@ export class Renderer {
       return;
     }
     const end = ptr + len;
-    let chars: usize = 0;
-    for (let p = ptr; p < end; p += rawCharLength(p, end)) chars++;
-    if (chars <= keepFirst + keepLast) {
-      this.maskChars(out, chars);
-      return;
+    let significant: usize = 0;
+    for (let p = ptr; p < end; p += rawCharLength(p, end)) if (!isSeparator(load<u8>(p))) significant++;
+    const maskAll = significant <= keepFirst + keepLast;
+    let index: usize = 0;
+    for (let p = ptr; p < end;) {
+      const n = rawCharLength(p, end);
+      if (isSeparator(load<u8>(p))) {
+        out.putByte(load<u8>(p));
+      } else {
+        if (!maskAll && (index < keepFirst || index >= significant - keepLast)) out.putBytes(p, n);
+        else out.putByte(this.maskChar);
+        index++;
+      }
+      p += n;
     }
-    let p = ptr;
-    for (let i: usize = 0; i < keepFirst; i++) p += rawCharLength(p, end);
-    out.putBytes(ptr, p - ptr);
-    const hidden = chars - keepFirst - keepLast;
-    for (let i: usize = 0; i < hidden; i++) p += rawCharLength(p, end);
-    this.maskChars(out, hidden);
-    out.putBytes(p, end - p);
-  }
-
-  private maskChars(out: ByteBuffer, count: usize): void {
-    const at = out.reserve(count);
-    memory.fill(at, this.maskChar, count);
-    out.len += count;
   }
 
   /** Writes the pseudonym of raw string content (decoded first, so it matches `logseal pseudonym VALUE`). */
@@ -59,4 +57,8 @@ export class Renderer {
   pseudonymOfBytes(out: ByteBuffer, ptr: usize, len: usize): bool {
     return this.pseudonyms.write(out, ptr, len);
   }
+}
+
+@inline function isSeparator(c: u8): bool {
+  return c == 0x20 || c == 0x2D;
 }

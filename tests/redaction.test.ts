@@ -1,0 +1,169 @@
+// Redaction through the whole filter, as Fluent Bit calls it: key rules, masks, keyed
+// pseudonyms, allow-list mode, detectors in free text, the summary, failing closed.
+import { describe, expect, it } from "vitest";
+import { pseudonym } from "../cli/pseudonym.js";
+import { makeFilter } from "./support/filter.js";
+
+const KEY = "0123456789abcdef0123456789abcdef-test-key";
+const policy = (redact: object) => ({ version: "t", redact });
+const one = (filter: ReturnType<typeof makeFilter>, body: object | string) => {
+  const result = filter.call("kube.app", typeof body === "string" ? body : JSON.stringify(body));
+  if (result.kind !== "record") throw new Error(`dropped: ${result.reason}`);
+  return result.record;
+};
+
+describe("key rules", () => {
+  const filter = makeFilter({
+    policy: policy({
+      keys: [
+        { name: "password", action: "remove" },
+        { name: "Authorization", case_insensitive: true, action: "mask" },
+        { path: "kubernetes.annotations.*", action: "remove" },
+        { name: "card", action: "mask", keep_last: 4 },
+        { name: "phone", action: "mask", keep_first: 3, keep_last: 2 },
+        { name: "user_id", action: "hash" },
+        { path: "meta.trace", action: "keep" },
+      ],
+      pseudonym: { key_file: "pseudonym.key" },
+      scan: [],
+    }),
+    files: { "pseudonym.key": KEY + "\n" },
+  });
+
+  it("removes a key at any depth, with its comma, wherever it stands", () => {
+    expect(one(filter, { password: 1, a: 1 })).toEqual({ a: 1 });
+    expect(one(filter, { a: 1, password: 1 })).toEqual({ a: 1 });
+    expect(one(filter, { a: 1, password: { x: [1] }, b: 2 })).toEqual({ a: 1, b: 2 });
+    expect(one(filter, { password: 1, password2: 2 })).toEqual({ password2: 2 });
+    expect(one(filter, { password: 1 })).toEqual({});
+    expect(one(filter, { deep: [{ password: "x", ok: true }] })).toEqual({ deep: [{ ok: true }] });
+    expect(one(filter, '{ "password" : 1 , "password" : 2 , "b" : 3 }')).toEqual({ b: 3 });
+  });
+
+  it("matches exact names exactly and case-insensitive names in any case", () => {
+    expect(one(filter, { Password: "x" })).toEqual({ Password: "x" });
+    expect(one(filter, { AUTHORIZATION: "Bearer x", authorization: "y" })).toEqual({ AUTHORIZATION: "[REDACTED]", authorization: "[REDACTED]" });
+  });
+
+  it("removes members by path with a wildcard, and only there", () => {
+    expect(one(filter, { kubernetes: { pod_name: "p", annotations: { a: "1", b: "2" } }, annotations: { a: "1" } }))
+      .toEqual({ kubernetes: { pod_name: "p", annotations: {} }, annotations: { a: "1" } });
+  });
+
+  it("masks partially, keeping separators, and fully when too short", () => {
+    expect(one(filter, { card: "4111 1111 1111 1111" }).card).toBe("**** **** **** 1111");
+    expect(one(filter, { card: "4111111111111111" }).card).toBe("************1111");
+    expect(one(filter, { card: 4111111111111111 }).card).toBe("************1111");
+    expect(one(filter, { card: "1234" }).card).toBe("****");
+    expect(one(filter, { phone: "+44-20-7946-0958" }).phone).toBe("+44-**-****-**58");
+    expect(one(filter, { card: "\u00e9\u00e9\u00e9\u00e9\u00e91234" }).card).toBe("*****1234");
+    expect(one(filter, { card: { nested: true } }).card).toBe("[REDACTED]");
+  });
+
+  it("hashes to the pseudonym `logseal pseudonym` computes, decoding escapes first", () => {
+    const key = Buffer.from(KEY);
+    expect(one(filter, { user_id: "alice" }).user_id).toBe(pseudonym(key, "alice"));
+    expect(one(filter, '{"user_id":"h\\u00e9llo"}').user_id).toBe(pseudonym(key, "héllo"));
+    expect(one(filter, { user_id: 12345 }).user_id).toBe(pseudonym(key, "12345"));
+    expect(one(filter, { user_id: "alice" }).user_id).toMatch(/^pseu:[0-9a-f]{16}$/);
+    expect(one(filter, { user_id: "bob" }).user_id).not.toBe(pseudonym(key, "alice"));
+  });
+});
+
+describe("detectors in free text", () => {
+  const filter = makeFilter({
+    policy: policy({
+      detectors: { email: "hash", ipv4: "keep", card: { action: "mask", keep_last: 4 } },
+      keys: [{ path: "audit.user", action: "keep" }],
+      pseudonym: { key_file: "pseudonym.key" },
+      summary: true,
+    }),
+    files: { "pseudonym.key": KEY },
+  });
+
+  it("redacts every secret in a string and leaves the rest byte for byte", () => {
+    const record = one(filter, { log: "pay 4111-1111-1111-1111 from 10.0.0.1 token=s3cr3t-value; ok", n: 1 });
+    expect(record.log).toBe("pay ****-****-****-1111 from 10.0.0.1 token=[REDACTED]; ok");
+    expect(record.n).toBe(1);
+  });
+
+  it("applies the detector's action: a hashed e-mail is joinable", () => {
+    const record = one(filter, { log: "mail to alice@example.com" });
+    expect(record.log).toBe(`mail to ${pseudonym(Buffer.from(KEY), "alice@example.com")}`);
+  });
+
+  it("leaves Luhn-invalid numbers alone", () => {
+    expect(one(filter, { log: "order 4111111111111112" }).log).toBe("order 4111111111111112");
+  });
+
+  it("finds secrets in escaped JSON inside a string", () => {
+    const record = one(filter, { log: JSON.stringify({ password: "hunter2", user: "u" }) });
+    expect(record.log).toBe('{"password":"[REDACTED]","user":"u"}');
+  });
+
+  it("skips subtrees a keep rule exempts", () => {
+    expect(one(filter, { audit: { user: "dev@example.com" }, log: "dev@example.com" }).audit).toEqual({ user: "dev@example.com" });
+  });
+
+  it("summarises per record what it did", () => {
+    const record = one(filter, { log: "4111 1111 1111 1111 and bob@example.com and carol@example.com" });
+    expect(record.redaction).toEqual({ removed: 0, masked: 1, hashed: 2, found: { card: 1, email: 2 } });
+  });
+
+  it("redacts secrets in a body that is not JSON too", () => {
+    const record = one(filter, "not json: password=hunter2");
+    expect(record.logseal_raw).toBe("not json: password=[REDACTED]");
+  });
+});
+
+describe("allow-list mode", () => {
+  const filter = makeFilter({
+    policy: policy({ allow_list: { keys: ["log", "kubernetes.pod_name", "kubernetes.labels"] }, scan: [] }),
+  });
+
+  it("removes every key not listed, keeps listed subtrees whole, traverses their parents", () => {
+    const record = one(filter, {
+      log: "x", extra: 1, kubernetes: { pod_name: "p", namespace_name: "n", labels: { app: "a", team: "t" } },
+    });
+    expect(record).toEqual({ log: "x", kubernetes: { pod_name: "p", labels: { app: "a", team: "t" } } });
+  });
+
+  it("can mask instead of removing", () => {
+    const masking = makeFilter({ policy: policy({ allow_list: { keys: ["log"], action: "mask" }, scan: [] }) });
+    expect(one(masking, { log: "x", user: "u" })).toEqual({ log: "x", user: "[REDACTED]" });
+  });
+});
+
+describe("failing closed", () => {
+  it("applies the embedded default to an invalid policy and says why on every record", () => {
+    const filter = makeFilter({ policy: '{"version":"bad","redact":{"keys":[{"name":"password","action":"mask2"}]}}' });
+    for (let i = 0; i < 3; i++) {
+      const record = one(filter, { password: "hunter2", log: "card 4111 1111 1111 1111" });
+      expect(record.password).toBe("[REDACTED]");
+      expect(record.log).toBe("card **** **** **** 1111");
+      expect(record.logseal_error).toMatch(/policy logseal.policy.json is invalid, the embedded default applies: line 1, column \d+: redact.keys\[0\].action/);
+    }
+  });
+
+  it("applies the default to a policy that is not JSON", () => {
+    const record = one(makeFilter({ policy: "{ nope" }), { a: 1 });
+    expect(record.logseal_error).toMatch(/not valid JSON/);
+  });
+
+  it("rejects unknown detectors and settings instead of ignoring a typo", () => {
+    const record = one(makeFilter({ policy: policy({ detectors: { emial: "mask" } }) }), { a: 1 });
+    expect(record.logseal_error).toMatch(/redact.detectors.emial: unknown detector/);
+  });
+
+  it("masks instead of hashing when the pseudonym key is missing, and says so", () => {
+    const filter = makeFilter({ policy: policy({ keys: [{ name: "user_id", action: "hash" }] }) });
+    const record = one(filter, { user_id: "alice" });
+    expect(record.user_id).toBe("[REDACTED]");
+    expect(record.logseal_error).toMatch(/key file pseudonym.key not found/);
+  });
+
+  it("refuses a key shorter than 32 characters", () => {
+    const filter = makeFilter({ policy: policy({ keys: [{ name: "user_id", action: "hash" }] }), files: { "pseudonym.key": "short" } });
+    expect(one(filter, { user_id: "alice" }).logseal_error).toMatch(/shorter than 32 characters/);
+  });
+});
