@@ -17,6 +17,7 @@ const USAGE = `logseal: redact, enrich and seal logs as the Fluent Bit filter do
   logseal pseudonym --key-file K [--policy FILE] VALUE...
       the pseudonym logseal writes for VALUE (data-subject access requests)
   logseal policy check FILE       validate a policy (JSON or YAML) with line-pointed errors
+  logseal policy json FILE        validate, then print it as the JSON the module reads
   logseal policy default          print the embedded default policy
 `;
 

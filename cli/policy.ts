@@ -37,7 +37,9 @@ export async function main(args: string[]): Promise<number> {
     process.stdout.write(defaultPolicyJson());
     return 0;
   }
-  if (sub !== "check" || !file) return fail("usage: logseal policy check FILE | logseal policy default");
+  if ((sub !== "check" && sub !== "json") || !file) {
+    return fail("usage: logseal policy check FILE | logseal policy json FILE | logseal policy default");
+  }
   let source;
   try {
     source = readPolicy(file);
@@ -46,7 +48,8 @@ export async function main(args: string[]): Promise<number> {
   }
   const result = checkPolicyJson(source.json);
   if (result.ok) {
-    process.stdout.write(`${file}: valid policy (version ${result.version})\n`);
+    // `json` prints what to put in the ConfigMap as logseal.policy.json.
+    process.stdout.write(sub === "json" ? JSON.stringify(JSON.parse(source.json), null, 2) + "\n" : `${file}: valid policy (version ${result.version})\n`);
     return 0;
   }
   for (const issue of result.issues) process.stderr.write(`${file}: ${source.locate(issue)}\n`);

@@ -1,0 +1,85 @@
+// The `logseal` command as a person runs it.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { pseudonym } from "../cli/pseudonym.js";
+
+const BIN = new URL("../bin/logseal.js", import.meta.url).pathname;
+const ROOT = new URL("..", import.meta.url).pathname;
+const logseal = (args: string[], input?: string) =>
+  spawnSync("node", [BIN, ...args], { cwd: ROOT, input, encoding: "utf8", timeout: 60_000 });
+const temp = (name: string, content: string) => {
+  const path = join(mkdtempSync(join(tmpdir(), "logseal-cli-")), name);
+  writeFileSync(path, content);
+  return path;
+};
+
+describe("logseal run", () => {
+  it("streams NDJSON through the module, one record per line, and reports bad lines by number", () => {
+    const run = logseal(["run", "-"], '{"log":"a","password":"x"}\n\nnot json\n[1700000000.25,{"log":"b"}]\n');
+    expect(run.status).toBe(0);
+    const records = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(records).toHaveLength(3);
+    expect(records[0].password).toBe("[REDACTED]");
+    expect(records[1].logseal_raw).toBe("not json");
+    expect(records[2].log).toBe("b");
+    expect(run.stderr).toMatch(/line 3: not a JSON object/);
+    expect(run.stderr).toMatch(/3 records out, 0 dropped by policy, 1 malformed lines \(of 4\)/);
+  });
+
+  it("stops at the first bad line with --strict", () => {
+    const run = logseal(["run", "--strict", "-"], '{"a":1}\nnope\n{"b":2}\n');
+    expect(run.status).toBe(1);
+  });
+
+  it("applies a YAML policy given with --policy", () => {
+    const policy = temp("p.yaml", "version: t\nredact:\n  keys:\n    - { name: secret_thing, action: remove }\n  scan: []\n");
+    const run = logseal(["run", "--policy", policy, "-"], '{"secret_thing":1,"b":2}\n');
+    expect(JSON.parse(run.stdout)).toMatchObject({ b: 2 });
+    expect(JSON.parse(run.stdout).secret_thing).toBeUndefined();
+  });
+});
+
+describe("logseal policy", () => {
+  it("accepts the complete example policy", () => {
+    const check = logseal(["policy", "check", "samples/policy.example.yaml"]);
+    expect(check.stderr).toBe("");
+    expect(check.stdout).toMatch(/valid policy \(version shop-prod-2026-11-23\)/);
+    expect(check.status).toBe(0);
+  });
+
+  it("points at the YAML line of each problem and exits 1", () => {
+    const policy = temp("bad.yaml", "version: t\nredact:\n  keys:\n    - name: a\n      action: scramble\n  detectors:\n    emial: mask\n");
+    const check = logseal(["policy", "check", policy]);
+    expect(check.status).toBe(1);
+    expect(check.stderr).toMatch(/line 5, column 15: redact.keys\[0\].action: must be one of: keep, remove, mask, hash/);
+    expect(check.stderr).toMatch(/line 7, column 12: redact.detectors.emial: unknown detector/);
+  });
+
+  it("converts a valid YAML policy to the JSON the module reads", () => {
+    const json = logseal(["policy", "json", "samples/policy.example.yaml"]);
+    expect(json.status).toBe(0);
+    expect(JSON.parse(json.stdout).redact.pseudonym.prefix).toBe("pseu:");
+  });
+
+  it("prints the embedded default, which is itself valid", () => {
+    const shown = logseal(["policy", "default"]);
+    const path = temp("default.json", shown.stdout);
+    expect(logseal(["policy", "check", path]).status).toBe(0);
+  });
+});
+
+describe("logseal pseudonym", () => {
+  it("prints the token the filter writes for a value", () => {
+    const key = temp("k", "an-example-pseudonym-key-of-32-chars-or-more\n");
+    const out = logseal(["pseudonym", "--key-file", key, "alice@example.com"]);
+    expect(out.status).toBe(0);
+    expect(out.stdout).toBe(`${pseudonym(Buffer.from("an-example-pseudonym-key-of-32-chars-or-more"), "alice@example.com")}\talice@example.com\n`);
+  });
+
+  it("refuses a short key", () => {
+    expect(logseal(["pseudonym", "--key-file", temp("k", "short"), "x"]).status).toBe(1);
+  });
+});
