@@ -116,6 +116,30 @@ describe("detectors in free text", () => {
   });
 });
 
+describe("network action", () => {
+  const filter = makeFilter({
+    policy: policy({
+      keys: [{ name: "client_ip", action: "network", prefix_bits: 16 }],
+      detectors: { ipv4: "network", ipv6: { action: "network", prefix_bits: 48 } },
+    }),
+  });
+
+  it("keeps the subnet of addresses found in text", () => {
+    expect(one(filter, { log: "from 10.42.7.19 and 2001:db8:85a3:8d3:1319:8a2e:370:7348 and fe80::1ff:fe23:4567:890a" }).log)
+      .toBe("from 10.42.7.0/24 and 2001:db8:85a3::/48 and fe80:0:0::/48");
+  });
+
+  it("applies to key rules, and masks a value that is not an address", () => {
+    expect(one(filter, { client_ip: "192.168.1.77" }).client_ip).toBe("192.168.0.0/16");
+    expect(one(filter, { client_ip: "unknown" }).client_ip).toBe("[REDACTED]");
+  });
+
+  it("accepts prefix_bits only with the network action", () => {
+    const bad = makeFilter({ policy: policy({ keys: [{ name: "x", action: "mask", prefix_bits: 8 }] }) });
+    expect(one(bad, { a: 1 }).logseal_error).toMatch(/prefix_bits applies only to the network action/);
+  });
+});
+
 describe("allow-list mode", () => {
   const filter = makeFilter({
     policy: policy({ allow_list: { keys: ["log", "kubernetes.pod_name", "kubernetes.labels"] }, scan: [] }),

@@ -4,12 +4,15 @@ import { JsonValue, Kind } from "../policy/value";
 import { KeyMatcher } from "../policy/keymatch";
 import { DETECTOR_COUNT, DETECTOR_NAMES, detectorId } from "./detectors";
 
-export const enum Action { Keep, Remove, Mask, Hash }
-export const ACTION_NAMES: string[] = ["keep", "remove", "mask", "hash"];
+export const enum Action { Keep, Remove, Mask, Hash, Network }
+export const ACTION_NAMES: string[] = ["keep", "remove", "mask", "hash", "network"];
 
-/** What to do with a value: the action, and for masks how many characters stay visible. */
+/**
+ * What to do with a value: the action; for masks how many characters stay visible; for
+ * `network` how many leading bits of an IP address stay (-1: /24 for IPv4, /64 for IPv6).
+ */
 export class Treatment {
-  constructor(public action: Action, public keepFirst: i32 = 0, public keepLast: i32 = 0) {}
+  constructor(public action: Action, public keepFirst: i32 = 0, public keepLast: i32 = 0, public prefixBits: i32 = -1) {}
 }
 
 export class DetectorSetting {
@@ -38,7 +41,7 @@ export class RedactPolicy {
 }
 
 const SECTION_KEYS = ["keys", "allow_list", "detectors", "scan", "mask", "pseudonym", "summary"];
-const RULE_KEYS = ["name", "path", "case_insensitive", "action", "keep_first", "keep_last"];
+const RULE_KEYS = ["name", "path", "case_insensitive", "action", "keep_first", "keep_last", "prefix_bits"];
 
 export function parseRedactPolicy(section: JsonValue | null, issues: Issues): RedactPolicy {
   const policy = new RedactPolicy();
@@ -54,7 +57,7 @@ export function parseRedactPolicy(section: JsonValue | null, issues: Issues): Re
 
   const allow = issues.object(object.get("allow_list"), "redact.allow_list");
   if (allow != null) {
-    issues.onlyKeys(allow, "redact.allow_list", ["keys", "action", "keep_first", "keep_last"]);
+    issues.onlyKeys(allow, "redact.allow_list", ["keys", "action", "keep_first", "keep_last", "prefix_bits"]);
     const matcher = new KeyMatcher();
     const listed = issues.strings(allow.get("keys"), "redact.allow_list.keys");
     for (let i = 0; i < listed.length; i++) {
@@ -163,8 +166,10 @@ export function parseTreatment(value: JsonValue, path: string, issues: Issues, f
   const action = <Action>issues.choice(value.get("action"), path + ".action", ACTION_NAMES, fallback);
   const keepFirst = <i32>issues.integer(value.get("keep_first"), path + ".keep_first", 0, 0, 64);
   const keepLast = <i32>issues.integer(value.get("keep_last"), path + ".keep_last", 0, 0, 64);
+  const prefixBits = <i32>issues.integer(value.get("prefix_bits"), path + ".prefix_bits", -1, 0, 128);
   if ((keepFirst != 0 || keepLast != 0) && action != Action.Mask) {
     issues.add(value, path, "keep_first/keep_last apply only to the mask action");
   }
-  return new Treatment(action, keepFirst, keepLast);
+  if (prefixBits >= 0 && action != Action.Network) issues.add(value, path, "prefix_bits applies only to the network action");
+  return new Treatment(action, keepFirst, keepLast, prefixBits);
 }

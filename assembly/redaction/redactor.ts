@@ -11,6 +11,7 @@ import { HmacKey } from "../crypto/hmac";
 import { Editor } from "../json/editor";
 import { DETECTOR_COUNT, DETECTOR_NAMES, findSecrets } from "./detectors";
 import { SpanList } from "./spans";
+import { writeNetwork } from "./network";
 
 const NO_KEY_MESSAGE = "pseudonym key missing: values masked instead of hashed";
 
@@ -77,6 +78,11 @@ export class Redactor {
   writeValue(record: RecordOut, token: Token, start: usize, end: usize, treatment: Treatment): void {
     const out = record.out;
     out.putByte(0x22);
+    if (treatment.action == Action.Network && token == Token.String && writeNetwork(out, start + 1, end - start - 2, treatment.prefixBits)) {
+      this.masked++;
+      out.putByte(0x22);
+      return;
+    }
     if (treatment.action == Action.Hash) {
       const done = token == Token.String
         ? this.renderer.pseudonymOfString(out, start + 1, end - start - 2)
@@ -98,6 +104,10 @@ export class Redactor {
   /** Writes the replacement of a span inside a string's raw content. */
   writeSpan(record: RecordOut, ptr: usize, len: usize, treatment: Treatment): void {
     const out = record.out;
+    if (treatment.action == Action.Network && writeNetwork(out, ptr, len, treatment.prefixBits)) {
+      this.masked++;
+      return;
+    }
     if (treatment.action == Action.Hash) {
       if (this.renderer.pseudonymOfString(out, ptr, len)) {
         this.hashed++;
@@ -105,7 +115,7 @@ export class Redactor {
       }
       this.noKey(record);
     }
-    this.renderer.mask(out, ptr, len, treatment.action == Action.Remove ? FULL_MASK : treatment);
+    this.renderer.mask(out, ptr, len, treatment.action == Action.Mask ? treatment : FULL_MASK);
     this.masked++;
   }
 
