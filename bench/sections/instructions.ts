@@ -1,0 +1,39 @@
+// Executed wasm instructions per record and per byte (what WAMR's interpreter in Fluent Bit pays
+// for), for pass-through and the default policy; records/s are from the instrumented module in
+// Node, so they are lower than the filter section's. Method: docs/measuring.md.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CountingFilter, LOGSEAL_WASM, countInstructions } from "../instructions.ts";
+import { measure, type BenchRow } from "../lib.ts";
+import { containerRecord } from "../workload.ts";
+
+export const PASS_THROUGH = { version: "pass-through", redact: { keys: [], scan: [] } };
+export const SIZES: [string, number][] = [["200 B", 200], ["1 KiB", 1024], ["64 KiB", 64 * 1024]];
+
+/** "N instr/byte, M instr/record", the note column of instruction counts. */
+export function instructionNote(count: { perByte: number; perRecord: number }): string {
+  return `${count.perByte.toFixed(2)} instr/byte, ${Math.round(count.perRecord).toLocaleString("en-US")} instr/record`;
+}
+
+export default async function (): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const [label, policy] of [["pass-through", PASS_THROUGH], ["default policy", undefined]] as const) {
+    const dir = mkdtempSync(join(tmpdir(), "logseal-bench-"));
+    if (policy) writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy));
+    const filter = new CountingFilter(LOGSEAL_WASM, { ".": dir });
+    for (const [size, bytes] of SIZES) {
+      const body = Buffer.from(JSON.stringify(containerRecord(0, bytes)));
+      const count = countInstructions(policy, [body]);
+      const { ops, seconds } = measure(() => filter.host.callRaw("kube.var.log.containers.app", body, 1700000000, 0), 0.5);
+      rows.push({
+        name: `${label} ${size} (${body.length} B; instrumented run)`,
+        records: ops,
+        bytes: ops * body.length,
+        seconds,
+        note: instructionNote(count),
+      });
+    }
+  }
+  return rows;
+}
