@@ -198,10 +198,11 @@ export class JsonReader {
     while (true) {
       // Word at a time: stop at the first quote, backslash, control or non-ASCII byte.
       while (p + 8 <= limit) {
+        // A byte's high bit ends up set if it is '"' or '\\' (x - 1 of a zero byte), below 0x20,
+        // or non-ASCII; borrows only flag bytes above a real hit, so the lowest flag is exact.
+        // (The usual `& ~x` of the zero-byte test is not needed: non-ASCII is flagged anyway.)
         const w = load<u64>(p);
-        const quote = w ^ 0x2222222222222222;
-        const slash = w ^ 0x5C5C5C5C5C5C5C5C;
-        const special = (((quote - ONES) & ~quote) | ((slash - ONES) & ~slash) | (w - 0x2020202020202020) | w) & HIGHS;
+        const special = (((w ^ 0x2222222222222222) - ONES) | ((w ^ 0x5C5C5C5C5C5C5C5C) - ONES) | (w - 0x2020202020202020) | w) & HIGHS;
         if (special != 0) {
           p += <usize>(ctz(special) >> 3);
           break;
