@@ -502,23 +502,39 @@ const CARRIERS: Carrier[] = [
   (r, pieces) => [`May  1 ${clock(r)} node-${r.int(1, 9)} sshd[${r.int(100, 99999)}]: ${filler(r)} `, ...join(pieces("text"), " "), ` port ${r.int(1024, 65535)} ssh2`],
 ];
 
+// Carriers with no secret of their own (the nginx client address and the connection string's
+// password are secrets).
+const PLAIN_CARRIERS = CARRIERS.filter((_, i) => i !== 0 && i !== 4);
+
+/** About `bytes` of log text (lines joined by escaped line breaks), for benchmarks. */
+export function logText(bytes: number, options: CorpusOptions = {}): string {
+  let text = "";
+  for (const line of generateCorpus({ lines: Math.ceil(bytes / 100), ...options })) {
+    text += (text ? "\\n" : "") + line.text;
+    if (text.length >= bytes) break;
+  }
+  return text.slice(0, bytes).replace(/\\u?[0-9a-f]{0,3}$|\\$/, "");
+}
+
 // ---------------------------------------------------------------------------------------------
 
 export interface CorpusOptions {
   seed?: number;
   lines?: number;
+  /** Secrets per line (default 1-3; 0 gives plain log text with decoys only). */
+  secrets?: [number, number];
 }
 
 /** The corpus: `lines` log lines, each with 1-3 secrets and 1-3 decoys, secrets cycling through
  * every detector so each class gets the same share. */
-export function generateCorpus({ seed = 1, lines = 6000 }: CorpusOptions = {}): CorpusLine[] {
+export function generateCorpus({ seed = 1, lines = 6000, secrets = [1, 3] }: CorpusOptions = {}): CorpusLine[] {
   const r = new Rng(seed);
   const out: CorpusLine[] = [];
   let nextDetector = 0;
   let nextDecoy = 0;
   for (let l = 0; l < lines; l++) {
-    const carrier = r.pick(CARRIERS);
-    const secretsHere = r.int(1, 3);
+    const carrier = r.pick(secrets[1] === 0 ? PLAIN_CARRIERS : CARRIERS);
+    const secretsHere = r.int(secrets[0], secrets[1]);
     const decoysHere = r.int(1, 3);
     const pieces = (style: Style): Segment[][] => {
       const list: Segment[][] = [];

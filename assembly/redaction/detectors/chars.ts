@@ -94,10 +94,22 @@ buildTables();
   return <u32>load<u8>(FOLDED + b);
 }
 
+/** Whether a token of alphabet `cls` may start at `i`: not in the middle of a run of that
+ * alphabet, unless right after an escape or a span (`floor`). Besides being the token's
+ * boundary, this keeps the scan linear: `eyJ-eyJ-eyJ-…` is read once, not from every word. */
+@inline export function startsRun(p: usize, n: usize, i: usize, floor: usize, cls: u32): bool {
+  return i == floor || !isIn(peek(p, n, i - 1), cls);
+}
+
 /** End of the run of `cls` bytes that starts at `j`. */
 export function runEnd(p: usize, n: usize, j: usize, cls: u32): usize {
   while (j < n && (classOf(load<u8>(p + j)) & cls) != 0) j++;
   return j;
+}
+
+/** End of the run of `cls` bytes at `j`, reading at most `max` + 1 of them (longer is too long). */
+export function runEndWithin(p: usize, n: usize, j: usize, cls: u32, max: usize): usize {
+  return runEnd(p, min(n, j + max + 1), j, cls);
 }
 
 /** Whether the bytes at `j` are exactly `word` (ASCII). */

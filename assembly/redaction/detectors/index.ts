@@ -5,12 +5,12 @@
 //
 // Overlaps: a span claims its bytes and the scan resumes after it, and detectors that read
 // backward (the local part of an e-mail, the key of a pair) never read into a claimed span, so
-// spans come out sorted and disjoint: the earliest start wins. At one position detectors are
-// tried in the order of `tryDetectors`, the more specific shapes first; the first match wins.
+// spans come out sorted and disjoint: the earliest start wins (at one position at most one
+// detector can match, see `tryDetectors`).
 // A value found through its name (secret_pair, auth_header) that is, as a whole, a secret of a
 // specific shape (a JWT, a GitHub token, a PEM key...) is reported as that detector.
 import { SpanList } from "../spans";
-import { ALNUM, BACKSLASH, classOf, escapeLength } from "./chars";
+import { ALNUM, BACKSLASH, classOf, DIGIT, escapeLength, HEX, isIn, peek, runEndWithin } from "./chars";
 import { matchEnd, matchStart } from "./match";
 import { cardAt, ssnAt } from "./numbers";
 import { ibanAt } from "./iban";
@@ -53,76 +53,133 @@ export function detectorId(name: string): i32 {
   return -1;
 }
 
-// Table entry per byte: bit `id` when detector `id` can start there, plus how to move on.
+// Per byte: STARTS has bit `id` when detector `id` can start with the byte, plus how the scan
+// moves on (WORD, ESCAPE); SECONDS has bit `id` when the byte can come second. Two lookups
+// rule out nearly every word before any detector runs (`request` starts no token, `record`
+// may start `rk_live_` until its `e`).
 const WORD: u32 = 1 << 30;
 const ESCAPE: u32 = 1 << 31;
 const STARTS = memory.data(256 << 2);
+const SECONDS = memory.data(256 << 2);
 
-function canStart(bytes: string, id: u32): void {
+function allow(table: usize, bytes: string, id: u32): void {
   for (let k = 0; k < bytes.length; k++) {
-    const at = STARTS + (<usize>bytes.charCodeAt(k) << 2);
+    const at = table + (<usize>bytes.charCodeAt(k) << 2);
     store<u32>(at, load<u32>(at) | (1 << id));
   }
 }
 
-function buildStarts(): void {
+function starts(id: u32, first: string, second: string): void {
+  allow(STARTS, first, id);
+  allow(SECONDS, second, id);
+}
+
+function buildTables(): void {
   const digits = "0123456789";
   const upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+  const hex = digits + "abcdefABCDEF";
+  const alnum = digits + upper + "abcdefghijklmnopqrstuvwxyz";
   for (let b: u32 = 0; b < 256; b++) {
     if ((classOf(b) & ALNUM) != 0) store<u32>(STARTS + (<usize>b << 2), WORD);
+    store<u32>(SECONDS + (<usize>b << 2), 1 << SECRET_PAIR); // a value may start with anything
   }
   store<u32>(STARTS + (<usize>BACKSLASH << 2), ESCAPE);
-  canStart(digits, CARD);
-  canStart(digits, SSN);
-  canStart(upper, IBAN);
-  canStart("@", EMAIL);
-  canStart(digits, IPV4);
-  canStart(digits + "abcdefABCDEF:", IPV6);
-  canStart("e", JWT);
-  canStart("-", PEM_PRIVATE_KEY);
-  canStart("A", AWS_ACCESS_KEY_ID);
-  canStart("aAsS", AWS_SECRET_KEY);
-  canStart("g", GITHUB_TOKEN);
-  canStart("x", SLACK_TOKEN);
-  canStart("sr", STRIPE_KEY);
-  canStart("A", GOOGLE_API_KEY);
-  canStart(":", URL_PASSWORD);
-  canStart("aA", AUTH_HEADER);
-  canStart(":=", SECRET_PAIR);
+  starts(CARD, digits, digits);
+  starts(SSN, digits, digits);
+  starts(IBAN, upper, upper);
+  starts(EMAIL, "@", alnum);
+  starts(IPV4, digits, digits + ".");
+  starts(IPV6, hex + ":", hex + ":");
+  starts(JWT, "e", "y");
+  starts(PEM_PRIVATE_KEY, "-", "-");
+  starts(AWS_ACCESS_KEY_ID, "A", "KSGIRN");
+  starts(AWS_SECRET_KEY, "aAsS", "wWeE");
+  starts(GITHUB_TOKEN, "g", "hi");
+  starts(SLACK_TOKEN, "x", "o");
+  starts(STRIPE_KEY, "sr", "k");
+  starts(GOOGLE_API_KEY, "A", "I");
+  starts(URL_PASSWORD, ":", "/\\");
+  starts(AUTH_HEADER, "aA", "uU");
+  starts(SECRET_PAIR, ":=", "");
 }
 
-buildStarts();
-
-@inline function on(candidates: u32, id: u32): bool {
-  return (candidates & (1 << id)) != 0;
-}
+buildTables();
 
 // Detectors that find a value by its name rather than its shape.
 const BY_NAME: u32 = (1 << SECRET_PAIR) | (1 << AUTH_HEADER) | (1 << AWS_SECRET_KEY) | (1 << URL_PASSWORD);
 
-/** Tries the candidate detectors at `i` in priority order; returns the id that matched, or -1.
- * `floor` is where backward reading must stop: the end of the last span or escape. */
+/** Tries the candidate detectors at `i`; returns the id that matched, or -1. Detectors that
+ * can start with the same byte are exclusive by construction (different prefixes: `::` for
+ * IPv6 but `://` for URLs and neither for pairs; 13+ digits or 4 and a separator for cards,
+ * 3 and a dash for SSNs, a dot for IPv4...), so the order they are tried in does not matter.
+ * `floor` is where reading backward must stop: the end of the last span or escape. */
 function tryDetectors(p: usize, n: usize, i: usize, candidates: u32, floor: usize, spanFloor: usize): i32 {
-  if (on(candidates, PEM_PRIVATE_KEY) && pemPrivateKeyAt(p, n, i)) return PEM_PRIVATE_KEY;
-  if (on(candidates, JWT) && jwtAt(p, n, i)) return JWT;
-  if (on(candidates, AUTH_HEADER) && authHeaderAt(p, n, i)) return AUTH_HEADER;
-  if (on(candidates, AWS_SECRET_KEY) && awsSecretKeyAt(p, n, i)) return AWS_SECRET_KEY;
-  if (on(candidates, AWS_ACCESS_KEY_ID) && awsAccessKeyIdAt(p, n, i)) return AWS_ACCESS_KEY_ID;
-  if (on(candidates, GITHUB_TOKEN) && githubTokenAt(p, n, i)) return GITHUB_TOKEN;
-  if (on(candidates, SLACK_TOKEN) && slackTokenAt(p, n, i)) return SLACK_TOKEN;
-  if (on(candidates, STRIPE_KEY) && stripeKeyAt(p, n, i)) return STRIPE_KEY;
-  if (on(candidates, GOOGLE_API_KEY) && googleApiKeyAt(p, n, i)) return GOOGLE_API_KEY;
-  if (on(candidates, URL_PASSWORD) && urlPasswordAt(p, n, i)) return URL_PASSWORD;
-  // The key of a pair may sit before an escape (`\"password\":`): only spans bound it.
-  if (on(candidates, SECRET_PAIR) && secretPairAt(p, n, i, spanFloor)) return SECRET_PAIR;
-  if (on(candidates, EMAIL) && emailAt(p, n, i, floor)) return EMAIL;
-  if (on(candidates, CARD) && cardAt(p, n, i)) return CARD;
-  if (on(candidates, SSN) && ssnAt(p, n, i)) return SSN;
-  if (on(candidates, IBAN) && ibanAt(p, n, i)) return IBAN;
-  if (on(candidates, IPV4) && ipv4At(p, n, i)) return IPV4;
-  if (on(candidates, IPV6) && ipv6At(p, n, i, floor)) return IPV6;
+  while (candidates != 0) {
+    const id = ctz(candidates);
+    candidates &= candidates - 1;
+    if (detectorAt(id, p, n, i, floor, spanFloor)) return id;
+  }
   return -1;
 }
+
+function detectorAt(id: u32, p: usize, n: usize, i: usize, floor: usize, spanFloor: usize): bool {
+  switch (id) {
+    case CARD: return cardAt(p, n, i);
+    case SSN: return ssnAt(p, n, i);
+    case IBAN: return ibanAt(p, n, i);
+    case EMAIL: return emailAt(p, n, i, floor);
+    case IPV4: return ipv4At(p, n, i);
+    case IPV6: return ipv6At(p, n, i, floor);
+    case JWT: return jwtAt(p, n, i, floor);
+    case PEM_PRIVATE_KEY: return pemPrivateKeyAt(p, n, i);
+    case AWS_ACCESS_KEY_ID: return awsAccessKeyIdAt(p, n, i);
+    case AWS_SECRET_KEY: return awsSecretKeyAt(p, n, i);
+    case GITHUB_TOKEN: return githubTokenAt(p, n, i, floor);
+    case SLACK_TOKEN: return slackTokenAt(p, n, i, floor);
+    case STRIPE_KEY: return stripeKeyAt(p, n, i);
+    case GOOGLE_API_KEY: return googleApiKeyAt(p, n, i, floor);
+    case URL_PASSWORD: return urlPasswordAt(p, n, i);
+    case AUTH_HEADER: return authHeaderAt(p, n, i);
+    // The key of a pair may sit before an escape (`\"password\":`): only spans bound it.
+    case SECRET_PAIR: return secretPairAt(p, n, i, spanFloor);
+  }
+  return false;
+}
+
+/** Candidate detectors at `i`: those that can start with its byte and continue with the next. */
+@inline function candidatesAt(p: usize, n: usize, i: usize, entry: u32, enabled: u32): u32 {
+  let candidates = entry & enabled;
+  if (candidates == 0) return 0;
+  candidates &= load<u32>(SECONDS + (<usize>peek(p, n, i + 1) << 2));
+  return candidates & NUMERIC ? numericShapes(p, n, i, candidates) : candidates;
+}
+
+const DECIMAL: u32 = (1 << CARD) | (1 << SSN) | (1 << IPV4);
+const NUMERIC: u32 = DECIMAL | (1 << IPV6);
+
+/** Drops the numeric detectors the characters at `i` cannot fit, from one look at the run of
+ * digits (or hex digits) and the byte after it: most numbers in logs (counts, epochs, ports)
+ * and hex words (`cache`, `deadline`) fit none. */
+@inline function numericShapes(p: usize, n: usize, i: usize, candidates: u32): u32 {
+  let fits = ~NUMERIC;
+  if (candidates & (1 << IPV6)) {
+    const group = runEndWithin(p, n, i, HEX, 4);
+    if (group - i <= 4 && peek(p, n, group) == COLON) fits |= 1 << IPV6;
+  }
+  if (candidates & DECIMAL) {
+    const run = runEndWithin(p, n, i, DIGIT, 19) - i;
+    const after = peek(p, n, i + run);
+    if (run >= 13 || (run == 4 && (after == SPACE || after == DASH))) fits |= 1 << CARD;
+    if (run == 3 && (after == DASH || after == SPACE)) fits |= 1 << SSN;
+    if (run <= 3 && after == DOT) fits |= 1 << IPV4;
+  }
+  return candidates & fits;
+}
+
+const SPACE: u32 = 0x20;
+const DASH: u32 = 0x2d;
+const DOT: u32 = 0x2e;
+const COLON: u32 = 0x3a;
 
 /** Finds the secrets in the raw JSON string content [ptr, ptr+len) with the detectors whose
  * bit is set in `enabled`; `spans` is cleared, then holds them as offsets from `ptr`. */
@@ -134,7 +191,7 @@ export function findSecrets(ptr: usize, len: usize, enabled: u32, spans: SpanLis
   let i: usize = 0;
   while (i < len) {
     const entry = load<u32>(STARTS + (<usize>load<u8>(ptr + i) << 2));
-    const candidates = entry & enabled;
+    const candidates = candidatesAt(ptr, len, i, entry, enabled);
     if (candidates != 0) {
       const spanFloor = <usize>spans.lastEnd();
       let id = tryDetectors(ptr, len, i, candidates, max(spanFloor, escapeEnd), spanFloor);
@@ -162,7 +219,7 @@ export function findSecrets(ptr: usize, len: usize, enabled: u32, spans: SpanLis
 function specificShape(p: usize, byName: i32, enabled: u32): i32 {
   const from = matchStart;
   const to = matchEnd;
-  const candidates = load<u32>(STARTS + (<usize>load<u8>(p + from) << 2)) & enabled & ~BY_NAME;
+  const candidates = candidatesAt(p, to, from, load<u32>(STARTS + (<usize>load<u8>(p + from) << 2)), enabled & ~BY_NAME);
   if (candidates != 0) {
     const id = tryDetectors(p, to, from, candidates, from, from);
     if (id >= 0 && matchStart == from && matchEnd == to) return id;
@@ -172,8 +229,28 @@ function specificShape(p: usize, byName: i32, enabled: u32): i32 {
   return byName;
 }
 
-/** End of the word (letters and digits) that goes on at `j`. */
+/** End of the word (letters and digits) that goes on at `j`, eight bytes at a time. */
 function wordEnd(p: usize, n: usize, j: usize): usize {
+  while (j + 8 <= n) {
+    const stop = nonAlnumBytes(load<u64>(p + j));
+    if (stop != 0) return j + <usize>(ctz(stop) >> 3);
+    j += 8;
+  }
   while (j < n && (load<u32>(STARTS + (<usize>load<u8>(p + j) << 2)) & WORD) != 0) j++;
   return j;
+}
+
+const HIGH_BITS: u64 = 0x8080808080808080;
+const ASCII_BITS: u64 = 0x7f7f7f7f7f7f7f7f;
+const CASE_BITS: u64 = 0x2020202020202020;
+
+/** The high bit of every byte of `w` that is not an ASCII letter or digit (SWAR: adding
+ * 0x80 - lo to a 7-bit byte sets its high bit exactly when the byte is >= lo, and no carry
+ * crosses into the next byte). */
+@inline function nonAlnumBytes(w: u64): u64 {
+  const ascii = w & ASCII_BITS;
+  const folded = ascii | CASE_BITS;
+  const letter = (folded + 0x1f1f1f1f1f1f1f1f) & ~(folded + 0x0505050505050505); // 'a'..'z'
+  const digit = (ascii + 0x5050505050505050) & ~(ascii + 0x4646464646464646); // '0'..'9'
+  return (~(letter | digit) | w) & HIGH_BITS;
 }

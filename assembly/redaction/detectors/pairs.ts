@@ -1,7 +1,7 @@
 // Credentials introduced by a name: `password=…`, `"token": "…"`, `\"secret\":\"…\"`,
 // `Authorization: Bearer …`, and AWS secret keys written next to their name. Only the value
 // (for Authorization, the credential after the scheme) is a span; the name stays readable.
-import { APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWith, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, SPACE, UPPER, VALUE_END } from "./chars";
+import { APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWith, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
 import { found } from "./match";
 
 const COLON: u32 = 0x3a;
@@ -16,7 +16,7 @@ const SENSITIVE: StaticArray<string> = [
 ];
 
 // Bit (letter - 'a') is set for the last letter of each sensitive name: a one-test filter
-// for the many keys that are not sensitive.
+// for the many keys that are not sensitive (a key ending in `_` or a digit is not).
 const LAST_LETTERS: u32 = lastLetters();
 
 function lastLetters(): u32 {
@@ -39,13 +39,14 @@ const MAX_SPACES: usize = 8;
 
 /** Whether the key that ends at `keyEnd` (read backward, not below `floor`) is sensitive. */
 function sensitiveKeyBefore(p: usize, keyEnd: usize, floor: usize): bool {
+  if (keyEnd <= floor) return false;
+  const last = fold(load<u8>(p + keyEnd - 1));
+  if (last - 0x61 >= 26 || (LAST_LETTERS & (1 << (last - 0x61))) == 0) return false;
   let from = keyEnd;
   while (from > floor && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
-  if (from == keyEnd) return false;
-  const last = fold(load<u8>(p + keyEnd - 1));
-  if (isIn(last, LOWER) && (LAST_LETTERS & (1 << (last - 0x61))) == 0) return false;
   for (let k = 0; k < SENSITIVE.length; k++) {
-    if (keyEndsWith(p, from, keyEnd, unchecked(SENSITIVE[k]))) return true;
+    const word = unchecked(SENSITIVE[k]);
+    if (<u32>word.charCodeAt(word.length - 1) == last && keyEndsWith(p, from, keyEnd, word)) return true;
   }
   return false;
 }
@@ -162,7 +163,7 @@ const AWS_SECRET_LENGTH = 40;
  * between. A `/` in the key may arrive escaped as `\/`. */
 export function awsSecretKeyAt(p: usize, n: usize, i: usize): bool {
   if (keyPrefixEnd(p, n, i, "awssecret") == 0 && keyPrefixEnd(p, n, i, "secretaccesskey") == 0) return false;
-  let j = runEnd(p, n, i, KEY);
+  let j = runEndWithin(p, n, i, KEY, MAX_KEY);
   // The gap: quotes (`\"` too, but not the `\/` that may start the key), spaces, `=` or `:`.
   for (let gap = 0; gap < 8; gap++) {
     const b = peek(p, n, j);

@@ -1,12 +1,12 @@
 // Credentials with a recognisable shape: vendor tokens with a fixed prefix, alphabet and
 // length, and JSON Web Tokens. Each is matched at the start of a word and must end there too.
-import { ALNUM, B64URL, DIGIT, IDENT, matchesAt, peek, runEnd, SLACK, UPPER } from "./chars";
+import { ALNUM, B64URL, DIGIT, IDENT, matchesAt, peek, runEnd, SLACK, startsRun, UPPER } from "./chars";
 import { found } from "./match";
 
 /** `prefix` then a run of `cls` bytes whose length is within [min, max]. The run is maximal,
  * so a longer word of the same alphabet is not a token. */
-function prefixed(p: usize, n: usize, i: usize, prefix: string, cls: u32, min: usize, max: usize): bool {
-  if (!matchesAt(p, n, i, prefix)) return false;
+function prefixed(p: usize, n: usize, i: usize, floor: usize, prefix: string, cls: u32, min: usize, max: usize): bool {
+  if (!matchesAt(p, n, i, prefix) || !startsRun(p, n, i, floor, cls)) return false;
   const from = i + <usize>prefix.length;
   const end = runEnd(p, n, from, cls);
   const len = end - from;
@@ -30,8 +30,8 @@ export function awsAccessKeyIdAt(p: usize, n: usize, i: usize): bool {
 /** GitHub tokens: `gh[pousr]_` + 36 letters/digits (classic, OAuth, user, server, refresh), and
  * fine-grained `github_pat_` + 82 of [A-Za-z0-9_]; longer bodies allowed (GitHub reserves up
  * to 255 characters). https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/ */
-export function githubTokenAt(p: usize, n: usize, i: usize): bool {
-  if (peek(p, n, i + 1) != 0x68) return prefixed(p, n, i, "github_pat_", IDENT, 82, 244);
+export function githubTokenAt(p: usize, n: usize, i: usize, floor: usize): bool {
+  if (peek(p, n, i + 1) != 0x68) return prefixed(p, n, i, floor, "github_pat_", IDENT, 82, 244);
   const kind = peek(p, n, i + 2);
   if (kind != 0x70 && kind != 0x6f && kind != 0x75 && kind != 0x73 && kind != 0x72) return false;
   if (peek(p, n, i + 3) != 0x5f) return false;
@@ -41,8 +41,8 @@ export function githubTokenAt(p: usize, n: usize, i: usize): bool {
 }
 
 /** Slack tokens `xox[bpars]-` + digits, letters and dashes (20-250). */
-export function slackTokenAt(p: usize, n: usize, i: usize): bool {
-  if (!matchesAt(p, n, i, "xox")) return false;
+export function slackTokenAt(p: usize, n: usize, i: usize, floor: usize): bool {
+  if (!matchesAt(p, n, i, "xox") || !startsRun(p, n, i, floor, SLACK)) return false;
   const kind = peek(p, n, i + 3);
   if (kind != 0x62 && kind != 0x70 && kind != 0x61 && kind != 0x72 && kind != 0x73) return false;
   if (peek(p, n, i + 4) != 0x2d) return false;
@@ -64,15 +64,16 @@ export function stripeKeyAt(p: usize, n: usize, i: usize): bool {
 }
 
 /** Google API keys: `AIza` + 35 of [A-Za-z0-9_-]. */
-export function googleApiKeyAt(p: usize, n: usize, i: usize): bool {
-  return prefixed(p, n, i, "AIza", B64URL, 35, 35);
+export function googleApiKeyAt(p: usize, n: usize, i: usize, floor: usize): bool {
+  return prefixed(p, n, i, floor, "AIza", B64URL, 35, 35);
 }
 
 const JWT_MIN_SEGMENT: usize = 10;
 
 /** A JSON Web Token: header and payload both base64url of a JSON object (so they start with
  * `eyJ`, the encoding of `{"`), then a signature that may be empty (`alg: none`). */
-export function jwtAt(p: usize, n: usize, i: usize): bool {
+export function jwtAt(p: usize, n: usize, i: usize, floor: usize): bool {
+  if (!startsRun(p, n, i, floor, B64URL)) return false;
   const header = jwtSegmentEnd(p, n, i);
   if (header == 0 || peek(p, n, header) != 0x2e) return false;
   const payload = jwtSegmentEnd(p, n, header + 1);
