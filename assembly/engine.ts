@@ -11,7 +11,8 @@ import { CompiledPolicy, Policy, compilePolicy } from "./policy/policy";
 import { Redactor } from "./redaction/redactor";
 import { Action } from "./redaction/policy";
 import { logLine } from "./wasi/stderr";
-import { readFile } from "./wasi/files";
+import { modifiedNs, readFile } from "./wasi/files";
+import { wallClock } from "./wasi/wallclock";
 
 export const POLICY_FILE = "logseal.policy.json";
 export const EMBEDDED = "embedded default";
@@ -19,6 +20,8 @@ export const EMBEDDED = "embedded default";
 export class Engine {
   /** Why the policy in force is not the one configured; carried by every record. */
   configError: string = "";
+  /** Modification time of the policy file it was loaded from (0: none found). */
+  policyMtime: u64 = 0;
   readonly captures: Captures;
   readonly redactor: Redactor;
   readonly enricher: Enricher;
@@ -28,12 +31,14 @@ export class Engine {
     const captures = new Captures();
     this.captures = captures;
     this.redactor = new Redactor(policy.redact, null);
-    this.enricher = new Enricher(policy.enrich, captures);
+    this.enricher = new Enricher(policy.enrich, captures, policy.version);
     this.sealer = new Sealer(policy.seal, captures);
   }
 }
 
 let engine: Engine | null = null;
+/** Wall-clock second from which the policy file may be checked for changes again. */
+let nextCheckSec: i64 = 0;
 
 export function currentEngine(): Engine {
   let current = engine;
@@ -42,6 +47,23 @@ export function currentEngine(): Engine {
     engine = current;
   }
   return current;
+}
+
+/**
+ * Rebuilds the engine when the policy file has changed (a new mtime, or the file appeared or
+ * went away), looking at most every `reload_seconds` of wall-clock time. A new policy is
+ * loaded exactly as at start-up, so an invalid one fails closed to the embedded default with
+ * the reason in every record's logseal_error. Call before `currentEngine()` for each record.
+ */
+export function maybeReload(sec: u32): void {
+  const now = wallClock.tick(sec);
+  const current = engine;
+  if (current == null || current.policy.reloadSeconds == 0 || now < nextCheckSec) return;
+  nextCheckSec = now + current.policy.reloadSeconds;
+  if (modifiedNs(POLICY_FILE) == current.policyMtime) return;
+  const next = startEngine();
+  engine = next;
+  logLine("policy changed: now " + next.policy.source + " version " + next.policy.version);
 }
 
 function startEngine(): Engine {
@@ -59,6 +81,8 @@ function startEngine(): Engine {
     }
   }
   const engine = new Engine(compiled.policy);
+  engine.policyMtime = file.mtimeNs;
+  nextCheckSec = wallClock.nowSec + engine.policy.reloadSeconds;
   const problems = [configError, attachPseudonymKey(engine), engine.enricher.startupError(), engine.sealer.startupError()];
   configError = problems.filter((p: string) => p.length != 0).join("; ");
   engine.configError = configError;

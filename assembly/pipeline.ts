@@ -2,7 +2,7 @@
 // Whatever the input, a valid JSON object comes out; a record is dropped (null) only
 // where the policy says so.
 import { ByteBuffer } from "./buffer";
-import { Engine, currentEngine } from "./engine";
+import { Engine, currentEngine, maybeReload } from "./engine";
 import { Editor } from "./json/editor";
 import { JsonError, jsonErrorMessage } from "./json/reader";
 import { writeJsonStringContent } from "./json/write";
@@ -15,6 +15,7 @@ const rawEditor = new Editor();
 
 /** Processes one record; returns a NUL-terminated JSON object, or 0 to drop it. */
 export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, body: usize, bodyLen: usize): usize {
+  maybeReload(sec);
   const engine = currentEngine();
   engine.captures.reset();
   engine.redactor.beginRecord();

@@ -9,10 +9,14 @@ export class Captures {
   private count: i32 = 0;
   private spans: StaticArray<u32> = new StaticArray<u32>(0);
   private generation: u32 = 1;
+  private paths: string[] = [];
 
-  /** Registers a dotted path (e.g. "kubernetes.namespace_name"); returns its slot. */
+  /** Registers a dotted path (e.g. "kubernetes.namespace_name"); returns its slot, shared by all who ask. */
   register(path: string): i32 {
+    const known = this.paths.indexOf(path);
+    if (known >= 0) return known;
     const slot = this.count++;
+    this.paths.push(path);
     this.matcher.addPath(path, slot);
     this.spans = new StaticArray<u32>(this.count * 4);
     return slot;
@@ -37,7 +41,7 @@ export class Captures {
     unchecked(this.spans[at + 3] = <u32>end);
   }
 
-  /** Whether this record had a scalar at the slot's path. */
+  /** Whether this record had a value at the slot's path (for objects and arrays: their first byte). */
   @inline has(slot: i32): bool {
     return slot >= 0 && slot < this.count && unchecked(this.spans[slot << 2]) == this.generation;
   }
@@ -53,5 +57,19 @@ export class Captures {
 
   @inline end(slot: i32): usize {
     return <usize>unchecked(this.spans[(slot << 2) + 3]);
+  }
+
+  /** Whether this record had a string at the slot's path. */
+  @inline hasString(slot: i32): bool {
+    return this.has(slot) && this.token(slot) == Token.String;
+  }
+
+  /** Whether the captured string's raw content equals (or, with `prefix`, starts with) `bytes`. */
+  textEquals(slot: i32, bytes: ArrayBuffer, prefix: bool): bool {
+    if (!this.hasString(slot)) return false;
+    const start = this.start(slot) + 1;
+    const len = this.end(slot) - 1 - start;
+    const want = <usize>bytes.byteLength;
+    return (prefix ? len >= want : len == want) && memory.compare(start, changetype<usize>(bytes), want) == 0;
   }
 }

@@ -3,6 +3,8 @@
 // masks, common secret-bearing keys are masked, pod annotations (which often carry whole
 // manifests) are removed. Audit events keep who acted (`user.username`): accountability is
 // their point. No key is needed; add `pseudonym.key`/`seal.key` for HMAC.
+import { DEFAULT_AUDIT_RULES } from "../enrichment/audit/defaults";
+
 export const DEFAULT_POLICY = `{
   "version": "logseal-default-1",
   "description": "Built-in secure default of logseal",
@@ -47,6 +49,13 @@ export const DEFAULT_POLICY = `{
       "secret_pair": "mask"
     },
     "summary": false
+  },
+  "enrich": {
+    "severity": { "fields": ["level", "severity", "lvl", "loglevel", "log_level", "levelname", "severity_text"], "text_fields": ["log", "message", "msg"] },
+    "audit": {
+      "skip_stages": ["RequestReceived", "ResponseStarted"],
+      "rules": ${DEFAULT_AUDIT_RULES}
+    }
   }
 }
 `;

@@ -12,13 +12,15 @@ export class Policy {
   redact: RedactPolicy = new RedactPolicy();
   enrich: EnrichPolicy = new EnrichPolicy();
   seal: SealPolicy = new SealPolicy();
+  /** How often (seconds) the policy file is checked for changes; 0: never. */
+  reloadSeconds: i32 = 10;
 }
 
 export class CompiledPolicy {
   constructor(public policy: Policy, public issues: string[]) {}
 }
 
-const TOP_KEYS = ["version", "description", "redact", "enrich", "seal"];
+const TOP_KEYS = ["version", "description", "reload_seconds", "redact", "enrich", "seal"];
 
 /** Parses and validates a policy document; `issues` is empty when it is valid. */
 export function compilePolicy(ptr: usize, len: usize, source: string): CompiledPolicy {
@@ -38,6 +40,7 @@ export function compilePolicy(ptr: usize, len: usize, source: string): CompiledP
   issues.onlyKeys(root, "policy", TOP_KEYS);
   policy.version = issues.string(root.get("version"), "version", "");
   if (policy.version.length == 0) issues.add(root, "version", "is required (it is written into every record's seal so auditors know which policy applied)");
+  policy.reloadSeconds = <i32>issues.integer(root.get("reload_seconds"), "reload_seconds", 10, 0, 86400);
   policy.redact = parseRedactPolicy(root.get("redact"), issues);
   policy.enrich = parseEnrichPolicy(root.get("enrich"), issues);
   policy.seal = parseSealPolicy(root.get("seal"), issues);

@@ -90,12 +90,14 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         continue;
       }
       case Token.ObjectStart: {
+        if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end); // presence only
         pendingCapture = -1;
         objectDepth++;
         store<u8>(written + reader.depth, 0);
         continue;
       }
       case Token.ArrayStart: {
+        if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end);
         pendingCapture = -1;
         continue;
       }

@@ -1,0 +1,108 @@
+// Classification of Kubernetes audit events (audit.k8s.io/v1 Event, as the API server's log
+// backend writes them): the rules that match, the most severe first, written as
+//   "audit":{"rule":..., "category":..., "severity":..., "attack":[...], "reason":..., "rules":[...]}
+// where `attack` joins the techniques of every matching rule (the leading rule's first) and
+// `rules` lists every matching rule id.
+import { ByteBuffer } from "../../buffer";
+import { RecordOut } from "../../record";
+import { Captures } from "../capture";
+import { AuditRule, AuditRules } from "./rules";
+import { ConditionScan } from "./scan";
+
+const AUDIT_KEY = String.UTF8.encode("\"audit\"");
+const ATTACK_OPEN = String.UTF8.encode(",\"attack\":[");
+const RULES_OPEN = String.UTF8.encode(",\"rules\":[");
+const EVENT = String.UTF8.encode("Event");
+const AUDIT_API = String.UTF8.encode("audit.k8s.io/");
+
+export class AuditClassifier {
+  private readonly scan: ConditionScan;
+  private readonly kindSlot: i32;
+  private readonly apiVersionSlot: i32;
+  private readonly stageSlot: i32;
+  /** Per record: indices of the matching rules; which techniques were written. */
+  private readonly matched: StaticArray<i32>;
+  private readonly attackWritten: StaticArray<u8>;
+
+  constructor(readonly rules: AuditRules, private readonly captures: Captures) {
+    this.scan = new ConditionScan(rules.conditions);
+    this.kindSlot = captures.register("kind");
+    this.apiVersionSlot = captures.register("apiVersion");
+    this.stageSlot = captures.register("stage");
+    this.matched = new StaticArray<i32>(rules.rules.length);
+    this.attackWritten = new StaticArray<u8>(rules.attackIds.length);
+  }
+
+  /** Appends the `audit` member when the body is an audit event that some rule matches. */
+  write(record: RecordOut, body: usize, bodyLen: usize, sec: u32): void {
+    if (!this.isClassifiedEvent()) return;
+    this.scan.scan(body, bodyLen);
+    const rules = this.rules.rules;
+    let count = 0;
+    for (let i = 0, n = rules.length; i < n; i++) {
+      if (this.matches(unchecked(rules[i]), sec)) unchecked(this.matched[count++] = i);
+    }
+    if (count != 0) this.writeMember(record.member(AUDIT_KEY), count);
+  }
+
+  /** An audit.k8s.io Event at a stage that is classified. */
+  private isClassifiedEvent(): bool {
+    const captures = this.captures;
+    if (!captures.textEquals(this.kindSlot, EVENT, false) || !captures.textEquals(this.apiVersionSlot, AUDIT_API, true)) return false;
+    const skip = this.rules.skipStages;
+    for (let i = 0, n = skip.length; i < n; i++) {
+      if (captures.textEquals(this.stageSlot, unchecked(skip[i]), false)) return false;
+    }
+    return true;
+  }
+
+  private matches(rule: AuditRule, sec: u32): bool {
+    const scan = this.scan;
+    if (!this.allHold(rule.all)) return false;
+    const any = rule.any;
+    if (any.length != 0) {
+      let one = false;
+      for (let i = 0, n = any.length; i < n && !one; i++) one = this.allHold(unchecked(any[i]));
+      if (!one) return false;
+    }
+    const burst = rule.burst;
+    if (burst == null) return true;
+    const key = rule.burstKey;
+    return burst.count(scan.capturedStart(key), scan.capturedEnd(key), sec);
+  }
+
+  @inline private allHold(ids: i32[]): bool {
+    for (let i = 0, n = ids.length; i < n; i++) if (!this.scan.holds(unchecked(ids[i]))) return false;
+    return true;
+  }
+
+  private writeMember(out: ByteBuffer, count: i32): void {
+    const rules = this.rules.rules;
+    const lead = unchecked(rules[unchecked(this.matched[0])]);
+    out.putByte(0x7B);
+    out.putBuffer(lead.head);
+    out.putBuffer(ATTACK_OPEN);
+    memory.fill(changetype<usize>(this.attackWritten), 0, <usize>this.attackWritten.length);
+    let written = 0;
+    for (let m = 0; m < count; m++) {
+      const attack = unchecked(rules[unchecked(this.matched[m])]).attack;
+      for (let i = 0, n = attack.length; i < n; i++) {
+        const id = unchecked(attack[i]);
+        if (unchecked(this.attackWritten[id]) != 0) continue;
+        unchecked(this.attackWritten[id] = 1);
+        if (written++ != 0) out.putByte(0x2C);
+        out.putBuffer(unchecked(this.rules.attackIds[id]));
+      }
+    }
+    out.putByte(0x5D);
+    out.putByte(0x2C);
+    out.putBuffer(lead.reason);
+    out.putBuffer(RULES_OPEN);
+    for (let m = 0; m < count; m++) {
+      if (m != 0) out.putByte(0x2C);
+      out.putBuffer(unchecked(rules[unchecked(this.matched[m])]).idJson);
+    }
+    out.putByte(0x5D);
+    out.putByte(0x7D);
+  }
+}

@@ -1,0 +1,231 @@
+// The tests audit rules make on the values at a path: equal to one of, prefix, substring,
+// numeric range, present or absent. Compiled from the policy once; tested on raw token bytes.
+import { Token } from "../../json/reader";
+import { Issues } from "../../policy/issues";
+import { JsonValue, Kind } from "../../policy/value";
+import { PathTrie, pathPatternError } from "./paths";
+
+export const enum Op { Equals, NotEquals, Prefix, NotPrefix, Contains, Range, Exists, Absent, Capture }
+
+/** Operator names in a condition object, e.g. {"not_prefix": "system:"}. */
+const OP_NAMES = ["equals", "not_equals", "prefix", "not_prefix", "contains", "min", "max", "exists"];
+
+export class Condition {
+  strings: ArrayBuffer[] = [];
+  numbers: f64[] = [];
+  matchTrue: bool = false;
+  matchFalse: bool = false;
+  matchNull: bool = false;
+  min: f64 = -Infinity;
+  max: f64 = Infinity;
+
+  constructor(public op: Op) {}
+
+  /** Tests one scalar value: strings as decoded content [p, p+len), numbers as their JSON text. */
+  test(token: Token, p: usize, len: usize): bool {
+    switch (this.op) {
+      case Op.Equals: return this.equals(token, p, len);
+      case Op.NotEquals: return !this.equals(token, p, len);
+      case Op.Prefix: return token == Token.String && this.anyString(p, len, false, false);
+      case Op.NotPrefix: return token != Token.String || !this.anyString(p, len, false, false);
+      case Op.Contains: return token == Token.String && this.anyString(p, len, false, true);
+      case Op.Range: {
+        if (token != Token.Number) return false;
+        const value = numberValue(p, p + len);
+        return value >= this.min && value <= this.max;
+      }
+      default: return false; // Exists, Absent and Capture look at presence only
+    }
+  }
+
+  private equals(token: Token, p: usize, len: usize): bool {
+    switch (token) {
+      case Token.String: return this.anyString(p, len, true, false);
+      case Token.Number: {
+        const numbers = this.numbers;
+        if (numbers.length == 0) return false;
+        const value = numberValue(p, p + len);
+        for (let i = 0, n = numbers.length; i < n; i++) if (unchecked(numbers[i]) == value) return true;
+        return false;
+      }
+      case Token.True: return this.matchTrue;
+      case Token.False: return this.matchFalse;
+      case Token.Null: return this.matchNull;
+      default: return false;
+    }
+  }
+
+  /** Whether one of the strings equals (or prefixes, or occurs in) the bytes [p, p+len). */
+  private anyString(p: usize, len: usize, whole: bool, anywhere: bool): bool {
+    const strings = this.strings;
+    for (let i = 0, n = strings.length; i < n; i++) {
+      const s = unchecked(strings[i]);
+      const sLen = <usize>s.byteLength;
+      if (sLen > len || (whole && sLen != len)) continue;
+      if (!anywhere) {
+        if (memory.compare(p, changetype<usize>(s), sLen) == 0) return true;
+      } else if (occursIn(changetype<usize>(s), sLen, p, len)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
+
+function occursIn(needle: usize, needleLen: usize, p: usize, len: usize): bool {
+  if (needleLen == 0) return true;
+  const first = load<u8>(needle);
+  for (let at = p, last = p + len - needleLen; at <= last; at++) {
+    if (load<u8>(at) == first && memory.compare(at, needle, needleLen) == 0) return true;
+  }
+  return false;
+}
+
+/** The value of a JSON number token (validated by the reader), without allocating. */
+export function numberValue(p: usize, end: usize): f64 {
+  let negative = false;
+  if (p < end && load<u8>(p) == 0x2D) {
+    negative = true;
+    p++;
+  }
+  let value: f64 = 0;
+  while (p < end && isDigit(load<u8>(p))) value = value * 10 + <f64>(load<u8>(p++) - 0x30);
+  if (p < end && load<u8>(p) == 0x2E) {
+    p++;
+    let scale: f64 = 0.1;
+    while (p < end && isDigit(load<u8>(p))) {
+      value += <f64>(load<u8>(p++) - 0x30) * scale;
+      scale /= 10;
+    }
+  }
+  if (p < end && (load<u8>(p) | 0x20) == 0x65) {
+    p++;
+    let exponentNegative = false;
+    if (p < end && (load<u8>(p) == 0x2B || load<u8>(p) == 0x2D)) exponentNegative = load<u8>(p++) == 0x2D;
+    let exponent: i32 = 0;
+    while (p < end && isDigit(load<u8>(p)) && exponent < 400) exponent = exponent * 10 + <i32>(load<u8>(p++) - 0x30);
+    value *= Math.pow(10, exponentNegative ? -exponent : exponent);
+  }
+  return negative ? -value : value;
+}
+
+@inline function isDigit(c: u8): bool {
+  return <u32>c - 0x30 < 10;
+}
+
+/** All conditions of all rules, and the trie of their paths: node -> condition ids. */
+export class ConditionSet {
+  readonly conditions: Condition[] = [];
+  readonly paths: PathTrie = new PathTrie();
+
+  /** Adds a condition on `path`; returns its id, or -1 if the path is invalid (an issue is added). */
+  add(path: string, condition: Condition, at: JsonValue, where: string, issues: Issues): i32 {
+    const segments = path.split(".");
+    const error = pathPatternError(segments);
+    if (error.length != 0) {
+      issues.add(at, where, "path \"" + path + "\" " + error);
+      return -1;
+    }
+    const id = this.conditions.length;
+    this.conditions.push(condition);
+    this.paths.add(segments).conditions.push(id);
+    return id;
+  }
+
+  /** Records the first string at `path` (e.g. the user a burst is counted for); returns its id. */
+  capture(path: string, at: JsonValue, where: string, issues: Issues): i32 {
+    return this.add(path, new Condition(Op.Capture), at, where, issues);
+  }
+
+  /**
+   * Parses the conditions of one `match` object ({path: test, ...}) into ids, all of which must
+   * hold. A test is a value (equals), a list of values (equals one of), or an object of operators.
+   */
+  parseMatch(value: JsonValue | null, where: string, issues: Issues): i32[] {
+    const ids = new Array<i32>();
+    const object = issues.object(value, where);
+    if (object == null) return ids;
+    if (object.keys.length == 0) issues.add(object, where, "must name at least one path");
+    for (let i = 0; i < object.keys.length; i++) {
+      const path = object.keys[i];
+      const test = object.items[i];
+      const at = where + "." + path;
+      if (test.kind == Kind.Object) {
+        this.parseOperators(path, test, at, issues, ids);
+      } else {
+        const condition = new Condition(Op.Equals);
+        addValues(condition, test, at, issues, false);
+        push(ids, this.add(path, condition, test, at, issues));
+      }
+    }
+    return ids;
+  }
+
+  private parseOperators(path: string, object: JsonValue, where: string, issues: Issues, ids: i32[]): void {
+    issues.onlyKeys(object, where, OP_NAMES);
+    if (object.keys.length == 0) issues.add(object, where, "must have an operator (" + OP_NAMES.join(", ") + ")");
+    let range: Condition | null = null;
+    for (let i = 0; i < object.keys.length; i++) {
+      const name = object.keys[i];
+      const value = object.items[i];
+      const at = where + "." + name;
+      if (name == "min" || name == "max") {
+        if (value.kind != Kind.Number) issues.add(value, at, "must be a number");
+        if (range == null) {
+          range = new Condition(Op.Range);
+          push(ids, this.add(path, range, value, at, issues));
+        }
+        if (name == "min") range.min = value.number;
+        else range.max = value.number;
+        continue;
+      }
+      if (name == "exists") {
+        if (value.kind != Kind.Bool) issues.add(value, at, "must be true or false");
+        push(ids, this.add(path, new Condition(value.bool ? Op.Exists : Op.Absent), value, at, issues));
+        continue;
+      }
+      const op = opNamed(name);
+      if (op < 0) continue; // reported by onlyKeys
+      const condition = new Condition(<Op>op);
+      addValues(condition, value, at, issues, op != Op.Equals && op != Op.NotEquals);
+      push(ids, this.add(path, condition, value, at, issues));
+    }
+  }
+}
+
+function opNamed(name: string): i32 {
+  if (name == "equals") return Op.Equals;
+  if (name == "not_equals") return Op.NotEquals;
+  if (name == "prefix") return Op.Prefix;
+  if (name == "not_prefix") return Op.NotPrefix;
+  if (name == "contains") return Op.Contains;
+  return -1;
+}
+
+/** A value or a non-empty list of values; `stringsOnly` for the text operators. */
+function addValues(condition: Condition, value: JsonValue, where: string, issues: Issues, stringsOnly: bool): void {
+  if (value.kind != Kind.Array) {
+    addValue(condition, value, where, issues, stringsOnly);
+    return;
+  }
+  if (value.items.length == 0) issues.add(value, where, "must list at least one value");
+  for (let i = 0; i < value.items.length; i++) addValue(condition, value.items[i], where + "[" + i.toString() + "]", issues, stringsOnly);
+}
+
+function addValue(condition: Condition, value: JsonValue, where: string, issues: Issues, stringsOnly: bool): void {
+  if (stringsOnly && value.kind != Kind.String) {
+    issues.add(value, where, "must be a string (or a list of strings)");
+    return;
+  }
+  switch (value.kind) {
+    case Kind.String: condition.strings.push(String.UTF8.encode(value.text)); break;
+    case Kind.Number: condition.numbers.push(value.number); break;
+    case Kind.Bool: if (value.bool) condition.matchTrue = true; else condition.matchFalse = true; break;
+    case Kind.Null: condition.matchNull = true; break;
+    default: issues.add(value, where, "must be a string, number, true, false or null (or a list of them)");
+  }
+}
+
+function push(ids: i32[], id: i32): void {
+  if (id >= 0) ids.push(id);
+}

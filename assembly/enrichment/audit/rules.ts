@@ -1,0 +1,225 @@
+// Audit rules as data (`enrich.audit` in the policy): each names its ATT&CK techniques and the
+// conditions on event paths under which it applies. Validated strictly and compiled once; the
+// JSON they write is serialised here too, so the hot path only copies bytes.
+import { Issues } from "../../policy/issues";
+import { JsonValue, Kind, parseJson } from "../../policy/value";
+import { BurstCounter } from "./burst";
+import { ConditionSet } from "./conditions";
+import { DEFAULT_AUDIT_RULES } from "./defaults";
+import { jsonString, jsonText } from "../serialise";
+
+export const SEVERITIES = ["info", "low", "medium", "high", "critical"];
+
+export class AuditRule {
+  /** Conditions that must all hold, and alternatives (each a list of conditions) one of which must. */
+  all: i32[] = [];
+  any: i32[][] = [];
+  /** Optional: the rule applies only once `burst.threshold` events share a key within the window. */
+  burst: BurstCounter | null = null;
+  burstKey: i32 = -1;
+  /** Indices into AuditRules.attackIds. */
+  attack: i32[] = [];
+  /** `"id"`; `"rule":"id","category":"...","severity":"..."`; `"reason":"..."` (JSON, pre-serialised). */
+  idJson: ArrayBuffer = new ArrayBuffer(0);
+  head: ArrayBuffer = new ArrayBuffer(0);
+  reason: ArrayBuffer = new ArrayBuffer(0);
+
+  constructor(public id: string, public severity: i32) {}
+}
+
+export class AuditRules {
+  readonly conditions: ConditionSet = new ConditionSet();
+  /** Highest severity first (policy order among equals): the first rule that matches leads. */
+  readonly rules: AuditRule[] = [];
+  /** ATT&CK ids as JSON strings, each once. */
+  readonly attackIds: ArrayBuffer[] = [];
+  readonly attackNames: string[] = [];
+  /** Stages whose events are not classified (the same request is logged again when it completes). */
+  skipStages: ArrayBuffer[] = [];
+}
+
+/** A request is logged at each stage; classifying only its ResponseComplete (or Panic) event counts it once. */
+const DEFAULT_SKIPPED_STAGES = ["RequestReceived", "ResponseStarted"];
+const SECTION_KEYS = ["default_rules", "rules", "disable", "skip_stages"];
+const RULE_KEYS = ["id", "category", "severity", "attack", "reason", "match", "any", "burst"];
+const BURST_KEYS = ["count", "seconds", "by"];
+
+/** `enrich.audit`: false (off), or {"default_rules", "rules", "disable", "skip_stages"}; null when off. */
+export function parseAuditRules(section: JsonValue | null, issues: Issues): AuditRules | null {
+  if (section != null && section.kind == Kind.Bool) return section.bool ? parseAuditRules(null, issues) : null;
+  const object = issues.object(section, "enrich.audit");
+  if (section != null && object == null) return null;
+  const chosen = new Array<JsonValue>();
+  let includeDefaults = true;
+  if (object != null) {
+    issues.onlyKeys(object, "enrich.audit", SECTION_KEYS);
+    includeDefaults = issues.bool(object.get("default_rules"), "enrich.audit.default_rules", true);
+  }
+  if (includeDefaults) {
+    const defaults = defaultRules();
+    for (let i = 0; i < defaults.length; i++) chosen.push(defaults[i]);
+  }
+  if (object != null) {
+    const own = object.get("rules");
+    if (own != null && own.kind != Kind.Array) issues.add(own, "enrich.audit.rules", "must be a list of rules");
+    if (own != null && own.kind == Kind.Array) addOwnRules(chosen, own, issues);
+    const disabled = object.get("disable");
+    const ids = issues.strings(disabled, "enrich.audit.disable");
+    for (let i = 0; i < ids.length; i++) {
+      const at = indexOfRule(chosen, ids[i]);
+      if (at < 0) issues.add(disabled, "enrich.audit.disable[" + i.toString() + "]", "no rule has the id \"" + ids[i] + "\"");
+      else chosen.splice(at, 1);
+    }
+  }
+  const rules = compileRules(chosen, issues);
+  const stages = object != null ? object.get("skip_stages") : null;
+  const skip = stages != null ? issues.strings(stages, "enrich.audit.skip_stages") : DEFAULT_SKIPPED_STAGES;
+  for (let i = 0; i < skip.length; i++) rules.skipStages.push(String.UTF8.encode(skip[i]));
+  return rules;
+}
+
+/** The policy's own rules after the defaults: one with a default's id replaces it. */
+function addOwnRules(chosen: JsonValue[], own: JsonValue, issues: Issues): void {
+  const firstOwn = chosen.length;
+  for (let i = 0; i < own.items.length; i++) {
+    const rule = own.items[i];
+    const id = ruleId(rule);
+    const at = id.length != 0 ? indexOfRule(chosen, id) : -1;
+    if (at >= firstOwn) {
+      issues.add(rule, "enrich.audit.rules[" + i.toString() + "].id", "\"" + id + "\" is used by an earlier rule");
+    } else if (at >= 0) {
+      chosen[at] = rule;
+      continue;
+    }
+    chosen.push(rule);
+  }
+}
+
+function compileRules(values: JsonValue[], issues: Issues): AuditRules {
+  const rules = new AuditRules();
+  const parsed = new Array<AuditRule>();
+  for (let i = 0; i < values.length; i++) {
+    const rule = parseRule(values[i], rules, "enrich.audit.rules[" + i.toString() + "]", issues);
+    if (rule != null) parsed.push(rule);
+  }
+  for (let severity = SEVERITIES.length - 1; severity >= 0; severity--) {
+    for (let i = 0; i < parsed.length; i++) if (parsed[i].severity == severity) rules.rules.push(parsed[i]);
+  }
+  return rules;
+}
+
+function parseRule(value: JsonValue, rules: AuditRules, where: string, issues: Issues): AuditRule | null {
+  const object = issues.object(value, where);
+  if (object == null) return null;
+  issues.onlyKeys(object, where, RULE_KEYS);
+  const id = required(object, "id", where, issues);
+  if (id.length != 0 && !isName(id)) issues.add(object.get("id"), where + ".id", "must be lower-case letters, digits, '-', '_' or '.'");
+  const category = required(object, "category", where, issues);
+  if (category.length != 0 && !isName(category)) issues.add(object.get("category"), where + ".category", "must be lower-case letters, digits, '-', '_' or '.' (e.g. an ATT&CK tactic: credential-access)");
+  const reason = required(object, "reason", where, issues);
+  const severity = issues.choice(object.get("severity"), where + ".severity", SEVERITIES, -1);
+  if (object.get("severity") == null) issues.add(object, where + ".severity", "is required (one of: " + SEVERITIES.join(", ") + ")");
+  const rule = new AuditRule(id, severity < 0 ? 0 : severity);
+
+  const attack = object.get("attack");
+  const techniques = issues.strings(attack, where + ".attack");
+  if (attack == null || techniques.length == 0) issues.add(attack != null ? attack : object, where + ".attack", "must list at least one MITRE ATT&CK technique id, e.g. [\"T1609\"]");
+  for (let i = 0; i < techniques.length; i++) {
+    if (!isTechniqueId(techniques[i])) {
+      issues.add(attack, where + ".attack[" + i.toString() + "]", "\"" + techniques[i] + "\" is not an ATT&CK technique id (T1234 or T1234.567)");
+    } else {
+      rule.attack.push(internAttack(rules, techniques[i]));
+    }
+  }
+
+  const match = object.get("match");
+  if (match == null) issues.add(object, where + ".match", "is required: {\"path\": value, ...}");
+  else rule.all = rules.conditions.parseMatch(match, where + ".match", issues);
+  const any = object.get("any");
+  if (any != null) {
+    if (any.kind != Kind.Array || any.items.length == 0) issues.add(any, where + ".any", "must be a non-empty list of match objects");
+    else for (let i = 0; i < any.items.length; i++) rule.any.push(rules.conditions.parseMatch(any.items[i], where + ".any[" + i.toString() + "]", issues));
+  }
+  const burst = issues.object(object.get("burst"), where + ".burst");
+  if (burst != null) parseBurst(burst, rule, rules, where + ".burst", issues);
+
+  rule.idJson = jsonString(id);
+  rule.head = String.UTF8.encode("\"rule\":" + jsonText(id) + ",\"category\":" + jsonText(category) + ",\"severity\":" + jsonText(SEVERITIES[rule.severity]));
+  rule.reason = String.UTF8.encode("\"reason\":" + jsonText(reason));
+  return rule;
+}
+
+function parseBurst(object: JsonValue, rule: AuditRule, rules: AuditRules, where: string, issues: Issues): void {
+  issues.onlyKeys(object, where, BURST_KEYS);
+  for (let i = 0; i < BURST_KEYS.length; i++) {
+    if (object.get(BURST_KEYS[i]) == null) issues.add(object, where + "." + BURST_KEYS[i], "is required");
+  }
+  const count = <u32>issues.integer(object.get("count"), where + ".count", 10, 2, 1000000);
+  const seconds = <u32>issues.integer(object.get("seconds"), where + ".seconds", 60, 1, 86400);
+  const by = object.get("by");
+  const path = issues.string(by, where + ".by", "");
+  if (path.length != 0) rule.burstKey = rules.conditions.capture(path, by!, where + ".by", issues);
+  rule.burst = new BurstCounter(count, seconds);
+}
+
+function required(object: JsonValue, key: string, where: string, issues: Issues): string {
+  const value = object.get(key);
+  if (value == null) {
+    issues.add(object, where + "." + key, "is required");
+    return "";
+  }
+  const text = issues.string(value, where + "." + key, "");
+  if (value.kind == Kind.String && text.length == 0) issues.add(value, where + "." + key, "must not be empty");
+  return text;
+}
+
+function internAttack(rules: AuditRules, id: string): i32 {
+  const at = rules.attackNames.indexOf(id);
+  if (at >= 0) return at;
+  rules.attackNames.push(id);
+  rules.attackIds.push(jsonString(id));
+  return rules.attackNames.length - 1;
+}
+
+function ruleId(rule: JsonValue): string {
+  if (rule.kind != Kind.Object) return "";
+  const id = rule.get("id");
+  return id != null && id.kind == Kind.String ? id.text : "";
+}
+
+function indexOfRule(rules: JsonValue[], id: string): i32 {
+  for (let i = 0; i < rules.length; i++) if (ruleId(rules[i]) == id) return i;
+  return -1;
+}
+
+/** T1234 or T1234.567. */
+function isTechniqueId(id: string): bool {
+  if (id.length != 5 && id.length != 9) return false;
+  if (id.charCodeAt(0) != 0x54) return false;
+  for (let i = 1; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (i == 5 ? c != 0x2E : <u32>(c - 0x30) >= 10) return false;
+  }
+  return true;
+}
+
+function isName(text: string): bool {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!(<u32>(c - 0x61) < 26 || <u32>(c - 0x30) < 10 || c == 0x2D || c == 0x5F || c == 0x2E)) return false;
+  }
+  return true;
+}
+
+let defaults: JsonValue[] | null = null;
+
+/** The built-in rules (the embedded default policy's), parsed once. */
+function defaultRules(): JsonValue[] {
+  const known = defaults;
+  if (known != null) return known;
+  const text = String.UTF8.encode(DEFAULT_AUDIT_RULES);
+  const parsed = parseJson(changetype<usize>(text), <usize>text.byteLength).value;
+  const rules = parsed != null && parsed.kind == Kind.Array ? parsed.items : new Array<JsonValue>();
+  defaults = rules;
+  return rules;
+}
