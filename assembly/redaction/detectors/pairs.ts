@@ -93,14 +93,18 @@ function unquotedEnd(p: usize, n: usize, j: usize): usize {
   return j;
 }
 
-/** A quoted value from `from` to its closing quote (or the end of the string). */
+/** A quoted value from `from` to its closing quote (or the end of the string). Between escaped
+ * quotes (JSON inside a JSON string) an escaped backslash escapes the next character of the
+ * inner string, so `\\\"` is a quote inside the value, not its end. */
 function quotedValue(p: usize, n: usize, from: usize, quote: u32, escapedQuotes: bool): bool {
   let j = from;
   while (j < n) {
     const b = <u32>load<u8>(p + j);
     if (b == BACKSLASH) {
-      if (escapedQuotes && peek(p, n, j + 1) == quote) break;
+      const next = peek(p, n, j + 1);
+      if (escapedQuotes && next == quote) break;
       j += escapeLength(p, n, j);
+      if (escapedQuotes && next == BACKSLASH && j < n) j += load<u8>(p + j) == BACKSLASH ? escapeLength(p, n, j) : 1;
     } else if (b == quote && !escapedQuotes) {
       break;
     } else {

@@ -1,0 +1,482 @@
+// The free-text detectors (assembly/redaction/detectors) through build/testkit.wasm: each
+// detector's positives, negatives and boundaries, on raw JSON string content (escapes as written).
+import { beforeAll, describe, expect, it } from "vitest";
+import { cardNumber, ibanNumber, jsonEscape, Rng } from "../bench/corpus.js";
+import { loadTestkit, type Testkit } from "./support/testkit.js";
+
+const NAMES = [
+  "card", "ssn", "iban", "email", "ipv4", "ipv6", "jwt", "pem_private_key", "aws_access_key_id",
+  "aws_secret_key", "github_token", "slack_token", "stripe_key", "google_api_key", "url_password",
+  "auth_header", "secret_pair",
+] as const;
+type Name = (typeof NAMES)[number];
+
+let kit: Testkit;
+let all: number;
+
+beforeAll(() => {
+  kit = loadTestkit();
+  all = kit.exports.detectorsAll();
+});
+
+interface Span {
+  start: number;
+  end: number;
+  detector: Name;
+}
+
+/** Spans found in `content` (raw JSON string content, or bytes). */
+function spansOf(content: string | Uint8Array, enabled = all): Span[] {
+  const { ptr, len } = kit.put(content);
+  try {
+    const count = kit.exports.detect(ptr, len, enabled);
+    return Array.from({ length: count }, (_, i) => ({
+      start: kit.exports.detectedStart(i),
+      end: kit.exports.detectedEnd(i),
+      detector: NAMES[kit.exports.detectedDetector(i)],
+    }));
+  } finally {
+    kit.memory.free(ptr);
+  }
+}
+
+/** `detector:matched text` for each span. */
+function find(content: string, enabled = all): string[] {
+  return spansOf(content, enabled).map((s) => `${s.detector}:${content.slice(s.start, s.end)}`);
+}
+
+const only = (...names: Name[]) => names.reduce((mask, n) => mask | (1 << NAMES.indexOf(n)), 0);
+
+/** Asserts each text yields exactly `detector:expected` (expected defaults to the text itself). */
+function positives(detector: Name, cases: Array<string | [string, string]>) {
+  for (const c of cases) {
+    const [text, expected] = typeof c === "string" ? [c, c] : c;
+    it(`finds ${JSON.stringify(expected)} in ${JSON.stringify(text)}`, () => {
+      expect(find(text)).toEqual([`${detector}:${expected}`]);
+    });
+  }
+}
+
+function negatives(cases: string[], enabled?: () => number) {
+  for (const text of cases) {
+    it(`finds nothing in ${JSON.stringify(text)}`, () => {
+      expect(find(text, enabled ? enabled() : all)).toEqual([]);
+    });
+  }
+}
+
+/** Offsets inside escape sequences (after the backslash), where no span may start or end. */
+function insideEscapes(content: Uint8Array): Set<number> {
+  const inside = new Set<number>();
+  for (let i = 0; i < content.length; i++) {
+    if (content[i] !== 0x5c) continue;
+    let length = 2;
+    if (content[i + 1] === 0x75 && i + 6 <= content.length && /^[0-9a-fA-F]{4}$/.test(String.fromCharCode(...content.slice(i + 2, i + 6)))) length = 6;
+    for (let k = 1; k < length && i + k < content.length; k++) inside.add(i + k);
+    i += length - 1;
+  }
+  return inside;
+}
+
+/** Spans are sorted, disjoint, non-empty, inside the string and never split an escape. */
+function expectWellFormed(content: Uint8Array, spans: Span[]) {
+  const inside = insideEscapes(content);
+  let last = 0;
+  for (const s of spans) {
+    expect(s.start).toBeGreaterThanOrEqual(last);
+    expect(s.end).toBeGreaterThan(s.start);
+    expect(s.end).toBeLessThanOrEqual(content.length);
+    expect(inside.has(s.start) || inside.has(s.end)).toBe(false);
+    last = s.end;
+  }
+}
+
+describe("detector ids and names", () => {
+  it("has one id per policy name, in order", () => {
+    expect(kit.exports.detectorsCount()).toBe(NAMES.length);
+    expect(all).toBe(2 ** NAMES.length - 1);
+    for (const [id, name] of NAMES.entries()) {
+      const { ptr, len } = kit.put(name);
+      expect(kit.exports.detectorIdOf(ptr, len)).toBe(id);
+      kit.memory.free(ptr);
+    }
+    const { ptr, len } = kit.put("credit_card");
+    expect(kit.exports.detectorIdOf(ptr, len)).toBe(-1);
+  });
+
+  it("finds nothing in empty input or with every detector off", () => {
+    expect(find("")).toEqual([]);
+    expect(find("password=hunter2 4111111111111111", 0)).toEqual([]);
+  });
+
+  it("runs only the enabled detectors", () => {
+    const text = "card 4111111111111111 mail a.b@example.com ip 10.1.2.3";
+    expect(find(text, only("email"))).toEqual(["email:a.b@example.com"]);
+    expect(find(text, only("card", "ipv4"))).toEqual(["card:4111111111111111", "ipv4:10.1.2.3"]);
+  });
+});
+
+describe("card", () => {
+  positives("card", [
+    "4111111111111111",
+    ["card 4111 1111 1111 1111 ok", "4111 1111 1111 1111"],
+    ["pan=5500-0000-0000-0004;", "5500-0000-0000-0004"],
+    ["amex 3782 822463 10005.", "3782 822463 10005"],
+    ["2223000048400011", "2223000048400011"],
+    ["diners 3056 930902 5904", "3056 930902 5904"],
+    ["jcb 3530111333300000", "3530111333300000"],
+    ["discover 6011111111111117", "6011111111111117"],
+    ["unionpay 6200000000000005", "6200000000000005"],
+    ["visa13 4222222222222", "4222222222222"],
+    ["(4111111111111111)", "4111111111111111"],
+    ["\\n4111111111111111\\n", "4111111111111111"],
+    ["\\u00e94111111111111111\\u00e9", "4111111111111111"],
+    ["\\\"pan\\\":\\\"4111111111111111\\\"", "4111111111111111"],
+    ["4111 1111 1111 1111 2024", "4111 1111 1111 1111"],
+  ]);
+  negatives([
+    "4111111111111112", // Luhn
+    "4111 1111 1111 1112",
+    "1234567812345670", // Luhn-valid, no known issuer
+    "9111111111111111",
+    "41111111111111110", // Visa with 17 digits
+    "x4111111111111111", "4111111111111111x", "4111111111111111_", "_4111111111111111",
+    "4111111111111111.5", "1.4111111111111111", "12-4111111111111111", "4111111111111111-7",
+    "4111 1111-1111 1111", // mixed separators
+    "4111  1111 1111 1111", // double space
+    "411 1111 1111 11111",
+    "4111-1111-1111-1111-1",
+  ]);
+  it("accepts Amex as one run", () => expect(find("378282246310005")).toEqual(["card:378282246310005"]));
+
+  it("checks Luhn like the reference", () => {
+    const r = new Rng(42);
+    for (let i = 0; i < 500; i++) {
+      const number = cardNumber(r);
+      const bad = number.slice(0, -1) + String((Number(number.at(-1)) + 1 + (i % 9)) % 10);
+      for (const [digits, valid] of [[number, true], [bad, false]] as const) {
+        const { ptr, len } = kit.put(digits);
+        expect(kit.exports.luhn(ptr, len)).toBe(valid ? 1 : 0);
+        kit.memory.free(ptr);
+      }
+      expect(find(` ${number} `)).toEqual([`card:${number}`]);
+      expect(find(` ${bad} `)).toEqual([]);
+    }
+  });
+});
+
+describe("ssn", () => {
+  positives("ssn", [
+    "123-45-6789",
+    ["ssn 078-05-1120.", "078-05-1120"],
+    ["ssn=123 45 6789,", "123 45 6789"],
+    ["\\n899-99-9999\\t", "899-99-9999"],
+    ["\\\"ssn\\\":\\\"665-01-0001\\\"", "665-01-0001"],
+  ]);
+  negatives([
+    "000-12-3456", "666-12-3456", "900-12-3456", "999-12-3456", "123-00-4567", "123-45-0000",
+    "1123-45-6789", "123-45-67890", "123-456-7890", "12-345-6789", "123456789", "123-45 6789",
+    "1-123-45-6789", "123-45-6789-1", "123-45-6789.5", "a123-45-6789", "123-45-6789b",
+  ]);
+});
+
+describe("iban", () => {
+  positives("iban", [
+    "DE89370400440532013000",
+    ["iban DE89 3704 0044 0532 0130 00, ok", "DE89 3704 0044 0532 0130 00"],
+    ["GB82WEST12345698765432", "GB82WEST12345698765432"],
+    ["\\\"iban\\\":\\\"NL91ABNA0417164300\\\"", "NL91ABNA0417164300"],
+    ["FR1420041010050500013M02606", "FR1420041010050500013M02606"],
+    ["NO9386011117947", "NO9386011117947"],
+  ]);
+  negatives([
+    "DE89370400440532013001", // checksum
+    "DE8937040044053201300", // too short for DE
+    "DE893704004405320130000", // too long
+    "XX89370400440532013000", // no such country
+    "de89370400440532013000", // lower case
+    "DE89 37040044 0532 0130 00", // grouping not in fours
+    "DE89370400440532013000X",
+  ]);
+  it("accepts generated IBANs of every listed country and rejects a changed digit", () => {
+    const r = new Rng(7);
+    for (let i = 0; i < 300; i++) {
+      const iban = ibanNumber(r);
+      expect(find(`to ${iban} `)).toEqual([`iban:${iban}`]);
+      const changed = iban.slice(0, 6) + String((Number(iban[6]) + 1) % 10) + iban.slice(7);
+      if (/^\d$/.test(iban[6])) expect(find(`to ${changed} `)).toEqual([]);
+    }
+  });
+});
+
+describe("email", () => {
+  positives("email", [
+    "john.doe@example.com",
+    ["mail <jane+ci@mail.example.org>", "jane+ci@mail.example.org"],
+    ["\\njohn_doe@x.io\\n", "john_doe@x.io"],
+    ["\\u00e9john@example.com", "john@example.com"],
+    ["to=a.b@example.co.uk&x=1", "a.b@example.co.uk"],
+    ["user@example.com.5", "user@example.com"],
+    ["\\\"email\\\":\\\"ops@acme-payments.net\\\"", "ops@acme-payments.net"],
+  ]);
+  negatives([
+    "java.lang.Object@1b6d3586", "nginx@sha256:abcdef", "user@localhost", "user@host.c", "user@host.123",
+    "@scope/pkg@1.2.3", "a@-example.com", ".john@example.com", "john.@example.com",
+    `${"a".repeat(65)}@example.com`,
+  ]);
+});
+
+describe("ipv4", () => {
+  positives("ipv4", [
+    "10.0.0.1",
+    ["from 192.168.1.254:8080", "192.168.1.254"],
+    ["client=0.0.0.0,", "0.0.0.0"],
+    ["[255.255.255.255]", "255.255.255.255"],
+    ["\\n10.1.2.3\\n", "10.1.2.3"],
+    ["net 10.0.0.0/8", "10.0.0.0"],
+  ]);
+  negatives([
+    "256.1.1.1", "1.2.3.256", "01.2.3.4", "1.02.3.4", "1.2.3", "1.2.3.4.5", "v1.2.3.4", "x1.2.3.4", "1.2.3.4a",
+    "version=1.2.3.4", "Version: 10.2.0.1", "\\\"version\\\":\\\"1.2.3.4\\\"", "appVersion 1.0.0.12", "release 2.1.0.0",
+    "1.3.6.1.4.1.311", "_1.2.3.4", "1.2.3.4_",
+  ]);
+});
+
+describe("ipv6", () => {
+  positives("ipv6", [
+    "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+    ["peer [2001:db8::1]:443", "2001:db8::1"],
+    ["fe80::1ff:fe23:4567:890a%eth0", "fe80::1ff:fe23:4567:890a"],
+    ["::ffff:192.168.1.1", "::ffff:192.168.1.1"],
+    ["ip=2001:db8::", "2001:db8::"],
+    ["\\\"ip\\\":\\\"2600:1f18:abcd::12\\\"", "2600:1f18:abcd::12"],
+    ["\\n1:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8"],
+  ]);
+  negatives([
+    "00:1a:2b:3c:4d:5e", "00-1A-2B-3C-4D-5E", "12:30:45", "12:30:45.123", "1:02:03:04", "::1", "::",
+    "Abc::Def", "std::vector", "dead::beef", "1::2::3", "12345::1", "1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9",
+    "2001:db8::1x", "g001:db8::1",
+  ]);
+});
+
+const HEADER = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+const PAYLOAD = "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4ifQ";
+const JWT = `${HEADER}.${PAYLOAD}.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c`;
+
+describe("jwt", () => {
+  positives("jwt", [
+    JWT,
+    [`token ${JWT} ok`, JWT],
+    [`${HEADER}.${PAYLOAD}.`, `${HEADER}.${PAYLOAD}.`],
+    [`\\\"id\\\":\\\"${JWT}\\\"`, JWT],
+    [`Authorization: Bearer ${JWT}`, JWT],
+  ]);
+  negatives([HEADER, `${HEADER}.abc.sig`, `eyJhbGc.${PAYLOAD}.sig`, `${HEADER}${PAYLOAD}`]);
+  it("does not start inside a longer base64url word", () => expect(find(`abc-${JWT}`)).toEqual([]));
+});
+
+describe("pem_private_key", () => {
+  const body = "MIIEowIBAAKCAQEA7\\nZ0xYc8Q+abc/def==\\n";
+  for (const label of ["RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "DSA PRIVATE KEY", "PGP PRIVATE KEY BLOCK"]) {
+    const pem = `-----BEGIN ${label}-----\\n${body}-----END ${label}-----`;
+    positives("pem_private_key", [[`key:\\n${pem}\\nnext`, pem]]);
+  }
+  positives("pem_private_key", [
+    ["x -----BEGIN RSA PRIVATE KEY-----\\nMIIE", "-----BEGIN RSA PRIVATE KEY-----\\nMIIE"],
+    [
+      "-----BEGIN EC PRIVATE KEY-----\\nAA\\n-----END RSA PRIVATE KEY-----\\nBB\\n-----END EC PRIVATE KEY----- tail",
+      "-----BEGIN EC PRIVATE KEY-----\\nAA\\n-----END RSA PRIVATE KEY-----\\nBB\\n-----END EC PRIVATE KEY-----",
+    ],
+  ]);
+  negatives(["-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----", "-----BEGIN PUBLIC KEY-----\\nMIIB", "----BEGIN PRIVATE KEY-----", "-----BEGIN private key-----"]);
+});
+
+describe("aws_access_key_id", () => {
+  positives("aws_access_key_id", ["AKIAIOSFODNN7EXAMPLE", ["id=ASIAY34FZKBOKMUTVV7A,", "ASIAY34FZKBOKMUTVV7A"], ...["AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"].map((p) => `${p}ABCDEFGHIJKLMNOP`)]);
+  negatives(["AKIAIOSFODNN7EXAMPL", "AKIAIOSFODNN7EXAMPLEX", "AKIAIOSFODNN7EXAMPLe", "XAKIAIOSFODNN7EXAMPLE", "ABCDIOSFODNN7EXAMPLE", "akiaiosfodnn7example"]);
+});
+
+describe("aws_secret_key", () => {
+  const key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+  positives("aws_secret_key", [
+    [`aws_secret_access_key=${key}`, key],
+    [`AWS_SECRET_ACCESS_KEY: ${key}`, key],
+    [`\\\"SecretAccessKey\\\":\\\"${key}\\\"`, key],
+    [`aws_secret_key = '${key}'`, key],
+    [`secret_access_key ${key}`, key],
+    [`aws_secret_access_key=${key.replace(/\//g, "\\/")}`, key.replace(/\//g, "\\/")],
+    [`MY_AWS_SECRET_ACCESS_KEY=${key}`, key],
+  ]);
+  negatives([key, `aws_region=${key}`, `note ${key}`]);
+  it("leaves a wrong-length value to secret_pair", () => {
+    expect(find(`aws_secret_access_key=${key}X`)).toEqual([`secret_pair:${key}X`]);
+    expect(find(`aws_secret_access_key=${key.slice(1)}`)).toEqual([`secret_pair:${key.slice(1)}`]);
+  });
+});
+
+describe("vendor tokens", () => {
+  const a36 = "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+  positives("github_token", [`ghp_${a36}`, `gho_${a36}`, `ghu_${a36}`, `ghs_${a36}`, `ghr_${a36}`, [`token ghp_${a36}.`, `ghp_${a36}`], `github_pat_11ABCDEFG0${"x".repeat(12)}_${"Y".repeat(59)}`]);
+  positives("slack_token", ["xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxp-1234-5678-abcdefghijklmnopqrst"]);
+  positives("stripe_key", [`sk_live_${"a1B2".repeat(6)}`, `rk_live_${"a1B2".repeat(8)}`, `sk_test_${"a1B2".repeat(6)}`]);
+  positives("google_api_key", ["AIzaSyA-1234567890abcdefghijklmnopqrstu", ["key=AIzaSyA-1234567890abcdefghijklmnopqrstu&", "AIzaSyA-1234567890abcdefghijklmnopqrstu"]]);
+  negatives([
+    `ghp_${a36.slice(1)}`, `ghx_${a36}`, `ghp_${a36}_x`, `github_pat_${"x".repeat(81)}`, `xghp_${a36}`,
+    "xoxb-123456", "xoxq-123456789012-1234567890123-AbCdEf", "xoxb_123456789012-1234567890123-AbCdEf",
+    `pk_live_${"a1B2".repeat(6)}`, `sk_live_${"a1B2".repeat(5)}`, `sk_live_${"a1B2".repeat(6)}_x`,
+    "AIzaSyA-1234567890abcdefghijklmnopqrst", "AIzaSyA-1234567890abcdefghijklmnopqrstuv", "x-AIzaSyA-1234567890abcdefghijklmnopqrstu",
+  ]);
+});
+
+describe("url_password", () => {
+  positives("url_password", [
+    ["postgres://app:s3cr3t@db.internal:5432/orders", "s3cr3t"],
+    ["redis://:p4ss@cache:6379/0", "p4ss"],
+    ["mongodb+srv://u:p@ss@cluster0.mongodb.net/", "p@ss"],
+    ["https:\\/\\/user:pw!x@proxy.corp\\/path", "pw!x"],
+    ["amqp://guest:gu:est@rabbit", "gu:est"],
+  ]);
+  negatives(["https://example.com:8443/path", "ssh://git@github.com:22/x", "http://user@host/", "https://:@host/", "://user:pw@host", "http://user:pw/x@host"], () => only("url_password"));
+  it("keeps the host out of the e-mail detector", () => {
+    expect(find("postgres://app:pw@db.example.com/x")).toEqual(["url_password:pw"]);
+  });
+});
+
+describe("auth_header", () => {
+  positives("auth_header", [
+    ["Authorization: Bearer abc123.def", "abc123.def"],
+    ["authorization: basic dXNlcjpwYXNz==", "dXNlcjpwYXNz=="],
+    ["AUTHORIZATION=Token 0123456789abcdef&x=1", "0123456789abcdef"],
+    ["\\\"Authorization\\\":\\\"Bearer opaque-token\\\"", "opaque-token"],
+    ["{'authorization': 'Digest c2VjcmV0'}", "c2VjcmV0"],
+    ["Proxy-Authorization: Basic dXNlcjpwYXNz\\r\\nHost: x", "dXNlcjpwYXNz"],
+    ["Authorization: justonetoken", "justonetoken"],
+    ["Authorization: Basic dXNl\\/cjpw", "dXNl\\/cjpw"],
+  ]);
+  negatives(["Authorization header missing", "authorization_code=abc", "authorization:", "Authorization: \\n"]);
+});
+
+describe("secret_pair", () => {
+  positives("secret_pair", [
+    ["password=hunter2", "hunter2"],
+    ["db_password=s3cr3t&user=x", "s3cr3t"],
+    ["DB_PASSWORD: s3cr3t, next", "s3cr3t"],
+    ["{\\\"password\\\":\\\"x\\\"}", "x"],
+    ["{\\\"password\\\": \\\"two words\\\"}", "two words"],
+    ["{\\\"passwd\\\":\\\"a\\\\\\\"b\\\"}", "a\\\\\\\"b"],
+    ["pwd=abc;x=1", "abc"],
+    ["client_secret='with space'", "with space"],
+    ["X-Api-Key: k-123\\r\\n", "k-123"],
+    ["api-key=abc", "abc"],
+    ["apikey=abc", "abc"],
+    ["access_token=tok1", "tok1"],
+    ["refresh_token=tok2", "tok2"],
+    ["auth_token=tok3", "tok3"],
+    ["private_key=k", "k"],
+    ["credentials=c", "c"],
+    ["redis.password=r", "r"],
+    ["userPassword=p", "p"],
+    ["\\npassword=nl\\nnext", "nl"],
+    ["password=ends\\twith tab", "ends"],
+    ["password=caf\\u00e9!", "caf\\u00e9!"],
+    ["password=a\\/b", "a\\/b"],
+    ["Password = \\\"quoted\\\"", "quoted"],
+    ["secret: (x)", "(x"],
+    ["User{name=x, password=abc}", "abc"],
+  ]);
+  negatives([
+    "password=", "password: \\\"\\\"", "token_count=42", "max_tokens: 256", "password_policy=strict", "secretName=db",
+    "passwordless=true", "\\\"password\\\":null", "\\\"token\\\": true", "\\\"secret\\\":{\\\"a\\\":1}", "password==x",
+    "tokens=5", "bypass=1",
+  ]);
+  it("reports a value of a specific shape as that detector, or as a pair when it is off", () => {
+    const token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+    expect(find(`GITHUB_TOKEN=${token}`)).toEqual([`github_token:${token}`]);
+    expect(find(`GITHUB_TOKEN=${token}`, all & ~only("github_token"))).toEqual([`secret_pair:${token}`]);
+    expect(find(`password=4111111111111111`)).toEqual(["card:4111111111111111"]);
+    expect(find(`password=4111111111111111x`)).toEqual(["secret_pair:4111111111111111x"]);
+  });
+});
+
+describe("boundaries and overlaps", () => {
+  it("keeps spans sorted and disjoint across detectors", () => {
+    const text = "a@b.io 4111111111111111 123-45-6789 10.0.0.1 password=x AKIAIOSFODNN7EXAMPLE fe80::1:2";
+    expect(find(text)).toEqual([
+      "email:a@b.io", "card:4111111111111111", "ssn:123-45-6789", "ipv4:10.0.0.1", "secret_pair:x",
+      "aws_access_key_id:AKIAIOSFODNN7EXAMPLE", "ipv6:fe80::1:2",
+    ]);
+  });
+
+  it("finds secrets at the very start and end, next to punctuation", () => {
+    for (const secret of ["4111111111111111", "a@b.io", "10.0.0.1", "AKIAIOSFODNN7EXAMPLE", JWT]) {
+      for (const [before, after] of [["", ""], ["(", ")"], ["\\\"", "\\\""], ["\\n", "\\n"], ["\\t", ","], ["[", "]"]]) {
+        const spans = find(`${before}${secret}${after}`);
+        expect(spans.length, `${before}${secret}${after}`).toBe(1);
+        expect(spans[0].endsWith(":" + secret)).toBe(true);
+      }
+    }
+  });
+
+  it("tolerates invalid UTF-8 and broken escapes next to matches", () => {
+    const bytes = (...parts: Array<string | number[]>) => Uint8Array.from(parts.flatMap((p) => (typeof p === "string" ? [...new TextEncoder().encode(p)] : p)));
+    const content = bytes([0xff, 0xfe], "4111111111111111", [0xc3], " a@b.io", [0x80], " \\u12", "password=x\\");
+    const spans = spansOf(content);
+    expect(spans.map((s) => s.detector)).toEqual(["card", "email", "secret_pair"]);
+    expectWellFormed(content, spans);
+    expect(find("password=\\")).toEqual(["secret_pair:\\"]);
+    expect(find("x\\u00")).toEqual([]);
+  });
+
+  it("merges into the last span instead of overflowing, without trapping", () => {
+    const text = Array.from({ length: 10 }, (_, i) => `u${i}@example.com`).join(" ");
+    const { ptr, len } = kit.put(text);
+    const count = kit.exports.detectWithCapacity(ptr, len, all, 3);
+    expect(count).toBe(3);
+    expect(kit.exports.detectedOverflow()).toBe(1);
+    expect(kit.exports.detectedEnd(2)).toBe(len);
+    kit.exports.detectWithCapacity(ptr, len, all, 4096);
+    expect(kit.exports.detectedOverflow()).toBe(0);
+    kit.memory.free(ptr);
+  });
+});
+
+describe("robustness", () => {
+  it("scans 1 MiB of log text with secrets, in linear time", () => {
+    const line = jsonEscape('GET /api?user=a.b@example.com&password=hunter2 card 4111 1111 1111 1111 from 10.0.0.1 "ok"\n');
+    const text = line.repeat(Math.ceil((1 << 20) / line.length)).slice(0, 1 << 20);
+    const started = performance.now();
+    const spans = spansOf(text);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(spans.length).toBeGreaterThan(4000); // the probe's list holds 4096; the rest is merged
+  });
+
+  it("stays linear on adversarial repetitions", () => {
+    const M = 1 << 20;
+    for (const unit of ["eyJ-", "xoxb-", "AIza-", "github_pat_", "aws_secret_", "a://", "a:", "1:", "4111 ", "-----BEGIN A PRIVATE KEY----- ", "\\", "@a.", "pwd=\\\"", "Authorization: "]) {
+      const text = unit.repeat(Math.ceil(M / unit.length)).slice(0, M);
+      const started = performance.now();
+      spansOf(text);
+      expect(performance.now() - started, unit).toBeLessThan(2000);
+    }
+  });
+
+  it("never traps and keeps spans well-formed on random bytes", () => {
+    const r = new Rng(2024);
+    const alphabet = '0123456789abcdefABCDEF@:=-_./\\"\' uxyzAKIAeyJghp_sk_live_xoxb-'.split("").map((c) => c.charCodeAt(0));
+    for (let i = 0; i < 5000; i++) {
+      const length = r.int(0, 200);
+      const content = Uint8Array.from({ length }, () => (r.chance(0.7) ? r.pick(alphabet) : r.int(0, 255)));
+      expectWellFormed(content, spansOf(content));
+    }
+  });
+
+  it("keeps spans well-formed on mutated corpus-like text", () => {
+    const r = new Rng(99);
+    const pieces = ["password=", "\\\"token\\\":\\\"", "4111 1111 1111 1111", "a.b@example.com", "10.0.0.1", "fe80::1", "\\n", "\\u00e9", "\\\\", "-----BEGIN RSA PRIVATE KEY-----", "Authorization: Bearer ", JWT, "postgres://u:p@h/", " ", "&", ","];
+    for (let i = 0; i < 3000; i++) {
+      const text = Array.from({ length: r.int(1, 12) }, () => r.pick(pieces)).join("");
+      const cut = new TextEncoder().encode(text).slice(0, r.int(0, text.length));
+      expectWellFormed(cut, spansOf(cut));
+    }
+  });
+});
