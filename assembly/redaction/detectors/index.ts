@@ -1,7 +1,8 @@
 // Finds secrets in the raw content of one JSON string (between the quotes, escapes as written)
-// in a single pass. A 256-entry table says which detectors can start at each byte; most bytes
-// start none. Detectors of words (cards, keys, tokens...) are tried only where a word starts,
-// then the rest of the word is skipped, so plain text costs about one table lookup per byte.
+// in a single pass. A 256-entry table says which detectors can start with each byte, a second
+// which can continue with the next one; most positions start none. Word detectors (cards,
+// keys, tokens...) are tried only where a word starts, and the rest of the word is skipped
+// eight bytes at a time, so plain text costs little more than one table lookup per word.
 //
 // Overlaps: a span claims its bytes and the scan resumes after it, and detectors that read
 // backward (the local part of an e-mail, the key of a pair) never read into a claimed span, so
@@ -55,8 +56,8 @@ export function detectorId(name: string): i32 {
 
 // Per byte: STARTS has bit `id` when detector `id` can start with the byte, plus how the scan
 // moves on (WORD, ESCAPE); SECONDS has bit `id` when the byte can come second. Two lookups
-// rule out nearly every word before any detector runs (`request` starts no token, `record`
-// may start `rk_live_` until its `e`).
+// rule out nearly every word before any detector runs: `record` starts with the `r` of
+// `rk_live_`, but its `e` is not a `k`.
 const WORD: u32 = 1 << 30;
 const ESCAPE: u32 = 1 << 31;
 const STARTS = memory.data(256 << 2);
@@ -132,11 +133,11 @@ function detectorAt(id: u32, p: usize, n: usize, i: usize, floor: usize, spanFlo
     case IPV6: return ipv6At(p, n, i, floor);
     case JWT: return jwtAt(p, n, i, floor);
     case PEM_PRIVATE_KEY: return pemPrivateKeyAt(p, n, i);
-    case AWS_ACCESS_KEY_ID: return awsAccessKeyIdAt(p, n, i);
+    case AWS_ACCESS_KEY_ID: return awsAccessKeyIdAt(p, n, i, floor);
     case AWS_SECRET_KEY: return awsSecretKeyAt(p, n, i);
     case GITHUB_TOKEN: return githubTokenAt(p, n, i, floor);
     case SLACK_TOKEN: return slackTokenAt(p, n, i, floor);
-    case STRIPE_KEY: return stripeKeyAt(p, n, i);
+    case STRIPE_KEY: return stripeKeyAt(p, n, i, floor);
     case GOOGLE_API_KEY: return googleApiKeyAt(p, n, i, floor);
     case URL_PASSWORD: return urlPasswordAt(p, n, i);
     case AUTH_HEADER: return authHeaderAt(p, n, i);

@@ -1,71 +1,61 @@
-// Credentials with a recognisable shape: vendor tokens with a fixed prefix, alphabet and
-// length, and JSON Web Tokens. Each is matched at the start of a word and must end there too.
-import { ALNUM, B64URL, DIGIT, IDENT, matchesAt, peek, runEnd, SLACK, startsRun, UPPER } from "./chars";
+// Credentials with a recognisable shape: vendor tokens (a fixed prefix, an alphabet, a length)
+// and JSON Web Tokens. A token starts where no byte of its alphabet precedes it and ends where
+// no letter, digit or `_` follows.
+import { ALNUM, B64URL, DIGIT, IDENT, isIn, matchesAt, peek, runEnd, SLACK, startsRun, UPPER } from "./chars";
 import { found } from "./match";
 
-/** `prefix` then a run of `cls` bytes whose length is within [min, max]. The run is maximal,
- * so a longer word of the same alphabet is not a token. */
-function prefixed(p: usize, n: usize, i: usize, floor: usize, prefix: string, cls: u32, min: usize, max: usize): bool {
-  if (!matchesAt(p, n, i, prefix) || !startsRun(p, n, i, floor, cls)) return false;
-  const from = i + <usize>prefix.length;
-  const end = runEnd(p, n, from, cls);
-  const len = end - from;
-  return len >= min && len <= max && found(i, end);
-}
-
-// Access key ids: AKIA (long-term), ASIA (temporary), and the ids of other IAM resources.
-// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
-const AWS_PREFIXES: StaticArray<string> = ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"];
-
-/** An AWS access key id: a known 4-letter prefix and 16 upper-case letters or digits. */
-export function awsAccessKeyIdAt(p: usize, n: usize, i: usize): bool {
-  for (let k = 0; k < AWS_PREFIXES.length; k++) {
-    if (!matchesAt(p, n, i, unchecked(AWS_PREFIXES[k]))) continue;
-    const end = runEnd(p, n, i + 4, UPPER | DIGIT);
-    return end - i == 20 && runEnd(p, n, i + 4, ALNUM) == end && found(i, end);
+/** One of `prefixes` at `i`, then a run of `cls` bytes whose length is within [min, max]. */
+function prefixedToken(p: usize, n: usize, i: usize, floor: usize, prefixes: StaticArray<string>, cls: u32, min: usize, max: usize): bool {
+  if (!startsRun(p, n, i, floor, cls)) return false;
+  for (let k = 0; k < prefixes.length; k++) {
+    const prefix = unchecked(prefixes[k]);
+    if (!matchesAt(p, n, i, prefix)) continue;
+    const from = i + <usize>prefix.length;
+    const end = runEnd(p, n, from, cls);
+    const len = end - from;
+    return len >= min && len <= max && !isIn(peek(p, n, end), IDENT) && found(i, end);
   }
   return false;
 }
 
-/** GitHub tokens: `gh[pousr]_` + 36 letters/digits (classic, OAuth, user, server, refresh), and
- * fine-grained `github_pat_` + 82 of [A-Za-z0-9_]; longer bodies allowed (GitHub reserves up
- * to 255 characters). https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/ */
+// Access key ids: AKIA (long-term), ASIA (temporary), and the ids of other IAM resources.
+// https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+const AWS_KEY_ID: StaticArray<string> = ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"];
+// Classic, OAuth, user-to-server, server-to-server and refresh tokens; fine-grained PATs.
+// https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+const GITHUB: StaticArray<string> = ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"];
+const GITHUB_PAT: StaticArray<string> = ["github_pat_"];
+// Bot, user, app, refresh and legacy workspace tokens.
+const SLACK_PREFIXES: StaticArray<string> = ["xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-"];
+// Secret and restricted keys, live and test: a test key still authenticates to the account
+// (test-mode data, webhooks). Publishable keys (`pk_`) are public and stay.
+const STRIPE: StaticArray<string> = ["sk_live_", "rk_live_", "sk_test_", "rk_test_"];
+const GOOGLE: StaticArray<string> = ["AIza"];
+
+/** An AWS access key id: a known prefix and 16 upper-case letters or digits. */
+export function awsAccessKeyIdAt(p: usize, n: usize, i: usize, floor: usize): bool {
+  return prefixedToken(p, n, i, floor, AWS_KEY_ID, UPPER | DIGIT, 16, 16);
+}
+
+/** GitHub tokens: `gh?_` + 36 letters/digits, `github_pat_` + 82 of [A-Za-z0-9_]; longer bodies
+ * pass too (GitHub reserves up to 255 characters). */
 export function githubTokenAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (peek(p, n, i + 1) != 0x68) return prefixed(p, n, i, floor, "github_pat_", IDENT, 82, 244);
-  const kind = peek(p, n, i + 2);
-  if (kind != 0x70 && kind != 0x6f && kind != 0x75 && kind != 0x73 && kind != 0x72) return false;
-  if (peek(p, n, i + 3) != 0x5f) return false;
-  const end = runEnd(p, n, i + 4, ALNUM);
-  const len = end - i - 4;
-  return len >= 36 && len <= 251 && peek(p, n, end) != 0x5f && found(i, end);
+  return prefixedToken(p, n, i, floor, GITHUB, ALNUM, 36, 251) || prefixedToken(p, n, i, floor, GITHUB_PAT, IDENT, 82, 244);
 }
 
-/** Slack tokens `xox[bpars]-` + digits, letters and dashes (20-250). */
+/** Slack tokens: `xox?-` + 20 to 250 letters, digits and dashes. */
 export function slackTokenAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (!matchesAt(p, n, i, "xox") || !startsRun(p, n, i, floor, SLACK)) return false;
-  const kind = peek(p, n, i + 3);
-  if (kind != 0x62 && kind != 0x70 && kind != 0x61 && kind != 0x72 && kind != 0x73) return false;
-  if (peek(p, n, i + 4) != 0x2d) return false;
-  const end = runEnd(p, n, i + 5, SLACK);
-  const len = end - i - 5;
-  return len >= 20 && len <= 250 && found(i, end);
+  return prefixedToken(p, n, i, floor, SLACK_PREFIXES, SLACK, 20, 250);
 }
 
-/** Stripe secret and restricted keys, live and test: `sk_live_`, `rk_live_`, `sk_test_`,
- * `rk_test_` + 24 or more letters/digits. Test keys are redacted too: they still authenticate
- * to the account (test mode data, webhooks). Publishable keys (`pk_`) are public. */
-export function stripeKeyAt(p: usize, n: usize, i: usize): bool {
-  if (peek(p, n, i + 1) != 0x6b || peek(p, n, i + 2) != 0x5f) return false;
-  const mode = i + 3;
-  if (!matchesAt(p, n, mode, "live_") && !matchesAt(p, n, mode, "test_")) return false;
-  const end = runEnd(p, n, i + 8, ALNUM);
-  const len = end - i - 8;
-  return len >= 24 && len <= 247 && peek(p, n, end) != 0x5f && found(i, end);
+/** Stripe secret and restricted keys: prefix + 24 or more letters/digits. */
+export function stripeKeyAt(p: usize, n: usize, i: usize, floor: usize): bool {
+  return prefixedToken(p, n, i, floor, STRIPE, ALNUM, 24, 247);
 }
 
 /** Google API keys: `AIza` + 35 of [A-Za-z0-9_-]. */
 export function googleApiKeyAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  return prefixed(p, n, i, floor, "AIza", B64URL, 35, 35);
+  return prefixedToken(p, n, i, floor, GOOGLE, B64URL, 35, 35);
 }
 
 const JWT_MIN_SEGMENT: usize = 10;
