@@ -4,3 +4,4 @@ import "./wasi/abort";
 export { malloc, free } from "./memory";
 export * from "./testkit/detectors";
 export * from "./testkit/crypto";
+export * from "./testkit/sealing";

@@ -1,0 +1,299 @@
+// The canonical form of a record (RFC 8785, JCS), streamed into a hash: members sorted by the
+// UTF-16 code units of their keys at every level (duplicates kept, in document order), strings
+// re-escaped the JCS way, numbers as ECMAScript prints their double, no whitespace.
+//
+// One pass of the pull reader records every token on a tape; a second pass walks the tape with an
+// explicit stack, sorting each object's members as it enters it. Tape, member lists and stack are
+// buffers reused for every record: nothing is allocated per record, nothing recurses on depth.
+import { ByteBuffer } from "../buffer";
+import { Sha256 } from "../crypto/sha256";
+import { putCodePoint } from "../json/decode";
+import { JsonReader, MAX_DEPTH, STRING_BAD_UTF8, STRING_ESCAPED, Token } from "../json/reader";
+import { utf8SequenceLength } from "../json/utf8";
+import { writeEscape } from "../json/write";
+import { hex4 } from "../policy/value";
+import { compareKeys } from "./keyorder";
+import { writeCanonicalNumber } from "./number/canonical";
+
+// Tape entry: token, plain (a string with neither escapes nor invalid UTF-8), start, end (strings
+// with their quotes), and the index of the entry after the value's subtree.
+const ENTRY: usize = 16;
+const FRAME: usize = 16; // kind, cursor, end, first
+const OBJECT: u32 = 0;
+const ARRAY: u32 = 1;
+const FLUSH_AT: usize = 4096;
+const HEX = "0123456789abcdef";
+
+export class Canonicalizer {
+  /** Canonical text not yet handed to the sink; all of it when there is no sink. */
+  readonly text: ByteBuffer = new ByteBuffer(FLUSH_AT * 2);
+  /** Numbers with 17 significant digits rounded to 16, as Fluent Bit prints them (see number/canonical.ts). */
+  fluentStable: bool = true;
+  private sink: Sha256 | null = null;
+  private readonly reader: JsonReader = new JsonReader();
+  private readonly tape: ByteBuffer = new ByteBuffer(256 * ENTRY);
+  private readonly members: ByteBuffer = new ByteBuffer(1024);
+  private readonly scratch: ByteBuffer = new ByteBuffer(1024);
+  private readonly open: usize = heap.alloc(<usize>(MAX_DEPTH + 2) << 2);
+  private readonly frames: usize = heap.alloc(<usize>(MAX_DEPTH + 2) * FRAME);
+
+  /**
+   * Streams the canonical form of the object in `buffer`, which lacks its closing brace (a record
+   * being written), into `sink`, or into `text` when sink is null. False if it is not valid JSON.
+   */
+  writeOpenObject(buffer: ByteBuffer, sink: Sha256 | null): bool {
+    store<u8>(buffer.reserve(1), 0x7D); // the brace, past the end: the record stays as it is
+    return this.write(buffer.ptr, buffer.len + 1, sink);
+  }
+
+  /** Streams the canonical form of the JSON text [ptr, ptr + len). */
+  write(ptr: usize, len: usize, sink: Sha256 | null): bool {
+    this.text.reset();
+    this.sink = sink;
+    if (!this.record(ptr, len)) return false;
+    this.emit();
+    if (sink != null && this.text.len != 0) {
+      sink.update(this.text.ptr, this.text.len);
+      this.text.reset();
+    }
+    return true;
+  }
+
+  /** First pass: the tape. */
+  private record(ptr: usize, len: usize): bool {
+    const reader = this.reader;
+    const tape = this.tape;
+    const open = this.open;
+    reader.reset(ptr, len);
+    tape.reset();
+    let depth = 0;
+    let count: u32 = 0;
+    while (true) {
+      const token = reader.next();
+      if (token == Token.End) return count != 0;
+      if (token == Token.Error) return false;
+      if (token == Token.ObjectEnd || token == Token.ArrayEnd) {
+        if (depth == 0) return false;
+        depth--;
+        const at = load<u32>(open + (<usize>depth << 2));
+        store<u32>(tape.ptr + <usize>at * ENTRY, count, 12);
+        continue;
+      }
+      const entry = tape.reserve(ENTRY);
+      tape.len += ENTRY;
+      const flags = reader.flags;
+      const plain = (token == Token.String || token == Token.Key) && (flags & (STRING_ESCAPED | STRING_BAD_UTF8)) == 0;
+      store<u8>(entry, <u8>token);
+      store<u8>(entry, plain ? 1 : 0, 1);
+      store<u32>(entry, <u32>reader.start, 4);
+      store<u32>(entry, <u32>reader.end, 8);
+      store<u32>(entry, count + 1, 12);
+      if (token == Token.ObjectStart || token == Token.ArrayStart) {
+        if (depth > MAX_DEPTH) return false;
+        store<u32>(open + (<usize>depth << 2), count);
+        depth++;
+      }
+      count++;
+    }
+    return false;
+  }
+
+  @inline private entry(index: u32): usize {
+    return this.tape.ptr + <usize>index * ENTRY;
+  }
+
+  @inline private after(index: u32): u32 {
+    return load<u32>(this.entry(index), 12);
+  }
+
+  /** Second pass: the canonical text, depth first with an explicit stack. */
+  private emit(): void {
+    const text = this.text;
+    let top = this.enter(0, -1);
+    while (top >= 0) {
+      const frame = this.frames + <usize>top * FRAME;
+      const kind = load<u32>(frame), cursor = load<u32>(frame, 4), end = load<u32>(frame, 8), first = load<u32>(frame, 12);
+      if (cursor == end) {
+        if (kind == OBJECT) {
+          text.putByte(0x7D);
+          this.members.len = <usize>first << 2; // this object's member list is done with
+        } else {
+          text.putByte(0x5D);
+        }
+        top--;
+        continue;
+      }
+      if (cursor != first) text.putByte(0x2C);
+      let value: u32;
+      if (kind == OBJECT) {
+        const key = load<u32>(this.members.ptr + (<usize>cursor << 2));
+        store<u32>(frame, cursor + 1, 4);
+        this.writeString(this.entry(key));
+        text.putByte(0x3A);
+        value = key + 1;
+      } else {
+        value = cursor;
+        store<u32>(frame, this.after(cursor), 4);
+      }
+      top = this.enter(value, top);
+      const sink = this.sink;
+      if (sink != null && text.len >= FLUSH_AT) {
+        sink.update(text.ptr, text.len);
+        text.reset();
+      }
+    }
+  }
+
+  /** Writes a scalar, or opens a container and pushes its frame; returns the new top. */
+  private enter(index: u32, top: i32): i32 {
+    const entry = this.entry(index);
+    const token = <Token>load<u8>(entry);
+    const text = this.text;
+    if (token == Token.ObjectStart) {
+      text.putByte(0x7B);
+      const members = this.members;
+      const first = <u32>(members.len >> 2);
+      const end = this.after(index);
+      for (let key = index + 1; key < end; key = this.after(key + 1)) {
+        store<u32>(members.reserve(4), key);
+        members.len += 4;
+      }
+      const count = <u32>(members.len >> 2);
+      this.sortMembers(first, count);
+      return this.push(top, OBJECT, first, count);
+    }
+    if (token == Token.ArrayStart) {
+      text.putByte(0x5B);
+      return this.push(top, ARRAY, index + 1, this.after(index));
+    }
+    const start = <usize>load<u32>(entry, 4), end = <usize>load<u32>(entry, 8);
+    if (token == Token.String) this.writeString(entry);
+    else if (token == Token.Number) writeCanonicalNumber(text, start, end, this.fluentStable);
+    else text.putBytes(start, end - start); // true, false, null
+    return top;
+  }
+
+  private push(top: i32, kind: u32, first: u32, end: u32): i32 {
+    const frame = this.frames + <usize>(top + 1) * FRAME;
+    store<u32>(frame, kind);
+    store<u32>(frame, first, 4);
+    store<u32>(frame, end, 8);
+    store<u32>(frame, first, 12);
+    return top + 1;
+  }
+
+  private writeString(entry: usize): void {
+    const text = this.text;
+    const start = <usize>load<u32>(entry, 4) + 1, end = <usize>load<u32>(entry, 8) - 1;
+    text.putByte(0x22);
+    if (load<u8>(entry, 1) != 0) text.putBytes(start, end - start);
+    else reescape(text, start, end);
+    text.putByte(0x22);
+  }
+
+  // Stable merge sort of the member list [first, end) by key; sorted runs cost one comparison.
+  private sortMembers(first: u32, end: u32): void {
+    const n = end - first;
+    if (n < 2) return;
+    const list = this.members.ptr + (<usize>first << 2);
+    if (n <= 8) {
+      for (let i: u32 = 1; i < n; i++) {
+        const key = load<u32>(list + (<usize>i << 2));
+        let j = i;
+        while (j > 0 && this.compare(load<u32>(list + (<usize>(j - 1) << 2)), key) > 0) {
+          store<u32>(list + (<usize>j << 2), load<u32>(list + (<usize>(j - 1) << 2)));
+          j--;
+        }
+        store<u32>(list + (<usize>j << 2), key);
+      }
+      return;
+    }
+    const scratch = this.scratch;
+    scratch.reset();
+    const spare = scratch.reserve(<usize>n << 2);
+    for (let width: u32 = 1; width < n; width <<= 1) {
+      for (let lo: u32 = 0; lo + width < n; lo += width << 1) {
+        const mid = lo + width, hi = min(lo + (width << 1), n);
+        if (this.compare(load<u32>(list + (<usize>(mid - 1) << 2)), load<u32>(list + (<usize>mid << 2))) <= 0) continue;
+        memory.copy(spare, list + (<usize>lo << 2), <usize>(mid - lo) << 2);
+        let i: u32 = 0, j = mid, k = lo;
+        const leftCount = mid - lo;
+        while (i < leftCount && j < hi) {
+          const left = load<u32>(spare + (<usize>i << 2)), right = load<u32>(list + (<usize>j << 2));
+          const takeRight = this.compare(right, left) < 0;
+          store<u32>(list + (<usize>k << 2), takeRight ? right : left);
+          k++;
+          if (takeRight) j++;
+          else i++;
+        }
+        if (i < leftCount) memory.copy(list + (<usize>k << 2), spare + (<usize>i << 2), <usize>(leftCount - i) << 2);
+      }
+    }
+  }
+
+  private compare(a: u32, b: u32): i32 {
+    const x = this.entry(a), y = this.entry(b);
+    const plain = load<u8>(x, 1) != 0 && load<u8>(y, 1) != 0;
+    return compareKeys(<usize>load<u32>(x, 4) + 1, <usize>load<u32>(x, 8) - 1,
+      <usize>load<u32>(y, 4) + 1, <usize>load<u32>(y, 8) - 1, plain);
+  }
+}
+
+/**
+ * String content in JCS form: escapes decoded, then only ", \ and controls escaped (\b \f \n \r \t,
+ * else \u00xx), everything else raw UTF-8; a lone surrogate escape stays \udxxx (as JSON.stringify
+ * writes it); an invalid UTF-8 byte becomes U+FFFD, as the redaction walk repairs values.
+ */
+function reescape(text: ByteBuffer, p: usize, end: usize): void {
+  let run = p;
+  while (p < end) {
+    const c = load<u8>(p);
+    if (c == 0x5C && p + 1 < end) {
+      text.putBytes(run, p - run);
+      const e = load<u8>(p + 1);
+      if (e == 0x75 && p + 6 <= end) {
+        let unit = hex4(p + 2);
+        p += 6;
+        if (unit >= 0xD800 && unit < 0xDC00 && p + 6 <= end && load<u16>(p) == 0x755C) {
+          const low = hex4(p + 2);
+          if (low >= 0xDC00 && low < 0xE000) {
+            putCodePoint(text, 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00));
+            p += 6;
+            run = p;
+            continue;
+          }
+        }
+        if (unit >= 0xD800 && unit < 0xE000) {
+          text.putByte(0x5C);
+          text.putByte(0x75);
+          for (let shift = 12; shift >= 0; shift -= 4) text.putByte(<u8>HEX.charCodeAt((unit >> shift) & 15));
+        } else if (unit < 0x20 || unit == 0x22 || unit == 0x5C) {
+          writeEscape(text, <u8>unit);
+        } else {
+          putCodePoint(text, unit);
+        }
+      } else {
+        const decoded: u8 = e == 0x6E ? 0x0A : e == 0x74 ? 0x09 : e == 0x72 ? 0x0D : e == 0x62 ? 0x08 : e == 0x66 ? 0x0C : e;
+        if (decoded < 0x20 || decoded == 0x22 || decoded == 0x5C) writeEscape(text, decoded);
+        else text.putByte(decoded); // "\/"
+        p += 2;
+      }
+      run = p;
+    } else if (c >= 0x80) {
+      const n = utf8SequenceLength(p, end);
+      if (n == 0) {
+        text.putBytes(run, p - run);
+        text.putBytes(changetype<usize>(REPLACEMENT), 3);
+        p++;
+        run = p;
+      } else {
+        p += n;
+      }
+    } else {
+      p++;
+    }
+  }
+  text.putBytes(run, p - run);
+}
+
+const REPLACEMENT = memory.data<u8>([0xEF, 0xBF, 0xBD]);
