@@ -340,8 +340,14 @@ export interface Instrumented {
   increments: number;
 }
 
-/** A copy of `wasm` that counts executed instructions in the exported i64 global `__executed`. */
-export function instrument(wasm: Uint8Array): Instrumented {
+/** Prefix of the per-function counters `instrument(wasm, { perFunction: true })` exports. */
+export const FUNCTION_COUNTER_PREFIX = "__executed:";
+
+/**
+ * A copy of `wasm` that counts executed instructions in the exported i64 global `__executed`;
+ * with `perFunction`, also one exported global per function (`__executed:<name>`, a profile).
+ */
+export function instrument(wasm: Uint8Array, options: { perFunction?: boolean } = {}): Instrumented {
   const locals = declaredLocals(wasm);
   const mod = binaryen.readBinary(wasm);
   try {
@@ -358,7 +364,13 @@ export function instrument(wasm: Uint8Array): Instrumented {
       const params = binaryen.expandType(info.params).length;
       const analysis = analyse(info.body, params + locals[defined++]);
       staticInstructions += analysis.staticInstructions;
-      increments += rewriteFunction(mod, func, info.body, analysis.regions);
+      let own: string | undefined;
+      if (options.perFunction) {
+        own = `${FUNCTION_COUNTER_PREFIX}${info.name}`;
+        mod.addGlobal(own, binaryen.i64, true, mod.i64.const(0n as unknown as number));
+        mod.addGlobalExport(own, own);
+      }
+      increments += rewriteFunction(mod, func, info.body, analysis.regions, own);
     }
     if (defined !== locals.length) throw new Error(`instructions: ${defined} functions in binaryen, ${locals.length} in the binary`);
     if (!mod.validate()) throw new Error("instructions: instrumented module does not validate");
@@ -368,12 +380,13 @@ export function instrument(wasm: Uint8Array): Instrumented {
   }
 }
 
-function increment(mod: Module, cost: number): Expr {
-  const add = mod.i64.add(mod.global.get(COUNTER, binaryen.i64), mod.i64.const(BigInt(cost) as unknown as number));
-  return mod.global.set(COUNTER, add);
+function increment(mod: Module, cost: number, own?: string): Expr {
+  const add = (name: string) =>
+    mod.global.set(name, mod.i64.add(mod.global.get(name, binaryen.i64), mod.i64.const(BigInt(cost) as unknown as number)));
+  return own ? mod.block(null, [add(COUNTER), add(own)], binaryen.none) : add(COUNTER);
 }
 
-function rewriteFunction(mod: Module, func: number, body: Expr, regions: Region[]): number {
+function rewriteFunction(mod: Module, func: number, body: Expr, regions: Region[], own?: string): number {
   const before = new Map<Expr, number>();
   const after = new Map<Expr, number>();
   let inserted = 0;
@@ -397,14 +410,14 @@ function rewriteFunction(mod: Module, func: number, body: Expr, regions: Region[
     }
     let out = e;
     const pre = before.get(e);
-    if (pre) out = mod.block(null, [increment(mod, pre), out], binaryen.auto);
+    if (pre) out = mod.block(null, [increment(mod, pre, own), out], binaryen.auto);
     const post = after.get(e);
     if (post) {
       const type = binaryen.getExpressionType(e);
-      if (type === binaryen.none) out = mod.block(null, [out, increment(mod, post)], binaryen.none);
+      if (type === binaryen.none) out = mod.block(null, [out, increment(mod, post, own)], binaryen.none);
       else {
         const t = temp(type);
-        out = mod.block(null, [mod.local.set(t, out), increment(mod, post), mod.local.get(t, type)], type);
+        out = mod.block(null, [mod.local.set(t, out), increment(mod, post, own), mod.local.get(t, type)], type);
       }
     }
     return out;
@@ -418,27 +431,31 @@ function rewriteFunction(mod: Module, func: number, body: Expr, regions: Region[
 
 const instrumentedFiles = new Map<string, string>();
 
-/** Path of an instrumented copy of `wasmPath` (made once per process and source mtime). */
-export function instrumentedPath(wasmPath: string): string {
-  const key = `${wasmPath}@${statSync(wasmPath).mtimeMs}`;
+/** Path of an instrumented copy of `wasmPath` (made once per process, source mtime and flavour). */
+export function instrumentedPath(wasmPath: string, perFunction = false): string {
+  const key = `${wasmPath}@${statSync(wasmPath).mtimeMs}${perFunction ? "+functions" : ""}`;
   let path = instrumentedFiles.get(key);
   if (!path) {
     path = join(mkdtempSync(join(tmpdir(), "logseal-instr-")), "counted.wasm");
-    writeFileSync(path, instrument(readFileSync(wasmPath)).binary);
+    writeFileSync(path, instrument(readFileSync(wasmPath), { perFunction }).binary);
     instrumentedFiles.set(key, path);
   }
   return path;
 }
 
-/** A filter instance of an instrumented module plus its counter. */
+/** A filter instance of an instrumented module plus its counter(s). */
 export class CountingFilter {
   readonly host: FilterHost;
   private readonly counter: WebAssembly.Global;
+  private readonly perFunction = new Map<string, WebAssembly.Global>();
 
-  constructor(wasmPath: string, preopens: Record<string, string> = {}, functionName?: string) {
-    const instance = instantiate(instrumentedPath(wasmPath), { preopens });
+  constructor(wasmPath: string, preopens: Record<string, string> = {}, functionName?: string, perFunction = false) {
+    const instance = instantiate(instrumentedPath(wasmPath, perFunction), { preopens });
     this.host = new FilterHost(instance, functionName);
     this.counter = instance.exports[COUNTER] as WebAssembly.Global;
+    for (const [name, value] of Object.entries(instance.exports)) {
+      if (name.startsWith(FUNCTION_COUNTER_PREFIX)) this.perFunction.set(name.slice(FUNCTION_COUNTER_PREFIX.length), value as WebAssembly.Global);
+    }
   }
 
   /** Instructions executed since instantiation (or the last reset). */
@@ -446,8 +463,14 @@ export class CountingFilter {
     return this.counter.value as bigint;
   }
 
+  /** Per function (when built with perFunction): instructions executed in its own body. */
+  get functions(): Map<string, bigint> {
+    return new Map([...this.perFunction].map(([name, global]) => [name, global.value as bigint]));
+  }
+
   reset(): void {
     this.counter.value = 0n;
+    for (const global of this.perFunction.values()) global.value = 0n;
   }
 }
 
@@ -459,6 +482,8 @@ export interface InstructionCount {
   total: bigint;
   records: number;
   bytes: number;
+  /** With `profile`: instructions per record spent in each function's own body, largest first. */
+  functions?: { name: string; perRecord: number }[];
 }
 
 export interface CountOptions {
@@ -466,6 +491,8 @@ export interface CountOptions {
   wasm?: string;
   functionName?: string;
   tag?: string;
+  /** Also count per function (names from the module's name section, else indices). */
+  profile?: boolean;
 }
 
 const encoder = new TextEncoder();
@@ -480,7 +507,7 @@ export function countInstructions(setupPolicy: object | string | undefined, bodi
   if (setupPolicy !== undefined) {
     writeFileSync(join(dir, "logseal.policy.json"), typeof setupPolicy === "string" ? setupPolicy : JSON.stringify(setupPolicy));
   }
-  const filter = new CountingFilter(options.wasm ?? LOGSEAL_WASM, { ".": dir }, options.functionName);
+  const filter = new CountingFilter(options.wasm ?? LOGSEAL_WASM, { ".": dir }, options.functionName, options.profile);
   const tag = options.tag ?? "kube.var.log.containers.app";
   const encoded = bodies.map((b) => (typeof b === "string" ? encoder.encode(b) : b));
   for (const body of encoded) filter.host.callRaw(tag, body, 1700000000, 0);
@@ -488,5 +515,39 @@ export function countInstructions(setupPolicy: object | string | undefined, bodi
   for (const body of encoded) filter.host.callRaw(tag, body, 1700000000, 0);
   const total = filter.executed;
   const bytes = encoded.reduce((sum, b) => sum + b.length, 0);
-  return { perRecord: Number(total) / encoded.length, perByte: Number(total) / bytes, total, records: encoded.length, bytes };
+  const result: InstructionCount = { perRecord: Number(total) / encoded.length, perByte: Number(total) / bytes, total, records: encoded.length, bytes };
+  if (options.profile) {
+    result.functions = [...filter.functions]
+      .filter(([, n]) => n > 0n)
+      .map(([name, n]) => ({ name, perRecord: Number(n) / encoded.length }))
+      .sort((a, b) => b.perRecord - a.perRecord);
+  }
+  return result;
+}
+
+// Command line: node --import tsx bench/instructions.ts [--wasm FILE] [--policy FILE|pass-through]
+//   [--size BYTES] [--function NAME] [--profile [TOP]]
+// Counts one containerRecord of the given size (default 1024); --profile lists the functions
+// with the most executed instructions (build with names for readable ones, see docs/measuring.md).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const option = (name: string) => {
+    const i = args.indexOf(name);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const { containerRecord } = await import("./workload.ts");
+  const policyArg = option("--policy");
+  const policy = policyArg === "pass-through"
+    ? { version: "pass-through", redact: { keys: [], scan: [] } }
+    : policyArg ? readFileSync(policyArg, "utf8") : undefined;
+  const body = JSON.stringify(containerRecord(0, Number(option("--size") ?? 1024)));
+  const profiling = args.includes("--profile");
+  const count = countInstructions(policy, [body], { wasm: option("--wasm"), functionName: option("--function"), profile: profiling });
+  console.log(`${body.length} B record: ${Math.round(count.perRecord)} instr/record, ${count.perByte.toFixed(2)} instr/byte`);
+  if (profiling) {
+    const top = Number(option("--profile")) || 25;
+    for (const f of count.functions!.slice(0, top)) {
+      console.log(`${String(Math.round(f.perRecord)).padStart(10)}  ${((f.perRecord / count.perRecord) * 100).toFixed(1).padStart(5)}%  ${f.name}`);
+    }
+  }
 }

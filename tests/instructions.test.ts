@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import binaryen from "binaryen";
 import { describe, expect, it } from "vitest";
 import { FilterHost } from "../cli/host.js";
-import { COUNTER, CountingFilter, binaryInstructionCount, countInstructions, declaredLocals, instrument } from "../bench/instructions.js";
+import { COUNTER, CountingFilter, FUNCTION_COUNTER_PREFIX, binaryInstructionCount, countInstructions, declaredLocals, instrument } from "../bench/instructions.js";
 import { containerRecord } from "../bench/workload.js";
 import { PASS_THROUGH_POLICY, RELEASE_WASM, makeDir } from "./support/filter.js";
 
@@ -50,10 +50,13 @@ const WAT = `(module
 
 function watBinary(text: string): Uint8Array {
   const mod = binaryen.parseText(text);
+  const debugInfo = binaryen.getDebugInfo();
+  binaryen.setDebugInfo(true); // keep the function names (name section)
   try {
     expect(mod.validate()).toBeTruthy();
     return mod.emitBinary();
   } finally {
+    binaryen.setDebugInfo(debugInfo);
     mod.dispose();
   }
 }
@@ -146,6 +149,16 @@ describe("executed-instruction counter on hand-written modules", () => {
     expect(m.caller(2)).toBe(13);
   });
 
+  it("per-function counters split the total by function (a profile)", () => {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(instrument(binary, { perFunction: true }).binary));
+    const exports = instance.exports as Record<string, unknown>;
+    (exports.caller as Run)(2);
+    const value = (name: string) => Number((exports[name] as WebAssembly.Global).value);
+    expect(value(`${FUNCTION_COUNTER_PREFIX}caller`)).toBe(6);
+    expect(value(`${FUNCTION_COUNTER_PREFIX}square`)).toBe(8);
+    expect(value(COUNTER)).toBe(14);
+  });
+
   it("scratch locals binaryen's reader adds for stack-style code are not counted", () => {
     const stacky = stackyBinary();
     const mod = binaryen.readBinary(stacky);
@@ -206,6 +219,9 @@ describe("instrumented logseal", () => {
     expect(a.perRecord).toBeGreaterThan(0);
     expect(a.perByte).toBeCloseTo(a.perRecord / small[0].length, 9);
     expect(countInstructions(PASS_THROUGH_POLICY, large).perRecord).toBeGreaterThan(a.perRecord);
+    const profiled = countInstructions(PASS_THROUGH_POLICY, small, { profile: true });
+    expect(profiled.total).toBe(a.total);
+    expect(profiled.functions!.reduce((sum, f) => sum + f.perRecord, 0)).toBe(a.perRecord);
   });
 
   it("the embedded default policy costs more than pass-through", () => {
