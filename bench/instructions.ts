@@ -15,7 +15,8 @@ type Module = binaryen.Module;
 /** Name of the exported mutable i64 global holding the executed-instruction count. */
 export const COUNTER = "__executed";
 
-export const LOGSEAL_WASM = new URL("../build/logseal.wasm", import.meta.url).pathname;
+/** The module measured by default: $LOGSEAL_WASM (e.g. a build of another commit), else build/logseal.wasm. */
+export const LOGSEAL_WASM = process.env.LOGSEAL_WASM || new URL("../build/logseal.wasm", import.meta.url).pathname;
 
 // What Fluent Bit's WAMR enables (bulk memory's opt-in half is its own flag in newer binaryen).
 const features = binaryen.Features as unknown as Record<string, number>;

@@ -64,6 +64,11 @@ export function jsonas_struct_filter(tag: usize, tagLen: u32, timeSec: u32, time
   return answer(JSON.stringify(record));
 }
 
+/** Fluent Bit's floor for any wasm filter: the body copy is already NUL-terminated, hand it back. */
+export function echo_filter(tag: usize, tagLen: u32, timeSec: u32, timeNsec: u32, body: usize, bodyLen: u32): usize {
+  return body;
+}
+
 /** Only the UTF-8 -> UTF-16 -> UTF-8 round trip json-as's string API imposes: its share of the cost. */
 export function jsonas_transcode_only(tag: usize, tagLen: u32, timeSec: u32, timeNsec: u32, body: usize, bodyLen: u32): usize {
   return answer(String.UTF8.decodeUnsafe(body, bodyLen));
