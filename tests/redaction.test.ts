@@ -9,7 +9,8 @@ const policy = (redact: object) => ({ version: "t", redact });
 const one = (filter: ReturnType<typeof makeFilter>, body: object | string) => {
   const result = filter.call("kube.app", typeof body === "string" ? body : JSON.stringify(body));
   if (result.kind !== "record") throw new Error(`dropped: ${result.reason}`);
-  return result.record;
+  const { _seal, ...record } = result.record; // sealing is tested in its own suites
+  return record;
 };
 
 describe("key rules", () => {

@@ -30,7 +30,7 @@ export class Captures {
   /** The slot of the member at `path`, or -1. */
   @inline slotFor(path: KeyPath): i32 {
     if (path.depth > this.matcher.maxPathDepth) return NO_MATCH;
-    return this.matcher.matchPath(path, false);
+    return this.matcher.matchPath(path);
   }
 
   @inline set(slot: i32, token: Token, start: usize, end: usize): void {

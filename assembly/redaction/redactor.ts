@@ -58,7 +58,7 @@ export class Redactor {
     const depth = path.depth;
     if (this.exemptDepth >= depth) this.exemptDepth = 0; // left the exempted subtree
     let id = policy.keys.matchName(path.keyPtr(depth), path.keyLen(depth));
-    if (id == NO_MATCH && policy.keys.maxPathDepth != 0) id = policy.keys.matchPath(path, false);
+    if (id == NO_MATCH && policy.keys.maxPathDepth != 0) id = policy.keys.matchPath(path);
     if (id >= 0) {
       const treatment = unchecked(policy.rules[id]);
       if (treatment.action == Action.Keep && this.exemptDepth == 0) this.exemptDepth = depth;
@@ -68,7 +68,7 @@ export class Redactor {
     if (allow == null) return null;
     if (this.allowedDepth >= depth) this.allowedDepth = 0; // left the admitted subtree
     if (this.allowedDepth != 0) return null;
-    const match = allow.matchPath(path, true);
+    const match = allow.matchPathOrPrefix(path);
     if (match == NO_MATCH) return policy.allowTreatment;
     if (match != PREFIX_MATCH) this.allowedDepth = depth;
     return null;
@@ -147,7 +147,7 @@ export class Redactor {
     const scan = this.policy.scan;
     if (scan == null) return true;
     if (depth == 0) return false;
-    return scan.matchName(path.keyPtr(depth), path.keyLen(depth)) >= 0 || scan.matchPath(path, false) >= 0;
+    return scan.matchName(path.keyPtr(depth), path.keyLen(depth)) >= 0 || scan.matchPath(path) >= 0;
   }
 
   /** Writes `"redaction":{...}` counts when the policy asks for a summary. */
