@@ -29,9 +29,7 @@ build/testkit.wasm: node_modules/.installed $(AS_SOURCES)
 
 ## The main job on the embedded default policy: a sample of Kubernetes logs through the filter.
 demo: build
-	node bin/logseal.js run samples/kubernetes.ndjson > build/demo.sealed.ndjson
-	@head -c 1500 build/demo.sealed.ndjson; echo; echo "..."
-	node bin/logseal.js verify build/demo.sealed.ndjson
+	@node --import tsx samples/demo.ts
 
 test: build
 	npx --no-install vitest run
