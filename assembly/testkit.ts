@@ -5,3 +5,4 @@ export { malloc, free } from "./memory";
 export * from "./testkit/detectors";
 export * from "./testkit/crypto";
 export * from "./testkit/sealing";
+export * from "./testkit/enrichment";

@@ -127,7 +127,7 @@ function levelOfKlogPrefix(p: usize, end: usize): Level {
 }
 
 /**
- * The first few words, each stripped of brackets `[] <> ()` and a trailing colon. A bracketed
+ * The first few words, each cut at a colon and stripped of brackets `[] <> ()`. A bracketed
  * word may be in any case (`[warn]`); a bare one must be upper case (`ERROR`), so that an
  * ordinary sentence ("Error rates are fine") is not taken for a level.
  */
@@ -136,8 +136,8 @@ function levelOfLeadingWords(p: usize, end: usize): Level {
     let wordEnd = p;
     while (wordEnd < end && blankLength(wordEnd, end) == 0) wordEnd++;
     let from = p;
-    let to = wordEnd;
-    if (to > from && load<u8>(to - 1) == 0x3A) to--; // WARNING:
+    let to = p;
+    while (to < wordEnd && load<u8>(to) != 0x3A) to++; // `WARNING:` and Python's `WARNING:root:message`
     const bracketed = to - from >= 2 && isOpening(load<u8>(from)) && isClosing(load<u8>(to - 1));
     if (bracketed) {
       from++;

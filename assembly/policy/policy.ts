@@ -13,7 +13,7 @@ export class Policy {
   enrich: EnrichPolicy = new EnrichPolicy();
   seal: SealPolicy = new SealPolicy();
   /** How often (seconds) the policy file is checked for changes; 0: never. */
-  reloadSeconds: i32 = 10;
+  reloadSeconds: i32 = 5;
 }
 
 export class CompiledPolicy {
@@ -40,7 +40,7 @@ export function compilePolicy(ptr: usize, len: usize, source: string): CompiledP
   issues.onlyKeys(root, "policy", TOP_KEYS);
   policy.version = issues.string(root.get("version"), "version", "");
   if (policy.version.length == 0) issues.add(root, "version", "is required (it is written into every record's seal so auditors know which policy applied)");
-  policy.reloadSeconds = <i32>issues.integer(root.get("reload_seconds"), "reload_seconds", 10, 0, 86400);
+  policy.reloadSeconds = <i32>issues.integer(root.get("reload_seconds"), "reload_seconds", 5, 0, 86400);
   policy.redact = parseRedactPolicy(root.get("redact"), issues);
   policy.enrich = parseEnrichPolicy(root.get("enrich"), issues);
   policy.seal = parseSealPolicy(root.get("seal"), issues);

@@ -8,7 +8,7 @@ import { FilterHost } from "../../cli/host.js";
 export const RELEASE_WASM = new URL("../../build/logseal.wasm", import.meta.url).pathname;
 
 /** Fields logseal may append; removed when comparing a record with its input. */
-export const ADDED_FIELDS = ["_seal", "logseal_error", "logseal_raw", "redaction", "severity_text", "severity_number", "audit"];
+export const ADDED_FIELDS = ["_seal", "logseal_error", "logseal_raw", "redaction", "severity_text", "severity_number", "audit", "logseal_policy"];
 
 export interface FilterSetup {
   policy?: object | string;

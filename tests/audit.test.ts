@@ -1,0 +1,270 @@
+// Kubernetes audit events classified with MITRE ATT&CK ids: every fixture under
+// tests/fixtures/audit (positive and negative cases per category) through the embedded
+// default policy, bursts of rejections, rules a policy adds, replaces or disables, path
+// wildcards, escaped input, strict validation, and malformed events that must never trap.
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { checkPolicyJson, defaultPolicyJson } from "../cli/policy.js";
+import { withoutAdded } from "./support/filter.js";
+import { rng } from "./support/random.js";
+import { type Json, enrichPolicy, filterWith, one } from "./support/enrichment.js";
+
+const FIXTURES = new URL("./fixtures/audit/", import.meta.url);
+interface Case { note: string; expect: string[]; event: Json }
+const fixtures: [string, Case[]][] = readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).sort()
+  .map((file) => [file, JSON.parse(readFileSync(new URL(file, FIXTURES), "utf8"))]);
+
+const defaultRules: Json[] = JSON.parse(defaultPolicyJson()).enrich.audit.rules;
+const severityRank = ["info", "low", "medium", "high", "critical"];
+
+describe("fixtures", () => {
+  const filter = filterWith(); // no policy file: the embedded default policy
+
+  it("cover every built-in rule with a positive case, and every category with a negative one", () => {
+    const flagged = new Set(fixtures.flatMap(([, cases]) => cases.flatMap((c) => c.expect)));
+    expect(defaultRules.map((r) => r.id).filter((id) => id !== "auth-failure-burst" && !flagged.has(id))).toEqual([]);
+    for (const [file, cases] of fixtures) expect(cases.some((c) => c.expect.length === 0), file).toBe(true);
+  });
+
+  it("are audit.k8s.io/v1 Events as the API server's log backend writes them", () => {
+    for (const [, cases] of fixtures) {
+      for (const { event } of cases) {
+        expect(event).toMatchObject({ kind: "Event", apiVersion: "audit.k8s.io/v1" });
+        for (const field of ["level", "auditID", "stage", "requestURI", "verb", "user", "sourceIPs", "userAgent", "requestReceivedTimestamp", "stageTimestamp"]) {
+          expect(event, field).toHaveProperty(field);
+        }
+      }
+    }
+  });
+
+  for (const [file, cases] of fixtures) {
+    describe(file, () => {
+      for (const c of cases) {
+        it(`${c.expect.length ? c.expect.join(" + ") : "not flagged"}: ${c.note}`, () => {
+          const record = one(filter, c.event);
+          if (c.expect.length === 0) {
+            expect(record.audit).toBeUndefined();
+            return;
+          }
+          const rules = c.expect.map((id) => defaultRules.find((r) => r.id === id)!);
+          const lead = rules[0];
+          expect(record.audit).toEqual({
+            rule: lead.id,
+            category: lead.category,
+            severity: lead.severity,
+            attack: [...new Set(rules.flatMap((r) => r.attack))],
+            reason: lead.reason,
+            rules: c.expect,
+          });
+          // The most severe rule leads.
+          const ranks = rules.map((r) => severityRank.indexOf(r.severity));
+          expect(ranks).toEqual([...ranks].sort((a, b) => b - a));
+        });
+      }
+    });
+  }
+
+  it("leave the event itself as it was (the classification is only appended)", () => {
+    const [, cases] = fixtures.find(([file]) => file === "execution.json")!;
+    const record = one(filterWith(enrichPolicy({})), cases[0].event);
+    expect(record.audit).toBeDefined();
+    expect(withoutAdded(record)).toEqual(cases[0].event);
+  });
+});
+
+describe("what is an audit event", () => {
+  const filter = filterWith();
+  const exec = fixtures.find(([file]) => file === "execution.json")![1][0].event;
+
+  it("ignores Kubernetes core Events and other apiVersions", () => {
+    expect(one(filter, { ...exec, apiVersion: "v1" }).audit).toBeUndefined();
+    expect(one(filter, { ...exec, apiVersion: "events.k8s.io/v1" }).audit).toBeUndefined();
+    expect(one(filter, { ...exec, kind: "EventList" }).audit).toBeUndefined();
+    expect(one(filter, { log: JSON.stringify(exec) }).audit).toBeUndefined();
+  });
+
+  it("accepts audit.k8s.io/v1beta1 (older API servers)", () => {
+    expect(one(filter, { ...exec, apiVersion: "audit.k8s.io/v1beta1" }).audit.rule).toBe("pod-exec");
+  });
+
+  it("classifies each request once: RequestReceived and ResponseStarted are skipped", () => {
+    for (const stage of ["RequestReceived", "ResponseStarted"]) expect(one(filter, { ...exec, stage }).audit).toBeUndefined();
+    expect(one(filter, { ...exec, stage: "Panic" }).audit.rule).toBe("pod-exec");
+    const everyStage = filterWith(enrichPolicy({ audit: { skip_stages: [] } }));
+    expect(one(everyStage, { ...exec, stage: "ResponseStarted" }).audit.rule).toBe("pod-exec");
+  });
+
+  it("does not write a second audit member", () => {
+    const raw = new TextDecoder().decode(filter.callRaw("t", JSON.stringify({ ...exec, audit: { mine: true } }))!);
+    expect(raw.match(/"audit"/g)).toHaveLength(1);
+  });
+
+  it("matches escaped keys and values as their decoded text", () => {
+    const text = JSON.stringify(exec).replace('"resource":"pods"', '"res\\u006furce":"p\\u006fds"').replace('"subresource":"exec"', '"subresource":"\\u0065xec"');
+    expect(text).toContain("\\u006f");
+    expect(one(filter, text).audit.rule).toBe("pod-exec");
+  });
+});
+
+describe("bursts of rejected requests", () => {
+  const denied = (user: string, i: number) => ({
+    kind: "Event", apiVersion: "audit.k8s.io/v1", level: "Metadata", auditID: `0b1c2d3e-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    stage: "ResponseComplete", requestURI: "/api/v1/namespaces/kube-system/secrets", verb: "list",
+    user: { username: user, groups: ["system:authenticated"] }, sourceIPs: ["198.51.100.77"], userAgent: "kubectl/v1.30.4 (linux/amd64) kubernetes/a51b3b7",
+    objectRef: { resource: "secrets", namespace: "kube-system", apiVersion: "v1" },
+    responseStatus: { metadata: {}, status: "Failure", reason: "Forbidden", code: 403 },
+    requestReceivedTimestamp: "2026-11-23T08:00:00.000000Z", stageTimestamp: "2026-11-23T08:00:00.001000Z",
+  });
+
+  it("flags the 10th 401/403 of one user within 60 s, and the ones after it, per user", () => {
+    const filter = filterWith();
+    const t0 = 1_800_000_000;
+    const rule = (user: string, i: number, sec: number) => one(filter, denied(user, i), "kube.audit", sec).audit?.rule;
+    for (let i = 0; i < 9; i++) expect(rule("mallory@example.com", i, t0 + i)).toBeUndefined();
+    for (let i = 0; i < 9; i++) expect(rule("eve@example.com", 100 + i, t0 + i)).toBeUndefined();
+    expect(rule("mallory@example.com", 9, t0 + 9)).toBe("auth-failure-burst");
+    expect(rule("mallory@example.com", 10, t0 + 10)).toBe("auth-failure-burst");
+    expect(rule("eve@example.com", 109, t0 + 70)).toBeUndefined(); // eve's window is over: a new one starts
+    const burst = one(filter, denied("mallory@example.com", 11), "kube.audit", t0 + 11).audit;
+    expect(burst).toMatchObject({ category: "credential-access", attack: ["T1110"], rules: ["auth-failure-burst"] });
+  });
+
+  it("counts unauthenticated failures (no user name) together, and keeps memory bounded for many users", () => {
+    const filter = filterWith();
+    const t0 = 1_800_000_000;
+    for (let i = 0; i < 5000; i++) one(filter, denied(`user-${i}@example.com`, i), "kube.audit", t0);
+    const anonymous = (i: number) => ({ ...denied("x", i), user: {}, responseStatus: { metadata: {}, code: 401 } });
+    let flagged = 0;
+    for (let i = 0; i < 12; i++) if (one(filter, anonymous(i), "kube.audit", t0 + 1).audit) flagged++;
+    expect(flagged).toBe(3);
+  });
+});
+
+describe("rules from the policy", () => {
+  const exec = fixtures.find(([file]) => file === "execution.json")![1][0].event;
+  const secretRead = fixtures.find(([file]) => file === "secrets.json")![1][0].event;
+  const configRead = fixtures.find(([file]) => file === "secrets.json")![1][3].event;
+
+  it("adds a policy's own rules to the built-in ones", () => {
+    const filter = filterWith(enrichPolicy({
+      audit: { rules: [{ id: "prod-namespace-exec", category: "execution", severity: "critical", attack: ["T1609"],
+        reason: "exec in a production namespace", match: { "objectRef.subresource": "exec", "objectRef.namespace": { prefix: ["shop", "payments"] } } }] },
+    }));
+    expect(one(filter, exec).audit).toMatchObject({ rule: "prod-namespace-exec", severity: "critical", rules: ["prod-namespace-exec", "pod-exec"] });
+  });
+
+  it("replaces a built-in rule that has the same id, and disables the ones listed", () => {
+    const filter = filterWith(enrichPolicy({
+      audit: {
+        rules: [{ id: "pod-exec", category: "execution", severity: "low", attack: ["T1609"], reason: "exec (tuned down)", match: { "objectRef.subresource": "exec" } }],
+        disable: ["configmap-read"],
+      },
+    }));
+    expect(one(filter, exec).audit).toMatchObject({ rule: "pod-exec", severity: "low", reason: "exec (tuned down)" });
+    expect(one(filter, configRead).audit).toBeUndefined();
+    expect(one(filter, secretRead).audit.rule).toBe("secret-read");
+  });
+
+  it("uses only the policy's rules when default_rules is false, and none when audit is false", () => {
+    const own = filterWith(enrichPolicy({
+      audit: { default_rules: false, rules: [{ id: "any-read", category: "discovery", severity: "info", attack: ["T1613"], reason: "read",
+        match: { verb: ["get", "list"] } }] },
+    }));
+    expect(one(own, exec).audit).toBeUndefined();
+    expect(one(own, secretRead).audit.rules).toEqual(["any-read"]);
+    expect(one(filterWith(enrichPolicy({ audit: false })), exec).audit).toBeUndefined();
+  });
+
+  it("matches paths with * (one key or element) and ** (any depth), and every operator", () => {
+    const rule = (id: string, match: object, extra: object = {}) =>
+      ({ id, category: "test", severity: "info", attack: ["T1613"], reason: id, match, ...extra });
+    const filter = filterWith(enrichPolicy({
+      audit: { default_rules: false, rules: [
+        rule("star-key", { "annotations.*": { contains: "platform-admins" } }),
+        rule("star-element", { "sourceIPs.*": { prefix: "203.0.113." } }),
+        rule("deep", { "**.username": "alice@example.com" }),
+        rule("deep-none", { "**.nothing": { exists: true } }),
+        rule("range", { "responseStatus.code": { min: 100, max: 101 } }),
+        rule("absent", { "objectRef.apiGroup": { exists: false }, "objectRef.name": { exists: true } }),
+        rule("not-equals", { verb: { not_equals: ["get", "list"] } }),
+        rule("bools-and-null", { "x.flag": [true, null] }),
+        rule("either", { verb: "create" }, { any: [{ "objectRef.namespace": "nowhere" }, { "objectRef.namespace": "shop" }] }),
+        rule("neither", { verb: "create" }, { any: [{ "objectRef.namespace": "nowhere" }] }),
+      ] },
+    }));
+    expect(one(filter, exec).audit.rules).toEqual(["star-key", "star-element", "deep", "range", "absent", "not-equals", "either"]);
+    expect(one(filter, { ...exec, x: { flag: null } }).audit.rules).toContain("bools-and-null");
+    expect(one(filter, { ...exec, x: { flag: false } }).audit.rules).not.toContain("bools-and-null");
+  });
+});
+
+describe("validation of audit rules", () => {
+  const issuesOf = (rules: object[], audit: object = {}) =>
+    checkPolicyJson(JSON.stringify(enrichPolicy({ audit: { rules, ...audit } }))).issues;
+  const good = { id: "r", category: "execution", severity: "high", attack: ["T1609"], reason: "why", match: { verb: "create" } };
+
+  it("accepts a valid rule, and the embedded default policy is valid", () => {
+    expect(issuesOf([good])).toEqual([]);
+    expect(checkPolicyJson(defaultPolicyJson()).issues).toEqual([]);
+  });
+
+  const bad: [string, object[], object, RegExp][] = [
+    ["an unknown rule setting", [{ ...good, when: {} }], {}, /rules\[\d+\]\.when: unknown setting/],
+    ["a missing id", [{ ...good, id: undefined }], {}, /\.id: is required/],
+    ["an id with spaces", [{ ...good, id: "my rule" }], {}, /\.id: must be lower-case letters/],
+    ["two rules with one id", [good, good], {}, /\.id: "r" is used by an earlier rule/],
+    ["an unknown severity", [{ ...good, severity: "severe" }], {}, /\.severity: must be one of: info, low, medium, high, critical/],
+    ["no ATT&CK id", [{ ...good, attack: [] }], {}, /\.attack: must list at least one MITRE ATT&CK technique id/],
+    ["a malformed ATT&CK id", [{ ...good, attack: ["T160"] }], {}, /"T160" is not an ATT&CK technique id/],
+    ["a missing match", [{ ...good, match: undefined }], {}, /\.match: is required/],
+    ["an empty match", [{ ...good, match: {} }], {}, /\.match: must name at least one path/],
+    ["an empty path segment", [{ ...good, match: { "objectRef..name": "x" } }], {}, /path "objectRef\.\.name" has an empty key/],
+    ["a path ending in **", [{ ...good, match: { "requestObject.**": "x" } }], {}, /must not end with \*\*/],
+    ["a wildcard inside a key", [{ ...good, match: { "objectRef.res*": "x" } }], {}, /uses \* inside a key/],
+    ["an unknown operator", [{ ...good, match: { verb: { startswith: "c" } } }], {}, /match\.verb\.startswith: unknown setting/],
+    ["a prefix that is not text", [{ ...good, match: { verb: { prefix: 4 } } }], {}, /match\.verb\.prefix: must be a string/],
+    ["an object as a value", [{ ...good, match: { verb: [{ a: 1 }] } }], {}, /must be a string, number, true, false or null/],
+    ["an empty value list", [{ ...good, match: { verb: [] } }], {}, /must list at least one value/],
+    ["a non-boolean exists", [{ ...good, match: { verb: { exists: "yes" } } }], {}, /exists: must be true or false/],
+    ["a non-numeric max", [{ ...good, match: { "responseStatus.code": { max: "399" } } }], {}, /max: must be a number/],
+    ["an empty any", [{ ...good, any: [] }], {}, /\.any: must be a non-empty list of match objects/],
+    ["a burst without by", [{ ...good, burst: { count: 5, seconds: 10 } }], {}, /burst\.by: is required/],
+    ["a burst of one", [{ ...good, burst: { count: 1, seconds: 10, by: "user.username" } }], {}, /burst\.count: must be a whole number from 2/],
+    ["disabling an unknown rule", [], { disable: ["no-such-rule"] }, /no rule has the id "no-such-rule"/],
+    ["an unknown audit setting", [], { rulez: [] }, /enrich\.audit\.rulez: unknown setting/],
+  ];
+  for (const [what, rules, audit, message] of bad) {
+    it(`rejects ${what}`, () => {
+      const issues = issuesOf(rules, audit);
+      expect(issues.some((issue) => message.test(issue)), issues.join("\n")).toBe(true);
+    });
+  }
+});
+
+describe("robustness", () => {
+  it("never traps on mutated audit events, and always returns a record", () => {
+    const filter = filterWith();
+    const events = fixtures.flatMap(([, cases]) => cases.map((c) => Buffer.from(JSON.stringify(c.event))));
+    const next = rng(7);
+    for (let i = 0; i < 3000; i++) {
+      const bytes = Buffer.from(events[i % events.length]);
+      const r = next();
+      let input: Buffer = bytes;
+      if (r < 0.3) input = bytes.subarray(0, Math.floor(next() * bytes.length));
+      else for (let k = 0; k < 4; k++) bytes[Math.floor(next() * bytes.length)] = Math.floor(next() * 256);
+      expect(filter.call("kube.audit", input).kind).toBe("record");
+    }
+  });
+
+  it("handles deep nesting under a ** path without growing memory per record", () => {
+    const filter = filterWith();
+    const exec = fixtures.find(([file]) => file === "workloads.json")![1][0].event;
+    const deep = { ...exec, requestObject: { spec: JSON.parse("[".repeat(400) + "]".repeat(400)) } };
+    expect(one(filter, deep).audit).toBeUndefined();
+    const memory = (filter.instance.exports.memory as WebAssembly.Memory);
+    for (let i = 0; i < 200; i++) one(filter, deep);
+    const size = memory.buffer.byteLength;
+    for (let i = 0; i < 2000; i++) one(filter, i % 2 ? deep : exec);
+    expect(memory.buffer.byteLength).toBe(size);
+  });
+});
