@@ -10,6 +10,8 @@
 
 const SPAN_BYTES: usize = 12;
 
+// Unmanaged (plain memory, no GC header): holding one costs the hot path no shadow-stack work.
+@unmanaged
 export class SpanList {
   private readonly base: usize;
   readonly capacity: i32;
@@ -76,9 +78,10 @@ export class SpanList {
     this.count = count - removed + 1;
   }
 
-  /** Frees the memory (only for lists made per call, as in tests). */
+  /** Frees the list (only for lists made per call, as in tests). */
   dispose(): void {
     heap.free(this.base);
+    heap.free(changetype<usize>(this));
   }
 
   @inline private at(i: i32): usize {

@@ -136,10 +136,14 @@ export function matchesFoldedAt(p: usize, n: usize, j: usize, word: string): boo
 
 /** Whether the key name in [from, to) ends with `word` once folded, skipping `_`, `-` and `.`
  * in the key: `db.Password`, `DB_PASSWORD` and `dbpassword` all end with "password". */
-export function keyEndsWith(p: usize, from: usize, to: usize, word: string): bool {
-  const w = changetype<usize>(word);
+@inline export function keyEndsWith(p: usize, from: usize, to: usize, word: string): bool {
+  return keyEndsWithChars(p, from, to, changetype<usize>(word), <usize>word.length);
+}
+
+/** `keyEndsWith` for a word given as `length` UTF-16 units at `w` (a string literal's data). */
+export function keyEndsWithChars(p: usize, from: usize, to: usize, w: usize, length: usize): bool {
   let k = to;
-  for (let c = <usize>word.length; c > 0; c--) {
+  for (let c = length; c > 0; c--) {
     let b: u32;
     do {
       if (k <= from) return false;

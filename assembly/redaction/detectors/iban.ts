@@ -49,7 +49,7 @@ function mod97(p: usize, from: usize, to: usize, rem: u32): u32 {
 }
 
 /** An IBAN at `i`: `CCkk` then the account part up to the country's length. */
-export function ibanAt(p: usize, n: usize, i: usize): bool {
+export function ibanAt(p: usize, n: usize, i: usize, floor: usize): bool {
   const expected = ibanLength(peek(p, n, i), peek(p, n, i + 1));
   if (expected == 0 || !isDigit(peek(p, n, i + 2)) || !isDigit(peek(p, n, i + 3))) return false;
   const grouped = peek(p, n, i + 4) == 0x20;

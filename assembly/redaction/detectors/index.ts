@@ -109,42 +109,33 @@ buildTables();
 // Detectors that find a value by its name rather than its shape.
 const BY_NAME: u32 = (1 << SECRET_PAIR) | (1 << AUTH_HEADER) | (1 << AWS_SECRET_KEY) | (1 << URL_PASSWORD);
 
+/** A detector: whether one of its secrets is at `i` (where it starts, or for e-mail its `@`);
+ * the bounds go to `found`. `floor` is where reading backward must stop: the end of the last
+ * span or escape. */
+type Detector = (p: usize, n: usize, i: usize, floor: usize) => bool;
+
+// By id, as function-table indices in raw memory, called with `call_indirect`: no managed
+// references on the hot path (they cost shadow-stack traffic in every function that holds
+// one), and no detector is inlined into one giant dispatcher.
+const DETECTORS: StaticArray<Detector> = [
+  cardAt, ssnAt, ibanAt, emailAt, ipv4At, ipv6At, jwtAt, pemPrivateKeyAt, awsAccessKeyIdAt,
+  awsSecretKeyAt, githubTokenAt, slackTokenAt, stripeKeyAt, googleApiKeyAt, urlPasswordAt,
+  authHeaderAt, secretPairAt,
+];
+const DETECTOR_INDEX = memory.data(<i32>DETECTOR_COUNT << 2);
+for (let id = 0; id < DETECTORS.length; id++) store<u32>(DETECTOR_INDEX + (<usize>id << 2), DETECTORS[id].index);
+
 /** Tries the candidate detectors at `i`; returns the id that matched, or -1. Detectors that
  * can start with the same byte are exclusive by construction (different prefixes: `::` for
  * IPv6 but `://` for URLs and neither for pairs; 13+ digits or 4 and a separator for cards,
- * 3 and a dash for SSNs, a dot for IPv4...), so the order they are tried in does not matter.
- * `floor` is where reading backward must stop: the end of the last span or escape. */
-function tryDetectors(p: usize, n: usize, i: usize, candidates: u32, floor: usize, spanFloor: usize): i32 {
+ * 3 and a dash for SSNs, a dot for IPv4...), so the order they are tried in does not matter. */
+function tryDetectors(p: usize, n: usize, i: usize, candidates: u32, floor: usize): i32 {
   while (candidates != 0) {
     const id = ctz(candidates);
     candidates &= candidates - 1;
-    if (detectorAt(id, p, n, i, floor, spanFloor)) return id;
+    if (call_indirect<bool>(load<u32>(DETECTOR_INDEX + (<usize>id << 2)), p, n, i, floor)) return id;
   }
   return -1;
-}
-
-function detectorAt(id: u32, p: usize, n: usize, i: usize, floor: usize, spanFloor: usize): bool {
-  switch (id) {
-    case CARD: return cardAt(p, n, i);
-    case SSN: return ssnAt(p, n, i);
-    case IBAN: return ibanAt(p, n, i);
-    case EMAIL: return emailAt(p, n, i, floor);
-    case IPV4: return ipv4At(p, n, i);
-    case IPV6: return ipv6At(p, n, i, floor);
-    case JWT: return jwtAt(p, n, i, floor);
-    case PEM_PRIVATE_KEY: return pemPrivateKeyAt(p, n, i);
-    case AWS_ACCESS_KEY_ID: return awsAccessKeyIdAt(p, n, i, floor);
-    case AWS_SECRET_KEY: return awsSecretKeyAt(p, n, i);
-    case GITHUB_TOKEN: return githubTokenAt(p, n, i, floor);
-    case SLACK_TOKEN: return slackTokenAt(p, n, i, floor);
-    case STRIPE_KEY: return stripeKeyAt(p, n, i, floor);
-    case GOOGLE_API_KEY: return googleApiKeyAt(p, n, i, floor);
-    case URL_PASSWORD: return urlPasswordAt(p, n, i);
-    case AUTH_HEADER: return authHeaderAt(p, n, i);
-    // The key of a pair may sit before an escape (`\"password\":`): only spans bound it.
-    case SECRET_PAIR: return secretPairAt(p, n, i, spanFloor);
-  }
-  return false;
 }
 
 /** Candidate detectors at `i`: those that can start with its byte and continue with the next. */
@@ -171,7 +162,7 @@ const NUMERIC: u32 = DECIMAL | (1 << IPV6);
     const run = runEndWithin(p, n, i, DIGIT, 19) - i;
     const after = peek(p, n, i + run);
     if (run >= 13 || (run == 4 && (after == SPACE || after == DASH))) fits |= 1 << CARD;
-    if (run == 3 && (after == DASH || after == SPACE)) fits |= 1 << SSN;
+    if (run == 3 && (after == DASH || after == SPACE) && peek(p, n, i + 6) == after) fits |= 1 << SSN;
     if (run <= 3 && after == DOT) fits |= 1 << IPV4;
   }
   return candidates & fits;
@@ -194,8 +185,7 @@ export function findSecrets(ptr: usize, len: usize, enabled: u32, spans: SpanLis
     const entry = load<u32>(STARTS + (<usize>load<u8>(ptr + i) << 2));
     const candidates = candidatesAt(ptr, len, i, entry, enabled);
     if (candidates != 0) {
-      const spanFloor = <usize>spans.lastEnd();
-      let id = tryDetectors(ptr, len, i, candidates, max(spanFloor, escapeEnd), spanFloor);
+      let id = tryDetectors(ptr, len, i, candidates, max(<usize>spans.lastEnd(), escapeEnd));
       if (id == SECRET_PAIR || id == AUTH_HEADER) id = specificShape(ptr, id, enabled);
       if (id >= 0) {
         spans.add(<u32>matchStart, <u32>matchEnd, id);
@@ -222,7 +212,7 @@ function specificShape(p: usize, byName: i32, enabled: u32): i32 {
   const to = matchEnd;
   const candidates = candidatesAt(p, to, from, load<u32>(STARTS + (<usize>load<u8>(p + from) << 2)), enabled & ~BY_NAME);
   if (candidates != 0) {
-    const id = tryDetectors(p, to, from, candidates, from, from);
+    const id = tryDetectors(p, to, from, candidates, from);
     if (id >= 0 && matchStart == from && matchEnd == to) return id;
   }
   matchStart = from;

@@ -62,7 +62,7 @@ export function dottedQuadEnd(p: usize, n: usize, j: usize): usize {
 
 /** An IPv4 address at `i`, not part of a longer dotted number (1.2.3.4.5, OIDs) nor the value
  * of a version (`version=1.2.3.4`). */
-export function ipv4At(p: usize, n: usize, i: usize): bool {
+export function ipv4At(p: usize, n: usize, i: usize, floor: usize): bool {
   const before = peek(p, n, i - 1);
   if (before == DOT || before == UNDERSCORE) return false;
   const end = dottedQuadEnd(p, n, i);
@@ -142,7 +142,7 @@ export function ipv6At(p: usize, n: usize, i: usize, floor: usize): bool {
 /** The password in `scheme://user:password@host` at the `:` after the scheme: from the first
  * `:` of the authority to its last `@` (passwords may hold unencoded `@`). `//` may arrive
  * escaped as `\/\/`. */
-export function urlPasswordAt(p: usize, n: usize, colon: usize): bool {
+export function urlPasswordAt(p: usize, n: usize, colon: usize, floor: usize): bool {
   if (!isIn(peek(p, n, colon - 1), ALNUM)) return false;
   let j = colon + 1;
   if (peek(p, n, j) == SLASH && peek(p, n, j + 1) == SLASH) j += 2;

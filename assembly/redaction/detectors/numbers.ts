@@ -78,7 +78,7 @@ const groupEnds = memory.data(MAX_GROUPS << 3);
 /** A card number at `i`: 13-19 digits in one run, or a first group of 4 then groups of 3-6
  * digits, all separated by the same single space or dash (4-4-4-4, 4-6-5, 4-4-4-4-3...).
  * When grouped, shorter layouts are tried too, so a number written after a card stays out. */
-export function cardAt(p: usize, n: usize, i: usize): bool {
+export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
   if (continuesBefore(p, n, i)) return false;
   const run = runEnd(p, n, i, DIGIT);
   const first = <u32>(run - i);
@@ -111,7 +111,7 @@ export function cardAt(p: usize, n: usize, i: usize): bool {
 /** A US social security number `AAA-GG-SSSS` (dashes, or spaces, both the same) with the SSA's
  * validity rules: area not 000, 666 or 900-999, group not 00, serial not 0000.
  * https://www.ssa.gov/employer/randomization.html */
-export function ssnAt(p: usize, n: usize, i: usize): bool {
+export function ssnAt(p: usize, n: usize, i: usize, floor: usize): bool {
   if (continuesBefore(p, n, i) || runEnd(p, n, i, DIGIT) != i + 3) return false;
   const sep = peek(p, n, i + 3);
   if ((sep != DASH && sep != SPACE) || peek(p, n, i + 6) != sep) return false;

@@ -1,7 +1,7 @@
 // Credentials introduced by a name: `password=…`, `"token": "…"`, `\"secret\":\"…\"`,
 // `Authorization: Bearer …`, and AWS secret keys written next to their name. Only the value
 // (for Authorization, the credential after the scheme) is a span; the name stays readable.
-import { APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWith, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
+import { APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
 import { found } from "./match";
 
 const COLON: u32 = 0x3a;
@@ -15,18 +15,22 @@ const SENSITIVE: StaticArray<string> = [
   "privatekey", "secretkey", "credentials",
 ];
 
-// Bit (letter - 'a') is set for the last letter of each sensitive name: a one-test filter
-// for the many keys that are not sensitive (a key ending in `_` or a digit is not).
-const LAST_LETTERS: u32 = lastLetters();
+// The names again, indexed by last letter: the key's last letter selects the few names worth
+// comparing, as (data pointer, length) slots, up to four per letter; most keys select none.
+const NAMES_PER_LETTER = 4;
+const BY_LAST_LETTER = memory.data(26 * NAMES_PER_LETTER * 8);
 
-function lastLetters(): u32 {
-  let mask: u32 = 0;
+function indexNames(): void {
   for (let k = 0; k < SENSITIVE.length; k++) {
-    const word = SENSITIVE[k];
-    mask |= 1 << (word.charCodeAt(word.length - 1) - 0x61);
+    const name = SENSITIVE[k];
+    let slot = BY_LAST_LETTER + <usize>((name.charCodeAt(name.length - 1) - 0x61) * NAMES_PER_LETTER * 8);
+    while (load<u32>(slot) != 0) slot += 8;
+    store<u32>(slot, changetype<u32>(name));
+    store<u32>(slot, name.length, 4);
   }
-  return mask;
 }
+
+indexNames();
 
 const MAX_KEY: usize = 64;
 const MAX_SPACES: usize = 8;
@@ -37,29 +41,30 @@ const MAX_SPACES: usize = 8;
   return j;
 }
 
-/** Whether the key that ends at `keyEnd` (read backward, not below `floor`) is sensitive. */
-function sensitiveKeyBefore(p: usize, keyEnd: usize, floor: usize): bool {
-  if (keyEnd <= floor) return false;
-  const last = fold(load<u8>(p + keyEnd - 1));
-  if (last - 0x61 >= 26 || (LAST_LETTERS & (1 << (last - 0x61))) == 0) return false;
+/** Whether the key that ends at `keyEnd` is sensitive. */
+function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
+  if (keyEnd == 0) return false;
+  const letter = fold(load<u8>(p + keyEnd - 1)) - 0x61;
+  if (letter >= 26) return false;
+  let slot = BY_LAST_LETTER + <usize>(letter * NAMES_PER_LETTER * 8);
+  if (load<u32>(slot) == 0) return false;
   let from = keyEnd;
-  while (from > floor && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
-  for (let k = 0; k < SENSITIVE.length; k++) {
-    const word = unchecked(SENSITIVE[k]);
-    if (<u32>word.charCodeAt(word.length - 1) == last && keyEndsWith(p, from, keyEnd, word)) return true;
+  while (from > 0 && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
+  for (let k = 0; k < NAMES_PER_LETTER && load<u32>(slot) != 0; k++, slot += 8) {
+    if (keyEndsWithChars(p, from, keyEnd, <usize>load<u32>(slot), <usize>load<u32>(slot, 4))) return true;
   }
   return false;
 }
 
 /** Where a key ends before the separator at `sep`: spaces and a closing quote skipped. */
-function keyEndBefore(p: usize, sep: usize, floor: usize): usize {
+function keyEndBefore(p: usize, sep: usize): usize {
   let k = sep;
-  for (let s: usize = 0; k > floor && s < MAX_SPACES && load<u8>(p + k - 1) == SPACE; s++) k--;
-  if (k > floor) {
+  for (let s: usize = 0; k > 0 && s < MAX_SPACES && load<u8>(p + k - 1) == SPACE; s++) k--;
+  if (k > 0) {
     const b = <u32>load<u8>(p + k - 1);
     if (b == QUOTE || b == APOSTROPHE) {
       k--;
-      if (k > floor && load<u8>(p + k - 1) == BACKSLASH) k--;
+      if (k > 0 && load<u8>(p + k - 1) == BACKSLASH) k--;
     }
   }
   return k;
@@ -133,16 +138,18 @@ function valueAt(p: usize, n: usize, j: usize): bool {
 }
 
 /** `key=value`, `key: value`, `"key":"value"`, `\"key\":\"value\"` at the separator `sep`,
- * when the key is sensitive. */
+ * when the key is sensitive. The key is read backward without a floor: it may sit right
+ * after an escape (`\"password\":`) and only its ending is compared, so reading into what
+ * comes before it is harmless. */
 export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool {
   const next = peek(p, n, sep + 1);
   if (next == COLON || next == EQUALS || next == SLASH) return false; // `::`, `==`, `://`
-  return sensitiveKeyBefore(p, keyEndBefore(p, sep, floor), floor) && valueAt(p, n, sep + 1);
+  return sensitiveKeyBefore(p, keyEndBefore(p, sep)) && valueAt(p, n, sep + 1);
 }
 
 /** `Authorization: <scheme> <credential>` in any common spelling (header, `authorization=`,
  * `"Authorization":"Bearer …"`): the credential only. A single word is the credential itself. */
-export function authHeaderAt(p: usize, n: usize, i: usize): bool {
+export function authHeaderAt(p: usize, n: usize, i: usize, floor: usize): bool {
   if (!matchesFoldedAt(p, n, i, "authorization") || isIn(peek(p, n, i + 13), KEY)) return false;
   const sep = separatorAfter(p, n, i + 13);
   if (sep == 0) return false;
@@ -165,7 +172,7 @@ const AWS_SECRET_LENGTH = 40;
 /** A 40-character AWS secret access key shortly after its name (`aws_secret_access_key`,
  * `SecretAccessKey`, `aws_secret...`): at most 8 bytes of quotes, spaces, `=` or `:` in
  * between. A `/` in the key may arrive escaped as `\/`. */
-export function awsSecretKeyAt(p: usize, n: usize, i: usize): bool {
+export function awsSecretKeyAt(p: usize, n: usize, i: usize, floor: usize): bool {
   if (keyPrefixEnd(p, n, i, "awssecret") == 0 && keyPrefixEnd(p, n, i, "secretaccesskey") == 0) return false;
   let j = runEndWithin(p, n, i, KEY, MAX_KEY);
   // The gap: quotes (`\"` too, but not the `\/` that may start the key), spaces, `=` or `:`.

@@ -24,7 +24,7 @@ function namesPrivateKey(p: usize, n: usize, from: usize, to: usize): bool {
   return (len >= 11 && matchesAt(p, n, to - 11, "PRIVATE KEY")) || (len >= 17 && matchesAt(p, n, to - 17, "PRIVATE KEY BLOCK"));
 }
 
-export function pemPrivateKeyAt(p: usize, n: usize, i: usize): bool {
+export function pemPrivateKeyAt(p: usize, n: usize, i: usize, floor: usize): bool {
   if (!matchesAt(p, n, i, BEGIN)) return false;
   const label = i + BEGIN.length;
   const labelTo = labelEnd(p, n, label);
