@@ -9,10 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import {
-  findFluentBit, fluentBitVersion, logsealFilter, median, passThroughPolicy, prepareLogsealDir, runFluentBit, writeConfig,
+  findFluentBit, fluentBitVersion, logsealFilter, median, prepareLogsealDir, runFluentBit, writeConfig,
   type Filter,
 } from "../fluent-bit/harness.ts";
 import { LOGSEAL_WASM, countInstructions } from "../instructions.ts";
+import { JSON_CORE } from "../sections/instructions.ts";
 import { containerRecord } from "../workload.ts";
 import { JSON_AS_WASM } from "./compare.ts";
 
@@ -29,12 +30,12 @@ interface Variant {
   label: string;
   wasm?: string;
   functionName?: string;
-  policy?: Record<string, unknown>;
+  policy?: object;
 }
 const VARIANTS: Variant[] = [
   { label: "no filter (baseline)" },
   { label: "echo module (wasm floor)", wasm: JSON_AS_WASM, functionName: "echo_filter" },
-  { label: "logseal pass-through", wasm: LOGSEAL_WASM, functionName: "logseal_filter", policy: passThroughPolicy(true) },
+  { label: "logseal pass-through", wasm: LOGSEAL_WASM, functionName: "logseal_filter", policy: JSON_CORE },
   { label: "json-as JSON.Obj", wasm: JSON_AS_WASM, functionName: "logseal_filter" },
   { label: "json-as @json class", wasm: JSON_AS_WASM, functionName: "jsonas_struct_filter" },
 ];
