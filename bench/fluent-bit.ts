@@ -1,0 +1,473 @@
+// `make bench-fluent-bit`: logseal measured inside a real Fluent Bit against its peers. A fixed
+// NDJSON workload is read with `tail` into a `null` output, one filter configuration after
+// another: no filter, the native-filter peer, the Lua peer (full and redaction-only), and
+// logseal interpreted (.wasm) and ahead-of-time (.aot) with the default policy, a
+// redaction-only policy and a pass-through policy (the "wasm echo" floor). Prints a markdown
+// table and writes it to bench/RESULTS.md.
+//
+// Settings (environment): BENCH_RUNS (timed runs per configuration, median; default 3),
+// BENCH_RECORDS (container log records; default 20000), BENCH_AUDIT_RECORDS (default half of
+// BENCH_RECORDS), BENCH_ONLY (comma list of configuration ids), BENCH_WORKLOADS (container,audit),
+// FLUENT_BIT_BIN (default: fluent-bit on PATH), WAMRC (AOT compiler; default flb-wamrc/wamrc on
+// PATH), BENCH_KEEP=1 (keep the work directory), BENCH_RESULTS (output file; "-" for none).
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ROOT, defaultPolicy, findFluentBit, fluentBitVersion, logsealFilter, luaFilter, median, nativeFilters,
+  passThroughPolicy, prepareLogsealDir, redactionOnlyPolicy, runFluentBit, waitForQuiet, writeConfig,
+  type Filter, type LogsealSetup, type RunResult,
+} from "./fluent-bit/harness.ts";
+import { auditWorkload, containerWorkload, type Workload } from "./fluent-bit/workload.ts";
+
+const bin = findFluentBit();
+if (!bin) {
+  console.log("bench-fluent-bit: skipped, no Fluent Bit binary (set FLUENT_BIT_BIN or put fluent-bit on PATH)");
+  process.exit(0);
+}
+
+const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+const CONTAINER_RECORDS = Math.max(100, Number(process.env.BENCH_RECORDS ?? 20_000));
+const AUDIT_RECORDS = Math.max(100, Number(process.env.BENCH_AUDIT_RECORDS ?? Math.round(CONTAINER_RECORDS / 2)));
+const ONLY = process.env.BENCH_ONLY?.split(",").map((s) => s.trim()).filter(Boolean);
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? "container,audit").split(",").map((s) => s.trim());
+const RESULTS = process.env.BENCH_RESULTS ?? join(ROOT, "bench/RESULTS.md");
+
+const BUILT_WASM = join(ROOT, "build/logseal.wasm");
+const BUILT_AOT = join(ROOT, "build/logseal.aot");
+const work = mkdtempSync(join(tmpdir(), "logseal-bench-"));
+// The runs use copies taken now: a rebuild during the benchmark cannot mix two modules.
+const WASM = join(work, "logseal.wasm");
+const AOT = join(work, "logseal.aot");
+
+// ---------------------------------------------------------------------------------------------
+// Modules: the .wasm from `make build`; the .aot from `make aot` when a compiler is at hand.
+
+if (!existsSync(BUILT_WASM)) {
+  console.error("bench-fluent-bit: build/logseal.wasm is missing: run `make build`");
+  process.exit(1);
+}
+const which = (name: string) => spawnSync("bash", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
+const wamrc = process.env.WAMRC || which("flb-wamrc") || which("wamrc");
+let aotNote = "";
+if (wamrc && (!existsSync(BUILT_AOT) || statSync(BUILT_AOT).mtimeMs < statSync(BUILT_WASM).mtimeMs)) {
+  console.log(`bench-fluent-bit: make aot (${wamrc})`);
+  const made = spawnSync("make", ["aot", `WAMRC=${wamrc}`], { cwd: ROOT, encoding: "utf8" });
+  if (made.status !== 0) aotNote = `make aot failed: ${(made.stderr || made.stdout).trim().split("\n").pop()}`;
+}
+const haveAot = existsSync(BUILT_AOT) && statSync(BUILT_AOT).mtimeMs >= statSync(BUILT_WASM).mtimeMs;
+if (!haveAot && !aotNote) aotNote = wamrc ? "build/logseal.aot is older than build/logseal.wasm" : "no flb-wamrc/wamrc: AOT rows skipped (docs/aot.md)";
+copyFileSync(BUILT_WASM, WASM);
+if (haveAot) copyFileSync(BUILT_AOT, AOT);
+
+// The bare echo module (bench/fluent-bit/echo.ts): Fluent Bit's own cost of a wasm filter.
+const ECHO_WASM = join(work, "echo.wasm");
+const ECHO_AOT = join(work, "echo.aot");
+{
+  const asc = spawnSync(join(ROOT, "node_modules/.bin/asc"), [join(ROOT, "bench/fluent-bit/echo.ts"), "--runtime", "incremental",
+    "--use", "abort=", "-O3", "--noAssert", "--exportStart", "_initialize", "-o", ECHO_WASM], { cwd: work, encoding: "utf8" });
+  if (asc.status !== 0) console.log(`bench-fluent-bit: the echo module did not build: ${asc.stderr.trim()}`);
+  if (existsSync(ECHO_WASM) && haveAot) {
+    spawnSync(wamrc, ["--target=x86_64", "--cpu=x86-64-v2", "--opt-level=3", "--size-level=1", "--disable-simd", "-o", ECHO_AOT, ECHO_WASM], { encoding: "utf8" });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configurations.
+
+interface Variant {
+  id: string;
+  label: string;
+  filters: (dir: string) => Filter[];
+  /** The module a wasm configuration needs (skipped when it could not be built). */
+  module?: string;
+  /** For logseal: the module and policy (undefined policy: the embedded default). */
+  logseal?: { module: string; policy?: () => Record<string, any>; role: "full" | "redact" | "echo" };
+  notes: string[];
+}
+
+function logsealVariant(id: string, label: string, module: string, role: "full" | "redact" | "echo"): Variant {
+  const policy = role === "full" ? undefined : role === "redact" ? redactionOnlyPolicy : () => passThroughPolicy(true);
+  const variant: Variant = {
+    id, label, notes: [], module,
+    logseal: { module, policy, role },
+    filters: (dir) => [logsealFilter(setupOf(variant, dir))],
+  };
+  return variant;
+}
+
+function setupOf(variant: Variant, dir: string): LogsealSetup {
+  return { module: variant.logseal!.module, dir: join(dir, `logseal-${variant.id}`), policy: variant.logseal!.policy?.() };
+}
+
+function bareEcho(id: string, label: string, module: string): Variant {
+  return { id, label, notes: [], filters: (dir) => [logsealFilter({ module, dir }, "echo_filter")], module };
+}
+
+const ALL: Variant[] = [
+  { id: "none", label: "no filter (baseline)", filters: () => [], notes: [] },
+  { id: "native", label: "native filters (key removal only)", filters: () => nativeFilters(), notes: [] },
+  { id: "lua", label: "Lua peer, full (redaction + SHA-256 chain)", filters: () => [luaFilter("logseal_peer")], notes: [] },
+  { id: "lua-redact", label: "Lua peer, redaction only", filters: () => [luaFilter("logseal_peer_redact")], notes: [] },
+  logsealVariant("wasm", "logseal .wasm, default policy", WASM, "full"),
+  logsealVariant("aot", "logseal .aot, default policy", AOT, "full"),
+  logsealVariant("wasm-redact", "logseal .wasm, redaction only", WASM, "redact"),
+  logsealVariant("aot-redact", "logseal .aot, redaction only", AOT, "redact"),
+  logsealVariant("wasm-echo", "logseal .wasm, pass-through (echo floor)", WASM, "echo"),
+  logsealVariant("aot-echo", "logseal .aot, pass-through (echo floor)", AOT, "echo"),
+  bareEcho("bare-echo", "bare echo module .wasm (Fluent Bit's wasm filter alone)", ECHO_WASM),
+  bareEcho("bare-echo-aot", "bare echo module .aot (Fluent Bit's wasm filter alone)", ECHO_AOT),
+];
+const variants = ALL.filter((v) => (!ONLY || ONLY.includes(v.id))
+  && (!v.module || existsSync(v.module))
+  && (haveAot || v.logseal?.module !== AOT));
+
+// ---------------------------------------------------------------------------------------------
+// Runs.
+
+const workloads: Workload[] = [];
+if (WORKLOADS.includes("container")) workloads.push(containerWorkload(CONTAINER_RECORDS));
+if (WORKLOADS.includes("audit")) workloads.push(auditWorkload(AUDIT_RECORDS));
+const inputs = new Map<string, string>();
+for (const w of workloads) {
+  const file = join(work, `${w.name}.ndjson`);
+  writeFileSync(file, w.text);
+  inputs.set(w.name, file);
+}
+const empty = join(work, "empty.ndjson");
+writeFileSync(empty, "");
+
+interface Check {
+  records: number;
+  sealed: number;
+  errors: Map<string, number>;
+  annotations: number;
+  /** Records with fields enrichment adds (severity_text, audit). */
+  enriched: number;
+  problems: string[];
+}
+
+/** One untimed run into a file (it also warms the page cache): counts and inspects the records. */
+function checkRun(variant: Variant, input: string, tag: string): Check {
+  if (variant.logseal) prepareLogsealDir(setupOf(variant, work));
+  const outFile = join(work, `check-${variant.id}.ndjson`);
+  rmSync(outFile, { force: true });
+  const config = join(work, `check-${variant.id}.yaml`);
+  writeConfig(config, input, tag, variant.filters(work), { kind: "file", path: outFile });
+  const run = runFluentBit(bin!, config, join(work, `check-${variant.id}.log`));
+  const check: Check = { records: 0, sealed: 0, errors: new Map(), annotations: 0, enriched: 0, problems: [...run.problems] };
+  if (run.exitCode !== 0) check.problems.push(`exit code ${run.exitCode}`);
+  const text = existsSync(outFile) ? readFileSync(outFile, "utf8") : "";
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    check.records++;
+    let record: any;
+    try {
+      record = JSON.parse(line);
+    } catch {
+      check.problems.push(`unparsable output line: ${line.slice(0, 80)}`);
+      continue;
+    }
+    if (record._seal !== undefined) check.sealed++;
+    if (record.kubernetes?.annotations !== undefined) check.annotations++;
+    if (record.severity_text !== undefined || (record.audit !== undefined && record.kind === "Event")) check.enriched++;
+    if (record.logseal_error !== undefined) {
+      const message = String(record.logseal_error);
+      check.errors.set(message, (check.errors.get(message) ?? 0) + 1);
+    }
+  }
+  return check;
+}
+
+interface Measured {
+  variant: Variant;
+  workload: Workload;
+  check: Check;
+  runs: RunResult[];
+  cpu: number;
+  busy: number;
+  wall: number;
+  /** The most the rest of the machine was busy just before a timed run (share of all CPUs). */
+  contention: number;
+}
+
+const startup = new Map<string, { cpu: number; busy: number }>();
+function startupCost(variant: Variant): { cpu: number; busy: number } {
+  let cost = startup.get(variant.id);
+  if (!cost) {
+    const runs: RunResult[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      if (variant.logseal) prepareLogsealDir(setupOf(variant, work));
+      waitForQuiet();
+      const config = join(work, `empty-${variant.id}.yaml`);
+      writeConfig(config, empty, "bench", variant.filters(work), { kind: "null" });
+      runs.push(runFluentBit(bin!, config, join(work, `empty-${variant.id}.log`)));
+    }
+    cost = { cpu: median(runs.map((r) => r.user + r.sys)), busy: Math.min(...runs.map((r) => r.busy)) };
+    startup.set(variant.id, cost);
+  }
+  return cost;
+}
+
+function measure(variant: Variant, workload: Workload): Measured {
+  const input = inputs.get(workload.name)!;
+  const tag = workload.name === "audit" ? "audit" : "kube.var.log.containers.web";
+  let check = checkRun(variant, input, tag);
+  if (variant.logseal?.role === "echo" && check.errors.size > 0) {
+    // The module may not know `seal.enabled` yet: pass-through without a seal section.
+    const rejected = [...check.errors.keys()][0];
+    variant.logseal.policy = () => passThroughPolicy(false);
+    check = checkRun(variant, input, tag);
+    variant.notes.push(`seal.enabled rejected (${rejected}): pass-through policy without a seal section`);
+  }
+  const runs: RunResult[] = [];
+  let contention = 0;
+  for (let r = 0; r < RUNS; r++) {
+    if (variant.logseal) prepareLogsealDir(setupOf(variant, work));
+    contention = Math.max(contention, waitForQuiet());
+    const config = join(work, `run-${variant.id}.yaml`);
+    writeConfig(config, input, tag, variant.filters(work), { kind: "null" });
+    runs.push(runFluentBit(bin!, config, join(work, `run-${variant.id}-${workload.name}-${r}.log`)));
+  }
+  return {
+    variant, workload, check, runs,
+    cpu: median(runs.map((r) => r.user + r.sys)),
+    // Wall time only grows when something else takes the CPU: the best run is the least disturbed.
+    busy: Math.min(...runs.map((r) => r.busy)),
+    wall: median(runs.map((r) => r.wall)),
+    contention,
+  };
+}
+
+const version = fluentBitVersion(bin);
+console.log(`bench-fluent-bit: Fluent Bit ${version} (${bin}), ${RUNS} timed run(s) per configuration, work dir ${work}`);
+const started = Date.now();
+const results: Measured[] = [];
+for (const workload of workloads) {
+  for (const variant of variants) {
+    const m = measure(variant, workload);
+    const net = netCost(m);
+    console.log(`  ${workload.name.padEnd(9)} ${variant.id.padEnd(12)} cpu ${m.cpu.toFixed(3)} s  busy ${m.busy.toFixed(3)} s  `
+      + `${fmtInt(net.recordsPerSecond)} rec/s  ${net.cpuPerMillion.toFixed(2)} cpu-s/M  checked ${m.check.records}/${workload.records}`
+      + (m.check.problems.length || m.runs.some((r) => r.problems.length) ? "  PROBLEMS" : ""));
+    results.push(m);
+  }
+}
+const elapsed = (Date.now() - started) / 1000;
+
+// ---------------------------------------------------------------------------------------------
+// Figures.
+
+/** Per-record cost: the run's median minus the same configuration's start-up (an empty file). */
+function netCost(m: Measured): { cpuPerMillion: number; recordsPerSecond: number; startupMs: number } {
+  const s = startupCost(m.variant);
+  const cpu = Math.max(m.cpu - s.cpu, 1e-3);
+  const busy = Math.max(m.busy - s.busy, 1e-3);
+  return { cpuPerMillion: (cpu / m.workload.records) * 1e6, recordsPerSecond: m.workload.records / busy, startupMs: s.cpu * 1000 };
+}
+
+function fmtInt(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString("en-US") : "n/a";
+}
+const ratio = (n: number) => (Number.isFinite(n) ? `${n >= 10 ? n.toFixed(1) : n.toFixed(2)}×` : "n/a");
+
+function find(workload: string, id: string): Measured | undefined {
+  return results.find((m) => m.workload.name === workload && m.variant.id === id);
+}
+
+function notesOf(m: Measured): string {
+  const notes: string[] = [...new Set(m.variant.notes)];
+  if (m.contention > 0.25) notes.push(`machine ${Math.round(m.contention * 100)}% busy with other work before a run`);
+  const c = m.check;
+  if (c.records !== m.workload.records) notes.push(`**${c.records} of ${m.workload.records} records came out**`);
+  const runProblems = m.runs.flatMap((r) => [...r.problems, ...(r.exitCode !== 0 ? [`exit code ${r.exitCode}`] : [])]);
+  const problems = [...new Set([...c.problems, ...runProblems].map((p) => p.replace(/^\[[^\]]*\] /, "")))];
+  if (problems.length) notes.push(`**${problems.length} problem(s)**: ${problems.slice(0, 2).join("; ").slice(0, 200)}`);
+  for (const [message, count] of c.errors) notes.push(`logseal_error on ${count}: "${message.slice(0, 120)}"`);
+  if (m.variant.logseal) {
+    const role = m.variant.logseal.role;
+    if (role === "full" && c.sealed === 0) notes.push("no `_seal` written: sealing not in this build");
+    if (role !== "full" && c.sealed > 0) notes.push("`_seal` still written: `seal.enabled: false` not understood yet, so this includes sealing");
+    if (role !== "echo" && c.annotations > 0) notes.push(`kubernetes.annotations left on ${c.annotations}`);
+    if (role === "full") notes.push(c.enriched > 0 ? `enriched ${c.enriched}` : "no enrichment fields written");
+    if (role !== "full" && c.enriched > 0) notes.push(`enrichment fields on ${c.enriched} (not expected)`);
+    if (role === "full" && c.sealed > 0) notes.push(`sealed ${c.sealed}`);
+  }
+  return notes.join("; ");
+}
+
+const header = ["workload", "configuration", "CPU s / M records", "× no filter", "× Lua", "records/s", "× no filter", "× Lua", "start-up CPU ms", "notes"];
+const rows: string[][] = [];
+for (const m of results) {
+  const net = netCost(m);
+  const base = find(m.workload.name, "none");
+  const lua = find(m.workload.name, "lua");
+  const b = base && netCost(base);
+  const l = lua && netCost(lua);
+  rows.push([
+    m.workload.name,
+    m.variant.label,
+    net.cpuPerMillion.toFixed(2),
+    b ? ratio(net.cpuPerMillion / b.cpuPerMillion) : "",
+    l ? ratio(net.cpuPerMillion / l.cpuPerMillion) : "",
+    fmtInt(net.recordsPerSecond),
+    b ? ratio(net.recordsPerSecond / b.recordsPerSecond) : "",
+    l ? ratio(net.recordsPerSecond / l.recordsPerSecond) : "",
+    net.startupMs.toFixed(0),
+    notesOf(m),
+  ]);
+}
+
+function markdownTable(head: string[], body: string[][], numericFrom = 2, numericTo = head.length - 2): string {
+  const align = head.map((_, i) => (i >= numericFrom && i <= numericTo ? "---:" : "---"));
+  return [head, align, ...body].map((r) => `| ${r.join(" | ")} |`).join("\n");
+}
+
+// Targets (ratios from this run, 1 KiB container logs, default policy). Each is given on
+// records/s (wall time, as the targets are set) and, as a cross-check that other load on the
+// machine cannot disturb, on CPU per record.
+interface Target { name: string; wall: number; cpu: number; goal: number; aim?: number; higherIsBetter: boolean }
+const targets: Target[] = [];
+{
+  const w = "container";
+  const get = (id: string) => {
+    const m = find(w, id);
+    return m && netCost(m);
+  };
+  type Cost = ReturnType<typeof netCost>;
+  // Speed of `a` relative to `b`: records/s ratio, and the inverse ratio of CPU per record.
+  const speed = (name: string, a: Cost | undefined, b: Cost | undefined, goal: number, aim?: number) => {
+    if (a && b) targets.push({ name, wall: a.recordsPerSecond / b.recordsPerSecond, cpu: b.cpuPerMillion / a.cpuPerMillion, goal, aim, higherIsBetter: true });
+  };
+  speed("AOT, default policy: speed vs the Lua peer (full)", get("aot"), get("lua"), 3, 4);
+  speed("AOT, default policy: speed vs logseal's AOT echo floor (goal: within 1.5×)", get("aot"), get("aot-echo"), 1 / 1.5);
+  speed("interpreted, default policy: speed vs the Lua peer (full)", get("wasm"), get("lua"), 0.35, 0.5);
+  speed("interpreted, redaction only: speed vs the Lua peer, redaction only", get("wasm-redact"), get("lua-redact"), 1);
+  const aotRedact = get("aot-redact"), none = get("none");
+  if (aotRedact && none) {
+    targets.push({ name: "AOT, redaction only: cost vs no filter (goal: within 2×)", wall: none.recordsPerSecond / aotRedact.recordsPerSecond, cpu: aotRedact.cpuPerMillion / none.cpuPerMillion, goal: 2, higherIsBetter: false });
+  }
+}
+const meets = (t: Target, v: number) => (t.higherIsBetter ? v >= t.goal : v <= t.goal);
+const verdict = (t: Target) => {
+  const margin = (v: number) => (t.higherIsBetter ? v / t.goal : t.goal / v);
+  const one = (v: number) => (meets(t, v) ? `met (${margin(v).toFixed(2)}× the goal)` : `**not met** (${margin(v).toFixed(2)}× of the goal)`);
+  const aim = t.aim !== undefined ? `; aim ${t.aim}× ${t.wall >= t.aim ? "reached" : "not reached"}` : "";
+  return `${one(t.wall)}${aim}; on CPU: ${meets(t, t.cpu) ? "met" : "not met"}`;
+};
+const targetHeader = ["target", "records/s ratio", "CPU ratio", "goal", "verdict"];
+const targetRows = targets.map((t) => [t.name, ratio(t.wall), ratio(t.cpu), `${t.higherIsBetter ? "≥" : "≤"} ${t.goal.toFixed(2)}×`, verdict(t)]);
+
+// Where the time goes: CPU µs per record, as differences between configurations.
+const breakdownRows: string[][] = [];
+for (const w of workloads.map((x) => x.name)) {
+  const us = (id: string) => {
+    const m = find(w, id);
+    return m ? netCost(m).cpuPerMillion : NaN;
+  };
+  const row = (label: string, value: number) => breakdownRows.push([w, label, Number.isFinite(value) ? value.toFixed(2) : "n/a"]);
+  row("Fluent Bit alone (tail, json parser, null output)", us("none"));
+  for (const mod of ["wasm", "aot"]) {
+    if (!find(w, mod)) continue;
+    const name = mod === "wasm" ? "interpreted" : "AOT";
+    const bare = mod === "wasm" ? "bare-echo" : "bare-echo-aot";
+    row(`${name}: Fluent Bit's wasm filter (record to JSON, copies, call, JSON back to msgpack) = bare echo − none`, us(bare) - us("none"));
+    row(`${name}: logseal reading and re-writing a record it leaves alone = logseal echo − bare echo`, us(`${mod}-echo`) - us(bare));
+    row(`${name}: redaction = redaction-only − echo`, us(`${mod}-redact`) - us(`${mod}-echo`));
+    row(`${name}: sealing + enrichment (the rest of the default policy) = default − redaction-only`, us(mod) - us(`${mod}-redact`));
+  }
+  if (find(w, "lua")) {
+    row("Lua: redaction (incl. msgpack↔Lua tables) = lua-redact − none", us("lua-redact") - us("none"));
+    row("Lua: canonical form + SHA-256 chain = lua − lua-redact", us("lua") - us("lua-redact"));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report.
+
+const git = (args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.trim();
+const commit = git(["rev-parse", "--short", "HEAD"]);
+const dirtyModule = git(["status", "--porcelain", "--", "assembly"]).split("\n").filter(Boolean).length;
+const cpuModel = (() => {
+  try {
+    return /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpus()[0]?.model ?? "unknown";
+  } catch {
+    return cpus()[0]?.model ?? "unknown";
+  }
+})();
+const sha = (f: string) => createHash("sha256").update(readFileSync(f)).digest("hex").slice(0, 12);
+const size = (f: string) => (existsSync(f) ? `${(statSync(f).size / 1024).toFixed(0)} KiB` : "absent");
+const date = new Date().toISOString().slice(0, 10);
+
+const notesFile = join(ROOT, "bench/fluent-bit/notes.md");
+const reading = existsSync(notesFile) ? `\n${readFileSync(notesFile, "utf8").trim()}\n` : "";
+
+const report = `# logseal inside Fluent Bit: measured against its peers
+
+Written by \`make bench-fluent-bit\` (bench/fluent-bit.ts); rerun it to refresh this file.
+
+- **Date**: ${date}; whole run ${Math.round(elapsed)} s
+- **Fluent Bit**: ${version} (\`${bin}\`), WAMR fast interpreter / AOT
+- **Machine**: ${cpuModel}, ${cpus().length} cores, Node ${process.version}
+- **Module**: commit ${commit}${dirtyModule ? ` plus ${dirtyModule} uncommitted file(s) under assembly/` : ""}; build/logseal.wasm ${size(WASM)} (sha256 ${sha(WASM)}…), build/logseal.aot ${haveAot ? `${size(AOT)} (sha256 ${sha(AOT)}…)` : `absent (${aotNote})`}${aotNote && haveAot ? ` (${aotNote})` : ""}
+- **Workloads**: ${workloads.map((w) => `${w.name}: ${w.records.toLocaleString("en-US")} records, ${(w.bytes / w.records).toFixed(0)} B each on average (${w.description}), 10% with a secret`).join("; ")}
+- **Runs**: ${RUNS} timed run(s) per configuration and workload, median; before them one untimed run into a file that counts and inspects every record
+- **Commands**: \`make build && make aot && make bench-fluent-bit\` (= \`node --import tsx bench/fluent-bit.ts\`), settings: BENCH_RUNS=${RUNS} BENCH_RECORDS=${CONTAINER_RECORDS} BENCH_AUDIT_RECORDS=${AUDIT_RECORDS}
+
+## Results
+
+${markdownTable(header, rows)}
+
+CPU s / M records: user + system CPU seconds of the whole fluent-bit process (every thread) per
+million records, net of the same configuration's start-up and shutdown (a run on an empty file).
+Median of the timed runs. records/s: records divided by the time from Fluent Bit's first log line
+to the input reaching the end of the file (filters run as the input appends, so every record has
+been filtered by then), net of the same configuration's start-up; the best of the timed runs, as
+wall time only grows when other work takes the CPU. × columns: ratio to the no-filter baseline
+and to the full Lua peer (CPU: lower is better; records/s: higher is better). The bare echo
+module (bench/fluent-bit/echo.ts) returns each record untouched: what any wasm filter costs in
+Fluent Bit before the module does anything.
+
+## Targets (container logs, default policy)
+
+${targets.length ? markdownTable(targetHeader, targetRows, 1, 3) : "Not computed: the container workload or the configurations it needs were not run."}
+
+## Where the time goes (CPU µs per record, differences between rows)
+
+${markdownTable(["workload", "part", "µs / record"], breakdownRows, 2, 2)}
+
+${reading}
+## Method
+
+- Input: \`tail\` with \`read_from_head on\`, \`exit_on_eof on\`, parser \`json\`, and
+  \`file_cache_advise off\` (by default tail asks the kernel to drop the file from the page cache,
+  which turns the benchmark into a disk benchmark); output \`null\`; \`flush 0.2\`.
+- Record count: the \`null\` output counts nothing, so each configuration first runs once into a
+  \`file\` output (\`format plain\`), untimed; the harness counts the lines (every record must come
+  out), parses them, and reads logseal's error marker (\`logseal_error\`), whether \`_seal\` is
+  there and whether \`kubernetes.annotations\` is gone. The timed runs must exit 0, reach the end
+  of the file and log no \`[error]\`/\`[warn]\` line (other than the shutdown notice).
+- CPU: bash's \`times\` after the child exits (wait4 rusage: all threads, millisecond resolution).
+- Before every timed run the harness waits (up to 10 s) until the rest of the machine is below 25%
+  busy (from /proc/stat), and notes in the table when it was not.
+- logseal: \`event_format json\`, \`accessible_paths\` a fresh directory per run holding \`seal.key\`
+  (a fixed benchmark key) and the policy file: none (embedded default), the default policy with
+  \`"seal": {"enabled": false}\` (redaction only), or \`{"version":"pass-through","redact":{"keys":[],"scan":[]},"seal":{"enabled":false}}\`.
+- Lua peer: bench/peers/logseal-peer.lua (\`call logseal_peer\` / \`logseal_peer_redact\`,
+  \`enable_flb_null on\`); native peer: bench/peers/native.yaml. See bench/peers/README.md.
+`;
+
+console.log("");
+console.log(markdownTable(header, rows));
+console.log("");
+if (targetRows.length) console.log(markdownTable(targetHeader, targetRows, 1, 3));
+console.log("");
+console.log(markdownTable(["workload", "part", "µs / record"], breakdownRows, 2, 2));
+if (RESULTS !== "-") {
+  writeFileSync(RESULTS, report);
+  console.log(`\nwritten to ${RESULTS}`);
+}
+if (process.env.BENCH_KEEP === "1") console.log(`work directory kept: ${work}`);
+else rmSync(work, { recursive: true, force: true });
