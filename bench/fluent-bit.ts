@@ -388,7 +388,8 @@ for (const w of workloads.map((x) => x.name)) {
 // Report.
 
 const git = (args: string[]) => spawnSync("git", args, { cwd: ROOT, encoding: "utf8" }).stdout.trim();
-const commit = git(["rev-parse", "--short", "HEAD"]);
+// BENCH_COMMIT: for a run on an exported tree (git archive) that has no .git of its own.
+const commit = process.env.BENCH_COMMIT || git(["rev-parse", "--short", "HEAD"]) || "unknown";
 const dirtyModule = git(["status", "--porcelain", "--", "assembly"]).split("\n").filter(Boolean).length;
 const cpuModel = (() => {
   try {
