@@ -32,7 +32,7 @@ export class Engine {
     this.captures = captures;
     this.redactor = new Redactor(policy.redact, null);
     this.enricher = new Enricher(policy.enrich, captures, policy.version);
-    this.sealer = new Sealer(policy.seal, captures);
+    this.sealer = new Sealer(policy.seal, captures, policy.version);
   }
 }
 

@@ -30,6 +30,7 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
   engine.enricher.writeFields(record, body, bodyLen);
   engine.redactor.writeSummary(record);
   if (engine.configError.length != 0) record.addError(engine.configError);
+  engine.sealer.addErrors(record);
   record.writeErrors();
   engine.sealer.seal(record, tag, tagLen, sec, nsec);
   return record.finish();

@@ -1,25 +1,16 @@
 // The canonical form of a record as logseal seals it (docs/sealing.md), computed independently of
-// the module: a JSON parser that keeps duplicate keys and number text (JSON.parse keeps neither),
-// then RFC 8785 (JCS) serialisation, with numbers of 17 significant digits rounded to 16 as
-// Fluent Bit prints them.
+// the module: a JSON parser that keeps duplicate keys and reads numbers from their text (JSON.parse
+// keeps neither), producing RFC 8785 (JCS) text as it goes, with numbers of 17 significant digits
+// rounded to 16 as Fluent Bit prints them.
 
-/** An object with its members in document order, duplicates included. */
-export class JsonObject {
-  constructor(readonly members: [string, JsonValue][]) {}
-
-  /** Index of the last member named `key`, or -1. */
-  lastIndexOf(key: string): number {
-    for (let i = this.members.length - 1; i >= 0; i--) if (this.members[i][0] === key) return i;
-    return -1;
-  }
+/** An object member: its decoded key, the key's canonical JSON, and the canonical text of its value. */
+export interface Member {
+  key: string;
+  keyJson: string;
+  text: string;
+  /** When the value is an object: its members (sorted). */
+  object: Member[] | undefined;
 }
-
-/** A number as written. */
-export class JsonNumber {
-  constructor(readonly text: string) {}
-}
-
-export type JsonValue = JsonObject | JsonValue[] | JsonNumber | string | boolean | null;
 
 export class JsonSyntaxError extends Error {
   constructor(message: string, readonly at: number) {
@@ -29,164 +20,191 @@ export class JsonSyntaxError extends Error {
 
 const MAX_DEPTH = 512; // as the module's reader
 
-/** Parses one JSON value from `text` starting at `from`; returns it and where it ends. */
-export function parseJsonValue(text: string, from = 0): { value: JsonValue; end: number } {
-  const parser = new Parser(text, from);
-  const value = parser.value(0);
-  return { value, end: parser.pos };
+/** The canonical text of a whole JSON document (whitespace around it allowed). */
+export function canonicalJson(text: string, fluentStable = true): string {
+  const parser = new Parser(text, 0, fluentStable);
+  const canonical = parser.value(0);
+  parser.end();
+  return canonical;
 }
 
-/** Parses a whole JSON document (whitespace around it allowed). */
-export function parseJson(text: string): JsonValue {
-  const { value, end } = parseJsonValue(text);
-  const rest = skipWhitespace(text, end);
-  if (rest !== text.length) throw new JsonSyntaxError("data after the JSON value", rest);
-  return value;
+/** The members of the object at `from` (canonical values, document order, duplicates kept) and where it ends. */
+export function parseMembers(text: string, from: number, fluentStable = true): { members: Member[]; end: number } {
+  const parser = new Parser(text, from, fluentStable);
+  parser.skip();
+  if (text.charCodeAt(parser.pos) !== 0x7b) throw new JsonSyntaxError("expected an object", parser.pos);
+  const members = parser.members(1);
+  return { members, end: parser.pos };
 }
 
-function skipWhitespace(text: string, pos: number): number {
-  for (;;) {
-    const c = text.charCodeAt(pos);
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return pos;
-    pos++;
-  }
+/** The canonical text of a value at `from` (for values around a record, e.g. Fluent Bit's time) and where it ends. */
+export function parseValue(text: string, from: number): { text: string; end: number } {
+  const parser = new Parser(text, from, true);
+  const canonical = parser.value(0);
+  return { text: canonical, end: parser.pos };
+}
+
+/** UTF-16 code unit order, as RFC 8785 section 3.2.3 requires: exactly JS string comparison. */
+function byKey(a: Member, b: Member): number {
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+
+/** An object's canonical text from its members, sorted in place by key, stably (duplicates keep their order). */
+export function canonicalObject(members: Member[]): string {
+  if (members.length > 1) members.sort(byKey);
+  let out = "{";
+  for (let i = 0; i < members.length; i++) out += (i > 0 ? "," : "") + members[i].keyJson + ":" + members[i].text;
+  return out + "}";
 }
 
 class Parser {
-  constructor(readonly text: string, public pos: number) {}
+  constructor(readonly text: string, public pos: number, readonly fluentStable: boolean) {}
 
-  value(depth: number): JsonValue {
+  skip(): void {
     const text = this.text;
-    const pos = (this.pos = skipWhitespace(text, this.pos));
+    let pos = this.pos;
+    for (;;) {
+      const c = text.charCodeAt(pos);
+      if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) break;
+      pos++;
+    }
+    this.pos = pos;
+  }
+
+  end(): void {
+    this.skip();
+    if (this.pos !== this.text.length) throw new JsonSyntaxError("data after the JSON value", this.pos);
+  }
+
+  value(depth: number): string {
+    this.skip();
+    const text = this.text;
+    const pos = this.pos;
     const c = text.charCodeAt(pos);
     if (c === 0x22) return this.string();
-    if (c === 0x7b) return this.object(depth + 1);
+    if (c === 0x7b) {
+      const members = this.members(depth + 1);
+      this.lastObject = members;
+      return canonicalObject(members);
+    }
     if (c === 0x5b) return this.array(depth + 1);
-    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return this.number();
-    for (const [word, value] of LITERALS) {
+    if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return canonicalNumber(this.number(), this.fluentStable);
+    for (const word of LITERALS) {
       if (text.startsWith(word, pos)) {
         this.pos = pos + word.length;
-        return value;
+        return word;
       }
     }
     throw new JsonSyntaxError(pos >= text.length ? "unexpected end" : "unexpected character", pos);
   }
 
-  private object(depth: number): JsonObject {
+  members(depth: number): Member[] {
     if (depth > MAX_DEPTH) throw new JsonSyntaxError("nesting too deep", this.pos);
     const text = this.text;
-    const members: [string, JsonValue][] = [];
-    this.pos = skipWhitespace(text, this.pos + 1);
+    const members: Member[] = [];
+    this.pos++;
+    this.skip();
     if (text.charCodeAt(this.pos) === 0x7d) {
       this.pos++;
-      return new JsonObject(members);
+      return members;
     }
     for (;;) {
-      this.pos = skipWhitespace(text, this.pos);
+      this.skip();
       if (text.charCodeAt(this.pos) !== 0x22) throw new JsonSyntaxError("expected a key", this.pos);
-      const key = this.string();
-      this.pos = skipWhitespace(text, this.pos);
+      const keyJson = this.string();
+      const key = this.decoded;
+      this.skip();
       if (text.charCodeAt(this.pos) !== 0x3a) throw new JsonSyntaxError("expected ':'", this.pos);
       this.pos++;
-      members.push([key, this.value(depth)]);
-      this.pos = skipWhitespace(text, this.pos);
+      this.lastObject = undefined;
+      const value = this.value(depth);
+      members.push({ key, keyJson, text: value, object: this.lastObject });
+      this.skip();
       const c = text.charCodeAt(this.pos++);
-      if (c === 0x7d) return new JsonObject(members);
+      if (c === 0x7d) return members;
       if (c !== 0x2c) throw new JsonSyntaxError("expected ',' or '}'", this.pos - 1);
     }
   }
 
-  private array(depth: number): JsonValue[] {
+  private array(depth: number): string {
     if (depth > MAX_DEPTH) throw new JsonSyntaxError("nesting too deep", this.pos);
     const text = this.text;
-    const items: JsonValue[] = [];
-    this.pos = skipWhitespace(text, this.pos + 1);
+    this.pos++;
+    this.skip();
     if (text.charCodeAt(this.pos) === 0x5d) {
       this.pos++;
-      return items;
+      return "[]";
     }
+    let out = "[";
     for (;;) {
-      items.push(this.value(depth));
-      this.pos = skipWhitespace(text, this.pos);
+      out += this.value(depth);
+      this.skip();
       const c = text.charCodeAt(this.pos++);
-      if (c === 0x5d) return items;
+      if (c === 0x5d) return out + "]";
       if (c !== 0x2c) throw new JsonSyntaxError("expected ',' or ']'", this.pos - 1);
+      out += ",";
     }
   }
 
+  /** The decoded text of the last string token read. */
+  decoded = "";
+  /** The members of the last object value read. */
+  lastObject: Member[] | undefined = undefined;
+
+  /** A string token's canonical form (JSON.stringify's escaping is JCS's); its text goes to `decoded`. */
   private string(): string {
     const text = this.text;
     const start = this.pos;
+    let quote = text.indexOf('"', start + 1);
+    let backslash = text.indexOf("\\", start + 1);
     let escaped = false;
-    for (let p = start + 1; p < text.length; p++) {
-      const c = text.charCodeAt(p);
-      if (c === 0x22) {
-        this.pos = p + 1;
-        // Escapes are decoded by the engine's own parser (strict, and lone surrogates kept).
-        return escaped ? JSON.parse(text.slice(start, p + 1)) : text.slice(start + 1, p);
-      }
-      if (c === 0x5c) {
-        escaped = true;
-        p++;
-      } else if (c < 0x20) {
-        throw new JsonSyntaxError("control character in string", p);
-      }
+    while (backslash >= 0 && backslash < quote) {
+      // An escape: the character after the backslash is part of it, and may be the quote.
+      escaped = true;
+      if (quote === backslash + 1) quote = text.indexOf('"', quote + 1);
+      backslash = text.indexOf("\\", backslash + 2);
+      if (quote < 0) break;
     }
-    throw new JsonSyntaxError("unterminated string", start);
+    if (quote < 0) throw new JsonSyntaxError("unterminated string", start);
+    this.pos = quote + 1;
+    const token = text.slice(start, quote + 1);
+    if (CONTROL.test(token)) throw new JsonSyntaxError("control character in string", start);
+    if (!escaped) {
+      this.decoded = token.slice(1, -1);
+      return token; // nothing in it needs escaping
+    }
+    this.decoded = JSON.parse(token); // strict, and keeps lone surrogates
+    return JSON.stringify(this.decoded);
   }
 
-  private number(): JsonNumber {
+  private number(): string {
     const text = this.text;
     const start = this.pos;
     let p = start;
     if (text.charCodeAt(p) === 0x2d) p++;
-    const digits = (from: number) => {
-      let q = from;
-      while (q < text.length && text.charCodeAt(q) >= 0x30 && text.charCodeAt(q) <= 0x39) q++;
-      if (q === from) throw new JsonSyntaxError("invalid number", start);
-      return q;
-    };
-    p = text.charCodeAt(p) === 0x30 ? p + 1 : digits(p);
-    if (text.charCodeAt(p) === 0x2e) p = digits(p + 1);
+    p = text.charCodeAt(p) === 0x30 ? p + 1 : digitsEnd(text, p, start);
+    if (text.charCodeAt(p) === 0x2e) p = digitsEnd(text, p + 1, start);
     if ((text.charCodeAt(p) | 0x20) === 0x65) {
       p++;
       if (text.charCodeAt(p) === 0x2b || text.charCodeAt(p) === 0x2d) p++;
-      p = digits(p);
+      p = digitsEnd(text, p, start);
     }
     this.pos = p;
-    return new JsonNumber(text.slice(start, p));
+    return text.slice(start, p);
   }
 }
 
-const LITERALS: [string, JsonValue][] = [["true", true], ["false", false], ["null", null]];
-
-/** UTF-16 code unit order, as RFC 8785 section 3.2.3 requires (JS string comparison is exactly that). */
-const byKey = (a: [string, JsonValue], b: [string, JsonValue]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
-
-/**
- * The canonical text of a value. Members sorted by key (stably: duplicates keep document order),
- * strings as JSON.stringify writes them (the JCS escaping), numbers by `canonicalNumber`.
- */
-export function canonicalize(value: JsonValue, fluentStable = true): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (value instanceof JsonNumber) return canonicalNumber(value.text, fluentStable);
-  if (value instanceof JsonObject) {
-    const members = value.members.length > 1 ? [...value.members].sort(byKey) : value.members;
-    let out = "{";
-    for (let i = 0; i < members.length; i++) {
-      if (i > 0) out += ",";
-      out += JSON.stringify(members[i][0]) + ":" + canonicalize(members[i][1], fluentStable);
-    }
-    return out + "}";
-  }
-  if (Array.isArray(value)) {
-    let out = "[";
-    for (let i = 0; i < value.length; i++) out += (i > 0 ? "," : "") + canonicalize(value[i], fluentStable);
-    return out + "]";
-  }
-  return value === null ? "null" : value ? "true" : "false";
+/** Where a run of at least one digit starting at `from` ends. */
+function digitsEnd(text: string, from: number, number: number): number {
+  let p = from;
+  for (let c = text.charCodeAt(p); c >= 0x30 && c <= 0x39; c = text.charCodeAt(++p));
+  if (p === from) throw new JsonSyntaxError("invalid number", number);
+  return p;
 }
 
+const LITERALS = ["true", "false", "null"];
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f]/;
 const SHORT_INTEGER = /^-?(?:0|[1-9]\d{0,14})$/;
 
 /**

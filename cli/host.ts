@@ -4,7 +4,13 @@
 // its first NUL, inputs freed. The CLI and the tests share it, so what they see is what
 // Fluent Bit would see.
 import { readFileSync } from "node:fs";
+import { setFlagsFromString } from "node:v8";
 import { WASI } from "node:wasi";
+
+// Node 20 aborts when a garbage collection runs inside a WASI fast API call (uvwasi's fd_pwrite
+// allocates and reports it to V8; seen with the chain state written per record next to a 16 MiB
+// record): take the regular call path. Set before any module is instantiated.
+setFlagsFromString("--no-turbo-fast-api-calls");
 
 export const FUNCTION_NAME = "logseal_filter";
 

@@ -56,6 +56,7 @@ export const DEFAULT_POLICY = `{
       "skip_stages": ["RequestReceived", "ResponseStarted"],
       "rules": ${DEFAULT_AUDIT_RULES}
     }
-  }
+  },
+  "seal": { "enabled": true, "chain_by": "tag", "state_file": "logseal.state" }
 }
 `;

@@ -186,8 +186,17 @@ export class Canonicalizer {
     const text = this.text;
     const start = <usize>load<u32>(entry, 4) + 1, end = <usize>load<u32>(entry, 8) - 1;
     text.putByte(0x22);
-    if (load<u8>(entry, 1) != 0) text.putBytes(start, end - start);
-    else reescape(text, start, end);
+    const sink = this.sink;
+    if (load<u8>(entry, 1) == 0) {
+      reescape(text, start, end);
+    } else if (sink != null && end - start >= FLUSH_AT) {
+      // A long plain string is hashed where it is, not copied.
+      sink.update(text.ptr, text.len);
+      text.reset();
+      sink.update(start, end - start);
+    } else {
+      text.putBytes(start, end - start);
+    }
     text.putByte(0x22);
   }
 

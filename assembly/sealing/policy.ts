@@ -1,10 +1,66 @@
-// The `seal` section of the policy (chain, key, state file, key evolution).
+// The `seal` section of the policy: which chains, which key, where the chain state lives, and
+// how often the key evolves (docs/sealing.md).
+import { KeyMatcher } from "../policy/keymatch";
 import { Issues } from "../policy/issues";
-import { JsonValue } from "../policy/value";
+import { JsonValue, Kind } from "../policy/value";
 
-export class SealPolicy {}
+export const CHAIN_BY_TAG = "tag";
+export const MAX_CHAINS_LIMIT: i64 = 65536;
+
+export class SealPolicy {
+  enabled: bool = true;
+  keyFile: string = "seal.key";
+  /** The policy names its key file: a missing key is then an error (sealing falls back to SHA-256). */
+  keyRequired: bool = false;
+  /** "tag", or the dotted path of a field whose value names the chain. */
+  chainBy: string = CHAIN_BY_TAG;
+  stateFile: string = "logseal.state";
+  /** Write a chain's state after every n-th record (1: every record). */
+  persistEvery: i32 = 1;
+  maxChains: i32 = 1024;
+  /** Forward security: a new key every so many records and/or seconds (0: never). */
+  epochRecords: i64 = 0;
+  epochSeconds: i64 = 0;
+
+  get chainsByTag(): bool {
+    return this.chainBy == CHAIN_BY_TAG;
+  }
+
+  get forwardSecure(): bool {
+    return this.epochRecords > 0 || this.epochSeconds > 0;
+  }
+}
+
+const SECTION_KEYS = ["enabled", "key_file", "chain_by", "state_file", "persist_every", "max_chains", "epoch_records", "epoch_seconds"];
 
 export function parseSealPolicy(section: JsonValue | null, issues: Issues): SealPolicy {
-  issues.object(section, "seal");
-  return new SealPolicy();
+  const policy = new SealPolicy();
+  const object = issues.object(section, "seal");
+  if (object == null) return policy;
+  issues.onlyKeys(object, "seal", SECTION_KEYS);
+  policy.enabled = issues.bool(object.get("enabled"), "seal.enabled", true);
+  const keyFile = object.get("key_file");
+  policy.keyFile = nonEmpty(issues, keyFile, "seal.key_file", policy.keyFile);
+  policy.keyRequired = keyFile != null;
+  policy.stateFile = nonEmpty(issues, object.get("state_file"), "seal.state_file", policy.stateFile);
+  const chainBy = object.get("chain_by");
+  policy.chainBy = nonEmpty(issues, chainBy, "seal.chain_by", CHAIN_BY_TAG);
+  if (!policy.chainsByTag && (policy.chainBy.split(".").includes("") || !new KeyMatcher().addPath(policy.chainBy, 0))) {
+    issues.add(chainBy, "seal.chain_by", "must be \"tag\" or a dotted field path (e.g. \"kubernetes.namespace_name\")");
+    policy.chainBy = CHAIN_BY_TAG;
+  }
+  policy.persistEvery = <i32>issues.integer(object.get("persist_every"), "seal.persist_every", 1, 1, 1000000);
+  policy.maxChains = <i32>issues.integer(object.get("max_chains"), "seal.max_chains", 1024, 1, MAX_CHAINS_LIMIT);
+  policy.epochRecords = issues.integer(object.get("epoch_records"), "seal.epoch_records", 0, 0, 1 << 40);
+  policy.epochSeconds = issues.integer(object.get("epoch_seconds"), "seal.epoch_seconds", 0, 0, 1 << 40);
+  return policy;
+}
+
+function nonEmpty(issues: Issues, value: JsonValue | null, path: string, fallback: string): string {
+  const text = issues.string(value, path, fallback);
+  if (value != null && value.kind == Kind.String && text.length == 0) {
+    issues.add(value, path, "must not be empty");
+    return fallback;
+  }
+  return text;
 }

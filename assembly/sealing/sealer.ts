@@ -1,20 +1,222 @@
-// Sealing: appends the `_seal` link of the record's chain, computed over the canonical
-// form of everything else in the record.
-import { RecordOut } from "../record";
+// Sealing: appends the `_seal` link of the record's chain, a MAC over the seal's fields and the
+// canonical form of everything else in the record (docs/sealing.md).
+import { ByteBuffer, utf8 } from "../buffer";
+import { Sha256, SHA256_CONTEXT_SIZE, SHA256_SIZE } from "../crypto/sha256";
 import { Captures } from "../enrichment/capture";
+import { decodeStringContent } from "../json/decode";
+import { Token } from "../json/reader";
+import { utf8SequenceLength } from "../json/utf8";
+import { writeJsonString } from "../json/write";
+import { RecordOut } from "../record";
+import { wallClock } from "../wasi/wallclock";
+import { Canonicalizer } from "./canonical";
+import { Chain, MAC_SIZE, MAX_CHAIN_ID } from "./chains";
+import { MacInput } from "./mac";
 import { SealPolicy } from "./policy";
+import { KEY_ID_SIZE } from "./sealkey";
+import { Session, sessionFor } from "./session";
+
+export const SEAL_KEY = utf8("\"_seal\"");
+export const SEAL_VERSION: u8 = 1;
+
+const enum Algorithm { HmacSha256 = 1, Sha256 = 2 }
+const enum Segment { None = 0, New = 1, Resume = 2 }
+
+const context = Sha256.at(memory.data(<i32>SHA256_CONTEXT_SIZE, 8));
+const input = new MacInput(context);
+const canonical = new Canonicalizer();
+const mac = memory.data(<i32>SHA256_SIZE);
+const chainId = new ByteBuffer(MAX_CHAIN_ID + 4);
+const decoded = new ByteBuffer(256);
 
 export class Sealer {
-  constructor(readonly policy: SealPolicy, readonly captures: Captures) {}
+  private readonly session: Session | null;
+  private readonly version: ArrayBuffer;
+  private readonly chainSlot: i32;
+
+  constructor(readonly policy: SealPolicy, readonly captures: Captures, version: string = "") {
+    this.version = String.UTF8.encode(version);
+    this.chainSlot = policy.enabled && !policy.chainsByTag ? captures.register(policy.chainBy) : -1;
+    this.session = policy.enabled ? sessionFor(policy) : null;
+  }
 
   /** A problem with the configuration (missing key, unwritable state) for every record's error marker. */
   startupError(): string {
-    return "";
+    const session = this.session;
+    return session != null ? session.problem : "";
+  }
+
+  /** Problems that arose while sealing (a failed state write), for this record's error marker. */
+  addErrors(record: RecordOut): void {
+    const session = this.session;
+    if (session != null && session.state.failing) {
+      record.addError("chain state not saved: writing " + session.state.where + " failed; a restart will break the chains");
+    }
   }
 
   /** Appends `"_seal":{...}` to the record; everything written before is covered. */
-  seal(record: RecordOut, tag: usize, tagLen: usize, sec: u32, nsec: u32): void {}
+  seal(record: RecordOut, tag: usize, tagLen: usize, sec: u32, nsec: u32): void {
+    const session = this.session;
+    if (session == null) return;
+    this.identify(tag, tagLen);
+    const chain = session.table.get(chainId.ptr, chainId.len);
+    session.advanceEpoch(wallClock.nowSec);
+    session.count++;
+    if (nsec > 999_999_999) nsec = 999_999_999;
+    const segment = chain.seq == 0 ? Segment.New : chain.resumed ? Segment.Resume : Segment.None;
+    this.computeMac(session, chain, record, sec, nsec, segment);
+    writeSeal(record.member(SEAL_KEY), session, chain, this.version, sec, nsec, segment);
+    const announced = chain.hasEvicted;
+    chain.seq++;
+    memory.copy(chain.head, mac, MAC_SIZE);
+    chain.dropped = 0;
+    chain.hasEvicted = false;
+    chain.resumed = false;
+    chain.lastUse = session.count;
+    session.save(chain, segment != Segment.None || announced);
+  }
 
-  /** Notes a record the policy dropped, so the chain can account for it. */
-  dropped(tag: usize, tagLen: usize, sec: u32, nsec: u32): void {}
+  /** Notes a record the policy dropped, so the chain's next record can say so. */
+  dropped(tag: usize, tagLen: usize, sec: u32, nsec: u32): void {
+    const session = this.session;
+    if (session == null) return;
+    this.identify(tag, tagLen);
+    const chain = session.table.get(chainId.ptr, chainId.len);
+    chain.dropped++;
+    chain.lastUse = session.count;
+    session.save(chain, false);
+  }
+
+  /** The record's chain id into `chainId`: the tag, or the captured field (the tag when absent). */
+  private identify(tag: usize, tagLen: usize): void {
+    chainId.reset();
+    const captures = this.captures;
+    const slot = this.chainSlot;
+    if (slot >= 0 && captures.has(slot)) {
+      const start = captures.start(slot), end = captures.end(slot);
+      if (captures.token(slot) == Token.String) {
+        decoded.reset();
+        decodeStringContent(decoded, start + 1, end - start - 2);
+        putChainId(decoded.ptr, decoded.len);
+      } else {
+        putChainId(start, end - start); // a number or literal, as written
+      }
+    } else {
+      putChainId(tag, tagLen);
+    }
+  }
+
+  private computeMac(session: Session, chain: Chain, record: RecordOut, sec: u32, nsec: u32, segment: Segment): void {
+    const key = session.key;
+    if (key.hmac) key.key.begin(context);
+    else context.reset();
+    input.domain();
+    input.u8(<u8>(key.hmac ? Algorithm.HmacSha256 : Algorithm.Sha256));
+    input.text(chainId.ptr, chainId.len);
+    input.u64(chain.seq);
+    input.u64(sec);
+    input.u32(nsec);
+    input.text(key.id, key.hmac ? KEY_ID_SIZE : 0);
+    input.u64(key.hmac ? key.epoch : 0);
+    input.text(changetype<usize>(this.version), <usize>this.version.byteLength);
+    input.u8(<u8>segment);
+    input.u64(chain.dropped);
+    input.u8(chain.hasEvicted ? 1 : 0);
+    if (chain.hasEvicted) {
+      input.text(chain.evictedId.ptr, chain.evictedId.len);
+      input.u64(chain.evictedSeq);
+      input.bytes(chain.evictedHead, MAC_SIZE);
+      input.u64(chain.evictedDropped);
+    }
+    input.bytes(chain.head, MAC_SIZE);
+    // The record is always valid JSON here (the pipeline wrote it); were it not, the MAC would
+    // cover only what came before and the record would fail verification: visible, not silent.
+    canonical.writeOpenObject(record.out, context);
+    if (key.hmac) key.key.finish(context, mac);
+    else context.final(mac);
+  }
 }
+
+/** `{"v":1,"c":...,"m":...}`: the seal's members in a fixed order (docs/sealing.md). */
+function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: ArrayBuffer, sec: u32, nsec: u32, segment: Segment): void {
+  const key = session.key;
+  out.putBuffer(OPEN);
+  out.putByte(0x30 + SEAL_VERSION);
+  out.putBuffer(CHAIN);
+  writeJsonString(out, chainId.ptr, chainId.len);
+  out.putBuffer(SEQ);
+  out.putUint(chain.seq);
+  out.putBuffer(TIME);
+  out.putUint(sec);
+  out.putByte(0x2E);
+  const digits = out.reserve(9);
+  for (let i = 8, n = nsec; i >= 0; i--, n /= 10) store<u8>(digits + i, <u8>(0x30 + n % 10));
+  out.len += 9;
+  out.putByte(0x22);
+  if (key.hmac) {
+    out.putBuffer(HMAC_ALGORITHM);
+    out.putBuffer(KEY_ID);
+    out.putHex(key.id, KEY_ID_SIZE);
+    out.putBuffer(EPOCH);
+    out.putUint(key.epoch);
+  } else {
+    out.putBuffer(SHA256_ALGORITHM);
+  }
+  out.putBuffer(POLICY_VERSION);
+  writeJsonString(out, changetype<usize>(version), <usize>version.byteLength);
+  if (segment != Segment.None) out.putBuffer(segment == Segment.New ? SEGMENT_NEW : SEGMENT_RESUME);
+  if (chain.dropped != 0) {
+    out.putBuffer(DROPPED);
+    out.putUint(chain.dropped);
+  }
+  if (chain.hasEvicted) {
+    out.putBuffer(EVICTED);
+    writeJsonString(out, chain.evictedId.ptr, chain.evictedId.len);
+    out.putBuffer(EVICTED_COUNT);
+    out.putUint(chain.evictedSeq);
+    out.putBuffer(EVICTED_HEAD);
+    out.putHex(chain.evictedHead, MAC_SIZE);
+    out.putBuffer(EVICTED_DROPPED);
+    out.putUint(chain.evictedDropped);
+    out.putByte(0x7D);
+  }
+  out.putBuffer(PREVIOUS);
+  out.putHex(chain.head, MAC_SIZE);
+  out.putBuffer(MAC_MEMBER);
+  out.putHex(mac, MAC_SIZE);
+  out.putBuffer(CLOSE);
+}
+
+/** Appends a chain id: valid UTF-8 (invalid bytes become U+FFFD), cut to MAX_CHAIN_ID bytes at a character boundary. */
+function putChainId(ptr: usize, len: usize): void {
+  const end = ptr + len;
+  for (let p = ptr; p < end; ) {
+    const n = utf8SequenceLength(p, end);
+    const size: usize = n == 0 ? 3 : n;
+    if (chainId.len + size > MAX_CHAIN_ID) return;
+    if (n == 0) chainId.putBytes(changetype<usize>(REPLACEMENT), 3);
+    else chainId.putBytes(p, n);
+    p += n == 0 ? 1 : n;
+  }
+}
+
+const REPLACEMENT = memory.data<u8>([0xEF, 0xBF, 0xBD]);
+const OPEN = utf8("{\"v\":");
+const CHAIN = utf8(",\"c\":");
+const SEQ = utf8(",\"s\":");
+const TIME = utf8(",\"t\":\"");
+const HMAC_ALGORITHM = utf8(",\"a\":\"hmac-sha256\"");
+const SHA256_ALGORITHM = utf8(",\"a\":\"sha256\"");
+const KEY_ID = utf8(",\"k\":\"");
+const EPOCH = utf8("\",\"e\":");
+const POLICY_VERSION = utf8(",\"pv\":");
+const SEGMENT_NEW = utf8(",\"g\":\"new\"");
+const SEGMENT_RESUME = utf8(",\"g\":\"resume\"");
+const DROPPED = utf8(",\"d\":");
+const EVICTED = utf8(",\"x\":{\"c\":");
+const EVICTED_COUNT = utf8(",\"n\":");
+const EVICTED_HEAD = utf8(",\"m\":\"");
+const EVICTED_DROPPED = utf8("\",\"d\":");
+const PREVIOUS = utf8(",\"p\":\"");
+const MAC_MEMBER = utf8("\",\"m\":\"");
+const CLOSE = utf8("\"}");

@@ -166,13 +166,28 @@ export class WritableFile {
     if (fd_filestat_set_size(this.fd, len) != 0) return false;
     return !durable || fd_datasync(this.fd) == 0;
   }
+
+  /** Writes `len` bytes at `offset` in one pwrite (a fixed-size record of the file); false on any error. */
+  writeAt(offset: u64, ptr: usize, len: usize): bool {
+    store<u32>(scratch, <u32>ptr, 16);
+    store<u32>(scratch, <u32>len, 20);
+    return fd_pwrite(this.fd, scratch + 16, 1, offset, scratch + 24) == 0 && load<u32>(scratch, 24) == <u32>len;
+  }
+
+  /** The whole content, read from the start (call right after opening). */
+  readAll(): ArrayBuffer | null {
+    return readAll(this.fd);
+  }
 }
 
-/** Opens (creating if needed) `path` in the first pre-open where that works. */
-export function openWritable(path: string): WritableFile | null {
+/**
+ * Opens `path` for reading and writing in the first pre-open where that works; with `create`,
+ * creating it if needed (else only an existing file is opened).
+ */
+export function openWritable(path: string, create: bool = true): WritableFile | null {
   const candidates = locate(path);
   for (let i = 0; i < candidates.length; i++) {
-    const fd = openAt(candidates[i], O_CREAT, RIGHTS_READ | RIGHTS_WRITE);
+    const fd = openAt(candidates[i], create ? O_CREAT : 0, RIGHTS_READ | RIGHTS_WRITE);
     if (fd >= 0) return new WritableFile(<u32>fd, candidates[i].shown);
   }
   return null;

@@ -1,0 +1,340 @@
+// The chain state file (policy seal.state_file): what a later instance needs to continue every
+// chain. Fixed-size text lines, so that sealing a record rewrites one line in place with a single
+// write: a header (key id, epoch, the epoch key under forward security), then one line per chain
+// slot. Each line ends with a checksum; a damaged line loses only its chain, which then starts
+// anew and shows in verification as a restart gap, never silently.
+//
+//   logseal-state 1 key=<16 hex|-> epoch=<n> since=<s> start=<n> epoch_key=<128 hex|-> check=<8 hex>
+//   seq=<n> count=<n> dropped=<n> head=<64 hex> chain=<hex> evicted=<-|hex,n,64 hex,n> check=<8 hex>
+import { ByteBuffer, utf8 } from "../buffer";
+import { HMAC_KEY_SIZE } from "../crypto/hmac";
+import { WritableFile, openWritable } from "../wasi/files";
+import { Chain, ChainTable, MAC_SIZE, MAX_CHAIN_ID } from "./chains";
+import { KEY_ID_SIZE, SealKey } from "./sealkey";
+
+const HEADER_SIZE: usize = 256;
+const SLOT_SIZE: usize = 1024;
+
+const MAGIC = utf8("logseal-state 1");
+const KEY = utf8(" key=");
+const EPOCH = utf8(" epoch=");
+const SINCE = utf8(" since=");
+const START = utf8(" start=");
+const EPOCH_KEY = utf8(" epoch_key=");
+const SEQ = utf8("seq=");
+const COUNT = utf8(" count=");
+const DROPPED = utf8(" dropped=");
+const HEAD = utf8(" head=");
+const CHAIN = utf8(" chain=");
+const EVICTED = utf8(" evicted=");
+const CHECK = utf8(" check=");
+
+/** What the header said (valid only if `found`). */
+export class SavedHeader {
+  found: bool = false;
+  hasKeyId: bool = false;
+  readonly keyId: usize = heap.alloc(KEY_ID_SIZE);
+  epoch: u64 = 0;
+  since: i64 = 0;
+  start: u64 = 0;
+  hasEpochKey: bool = false;
+  readonly epochKey: usize = heap.alloc(HMAC_KEY_SIZE);
+}
+
+export class StateFile {
+  private file: WritableFile | null = null;
+  /** Why the saved state could not be (fully) used, for the start-up error. */
+  problem: string = "";
+  /** Records sealed by all chains, ever (the largest count saved). */
+  count: u64 = 0;
+  readonly header: SavedHeader = new SavedHeader();
+  /** Whether the last write failed. */
+  failing: bool = false;
+  private readonly line: ByteBuffer = new ByteBuffer(SLOT_SIZE);
+
+  constructor(readonly path: string) {}
+
+  get where(): string {
+    const file = this.file;
+    return file != null ? file.where : this.path;
+  }
+
+  get writable(): bool {
+    return this.file != null;
+  }
+
+  /** Opens the state file (an existing one first, else a new one) and restores its chains into `table`. */
+  open(table: ChainTable): void {
+    const file = openWritable(this.path, false) || openWritable(this.path, true);
+    this.file = file;
+    if (file == null) {
+      this.problem = "chain state " + this.path + " cannot be written in any accessible path: chains are kept in memory only";
+      return;
+    }
+    const content = file.readAll();
+    if (content == null) {
+      this.problem = "chain state " + file.where + " cannot be read: chains start anew";
+      return;
+    }
+    const start = changetype<usize>(content), size = <usize>content.byteLength;
+    if (size == 0) return;
+    if (size < HEADER_SIZE || !this.parseHeader(start)) {
+      this.problem = "chain state " + file.where + " is damaged: chains start anew";
+      return;
+    }
+    let damaged = 0;
+    for (let slot = 0, at = start + HEADER_SIZE; at + SLOT_SIZE <= start + size; slot++, at += SLOT_SIZE) {
+      if (!this.parseSlot(at, slot, table)) damaged++;
+    }
+    if (damaged != 0) {
+      this.problem = "chain state " + file.where + ": " + damaged.toString() + " damaged chain line(s) ignored, those chains start anew";
+    }
+  }
+
+  writeHeader(key: SealKey, keepEpochKey: bool): void {
+    const line = this.line;
+    line.reset();
+    line.putBuffer(MAGIC);
+    line.putBuffer(KEY);
+    if (key.hmac) line.putHex(key.id, KEY_ID_SIZE);
+    else line.putByte(0x2D);
+    line.putBuffer(EPOCH);
+    line.putUint(key.epoch);
+    line.putBuffer(SINCE);
+    line.putUint(<u64>max<i64>(key.epochSince, 0));
+    line.putBuffer(START);
+    line.putUint(key.epochStart);
+    line.putBuffer(EPOCH_KEY);
+    if (keepEpochKey && key.hmac) line.putHex(changetype<usize>(key.key), HMAC_KEY_SIZE);
+    else line.putByte(0x2D);
+    this.write(0, HEADER_SIZE);
+  }
+
+  writeChain(chain: Chain, count: u64): void {
+    const line = this.line;
+    line.reset();
+    line.putBuffer(SEQ);
+    line.putUint(chain.seq);
+    line.putBuffer(COUNT);
+    line.putUint(count);
+    line.putBuffer(DROPPED);
+    line.putUint(chain.dropped);
+    line.putBuffer(HEAD);
+    line.putHex(chain.head, MAC_SIZE);
+    line.putBuffer(CHAIN);
+    line.putHex(chain.id.ptr, chain.id.len);
+    line.putBuffer(EVICTED);
+    if (chain.hasEvicted) {
+      line.putHex(chain.evictedId.ptr, chain.evictedId.len);
+      line.putByte(0x2C);
+      line.putUint(chain.evictedSeq);
+      line.putByte(0x2C);
+      line.putHex(chain.evictedHead, MAC_SIZE);
+      line.putByte(0x2C);
+      line.putUint(chain.evictedDropped);
+    } else {
+      line.putByte(0x2D);
+    }
+    this.write(HEADER_SIZE + <usize>chain.slot * SLOT_SIZE, SLOT_SIZE);
+    chain.unsaved = 0;
+  }
+
+  /** Seals the line with its checksum, pads it to `size` and writes it at `offset`. */
+  private write(offset: usize, size: usize): void {
+    const file = this.file;
+    if (file == null) return;
+    const line = this.line;
+    const check = checksum(line.ptr, line.len);
+    line.putBuffer(CHECK);
+    line.putHex(changetype<usize>(checkBytes(check)), 4);
+    while (line.len < size - 1) line.putByte(0x20);
+    line.putByte(0x0A);
+    this.failing = line.len != size || !file.writeAt(<u64>offset, line.ptr, size);
+  }
+
+  private parseHeader(at: usize): bool {
+    const cursor = new Cursor(at, HEADER_SIZE);
+    if (!cursor.sealed()) return false;
+    const header = this.header;
+    cursor.label(MAGIC);
+    cursor.label(KEY);
+    header.hasKeyId = !cursor.dash();
+    if (header.hasKeyId) cursor.hex(header.keyId, KEY_ID_SIZE);
+    cursor.label(EPOCH);
+    header.epoch = cursor.uint();
+    cursor.label(SINCE);
+    header.since = <i64>cursor.uint();
+    cursor.label(START);
+    header.start = cursor.uint();
+    cursor.label(EPOCH_KEY);
+    header.hasEpochKey = !cursor.dash();
+    if (header.hasEpochKey) cursor.hex(header.epochKey, HMAC_KEY_SIZE);
+    header.found = cursor.atCheck();
+    return header.found;
+  }
+
+  private parseSlot(at: usize, slot: i32, table: ChainTable): bool {
+    if (load<u8>(at) == 0x20) return true; // never written
+    const cursor = new Cursor(at, SLOT_SIZE);
+    if (!cursor.sealed()) return false;
+    cursor.label(SEQ);
+    const seq = cursor.uint();
+    cursor.label(COUNT);
+    const count = cursor.uint();
+    cursor.label(DROPPED);
+    const dropped = cursor.uint();
+    cursor.label(HEAD);
+    cursor.hex(savedHead, MAC_SIZE);
+    cursor.label(CHAIN);
+    cursor.hexBytes(savedId);
+    cursor.label(EVICTED);
+    const hasEvicted = !cursor.dash();
+    let evictedSeq: u64 = 0, evictedDropped: u64 = 0;
+    if (hasEvicted) {
+      cursor.hexBytes(savedEvictedId);
+      cursor.comma();
+      evictedSeq = cursor.uint();
+      cursor.comma();
+      cursor.hex(savedEvictedHead, MAC_SIZE);
+      cursor.comma();
+      evictedDropped = cursor.uint();
+    }
+    if (!cursor.atCheck()) return false;
+    const chain = table.restore(slot, savedId.ptr, savedId.len);
+    if (chain == null) return false;
+    chain.seq = seq;
+    chain.dropped = dropped;
+    memory.copy(chain.head, savedHead, MAC_SIZE);
+    chain.lastUse = count;
+    chain.resumed = true;
+    chain.hasEvicted = hasEvicted;
+    if (hasEvicted) {
+      chain.evictedId.reset();
+      chain.evictedId.putBytes(savedEvictedId.ptr, savedEvictedId.len);
+      chain.evictedSeq = evictedSeq;
+      memory.copy(chain.evictedHead, savedEvictedHead, MAC_SIZE);
+      chain.evictedDropped = evictedDropped;
+    }
+    if (count > this.count) this.count = count;
+    return true;
+  }
+}
+
+// Where a slot line is parsed before it is trusted.
+const savedHead = heap.alloc(MAC_SIZE);
+const savedEvictedHead = heap.alloc(MAC_SIZE);
+const savedId = new ByteBuffer(MAX_CHAIN_ID);
+const savedEvictedId = new ByteBuffer(MAX_CHAIN_ID);
+
+/** Reads our own line format; any surprise clears `ok` (and reads stay inside the line). */
+class Cursor {
+  ok: bool = true;
+  private p: usize;
+  private readonly end: usize;
+  private checkAt: usize = 0;
+
+  constructor(readonly start: usize, size: usize) {
+    this.p = start;
+    this.end = start + size;
+  }
+
+  /** Finds " check=", verifies the checksum of what precedes it. */
+  sealed(): bool {
+    const checkLen = <usize>CHECK.byteLength;
+    for (let p = this.start; p + checkLen + 8 <= this.end; p++) {
+      if (memory.compare(p, changetype<usize>(CHECK), checkLen) != 0) continue;
+      let value: u32 = 0;
+      for (let i: usize = 0; i < 8; i++) {
+        const digit = hexValue(load<u8>(p + checkLen + i));
+        if (digit < 0) return false;
+        value = (value << 4) | <u32>digit;
+      }
+      this.checkAt = p;
+      return value == checksum(this.start, p - this.start);
+    }
+    return false;
+  }
+
+  atCheck(): bool {
+    return this.ok && this.p == this.checkAt;
+  }
+
+  label(bytes: ArrayBuffer): void {
+    const n = <usize>bytes.byteLength;
+    if (!this.ok || this.p + n > this.end || memory.compare(this.p, changetype<usize>(bytes), n) != 0) this.ok = false;
+    else this.p += n;
+  }
+
+  dash(): bool {
+    if (this.ok && this.p < this.end && load<u8>(this.p) == 0x2D) {
+      this.p++;
+      return true;
+    }
+    return false;
+  }
+
+  comma(): void {
+    if (!this.ok || this.p >= this.end || load<u8>(this.p) != 0x2C) this.ok = false;
+    else this.p++;
+  }
+
+  uint(): u64 {
+    let value: u64 = 0;
+    let digits = 0;
+    while (this.ok && this.p < this.end) {
+      const digit = <u32>load<u8>(this.p) - 0x30;
+      if (digit > 9) break;
+      if (value > (u64.MAX_VALUE - digit) / 10) this.ok = false;
+      value = value * 10 + digit;
+      digits++;
+      this.p++;
+    }
+    if (digits == 0) this.ok = false;
+    return value;
+  }
+
+  /** Exactly n bytes as 2n hex digits. */
+  hex(out: usize, n: usize): void {
+    for (let i: usize = 0; i < n && this.ok; i++) store<u8>(out + i, <u8>this.hexByte());
+  }
+
+  /** Hex digits up to a delimiter, at most MAX_CHAIN_ID bytes. */
+  hexBytes(out: ByteBuffer): void {
+    out.reset();
+    while (this.ok && this.p < this.end && hexValue(load<u8>(this.p)) >= 0) {
+      if (out.len == MAX_CHAIN_ID) this.ok = false;
+      else out.putByte(<u8>this.hexByte());
+    }
+  }
+
+  private hexByte(): i32 {
+    if (this.p + 2 > this.end) {
+      this.ok = false;
+      return 0;
+    }
+    const high = hexValue(load<u8>(this.p)), low = hexValue(load<u8>(this.p + 1));
+    if (high < 0 || low < 0) this.ok = false;
+    this.p += 2;
+    return (high << 4) | low;
+  }
+}
+
+@inline function hexValue(c: u8): i32 {
+  if (c >= 0x30 && c <= 0x39) return <i32>c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return <i32>c - 0x61 + 10;
+  return -1;
+}
+
+/** FNV-1a over a line: catches torn or edited lines (not an attacker: the chain itself does that). */
+function checksum(ptr: usize, len: usize): u32 {
+  let hash: u32 = 0x811C9DC5;
+  for (let i: usize = 0; i < len; i++) hash = (hash ^ load<u8>(ptr + i)) * 0x01000193;
+  return hash;
+}
+
+const checkScratch = new ArrayBuffer(4);
+
+function checkBytes(value: u32): ArrayBuffer {
+  store<u32>(changetype<usize>(checkScratch), bswap<u32>(value));
+  return checkScratch;
+}

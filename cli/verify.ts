@@ -1,0 +1,628 @@
+// `logseal verify`: checks every chain in sealed NDJSON (docs/sealing.md, "Verifying"): each
+// record's MAC over its canonical form, and the links between records, reporting per chain the
+// first failure with its file, line and reason. Independent of the module: its own JSON parser
+// and canonical form (cli/canonical.ts), Node's crypto.
+import { createReadStream, readFileSync } from "node:fs";
+import { createInterface } from "node:readline";
+import { parseArgs } from "node:util";
+import { type Member, canonicalObject, parseMembers, parseValue } from "./canonical.ts";
+import { readKeyFile } from "./keys.ts";
+import { EpochKeys, GENESIS, type Seal, sealMac } from "./seal-mac.ts";
+import { fail } from "./util.ts";
+
+export type Reason =
+  | "modified" // content or seal changed (MAC mismatch), or a link to the previous record broken
+  | "deleted" // sequence numbers missing
+  | "inserted" // a record that is not part of the chain (MAC mismatch around intact links, or no seal)
+  | "reordered" // a record after others that follow it in the chain
+  | "duplicated" // the same record twice (replay)
+  | "truncated" // the chain ends before an expected head
+  | "wrong-key" // sealed under another key or epoch than it claims, epoch going back, HMAC downgraded
+  | "no-key" // an HMAC seal and no key to check it with
+  | "restart-gap" // the chain started again from genesis (state lost) or from stale state
+  | "unreadable"; // not a JSON record
+
+export interface Failure {
+  chain?: string;
+  file: string;
+  line: number;
+  reason: Reason;
+  detail: string;
+}
+
+export interface ChainReport {
+  chain: string;
+  records: number;
+  firstSeq: number;
+  lastSeq: number;
+  /** Records sealed by an instance that continued from the state file (restarts, pre-4.1 chunks). */
+  resumed: number;
+  /** Genesis records after the first: explained by an eviction (`reopened`) or failures. */
+  reopened: number;
+  /** Records the policy dropped, as the seals account for them. */
+  dropped: number;
+  algorithm: string;
+  epochs: [number, number];
+  failures: number;
+  firstFailure?: Failure;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  records: number;
+  chains: ChainReport[];
+  /** Every failure, in input order (up to MAX_LISTED). */
+  failures: Failure[];
+  failureCount: number;
+  byReason: Partial<Record<Reason, number>>;
+}
+
+export interface VerifyOptions {
+  /** Initial keys (key files' contents): HMAC seals are checked under the one whose id they name. */
+  keys?: Buffer[];
+  /** Heads the chains must reach: chain id -> the last record's sequence number and MAC. */
+  expectHeads?: Map<string, { seq: number; mac: string }>;
+  /** A member the output added in front of each record (out_stdout json_lines' `json_date_key`). */
+  dateKey?: string;
+  /** Report reordered records without failing (outputs that retry out of order). */
+  allowReorder?: boolean;
+}
+
+const MAX_LISTED = 1000;
+const SEEN_WINDOW = 1 << 16; // sequence numbers remembered per chain, for duplicates and reorders
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX16 = /^[0-9a-f]{16}$/;
+const TIME = /^\d{1,20}\.\d{9}$/;
+
+/** One record as verification needs it. */
+interface Entry {
+  seal: Seal;
+  file: string;
+  line: number;
+  /** null when the MAC holds; else why not. */
+  macFailure: { reason: Reason; detail: string } | null;
+}
+
+/** Streams records in, then `finish()`. */
+export class Verifier {
+  private readonly chains = new Map<string, ChainCheck>();
+  private readonly keys = new Map<string, EpochKeys>();
+  private readonly failures: Failure[] = [];
+  private failureCount = 0;
+  private readonly byReason: Partial<Record<Reason, number>> = {};
+  private records = 0;
+  /** Eviction announcements: chain id -> [records sealed, head]. */
+  private readonly evictions = new Map<string, { n: number; m: string; file: string; line: number }[]>();
+
+  constructor(readonly options: VerifyOptions = {}) {
+    for (const key of options.keys ?? []) {
+      const keys = new EpochKeys(key);
+      this.keys.set(keys.id, keys);
+    }
+  }
+
+  /** One line of output: a record, `[time, record]`, or out_file's `tag: [time, record]`. */
+  addLine(text: string, file: string, line: number): void {
+    let members: Member[];
+    try {
+      const record = recordOf(text);
+      if (record === null) return;
+      members = record;
+    } catch (error) {
+      this.fail({ file, line, reason: "unreadable", detail: (error as Error).message });
+      return;
+    }
+    this.addRecord(members, file, line);
+  }
+
+  /** A record's members (canonical values, in order). */
+  addRecord(members: Member[], file: string, line: number): void {
+    this.records++;
+    const dateKey = this.options.dateKey;
+    if (dateKey !== undefined && members.length > 0 && members[0].key === dateKey) members = members.slice(1);
+    let at = members.length - 1;
+    while (at >= 0 && members[at].key !== "_seal") at--;
+    if (at < 0) {
+      this.fail({ file, line, reason: "inserted", detail: "record without a seal" });
+      return;
+    }
+    const seal = sealOf(members[at].object);
+    if (typeof seal === "string") {
+      this.fail({ file, line, reason: "modified", detail: `seal ${seal}` });
+      return;
+    }
+    const covered = canonicalObject(members.filter((_, i) => i !== at));
+    const entry: Entry = { seal, file, line, macFailure: this.checkMac(seal, covered) };
+    if (seal.x) this.noteEviction(seal.x, file, line);
+    let chain = this.chains.get(seal.c);
+    if (!chain) {
+      chain = new ChainCheck(seal.c, this, this.options.expectHeads?.get(seal.c));
+      this.chains.set(seal.c, chain);
+    }
+    chain.add(entry);
+  }
+
+  /** Why the MAC does not hold, or null. */
+  private checkMac(seal: Seal, canonical: string): Entry["macFailure"] {
+    if (seal.a === "sha256") {
+      return sealMac(seal, canonical) === seal.m ? null : { reason: "modified", detail: "SHA-256 mismatch: content or seal changed" };
+    }
+    const keys = this.keys.get(seal.k!);
+    if (!keys) {
+      return this.keys.size === 0
+        ? { reason: "no-key", detail: "sealed with HMAC key " + seal.k + ": give its key with --key-file" }
+        : { reason: "wrong-key", detail: "sealed with key " + seal.k + ", not among the keys given" };
+    }
+    const epoch = seal.e ?? 0;
+    const key = keys.key(epoch);
+    if (!key) return { reason: "wrong-key", detail: `epoch ${epoch} out of range` };
+    if (sealMac(seal, canonical, key) === seal.m) return null;
+    // A MAC made with a neighbouring epoch's key: a forger holding a later key claims an earlier epoch.
+    for (let other = Math.max(0, epoch - 8); other <= epoch + 8; other++) {
+      const otherKey = other === epoch ? undefined : keys.key(other);
+      if (otherKey && sealMac(seal, canonical, otherKey) === seal.m) {
+        return { reason: "wrong-key", detail: `claims epoch ${epoch} but was sealed with the key of epoch ${other}` };
+      }
+    }
+    return { reason: "modified", detail: "MAC mismatch: content or seal changed" };
+  }
+
+  private noteEviction(x: NonNullable<Seal["x"]>, file: string, line: number): void {
+    const list = this.evictions.get(x.c) ?? [];
+    list.push({ n: x.n, m: x.m, file, line });
+    this.evictions.set(x.c, list);
+  }
+
+  fail(failure: Failure): void {
+    this.failureCount++;
+    this.byReason[failure.reason] = (this.byReason[failure.reason] ?? 0) + 1;
+    if (this.failures.length < MAX_LISTED) this.failures.push(failure);
+  }
+
+  finish(): VerifyResult {
+    for (const chain of this.chains.values()) chain.finish(this.evictions.get(chain.id) ?? []);
+    for (const [id, expected] of this.options.expectHeads ?? []) {
+      if (!this.chains.has(id)) {
+        this.fail({ chain: id, file: "", line: 0, reason: "truncated", detail: `no record of chain ${JSON.stringify(id)}; expected its head at seq ${expected.seq}` });
+      }
+    }
+    const chains = [...this.chains.values()].map((c) => c.report).sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
+    return {
+      ok: this.failureCount === 0,
+      records: this.records,
+      chains,
+      failures: this.failures,
+      failureCount: this.failureCount,
+      byReason: this.byReason,
+    };
+  }
+}
+
+/** The record's members of a line, whichever way Fluent Bit wrote it; null for a blank line. */
+function recordOf(text: string): Member[] | null {
+  let from = 0;
+  while (from < text.length && /\s/.test(text[from])) from++;
+  if (from === text.length) return null;
+  if (text[from] !== "{" && text[from] !== "[") {
+    // out_file's default format: `tag: [sec.nsec, {record}]`.
+    from = text.indexOf(": [");
+    if (from < 0) throw new Error("neither a JSON record nor Fluent Bit's `tag: [time, record]`");
+    from += 2;
+  }
+  let record;
+  if (text[from] === "[") {
+    const time = parseValue(text, from + 1);
+    from = expect(text, time.end, ",");
+    record = parseMembers(text, from);
+    from = expect(text, record.end, "]");
+  } else {
+    record = parseMembers(text, from);
+    from = record.end;
+  }
+  if (text.slice(from).trim() !== "") throw new Error(`data after the record at character ${from}`);
+  return record.members;
+}
+
+function expect(text: string, at: number, char: string): number {
+  while (/\s/.test(text[at] ?? "")) at++;
+  if (text[at] !== char) throw new Error(`expected '${char}' at character ${at}`);
+  return at + 1;
+}
+
+const SEAL_MEMBERS = new Set(["v", "c", "s", "t", "a", "pv", "p", "m", "g", "d", "x", "k", "e"]);
+const UINT = /^(0|[1-9]\d*)$/;
+
+/** A member's string value, or undefined for another kind of value. */
+function stringOf(member: Member | undefined): string | undefined {
+  const text = member?.text;
+  if (text === undefined || text.charCodeAt(0) !== 0x22) return undefined;
+  return text.includes("\\") ? (JSON.parse(text) as string) : text.slice(1, -1);
+}
+
+/** A member's value if it is a safe unsigned integer. */
+function uintOf(member: Member | undefined): number | undefined {
+  const text = member?.text;
+  if (text === undefined || !UINT.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** An object's members by key (canonical values), or a complaint. */
+function fieldsOf(members: Member[] | undefined): Record<string, Member> | string {
+  if (members === undefined) return "is not an object";
+  const fields: Record<string, Member> = Object.create(null);
+  for (const member of members) {
+    if (member.key in fields) return "has duplicate members";
+    fields[member.key] = member;
+  }
+  return fields;
+}
+
+/** The seal's fields, checked for shape; a string says what is wrong. */
+function sealOf(members: Member[] | undefined): Seal | string {
+  const fields = fieldsOf(members);
+  if (typeof fields === "string") return fields;
+  for (const key in fields) if (!SEAL_MEMBERS.has(key)) return `has an unknown member ${JSON.stringify(key)}`;
+  const a = stringOf(fields.a);
+  const seal = {
+    v: uintOf(fields.v), c: stringOf(fields.c), s: uintOf(fields.s), t: stringOf(fields.t), a,
+    pv: stringOf(fields.pv), p: stringOf(fields.p), m: stringOf(fields.m),
+  } as Seal;
+  if (seal.v !== 1) return "has an unknown version";
+  if (seal.c === undefined || seal.s === undefined || seal.pv === undefined) return "lacks its chain, sequence or policy version";
+  if (!seal.t || !TIME.test(seal.t)) return "has no valid time";
+  if (a !== "hmac-sha256" && a !== "sha256") return "has an unknown algorithm";
+  if (!seal.p || !HEX64.test(seal.p) || !seal.m || !HEX64.test(seal.m)) return "has no valid MACs";
+  if (a === "hmac-sha256") {
+    seal.k = stringOf(fields.k);
+    seal.e = uintOf(fields.e);
+    if (!seal.k || !HEX16.test(seal.k) || seal.e === undefined) return "lacks its key id or epoch";
+  } else if (fields.k !== undefined || fields.e !== undefined) {
+    return "has a key id or epoch without HMAC";
+  }
+  if (fields.g !== undefined) {
+    const g = stringOf(fields.g);
+    if (g !== "new" && g !== "resume") return "has an unknown segment marker";
+    seal.g = g;
+  }
+  if (fields.d !== undefined) {
+    seal.d = uintOf(fields.d);
+    if (!seal.d) return "has an invalid drop count";
+  }
+  if (fields.x !== undefined) {
+    const x = fieldsOf(fields.x.object);
+    if (typeof x === "string" || Object.keys(x).length !== 4) return "has an invalid eviction";
+    const c = stringOf(x.c), n = uintOf(x.n), m = stringOf(x.m), d = uintOf(x.d);
+    if (c === undefined || n === undefined || m === undefined || !HEX64.test(m) || d === undefined) return "has an invalid eviction";
+    seal.x = { c, n, m, d };
+  }
+  return seal;
+}
+
+/** The records of one chain, checked as they stream by with a bounded memory. */
+class ChainCheck {
+  readonly report: ChainReport;
+  /** The last record accepted into the chain (the highest sequence number so far). */
+  private last: Entry | null = null;
+  /** A record whose MAC failed: modified or inserted, told apart by the next record's link. */
+  private suspect: Entry | null = null;
+  /** MACs of the last SEEN_WINDOW sequence numbers, by s % SEEN_WINDOW (for duplicates and reorders). */
+  private readonly seen = new SeenWindow();
+  /** Gaps not (yet) filled by reordered records: [from, to]. */
+  private missing: { from: number; to: number; file: string; line: number }[] = [];
+  /** Records that followed a gap: their `p` is checked when the record before them turns up. */
+  private readonly waitingLinks = new Map<number, Entry>();
+  /** Last records of the chain's segments before a genesis restarted it, and its final one. */
+  private readonly segmentEnds: { entry: Entry; restartedBy?: Entry }[] = [];
+  private hmacSeen = false;
+
+  constructor(readonly id: string, private readonly verifier: Verifier, private readonly expectedHead?: { seq: number; mac: string }) {
+    this.report = { chain: id, records: 0, firstSeq: -1, lastSeq: -1, resumed: 0, reopened: 0, dropped: 0, algorithm: "", epochs: [-1, -1], failures: 0 };
+  }
+
+  private fail(entry: { file: string; line: number }, reason: Reason, detail: string): void {
+    if (reason === "reordered" && this.verifier.options.allowReorder) return;
+    const failure: Failure = { chain: this.id, file: entry.file, line: entry.line, reason, detail };
+    this.report.failures++;
+    this.report.firstFailure ??= failure;
+    this.verifier.fail(failure);
+  }
+
+  add(entry: Entry): void {
+    const report = this.report;
+    const seal = entry.seal;
+    report.records++;
+    report.dropped += seal.d ?? 0;
+    if (seal.g === "resume") report.resumed++;
+    report.algorithm = report.algorithm === "" || report.algorithm === seal.a ? seal.a : "mixed";
+    if (seal.e !== undefined) {
+      report.epochs = [report.epochs[0] < 0 ? seal.e : Math.min(report.epochs[0], seal.e), Math.max(report.epochs[1], seal.e)];
+    }
+    if (this.suspect) this.resolveSuspect(entry.macFailure ? null : entry);
+    if (entry.macFailure) {
+      this.suspect = entry;
+      return;
+    }
+    this.link(entry);
+  }
+
+  /** A record whose MAC failed, seen with the record after it (or none). */
+  private resolveSuspect(next: Entry | null): void {
+    const bad = this.suspect!;
+    this.suspect = null;
+    const { reason, detail } = bad.macFailure!;
+    if (reason === "modified" && next && this.last && next.seal.p === this.last.seal.m && next.seal.p !== bad.seal.m) {
+      this.fail(bad, "inserted", "not part of the chain (MAC mismatch; the records around it link to each other)");
+      return;
+    }
+    this.fail(bad, reason, detail);
+    this.link(bad, true);
+  }
+
+  /** Places a record in the chain; `failed`: its own failure is already reported. */
+  private link(entry: Entry, failed = false): void {
+    const seal = entry.seal;
+    const s = seal.s;
+    const last = this.last;
+    const report = this.report;
+    if (report.firstSeq < 0 || s < report.firstSeq) report.firstSeq = s;
+    this.checkExpectedHead(entry);
+    if (!failed) this.checkKey(entry);
+    if (s === 0 && !failed && (seal.g !== "new" || seal.p !== GENESIS)) this.fail(entry, "modified", "a genesis record without the genesis marker or with a previous MAC");
+    if (last === null) {
+      this.accept(entry);
+      return;
+    }
+    const lastSeq = last.seal.s;
+    if (this.seen.get(s) === seal.m) {
+      this.fail(entry, "duplicated", `seq ${s} appears again (replayed)`);
+      return;
+    }
+    if (s === 0 && seal.g === "new") {
+      // The chain started again from genesis: an eviction explains it, else its state was lost.
+      this.segmentEnds.push({ entry: last, restartedBy: entry });
+      this.seen.clear();
+      this.closeGaps();
+      this.waitingLinks.clear();
+      this.accept(entry);
+      return;
+    }
+    if (s === lastSeq + 1) {
+      if (seal.p !== last.seal.m && !failed) {
+        this.fail(entry, "modified", `does not link to seq ${lastSeq} (${last.file}:${last.line}): a record between them was changed or replaced`);
+      }
+      this.accept(entry);
+      return;
+    }
+    if (s > lastSeq + 1) {
+      this.missing.push({ from: lastSeq + 1, to: s - 1, file: entry.file, line: entry.line });
+      this.waitingLinks.set(s, entry);
+      this.accept(entry);
+      return;
+    }
+    // s <= lastSeq: an earlier sequence number again.
+    const gap = this.missing.findIndex((g) => s >= g.from && s <= g.to);
+    if (gap >= 0) {
+      this.fill(gap, s);
+      this.fail(entry, "reordered", `seq ${s} comes after seq ${lastSeq}`);
+      const before = this.seen.get(s - 1);
+      if (before !== undefined && seal.p !== before && !failed) this.fail(entry, "modified", `does not link to seq ${s - 1}`);
+      const after = this.waitingLinks.get(s + 1);
+      if (after && after.seal.p !== seal.m) this.fail(after, "modified", `does not link to seq ${s}`);
+      this.waitingLinks.delete(s + 1);
+      this.remember(entry);
+      return;
+    }
+    const earlier = this.seen.get(s);
+    if (seal.g === "resume") this.fail(entry, "restart-gap", `an instance resumed from stale state: seq ${s} was sealed twice`);
+    else if (earlier !== undefined) this.fail(entry, "inserted", `a second, different record with seq ${s}`);
+    else this.fail(entry, "duplicated", `seq ${s} appears again after seq ${lastSeq}`);
+  }
+
+  private accept(entry: Entry): void {
+    const report = this.report;
+    this.last = entry;
+    report.lastSeq = entry.seal.s;
+    if (entry.seal.a === "hmac-sha256") this.hmacSeen = true;
+    this.remember(entry);
+  }
+
+  private remember(entry: Entry): void {
+    this.seen.set(entry.seal.s, entry.seal.m);
+  }
+
+  /** Key rules along the chain: no HMAC downgrade, no epoch going back under the same key. */
+  private checkKey(entry: Entry): void {
+    const last = this.last;
+    const seal = entry.seal;
+    if (seal.a === "sha256" && this.hmacSeen) {
+      this.fail(entry, "wrong-key", "sealed with plain SHA-256 after HMAC records: the key went missing, or a forger downgraded");
+    }
+    if (last && seal.a === "hmac-sha256" && last.seal.k === seal.k && (seal.e ?? 0) < (last.seal.e ?? 0) && seal.s > last.seal.s) {
+      this.fail(entry, "wrong-key", `epoch ${seal.e} after epoch ${last.seal.e}: keys only move forward`);
+    }
+  }
+
+  private checkExpectedHead(entry: Entry): void {
+    const expected = this.expectedHead;
+    if (expected && entry.seal.s === expected.seq && entry.seal.m !== expected.mac) {
+      this.fail(entry, "modified", `the record at the expected head (seq ${expected.seq}) has another MAC`);
+    }
+  }
+
+  private fill(gap: number, s: number): void {
+    const g = this.missing[gap];
+    const pieces = [];
+    if (g.from < s) pieces.push({ ...g, to: s - 1 });
+    if (s < g.to) pieces.push({ ...g, from: s + 1 });
+    this.missing.splice(gap, 1, ...pieces);
+  }
+
+  private closeGaps(): void {
+    for (const g of this.missing) {
+      this.fail(g, "deleted", g.from === g.to ? `seq ${g.from} is missing` : `seq ${g.from} to ${g.to} are missing (${g.to - g.from + 1} records)`);
+    }
+    this.missing = [];
+  }
+
+  finish(evictions: { n: number; m: string; file: string; line: number }[]): void {
+    if (this.suspect) this.resolveSuspect(null);
+    this.closeGaps();
+    if (this.last) this.segmentEnds.push({ entry: this.last });
+    const used = new Set<number>();
+    const matching = (end: Entry) =>
+      evictions.findIndex((x, i) => !used.has(i) && x.n === end.seal.s + 1 && x.m === end.seal.m);
+    for (const { entry, restartedBy } of this.segmentEnds) {
+      const i = matching(entry);
+      if (i >= 0) used.add(i);
+      if (!restartedBy) continue;
+      if (i >= 0) this.report.reopened++;
+      else this.fail(restartedBy, "restart-gap", `the chain starts again from genesis after seq ${entry.seal.s} (${entry.file}:${entry.line}): its state was lost`);
+    }
+    // An eviction says how far the chain had come: a shorter chain lost its end.
+    evictions.forEach((x, i) => {
+      if (!used.has(i)) this.fail(x, "truncated", `evicted after ${x.n} records, but the chain's records end elsewhere`);
+    });
+    const expected = this.expectedHead;
+    if (expected && this.report.lastSeq < expected.seq) {
+      const last = this.last!;
+      this.fail(last, "truncated", `ends at seq ${this.report.lastSeq}, expected head at seq ${expected.seq}`);
+    }
+  }
+}
+
+/** A MAC per sequence number for the last SEEN_WINDOW of them: bounded memory however long the chain. */
+class SeenWindow {
+  private seqs: number[] = [];
+  private macs: string[] = [];
+
+  get(s: number): string | undefined {
+    const i = s % SEEN_WINDOW;
+    return this.seqs[i] === s ? this.macs[i] : undefined;
+  }
+
+  set(s: number, mac: string): void {
+    const i = s % SEEN_WINDOW;
+    this.seqs[i] = s;
+    this.macs[i] = mac;
+  }
+
+  clear(): void {
+    this.seqs = [];
+    this.macs = [];
+  }
+}
+
+/** Verifies files (or "-" for stdin) line by line. */
+export async function verifyFiles(files: string[], options: VerifyOptions = {}): Promise<VerifyResult> {
+  const verifier = new Verifier(options);
+  for (const file of files) {
+    const input = file === "-" ? process.stdin : createReadStream(file);
+    const lines = createInterface({ input, crlfDelay: Infinity });
+    let line = 0;
+    for await (const text of lines) verifier.addLine(text, file, ++line);
+  }
+  return verifier.finish();
+}
+
+/** `CHAIN=SEQ:MAC` (the chain id may contain '='; the last one splits). */
+export function parseExpectHead(spec: string): [string, { seq: number; mac: string }] {
+  const match = /^(.*)=(\d+):([0-9a-f]{64})$/.exec(spec);
+  if (!match) throw new Error(`--expect-head ${spec}: expected CHAIN=SEQ:MAC (MAC: 64 hex digits)`);
+  return [match[1], { seq: Number(match[2]), mac: match[3] }];
+}
+
+/** The heads saved in a copy of the module's state file: each chain's last sequence number and MAC. */
+export function headsFromState(text: string): Map<string, { seq: number; mac: string }> {
+  const heads = new Map<string, { seq: number; mac: string }>();
+  for (const line of text.split("\n")) {
+    const match = /^seq=(\d+) count=\d+ dropped=\d+ head=([0-9a-f]{64}) chain=([0-9a-f]*) /.exec(line);
+    if (match && Number(match[1]) > 0) heads.set(Buffer.from(match[3], "hex").toString("utf8"), { seq: Number(match[1]) - 1, mac: match[2] });
+  }
+  return heads;
+}
+
+const USAGE = `usage: logseal verify [--key-file K]... [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
+                      [--date-key KEY] [--allow-reorder] [--json] FILE...
+  FILE           NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
+  --key-file     initial seal key(s) (the module's seal.key); needed for HMAC seals
+  --expect-head  a chain must reach this head (detects truncation); repeatable
+  --state        expected heads from a copy of the module's logseal.state
+  --date-key     drop this member when it comes first (out_stdout json_lines' json_date_key, e.g. date)
+  --allow-reorder  report records out of order without failing
+  --json         machine-readable result
+exit status: 0 all chains verify, 1 a failure was found, 2 usage error`;
+
+export async function main(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        "key-file": { type: "string", multiple: true },
+        "expect-head": { type: "string", multiple: true },
+        state: { type: "string" },
+        "date-key": { type: "string" },
+        "allow-reorder": { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+  } catch (error) {
+    return fail(`${(error as Error).message}\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  if (positionals.length === 0) return fail(USAGE);
+  let options: VerifyOptions;
+  try {
+    const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8")) : new Map();
+    for (const spec of values["expect-head"] ?? []) expectHeads.set(...parseExpectHead(spec));
+    options = {
+      keys: (values["key-file"] ?? []).map(readKeyFile),
+      expectHeads,
+      dateKey: values["date-key"],
+      allowReorder: values["allow-reorder"],
+    };
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  const started = Date.now();
+  let result: VerifyResult;
+  try {
+    result = await verifyFiles(positionals, options);
+  } catch (error) {
+    return fail((error as Error).message, 1);
+  }
+  if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
+  else process.stdout.write(formatResult(result, (Date.now() - started) / 1000));
+  return result.ok ? 0 : 1;
+}
+
+/** The summary for people: one row per chain, then the failures. */
+export function formatResult(result: VerifyResult, seconds?: number): string {
+  const rows = result.chains.map((c) => [
+    c.chain.length > 48 ? c.chain.slice(0, 45) + "..." : c.chain,
+    String(c.records),
+    c.records ? `${c.firstSeq}-${c.lastSeq}` : "-",
+    c.algorithm + (c.epochs[0] >= 0 ? ` e${c.epochs[0]}${c.epochs[1] !== c.epochs[0] ? "-" + c.epochs[1] : ""}` : ""),
+    String(c.resumed),
+    String(c.dropped),
+    c.failures === 0 ? "ok" : `FAIL ${c.firstFailure!.reason} at ${c.firstFailure!.file}:${c.firstFailure!.line}`,
+  ]);
+  const header = ["chain", "records", "seq", "sealed with", "resumed", "dropped", "status"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 1 || i === 4 || i === 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  let out = [line(header), ...rows.map(line)].join("\n") + "\n";
+  for (const f of result.failures.slice(0, 20)) {
+    out += `${f.file}:${f.line}: ${f.reason}${f.chain !== undefined ? ` [${f.chain}]` : ""}: ${f.detail}\n`;
+  }
+  if (result.failureCount > 20) out += `... ${result.failureCount - 20} more failures (--json lists up to ${MAX_LISTED})\n`;
+  const speed = seconds ? `, ${Math.round(result.records / Math.max(seconds, 1e-3)).toLocaleString("en-US")} records/s` : "";
+  const verdict = result.ok ? "OK" : `FAILED (${Object.entries(result.byReason).map(([r, n]) => `${n} ${r}`).join(", ")})`;
+  return out + `${result.records} records in ${result.chains.length} chains${speed}: ${verdict}\n`;
+}
