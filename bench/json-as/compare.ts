@@ -54,7 +54,7 @@ export function compare(minSeconds = 1): Comparison[] {
       const filter = host(variant);
       const out = Buffer.from(filter.callRaw(TAG, body, 1700000000, 0) ?? []);
       const expected = JSON.parse(body.toString());
-      if (variant.wasm === JSON_AS_WASM) delete expected.kubernetes.docker_id;
+      if (variant.wasm === JSON_AS_WASM && variant.functionName !== "jsonas_transcode_only") delete expected.kubernetes.docker_id;
       if (out.toString() !== JSON.stringify(expected)) throw new Error(`${variant.label}: unexpected output ${out.toString().slice(0, 200)}`);
       const { ops, seconds } = measure(() => filter.callRaw(TAG, body, 1700000000, 0), minSeconds);
       const memoryKiB = (filter.instance.exports.memory as WebAssembly.Memory).buffer.byteLength / 1024;
