@@ -49,7 +49,12 @@ export class Enricher {
       for (let i = 0; i < severity.fields.length; i++) this.levelSlots.push(captures.register(severity.fields[i]));
       for (let i = 0; i < severity.textFields.length; i++) this.textSlots.push(captures.register(severity.textFields[i]));
     }
-    for (let i = 0; i < policy.statics.length; i++) this.staticSlots.push(captures.register(policy.statics[i].key));
+    // A record's own top-level member of the same name wins; a dotted name cannot be looked up
+    // as one key (it would mean a nested path), so it is always written.
+    for (let i = 0; i < policy.statics.length; i++) {
+      const key = policy.statics[i].key;
+      this.staticSlots.push(key.includes(".") ? -1 : captures.register(key));
+    }
     const audit = policy.audit;
     if (audit != null && audit.rules.length != 0) this.classifier = new AuditClassifier(audit, captures);
   }
