@@ -351,7 +351,11 @@ class ChainCheck {
     const bad = this.suspect!;
     this.suspect = null;
     const { reason, detail } = bad.macFailure!;
-    if (reason === "modified" && next && this.last && next.seal.p === this.last.seal.m && next.seal.p !== bad.seal.m) {
+    const last = this.last;
+    // A record in a place already taken, or one the chain steps over, was added.
+    const taken = last !== null && bad.seal.s <= last.seal.s && this.seen.get(bad.seal.s) !== undefined;
+    const steppedOver = next !== null && last !== null && next.seal.p === last.seal.m && next.seal.p !== bad.seal.m;
+    if (reason === "modified" && (taken || steppedOver)) {
       this.fail(bad, "inserted", "not part of the chain (MAC mismatch; the records around it link to each other)");
       return;
     }
@@ -388,7 +392,8 @@ class ChainCheck {
       return;
     }
     if (s === lastSeq + 1) {
-      if (seal.p !== last.seal.m && !failed) {
+      // After a record that failed its MAC, a broken link is the same incident, already reported.
+      if (seal.p !== last.seal.m && !failed && !last.macFailure) {
         this.fail(entry, "modified", `does not link to seq ${lastSeq} (${last.file}:${last.line}): a record between them was changed or replaced`);
       }
       this.accept(entry);

@@ -1,0 +1,274 @@
+// The chain as the module writes it, through the Node host emulating Fluent Bit: the seal's
+// format, HMAC and SHA-256 modes, chains per tag or field, drops, restarts and Fluent Bit's
+// pre-4.1 instance per chunk, lost and unwritable state, forward-secure key epochs, eviction,
+// policy validation. Each output is checked with `logseal verify`'s code.
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FilterHost } from "../cli/host.js";
+import { EpochKeys, GENESIS, keyId } from "../cli/seal-mac.js";
+import { RELEASE_WASM } from "./support/filter.js";
+import { loadTestkit } from "./support/testkit.js";
+import {
+  KEY, KEY_BYTES, readState, records, removeState, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines,
+} from "./support/sealing.js";
+
+describe("the seal", () => {
+  it("is the last member, with the chain, sequence, event time, key, epoch, policy version and links", () => {
+    const dir = sealDir(sealPolicy({ key_file: "seal.key" }));
+    const [first, second] = sealAll(dir, [
+      { tag: "kube.app", body: { msg: "hello" }, sec: 1_700_000_000, nsec: 5 },
+      { tag: "kube.app", body: '{"msg":"again"}', sec: 1_700_000_001, nsec: 999_999_999 },
+    ]);
+    expect(first).toMatch(/^\{"msg":"hello","_seal":\{"v":1,"c":"kube\.app","s":0,"t":"1700000000\.000000005","a":"hmac-sha256","k":"[0-9a-f]{16}","e":0,"pv":"seal-test-1","g":"new","p":"0{64}","m":"[0-9a-f]{64}"\}\}$/);
+    const a = sealOf(first), b = sealOf(second);
+    expect(a.k).toBe(keyId(KEY_BYTES));
+    expect(b).toMatchObject({ s: 1, t: "1700000001.999999999", p: a.m });
+    expect(b.g).toBeUndefined();
+    expect(verifyLines([first, second]).ok).toBe(true);
+  });
+
+  it("is SHA-256 without error when no key file is named and none exists", () => {
+    const dir = sealDir(sealPolicy(), false);
+    const lines = sealAll(dir, records(20));
+    expect(lines.every((l) => sealOf(l).a === "sha256" && sealOf(l).k === undefined && !("logseal_error" in JSON.parse(l)))).toBe(true);
+    expect(verifyLines(lines, {}).ok).toBe(true);
+  });
+
+  it("is the same with the embedded default policy and no key", () => {
+    const dir = sealDir({}, false);
+    rmSync(join(dir, "logseal.policy.json"));
+    const lines = sealAll(dir, [{ tag: "t", body: { log: "INFO started" } }]);
+    expect(JSON.parse(lines[0])).not.toHaveProperty("logseal_error");
+    expect(sealOf(lines[0])).toMatchObject({ a: "sha256", pv: "logseal-default-1", g: "new" });
+  });
+
+  it("fails closed when the key file the policy names is missing: an error on every record, SHA-256 chain", () => {
+    const dir = sealDir(sealPolicy({ key_file: "seal.key" }), false);
+    const lines = sealAll(dir, records(5));
+    for (const line of lines) {
+      expect(JSON.parse(line).logseal_error).toMatch(/key file seal\.key not found.*SHA-256/);
+      expect(sealOf(line).a).toBe("sha256");
+    }
+    expect(verifyLines(lines, {}).ok).toBe(true);
+  });
+
+  it("uses HMAC with the default key file when it exists", () => {
+    const dir = sealDir(sealPolicy());
+    expect(sealOf(sealAll(dir, records(1))[0]).a).toBe("hmac-sha256");
+  });
+
+  it("covers the record as written, including the error marker, not the tag alone", () => {
+    const dir = sealDir(sealPolicy({ key_file: "seal.key" }));
+    const lines = sealAll(dir, [{ tag: "t", body: "not json" }, ...records(2, ["t"])]);
+    expect(JSON.parse(lines[0]).logseal_raw).toBe("not json");
+    expect(verifyLines(lines).ok).toBe(true);
+  });
+});
+
+describe("chains", () => {
+  it("run per tag, each from its own genesis", () => {
+    const dir = sealDir(sealPolicy());
+    const lines = sealAll(dir, records(30, ["a", "b", "c"]));
+    const result = verifyLines(lines);
+    expect(result.ok).toBe(true);
+    expect(result.chains.map((c) => [c.chain, c.records, c.lastSeq])).toEqual([["a", 10, 9], ["b", 10, 9], ["c", 10, 9]]);
+  });
+
+  it("can follow a field (the tag when the record lacks it)", () => {
+    const dir = sealDir(sealPolicy({ chain_by: "kubernetes.namespace_name" }));
+    const lines = sealAll(dir, [
+      { tag: "x", body: { kubernetes: { namespace_name: "shop" } } },
+      { tag: "y", body: '{"kubernetes":{"namespace_name":"sh\\u006fp"}}' }, // the decoded value names the chain
+      { tag: "y", body: { kubernetes: { namespace_name: "payments" } } },
+      { tag: "z", body: { other: 1 } },
+    ]);
+    expect(lines.map((l) => [sealOf(l).c, sealOf(l).s])).toEqual([["shop", 0], ["shop", 1], ["payments", 0], ["z", 0]]);
+    expect(verifyLines(lines).ok).toBe(true);
+  });
+
+  it("account for records the policy dropped in the next record", () => {
+    const dir = sealDir(sealPolicy({}, { enrich: { gate: { min_level: "INFO" } } }));
+    const inputs = ["INFO a", "DEBUG b", "DEBUG c", "INFO d", "DEBUG e", "INFO f"].map((log) => ({ tag: "app", body: { log } }));
+    const lines = sealAll(dir, inputs);
+    expect(lines.map((l) => sealOf(l).d)).toEqual([undefined, 2, 1]);
+    const result = verifyLines(lines);
+    expect(result.ok).toBe(true);
+    expect(result.chains[0].dropped).toBe(3);
+  });
+
+  it("are bounded: beyond max_chains the least recently used is evicted, announced, and verifies", () => {
+    const dir = sealDir(sealPolicy({ max_chains: 2 }));
+    const tags = ["a", "a", "b", "c", "a", "b", "b", "c", "a"];
+    const lines = sealAll(dir, tags.map((tag, i) => ({ tag, body: { i } })));
+    const evictions = lines.map((l) => sealOf(l).x).filter(Boolean);
+    expect(evictions.length).toBeGreaterThan(0);
+    expect(evictions[0]).toMatchObject({ c: "a", n: 2, d: 0 });
+    const result = verifyLines(lines);
+    expect(result.failures).toEqual([]);
+    expect(result.chains.reduce((n, c) => n + c.reopened, 0)).toBeGreaterThan(0);
+    // An evicted chain's lost end is caught by its announcement.
+    const cut = lines.filter((_, i) => i !== 1); // the second "a" record, which the eviction anchored
+    expect(verifyLines(cut).byReason).toEqual({ truncated: 1, "restart-gap": 1 });
+  });
+});
+
+describe("restarts", () => {
+  it("continue one chain across instances sharing the state, the restart visible", () => {
+    const dir = sealDir(sealPolicy());
+    const before = sealAll(dir, records(10, ["a", "b"]));
+    const after = sealAll(dir, records(10, ["a", "b"], 10));
+    expect(sealOf(after[0])).toMatchObject({ c: "a", s: 5, g: "resume", p: sealOf(before[8]).m });
+    const result = verifyLines([...before, ...after]);
+    expect(result.ok).toBe(true);
+    expect(result.chains.map((c) => c.resumed)).toEqual([1, 1]);
+  });
+
+  it("verify as one chain when every chunk gets a new instance (Fluent Bit before 4.1)", () => {
+    const dir = sealDir(sealPolicy());
+    const lines = sealAll(dir, records(300, ["a", "b", "c"]), 7);
+    const result = verifyLines(lines);
+    expect(result.failures).toEqual([]);
+    expect(result.chains.map((c) => c.records)).toEqual([100, 100, 100]);
+    expect(result.chains[0].resumed).toBeGreaterThan(40);
+  });
+
+  it("from lost state start a new genesis, reported as a restart gap", () => {
+    const dir = sealDir(sealPolicy());
+    const before = sealAll(dir, records(5));
+    removeState(dir);
+    const after = sealAll(dir, records(5, ["app"], 5));
+    expect(sealOf(after[0])).toMatchObject({ s: 0, g: "new", p: GENESIS });
+    const result = verifyLines([...before, ...after]);
+    expect(result.ok).toBe(false);
+    expect(result.failures.map((f) => [f.reason, f.line])).toEqual([["restart-gap", 6]]);
+  });
+
+  it("from a damaged state line lose only that chain", () => {
+    const dir = sealDir(sealPolicy());
+    const before = sealAll(dir, records(6, ["a", "b"]));
+    const state = readState(dir);
+    writeFileSync(join(dir, "logseal.state"), state.replace(/seq=3 /, "seq=4 ")); // the checksum no longer holds
+    const after = sealAll(dir, records(4, ["a", "b"], 6));
+    const result = verifyLines([...before, ...after]);
+    expect(result.byReason).toEqual({ "restart-gap": 1 });
+  });
+
+  it("with unwritable state mark every record and keep sealing in memory", () => {
+    const dir = sealDir(sealPolicy({ state_file: "/nowhere/logseal.state" }));
+    const lines = sealAll(dir, records(5));
+    for (const line of lines) expect(JSON.parse(line).logseal_error).toMatch(/chain state \/nowhere\/logseal\.state cannot be written/);
+    expect(verifyLines(lines).ok).toBe(true);
+  });
+
+  it("keep the chain through a policy reload (the engine is rebuilt, the chain is not)", async () => {
+    const policy = (version: string) => ({ ...sealPolicy(), version, reload_seconds: 1 });
+    const dir = sealDir(policy("v1"));
+    const filter = startFilter(dir);
+    const call = (i: number) => Buffer.from(filter.callRaw("app", `{"i":${i}}`, Math.floor(Date.now() / 1000), 0)!).toString();
+    const lines = [call(0), call(1)];
+    writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy("v2")));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    lines.push(call(2));
+    expect(lines.map((l) => [sealOf(l).s, sealOf(l).pv])).toEqual([[0, "v1"], [1, "v1"], [2, "v2"]]);
+    expect(verifyLines(lines).ok).toBe(true);
+  });
+});
+
+/** An HMAC key as assembly/crypto/hmac.ts keeps it (the chaining values after K^ipad and K^opad), hex. */
+function padStates(key: Buffer): string {
+  const tk = loadTestkit();
+  const { ptr, len } = tk.put(key);
+  const state = tk.exports.hmac_key_new(ptr, len);
+  return Buffer.from(tk.read(state, 64)).toString("hex");
+}
+
+describe("forward security", () => {
+  it("evolves the key every epoch_records, keeps only the epoch key, and verifies from the initial key", () => {
+    const dir = sealDir(sealPolicy({ epoch_records: 10 }));
+    const lines = sealAll(dir, records(35, ["a", "b"]));
+    expect(lines.map((l) => sealOf(l).e)).toEqual([...Array(35)].map((_, i) => 1 + Math.floor(i / 10)));
+    const state = readState(dir);
+    expect(state).toMatch(/ epoch=4 since=\d+ start=30 epoch_key=[0-9a-f]{128} /);
+    // What is saved is K4 (as HMAC pad states), none of the keys before it.
+    const saved = /epoch_key=([0-9a-f]{128})/.exec(state)![1];
+    const keys = new EpochKeys(KEY_BYTES);
+    expect(saved).toBe(padStates(keys.rawKey(4)!));
+    for (const e of [0, 1, 2, 3]) expect(saved).not.toBe(padStates(keys.rawKey(e)!));
+    expect(verifyLines(lines).ok).toBe(true);
+  });
+
+  it("continues from the saved epoch key once the initial key file is gone", () => {
+    const dir = sealDir(sealPolicy({ epoch_records: 4 }));
+    const before = sealAll(dir, records(6));
+    rmSync(join(dir, "seal.key"));
+    const after = sealAll(dir, records(6, ["app"], 6));
+    expect(after.every((l) => sealOf(l).a === "hmac-sha256" && !("logseal_error" in JSON.parse(l)))).toBe(true);
+    expect(sealOf(after[0])).toMatchObject({ e: 2, g: "resume" });
+    expect(verifyLines([...before, ...after]).ok).toBe(true);
+  });
+
+  it("advances by wall-clock time with epoch_seconds", async () => {
+    const dir = sealDir(sealPolicy({ epoch_seconds: 1 }));
+    const filter = startFilter(dir);
+    const call = () => Buffer.from(filter.callRaw("app", "{}", Math.floor(Date.now() / 1000), 0)!).toString();
+    const first = call();
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const second = call();
+    expect(sealOf(second).e).toBeGreaterThan(sealOf(first).e);
+    expect(verifyLines([first, second]).ok).toBe(true);
+  });
+});
+
+describe("the seal policy", () => {
+  function check(seal: unknown): { ok: boolean; issues: string[] } {
+    const host = FilterHost.load(RELEASE_WASM);
+    const exports = host.instance.exports as Record<string, any>;
+    const text = Buffer.from(JSON.stringify({ version: "v", seal }));
+    const ptr = host.memory.dup(text);
+    const out = JSON.parse(Buffer.from(host.memory.readCString(exports.logseal_policy_check(ptr, text.length))).toString());
+    host.memory.free(ptr);
+    return out;
+  }
+
+  it("accepts every setting", () => {
+    expect(check({ enabled: true, key_file: "k", chain_by: "kubernetes.namespace_name", state_file: "s", persist_every: 10, max_chains: 50, epoch_records: 1000, epoch_seconds: 3600 }).issues).toEqual([]);
+  });
+
+  it.each([
+    [{ chain_by: 5 }, /seal\.chain_by: must be a string/],
+    [{ chain_by: "a..b" }, /seal\.chain_by/],
+    [{ key_file: "" }, /seal\.key_file: must not be empty/],
+    [{ persist: "always" }, /seal\.persist: unknown setting/],
+    [{ max_chains: 0 }, /seal\.max_chains/],
+    [{ epoch_records: -1 }, /seal\.epoch_records/],
+    [{ enabled: "yes" }, /seal\.enabled: must be true or false/],
+    ["on", /seal: must be an object/],
+  ])("rejects %j", (seal, message) => {
+    const result = check(seal);
+    expect(result.ok).toBe(false);
+    expect(result.issues.join("\n")).toMatch(message);
+  });
+
+  it("can turn sealing off", () => {
+    const dir = sealDir(sealPolicy({ enabled: false }));
+    expect(JSON.parse(sealAll(dir, records(1))[0])).not.toHaveProperty("_seal");
+    expect(existsSync(join(dir, "logseal.state"))).toBe(false);
+  });
+});
+
+describe("the state file", () => {
+  it("is one fixed-size line per chain, rewritten in place", () => {
+    const dir = sealDir(sealPolicy());
+    sealAll(dir, records(50, ["a", "b", "c"]));
+    const state = readState(dir);
+    expect(state.length).toBe(256 + 3 * 1024);
+    expect(state.split("\n").filter(Boolean).map((l) => l.trimEnd().replace(/[0-9a-f]{64}/g, "H").replace(/check=\w+/, "check=C"))).toEqual([
+      `logseal-state 1 key=${keyId(KEY_BYTES)} epoch=0 since=0 start=0 epoch_key=- check=C`,
+      "seq=17 count=49 dropped=0 head=H chain=61 evicted=- check=C",
+      "seq=17 count=50 dropped=0 head=H chain=62 evicted=- check=C",
+      "seq=16 count=48 dropped=0 head=H chain=63 evicted=- check=C",
+    ]);
+    expect(readFileSync(join(dir, "seal.key"), "utf8").trim()).toBe(KEY);
+  });
+});

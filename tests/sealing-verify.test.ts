@@ -1,0 +1,265 @@
+// `logseal verify` against tampering: for each attack the right reason at the right line; no
+// false alarm on equivalent re-serialisations, on Fluent Bit's output formats, or over 1,000,000
+// records sealed by the real module; the command line's exit codes and summary.
+import { createHmac } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { canonicalObject, parseMembers, roundTo16Digits } from "../cli/canonical.js";
+import { EpochKeys, type Seal, sealMac } from "../cli/seal-mac.js";
+import { Verifier, formatResult, headsFromState, main as verifyMain, verifyFiles, type Reason } from "../cli/verify.js";
+import { containerRecord } from "../bench/workload.js";
+import { randomObject, rng, toJson } from "./support/random.js";
+import { KEY_BYTES, readState, records, removeState, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
+
+/** Seals `count` records on one chain (HMAC unless `sha256`), returns the lines. */
+function chain(count: number, seal: object = {}, key = true): string[] {
+  return sealAll(sealDir(sealPolicy(seal), key ? undefined : false), records(count));
+}
+
+/** Replaces record `index`'s body member `key` by `value`, keeping its seal. */
+function edit(line: string, key: string, value: unknown): string {
+  const record = JSON.parse(line);
+  record[key] = value;
+  const { _seal, ...rest } = record;
+  return JSON.stringify({ ...rest, _seal });
+}
+
+/** Re-seals a line as a forger would: the record's fields as given, MAC under `key` (or SHA-256). */
+function forge(line: string, seal: Partial<Seal>, key?: Buffer): string {
+  const record = JSON.parse(line);
+  const forged: Seal = { ...record._seal, ...seal };
+  delete record._seal;
+  const canonical = canonicalObject(parseMembers(JSON.stringify(record), 0).members);
+  forged.m = sealMac(forged, canonical, key);
+  return JSON.stringify({ ...record, _seal: forged });
+}
+
+/** JSON text of a parsed record with its members in reverse order, non-ASCII as \\uXXXX, spaces, numbers by `number`. */
+function reserialise(value: unknown, number: (n: number) => string): string {
+  if (typeof value === "number") return number(value);
+  if (typeof value === "string") return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0"));
+  if (Array.isArray(value)) return "[ " + value.map((v) => reserialise(v, number)).join(" , ") + " ]";
+  if (value !== null && typeof value === "object") {
+    return "{ " + Object.entries(value).reverse().map(([k, v]) => `${reserialise(k, number)} : ${reserialise(v, number)}`).join(" , ") + " }";
+  }
+  return JSON.stringify(value);
+}
+
+const reasons = (lines: string[], options?: Parameters<typeof verifyLines>[1]) =>
+  verifyLines(lines, options).failures.map((f) => `${f.reason}@${f.line}`);
+
+describe("tampering is detected with the right reason", () => {
+  const lines = chain(40);
+
+  it("intact: verifies", () => {
+    expect(verifyLines(lines).ok).toBe(true);
+  });
+
+  it("modify a value", () => {
+    expect(reasons(lines.with(20, edit(lines[20], "msg", "changed")))).toEqual(["modified@21"]);
+  });
+
+  it("modify a number into an equal spelling is no change; into another value is", () => {
+    expect(reasons(lines.with(20, lines[20].replace(/"i":20/, '"i":2.0e1')))).toEqual([]);
+    expect(reasons(lines.with(20, lines[20].replace(/"i":20/, '"i":21')))).toEqual(["modified@21"]);
+  });
+
+  it("modify the seal's time or drop count", () => {
+    expect(reasons(lines.with(5, lines[5].replace(/"t":"(\d+)\./, (_, s) => `"t":"${Number(s) + 1}.`)))).toEqual(["modified@6"]);
+    expect(reasons(lines.with(5, lines[5].replace('"pv":', '"d":3,"pv":')))).toEqual(["modified@6"]);
+  });
+
+  it("add a member (a duplicate key, which JSON.parse would hide)", () => {
+    expect(reasons(lines.with(7, lines[7].replace('{"msg":', '{"msg":"forged","msg":')))).toEqual(["modified@8"]);
+  });
+
+  it("delete records", () => {
+    expect(reasons(lines.toSpliced(20, 1))).toEqual(["deleted@21"]); // at the record after the gap
+    expect(verifyLines(lines.toSpliced(10, 5)).failures[0].detail).toMatch(/seq 10 to 14 are missing \(5 records\)/);
+  });
+
+  it("insert a forged record, or one without a seal", () => {
+    const fake = forge(lines[20], { s: 20, p: sealOf(lines[19]).m }, Buffer.from("a guess at the key, 32 characters"));
+    expect(reasons(lines.toSpliced(21, 0, fake))).toEqual(["inserted@22"]);
+    expect(reasons(lines.toSpliced(21, 0, '{"msg":"no seal"}'))).toEqual(["inserted@22"]);
+  });
+
+  it("reorder records", () => {
+    const swapped = lines.with(20, lines[21]).with(21, lines[20]);
+    expect(reasons(swapped)).toEqual(["reordered@22"]);
+    expect(verifyLines(swapped, { keys: [KEY_BYTES], allowReorder: true }).ok).toBe(true);
+  });
+
+  it("replay a record", () => {
+    expect(reasons([...lines.slice(0, 30), lines[12], ...lines.slice(30)])).toEqual(["duplicated@31"]);
+  });
+
+  it("truncate the chain: caught against an expected head", () => {
+    const head = sealOf(lines[39]);
+    const expectHeads = new Map([["app", { seq: 39, mac: head.m }]]);
+    const cut = lines.slice(0, 35);
+    expect(verifyLines(cut).ok).toBe(true); // without an anchor, an end is an end
+    expect(reasons(cut, { keys: [KEY_BYTES], expectHeads })).toEqual(["truncated@35"]);
+    expect(reasons(lines, { keys: [KEY_BYTES], expectHeads })).toEqual([]);
+  });
+
+  it("truncate: the heads in a copy of the state file anchor every chain", () => {
+    const dir = sealDir(sealPolicy());
+    const all = sealAll(dir, records(30, ["a", "b"]));
+    const expectHeads = headsFromState(readState(dir));
+    expect([...expectHeads.keys()]).toEqual(["a", "b"]);
+    expect(verifyLines(all, { keys: [KEY_BYTES], expectHeads }).ok).toBe(true);
+    expect(reasons(all.slice(0, -3), { keys: [KEY_BYTES], expectHeads }).map((r) => r.split("@")[0])).toEqual(["truncated", "truncated"]);
+  });
+
+  it("restart from lost state", () => {
+    const dir = sealDir(sealPolicy());
+    const before = sealAll(dir, records(10));
+    removeState(dir);
+    expect(reasons([...before, ...sealAll(dir, records(10, ["app"], 10))])).toEqual(["restart-gap@11"]);
+  });
+
+  it("a stale state (a chain continued twice from the same head)", () => {
+    const dir = sealDir(sealPolicy());
+    const before = sealAll(dir, records(5));
+    const saved = readState(dir);
+    const first = sealAll(dir, records(3, ["app"], 5));
+    writeFileSync(join(dir, "logseal.state"), saved);
+    const second = sealAll(dir, records(3, ["app"], 8));
+    expect(reasons([...before, ...first, ...second])[0]).toBe("restart-gap@9");
+  });
+
+  it("forge with a later epoch's key for an earlier epoch", () => {
+    const dir = sealDir(sealPolicy({ epoch_records: 10 }));
+    const fs = sealAll(dir, records(40));
+    const stolen = new EpochKeys(KEY_BYTES).rawKey(4)!; // the key on the host when it was broken into
+    const target = 12; // sealed in epoch 2
+    const forged = forge(edit(fs[target], "msg", "rewritten history"), {}, stolen);
+    expect(sealOf(forged).e).toBe(2);
+    const result = verifyLines(fs.with(target, forged));
+    expect(result.failures.map((f) => [f.reason, f.line])).toEqual([["wrong-key", target + 1]]);
+    expect(result.failures[0].detail).toMatch(/claims epoch 2 but was sealed with the key of epoch 4/);
+    // Claiming the stolen key's own epoch breaks the chain's key order instead.
+    const relabelled = forge(edit(fs[target], "msg", "rewritten history"), { e: 4 }, stolen);
+    expect(reasons(fs.with(target, relabelled)).map((r) => r.split("@")[0])).toContain("wrong-key");
+  });
+
+  it("wrong key, no key", () => {
+    expect(new Set(reasons(lines, { keys: [Buffer.from("another key of at least 32 characters")] }).map((r) => r.split("@")[0]))).toEqual(new Set(["wrong-key"]));
+    expect(reasons(lines, {})[0]).toBe("no-key@1");
+  });
+
+  it("downgrade HMAC records to recomputed SHA-256", () => {
+    const downgraded = forge(edit(lines[30], "msg", "x"), { a: "sha256", k: undefined, e: undefined });
+    expect(reasons(lines.with(30, downgraded)).map((r) => r.split("@")[0])).toContain("wrong-key");
+  });
+
+  it("SHA-256 mode: catches accidental change; a forger recomputing one record breaks the next link", () => {
+    const sha = chain(20, {}, false);
+    expect(verifyLines(sha, {}).ok).toBe(true);
+    expect(reasons(sha.with(8, edit(sha[8], "msg", "x")), {})).toEqual(["modified@9"]);
+    const recomputed = forge(edit(sha[8], "msg", "x"), {});
+    expect(reasons(sha.with(8, recomputed), {})).toEqual(["modified@10"]);
+  });
+
+  it("unreadable lines", () => {
+    expect(reasons(lines.toSpliced(3, 0, '{"broken":'))).toEqual(["unreadable@4"]);
+  });
+});
+
+describe("no false alarms", () => {
+  const dir = sealDir(sealPolicy({ chain_by: "ns" }));
+  const next = rng(21);
+  const lines = sealAll(dir, Array.from({ length: 400 }, (_, i) => ({ tag: "t", body: toJson({ ns: `n${i % 3}`, ...randomObject(next) }, next) })));
+
+  it("when records are re-serialised: keys reordered, non-ASCII escaped, numbers respelled, whitespace", () => {
+    const respelled = lines.map((line) =>
+      reserialise(JSON.parse(line), (n) => (Number.isSafeInteger(n) ? `${n}.0` : n.toExponential())));
+    expect(respelled[0]).not.toBe(lines[0]);
+    expect(verifyLines(respelled).failures).toEqual([]);
+  });
+
+  it("in Fluent Bit's output formats: out_file default and plain, [time, record], stdout json_lines with a date key", () => {
+    const tagged = lines.map((l, i) => `t: [${1_700_000_000 + i}.000000001, ${l}]`);
+    const array = lines.map((l, i) => `[${1_700_000_000 + i}.5, ${l}]`);
+    const dated = lines.map((l) => `{"date":1700000000.123456,${l.slice(1)}`);
+    expect(verifyLines(tagged).ok).toBe(true);
+    expect(verifyLines(array).ok).toBe(true);
+    expect(verifyLines(dated, { keys: [KEY_BYTES], dateKey: "date" }).ok).toBe(true);
+    expect(verifyLines(dated).ok).toBe(false); // the date member is not part of the record
+  });
+
+  it("after Fluent Bit re-prints every double with %.16g (integral ones with %.1f)", () => {
+    const fluentBit = (n: number) =>
+      Number.isInteger(n) && Math.abs(n) < 2 ** 63 ? `${BigInt(n)}.0` : roundTo16Digits(n).toPrecision(16);
+    const reprinted = lines.map((line) => reserialise(JSON.parse(line), fluentBit));
+    expect(verifyLines(reprinted).failures).toEqual([]);
+  });
+
+  it("over 1,000,000 records of varied keys, numbers, unicode and escapes, sealed by the module", () => {
+    const big = sealDir(sealPolicy({ persist_every: 1000 }));
+    const bodies = Array.from({ length: 20_000 }, (_, i) => (i % 2 ? toJson(randomObject(next), next) : JSON.stringify(containerRecord(i, 600))));
+    const tags = ["kube.a", "kube.b", "kube.c", "audit"];
+    const verifier = new Verifier({ keys: [KEY_BYTES] });
+    const filter = startFilter(big);
+    let sealing = 0, verifying = 0;
+    for (let i = 0; i < 1_000_000; ) {
+      const batch: string[] = [];
+      const t0 = performance.now();
+      for (const end = i + 10_000; i < end; i++) {
+        batch.push(Buffer.from(filter.callRaw(tags[i % 4], bodies[i % bodies.length], 1_700_000_000 + (i >> 10), i)!).toString());
+      }
+      const t1 = performance.now();
+      for (const [k, line] of batch.entries()) verifier.addLine(line, "big.ndjson", i - batch.length + k + 1);
+      sealing += t1 - t0;
+      verifying += performance.now() - t1;
+    }
+    const result = verifier.finish();
+    console.log(`1,000,000 records: sealed in ${(sealing / 1000).toFixed(1)} s, verified in ${(verifying / 1000).toFixed(1)} s (${Math.round(1e9 / verifying).toLocaleString("en-US")} records/s)`);
+    expect(result.records).toBe(1_000_000);
+    expect(result.failures).toEqual([]);
+    expect(result.chains.map((c) => c.records)).toEqual([250_000, 250_000, 250_000, 250_000]);
+  }, 600_000);
+});
+
+describe("the command", () => {
+  it("exits 0 for intact files, 1 with a failure, 2 on usage errors; --json for machines", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "logseal-verify-"));
+    const good = join(dir, "good.ndjson"), bad = join(dir, "bad.ndjson"), key = join(dir, "seal.key");
+    const lines = chain(10);
+    writeFileSync(good, lines.join("\n") + "\n");
+    writeFileSync(bad, lines.toSpliced(4, 1).join("\n") + "\n");
+    writeFileSync(key, KEY_BYTES.toString() + "\n");
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => out.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      expect(await verifyMain(["--key-file", key, good])).toBe(0);
+      expect(await verifyMain(["--key-file", key, "--json", bad])).toBe(1);
+      expect(await verifyMain(["--expect-head", "nonsense", good])).toBe(2);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(out[0]).toMatch(/^chain\s+records\s+seq\s+sealed with\s+resumed\s+dropped\s+status\napp\s+10\s+0-9\s+hmac-sha256 e0\s+0\s+0\s+ok\n10 records in 1 chains/);
+    const json = JSON.parse(out[1]);
+    expect(json).toMatchObject({ ok: false, records: 9, failureCount: 1, byReason: { deleted: 1 } });
+    expect(json.failures[0]).toMatchObject({ chain: "app", file: bad, line: 5, reason: "deleted" satisfies Reason });
+  });
+
+  it("reads several files as one stream (a chain may span rotated files)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "logseal-verify-"));
+    const lines = chain(20);
+    writeFileSync(join(dir, "1.ndjson"), lines.slice(0, 12).join("\n"));
+    writeFileSync(join(dir, "2.ndjson"), lines.slice(12).join("\r\n") + "\r\n");
+    const result = await verifyFiles([join(dir, "1.ndjson"), join(dir, "2.ndjson")], { keys: [KEY_BYTES] });
+    expect(result.ok).toBe(true);
+    expect(formatResult(result)).toMatch(/20 records in 1 chains: OK/);
+  });
+
+  it("keeps the key id that names the initial key, not the key", () => {
+    const id = sealOf(chain(1)[0]).k;
+    expect(id).toBe(createHmac("sha256", KEY_BYTES).update("logseal-key-id").digest("hex").slice(0, 16));
+  });
+});
