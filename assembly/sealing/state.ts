@@ -147,7 +147,7 @@ export class StateFile {
     const check = checksum(line.ptr, line.len);
     line.putBuffer(CHECK);
     line.putHex(changetype<usize>(checkBytes(check)), 4);
-    while (line.len < size - 1) line.putByte(0x20);
+    if (line.len < size - 1) line.putFill(0x20, size - 1 - line.len);
     line.putByte(0x0A);
     this.failing = line.len != size || !file.writeAt(<u64>offset, line.ptr, size);
   }
