@@ -2,9 +2,13 @@
 // record's MAC over its canonical form, and the links between records, reporting per chain the
 // first failure with its file, line and reason. Independent of the module: its own JSON parser
 // and canonical form (cli/canonical.ts), Node's crypto.
-import { createReadStream, readFileSync } from "node:fs";
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { availableParallelism } from "node:os";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { type Member, canonicalObject, parseMembers, parseValue } from "./canonical.ts";
 import { readKeyFile } from "./keys.ts";
 import { EpochKeys, GENESIS, type Seal, sealMac } from "./seal-mac.ts";
@@ -83,67 +87,25 @@ interface Entry {
   macFailure: { reason: Reason; detail: string } | null;
 }
 
-/** Streams records in, then `finish()`. */
-export class Verifier {
-  private readonly chains = new Map<string, ChainCheck>();
-  private readonly keys = new Map<string, EpochKeys>();
-  private readonly failures: Failure[] = [];
-  private failureCount = 0;
-  private readonly byReason: Partial<Record<Reason, number>> = {};
-  private records = 0;
-  /** Eviction announcements: chain id -> [records sealed, head]. */
-  private readonly evictions = new Map<string, { n: number; m: string; file: string; line: number }[]>();
+/** What one line holds, as far as it can be told without the rest of the chain. */
+export type Checked =
+  | { kind: "record"; seal: Seal; macFailure: Entry["macFailure"] }
+  | { kind: "failure"; reason: Reason; detail: string }
+  | { kind: "blank" };
 
-  constructor(readonly options: VerifyOptions = {}) {
-    for (const key of options.keys ?? []) {
+/** The initial keys by id, each with its epoch keys. */
+export class KeyRing {
+  private readonly keys = new Map<string, EpochKeys>();
+
+  constructor(initialKeys: Buffer[] = []) {
+    for (const key of initialKeys) {
       const keys = new EpochKeys(key);
       this.keys.set(keys.id, keys);
     }
   }
 
-  /** One line of output: a record, `[time, record]`, or out_file's `tag: [time, record]`. */
-  addLine(text: string, file: string, line: number): void {
-    let members: Member[];
-    try {
-      const record = recordOf(text);
-      if (record === null) return;
-      members = record;
-    } catch (error) {
-      this.fail({ file, line, reason: "unreadable", detail: (error as Error).message });
-      return;
-    }
-    this.addRecord(members, file, line);
-  }
-
-  /** A record's members (canonical values, in order). */
-  addRecord(members: Member[], file: string, line: number): void {
-    this.records++;
-    const dateKey = this.options.dateKey;
-    if (dateKey !== undefined && members.length > 0 && members[0].key === dateKey) members = members.slice(1);
-    let at = members.length - 1;
-    while (at >= 0 && members[at].key !== "_seal") at--;
-    if (at < 0) {
-      this.fail({ file, line, reason: "inserted", detail: "record without a seal" });
-      return;
-    }
-    const seal = sealOf(members[at].object);
-    if (typeof seal === "string") {
-      this.fail({ file, line, reason: "modified", detail: `seal ${seal}` });
-      return;
-    }
-    const covered = canonicalObject(members.filter((_, i) => i !== at));
-    const entry: Entry = { seal, file, line, macFailure: this.checkMac(seal, covered) };
-    if (seal.x) this.noteEviction(seal.x, file, line);
-    let chain = this.chains.get(seal.c);
-    if (!chain) {
-      chain = new ChainCheck(seal.c, this, this.options.expectHeads?.get(seal.c));
-      this.chains.set(seal.c, chain);
-    }
-    chain.add(entry);
-  }
-
-  /** Why the MAC does not hold, or null. */
-  private checkMac(seal: Seal, canonical: string): Entry["macFailure"] {
+  /** Why the seal's MAC does not hold over `canonical`, or null. */
+  check(seal: Seal, canonical: string): Entry["macFailure"] {
     if (seal.a === "sha256") {
       return sealMac(seal, canonical) === seal.m ? null : { reason: "modified", detail: "SHA-256 mismatch: content or seal changed" };
     }
@@ -165,6 +127,65 @@ export class Verifier {
       }
     }
     return { reason: "modified", detail: "MAC mismatch: content or seal changed" };
+  }
+}
+
+/** Checks one line on its own: its form, its seal's shape, its MAC. Independent of other lines, so parallel. */
+export function checkLine(text: string, keys: KeyRing, dateKey?: string): Checked {
+  let members: Member[] | null;
+  try {
+    members = recordOf(text);
+  } catch (error) {
+    return { kind: "failure", reason: "unreadable", detail: (error as Error).message };
+  }
+  if (members === null) return { kind: "blank" };
+  if (dateKey !== undefined && members.length > 0 && members[0].key === dateKey) members = members.slice(1);
+  let at = members.length - 1;
+  while (at >= 0 && members[at].key !== "_seal") at--;
+  if (at < 0) return { kind: "failure", reason: "inserted", detail: "record without a seal" };
+  const seal = sealOf(members[at].object);
+  if (typeof seal === "string") return { kind: "failure", reason: "modified", detail: `seal ${seal}` };
+  const covered = canonicalObject(members.filter((_, i) => i !== at));
+  return { kind: "record", seal, macFailure: keys.check(seal, covered) };
+}
+
+/** Streams records in (`addLine`, or lines checked elsewhere with `addChecked`), then `finish()`. */
+export class Verifier {
+  private readonly chains = new Map<string, ChainCheck>();
+  readonly keys: KeyRing;
+  private readonly failures: Failure[] = [];
+  private failureCount = 0;
+  private readonly byReason: Partial<Record<Reason, number>> = {};
+  private records = 0;
+  /** Eviction announcements: chain id -> [records sealed, head]. */
+  private readonly evictions = new Map<string, { n: number; m: string; file: string; line: number }[]>();
+
+  constructor(readonly options: VerifyOptions = {}) {
+    this.keys = new KeyRing(options.keys);
+  }
+
+  /** One line of output: a record, `[time, record]`, or out_file's `tag: [time, record]`. */
+  addLine(text: string, file: string, line: number): void {
+    this.addChecked(checkLine(text, this.keys, this.options.dateKey), file, line);
+  }
+
+  /** A line's check, in input order. */
+  addChecked(checked: Checked, file: string, line: number): void {
+    if (checked.kind === "blank") return;
+    if (checked.kind === "failure") {
+      if (checked.reason !== "unreadable") this.records++;
+      this.fail({ file, line, reason: checked.reason, detail: checked.detail });
+      return;
+    }
+    this.records++;
+    const { seal, macFailure } = checked;
+    if (seal.x) this.noteEviction(seal.x, file, line);
+    let chain = this.chains.get(seal.c);
+    if (!chain) {
+      chain = new ChainCheck(seal.c, this, this.options.expectHeads?.get(seal.c));
+      this.chains.set(seal.c, chain);
+    }
+    chain.add({ seal, file, line, macFailure });
   }
 
   private noteEviction(x: NonNullable<Seal["x"]>, file: string, line: number): void {
@@ -518,16 +539,109 @@ class SeenWindow {
   }
 }
 
-/** Verifies files (or "-" for stdin) line by line. */
-export async function verifyFiles(files: string[], options: VerifyOptions = {}): Promise<VerifyResult> {
+/**
+ * Verifies files (or "-" for stdin) line by line. Lines are checked (parse, canonical form, MAC) by
+ * `workers` threads in batches while this thread links them in order; 0 checks them here.
+ */
+export async function verifyFiles(files: string[], options: VerifyOptions = {}, workers = defaultWorkers(files)): Promise<VerifyResult> {
   const verifier = new Verifier(options);
-  for (const file of files) {
-    const input = file === "-" ? process.stdin : createReadStream(file);
-    const lines = createInterface({ input, crlfDelay: Infinity });
-    let line = 0;
-    for await (const text of lines) verifier.addLine(text, file, ++line);
+  const pool = workers > 0 ? new CheckPool(workers, options) : null;
+  const pending: { batch: Promise<Checked[]>; file: string; first: number }[] = [];
+  const drain = async (keep: number) => {
+    while (pending.length > keep) {
+      const { batch, file, first } = pending.shift()!;
+      (await batch).forEach((checked, i) => verifier.addChecked(checked, file, first + i));
+    }
+  };
+  try {
+    for (const file of files) {
+      const input = file === "-" ? process.stdin : createReadStream(file);
+      let line = 0;
+      let lines: string[] = [];
+      const submit = () => {
+        const first = line - lines.length + 1;
+        if (pool) pending.push({ batch: pool.check(lines), file, first });
+        else lines.forEach((text, i) => verifier.addLine(text, file, first + i));
+        lines = [];
+      };
+      for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+        line++;
+        lines.push(text);
+        if (lines.length === BATCH) {
+          submit();
+          await drain(workers * 4);
+        }
+      }
+      submit();
+    }
+    await drain(0);
+  } finally {
+    await pool?.close();
   }
   return verifier.finish();
+}
+
+const BATCH = 2000;
+
+/** Threads pay off from a few MB on (each starts in ~0.1 s); stdin counts as large. */
+function defaultWorkers(files: string[]): number {
+  const bytes = files.reduce((total, file) => total + (file === "-" ? Infinity : statSync(file, { throwIfNoEntry: false })?.size ?? 0), 0);
+  return bytes < 8 << 20 ? 0 : Math.min(8, availableParallelism());
+}
+
+/** Worker threads running `checkLine` on batches of lines. */
+class CheckPool {
+  private readonly workers: Worker[] = [];
+  private readonly waiting = new Map<number, { resolve: (results: Checked[]) => void; reject: (error: Error) => void }>();
+  private next = 0;
+
+  constructor(count: number, options: VerifyOptions) {
+    const workerData = {
+      logsealVerify: true,
+      module: import.meta.url,
+      tsx: pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href,
+      keys: options.keys ?? [],
+      dateKey: options.dateKey,
+    };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(WORKER_BOOT, { eval: true, workerData });
+      worker.on("message", ({ id, results }: { id: number; results: Checked[] }) => {
+        this.waiting.get(id)!.resolve(results);
+        this.waiting.delete(id);
+      });
+      worker.on("error", (error) => {
+        for (const { reject } of this.waiting.values()) reject(error);
+        this.waiting.clear();
+      });
+      this.workers.push(worker);
+    }
+  }
+
+  check(lines: string[]): Promise<Checked[]> {
+    const id = this.next++;
+    const worker = this.workers[id % this.workers.length];
+    return new Promise((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, lines });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+// A worker loads this module through tsx's ESM API, as the command itself runs (bin/logseal.js).
+const WORKER_BOOT = `
+const { workerData } = require("node:worker_threads");
+import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.module); });
+`;
+
+if (!isMainThread && workerData?.logsealVerify) {
+  const keys = new KeyRing((workerData.keys as Uint8Array[]).map((key) => Buffer.from(key)));
+  parentPort!.on("message", ({ id, lines }: { id: number; lines: string[] }) => {
+    parentPort!.postMessage({ id, results: lines.map((line) => checkLine(line, keys, workerData.dateKey)) });
+  });
 }
 
 /** `CHAIN=SEQ:MAC` (the chain id may contain '='; the last one splits). */
@@ -555,6 +669,7 @@ const USAGE = `usage: logseal verify [--key-file K]... [--expect-head CHAIN=SEQ:
   --state        expected heads from a copy of the module's logseal.state
   --date-key     drop this member when it comes first (out_stdout json_lines' json_date_key, e.g. date)
   --allow-reorder  report records out of order without failing
+  --workers N    threads checking records (default: the CPUs, for inputs over 8 MB; 0: none)
   --json         machine-readable result
 exit status: 0 all chains verify, 1 a failure was found, 2 usage error`;
 
@@ -570,6 +685,7 @@ export async function main(args: string[]): Promise<number> {
         state: { type: "string" },
         "date-key": { type: "string" },
         "allow-reorder": { type: "boolean", default: false },
+        workers: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
@@ -599,7 +715,9 @@ export async function main(args: string[]): Promise<number> {
   const started = Date.now();
   let result: VerifyResult;
   try {
-    result = await verifyFiles(positionals, options);
+    const workers = values.workers === undefined ? undefined : Number(values.workers);
+    if (workers !== undefined && !(Number.isInteger(workers) && workers >= 0)) return fail("--workers: a whole number (0: no threads)");
+    result = await verifyFiles(positionals, options, workers);
   } catch (error) {
     return fail((error as Error).message, 1);
   }
