@@ -13,6 +13,9 @@ const OP_NAMES = ["equals", "not_equals", "prefix", "not_prefix", "contains", "m
 export class Condition {
   strings: ArrayBuffer[] = [];
   numbers: f64[] = [];
+  /** `strings` as flat pointer and length tables for the hot path (set by `freeze`). */
+  private stringPtrs: StaticArray<usize> = new StaticArray<usize>(0);
+  private stringLens: StaticArray<u32> = new StaticArray<u32>(0);
   matchTrue: bool = false;
   matchFalse: bool = false;
   matchNull: bool = false;
@@ -20,6 +23,26 @@ export class Condition {
   max: f64 = Infinity;
 
   constructor(public op: Op) {}
+
+  /** Builds the flat tables once the values are known (the ArrayBuffers stay referenced by `strings`). */
+  freeze(): void {
+    const n = this.strings.length;
+    this.stringPtrs = new StaticArray<usize>(n);
+    this.stringLens = new StaticArray<u32>(n);
+    for (let i = 0; i < n; i++) {
+      this.stringPtrs[i] = changetype<usize>(this.strings[i]);
+      this.stringLens[i] = <u32>this.strings[i].byteLength;
+    }
+  }
+
+  /** What the condition tests, as text: equal conditions (many rules test the same thing) share one id. */
+  signature(path: string): string {
+    let text = path + "\n" + (<i32>this.op).toString() + "\n" + this.min.toString() + "\n" + this.max.toString() + "\n"
+      + (this.matchTrue ? "t" : "") + (this.matchFalse ? "f" : "") + (this.matchNull ? "n" : "");
+    for (let i = 0; i < this.numbers.length; i++) text += "\n#" + this.numbers[i].toString();
+    for (let i = 0; i < this.strings.length; i++) text += "\n\"" + String.UTF8.decode(this.strings[i]);
+    return text;
+  }
 
   /** Tests one scalar value: strings as decoded content [p, p+len), numbers as their JSON text. */
   test(token: Token, p: usize, len: usize): bool {
@@ -57,14 +80,15 @@ export class Condition {
 
   /** Whether one of the strings equals (or prefixes, or occurs in) the bytes [p, p+len). */
   private anyString(p: usize, len: usize, whole: bool, anywhere: bool): bool {
-    const strings = this.strings;
-    for (let i = 0, n = strings.length; i < n; i++) {
-      const s = unchecked(strings[i]);
-      const sLen = <usize>s.byteLength;
+    const ptrs = this.stringPtrs;
+    const lens = this.stringLens;
+    for (let i = 0, n = ptrs.length; i < n; i++) {
+      const s = unchecked(ptrs[i]);
+      const sLen = <usize>unchecked(lens[i]);
       if (sLen > len || (whole && sLen != len)) continue;
       if (!anywhere) {
-        if (memory.compare(p, changetype<usize>(s), sLen) == 0) return true;
-      } else if (occursIn(changetype<usize>(s), sLen, p, len)) {
+        if (sLen == 0 || (load<u8>(s) == load<u8>(p) && memory.compare(p, s, sLen) == 0)) return true;
+      } else if (occursIn(s, sLen, p, len)) {
         return true;
       }
     }
@@ -117,6 +141,7 @@ export function numberValue(p: usize, end: usize): f64 {
 export class ConditionSet {
   readonly conditions: Condition[] = [];
   readonly paths: PathTrie = new PathTrie();
+  private readonly ids: Map<string, i32> = new Map<string, i32>();
 
   /** Adds a condition on `path`; returns its id, or -1 if the path is invalid (an issue is added). */
   add(path: string, condition: Condition, at: JsonValue, where: string, issues: Issues): i32 {
@@ -126,8 +151,12 @@ export class ConditionSet {
       issues.add(at, where, "path \"" + path + "\" " + error);
       return -1;
     }
+    condition.freeze();
+    const signature = condition.signature(path);
+    if (condition.op != Op.Capture && this.ids.has(signature)) return this.ids.get(signature);
     const id = this.conditions.length;
     this.conditions.push(condition);
+    this.ids.set(signature, id);
     this.paths.add(segments).conditions.push(id);
     return id;
   }
@@ -171,10 +200,7 @@ export class ConditionSet {
       const at = where + "." + name;
       if (name == "min" || name == "max") {
         if (value.kind != Kind.Number) issues.add(value, at, "must be a number");
-        if (range == null) {
-          range = new Condition(Op.Range);
-          push(ids, this.add(path, range, value, at, issues));
-        }
+        if (range == null) range = new Condition(Op.Range);
         if (name == "min") range.min = value.number;
         else range.max = value.number;
         continue;
@@ -190,6 +216,7 @@ export class ConditionSet {
       addValues(condition, value, at, issues, op != Op.Equals && op != Op.NotEquals);
       push(ids, this.add(path, condition, value, at, issues));
     }
+    if (range != null) push(ids, this.add(path, range, object, where, issues)); // min and max together
   }
 }
 

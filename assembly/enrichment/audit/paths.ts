@@ -1,6 +1,7 @@
 // The paths audit rules look at, merged into one trie so a record is matched against all of
-// them in a single pass. A path is dotted keys; `*` is any one key or array element, `**` any
-// number of levels (none included), e.g. `requestObject.**.securityContext.privileged`.
+// them in a single pass (scan.ts copies it into flat tables). A path is dotted keys; `*` is
+// any one key or array element, `**` any number of levels (none included), e.g.
+// `requestObject.**.securityContext.privileged`.
 
 export const MAX_SEGMENTS = 32;
 
@@ -9,36 +10,23 @@ export const enum Segment { Key, AnyOne, AnyDepth }
 export class PathNode {
   /** Conditions to test on the values found at this node's path. */
   conditions: i32[] = [];
-  /** Children by key, and the `*` and `**` children. */
+  /** Children by key (as text, and as the UTF-8 the scan compares), and the `*` and `**` children. */
+  names: string[] = [];
   keys: ArrayBuffer[] = [];
   keyed: PathNode[] = [];
   anyOne: PathNode | null = null;
   anyDepth: PathNode | null = null;
 
   constructor(public id: i32, public kind: Segment) {}
-
-  /** The child matched by key bytes [p, p+len), or null. */
-  @inline childByKey(p: usize, len: usize): PathNode | null {
-    const keys = this.keys;
-    for (let i = 0, n = keys.length; i < n; i++) {
-      const key = unchecked(keys[i]);
-      if (<usize>key.byteLength == len && memory.compare(p, changetype<usize>(key), len) == 0) return unchecked(this.keyed[i]);
-    }
-    return null;
-  }
 }
 
 export class PathTrie {
   /** By id; the root (id 0) stands for the record itself. */
   readonly nodes: PathNode[] = [new PathNode(0, Segment.Key)];
 
-  get root(): PathNode {
-    return this.nodes[0];
-  }
-
-  /** The node at the end of `segments` (validated by parsePathPattern), created as needed. */
+  /** The node at the end of `segments` (checked by pathPatternError), created as needed. */
   add(segments: string[]): PathNode {
-    let node = this.root;
+    let node = this.nodes[0];
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i];
       if (segment == "**") {
@@ -50,14 +38,16 @@ export class PathTrie {
         if (next == null) node.anyOne = next = this.newNode(Segment.AnyOne);
         node = next;
       } else {
-        const bytes = String.UTF8.encode(segment);
-        let next = node.childByKey(changetype<usize>(bytes), <usize>bytes.byteLength);
-        if (next == null) {
-          next = this.newNode(Segment.Key);
-          node.keys.push(bytes);
+        const at = node.names.indexOf(segment);
+        if (at >= 0) {
+          node = node.keyed[at];
+        } else {
+          const next = this.newNode(Segment.Key);
+          node.names.push(segment);
+          node.keys.push(String.UTF8.encode(segment));
           node.keyed.push(next);
+          node = next;
         }
-        node = next;
       }
     }
     return node;

@@ -2,6 +2,8 @@
 // container keeps the set of trie nodes its path has reached (an NFA over the path trie), a
 // member nobody looks at is skipped whole, and each value reached is tested against the
 // conditions of its nodes. No DOM, no recursion, no allocation once the buffers have grown.
+// The trie is copied into flat tables first: in WAMR's interpreter every call and object
+// field on the way to a child key costs dispatches.
 import { ByteBuffer } from "../../buffer";
 import { decodeStringContent } from "../../json/decode";
 import { JsonReader, MAX_DEPTH, STRING_ESCAPED, Token } from "../../json/reader";
@@ -11,35 +13,101 @@ import { PathNode, Segment } from "./paths";
 const reader = new JsonReader();
 const decodedKey = new ByteBuffer(256);
 const decodedValue = new ByteBuffer(1024);
+const NONE: i32 = -1;
 
 export class ConditionScan {
+  private readonly conditions: StaticArray<Condition>;
+  private readonly ops: StaticArray<u8>;
   /** Per condition, for the last record: a value was at its path / a value passed its test. */
   private readonly seen: StaticArray<u8>;
   private readonly passed: StaticArray<u8>;
   /** Per condition: span of the raw content of the first string at its path (Capture only). */
   private readonly captureStart: StaticArray<u32>;
   private readonly captureEnd: StaticArray<u32>;
+
+  // The trie, by node id: kind, `*` and `**` children, a bit per child key length (% 32),
+  // children [childStart[n], childStart[n+1]) and condition ids [condStart[n], condStart[n+1]).
+  private readonly isAnyDepth: StaticArray<bool>;
+  private readonly anyOne: StaticArray<i32>;
+  private readonly anyDepth: StaticArray<i32>;
+  private readonly keyLengths: StaticArray<u32>;
+  private readonly childStart: StaticArray<i32>;
+  private readonly childKey: StaticArray<usize>;
+  private readonly childKeyLen: StaticArray<u32>;
+  private readonly childNode: StaticArray<i32>;
+  private readonly condStart: StaticArray<i32>;
+  private readonly condIds: StaticArray<i32>;
+
   /** Node ids: the state lists of the open containers, stacked. */
   private states: StaticArray<i32> = new StaticArray<i32>(256);
   private readonly levelStart: StaticArray<i32> = new StaticArray<i32>(MAX_DEPTH + 2);
   private readonly levelCount: StaticArray<i32> = new StaticArray<i32>(MAX_DEPTH + 2);
   private readonly levelIsArray: StaticArray<bool> = new StaticArray<bool>(MAX_DEPTH + 2);
-  private readonly nodes: PathNode[];
-  private readonly conditions: Condition[];
 
   constructor(set: ConditionSet) {
     const count = set.conditions.length;
-    this.conditions = set.conditions;
-    this.nodes = set.paths.nodes;
+    const ops = new StaticArray<u8>(count);
+    for (let i = 0; i < count; i++) ops[i] = <u8>set.conditions[i].op;
+    const nodes = set.paths.nodes;
+    const n = nodes.length;
+    let children = 0;
+    let conditions = 0;
+    for (let i = 0; i < n; i++) {
+      children += nodes[i].keys.length;
+      conditions += nodes[i].conditions.length;
+    }
+    const isAnyDepth = new StaticArray<bool>(n);
+    const anyOne = new StaticArray<i32>(n);
+    const anyDepth = new StaticArray<i32>(n);
+    const keyLengths = new StaticArray<u32>(n);
+    const childStart = new StaticArray<i32>(n + 1);
+    const childKey = new StaticArray<usize>(children);
+    const childKeyLen = new StaticArray<u32>(children);
+    const childNode = new StaticArray<i32>(children);
+    const condStart = new StaticArray<i32>(n + 1);
+    const condIds = new StaticArray<i32>(conditions);
+    children = 0;
+    conditions = 0;
+    for (let i = 0; i < n; i++) {
+      const node = nodes[i];
+      isAnyDepth[i] = node.kind == Segment.AnyDepth;
+      anyOne[i] = idOf(node.anyOne);
+      anyDepth[i] = idOf(node.anyDepth);
+      childStart[i] = children;
+      for (let k = 0; k < node.keys.length; k++) {
+        const key = node.keys[k]; // kept alive by the trie, which the rules hold
+        childKey[children] = changetype<usize>(key);
+        childKeyLen[children] = <u32>key.byteLength;
+        childNode[children++] = node.keyed[k].id;
+        keyLengths[i] |= 1 << (<u32>key.byteLength & 31);
+      }
+      condStart[i] = conditions;
+      for (let k = 0; k < node.conditions.length; k++) condIds[conditions++] = node.conditions[k];
+    }
+    childStart[n] = children;
+    condStart[n] = conditions;
+
+    this.conditions = StaticArray.fromArray<Condition>(set.conditions);
+    this.ops = ops;
     this.seen = new StaticArray<u8>(count);
     this.passed = new StaticArray<u8>(count);
     this.captureStart = new StaticArray<u32>(count);
     this.captureEnd = new StaticArray<u32>(count);
+    this.isAnyDepth = isAnyDepth;
+    this.anyOne = anyOne;
+    this.anyDepth = anyDepth;
+    this.keyLengths = keyLengths;
+    this.childStart = childStart;
+    this.childKey = childKey;
+    this.childKeyLen = childKeyLen;
+    this.childNode = childNode;
+    this.condStart = condStart;
+    this.condIds = condIds;
   }
 
   /** Whether condition `id` held for the last record scanned. */
   @inline holds(id: i32): bool {
-    const op = unchecked(this.conditions[id]).op;
+    const op = <Op>unchecked(this.ops[id]);
     if (op == Op.Absent) return unchecked(this.seen[id]) == 0;
     return op == Op.Exists ? unchecked(this.seen[id]) != 0 : unchecked(this.passed[id]) != 0;
   }
@@ -55,25 +123,24 @@ export class ConditionScan {
 
   /** Scans the JSON object [body, body+len); conditions on a malformed tail simply stay unmet. */
   scan(body: usize, len: usize): void {
-    const count = this.conditions.length;
+    const count = <usize>this.ops.length;
     memory.fill(changetype<usize>(this.seen), 0, count);
     memory.fill(changetype<usize>(this.passed), 0, count);
-    memory.fill(changetype<usize>(this.captureEnd), 0, <usize>count << 2);
-    memory.fill(changetype<usize>(this.captureStart), 0, <usize>count << 2);
+    memory.fill(changetype<usize>(this.captureEnd), 0, count << 2);
+    memory.fill(changetype<usize>(this.captureStart), 0, count << 2);
     reader.reset(body, len);
     if (reader.next() != Token.ObjectStart) return;
     let depth = 0;
     unchecked(this.levelStart[0] = 0);
-    unchecked(this.levelCount[0] = this.addWithClosure(0, 0, unchecked(this.nodes[0])));
+    unchecked(this.levelCount[0] = this.addWithClosure(0, 0, 0)); // the root
     unchecked(this.levelIsArray[0] = false);
     while (true) {
       let token = reader.next();
       let valueStart: i32;
       let valueCount: i32;
-      const top = this.topEnd(depth);
       if (token == Token.Key) {
-        valueStart = top;
-        valueCount = this.stepByKey(depth, top);
+        valueStart = unchecked(this.levelStart[depth]) + unchecked(this.levelCount[depth]);
+        valueCount = this.stepByKey(depth, valueStart);
         if (valueCount == 0) {
           if (!reader.skipValue()) return;
           continue;
@@ -109,40 +176,41 @@ export class ConditionScan {
     }
   }
 
-  @inline private topEnd(depth: i32): i32 {
-    return unchecked(this.levelStart[depth]) + unchecked(this.levelCount[depth]);
-  }
-
   /** Marks the conditions of the nodes [start, start+count) for a value starting with `token`. */
   private observe(token: Token, start: i32, count: i32): void {
     const scalar = token >= Token.String && token <= Token.Null;
-    let p = reader.start;
-    let len = reader.end - reader.start;
-    if (token == Token.String) {
-      p++;
-      len -= 2;
-      if (reader.flags & STRING_ESCAPED) {
-        decodedValue.reset();
-        decodeStringContent(decodedValue, p, len);
-        p = decodedValue.ptr;
-        len = decodedValue.len;
-      }
-    }
+    let p: usize = 0;
+    let len: usize = 0;
+    let decoded = false;
     for (let i = start, end = start + count; i < end; i++) {
-      const ids = unchecked(this.nodes[unchecked(this.states[i])]).conditions;
-      for (let k = 0, n = ids.length; k < n; k++) {
-        const id = unchecked(ids[k]);
+      const node = unchecked(this.states[i]);
+      for (let k = unchecked(this.condStart[node]), last = unchecked(this.condStart[node + 1]); k < last; k++) {
+        const id = unchecked(this.condIds[k]);
         unchecked(this.seen[id] = 1);
-        if (!scalar) continue;
-        const condition = unchecked(this.conditions[id]);
-        if (condition.op == Op.Capture) {
+        if (!scalar || unchecked(this.passed[id]) != 0) continue;
+        if (<Op>unchecked(this.ops[id]) == Op.Capture) {
           if (token == Token.String && unchecked(this.captureEnd[id]) == 0) {
             unchecked(this.captureStart[id] = <u32>(reader.start + 1));
             unchecked(this.captureEnd[id] = <u32>(reader.end - 1));
           }
-        } else if (unchecked(this.passed[id]) == 0 && condition.test(token, p, len)) {
-          unchecked(this.passed[id] = 1);
+          continue;
         }
+        if (!decoded) {
+          decoded = true;
+          p = reader.start;
+          len = reader.end - reader.start;
+          if (token == Token.String) {
+            p++;
+            len -= 2;
+            if (reader.flags & STRING_ESCAPED) {
+              decodedValue.reset();
+              decodeStringContent(decodedValue, p, len);
+              p = decodedValue.ptr;
+              len = decodedValue.len;
+            }
+          }
+        }
+        if (unchecked(this.conditions[id]).test(token, p, len)) unchecked(this.passed[id] = 1);
       }
     }
   }
@@ -161,42 +229,54 @@ export class ConditionScan {
     const to = from + unchecked(this.levelCount[depth]);
     let count = 0;
     for (let i = from; i < to; i++) {
-      const node = unchecked(this.nodes[unchecked(this.states[i])]);
-      if (node.kind == Segment.AnyDepth) count = this.add(out, count, node); // ** takes this key too
-      const keyed = node.childByKey(p, len);
-      if (keyed != null) count = this.addWithClosure(out, count, keyed);
-      const anyOne = node.anyOne;
-      if (anyOne != null) count = this.addWithClosure(out, count, anyOne);
+      const node = unchecked(this.states[i]);
+      if (unchecked(this.isAnyDepth[node])) count = this.add(out, count, node); // ** takes this key too
+      const keyed = this.childByKey(node, p, len);
+      if (keyed != NONE) count = this.addWithClosure(out, count, keyed);
+      const anyOne = unchecked(this.anyOne[node]);
+      if (anyOne != NONE) count = this.addWithClosure(out, count, anyOne);
     }
     return count;
+  }
+
+  /** The child of `node` named by key bytes [p, p+len), or NONE. */
+  @inline private childByKey(node: i32, p: usize, len: usize): i32 {
+    if (len == 0 || ((unchecked(this.keyLengths[node]) >>> (<u32>len & 31)) & 1) == 0) return NONE;
+    const first = load<u8>(p);
+    for (let c = unchecked(this.childStart[node]), last = unchecked(this.childStart[node + 1]); c < last; c++) {
+      const key = unchecked(this.childKey[c]);
+      if (<usize>unchecked(this.childKeyLen[c]) == len && load<u8>(key) == first && memory.compare(p, key, len) == 0) {
+        return unchecked(this.childNode[c]);
+      }
+    }
+    return NONE;
   }
 
   /** The states an element of an array reaches (only wildcards match an index), written at `out`. */
   private stepAny(from: i32, count: i32, out: i32): i32 {
     let added = 0;
     for (let i = from, to = from + count; i < to; i++) {
-      const node = unchecked(this.nodes[unchecked(this.states[i])]);
-      if (node.kind == Segment.AnyDepth) added = this.add(out, added, node);
-      const anyOne = node.anyOne;
-      if (anyOne != null) added = this.addWithClosure(out, added, anyOne);
+      const node = unchecked(this.states[i]);
+      if (unchecked(this.isAnyDepth[node])) added = this.add(out, added, node);
+      const anyOne = unchecked(this.anyOne[node]);
+      if (anyOne != NONE) added = this.addWithClosure(out, added, anyOne);
     }
     return added;
   }
 
   /** Adds `node` and, since `**` may match no level at all, its `**` child. */
-  private addWithClosure(out: i32, count: i32, node: PathNode): i32 {
+  private addWithClosure(out: i32, count: i32, node: i32): i32 {
     count = this.add(out, count, node);
-    const deep = node.anyDepth;
-    return deep != null ? this.add(out, count, deep) : count;
+    const deep = unchecked(this.anyDepth[node]);
+    return deep != NONE ? this.add(out, count, deep) : count;
   }
 
   /** Appends a node id to the list at `out` of `count` ids unless it is there; returns the count. */
-  private add(out: i32, count: i32, node: PathNode): i32 {
-    const id = node.id;
-    for (let i = out, end = out + count; i < end; i++) if (unchecked(this.states[i]) == id) return count;
+  private add(out: i32, count: i32, node: i32): i32 {
+    for (let i = out, end = out + count; i < end; i++) if (unchecked(this.states[i]) == node) return count;
     const at = out + count;
     if (at >= this.states.length) this.grow(at + 1);
-    unchecked(this.states[at] = id);
+    unchecked(this.states[at] = node);
     return count + 1;
   }
 
@@ -208,6 +288,10 @@ export class ConditionScan {
     memory.copy(changetype<usize>(bigger), changetype<usize>(this.states), <usize>this.states.length << 2);
     this.states = bigger;
   }
+}
+
+function idOf(node: PathNode | null): i32 {
+  return node != null ? node.id : NONE;
 }
 
 /** Skips to the end of the container just opened. */
