@@ -13,11 +13,6 @@ export const LEVEL_NAMES: string[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR",
   return ((<u32>level - 1) << 2) + 1;
 }
 
-/** The level named `name` (one of LEVEL_NAMES), or Unknown. */
-export function levelNamed(name: string): Level {
-  return <Level>(LEVEL_NAMES.indexOf(name) + 1);
-}
-
 // Names as logging libraries write them, matched case-insensitively as a whole word. Syslog's
 // critical and alert are ERROR and emergency is FATAL, as in the OpenTelemetry data model's
 // mapping table; java.util.logging's FINE/FINER are DEBUG and FINEST is TRACE.
