@@ -191,6 +191,16 @@ function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: Arr
 function putChainId(ptr: usize, len: usize): void {
   const end = ptr + len;
   for (let p = ptr; p < end; ) {
+    // ASCII (tags nearly always are) needs no validation.
+    let ascii = p;
+    const limit = min(end, p + (MAX_CHAIN_ID - chainId.len));
+    while (ascii < limit && load<u8>(ascii) < 0x80) ascii++;
+    if (ascii > p) {
+      chainId.putBytes(p, ascii - p);
+      p = ascii;
+      continue;
+    }
+    if (p == limit) return;
     const n = utf8SequenceLength(p, end);
     const size: usize = n == 0 ? 3 : n;
     if (chainId.len + size > MAX_CHAIN_ID) return;
