@@ -23,6 +23,8 @@ export class Redactor {
   private exemptDepth: i32 = 0;
   private warnedNoKey: bool = false;
   private readonly spans: SpanList = new SpanList();
+  /** No key rule and no allow-list: members need no matching at all. */
+  private readonly noKeyRules: bool;
   /** Detectors whose action is not `keep`, as findSecrets' bit mask. */
   private readonly enabledDetectors: u32;
   // Per-record counts for the summary.
@@ -37,6 +39,7 @@ export class Redactor {
       if (policy.detectorTreatments[id].action != Action.Keep) enabled |= 1 << id;
     }
     this.enabledDetectors = enabled;
+    this.noKeyRules = policy.keys.isEmpty && policy.allow == null;
     const maskChar = <u8>policy.maskChar.charCodeAt(0);
     const pseudonyms = new Pseudonymizer(pseudonymKey, String.UTF8.encode(policy.pseudonymPrefix), policy.pseudonymHexChars);
     this.renderer = new Renderer(String.UTF8.encode(policy.maskText), maskChar, pseudonyms);
@@ -55,6 +58,7 @@ export class Redactor {
   /** The treatment for the member whose key is the last of `path`, or null to keep and descend. */
   treatmentFor(path: KeyPath): Treatment | null {
     const policy = this.policy;
+    if (this.noKeyRules) return null;
     const depth = path.depth;
     if (this.exemptDepth >= depth) this.exemptDepth = 0; // left the exempted subtree
     let id = policy.keys.matchName(path.keyPtr(depth), path.keyLen(depth));
