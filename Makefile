@@ -32,6 +32,7 @@ demo: build
 	@node --import tsx samples/demo.ts
 
 test: build
+	npx --no-install tsc -p .
 	npx --no-install vitest run
 
 bench: build

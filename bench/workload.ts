@@ -3,7 +3,7 @@
 const WORDS = ["GET", "/api/v1/orders", "200", "in", "12ms", "user", "session", "cache", "hit", "request", "completed",
   "upstream", "latency", "bytes", "sent", "worker", "queue", "depth", "retry", "ok"];
 
-export function containerRecord(i: number, targetBytes: number): Record<string, unknown> {
+export function containerRecord(i: number, targetBytes: number) {
   const record = {
     time: "2026-11-23T08:00:00.000000000Z",
     stream: i % 3 === 0 ? "stderr" : "stdout",

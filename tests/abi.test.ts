@@ -33,7 +33,7 @@ describe("module interface", () => {
 
   it("validates without SIMD (WAMR in Fluent Bit is built with WAMR_BUILD_SIMD 0)", () => {
     const mod = binaryen.readBinary(readFileSync(RELEASE_WASM));
-    const features = binaryen.Features as Record<string, number>;
+    const features = binaryen.Features as unknown as Record<string, number>;
     // What WAMR in Fluent Bit enables (bulk memory's opt-in half is its own flag in newer binaryen).
     mod.setFeatures(
       features.MVP | features.BulkMemory | (features.BulkMemoryOpt ?? 0) | features.SignExt |
