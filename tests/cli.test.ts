@@ -1,9 +1,10 @@
 // The `logseal` command as a person runs it.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { pseudonym } from "../cli/pseudonym.js";
 
 const BIN = new URL("../bin/logseal.js", import.meta.url).pathname;
@@ -62,6 +63,14 @@ describe("logseal policy", () => {
     const json = logseal(["policy", "json", "samples/policy.example.yaml"]);
     expect(json.status).toBe(0);
     expect(JSON.parse(json.stdout).redact.pseudonym.prefix).toBe("pseu:");
+  });
+
+  it("the Helm ConfigMap and the compose harness carry the example policy", () => {
+    const configMap = parse(readFileSync(new URL("../fluent-bit/helm/logseal-policy-configmap.yaml", import.meta.url), "utf8"));
+    const json = logseal(["policy", "json", "samples/policy.example.yaml"]);
+    expect(JSON.parse(configMap.data["logseal.policy.json"])).toEqual(JSON.parse(json.stdout));
+    const compose = JSON.parse(readFileSync(new URL("../fluent-bit/compose/policy/logseal.policy.json", import.meta.url), "utf8"));
+    expect({ ...compose, version: "", description: "" }).toEqual({ ...JSON.parse(json.stdout), version: "", description: "" });
   });
 
   it("prints the embedded default, which is itself valid", () => {

@@ -15,7 +15,7 @@ mkdir -p "$dir"
 chmod 0700 "$dir"
 umask 022
 
-random_key() { [ -s "$dir/$1" ] || head -c 32 /dev/urandom > "$dir/$1"; }
+random_key() { [ -s "$dir/$1" ] || openssl rand -hex 32 > "$dir/$1"; }
 random_key logseal.key
 random_key pseudonym.key
 [ -s "$dir/forward.env" ] || echo "LOGSEAL_FORWARD_SHARED_KEY=$(openssl rand -hex 32)" > "$dir/forward.env"
