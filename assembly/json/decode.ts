@@ -1,6 +1,6 @@
 // Decoding a JSON string's content into UTF-8 on the hot path, into a reused buffer.
 import { ByteBuffer } from "../buffer";
-import { hex4 } from "../policy/value";
+import { isHexDigit } from "./reader";
 
 /** Appends the decoded UTF-8 of raw string content [ptr, ptr+len) (escapes already validated). */
 export function decodeStringContent(out: ByteBuffer, ptr: usize, len: usize): void {
@@ -62,4 +62,14 @@ export function putCodePoint(out: ByteBuffer, cp: u32): void {
   let n: usize = 1;
   while (p + n < end && (load<u8>(p + n) & 0xC0) == 0x80) n++;
   return n;
+}
+
+/** Value of four hex digits at `p` (validated by the reader). */
+export function hex4(p: usize): u32 {
+  let v: u32 = 0;
+  for (let i: usize = 0; i < 4; i++) {
+    const c = load<u8>(p + i);
+    v = (v << 4) | (isHexDigit(c) && c <= 0x39 ? <u32>c - 0x30 : (<u32>(c | 0x20) - 0x61 + 10));
+  }
+  return v;
 }

@@ -1,7 +1,8 @@
 // A small JSON tree for cold paths (the policy file): built once at start-up, never per
 // record. Iterative, so a deep document cannot exhaust WAMR's small native stack.
 import { JsonReader, Token, jsonErrorMessage } from "../json/reader";
-import { isHexDigit } from "../json/reader";
+import { ByteBuffer } from "../buffer";
+import { decodeStringContent } from "../json/decode";
 
 export const enum Kind { Null, Bool, Number, String, Object, Array }
 
@@ -82,46 +83,11 @@ export function parseJson(ptr: usize, len: usize): ParsedJson {
 
 /** Decodes the JSON string token [start, end) (quotes included) into text. */
 export function decodeJsonString(start: usize, end: usize): string {
-  const first = start + 1;
-  const last = end - 1;
-  let hasEscape = false;
-  for (let p = first; p < last; p++) {
-    if (load<u8>(p) == 0x5C) {
-      hasEscape = true;
-      break;
-    }
-  }
-  if (!hasEscape) return String.UTF8.decodeUnsafe(first, last - first);
-  let result = "";
-  let run = first;
-  let p = first;
-  while (p < last) {
-    if (load<u8>(p) != 0x5C) {
-      p++;
-      continue;
-    }
-    result += String.UTF8.decodeUnsafe(run, p - run);
-    const c = load<u8>(p + 1);
-    if (c == 0x75 && p + 6 <= last) {
-      result += String.fromCharCode(<i32>hex4(p + 2));
-      p += 6;
-    } else {
-      result += c == 0x6E ? "\n" : c == 0x74 ? "\t" : c == 0x72 ? "\r" : c == 0x62 ? "\b" : c == 0x66 ? "\f" : String.fromCharCode(c);
-      p += 2;
-    }
-    run = p;
-  }
-  return result + String.UTF8.decodeUnsafe(run, last - run);
-}
-
-/** Value of four hex digits at `p` (validated by the reader). */
-export function hex4(p: usize): u32 {
-  let v: u32 = 0;
-  for (let i: usize = 0; i < 4; i++) {
-    const c = load<u8>(p + i);
-    v = (v << 4) | (isHexDigit(c) && c <= 0x39 ? <u32>c - 0x30 : (<u32>(c | 0x20) - 0x61 + 10));
-  }
-  return v;
+  const decoded = new ByteBuffer(end - start);
+  decodeStringContent(decoded, start + 1, end - start - 2);
+  const text = String.UTF8.decodeUnsafe(decoded.ptr, decoded.len);
+  heap.free(decoded.ptr);
+  return text;
 }
 
 /** "line L, column C" of a byte offset in a document. */

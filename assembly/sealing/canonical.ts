@@ -11,7 +11,7 @@ import { putCodePoint } from "../json/decode";
 import { JsonReader, MAX_DEPTH, STRING_BAD_UTF8, STRING_ESCAPED, Token } from "../json/reader";
 import { utf8SequenceLength } from "../json/utf8";
 import { writeEscape } from "../json/write";
-import { hex4 } from "../policy/value";
+import { hex4 } from "../json/decode";
 import { compareKeys } from "./keyorder";
 import { writeCanonicalNumber } from "./number/canonical";
 

@@ -2,7 +2,7 @@
 // (RFC 8785 section 3.2.3), straight from the JSON bytes, and a stable sort so that duplicate keys
 // keep their document order.
 import { utf8SequenceLength } from "../json/utf8";
-import { hex4 } from "../policy/value";
+import { hex4 } from "../json/decode";
 
 /**
  * Compares two keys given as raw string content (between the quotes). `plain`: neither holds an
