@@ -121,7 +121,7 @@ class Parser {
     for (;;) {
       this.skip();
       if (text.charCodeAt(this.pos) !== 0x22) throw new JsonSyntaxError("expected a key", this.pos);
-      const keyJson = this.string();
+      const keyJson = this.string(true);
       const key = this.decoded;
       this.skip();
       if (text.charCodeAt(this.pos) !== 0x3a) throw new JsonSyntaxError("expected ':'", this.pos);
@@ -156,23 +156,26 @@ class Parser {
     }
   }
 
-  /** The decoded text of the last string token read. */
+  /** The decoded text of the last key read. */
   decoded = "";
   /** The members of the last object value read. */
   lastObject: Member[] | undefined = undefined;
+  /** Where the next backslash at or after the current string is (text.length: none): one scan per line. */
+  private backslashAt = -1;
 
-  /** A string token's canonical form (JSON.stringify's escaping is JCS's); its text goes to `decoded`. */
-  private string(): string {
+  /** A string token's canonical form (JSON.stringify's escaping is JCS's); a key's text goes to `decoded`. */
+  private string(isKey = false): string {
     const text = this.text;
     const start = this.pos;
     let quote = text.indexOf('"', start + 1);
-    let backslash = text.indexOf("\\", start + 1);
+    let backslash = this.backslashAt;
+    if (backslash <= start) backslash = this.nextBackslash(start + 1);
     let escaped = false;
-    while (backslash >= 0 && backslash < quote) {
+    while (backslash < quote) {
       // An escape: the character after the backslash is part of it, and may be the quote.
       escaped = true;
       if (quote === backslash + 1) quote = text.indexOf('"', quote + 1);
-      backslash = text.indexOf("\\", backslash + 2);
+      backslash = this.nextBackslash(backslash + 2);
       if (quote < 0) break;
     }
     if (quote < 0) throw new JsonSyntaxError("unterminated string", start);
@@ -181,11 +184,18 @@ class Parser {
     // would make the canonical form differ and the record fail its MAC, not pass unnoticed.
     const token = text.slice(start, quote + 1);
     if (!escaped) {
-      this.decoded = token.slice(1, -1);
+      if (isKey) this.decoded = token.slice(1, -1);
       return token; // nothing in it needs escaping
     }
-    this.decoded = JSON.parse(token); // strict, and keeps lone surrogates
-    return JSON.stringify(this.decoded);
+    const decoded: string = JSON.parse(token); // strict, and keeps lone surrogates
+    if (isKey) this.decoded = decoded;
+    return JSON.stringify(decoded);
+  }
+
+  private nextBackslash(from: number): number {
+    const at = this.text.indexOf("\\", from);
+    this.backslashAt = at < 0 ? this.text.length : at;
+    return this.backslashAt;
   }
 
   private number(): string {

@@ -583,10 +583,14 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
 
 const BATCH = 2000;
 
-/** Threads pay off from a few MB on (each starts in ~0.1 s); stdin counts as large. */
+/**
+ * Threads pay off from a few MB on (each starts in ~0.1 s; stdin counts as large) and with a CPU
+ * to spare beside the one reading and linking.
+ */
 function defaultWorkers(files: string[]): number {
   const bytes = files.reduce((total, file) => total + (file === "-" ? Infinity : statSync(file, { throwIfNoEntry: false })?.size ?? 0), 0);
-  return bytes < 8 << 20 ? 0 : Math.min(8, availableParallelism());
+  const cpus = availableParallelism();
+  return bytes < 8 << 20 || cpus <= 2 ? 0 : Math.min(8, cpus - 1);
 }
 
 /** Worker threads running `checkLine` on batches of lines. */
@@ -669,7 +673,7 @@ const USAGE = `usage: logseal verify [--key-file K]... [--expect-head CHAIN=SEQ:
   --state        expected heads from a copy of the module's logseal.state
   --date-key     drop this member when it comes first (out_stdout json_lines' json_date_key, e.g. date)
   --allow-reorder  report records out of order without failing
-  --workers N    threads checking records (default: the CPUs, for inputs over 8 MB; 0: none)
+  --workers N    threads checking records (default: CPUs - 1 from 3 CPUs, for inputs over 8 MB; 0: none)
   --json         machine-readable result
 exit status: 0 all chains verify, 1 a failure was found, 2 usage error`;
 
