@@ -1,7 +1,7 @@
 // The filter's long-lived state: the policy in force, compiled for the hot path, with its
 // keys. Loaded on the first record (WASI is usable only once the host has set up the
 // instance), and again when the policy file changes.
-import { HmacKey } from "./crypto/hmac";
+import { HMAC_KEY_SIZE, HmacKey } from "./crypto/hmac";
 import { Captures } from "./enrichment/capture";
 import { Enricher } from "./enrichment/enricher";
 import { Sealer } from "./sealing/sealer";
@@ -15,6 +15,8 @@ import { modifiedNs, readFile } from "./wasi/files";
 import { wallClock } from "./wasi/wallclock";
 
 export const POLICY_FILE = "logseal.policy.json";
+/** The pseudonym key's one home: a reload re-keys it in place rather than allocating another. */
+const PSEUDONYM_KEY = HmacKey.at(memory.data(<i32>HMAC_KEY_SIZE, 16));
 export const EMBEDDED = "embedded default";
 
 export class Engine {
@@ -101,7 +103,8 @@ function attachPseudonymKey(engine: Engine): string {
   const key = loadKey(redact.pseudonymKeyFile);
   const bytes = key.bytes;
   if (bytes != null) {
-    engine.redactor.renderer.pseudonyms.key = HmacKey.create(changetype<usize>(bytes), <usize>bytes.byteLength);
+    PSEUDONYM_KEY.set(changetype<usize>(bytes), <usize>bytes.byteLength);
+    engine.redactor.renderer.pseudonyms.key = PSEUDONYM_KEY;
     return "";
   }
   return usesHash(engine.policy) ? key.error + ": hashed values are masked instead" : "";

@@ -36,8 +36,9 @@ export class ParsedJson {
 }
 
 /** Parses a whole JSON document (any top-level value). */
+const reader = new JsonReader(); // its stack is unmanaged memory: one for every parse
+
 export function parseJson(ptr: usize, len: usize): ParsedJson {
-  const reader = new JsonReader();
   reader.reset(ptr, len);
   const open = new Array<JsonValue>();
   let pendingKey: string | null = null;

@@ -22,7 +22,6 @@ export class Redactor {
   /** Depth of the key a `keep` rule exempted, with its subtree, from the detectors (0: none). */
   private exemptDepth: i32 = 0;
   private warnedNoKey: bool = false;
-  private readonly spans: SpanList = new SpanList();
   /** No key rule and no allow-list: members need no matching at all. */
   private readonly noKeyRules: bool;
   /** Detectors whose action is not `keep`, as findSecrets' bit mask. */
@@ -131,7 +130,6 @@ export class Redactor {
 
   /** Redacts secrets the detectors find in raw string content [ptr, end). */
   scanString(record: RecordOut, editor: Editor, ptr: usize, end: usize): void {
-    const spans = this.spans;
     findSecrets(ptr, end - ptr, this.enabledDetectors, spans);
     const treatments = this.policy.detectorTreatments;
     for (let i = 0, n = spans.count; i < n; i++) {
@@ -180,6 +178,8 @@ export class Redactor {
 }
 
 const FULL_MASK = new Treatment(Action.Mask);
+// Scratch shared by every Redactor: engines are rebuilt on a policy reload, buffers are not.
+const spans = new SpanList();
 const SUMMARY_KEY = String.UTF8.encode("\"redaction\"");
 const REMOVED = String.UTF8.encode("{\"removed\":");
 const MASKED = String.UTF8.encode(",\"masked\":");

@@ -5,9 +5,10 @@ import { decodeStringContent, rawCharLength } from "../json/decode";
 import { Treatment } from "./policy";
 import { Pseudonymizer } from "./pseudonym";
 
-export class Renderer {
-  private readonly decoded: ByteBuffer = new ByteBuffer(1024);
+// Scratch shared by every Renderer: engines are rebuilt on a policy reload, buffers are not.
+const decoded = new ByteBuffer(1024);
 
+export class Renderer {
   constructor(
     private maskText: ArrayBuffer,
     private maskChar: u8,
@@ -47,7 +48,6 @@ export class Renderer {
 
   /** Writes the pseudonym of raw string content (decoded first, so it matches `logseal pseudonym VALUE`). */
   pseudonymOfString(out: ByteBuffer, ptr: usize, len: usize): bool {
-    const decoded = this.decoded;
     decoded.reset();
     decodeStringContent(decoded, ptr, len);
     return this.pseudonyms.write(out, decoded.ptr, decoded.len);
