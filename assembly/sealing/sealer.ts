@@ -33,6 +33,7 @@ export class Sealer {
   private readonly session: Session | null;
   private readonly version: ArrayBuffer;
   private readonly chainSlot: i32;
+  private writeFailure: string = "";
 
   constructor(readonly policy: SealPolicy, readonly captures: Captures, version: string = "") {
     this.version = String.UTF8.encode(version);
@@ -49,9 +50,13 @@ export class Sealer {
   /** Problems that arose while sealing (a failed state write), for this record's error marker. */
   addErrors(record: RecordOut): void {
     const session = this.session;
-    if (session != null && session.state.failing) {
-      record.addError("chain state not saved: writing " + session.state.where + " failed; a restart will break the chains");
+    if (session == null || !session.state.failing) return;
+    let message = this.writeFailure;
+    if (message.length == 0) {
+      message = "chain state not saved: writing " + session.state.where + " failed; a restart will break the chains";
+      this.writeFailure = message;
     }
+    record.addError(message);
   }
 
   /** Appends `"_seal":{...}` to the record; everything written before is covered. */
