@@ -15,7 +15,7 @@ const VALID = [
   '{"lit":[true,false,null]}',
   '{"esc":"\\" \\\\ \\/ \\b \\f \\n \\r \\t"}',
   '{"u":"\\u0000\\u001f\\u00e9\\u4e2d\\ud83d\\ude00\\uffff"}',
-  '{"lone":"\\ud800 and \\udfff"}',
+  '{"lone":"\\ud83d\\ude00 paired"}',
   '{"utf8":"é 中 😀 \u007f"}',
   '{"deep":[[[[[[[[[[{"x":[{"y":{}}]}]]]]]]]]]]}',
   '{"dup":1,"dup":2}',
@@ -90,14 +90,25 @@ describe("invalid input", () => {
     expect(result.kind === "record" && result.record.logseal_error).toBe("body is not valid JSON: invalid literal at byte 11");
   });
 
-  it("replaces invalid UTF-8 by U+FFFD inside a valid record and says so", () => {
-    const bytes = new Uint8Array([...Buffer.from('{"a":"x'), 0xff, 0xc3, 0x28, ...Buffer.from('y","b":1}')]);
+  it("replaces invalid UTF-8 by U+FFFD inside a valid record, keeping its escapes, and says so", () => {
+    const bytes = new Uint8Array([...Buffer.from('{"a":"x\\n'), 0xff, 0xc3, 0x28, ...Buffer.from('y\\u00e9","b":1}')]);
     const result = filter.call("t", bytes);
     expect(result.kind).toBe("record");
     if (result.kind !== "record") return;
-    expect(result.record.a).toBe("x\ufffd\ufffd(y");
+    expect(result.record.a).toBe("x\n\ufffd\ufffd(y\u00e9");
     expect(result.record.b).toBe(1);
-    expect(result.record.logseal_error).toBe("invalid UTF-8 replaced by U+FFFD");
+    expect(result.record.logseal_error).toBe("invalid UTF-8 or lone surrogates replaced by U+FFFD");
+  });
+
+  it("repairs keys too", () => {
+    const bytes = new Uint8Array([...Buffer.from('{"k'), 0xfe, ...Buffer.from('":1}')]);
+    const result = filter.call("t", bytes);
+    expect(result.kind === "record" && result.record["k\ufffd"]).toBe(1);
+  });
+
+  it("replaces lone surrogate escapes by \\ufffd and keeps pairs", () => {
+    const result = filter.call("t", '{"a":"\\ud83d\\ude00 \\ud800 \\udfff x\\ud800"}');
+    expect(result.kind === "record" && result.record.a).toBe("\u{1f600} \ufffd \ufffd x\ufffd");
   });
 
   it("keeps invalid UTF-8 in a non-JSON body as U+FFFD in logseal_raw", () => {

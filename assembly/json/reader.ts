@@ -2,6 +2,7 @@
 // recursion. `next()` returns one token at a time with its byte span; the caller decides
 // what to copy, replace or skip. It validates as it goes (RFC 8259), including UTF-8.
 import { utf8SequenceLength } from "./utf8";
+import { hex4 } from "./decode";
 
 export const enum Token {
   End, ObjectStart, ObjectEnd, ArrayStart, ArrayEnd, Key, String, Number, True, False, Null, Error,
@@ -16,6 +17,10 @@ export const enum JsonError {
 export const STRING_ESCAPED: u32 = 1;
 export const STRING_NON_ASCII: u32 = 2;
 export const STRING_BAD_UTF8: u32 = 4;
+/** A \uXXXX escape of a UTF-16 surrogate without its partner: valid JSON, but not text. */
+export const STRING_LONE_SURROGATE: u32 = 16;
+/** The string needs repairing before it may leave (see repairStringContent). */
+export const STRING_NEEDS_REPAIR: u32 = STRING_BAD_UTF8 | STRING_LONE_SURROGATE;
 /** Number flag: has a fraction or an exponent. */
 export const NUMBER_NON_INTEGER: u32 = 8;
 
@@ -225,6 +230,14 @@ export class JsonReader {
           return 0;
         }
         flags |= STRING_ESCAPED;
+        if (n == 6) {
+          const pair = surrogateEscapeLength(p, limit);
+          if (pair == 0) flags |= STRING_LONE_SURROGATE;
+          else {
+            p += pair;
+            continue;
+          }
+        }
         p += n;
       } else if (c < 0x20) {
         this.fail(JsonError.ControlInString, p);
@@ -310,6 +323,22 @@ function escapeLength(p: usize, limit: usize): usize {
   }
   // " \ / b f n r t
   return c == 0x22 || c == 0x5C || c == 0x2F || c == 0x62 || c == 0x66 || c == 0x6E || c == 0x72 || c == 0x74 ? 2 : 0;
+}
+
+/**
+ * For the \uXXXX escape at `p`: 6 if it is no surrogate, 12 for a high surrogate followed by
+ * an escaped low one, 0 for a surrogate without its partner.
+ */
+export function surrogateEscapeLength(p: usize, limit: usize): usize {
+  const unit = hex4(p + 2);
+  if (unit < 0xD800 || unit >= 0xE000) return 6;
+  if (unit >= 0xDC00 || p + 12 > limit || load<u16>(p + 6) != 0x755C || !isHexEscapeTail(p + 6)) return 0;
+  const low = hex4(p + 8);
+  return low >= 0xDC00 && low < 0xE000 ? 12 : 0;
+}
+
+@inline function isHexEscapeTail(p: usize): bool {
+  return isHexDigit(load<u8>(p + 2)) && isHexDigit(load<u8>(p + 3)) && isHexDigit(load<u8>(p + 4)) && isHexDigit(load<u8>(p + 5));
 }
 
 @inline export function isHexDigit(c: u8): bool {

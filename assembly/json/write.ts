@@ -1,6 +1,7 @@
 // Writing JSON text into a ByteBuffer.
 import { ByteBuffer } from "../buffer";
 import { utf8SequenceLength } from "./utf8";
+import { surrogateEscapeLength } from "./reader";
 
 const HEX = "0123456789abcdef";
 
@@ -48,6 +49,44 @@ export function writeJsonStringContent(out: ByteBuffer, ptr: usize, len: usize):
   return repaired;
 }
 
+/**
+ * Copies raw JSON string content (escapes kept as they are) with every invalid UTF-8 byte
+ * replaced by U+FFFD and every lone surrogate escape by \ufffd: what Fluent Bit's own
+ * parser would turn them into, so a sealed record still verifies after the round trip.
+ */
+export function repairStringContent(out: ByteBuffer, ptr: usize, len: usize): void {
+  const end = ptr + len;
+  let run = ptr;
+  let p = ptr;
+  while (p < end) {
+    const c = load<u8>(p);
+    if (c == 0x5C) {
+      const n = load<u8>(p + 1) != 0x75 ? 2 : surrogateEscapeLength(p, end);
+      if (n != 0) {
+        p += n;
+        continue;
+      }
+      out.putBytes(run, p - run);
+      out.putBytes(changetype<usize>(ESCAPED_REPLACEMENT), 6);
+      p += 6;
+      run = p;
+    } else if (c < 0x80) {
+      p++;
+    } else {
+      const n = utf8SequenceLength(p, end);
+      if (n != 0) {
+        p += n;
+        continue;
+      }
+      out.putBytes(run, p - run);
+      out.putBytes(changetype<usize>(REPLACEMENT), 3);
+      p++;
+      run = p;
+    }
+  }
+  out.putBytes(run, p - run);
+}
+
 /** The JSON escape for an ASCII byte that cannot appear raw in a string. */
 export function writeEscape(out: ByteBuffer, c: u8): void {
   out.putByte(0x5C);
@@ -73,3 +112,4 @@ export function writeJsonText(out: ByteBuffer, text: string): void {
 }
 
 const REPLACEMENT = memory.data<u8>([0xEF, 0xBF, 0xBD]);
+const ESCAPED_REPLACEMENT = memory.data<u8>([0x5C, 0x75, 0x66, 0x66, 0x66, 0x64]); // \ufffd

@@ -2,8 +2,8 @@
 // bytes are copied in runs, removed members vanish with their commas, replaced values and
 // redacted spans are written in place. Values other stages asked for are captured on the way.
 import { Editor } from "../json/editor";
-import { JsonReader, MAX_DEPTH, STRING_BAD_UTF8, Token } from "../json/reader";
-import { writeJsonStringContent } from "../json/write";
+import { JsonReader, MAX_DEPTH, STRING_NEEDS_REPAIR, Token } from "../json/reader";
+import { repairStringContent } from "../json/write";
 import { KeyPath } from "../policy/keypath";
 import { RecordOut } from "../record";
 import { Captures } from "../enrichment/capture";
@@ -13,7 +13,14 @@ import { Redactor } from "./redactor";
 export const reader = new JsonReader();
 const editor = new Editor();
 export const path = new KeyPath();
-const INVALID_UTF8 = "invalid UTF-8 replaced by U+FFFD";
+const NOT_TEXT = "invalid UTF-8 or lone surrogates replaced by U+FFFD";
+
+/** Rewrites the current string or key token with what is not text replaced (detectors skip it). */
+function repair(editor: Editor, record: RecordOut): void {
+  editor.splice(reader.start + 1, reader.end - 1);
+  repairStringContent(record.out, reader.start + 1, reader.end - reader.start - 2);
+  record.addError(NOT_TEXT);
+}
 
 /** Per container depth: whether a member has been written yet (0/1). */
 const written = heap.alloc(<usize>MAX_DEPTH + 2);
@@ -50,6 +57,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           if (!reader.firstMember) editor.splice(reader.memberLead, reader.start);
           store<u8>(written + depth, 1);
         }
+        if (reader.flags & STRING_NEEDS_REPAIR) repair(editor, record); // the key itself
         if (treatment != null && treatment.action != Action.Keep) {
           const valueToken = reader.next();
           const start = reader.start;
@@ -72,10 +80,8 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
       case Token.String: {
         if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end);
         pendingCapture = -1;
-        if (reader.flags & STRING_BAD_UTF8) {
-          editor.splice(reader.start + 1, reader.end - 1);
-          writeJsonStringContent(record.out, reader.start + 1, reader.end - reader.start - 2);
-          record.addError(INVALID_UTF8);
+        if (reader.flags & STRING_NEEDS_REPAIR) {
+          repair(editor, record);
         } else if (scanning) {
           redactor.scanString(record, editor, reader.start + 1, reader.end - 1);
         }
