@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { FilterHost, instantiate } from "../../cli/host.ts";
 import { LOGSEAL_WASM, countInstructions } from "../instructions.ts";
 import { measure, type BenchRow } from "../lib.ts";
-import { JSON_CORE } from "../sections/instructions.ts";
+import { JSON_CORE } from "../policies.ts";
 import { containerRecord } from "../workload.ts";
 
 export const JSON_AS_WASM = new URL("../../build/bench-json-as.wasm", import.meta.url).pathname;

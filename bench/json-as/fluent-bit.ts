@@ -13,7 +13,7 @@ import {
   type Filter,
 } from "../fluent-bit/harness.ts";
 import { LOGSEAL_WASM, countInstructions } from "../instructions.ts";
-import { JSON_CORE } from "../sections/instructions.ts";
+import { JSON_CORE } from "../policies.ts";
 import { containerRecord } from "../workload.ts";
 import { JSON_AS_WASM } from "./compare.ts";
 

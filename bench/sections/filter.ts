@@ -1,11 +1,12 @@
-// The whole filter through the Fluent Bit-like host: pass-through (the JSON core alone)
-// and the embedded default policy, for small, typical and large records.
+// The whole filter through the Fluent Bit-like host, tier by tier (bench/policies.ts): the JSON
+// core alone, the default redaction, the whole default policy (redaction, enrichment, seal).
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FilterHost } from "../../cli/host.ts";
 import { measure, type BenchRow } from "../lib.ts";
 import { containerRecord } from "../workload.ts";
+import { DEFAULT_POLICY, JSON_CORE, REDACTION_ONLY } from "../policies.ts";
 
 const WASM = new URL("../../build/logseal.wasm", import.meta.url).pathname;
 
@@ -15,12 +16,11 @@ function filterWith(policy?: object): FilterHost {
   return FilterHost.load(WASM, { preopens: { ".": dir } });
 }
 
-export const PASS_THROUGH = { version: "pass-through", redact: { keys: [], scan: [] } };
-
 export default async function (): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   const sizes: [string, number][] = [["200 B", 200], ["1 KiB", 1024], ["64 KiB", 64 * 1024]];
-  for (const [label, policy] of [["pass-through", PASS_THROUGH], ["default policy", undefined]] as const) {
+  const tiers = [["JSON core", JSON_CORE], ["redaction only", REDACTION_ONLY], ["default policy", DEFAULT_POLICY]] as const;
+  for (const [label, policy] of tiers) {
     const filter = filterWith(policy);
     for (const [size, bytes] of sizes) {
       const body = Buffer.from(JSON.stringify(containerRecord(0, bytes)));

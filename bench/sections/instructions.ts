@@ -9,10 +9,8 @@ import { join } from "node:path";
 import { CountingFilter, LOGSEAL_WASM, countInstructions } from "../instructions.ts";
 import { measure, type BenchRow } from "../lib.ts";
 import { containerRecord } from "../workload.ts";
+import { DEFAULT_POLICY, JSON_CORE, PASS_THROUGH, REDACTION_ONLY } from "../policies.ts";
 
-export const PASS_THROUGH = { version: "pass-through", redact: { keys: [], scan: [] } };
-/** Nothing but reading and writing the record: every stage off (output identical to input). */
-export const JSON_CORE = { ...PASS_THROUGH, enrich: { severity: false, audit: false }, seal: { enabled: false } };
 export const SIZES: [string, number][] = [["200 B", 200], ["1 KiB", 1024], ["64 KiB", 64 * 1024]];
 
 /** "N instr/byte, M instr/record", the note column of instruction counts. */
@@ -22,7 +20,9 @@ export function instructionNote(count: { perByte: number; perRecord: number }): 
 
 export default async function (): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const policies = [["pass-through", PASS_THROUGH], ["JSON core", JSON_CORE], ["default policy", undefined]] as const;
+  const policies = [
+    ["JSON core", JSON_CORE], ["pass-through", PASS_THROUGH], ["redaction only", REDACTION_ONLY], ["default policy", DEFAULT_POLICY],
+  ] as const;
   for (const [label, policy] of policies) {
     const dir = mkdtempSync(join(tmpdir(), "logseal-bench-"));
     if (policy) writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy));

@@ -1,0 +1,13 @@
+// The policies benchmarks compare, defined once: what each tier of work costs.
+import { defaultPolicyJson } from "../cli/policy.ts";
+
+const OFF = { enrich: { severity: false, audit: false }, seal: { enabled: false } };
+
+/** No key rules, no detectors; enrichment and sealing at their defaults. */
+export const PASS_THROUGH = { version: "pass-through", redact: { keys: [], scan: [] } };
+/** Nothing but reading and writing the record: every stage off (output identical to input). */
+export const JSON_CORE = { ...PASS_THROUGH, ...OFF };
+/** The embedded default's redaction alone: key rules and detectors, no enrichment, no seal. */
+export const REDACTION_ONLY = { ...JSON.parse(defaultPolicyJson()), version: "redaction-only", ...OFF };
+/** The embedded default policy: redaction, enrichment, SHA-256 chain (no key file). */
+export const DEFAULT_POLICY = undefined;
