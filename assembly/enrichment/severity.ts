@@ -1,6 +1,7 @@
 // The level a record declares, found in a level field or at the start of its message, and
 // mapped to OpenTelemetry's six severity ranges. Everything works on the raw JSON token bytes
 // (escapes and all): no strings, no decoding, no allocation.
+import { equalsLowercase } from "../ascii";
 import { Token } from "../json/reader";
 
 /** Ordered, so `level < minimum` is the gating test; Unknown (0) means no level was found. */
@@ -42,7 +43,7 @@ export function levelOfWord(p: usize, end: usize, letters: bool): Level {
   if (len == 0 || len > LONGEST_NAME) return Level.Unknown;
   for (let i = 0, n = NAME_BYTES.length; i < n; i++) {
     const name = unchecked(NAME_BYTES[i]);
-    if (<usize>name.byteLength == len && equalsFolded(p, changetype<usize>(name), len)) return unchecked(NAME_LEVELS[i]);
+    if (<usize>name.byteLength == len && equalsLowercase(p, changetype<usize>(name), len)) return unchecked(NAME_LEVELS[i]);
   }
   return Level.Unknown;
 }
@@ -196,19 +197,9 @@ function isTextKey(p: usize, end: usize): bool {
   const len = end - p;
   for (let i = 0, n = TEXT_KEYS.length; i < n; i++) {
     const key = unchecked(TEXT_KEYS[i]);
-    if (<usize>key.byteLength == len && equalsFolded(p, changetype<usize>(key), len)) return true;
+    if (<usize>key.byteLength == len && equalsLowercase(p, changetype<usize>(key), len)) return true;
   }
   return false;
-}
-
-/** Compares bytes with a lower-case ASCII pattern, folding ASCII letters only. */
-function equalsFolded(p: usize, lower: usize, len: usize): bool {
-  for (let i: usize = 0; i < len; i++) {
-    let c = load<u8>(p + i);
-    if (<u32>c - 0x41 < 26) c |= 0x20;
-    if (c != load<u8>(lower + i)) return false;
-  }
-  return true;
 }
 
 function isUpperWord(p: usize, end: usize): bool {

@@ -4,6 +4,7 @@
 //   name  "password"                 any depth, exact bytes
 //   name  "Authorization" (ci)       any depth, ASCII case-insensitive
 //   path  "kubernetes.annotations.*" that exact position; "*" matches one key
+import { isAsciiLetter, equalsLowercase } from "../ascii";
 import { KeyPath } from "./keypath";
 
 export const MAX_PATH_DEPTH: i32 = 16;
@@ -77,7 +78,7 @@ export class KeyMatcher {
     this.nameBuckets.add(bucketOf(0, len, first), index);
     // A case-insensitive name also lives in the bucket of its first letter's upper case.
     const upper = first & 0xDF;
-    if (caseInsensitive && upper != first && isLetter(upper)) this.nameBuckets.add(bucketOf(0, len, upper), index);
+    if (caseInsensitive && upper != first && isAsciiLetter(upper)) this.nameBuckets.add(bucketOf(0, len, upper), index);
   }
 
   /** Adds a dotted path; returns false if it is deeper than MAX_PATH_DEPTH. */
@@ -167,18 +168,4 @@ export class KeyMatcher {
 
 @inline function bucketOf(depth: i32, len: usize, first: u8): i32 {
   return (((depth * 31 + <i32>len) * 31) + <i32>first) & (Buckets.SIZE - 1);
-}
-
-@inline function isLetter(c: u8): bool {
-  return <u32>(c | 0x20) - 0x61 < 26;
-}
-
-/** Compares key bytes with an already lowercased pattern, folding ASCII letters only. */
-function equalsLowercase(ptr: usize, lower: usize, len: usize): bool {
-  for (let i: usize = 0; i < len; i++) {
-    let c = load<u8>(ptr + i);
-    if (<u32>c - 0x41 < 26) c |= 0x20;
-    if (c != load<u8>(lower + i)) return false;
-  }
-  return true;
 }
