@@ -273,6 +273,8 @@ for (const workload of workloads) {
   }
 }
 const loadAfter = readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const contentions = results.map((m) => m.contention);
+const contentionNote = `other work took ${Math.round(median(contentions) * 100)}% of the CPUs before a typical timed run (at most ${Math.round(Math.max(...contentions) * 100)}%)`;
 const elapsed = (Date.now() - started) / 1000;
 
 // ---------------------------------------------------------------------------------------------
@@ -297,7 +299,6 @@ function find(workload: string, id: string): Measured | undefined {
 
 function notesOf(m: Measured): string {
   const notes: string[] = [...new Set(m.variant.notes)];
-  if (m.contention > 0.25) notes.push(`machine ${Math.round(m.contention * 100)}% busy with other work before a run`);
   const c = m.check;
   if (c.records !== m.workload.records) notes.push(`**${c.records} of ${m.workload.records} records came out**`);
   const runProblems = m.runs.flatMap((r) => [...r.problems, ...(r.exitCode !== 0 ? [`exit code ${r.exitCode}`] : [])]);
@@ -429,7 +430,7 @@ Written by \`make bench-fluent-bit\` (bench/fluent-bit.ts); rerun it to refresh 
 
 - **Date**: ${date}; whole run ${Math.round(elapsed)} s
 - **Fluent Bit**: ${version} (\`${bin}\`), WAMR fast interpreter / AOT
-- **Machine**: ${cpuModel}, ${cpus().length} cores, Node ${process.version}; load average ${loadBefore} before the run, ${loadAfter} after (other work on the machine); Fluent Bit run at niceness ${NICE}
+- **Machine**: ${cpuModel}, ${cpus().length} cores, Node ${process.version}; load average ${loadBefore} before the run, ${loadAfter} after; ${contentionNote}; Fluent Bit run at niceness ${NICE}
 - **Module**: commit ${commit}${dirtyModule ? ` plus ${dirtyModule} uncommitted file(s) under assembly/` : ""}; build/logseal.wasm ${size(WASM)} (sha256 ${sha(WASM)}…), build/logseal.aot ${haveAot ? `${size(AOT)} (sha256 ${sha(AOT)}…)` : `absent (${aotNote})`}${aotNote && haveAot ? ` (${aotNote})` : ""}
 - **Workloads**: ${workloads.map((w) => `${w.name}: ${w.records.toLocaleString("en-US")} records, ${(w.bytes / w.records).toFixed(0)} B each on average (${w.description}), 10% with a secret`).join("; ")}
 - **Runs**: ${RUNS} timed run(s) per configuration and workload, median; before them one untimed run into a file that counts and inspects every record
