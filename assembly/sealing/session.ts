@@ -111,6 +111,7 @@ export function sessionFor(policy: SealPolicy): Session {
   if (running != null) {
     if (running.matches(policy)) return running;
     running.flush();
+    running.state.close(); // the new session opens the file again, perhaps another one
   }
   const session = new Session(policy);
   session.open();

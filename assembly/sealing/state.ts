@@ -110,6 +110,13 @@ export class StateFile {
     this.write(0, HEADER_SIZE);
   }
 
+  /** Closes the file (the session it belongs to is being replaced). */
+  close(): void {
+    const file = this.file;
+    if (file != null) file.close();
+    this.file = null;
+  }
+
   writeChain(chain: Chain, count: u64): void {
     const line = this.line;
     line.reset();

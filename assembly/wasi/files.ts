@@ -178,6 +178,10 @@ export class WritableFile {
   readAll(): ArrayBuffer | null {
     return readAll(this.fd);
   }
+
+  close(): void {
+    fd_close(this.fd);
+  }
 }
 
 /**
