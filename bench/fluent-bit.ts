@@ -317,7 +317,7 @@ function notesOf(m: Measured): string {
   return notes.join("; ");
 }
 
-const header = ["workload", "configuration", "CPU s / M records", "× no filter", "× Lua", "records/s", "× no filter", "× Lua", "start-up CPU ms", "notes"];
+const header = ["workload", "configuration", "CPU s / M records", "runs: min–max", "× no filter", "× Lua", "records/s", "× no filter", "× Lua", "start-up CPU ms", "notes"];
 const rows: string[][] = [];
 for (const m of results) {
   const net = netCost(m);
@@ -325,10 +325,12 @@ for (const m of results) {
   const lua = find(m.workload.name, "lua");
   const b = base && netCost(base);
   const l = lua && netCost(lua);
+  const perRun = m.runs.map((r) => ((Math.max(r.user + r.sys - startupCost(m.variant).cpu, 1e-3)) / m.workload.records) * 1e6);
   rows.push([
     m.workload.name,
     m.variant.label,
     net.cpuPerMillion.toFixed(2),
+    `${Math.min(...perRun).toFixed(1)}–${Math.max(...perRun).toFixed(1)}`,
     b ? ratio(net.cpuPerMillion / b.cpuPerMillion) : "",
     l ? ratio(net.cpuPerMillion / l.cpuPerMillion) : "",
     fmtInt(net.recordsPerSecond),
