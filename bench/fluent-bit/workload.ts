@@ -8,31 +8,10 @@
 //   RequestResponse level; one in ten carries a secret (a Secret's data, a token in a URI or a
 //   connection string in a ConfigMap).
 import { containerRecord } from "../workload.ts";
+import { Rng } from "../rng.ts";
+export { Rng };
 
 /** mulberry32: small, fast, deterministic. */
-export class Rng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
-  }
-  string(alphabet: string, length: number): string {
-    let s = "";
-    for (let i = 0; i < length; i++) s += alphabet[Math.floor(this.next() * alphabet.length)];
-    return s;
-  }
-}
 
 const DIGITS = "0123456789";
 const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";

@@ -1,14 +1,9 @@
+import { Rng } from "../../bench/rng.js";
+
 // Deterministic random records for property tests and benchmarks.
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    // mulberry32
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = new Rng(seed);
+  return () => random.next();
 }
 
 const ALPHABET = ["a", "Z", "0", " ", "é", "中", "😀", "\"", "\\", "/", "\n", "\t", "\u0001", "\u2028", "-", ":", "@", "."];
