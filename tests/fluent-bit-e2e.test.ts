@@ -38,6 +38,7 @@ import {
   startFluentBit,
   waitUntil,
   writeYamlConfig,
+  type NodeLayout,
 } from "./support/fluent-bit.js";
 
 const SIZES = [100, 1000, 10_000, 100_000, 1024 * 1024];
@@ -175,17 +176,11 @@ function phaseTwo(): Phase {
 // ---------------------------------------------------------------------------------------------
 // The scenario: aggregator up, edge run 1, edge stopped, more input, edge run 2, all stopped.
 
-interface Layout {
+/** The node's directories (as the support module rewrites them) plus the run's root and output. */
+type Layout = Pick<NodeLayout, "containers" | "auditLog" | "meta" | "policy" | "keys" | "state" | "fluentBitState"> & {
   root: string;
-  containers: string;
-  auditLog: string;
-  meta: string;
-  policy: string;
-  keys: string;
-  state: string;
-  fluentBitState: string;
   out: string;
-}
+};
 
 interface Scenario {
   layout: Layout;
