@@ -142,44 +142,15 @@ local function partialMask(span, keep)
   end))
 end
 
-local groupEnds, groupDigits = {}, {}
-
--- Card numbers: 13-19 digits in one run, or a group of 4 then groups of 3-6 digits separated by
--- the same single space or dash; the longest valid layout wins. Masked keeping the last 4.
-local function maskCards(s)
-  if not find(s, "%d%d%d%d") then return s end
+-- Masks, keeping the last 4, every match of `pattern` that `matchEnd(s, a, b)` confirms (a..b
+-- is what `find` found; it returns where the secret ends, or nil). `quick` rejects most strings.
+local function maskEach(s, quick, pattern, matchEnd)
+  if not find(s, quick) then return s end
   local out, n, last, pos = nil, 0, 1, 1
   while true do
-    local a, b = find(s, "%d+", pos)
+    local a, b = find(s, pattern, pos)
     if not a then break end
-    local e
-    if not continuesBefore(s, a) then
-      local run = b - a + 1
-      if run >= 13 then
-        if not continuesAfter(s, b) and isCard(s, a, b, run) then e = b end
-      elseif run == 4 then
-        local sep = byte(s, b + 1)
-        if sep == 32 or sep == 45 then
-          local groups, at, digits = 0, b, 4
-          while groups < 6 and byte(s, at + 1) == sep and isDigit(byte(s, at + 2)) do
-            local _, ge = find(s, "^%d+", at + 2)
-            local g = ge - at - 1
-            if g < 3 or g > 6 or digits + g > 19 then break end
-            digits = digits + g
-            at = ge
-            groups = groups + 1
-            groupEnds[groups], groupDigits[groups] = at, digits
-          end
-          for k = groups, 1, -1 do
-            if groupDigits[k] < 13 then break end
-            if not continuesAfter(s, groupEnds[k]) and isCard(s, a, groupEnds[k], groupDigits[k]) then
-              e = groupEnds[k]
-              break
-            end
-          end
-        end
-      end
-    end
+    local e = matchEnd(s, a, b)
     if e then
       out = out or {}
       out[n + 1] = sub(s, last, a - 1)
@@ -194,6 +165,46 @@ local function maskCards(s)
   if not out then return s end
   out[n + 1] = sub(s, last)
   return concat(out)
+end
+
+local groupEnds, groupDigits = {}, {}
+
+-- Card numbers: 13-19 digits in one run, or a group of 4 then groups of 3-6 digits separated by
+-- the same single space or dash; the longest valid layout wins. Masked keeping the last 4.
+local function cardEnd(s, a, b)
+  local e
+  if not continuesBefore(s, a) then
+    local run = b - a + 1
+    if run >= 13 then
+      if not continuesAfter(s, b) and isCard(s, a, b, run) then e = b end
+    elseif run == 4 then
+      local sep = byte(s, b + 1)
+      if sep == 32 or sep == 45 then
+        local groups, at, digits = 0, b, 4
+        while groups < 6 and byte(s, at + 1) == sep and isDigit(byte(s, at + 2)) do
+          local _, ge = find(s, "^%d+", at + 2)
+          local g = ge - at - 1
+          if g < 3 or g > 6 or digits + g > 19 then break end
+          digits = digits + g
+          at = ge
+          groups = groups + 1
+          groupEnds[groups], groupDigits[groups] = at, digits
+        end
+        for k = groups, 1, -1 do
+          if groupDigits[k] < 13 then break end
+          if not continuesAfter(s, groupEnds[k]) and isCard(s, a, groupEnds[k], groupDigits[k]) then
+            e = groupEnds[k]
+            break
+          end
+        end
+      end
+    end
+  end
+  return e
+end
+
+local function maskCards(s)
+  return maskEach(s, "%d%d%d%d", "%d+", cardEnd)
 end
 
 -- IBAN lengths by country code.
@@ -240,26 +251,7 @@ end
 
 -- IBANs, masked keeping the last 4.
 local function maskIbans(s)
-  if not find(s, "%u%u%d%d") then return s end
-  local out, n, last, pos = nil, 0, 1, 1
-  while true do
-    local a = find(s, "%u%u%d%d", pos)
-    if not a then break end
-    local e = ibanEnd(s, a)
-    if e then
-      out = out or {}
-      out[n + 1] = sub(s, last, a - 1)
-      out[n + 2] = partialMask(sub(s, a, e), 4)
-      n = n + 2
-      last = e + 1
-      pos = e + 1
-    else
-      pos = a + 1
-    end
-  end
-  if not out then return s end
-  out[n + 1] = sub(s, last)
-  return concat(out)
+  return maskEach(s, "%u%u%d%d", "%u%u%d%d", ibanEnd)
 end
 
 -- US social security numbers AAA-GG-SSSS (or spaces) with the SSA's validity rules.
