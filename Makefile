@@ -29,17 +29,17 @@ build/testkit.wasm: node_modules/.installed $(AS_SOURCES)
 
 ## The main job on the embedded default policy: a sample of Kubernetes logs through the filter.
 demo: build
-	@node --import tsx samples/demo.ts
+	@node --disable-warning=ExperimentalWarning --import tsx samples/demo.ts
 
 test: build
 	npx --no-install tsc -p .
 	npx --no-install vitest run
 
 bench: build
-	node --import tsx bench/run.ts
+	node --disable-warning=ExperimentalWarning --import tsx bench/run.ts
 
 accuracy: build
-	node --import tsx bench/accuracy.ts
+	node --disable-warning=ExperimentalWarning --import tsx bench/accuracy.ts
 
 ## Ahead-of-time module for Fluent Bit (needs flb-wamrc or wamrc of Fluent Bit's WAMR version).
 aot: build/logseal.wasm
@@ -47,7 +47,7 @@ aot: build/logseal.wasm
 	$(WAMRC) --target=x86_64 --cpu=$(AOT_CPU) --opt-level=3 --size-level=1 --disable-simd -o build/logseal.aot build/logseal.wasm
 
 bench-fluent-bit: build
-	node --import tsx bench/fluent-bit.ts
+	node --disable-warning=ExperimentalWarning --import tsx bench/fluent-bit.ts
 
 compose-up: build
 	cd fluent-bit/compose && ./certs.sh && docker compose up -d --build
