@@ -16,17 +16,14 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, 
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  ROOT, benchNiceness, defaultPolicy, findFluentBit, fluentBitVersion, logsealFilter, luaFilter, median, nativeFilters,
-  passThroughPolicy, prepareLogsealDir, redactionOnlyPolicy, runFluentBit, waitForQuiet, writeConfig,
+  ROOT, benchNiceness, fluentBitOrSkip, fluentBitVersion, logsealFilter, luaFilter, median, nativeFilters,
+  prepareLogsealDir, runFluentBit, waitForQuiet, writeConfig,
   type Filter, type LogsealSetup, type RunResult,
 } from "./fluent-bit/harness.ts";
 import { auditWorkload, containerWorkload, type Workload } from "./fluent-bit/workload.ts";
+import { JSON_CORE, REDACTION_ONLY } from "./policies.ts";
 
-const bin = findFluentBit();
-if (!bin) {
-  console.log("bench-fluent-bit: skipped, no Fluent Bit binary (set FLUENT_BIT_BIN or put fluent-bit on PATH)");
-  process.exit(0);
-}
+const bin = fluentBitOrSkip("bench-fluent-bit");
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const CONTAINER_RECORDS = Math.max(100, Number(process.env.BENCH_RECORDS ?? 20_000));
@@ -90,7 +87,7 @@ interface Variant {
 }
 
 function logsealVariant(id: string, label: string, module: string, role: "full" | "redact" | "echo"): Variant {
-  const policy = role === "full" ? undefined : role === "redact" ? redactionOnlyPolicy : () => passThroughPolicy(true);
+  const policy = role === "full" ? undefined : role === "redact" ? () => REDACTION_ONLY : () => JSON_CORE;
   const variant: Variant = {
     id, label, notes: [], module,
     logseal: { module, policy, role },
@@ -217,16 +214,7 @@ function startupCost(variant: Variant): { cpu: number; busy: number } {
 const tagOf = (workload: Workload) => (workload.name === "audit" ? "audit" : "kube.var.log.containers.web");
 
 function checked(variant: Variant, workload: Workload): Check {
-  const input = inputs.get(workload.name)!;
-  let check = checkRun(variant, input, tagOf(workload));
-  if (variant.logseal?.role === "echo" && check.errors.size > 0) {
-    // The module may not know `seal.enabled` yet: pass-through without a seal section.
-    const rejected = [...check.errors.keys()][0];
-    variant.logseal.policy = () => passThroughPolicy(false);
-    check = checkRun(variant, input, tagOf(workload));
-    variant.notes.push(`seal.enabled rejected (${rejected}): pass-through policy without a seal section`);
-  }
-  return check;
+  return checkRun(variant, inputs.get(workload.name)!, tagOf(workload));
 }
 
 function timedRun(variant: Variant, workload: Workload, r: number): { run: RunResult; contention: number } {

@@ -27,37 +27,17 @@ export function findFluentBit(): string | undefined {
   return undefined;
 }
 
+/** The Fluent Bit binary, or a clear skip message and exit 0 (a benchmark is not a test). */
+export function fluentBitOrSkip(benchmark: string): string {
+  const bin = findFluentBit();
+  if (bin) return bin;
+  console.log(`${benchmark}: skipped, no Fluent Bit binary (set FLUENT_BIT_BIN or put fluent-bit on PATH)`);
+  process.exit(0);
+}
+
 export function fluentBitVersion(bin: string): string {
   const out = spawnSync(bin, ["--version"], { encoding: "utf8" });
   return /Fluent Bit v(\S+)/.exec(out.stdout + out.stderr)?.[1] ?? "unknown";
-}
-
-let embeddedDefault: Record<string, any> | undefined;
-
-/** The embedded default policy, as the built module prints it (`logseal policy default`). */
-export function defaultPolicy(): Record<string, any> {
-  if (!embeddedDefault) {
-    const out = spawnSync(process.execPath, [join(ROOT, "bin/logseal.js"), "policy", "default"], { cwd: ROOT, encoding: "utf8" });
-    if (out.status !== 0) throw new Error(`logseal policy default failed: ${out.stderr}`);
-    embeddedDefault = JSON.parse(out.stdout);
-  }
-  return structuredClone(embeddedDefault!);
-}
-
-// Without an `enrich` section logseal normalises severity and classifies audit events.
-const NO_ENRICHMENT = { severity: false, audit: false };
-
-/** The default policy's redaction alone: its `redact` section, no enrichment, sealing off. */
-export function redactionOnlyPolicy(): Record<string, any> {
-  return { version: "bench-redaction-only", redact: defaultPolicy().redact, enrich: NO_ENRICHMENT, seal: { enabled: false } };
-}
-
-/** Does nothing to a record: no key rules, no detectors anywhere, no enrichment, (when
- * understood) no seal. */
-export function passThroughPolicy(sealOff = true): Record<string, any> {
-  const policy: Record<string, any> = { version: "pass-through", redact: { keys: [], scan: [] }, enrich: NO_ENRICHMENT };
-  if (sealOff) policy.seal = { enabled: false };
-  return policy;
 }
 
 export type Filter = Record<string, string | number | boolean>;

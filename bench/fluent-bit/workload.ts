@@ -214,20 +214,22 @@ export interface Workload {
   bytes: number;
 }
 
-/** `count` container log records of about 1 KiB as NDJSON. */
-export function containerWorkload(count: number, seed = 20261123): Workload {
+/** `count` records from `make` as NDJSON, the same for the same seed. */
+function ndjsonWorkload(name: string, description: string, count: number, seed: number,
+  make: (rng: Rng, i: number) => object): Workload {
   const rng = new Rng(seed);
   const lines: string[] = [];
-  for (let i = 0; i < count; i++) lines.push(JSON.stringify(containerLogRecord(rng, i)));
+  for (let i = 0; i < count; i++) lines.push(JSON.stringify(make(rng, i)));
   const text = lines.join("\n") + "\n";
-  return { name: "container", description: "container logs, ~1 KiB (tail + kubernetes filter)", text, records: count, bytes: Buffer.byteLength(text) };
+  return { name, description, text, records: count, bytes: Buffer.byteLength(text) };
+}
+
+/** `count` container log records of about 1 KiB as NDJSON. */
+export function containerWorkload(count: number, seed = 20261123): Workload {
+  return ndjsonWorkload("container", "container logs, ~1 KiB (tail + kubernetes filter)", count, seed, containerLogRecord);
 }
 
 /** `count` audit events of about 3 KiB as NDJSON. */
 export function auditWorkload(count: number, seed = 20261124): Workload {
-  const rng = new Rng(seed);
-  const lines: string[] = [];
-  for (let i = 0; i < count; i++) lines.push(JSON.stringify(auditEventRecord(rng, i)));
-  const text = lines.join("\n") + "\n";
-  return { name: "audit", description: "Kubernetes audit events, ~3 KiB (audit.k8s.io/v1)", text, records: count, bytes: Buffer.byteLength(text) };
+  return ndjsonWorkload("audit", "Kubernetes audit events, ~3 KiB (audit.k8s.io/v1)", count, seed, auditEventRecord);
 }

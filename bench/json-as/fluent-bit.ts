@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import {
-  findFluentBit, fluentBitVersion, logsealFilter, median, prepareLogsealDir, runFluentBit, writeConfig,
+  fluentBitOrSkip, fluentBitVersion, logsealFilter, median, prepareLogsealDir, runFluentBit, writeConfig,
   type Filter,
 } from "../fluent-bit/harness.ts";
 import { LOGSEAL_WASM, countInstructions } from "../instructions.ts";
@@ -17,11 +17,7 @@ import { JSON_CORE } from "../policies.ts";
 import { containerRecord } from "../workload.ts";
 import { JSON_AS_WASM } from "./compare.ts";
 
-const bin = findFluentBit();
-if (!bin) {
-  console.log("skipped: no Fluent Bit binary (set FLUENT_BIT_BIN or put fluent-bit on PATH)");
-  process.exit(0);
-}
+const bin = fluentBitOrSkip("json-as in Fluent Bit");
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const MB = Number(process.env.BENCH_MB ?? 8);
 const TAG = "kube.var.log.containers.web";
