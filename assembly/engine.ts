@@ -22,6 +22,8 @@ export const EMBEDDED = "embedded default";
 export class Engine {
   /** Why the policy in force is not the one configured; carried by every record. */
   configError: string = "";
+  /** The same, encoded once: it goes into every record. */
+  configErrorUtf8: ArrayBuffer = new ArrayBuffer(0);
   /** Modification time of the policy file it was loaded from (0: none found). */
   policyMtime: u64 = 0;
   readonly captures: Captures;
@@ -88,6 +90,7 @@ function startEngine(): Engine {
   const problems = [configError, attachPseudonymKey(engine), engine.enricher.startupError(), engine.sealer.startupError()];
   configError = problems.filter((p: string) => p.length != 0).join("; ");
   engine.configError = configError;
+  engine.configErrorUtf8 = String.UTF8.encode(configError);
   if (configError.length != 0) logLine(configError);
   return engine;
 }

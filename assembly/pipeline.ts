@@ -7,7 +7,7 @@ import { Editor } from "./json/editor";
 import { JsonError, jsonErrorMessage } from "./json/reader";
 import { writeJsonStringContent } from "./json/write";
 import { RAW_KEY, RecordOut } from "./record";
-import { reader, redactBody } from "./redaction/walk";
+import { NOT_TEXT, reader, redactBody } from "./redaction/walk";
 
 const record = new RecordOut();
 const rawText = new ByteBuffer(1024);
@@ -29,7 +29,7 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
   }
   engine.enricher.writeFields(record, body, bodyLen);
   engine.redactor.writeSummary(record);
-  if (engine.configError.length != 0) record.addError(engine.configError);
+  if (engine.configError.length != 0) record.addError(engine.configErrorUtf8);
   engine.sealer.addErrors(record);
   record.writeErrors();
   engine.sealer.seal(record, tag, tagLen, sec, nsec);
@@ -44,11 +44,11 @@ function writeUnparsable(engine: Engine, body: usize, bodyLen: usize): void {
   const error = reader.error;
   record.begin();
   record.out.putByte(0x7B);
-  record.addError(error == JsonError.None
+  record.addError(String.UTF8.encode(error == JsonError.None
     ? "body is not a JSON object"
-    : "body is not valid JSON: " + jsonErrorMessage(error) + " at byte " + (reader.errorAt - body).toString());
+    : "body is not valid JSON: " + jsonErrorMessage(error) + " at byte " + (reader.errorAt - body).toString()));
   rawText.reset();
-  if (writeJsonStringContent(rawText, body, bodyLen)) record.addError("invalid UTF-8 replaced by U+FFFD");
+  if (writeJsonStringContent(rawText, body, bodyLen)) record.addError(NOT_TEXT);
   const out = record.member(RAW_KEY);
   out.putByte(0x22);
   rawEditor.begin(rawText.ptr, out);

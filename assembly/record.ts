@@ -25,10 +25,13 @@ export class RecordOut {
     return out;
   }
 
-  /** Notes a problem with this record; all of them go out in one `logseal_error` member. */
-  addError(message: string): void {
+  /**
+   * Notes a problem with this record (UTF-8, encoded once by the caller: some problems repeat on
+   * every record); all of them go out in one `logseal_error` member.
+   */
+  addError(message: ArrayBuffer): void {
     if (this.errors.len != 0) this.errors.putBytes(changetype<usize>(SEPARATOR), 2);
-    this.errors.putBuffer(String.UTF8.encode(message));
+    this.errors.putBuffer(message);
   }
 
   get hasErrors(): bool {

@@ -13,7 +13,7 @@ import { DETECTOR_COUNT, DETECTOR_NAMES, findSecrets } from "./detectors";
 import { SpanList } from "./spans";
 import { writeNetwork } from "./network";
 
-const NO_KEY_MESSAGE = "pseudonym key missing: values masked instead of hashed";
+const NO_KEY_MESSAGE = String.UTF8.encode("pseudonym key missing: values masked instead of hashed");
 
 export class Redactor {
   readonly renderer: Renderer;

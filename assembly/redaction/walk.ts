@@ -13,7 +13,7 @@ import { Redactor } from "./redactor";
 export const reader = new JsonReader();
 const editor = new Editor();
 export const path = new KeyPath();
-const NOT_TEXT = "invalid UTF-8 or lone surrogates replaced by U+FFFD";
+export const NOT_TEXT = String.UTF8.encode("invalid UTF-8 or lone surrogates replaced by U+FFFD");
 
 /** Rewrites the current string or key token with what is not text replaced (detectors skip it). */
 function repair(editor: Editor, record: RecordOut): void {

@@ -33,7 +33,7 @@ export class Sealer {
   private readonly session: Session | null;
   private readonly version: ArrayBuffer;
   private readonly chainSlot: i32;
-  private writeFailure: string = "";
+  private writeFailure: ArrayBuffer | null = null;
 
   constructor(readonly policy: SealPolicy, readonly captures: Captures, version: string = "") {
     this.version = String.UTF8.encode(version);
@@ -52,8 +52,8 @@ export class Sealer {
     const session = this.session;
     if (session == null || !session.state.failing) return;
     let message = this.writeFailure;
-    if (message.length == 0) {
-      message = "chain state not saved: writing " + session.state.where + " failed; a restart will break the chains";
+    if (message == null) {
+      message = String.UTF8.encode("chain state not saved: writing " + session.state.where + " failed; a restart will break the chains");
       this.writeFailure = message;
     }
     record.addError(message);
