@@ -2,15 +2,14 @@
 // filter's `accessible_paths`. Paths are resolved against those pre-opens: an absolute
 // path by the pre-open whose name prefixes it, a relative one in every pre-open in order.
 import {
-  fd_close, fd_datasync, fd_filestat_get, fd_prestat_dir_name, fd_prestat_get, fd_pwrite,
-  fd_read, fd_filestat_set_size, path_filestat_get, path_open, path_rename,
+  fd_close, fd_filestat_get, fd_prestat_dir_name, fd_prestat_get, fd_pwrite, fd_read,
+  path_filestat_get, path_open,
 } from "./imports";
 
 const FIRST_PREOPEN: u32 = 3;
 const MAX_PREOPENS: u32 = 64;
 const LOOKUP_FOLLOW_SYMLINKS: u32 = 1; // Kubernetes mounts Secrets and ConfigMaps through symlinks
 const O_CREAT: u16 = 1;
-const O_TRUNC: u16 = 8;
 
 const RIGHT_FD_DATASYNC: u64 = 1 << 0;
 const RIGHT_FD_READ: u64 = 1 << 1;
@@ -157,16 +156,6 @@ export function modifiedNs(path: string): u64 {
 export class WritableFile {
   constructor(public fd: u32, public where: string) {}
 
-  /** Replaces the content with `len` bytes at `ptr`; false on any error. */
-  rewrite(ptr: usize, len: usize, durable: bool): bool {
-    store<u32>(scratch, <u32>ptr, 16);
-    store<u32>(scratch, <u32>len, 20);
-    if (fd_pwrite(this.fd, scratch + 16, 1, 0, scratch + 24) != 0) return false;
-    if (load<u32>(scratch, 24) != <u32>len) return false;
-    if (fd_filestat_set_size(this.fd, len) != 0) return false;
-    return !durable || fd_datasync(this.fd) == 0;
-  }
-
   /** Writes `len` bytes at `offset` in one pwrite (a fixed-size record of the file); false on any error. */
   writeAt(offset: u64, ptr: usize, len: usize): bool {
     store<u32>(scratch, <u32>ptr, 16);
@@ -195,23 +184,4 @@ export function openWritable(path: string, create: bool = true): WritableFile | 
     if (fd >= 0) return new WritableFile(<u32>fd, candidates[i].shown);
   }
   return null;
-}
-
-/** Writes a whole file atomically (temporary file + rename); false if no pre-open accepts it. */
-export function writeFileAtomic(path: string, data: ArrayBuffer): bool {
-  const candidates = locate(path);
-  for (let i = 0; i < candidates.length; i++) {
-    const loc = candidates[i];
-    const tmp = new Located(loc.dirFd, loc.relative + ".tmp", loc.shown + ".tmp");
-    const fd = openAt(tmp, O_CREAT | O_TRUNC, RIGHTS_READ | RIGHTS_WRITE);
-    if (fd < 0) continue;
-    const file = new WritableFile(<u32>fd, tmp.shown);
-    const ok = file.rewrite(changetype<usize>(data), <usize>data.byteLength, true);
-    fd_close(<u32>fd);
-    if (!ok) continue;
-    const a = String.UTF8.encode(tmp.relative);
-    const b = String.UTF8.encode(loc.relative);
-    if (path_rename(loc.dirFd, changetype<usize>(a), <u32>a.byteLength, loc.dirFd, changetype<usize>(b), <u32>b.byteLength) == 0) return true;
-  }
-  return false;
 }

@@ -9,12 +9,8 @@ export declare function fd_pwrite(fd: u32, iovs: usize, iovsLen: u32, offset: u6
 export declare function fd_read(fd: u32, iovs: usize, iovsLen: u32, nread: usize): u16;
 @external("wasi_snapshot_preview1", "fd_close")
 export declare function fd_close(fd: u32): u16;
-@external("wasi_snapshot_preview1", "fd_datasync")
-export declare function fd_datasync(fd: u32): u16;
 @external("wasi_snapshot_preview1", "fd_filestat_get")
 export declare function fd_filestat_get(fd: u32, buf: usize): u16;
-@external("wasi_snapshot_preview1", "fd_filestat_set_size")
-export declare function fd_filestat_set_size(fd: u32, size: u64): u16;
 @external("wasi_snapshot_preview1", "fd_prestat_get")
 export declare function fd_prestat_get(fd: u32, buf: usize): u16;
 @external("wasi_snapshot_preview1", "fd_prestat_dir_name")
@@ -24,8 +20,6 @@ export declare function path_open(dirfd: u32, dirflags: u32, path: usize, pathLe
   rightsBase: u64, rightsInheriting: u64, fdflags: u16, fdOut: usize): u16;
 @external("wasi_snapshot_preview1", "path_filestat_get")
 export declare function path_filestat_get(fd: u32, flags: u32, path: usize, pathLen: u32, buf: usize): u16;
-@external("wasi_snapshot_preview1", "path_rename")
-export declare function path_rename(fd: u32, oldPath: usize, oldLen: u32, newFd: u32, newPath: usize, newLen: u32): u16;
 @external("wasi_snapshot_preview1", "clock_time_get")
 export declare function clock_time_get(clockId: u32, precision: u64, timeOut: usize): u16;
 @external("wasi_snapshot_preview1", "random_get")
