@@ -14,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import {
   ROOT, benchNiceness, fluentBitOrSkip, fluentBitVersion, logsealFilter, luaFilter, median, nativeFilters,
   prepareLogsealDir, runFluentBit, waitForQuiet, writeConfig,
@@ -22,6 +22,7 @@ import {
 } from "./fluent-bit/harness.ts";
 import { auditWorkload, containerWorkload, type Workload } from "./fluent-bit/workload.ts";
 import { JSON_CORE, REDACTION_ONLY } from "./policies.ts";
+import { AOT_FILES, buildAot } from "../tests/support/fluent-bit.ts";
 
 const bin = fluentBitOrSkip("bench-fluent-bit");
 
@@ -34,11 +35,11 @@ const RESULTS = process.env.BENCH_RESULTS ?? join(ROOT, "bench/RESULTS.md");
 const NICE = benchNiceness();
 
 const BUILT_WASM = join(ROOT, "build/logseal.wasm");
-const BUILT_AOT = join(ROOT, "build/logseal.aot");
 const work = mkdtempSync(join(tmpdir(), "logseal-bench-"));
 // The runs use copies taken now: a rebuild during the benchmark cannot mix two modules.
 const WASM = join(work, "logseal.wasm");
-const AOT = join(work, "logseal.aot");
+const AOT = join(work, "logseal.aot"); // the file the Helm kit's init container picks for this CPU
+const AOT_V2 = join(work, "logseal.x86-64-v2.aot"); // the portable one, for comparison
 
 // ---------------------------------------------------------------------------------------------
 // Modules: the .wasm from `make build`; the .aot from `make aot` when a compiler is at hand.
@@ -49,16 +50,14 @@ if (!existsSync(BUILT_WASM)) {
 }
 const which = (name: string) => spawnSync("bash", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
 const wamrc = process.env.WAMRC || which("flb-wamrc") || which("wamrc");
-let aotNote = "";
-if (wamrc && (!existsSync(BUILT_AOT) || statSync(BUILT_AOT).mtimeMs < statSync(BUILT_WASM).mtimeMs)) {
-  console.log(`bench-fluent-bit: make aot (${wamrc})`);
-  const made = spawnSync("make", ["aot", `WAMRC=${wamrc}`], { cwd: ROOT, encoding: "utf8" });
-  if (made.status !== 0) aotNote = `make aot failed: ${(made.stderr || made.stdout).trim().split("\n").pop()}`;
-}
-const haveAot = existsSync(BUILT_AOT) && statSync(BUILT_AOT).mtimeMs >= statSync(BUILT_WASM).mtimeMs;
-if (!haveAot && !aotNote) aotNote = wamrc ? "build/logseal.aot is older than build/logseal.wasm" : "no flb-wamrc/wamrc: AOT rows skipped (docs/aot.md)";
+const builtAot = wamrc ? buildAot() : null;
+const haveAot = builtAot !== null;
+const aotNote = haveAot ? "" : wamrc ? "`make aot` failed or no AOT file fits this CPU" : "no flb-wamrc/wamrc: AOT rows skipped (docs/aot.md)";
 copyFileSync(BUILT_WASM, WASM);
-if (haveAot) copyFileSync(BUILT_AOT, AOT);
+if (builtAot) {
+  copyFileSync(builtAot, AOT);
+  copyFileSync(AOT_FILES[0], AOT_V2);
+}
 
 // The bare echo module (bench/fluent-bit/echo.ts): Fluent Bit's own cost of a wasm filter.
 const ECHO_WASM = join(work, "echo.wasm");
@@ -111,6 +110,7 @@ const ALL: Variant[] = [
   { id: "lua-redact", label: "Lua peer, redaction only", filters: () => [luaFilter("logseal_peer_redact")], notes: [] },
   logsealVariant("wasm", "logseal .wasm, default policy", WASM, "full"),
   logsealVariant("aot", "logseal .aot, default policy", AOT, "full"),
+  logsealVariant("aot-v2", "logseal .aot built for x86-64-v2, default policy", AOT_V2, "full"),
   logsealVariant("wasm-redact", "logseal .wasm, redaction only", WASM, "redact"),
   logsealVariant("aot-redact", "logseal .aot, redaction only", AOT, "redact"),
   logsealVariant("wasm-echo", "logseal .wasm, pass-through (echo floor)", WASM, "echo"),
@@ -120,7 +120,8 @@ const ALL: Variant[] = [
 ];
 const variants = ALL.filter((v) => (!ONLY || ONLY.includes(v.id))
   && (!v.module || existsSync(v.module))
-  && (haveAot || v.logseal?.module !== AOT));
+  && (haveAot || (v.logseal?.module !== AOT && v.logseal?.module !== AOT_V2))
+  && (v.id !== "aot-v2" || builtAot !== AOT_FILES[0]));
 
 // ---------------------------------------------------------------------------------------------
 // Runs.
@@ -421,7 +422,7 @@ Written by \`make bench-fluent-bit\` (bench/fluent-bit.ts); rerun it to refresh 
 - **Date**: ${date}; whole run ${Math.round(elapsed)} s
 - **Fluent Bit**: ${version} (\`${bin}\`), WAMR fast interpreter / AOT
 - **Machine**: ${cpuModel}, ${cpus().length} cores, Node ${process.version}; load average ${loadBefore} before the run, ${loadAfter} after; ${contentionNote}; Fluent Bit run at niceness ${NICE}
-- **Module**: commit ${commit}${dirtyModule ? ` plus ${dirtyModule} uncommitted file(s) under assembly/` : ""}; build/logseal.wasm ${size(WASM)} (sha256 ${sha(WASM)}…), build/logseal.aot ${haveAot ? `${size(AOT)} (sha256 ${sha(AOT)}…)` : `absent (${aotNote})`}${aotNote && haveAot ? ` (${aotNote})` : ""}
+- **Module**: commit ${commit}${dirtyModule ? ` plus ${dirtyModule} uncommitted file(s) under assembly/` : ""}; build/logseal.wasm ${size(WASM)} (sha256 ${sha(WASM)}…), ${haveAot ? `build/${basename(builtAot!)} ${size(AOT)} (sha256 ${sha(AOT)}…; what install-module.sh picks for this CPU), build/logseal.aot (x86-64-v2) ${size(AOT_V2)}` : `AOT absent (${aotNote})`}
 - **Workloads**: ${workloads.map((w) => `${w.name}: ${w.records.toLocaleString("en-US")} records, ${(w.bytes / w.records).toFixed(0)} B each on average (${w.description}), 10% with a secret`).join("; ")}
 - **Runs**: ${RUNS} timed run(s) per configuration and workload, median; before them one untimed run into a file that counts and inspects every record
 - **Commands**: \`make build && make aot && make bench-fluent-bit\` (= \`node --import tsx bench/fluent-bit.ts\`), settings: BENCH_RUNS=${RUNS} BENCH_RECORDS=${CONTAINER_RECORDS} BENCH_AUDIT_RECORDS=${AUDIT_RECORDS}

@@ -13,7 +13,7 @@
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
@@ -362,7 +362,7 @@ if (!FLUENT_BIT) {
   describe.skip(NO_FLUENT_BIT_MESSAGE, () => it("skipped", () => {}));
   console.warn(NO_FLUENT_BIT_MESSAGE);
 } else {
-  const modules: [string, string | null][] = [["interpreted .wasm", RELEASE_WASM], ["ahead-of-time .aot", aot]];
+  const modules: [string, string | null][] = [["interpreted .wasm", RELEASE_WASM], [`ahead-of-time ${aot ? basename(aot) : ".aot"}`, aot]];
 
   describe.each(modules)(`shipped node pipeline in real Fluent Bit (${fluentBitVersion()}), edge -> mTLS -> aggregator: %s`, (_label, wasmPath) => {
     let scenario: Scenario;

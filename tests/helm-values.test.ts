@@ -1,6 +1,10 @@
 // The deployment kit's Fluent Bit configs and Helm values agree with each other: every path the
 // pipeline uses is mounted (writable where Fluent Bit writes), every mount has a volume, the
 // classic and YAML configs say the same, and every logseal filter is set up as the module expects.
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   envReferences,
@@ -206,5 +210,51 @@ describe("Helm values for fluent/fluent-bit", () => {
     expect(main.service).toMatchObject({ http_server: "true", health_check: "true" });
     expect(main.service.http_port).toBe(String(values.metricsPort ?? 2020));
     expect(Number(values.terminationGracePeriodSeconds)).toBeGreaterThan(Number(main.service.grace));
+  });
+});
+
+describe("the init container's install-module.sh", () => {
+  const SCRIPT = new URL("../fluent-bit/helm/install-module.sh", import.meta.url).pathname;
+  const V3 = "fpu sse2 ssse3 fma cx16 sse4_1 sse4_2 movbe popcnt xsave avx f16c lahf_lm abm bmi1 avx2 bmi2";
+  const V2 = "fpu sse2 ssse3 cx16 sse4_1 sse4_2 popcnt lahf_lm";
+  const QEMU64 = "fpu sse2 cx16 lahf_lm"; // no SSE4.2: not even x86-64-v2
+
+  /** Runs the script on an image holding `files` for a CPU with `flags`; returns what logseal.aot became. */
+  function install(arch: string, flags: string, files: string[]) {
+    const root = mkdtempSync(join(tmpdir(), "logseal-install-"));
+    const src = join(root, "src"), dst = join(root, "dst");
+    mkdirSync(src);
+    mkdirSync(dst);
+    for (const file of ["logseal.wasm", ...files]) writeFileSync(join(src, file), file);
+    writeFileSync(join(root, "cpuinfo"), `processor\t: 0\nflags\t\t: ${flags}\n\nprocessor\t: 1\nflags\t\t: ${flags}\n`);
+    const run = spawnSync("sh", [SCRIPT], {
+      encoding: "utf8",
+      env: { PATH: process.env.PATH, LOGSEAL_SRC: src, LOGSEAL_DST: dst, LOGSEAL_CPUINFO: join(root, "cpuinfo"), LOGSEAL_ARCH: arch },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(readFileSync(join(dst, "logseal.wasm"), "utf8")).toBe("logseal.wasm");
+    const chosen = readFileSync(join(dst, "logseal.aot"), "utf8");
+    expect(run.stdout).toContain(`is ${chosen}`);
+    rmSync(root, { recursive: true });
+    return chosen;
+  }
+  const X86_FILES = ["logseal.aot", "logseal.x86-64-v3.aot"];
+
+  it.each([
+    ["x86_64", V3, X86_FILES, "logseal.x86-64-v3.aot"],
+    ["x86_64", V2, X86_FILES, "logseal.aot"],
+    ["x86_64", QEMU64, X86_FILES, "logseal.wasm"],
+    ["x86_64", V3, ["logseal.aot"], "logseal.aot"],
+    ["x86_64", V3, [], "logseal.wasm"],
+    ["aarch64", "fp asimd aes sha2 crc32", ["logseal.aarch64.aot", ...X86_FILES], "logseal.aarch64.aot"],
+    ["aarch64", "fp asimd", X86_FILES, "logseal.wasm"],
+  ])("%s with flags %s and files %j: logseal.aot is %s", (arch, flags, files, expected) => {
+    expect(install(arch, flags, files)).toBe(expected);
+  });
+
+  it("is what the image runs", () => {
+    const dockerfile = readRepoFile("fluent-bit/helm/Dockerfile.wasm");
+    expect(dockerfile).toMatch(/COPY .*fluent-bit\/helm\/install-module\.sh \/logseal\//);
+    expect(dockerfile).toMatch(/ENTRYPOINT \["\/logseal\/install-module\.sh"\]/);
   });
 });

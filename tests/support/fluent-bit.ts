@@ -105,16 +105,27 @@ export function fluentBitVersion(): string {
   return spawnSync(FLUENT_BIT, ["--version"], { encoding: "utf8" }).stdout.split("\n")[0];
 }
 
+/** The AOT files `make aot` writes: any x86-64 (v2), and AVX2/BMI2 CPUs (v3). */
+export const AOT_FILES = ["logseal.aot", "logseal.x86-64-v3.aot"].map((name) => join(ROOT, "build", name));
+
 /**
- * build/logseal.aot compiled from the current build/logseal.wasm: reused when it is newer, else
- * built with `make aot` if a wamrc is available; null otherwise.
+ * The AOT file the Helm kit's init container (fluent-bit/helm/install-module.sh) would run on this
+ * machine, compiled from the current build/logseal.wasm: `make aot` runs when a file is missing or
+ * older and a wamrc is at hand. Null when there is none, or the CPU can run none of them.
  */
 export function buildAot(): string | null {
-  const aot = new URL("../../build/logseal.aot", import.meta.url).pathname;
-  const wasm = new URL("../../build/logseal.wasm", import.meta.url).pathname;
-  if (existsSync(aot) && existsSync(wasm) && statSync(aot).mtimeMs >= statSync(wasm).mtimeMs) return aot;
-  const made = spawnSync("make", ["-s", "aot"], { cwd: new URL("../..", import.meta.url).pathname, encoding: "utf8" });
-  return made.status === 0 && existsSync(aot) ? aot : null;
+  const wasm = join(ROOT, "build/logseal.wasm");
+  const fresh = () => existsSync(wasm) && AOT_FILES.every((f) => existsSync(f) && statSync(f).mtimeMs >= statSync(wasm).mtimeMs);
+  if (!fresh()) spawnSync("make", ["-s", "aot"], { cwd: ROOT, encoding: "utf8" });
+  if (!fresh()) return null;
+  const dst = mkdtempSync(join(tmpdir(), "logseal-module-"));
+  const install = spawnSync("sh", [join(ROOT, "fluent-bit/helm/install-module.sh")], {
+    encoding: "utf8",
+    env: { ...process.env, LOGSEAL_SRC: join(ROOT, "build"), LOGSEAL_DST: dst },
+  });
+  rmSync(dst, { recursive: true, force: true });
+  const chosen = /is (\S+\.aot) /.exec(install.stdout)?.[1];
+  return chosen ? join(ROOT, "build", chosen) : null;
 }
 
 // ---------------------------------------------------------------------------------------------
