@@ -23,11 +23,19 @@ function withInput<T>(text: string | Uint8Array, fn: (ptr: number, len: number) 
   }
 }
 
-/** The module's canonical form of a JSON text (null if it rejects it); `fluentStable` false: plain JCS. */
+/**
+ * The module's canonical form of a JSON text (null if it rejects it); `fluentStable` false: plain
+ * JCS. Every valid text is also put through the sealer's unvalidating tokeniser (records logseal
+ * wrote itself), which must give the same bytes.
+ */
 function moduleCanonical(text: string, fluentStable = true): string | null {
   return withInput(text, (ptr, len) => {
-    const n = x.canonical_json(ptr, len, fluentStable);
-    return n < 0 ? null : decoder.decode(tk.read(x.canonical_text(), n));
+    const n = x.canonical_json(ptr, len, fluentStable, 0);
+    if (n < 0) return null;
+    const checked = decoder.decode(tk.read(x.canonical_text(), n));
+    const trusted = x.canonical_json(ptr, len, fluentStable, 1);
+    expect(trusted < 0 ? null : decoder.decode(tk.read(x.canonical_text(), trusted)), `trusted tokeniser on ${text.slice(0, 200)}`).toBe(checked);
+    return checked;
   });
 }
 

@@ -39,10 +39,13 @@ export function number_parse(ptr: usize, len: usize): f64 {
 const canonicalizer = new Canonicalizer();
 const hash = Sha256.create();
 
-/** Canonical form of the JSON text at [ptr, ptr + len) into `canonical_text()`; its length, or -1 if invalid. */
-export function canonical_json(ptr: usize, len: usize, fluentStable: bool): isize {
+/**
+ * Canonical form of the JSON text at [ptr, ptr + len) into `canonical_text()`; its length, or -1 if
+ * invalid. `trusted`: tokenised as the sealer tokenises the records it wrote (valid JSON only).
+ */
+export function canonical_json(ptr: usize, len: usize, fluentStable: bool, trusted: bool): isize {
   canonicalizer.fluentStable = fluentStable;
-  return canonicalizer.write(ptr, len, null) ? <isize>canonicalizer.text.len : -1;
+  return canonicalizer.write(ptr, len, null, trusted) ? <isize>canonicalizer.text.len : -1;
 }
 
 export function canonical_text(): usize {
