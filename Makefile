@@ -5,9 +5,10 @@ ASC := npx --no-install asc
 WAMRC ?= $(shell command -v flb-wamrc || command -v wamrc)
 # Two x86-64 AOT files: x86-64-v2 runs on every x86-64 server since about 2009, x86-64-v3 (AVX2,
 # BMI2: Haswell, Zen and later) hashes ~1.7x faster. fluent-bit/helm/install-module.sh picks per node.
-AOT_FLAGS := --target=x86_64 --opt-level=3 --size-level=1 --disable-simd
+# AOT_EXTRA: more wamrc flags, e.g. --enable-segue (docs/aot.md: only for a runtime that supports it).
+AOT_FLAGS := --target=x86_64 --opt-level=3 --size-level=1 --disable-simd $(AOT_EXTRA)
 
-.PHONY: all install build demo test bench accuracy aot bench-fluent-bit compose-up compose-verify compose-down clean
+.PHONY: all install build demo test bench accuracy aot bench-fluent-bit bench-iwasm compose-up compose-verify compose-down clean
 
 all: build
 
@@ -50,6 +51,10 @@ aot: build/logseal.wasm
 
 bench-fluent-bit: build
 	node --disable-warning=ExperimentalWarning --import tsx bench/fluent-bit.ts
+
+## The module alone in WAMR's iwasm (IWASM or PATH), interpreted and AOT: steadier than Fluent Bit.
+bench-iwasm: build
+	node --disable-warning=ExperimentalWarning --import tsx bench/iwasm.ts
 
 compose-up: build
 	cd fluent-bit/compose && ./certs.sh && docker compose up -d --build

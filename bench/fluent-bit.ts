@@ -22,6 +22,7 @@ import {
 } from "./fluent-bit/harness.ts";
 import { auditWorkload, containerWorkload, type Workload } from "./fluent-bit/workload.ts";
 import { JSON_CORE, REDACTION_ONLY } from "./policies.ts";
+import { compileAot, findWamrc } from "./aot.ts";
 import { AOT_FILES, buildAot } from "../tests/support/fluent-bit.ts";
 
 const bin = fluentBitOrSkip("bench-fluent-bit");
@@ -48,8 +49,7 @@ if (!existsSync(BUILT_WASM)) {
   console.error("bench-fluent-bit: build/logseal.wasm is missing: run `make build`");
   process.exit(1);
 }
-const which = (name: string) => spawnSync("bash", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
-const wamrc = process.env.WAMRC || which("flb-wamrc") || which("wamrc");
+const wamrc = findWamrc();
 const builtAot = wamrc ? buildAot() : null;
 const haveAot = builtAot !== null;
 const aotNote = haveAot ? "" : wamrc ? "`make aot` failed or no AOT file fits this CPU" : "no flb-wamrc/wamrc: AOT rows skipped (docs/aot.md)";
@@ -67,7 +67,7 @@ const ECHO_AOT = join(work, "echo.aot");
     "--use", "abort=", "-O3", "--noAssert", "--exportStart", "_initialize", "-o", ECHO_WASM], { cwd: work, encoding: "utf8" });
   if (asc.status !== 0) console.log(`bench-fluent-bit: the echo module did not build: ${asc.stderr.trim()}`);
   if (existsSync(ECHO_WASM) && haveAot) {
-    spawnSync(wamrc, ["--target=x86_64", "--cpu=x86-64-v2", "--opt-level=3", "--size-level=1", "--disable-simd", "-o", ECHO_AOT, ECHO_WASM], { encoding: "utf8" });
+    compileAot(wamrc, ECHO_WASM, ECHO_AOT, "x86-64-v2");
   }
 }
 

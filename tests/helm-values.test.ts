@@ -4,8 +4,10 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { AOT_FLAGS } from "../bench/aot.ts";
+import { AOT_FILES } from "./support/fluent-bit.ts";
 import {
   envReferences,
   KUBERNETES_ACCESSIBLE_PATHS,
@@ -250,6 +252,16 @@ describe("the init container's install-module.sh", () => {
     ["aarch64", "fp asimd", X86_FILES, "logseal.wasm"],
   ])("%s with flags %s and files %j: logseal.aot is %s", (arch, flags, files, expected) => {
     expect(install(arch, flags, files)).toBe(expected);
+  });
+
+  it("chooses between the files `make aot` writes, compiled with the benchmarks' flags", () => {
+    const makefile = readRepoFile("Makefile");
+    const flags = /^AOT_FLAGS := (.*)$/m.exec(makefile)?.[1].split(/\s+/) ?? [];
+    expect(flags).toEqual(expect.arrayContaining(AOT_FLAGS));
+    for (const [cpu, file] of [["x86-64-v2", "logseal.aot"], ["x86-64-v3", "logseal.x86-64-v3.aot"]]) {
+      expect(makefile).toContain(`$(AOT_FLAGS) --cpu=${cpu} -o build/${file} build/logseal.wasm`);
+      expect(AOT_FILES.map((f) => basename(f))).toContain(file);
+    }
   });
 
   it("is what the image runs", () => {
