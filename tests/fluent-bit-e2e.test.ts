@@ -25,6 +25,7 @@ import {
   FLUENT_BIT,
   NO_FLUENT_BIT_MESSAGE,
   aggregatorConfig,
+  AOT_FILES,
   buildAot,
   countLines,
   errorLines,
@@ -572,7 +573,9 @@ if (!FLUENT_BIT) {
     });
   });
 
-  describe.each(modules)(`real Fluent Bit (${fluentBitVersion()}), one-shot runs: %s`, (_label, wasmPath) => {
+  // Every AOT file the image ships that this CPU can run (the portable one too, not only the pick).
+  const portable = aot && aot !== AOT_FILES[0] ? [["ahead-of-time logseal.aot (x86-64-v2)", AOT_FILES[0]] as [string, string]] : [];
+  describe.each([...modules, ...portable])(`real Fluent Bit (${fluentBitVersion()}), one-shot runs: %s`, (_label, wasmPath) => {
     const run = wasmPath ? (lines: string[]) => runFluentBit({ lines, wasmPath }) : null;
 
     it("passes records from 100 B to 1 MiB with the default wasm_heap_size, none dropped, no errors", () => {
