@@ -58,6 +58,8 @@ export class KeyMatcher {
   private pathBuckets: Buckets = new Buckets();
   /** Paths ending in "*", per depth: they match whatever the last key is. */
   private wildcardPaths: i32[][] = [];
+  /** Bit d: some path of depth d ends in "*" (most depths have none: no list to look at). */
+  private wildcardDepths: u32 = 0;
   /** Longest path pattern, to skip path matching below it. */
   maxPathDepth: i32 = 0;
 
@@ -92,7 +94,10 @@ export class KeyMatcher {
     this.paths.push(new Pattern(id, false, segments));
     const last = segments[depth - 1];
     const len = <usize>last.byteLength;
-    if (isWildcard(last)) this.wildcardPaths[depth].push(index);
+    if (isWildcard(last)) {
+      this.wildcardPaths[depth].push(index);
+      this.wildcardDepths |= 1 << depth;
+    }
     else this.pathBuckets.add(bucketOf(depth, len, len == 0 ? 0 : load<u8>(changetype<usize>(last))), index);
     if (depth > this.maxPathDepth) this.maxPathDepth = depth;
     return true;
@@ -126,10 +131,12 @@ export class KeyMatcher {
       const index = buckets.patternAt(entry);
       if (index < best && this.matchesAll(index, path, depth)) best = index;
     }
-    const wildcards = unchecked(this.wildcardPaths[depth]);
-    for (let i = 0, n = wildcards.length; i < n; i++) {
-      const index = unchecked(wildcards[i]);
-      if (index < best && this.matchesAll(index, path, depth)) best = index;
+    if (this.wildcardDepths & (1 << depth)) {
+      const wildcards = unchecked(this.wildcardPaths[depth]);
+      for (let i = 0, n = wildcards.length; i < n; i++) {
+        const index = unchecked(wildcards[i]);
+        if (index < best && this.matchesAll(index, path, depth)) best = index;
+      }
     }
     return best == i32.MAX_VALUE ? NO_MATCH : unchecked(this.paths[best]).id;
   }
