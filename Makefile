@@ -8,7 +8,7 @@ WAMRC ?= $(shell command -v flb-wamrc || command -v wamrc)
 # AOT_EXTRA: more wamrc flags, e.g. --enable-segue (docs/aot.md: only for a runtime that supports it).
 AOT_FLAGS := --target=x86_64 --opt-level=3 --size-level=1 --disable-simd $(AOT_EXTRA)
 
-.PHONY: all install build demo test bench accuracy aot bench-fluent-bit bench-iwasm compose-up compose-verify compose-down clean
+.PHONY: all install build demo test bench accuracy aot aot-arm64 bench-fluent-bit bench-iwasm compose-up compose-verify compose-down clean
 
 all: build
 
@@ -48,6 +48,12 @@ aot: build/logseal.wasm
 	@if [ -z "$(WAMRC)" ]; then echo "no flb-wamrc/wamrc on PATH: see docs/aot.md"; exit 1; fi
 	$(WAMRC) $(AOT_FLAGS) --cpu=x86-64-v2 -o build/logseal.aot build/logseal.wasm
 	$(WAMRC) $(AOT_FLAGS) --cpu=x86-64-v3 -o build/logseal.x86-64-v3.aot build/logseal.wasm
+
+## The same for arm64 nodes (generic ARMv8.0; the default code model, AArch64 has no medium one).
+## Compiled here, never run here (no arm64 machine): check it on one before a rollout.
+aot-arm64: build/logseal.wasm
+	@if [ -z "$(WAMRC)" ]; then echo "no flb-wamrc/wamrc on PATH: see docs/aot.md"; exit 1; fi
+	$(WAMRC) --target=aarch64 --opt-level=3 --disable-simd $(AOT_EXTRA) -o build/logseal.aarch64.aot build/logseal.wasm
 
 bench-fluent-bit: build
 	node --disable-warning=ExperimentalWarning --import tsx bench/fluent-bit.ts
