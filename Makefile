@@ -48,6 +48,8 @@ aot: build/logseal.wasm
 	@if [ -z "$(WAMRC)" ]; then echo "no flb-wamrc/wamrc on PATH: see docs/aot.md"; exit 1; fi
 	$(WAMRC) $(AOT_FLAGS) --cpu=x86-64-v2 -o build/logseal.aot build/logseal.wasm
 	$(WAMRC) $(AOT_FLAGS) --cpu=x86-64-v3 -o build/logseal.x86-64-v3.aot build/logseal.wasm
+	@# An arm64 file built before must not go into the image older than the module.
+	@if [ -f build/logseal.aarch64.aot ]; then $(MAKE) --no-print-directory aot-arm64; fi
 
 ## The same for arm64 nodes (generic ARMv8.0; the default code model, AArch64 has no medium one).
 ## Compiled here, never run here (no arm64 machine): check it on one before a rollout.
