@@ -9,11 +9,11 @@
 // product-mini/platforms/linux) and, for the AOT columns, flb-wamrc/wamrc (WAMRC). Settings:
 // BENCH_RUNS (best of; default 3), BENCH_RECORDS (records in the driver; default 64).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { compileAot, findWamrc } from "./aot.ts";
-import { ROOT } from "./fluent-bit/harness.ts";
+import { ROOT, prepareLogsealDir } from "./fluent-bit/harness.ts";
 import { containerWorkload } from "./fluent-bit/workload.ts";
 import { DEFAULT_POLICY, JSON_CORE, PASS_THROUGH, REDACTION_ONLY } from "./policies.ts";
 
@@ -94,8 +94,9 @@ const tiers: [string, object | undefined][] = [
 function measure(file: string, passes: number, policy: object | undefined): number {
   let best = Infinity;
   for (let run = 0; run < RUNS; run++) {
-    const preopen = mkdtempSync(join(tmpdir(), "logseal-iwasm-")); // fresh chain state every run
-    if (policy) writeFileSync(join(preopen, "logseal.policy.json"), JSON.stringify(policy));
+    // As bench-fluent-bit sets it up: its seal key (so HMAC), the policy, a fresh chain state.
+    const preopen = join(tmpdir(), `logseal-iwasm-${process.pid}`);
+    prepareLogsealDir({ module: file, dir: preopen, policy: policy as Record<string, any> | undefined });
     const result = spawnSync(iwasm, [`--dir=${preopen}`, "-f", "bench", file, String(passes)], { encoding: "utf8" });
     rmSync(preopen, { recursive: true, force: true });
     const ns = /(0x[0-9a-f]+|\d+):i64/.exec(result.stdout)?.[1]; // iwasm prints an i64 in hex
