@@ -260,20 +260,20 @@ export class Canonicalizer {
 
   private writeString(entry: usize): void {
     const text = this.text;
-    const start = <usize>load<u32>(entry, 4) + 1, end = <usize>load<u32>(entry, 8) - 1;
-    text.putByte(0x22);
+    const quoted = <usize>load<u32>(entry, 4), quotedEnd = <usize>load<u32>(entry, 8);
     const sink = this.sink;
     if (load<u8>(entry, 1) == 0) {
-      reescape(text, start, end);
-    } else if (sink != null && end - start >= FLUSH_AT) {
+      text.putByte(0x22);
+      reescape(text, quoted + 1, quotedEnd - 1);
+      text.putByte(0x22);
+    } else if (sink != null && quotedEnd - quoted >= FLUSH_AT) {
       // A long plain string is hashed where it is, not copied.
       sink.update(text.ptr, text.len);
       text.reset();
-      sink.update(start, end - start);
+      sink.update(quoted, quotedEnd - quoted);
     } else {
-      text.putBytes(start, end - start);
+      text.putBytes(quoted, quotedEnd - quoted); // a plain string is canonical as written, quotes and all
     }
-    text.putByte(0x22);
   }
 
   // Stable merge sort of the member list [first, end) by key; sorted runs cost one comparison.
@@ -316,7 +316,7 @@ export class Canonicalizer {
     }
   }
 
-  private compare(a: u32, b: u32): i32 {
+  @inline private compare(a: u32, b: u32): i32 {
     const x = this.entry(a), y = this.entry(b);
     const xPrefix = load<u32>(x, 16), yPrefix = load<u32>(y, 16);
     if (xPrefix != yPrefix && xPrefix != 0 && yPrefix != 0) return xPrefix < yPrefix ? -1 : 1;
