@@ -336,8 +336,12 @@ function reescape(text: ByteBuffer, p: usize, end: usize): void {
   while (p < end) {
     const c = load<u8>(p);
     if (c == 0x5C && p + 1 < end) {
-      text.putBytes(run, p - run);
       const e = load<u8>(p + 1);
+      if (isCanonicalEscape(e)) { // \" \\ \b \f \n \r \t are JCS already: part of the run
+        p += 2;
+        continue;
+      }
+      text.putBytes(run, p - run);
       if (e == 0x75 && p + 6 <= end) {
         let unit = hex4(p + 2);
         p += 6;
@@ -384,6 +388,11 @@ function reescape(text: ByteBuffer, p: usize, end: usize): void {
 }
 
 const REPLACEMENT = memory.data<u8>([0xEF, 0xBF, 0xBD]);
+
+/** Whether `\e` is written the same in the canonical form: the short escapes JSON.stringify uses. */
+@inline function isCanonicalEscape(e: u8): bool {
+  return e == 0x22 || e == 0x5C || e == 0x6E || e == 0x74 || e == 0x72 || e == 0x62 || e == 0x66;
+}
 
 /**
  * The first four bytes of a key's content, big-endian, zero-padded: ordered as the keys are when
