@@ -39,6 +39,9 @@ export class Canonicalizer {
   private readonly scratch: ByteBuffer = new ByteBuffer(1024);
   private readonly open: usize = heap.alloc(<usize>(MAX_DEPTH + 2) << 2);
   private readonly frames: usize = heap.alloc(<usize>(MAX_DEPTH + 2) * FRAME);
+  // First pass: open containers and entries so far.
+  private depth: i32 = 0;
+  private count: u32 = 0;
 
   /**
    * Streams the canonical form of the object in `buffer`, which lacks its closing brace (a record
@@ -68,31 +71,18 @@ export class Canonicalizer {
   /** First pass: the tape. */
   private record(ptr: usize, len: usize): bool {
     const reader = this.reader;
-    const tape = this.tape;
-    const open = this.open;
     reader.reset(ptr, len);
-    tape.reset();
-    let depth = 0;
-    let count: u32 = 0;
+    this.beginTape();
     while (true) {
       const token = reader.next();
-      if (token == Token.End) return count != 0;
+      if (token == Token.End) return this.count != 0;
       if (token == Token.Error) return false;
       if (token == Token.ObjectEnd || token == Token.ArrayEnd) {
-        if (depth == 0) return false;
-        depth--;
-        const at = load<u32>(open + (<usize>depth << 2));
-        store<u32>(tape.ptr + <usize>at * ENTRY, count, 12);
+        if (!this.close()) return false;
         continue;
       }
       const plain = (token == Token.String || token == Token.Key) && (reader.flags & (STRING_ESCAPED | STRING_BAD_UTF8)) == 0;
-      this.add(token, plain, reader.start, reader.end, count);
-      if (token == Token.ObjectStart || token == Token.ArrayStart) {
-        if (depth > MAX_DEPTH) return false;
-        store<u32>(open + (<usize>depth << 2), count);
-        depth++;
-      }
-      count++;
+      if (!this.add(token, plain, reader.start, reader.end)) return false;
     }
     return false;
   }
@@ -103,12 +93,8 @@ export class Canonicalizer {
    * non-ASCII one takes the careful path of the second pass); a key is a string followed by ':'.
    */
   private recordTrusted(ptr: usize, len: usize): bool {
-    const tape = this.tape;
-    const open = this.open;
     const limit = ptr + len;
-    tape.reset();
-    let depth = 0;
-    let count: u32 = 0;
+    this.beginTape();
     let p = ptr;
     while (p < limit) {
       const c = load<u8>(p);
@@ -117,9 +103,7 @@ export class Canonicalizer {
         continue;
       }
       if (c == 0x7D || c == 0x5D) {
-        if (depth == 0) return false;
-        depth--;
-        store<u32>(tape.ptr + <usize>load<u32>(open + (<usize>depth << 2)) * ENTRY, count, 12);
+        if (!this.close()) return false;
         p++;
         continue;
       }
@@ -138,9 +122,6 @@ export class Canonicalizer {
         while (q < limit && load<u8>(q) <= 0x20) q++;
         token = q < limit && load<u8>(q) == 0x3A ? Token.Key : Token.String;
       } else if (c == 0x7B || c == 0x5B) {
-        if (depth > MAX_DEPTH) return false;
-        store<u32>(open + (<usize>depth << 2), count);
-        depth++;
         token = c == 0x7B ? Token.ObjectStart : Token.ArrayStart;
         end = p + 1;
       } else if (c == 0x74 || c == 0x6E) {
@@ -154,16 +135,21 @@ export class Canonicalizer {
         end = p + 1;
         while (end < limit && isNumberByte(load<u8>(end))) end++;
       }
-      if (end > limit) return false;
-      this.add(token, plain, p, end, count);
-      count++;
+      if (end > limit || !this.add(token, plain, p, end)) return false;
       p = end;
     }
-    return count != 0 && depth == 0;
+    return this.count != 0 && this.depth == 0;
   }
 
-  /** Appends tape entry number `index`. */
-  @inline private add(token: Token, plain: bool, start: usize, end: usize, index: u32): void {
+  @inline private beginTape(): void {
+    this.tape.reset();
+    this.depth = 0;
+    this.count = 0;
+  }
+
+  /** Appends the next entry; an object or array stays open until `close`. False if nested too deep. */
+  @inline private add(token: Token, plain: bool, start: usize, end: usize): bool {
+    const index = this.count++;
     const entry = this.tape.reserve(ENTRY);
     this.tape.len += ENTRY;
     store<u8>(entry, <u8>token);
@@ -172,6 +158,19 @@ export class Canonicalizer {
     store<u32>(entry, <u32>end, 8);
     store<u32>(entry, index + 1, 12);
     store<u32>(entry, token == Token.Key && plain ? keyPrefix(start + 1, end - 1) : 0, 16);
+    if (token != Token.ObjectStart && token != Token.ArrayStart) return true;
+    if (this.depth > MAX_DEPTH) return false;
+    store<u32>(this.open + (<usize>this.depth << 2), index);
+    this.depth++;
+    return true;
+  }
+
+  /** The innermost open container ends here: its entry learns where its subtree ends. False if none is open. */
+  @inline private close(): bool {
+    if (this.depth == 0) return false;
+    this.depth--;
+    store<u32>(this.entry(load<u32>(this.open + (<usize>this.depth << 2))), this.count, 12);
+    return true;
   }
 
   @inline private entry(index: u32): usize {
