@@ -34,6 +34,16 @@ const IN_ARRAY: u8 = 2;
 const ONES: u64 = 0x0101010101010101;
 const HIGHS: u64 = 0x8080808080808080;
 
+/**
+ * The high bit of each of the eight bytes of `w` that is '"' or '\\' (x - 1 of a zero byte) or
+ * non-ASCII, or flagged in `more` (e.g. `w - 0x2020...` for controls), and of some bytes above
+ * such a byte: borrows only flag bytes above a real hit, so the lowest flag is exact (`ctz >> 3`
+ * is its index). The usual `& ~x` of the zero-byte test is not needed: non-ASCII is flagged anyway.
+ */
+@inline export function quoteBackslashOrHigh(w: u64, more: u64 = 0): u64 {
+  return (((w ^ 0x2222222222222222) - ONES) | ((w ^ 0x5C5C5C5C5C5C5C5C) - ONES) | more | w) & HIGHS;
+}
+
 export class JsonReader {
   /** Span of the current token: [start, end). Strings and keys include their quotes. */
   start: usize = 0;
@@ -203,11 +213,8 @@ export class JsonReader {
     while (true) {
       // Word at a time: stop at the first quote, backslash, control or non-ASCII byte.
       while (p + 8 <= limit) {
-        // A byte's high bit ends up set if it is '"' or '\\' (x - 1 of a zero byte), below 0x20,
-        // or non-ASCII; borrows only flag bytes above a real hit, so the lowest flag is exact.
-        // (The usual `& ~x` of the zero-byte test is not needed: non-ASCII is flagged anyway.)
         const w = load<u64>(p);
-        const special = (((w ^ 0x2222222222222222) - ONES) | ((w ^ 0x5C5C5C5C5C5C5C5C) - ONES) | (w - 0x2020202020202020) | w) & HIGHS;
+        const special = quoteBackslashOrHigh(w, w - 0x2020202020202020); // controls (below 0x20) too
         if (special != 0) {
           p += <usize>(ctz(special) >> 3);
           break;

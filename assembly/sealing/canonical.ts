@@ -10,7 +10,7 @@
 import { ByteBuffer } from "../buffer";
 import { Sha256 } from "../crypto/sha256";
 import { putCodePoint } from "../json/decode";
-import { JsonReader, MAX_DEPTH, STRING_BAD_UTF8, STRING_ESCAPED, Token } from "../json/reader";
+import { JsonReader, MAX_DEPTH, quoteBackslashOrHigh, STRING_BAD_UTF8, STRING_ESCAPED, Token } from "../json/reader";
 import { utf8SequenceLength } from "../json/utf8";
 import { writeEscape } from "../json/write";
 import { hex4 } from "../json/decode";
@@ -409,18 +409,13 @@ function keyPrefix(p: usize, end: usize): u32 {
   return prefix & 0x80808080 ? 0 : prefix;
 }
 
-const ONES: u64 = 0x0101010101010101;
-const HIGHS: u64 = 0x8080808080808080;
-
 /**
  * End (after the closing quote) of the string whose content starts at `p`, if it has neither an
- * escape nor a non-ASCII byte; else 0. Eight bytes at a time: a byte's high bit ends up set if it
- * is '"' or '\\' or above 0x7F (borrows only flag bytes above a real hit, so the lowest is exact).
+ * escape nor a non-ASCII byte; else 0. Eight bytes at a time.
  */
 function plainStringEnd(p: usize, limit: usize): usize {
   while (p + 8 <= limit) {
-    const w = load<u64>(p);
-    const special = (((w ^ 0x2222222222222222) - ONES) | ((w ^ 0x5C5C5C5C5C5C5C5C) - ONES) | w) & HIGHS;
+    const special = quoteBackslashOrHigh(load<u64>(p));
     if (special != 0) {
       p += <usize>(ctz(special) >> 3);
       break;
