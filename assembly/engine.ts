@@ -4,6 +4,7 @@
 import { HMAC_KEY_SIZE, HmacKey } from "./crypto/hmac";
 import { Captures } from "./enrichment/capture";
 import { Enricher } from "./enrichment/enricher";
+import { InputStage } from "./input/stage";
 import { Sealer } from "./sealing/sealer";
 import { DEFAULT_POLICY } from "./policy/default";
 import { loadKey } from "./policy/keys";
@@ -27,6 +28,7 @@ export class Engine {
   /** Modification time of the policy file it was loaded from (0: none found). */
   policyMtime: u64 = 0;
   readonly captures: Captures;
+  readonly input: InputStage;
   readonly redactor: Redactor;
   readonly enricher: Enricher;
   readonly sealer: Sealer;
@@ -34,6 +36,7 @@ export class Engine {
   constructor(public policy: Policy) {
     const captures = new Captures();
     this.captures = captures;
+    this.input = new InputStage(policy.input);
     this.redactor = new Redactor(policy.redact, null);
     this.enricher = new Enricher(policy.enrich, captures, policy.version);
     this.sealer = new Sealer(policy.seal, captures, policy.version);

@@ -1,4 +1,5 @@
-// One record through logseal: redact (capturing what enrichment needs), enrich, seal.
+// One record through logseal: read its input (lifting JSON text, noting its source), redact
+// (capturing what enrichment needs), enrich, seal.
 // Whatever the input, a valid JSON object comes out; a record is dropped (null) only
 // where the policy says so.
 import { ByteBuffer } from "./buffer";
@@ -20,6 +21,10 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
   engine.captures.reset();
   engine.redactor.beginRecord();
   record.begin();
+  const input = engine.input;
+  input.prepare(body, bodyLen);
+  body = input.body;
+  bodyLen = input.bodyLen;
   if (!redactBody(body, bodyLen, record, engine.redactor, engine.captures)) {
     writeUnparsable(engine, body, bodyLen);
   }
@@ -27,6 +32,8 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
     engine.sealer.dropped(tag, tagLen, sec, nsec);
     return 0;
   }
+  input.writeSource(record);
+  input.addErrors(record);
   engine.enricher.writeFields(record, body, bodyLen);
   engine.redactor.writeSummary(record);
   if (engine.configError.length != 0) record.addError(engine.configErrorUtf8);

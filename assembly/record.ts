@@ -34,6 +34,12 @@ export class RecordOut {
     this.errors.putBuffer(message);
   }
 
+  /** The same, from bytes in memory (messages built per record into a reused buffer). */
+  addErrorBytes(ptr: usize, len: usize): void {
+    if (this.errors.len != 0) this.errors.putBytes(changetype<usize>(SEPARATOR), 2);
+    this.errors.putBytes(ptr, len);
+  }
+
   get hasErrors(): bool {
     return this.errors.len != 0;
   }

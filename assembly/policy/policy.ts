@@ -1,5 +1,6 @@
 // A whole policy: its identity and one section per concern, each parsed by its owner.
 import { EnrichPolicy, parseEnrichPolicy } from "../enrichment/policy";
+import { InputPolicy, parseInputPolicy } from "../input/policy";
 import { RedactPolicy, parseRedactPolicy } from "../redaction/policy";
 import { SealPolicy, parseSealPolicy } from "../sealing/policy";
 import { Issues } from "./issues";
@@ -9,6 +10,7 @@ export class Policy {
   version: string = "";
   /** Where it came from: a file path, or "embedded default". */
   source: string = "";
+  input: InputPolicy = new InputPolicy();
   redact: RedactPolicy = new RedactPolicy();
   enrich: EnrichPolicy = new EnrichPolicy();
   seal: SealPolicy = new SealPolicy();
@@ -20,7 +22,7 @@ export class CompiledPolicy {
   constructor(public policy: Policy, public issues: string[]) {}
 }
 
-const TOP_KEYS = ["version", "description", "reload_seconds", "redact", "enrich", "seal"];
+const TOP_KEYS = ["version", "description", "reload_seconds", "input", "redact", "enrich", "seal"];
 
 /** Parses and validates a policy document; `issues` is empty when it is valid. */
 export function compilePolicy(ptr: usize, len: usize, source: string): CompiledPolicy {
@@ -41,6 +43,7 @@ export function compilePolicy(ptr: usize, len: usize, source: string): CompiledP
   policy.version = issues.string(root.get("version"), "version", "");
   if (policy.version.length == 0) issues.add(root, "version", "is required (it is written into every record's seal so auditors know which policy applied)");
   policy.reloadSeconds = <i32>issues.integer(root.get("reload_seconds"), "reload_seconds", 5, 0, 86400);
+  policy.input = parseInputPolicy(root.get("input"), issues);
   policy.redact = parseRedactPolicy(root.get("redact"), issues);
   policy.enrich = parseEnrichPolicy(root.get("enrich"), issues);
   policy.seal = parseSealPolicy(root.get("seal"), issues);

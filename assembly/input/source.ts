@@ -1,0 +1,150 @@
+// Where a record came from: the file tail read it from, the byte offset of its line's start,
+// and the line's length in the file, so a verifier can tell which bytes of each file never
+// reached the filter (cli/completeness.ts, docs/input.md). Written as
+//   "logseal_source":{"path":"/var/log/...","offset":1234,"bytes":210}
+// plus `"invalid_utf8":true` when Fluent Bit replaced bytes of the line that were not UTF-8 (it
+// may then have dropped up to five bytes at the line's end without a trace).
+import { ByteBuffer, utf8 } from "../buffer";
+import { hex4 } from "../json/decode";
+import { STRING_NEEDS_REPAIR } from "../json/reader";
+import { utf8SequenceLength } from "../json/utf8";
+import { repairStringContent } from "../json/write";
+import { RecordOut } from "../record";
+
+export const SOURCE_KEY = utf8("\"logseal_source\"");
+const PATH_OPEN = utf8("{\"path\":");
+const OFFSET_OPEN = utf8(",\"offset\":");
+const BYTES_OPEN = utf8(",\"bytes\":");
+const INVALID_UTF8 = utf8(",\"invalid_utf8\":true");
+
+const ONES: u64 = 0x0101010101010101;
+const HIGHS: u64 = 0x8080808080808080;
+
+/** One record's source, noted while the input stage reads the record. */
+export class SourceNote {
+  /** The path member's string token (with quotes) and its reader flags. */
+  pathStart: usize = 0;
+  pathEnd: usize = 0;
+  pathFlags: u32 = 0;
+  /** The offset member's number token (digits only). */
+  offsetStart: usize = 0;
+  offsetEnd: usize = 0;
+  /** The line's length in the file, if the record's members rebuild it (`hasBytes`). */
+  bytes: u64 = 0;
+  hasBytes: bool = false;
+  invalidUtf8: bool = false;
+
+  @inline get found(): bool {
+    return this.offsetEnd != 0;
+  }
+
+  reset(): void {
+    this.pathEnd = 0;
+    this.offsetEnd = 0;
+    this.hasBytes = false;
+    this.invalidUtf8 = false;
+  }
+
+  /** Appends `"logseal_source":{...}`. */
+  write(record: RecordOut): void {
+    const out = record.member(SOURCE_KEY);
+    out.putBuffer(PATH_OPEN);
+    if (this.pathEnd == 0) {
+      out.putBytes(changetype<usize>(NULL_TEXT), 4);
+    } else if (this.pathFlags & STRING_NEEDS_REPAIR) {
+      out.putByte(0x22);
+      repairStringContent(out, this.pathStart + 1, this.pathEnd - this.pathStart - 2);
+      out.putByte(0x22);
+    } else {
+      out.putBytes(this.pathStart, this.pathEnd - this.pathStart);
+    }
+    out.putBuffer(OFFSET_OPEN);
+    out.putBytes(this.offsetStart, this.offsetEnd - this.offsetStart);
+    if (this.hasBytes) {
+      out.putBuffer(BYTES_OPEN);
+      out.putUint(this.bytes);
+      if (this.invalidUtf8) out.putBuffer(INVALID_UTF8);
+    }
+    out.putByte(0x7D);
+  }
+}
+
+const NULL_TEXT = memory.data<u8>([0x6E, 0x75, 0x6C, 0x6C]); // null
+
+/** Whether a number token [start, end) is a plain non-negative integer (what tail writes). */
+export function isOffset(start: usize, end: usize): bool {
+  if (end <= start || end - start > 19) return false;
+  for (let p = start; p < end; p++) {
+    if (<u32>load<u8>(p) - 0x30 >= 10) return false;
+  }
+  return true;
+}
+
+/**
+ * The number of bytes the line had in the file, from a string token's raw content as Fluent
+ * Bit's JSON encoder (json.escape_unicode on, its default) wrote it: escapes count as the UTF-8
+ * they stand for; a raw U+E080..U+E0FF is one byte that was not UTF-8 (Fluent Bit maps byte b to
+ * U+E000+b) and a raw U+FFFD one byte it replaced; each sets `note.invalidUtf8`.
+ */
+export function lineBytes(note: SourceNote, ptr: usize, len: usize): u64 {
+  const end = ptr + len;
+  let count: u64 = 0;
+  let p = ptr;
+  while (p < end) {
+    // Word at a time over plain ASCII: stop at a backslash or a byte beyond ASCII.
+    while (p + 8 <= end) {
+      const w = load<u64>(p);
+      if ((((w ^ 0x5C5C5C5C5C5C5C5C) - ONES) | w) & HIGHS) break;
+      p += 8;
+      count += 8;
+    }
+    if (p >= end) break;
+    const c = load<u8>(p);
+    if (c == 0x5C) {
+      if (load<u8>(p + 1) != 0x75) {
+        count += 1;
+        p += 2;
+        continue;
+      }
+      const unit = hex4(p + 2);
+      p += 6;
+      if (unit < 0x80) count += 1;
+      else if (unit < 0x800) count += 2;
+      else if (unit >= 0xD800 && unit < 0xDC00 && p + 6 <= end && load<u16>(p) == 0x755C) {
+        const low = hex4(p + 2);
+        if (low >= 0xDC00 && low < 0xE000) {
+          count += 4;
+          p += 6;
+        } else {
+          count += 3; // a lone surrogate: three bytes (CESU-8) that Fluent Bit's decoder let through
+        }
+      } else count += 3;
+    } else if (c < 0x80) {
+      count += 1;
+      p++;
+    } else {
+      const n = utf8SequenceLength(p, end);
+      if (n == 0) {
+        count += 1; // a raw byte that is not UTF-8 (not from Fluent Bit, which never sends one)
+        note.invalidUtf8 = true;
+        p++;
+      } else if (n == 3 && isReplacement(p)) {
+        count += 1;
+        note.invalidUtf8 = true;
+        p += 3;
+      } else {
+        count += <u64>n;
+        p += n;
+      }
+    }
+  }
+  return count;
+}
+
+/** U+E080..U+E0FF (EE 82 80 .. EE 83 BF) or U+FFFD (EF BF BD): Fluent Bit's stand-ins for a bad byte. */
+@inline function isReplacement(p: usize): bool {
+  const b0 = load<u8>(p);
+  const b1 = load<u8>(p + 1);
+  if (b0 == 0xEE) return b1 == 0x82 || b1 == 0x83;
+  return b0 == 0xEF && b1 == 0xBF && load<u8>(p + 2) == 0xBD;
+}
