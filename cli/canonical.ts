@@ -98,6 +98,13 @@ class Parser {
       return canonicalObject(members);
     }
     if (c === 0x5b) return this.array(depth + 1);
+    for (const word of INFINITIES) {
+      // Fluent Bit prints an infinite double with "%.16g": `inf`, not JSON, but the same value.
+      if (this.fluentStable && text.startsWith(word, pos)) {
+        this.pos = pos + word.length;
+        return canonicalNumber(word);
+      }
+    }
     if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return canonicalNumber(this.number(), this.fluentStable);
     for (const word of LITERALS) {
       if (text.startsWith(word, pos)) {
@@ -224,22 +231,31 @@ function digitsEnd(text: string, from: number, number: number): number {
 }
 
 const LITERALS = ["true", "false", "null"];
+const INFINITIES = ["inf", "-inf"];
 
 const SHORT_INTEGER = /^-?(?:0|[1-9]\d{0,14})$/;
+const INTEGER = /^-?(?:0|[1-9]\d*)$/;
+const INT64_MIN = -(2n ** 63n);
+const UINT64_MAX = 2n ** 64n - 1n;
 
 /**
- * A number's canonical text: Number::toString of its double, except that with `fluentStable` a
- * double needing 17 significant digits is first rounded to 16 (ties to even) and re-read, as
- * Fluent Bit's "%.16g" output will be. Infinite values (1e400) become null, as in JSON.stringify.
+ * A number's canonical text (docs/seal-format.md): integers Fluent Bit keeps as int64/uint64 digit
+ * for digit; otherwise Number::toString of its double, except that with `fluentStable` a double
+ * needing 17 significant digits is first rounded to 16 (ties to even) and re-read, as Fluent Bit's
+ * "%.16g" output will be. Infinite values (1e400, Fluent Bit's `inf`) are `Infinity`/`-Infinity`.
  */
 export function canonicalNumber(text: string, fluentStable = true): string {
   if (SHORT_INTEGER.test(text)) return text === "-0" ? "0" : text;
-  let x = Number(text);
-  if (!Number.isFinite(x)) return "null";
+  if (INTEGER.test(text) && text.length <= 21) {
+    const n = BigInt(text);
+    if (n >= INT64_MIN && n <= UINT64_MAX) return text;
+  }
+  let x = text === "inf" ? Infinity : text === "-inf" ? -Infinity : Number(text);
+  if (!Number.isFinite(x)) return String(x);
   if (x === 0) return "0";
   if (fluentStable && significantDigits(String(x)) === 17) {
     x = roundTo16Digits(x);
-    if (!Number.isFinite(x)) return "null";
+    if (!Number.isFinite(x)) return String(x);
   }
   return String(x);
 }

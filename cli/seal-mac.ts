@@ -2,11 +2,17 @@
 // Node: for `logseal verify`, and for tests that forge records.
 import { type KeyObject, createHash, createHmac, createSecretKey } from "node:crypto";
 
-/** A seal's fields as they appear in the record (`_seal`). */
+/** A seal's fields as they appear in the record (`_seal`, docs/seal-format.md). */
 export interface Seal {
   v: number;
+  /** Origin (node or host name), "" when none configured. */
+  o: string;
+  /** Instance id, 16 hex digits. */
+  i: string;
   /** Chain id. */
   c: string;
+  /** The chain_by field path (chains by field); absent: chains by tag. */
+  cb?: string;
   /** Sequence number in the chain. */
   s: number;
   /** Event time "<sec>.<nsec, 9 digits>". */
@@ -16,6 +22,10 @@ export interface Seal {
   k?: string;
   /** Key epoch (HMAC only). */
   e?: number;
+  /** Forward security: the epoch schedule [T1, S, R], the seal's wall-clock second and the instance's count. */
+  f?: [number, number, number];
+  w?: number;
+  n?: number;
   /** Policy version. */
   pv: string;
   /** Segment marker: "new" (genesis) or "resume" (continued from the state file). */
@@ -30,10 +40,12 @@ export interface Seal {
 }
 
 export const GENESIS = "0".repeat(64);
-const DOMAIN = Buffer.from("logseal-seal-v1\0", "latin1");
+export const MAX_EPOCH = 0xffff_ffff;
+const DOMAIN = Buffer.from("logseal-seal-v2\0", "latin1");
 const SEGMENTS: Record<string, number> = { new: 1, resume: 2 };
 const KEY_ID_LABEL = Buffer.from("logseal-key-id");
-const EPOCH_LABEL = Buffer.from("logseal-epoch");
+const ROOT_LABEL = Buffer.from("logseal-epochs-v2\0", "latin1");
+const NODE_LABEL = Buffer.from("logseal-epoch-node");
 
 /** The binary encoding of a seal's fields that precedes the canonical record in the MAC's message. */
 export function sealPrefix(seal: Seal): Buffer {
@@ -42,6 +54,10 @@ export function sealPrefix(seal: Seal): Buffer {
   const out = new Writer();
   out.bytes(DOMAIN);
   out.u8(hmac ? 1 : 2);
+  out.text(seal.o);
+  out.hex(seal.i);
+  out.u8(seal.cb !== undefined ? 1 : 0);
+  if (seal.cb !== undefined) out.text(seal.cb);
   out.text(seal.c);
   out.u64(seal.s);
   out.u64(seal.t.slice(0, dot));
@@ -49,6 +65,12 @@ export function sealPrefix(seal: Seal): Buffer {
   out.u32(hmac ? 8 : 0);
   if (hmac) out.hex(seal.k ?? "");
   out.u64(hmac ? seal.e ?? 0 : 0);
+  out.u8(seal.f ? 1 : 0);
+  if (seal.f) {
+    for (const v of seal.f) out.u64(v);
+    out.u64(seal.w ?? 0);
+    out.u64(seal.n ?? 0);
+  }
   out.text(seal.pv);
   out.u8(seal.g ? SEGMENTS[seal.g] : 0);
   out.u64(seal.d ?? 0);
@@ -74,33 +96,75 @@ export function keyId(initialKey: Buffer): string {
   return createHmac("sha256", initialKey).update(KEY_ID_LABEL).digest("hex").slice(0, 16);
 }
 
-/** The keys of successive epochs: K(e) = HMAC(K(e-1), "logseal-epoch" || uint64_be(e)), K(0) the key file's. */
+/** The epoch a record sealed at `w` after `n` records must have under the schedule [T1, S, R]. */
+export function scheduledEpoch([start, seconds, records]: [number, number, number], w: number, n: number): number {
+  const bySeconds = seconds > 0 && w > start ? Math.floor((w - start) / seconds) : 0;
+  const byRecords = records > 0 ? Math.floor(n / records) : 0;
+  return 1 + Math.max(bySeconds, byRecords);
+}
+
+/**
+ * Keys of one initial key K0: K0 itself (epoch 0), and with forward security the leaves of the epoch
+ * tree rooted in K0, the seal's origin, instance and schedule. Any epoch costs at most 33 HMACs;
+ * roots and leaves are cached in bounded maps, so a forged epoch costs what a real one does.
+ */
 export class EpochKeys {
-  private readonly raw: Buffer[];
-  private readonly keys: KeyObject[];
+  private readonly initial: KeyObject;
+  private readonly roots = new BoundedMap<string, Buffer>(256);
+  private readonly leaves = new BoundedMap<string, KeyObject>(4096);
 
   constructor(readonly initialKey: Buffer, readonly id = keyId(initialKey)) {
-    this.raw = [initialKey];
-    this.keys = [createSecretKey(initialKey)];
+    this.initial = createSecretKey(initialKey);
   }
 
-  /** K(epoch); deriving is sequential, so an absurd epoch is refused. */
-  key(epoch: number): KeyObject | undefined {
-    if (!Number.isSafeInteger(epoch) || epoch < 0 || epoch > EpochKeys.MAX_EPOCH) return undefined;
-    for (let e = this.raw.length; e <= epoch; e++) {
-      const next = createHmac("sha256", this.raw[e - 1]).update(EPOCH_LABEL).update(u64(e)).digest();
-      this.raw.push(next);
-      this.keys.push(createSecretKey(next));
+  /** The MAC key of a seal: K0 without a schedule, else its epoch's leaf; undefined for an epoch out of range. */
+  key(seal: Pick<Seal, "o" | "i" | "f" | "e">, epoch = seal.e ?? 0): KeyObject | undefined {
+    if (!seal.f) return epoch === 0 ? this.initial : undefined;
+    if (!Number.isSafeInteger(epoch) || epoch < 1 || epoch > MAX_EPOCH) return undefined;
+    const rootId = `${seal.o}\0${seal.i}\0${seal.f.join("/")}`;
+    const leafId = `${rootId}\0${epoch}`;
+    let leaf = this.leaves.get(leafId);
+    if (!leaf) {
+      leaf = createSecretKey(this.rawLeaf(seal, epoch, rootId));
+      this.leaves.set(leafId, leaf);
     }
-    return this.keys[epoch];
+    return leaf;
   }
 
-  /** The raw bytes of K(epoch), for forging in tests. */
-  rawKey(epoch: number): Buffer | undefined {
-    return this.key(epoch) ? this.raw[epoch] : undefined;
+  /** The raw bytes of a leaf, for forging in tests. */
+  rawKey(seal: Pick<Seal, "o" | "i" | "f">, epoch: number): Buffer {
+    return this.rawLeaf(seal, epoch, `${seal.o}\0${seal.i}\0${seal.f!.join("/")}`);
   }
 
-  static readonly MAX_EPOCH = 100_000_000;
+  private rawLeaf(seal: Pick<Seal, "o" | "i" | "f">, epoch: number, rootId: string): Buffer {
+    let node = this.roots.get(rootId);
+    if (!node) {
+      const origin = Buffer.from(seal.o, "utf8");
+      const length = Buffer.alloc(4);
+      length.writeUInt32BE(origin.length);
+      node = createHmac("sha256", this.initialKey)
+        .update(Buffer.concat([ROOT_LABEL, length, origin, Buffer.from(seal.i, "hex"), ...seal.f!.map(u64)]))
+        .digest();
+      this.roots.set(rootId, node);
+    }
+    for (let depth = 31; depth >= 0; depth--) {
+      const bit = Math.floor(epoch / 2 ** depth) % 2;
+      node = createHmac("sha256", node).update(NODE_LABEL).update(Buffer.of(bit)).digest();
+    }
+    return node;
+  }
+}
+
+/** A Map that forgets its oldest entry beyond `limit` (memory stays bounded on hostile input). */
+class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly limit: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.size >= this.limit && !this.has(key)) this.delete(this.keys().next().value as K);
+    return super.set(key, value);
+  }
 }
 
 /** Big-endian fields into one reused buffer (verification runs this once per record). */

@@ -10,8 +10,10 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { type Member, canonicalObject, parseMembers, parseValue } from "./canonical.ts";
+import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
-import { EpochKeys, GENESIS, type Seal, sealMac } from "./seal-mac.ts";
+import { sameTime } from "./outer-time.ts";
+import { EpochKeys, GENESIS, MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
 import { fail } from "./util.ts";
 
 export type Reason =
@@ -24,6 +26,11 @@ export type Reason =
   | "wrong-key" // sealed under another key or epoch than it claims, epoch going back, HMAC downgraded
   | "no-key" // an HMAC seal and no key to check it with
   | "restart-gap" // the chain started again from genesis (state lost) or from stale state
+  | "unauthenticated" // plain SHA-256 seals (anyone can recompute them) without --allow-sha256
+  | "headless" // the chain's start is missing: neither its genesis nor a head given with --continue
+  | "origin" // an origin not among --origin, or the instance changing inside a chain
+  | "time" // an epoch not matching its seal time, a seal time in the future, an outer time not the seal's
+  | "tag" // the line's tag is not the chain's (chains by tag)
   | "unreadable"; // not a JSON record
 
 export interface Failure {
@@ -36,6 +43,9 @@ export interface Failure {
 
 export interface ChainReport {
   chain: string;
+  origin: string;
+  /** Instance id of the last record. */
+  instance: string;
   records: number;
   firstSeq: number;
   lastSeq: number;
@@ -47,8 +57,24 @@ export interface ChainReport {
   dropped: number;
   algorithm: string;
   epochs: [number, number];
+  /** How the chain's first record is vouched for: its genesis, a head from --continue, or nothing (--accept-any-start). */
+  start: "genesis" | "continued" | "unverified" | "";
+  /** MACs of the records at firstSeq and lastSeq, for the next run's --continue. */
+  firstMac: string;
+  lastMac: string;
   failures: number;
   firstFailure?: Failure;
+}
+
+/** What parts of the lines outside the records were checked, and what could not be. */
+export interface Coverage {
+  tagsChecked: number;
+  /** Lines with a tag whose chain is by field: the tag is not covered by any seal. */
+  tagsNotCovered: number;
+  timesChecked: number;
+  dateKeysChecked: number;
+  /** Heads given with --continue whose chain has no record in this input. */
+  quietChains: string[];
 }
 
 export interface VerifyResult {
@@ -59,6 +85,7 @@ export interface VerifyResult {
   failures: Failure[];
   failureCount: number;
   byReason: Partial<Record<Reason, number>>;
+  coverage: Coverage;
 }
 
 export interface VerifyOptions {
@@ -70,13 +97,27 @@ export interface VerifyOptions {
   dateKey?: string;
   /** Report reordered records without failing (outputs that retry out of order). */
   allowReorder?: boolean;
+  /** Accept plain SHA-256 chains (integrity only: anyone can recompute them). */
+  allowSha256?: boolean;
+  /** Origins the chains must come from (empty: any). */
+  origins?: string[];
+  /** Heads of the previous run (--continue): each chain must start right after its head. */
+  starts?: Map<string, ChainHeads>;
+  /** Accept a chain that starts neither at its genesis nor at a given head. */
+  acceptAnyStart?: boolean;
+  /** "Now" for seals from the future, in seconds (tests); default the clock. */
+  now?: number;
 }
+
+/** A seal time this far ahead of the verifier's clock is refused. */
+const FUTURE_SLACK = 600;
 
 const MAX_LISTED = 1000;
 const SEEN_WINDOW = 1 << 16; // sequence numbers remembered per chain, for duplicates and reorders
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 const TIME = /^\d{1,20}\.\d{9}$/;
+const SCHEDULE = /^(0|[1-9]\d{0,14})\/(0|[1-9]\d{0,14})\/(0|[1-9]\d{0,14})$/;
 
 /** One record as verification needs it. */
 interface Entry {
@@ -85,11 +126,13 @@ interface Entry {
   line: number;
   /** null when the MAC holds; else why not. */
   macFailure: { reason: Reason; detail: string } | null;
+  /** A part of the line outside the record (tag, outer time, date member) that is not the seal's. */
+  outerFailure?: { reason: Reason; detail: string };
 }
 
 /** What one line holds, as far as it can be told without the rest of the chain. */
 export type Checked =
-  | { kind: "record"; seal: Seal; macFailure: Entry["macFailure"] }
+  | { kind: "record"; seal: Seal; macFailure: Entry["macFailure"]; outer: OuterCheck; outerFailure?: Entry["outerFailure"] }
   | { kind: "failure"; reason: Reason; detail: string }
   | { kind: "blank" };
 
@@ -97,14 +140,20 @@ export type Checked =
 export class KeyRing {
   private readonly keys = new Map<string, EpochKeys>();
 
-  constructor(initialKeys: Buffer[] = []) {
+  private readonly now: number;
+
+  constructor(initialKeys: Buffer[] = [], now?: number) {
+    this.now = now ?? Date.now() / 1000;
     for (const key of initialKeys) {
       const keys = new EpochKeys(key);
       this.keys.set(keys.id, keys);
     }
   }
 
-  /** Why the seal's MAC does not hold over `canonical`, or null. */
+  /**
+   * Why the seal's MAC does not hold over `canonical`, or null. The epoch's place in its schedule is
+   * checked first, without deriving a key: a forged epoch is refused at the cost of a real one.
+   */
   check(seal: Seal, canonical: string): Entry["macFailure"] {
     if (seal.a === "sha256") {
       return sealMac(seal, canonical) === seal.m ? null : { reason: "modified", detail: "SHA-256 mismatch: content or seal changed" };
@@ -116,38 +165,77 @@ export class KeyRing {
         : { reason: "wrong-key", detail: "sealed with key " + seal.k + ", not among the keys given" };
     }
     const epoch = seal.e ?? 0;
-    const key = keys.key(epoch);
+    if (seal.f) {
+      const due = scheduledEpoch(seal.f, seal.w!, seal.n!);
+      if (seal.w! > this.now + FUTURE_SLACK) return { reason: "time", detail: `sealed at ${seal.w}, in the future` };
+      if (epoch !== due) return { reason: "time", detail: `epoch ${epoch} is not the epoch of its seal time and count (${due})` };
+    }
+    const key = keys.key(seal);
     if (!key) return { reason: "wrong-key", detail: `epoch ${epoch} out of range` };
     if (sealMac(seal, canonical, key) === seal.m) return null;
-    // A MAC made with a neighbouring epoch's key: a forger holding a later key claims an earlier epoch.
-    for (let other = Math.max(0, epoch - 8); other <= epoch + 8; other++) {
-      const otherKey = other === epoch ? undefined : keys.key(other);
-      if (otherKey && sealMac(seal, canonical, otherKey) === seal.m) {
-        return { reason: "wrong-key", detail: `claims epoch ${epoch} but was sealed with the key of epoch ${other}` };
-      }
-    }
     return { reason: "modified", detail: "MAC mismatch: content or seal changed" };
   }
 }
 
+/** The parts of a line outside its record, checked against the seal. */
+export interface OuterCheck {
+  tag: "checked" | "not-covered" | "none";
+  time: boolean;
+  dateKey: boolean;
+}
+
 /** Checks one line on its own: its form, its seal's shape, its MAC. Independent of other lines, so parallel. */
 export function checkLine(text: string, keys: KeyRing, dateKey?: string): Checked {
-  let members: Member[] | null;
+  let line: Line | null;
   try {
-    members = recordOf(text);
+    line = lineOf(text);
   } catch (error) {
     return { kind: "failure", reason: "unreadable", detail: (error as Error).message };
   }
-  if (members === null) return { kind: "blank" };
-  if (dateKey !== undefined && members.length > 0 && members[0].key === dateKey) members = members.slice(1);
+  if (line === null) return { kind: "blank" };
+  let members = line.members;
+  let date: Member | undefined;
+  if (dateKey !== undefined) {
+    if (members.length === 0 || members[0].key !== dateKey) return { kind: "failure", reason: "time", detail: `no ${JSON.stringify(dateKey)} member in front of the record` };
+    date = members[0];
+    members = members.slice(1);
+  }
   let at = members.length - 1;
   while (at >= 0 && members[at].key !== "_seal") at--;
   if (at < 0) return { kind: "failure", reason: "inserted", detail: "record without a seal" };
   const seal = sealOf(members[at].object);
   if (typeof seal === "string") return { kind: "failure", reason: "modified", detail: `seal ${seal}` };
   const covered = canonicalObject(members.filter((_, i) => i !== at));
-  return { kind: "record", seal, macFailure: keys.check(seal, covered) };
+  const outer: OuterCheck = { tag: line.tag === undefined ? "none" : seal.cb === undefined ? "checked" : "not-covered", time: line.time !== undefined, dateKey: date !== undefined };
+  const outerFailure = outerMismatch(seal, line, date);
+  return { kind: "record", seal, macFailure: keys.check(seal, covered), outer, ...(outerFailure && { outerFailure }) };
 }
+
+/** Why the tag, outer time or date member of a line is not the seal's, or undefined. */
+function outerMismatch(seal: Seal, line: Line, date: Member | undefined): Entry["outerFailure"] {
+  if (line.tag !== undefined && seal.cb === undefined && chainIdOf(line.tag) !== seal.c) {
+    return { reason: "tag", detail: `the line's tag ${JSON.stringify(line.tag)} is not the chain's (${JSON.stringify(seal.c)})` };
+  }
+  if (line.time !== undefined && !sameTime(line.time, seal.t)) {
+    return { reason: "time", detail: `the line's time ${line.time} is not the sealed time ${seal.t}` };
+  }
+  if (date !== undefined) {
+    const value = date.text.startsWith('"') ? stringOf(date) ?? "" : date.text;
+    if (!sameTime(value, seal.t)) return { reason: "time", detail: `${JSON.stringify(date.key)} ${date.text} is not the sealed time ${seal.t}` };
+  }
+  return undefined;
+}
+
+/** A tag as the module names its chain: cut to 160 bytes at a character boundary. */
+function chainIdOf(tag: string): string {
+  const bytes = Buffer.from(tag, "utf8");
+  if (bytes.length <= MAX_CHAIN_ID) return tag;
+  let end = MAX_CHAIN_ID;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString("utf8");
+}
+
+const MAX_CHAIN_ID = 160;
 
 /** Streams records in (`addLine`, or lines checked elsewhere with `addChecked`), then `finish()`. */
 export class Verifier {
@@ -157,11 +245,14 @@ export class Verifier {
   private failureCount = 0;
   private readonly byReason: Partial<Record<Reason, number>> = {};
   private records = 0;
-  /** Eviction announcements: chain id -> [records sealed, head]. */
+  /** Eviction announcements: chain key -> [records sealed, head]. */
   private readonly evictions = new Map<string, { n: number; m: string; file: string; line: number }[]>();
+  private readonly coverage: Coverage = { tagsChecked: 0, tagsNotCovered: 0, timesChecked: 0, dateKeysChecked: 0, quietChains: [] };
+  private readonly origins: Set<string> | null;
 
   constructor(readonly options: VerifyOptions = {}) {
-    this.keys = new KeyRing(options.keys);
+    this.keys = new KeyRing(options.keys, options.now);
+    this.origins = options.origins?.length ? new Set(options.origins) : null;
   }
 
   /** One line of output: a record, `[time, record]`, or out_file's `tag: [time, record]`. */
@@ -178,20 +269,30 @@ export class Verifier {
       return;
     }
     this.records++;
-    const { seal, macFailure } = checked;
-    if (seal.x) this.noteEviction(seal.x, file, line);
-    let chain = this.chains.get(seal.c);
+    const { seal, macFailure, outer, outerFailure } = checked;
+    const coverage = this.coverage;
+    if (outer.tag === "checked") coverage.tagsChecked++;
+    if (outer.tag === "not-covered") coverage.tagsNotCovered++;
+    if (outer.time) coverage.timesChecked++;
+    if (outer.dateKey) coverage.dateKeysChecked++;
+    if (seal.x) this.noteEviction(seal.o, seal.x, file, line);
+    const key = chainKey(seal.o, seal.c);
+    let chain = this.chains.get(key);
     if (!chain) {
-      chain = new ChainCheck(seal.c, this, this.options.expectHeads?.get(seal.c));
-      this.chains.set(seal.c, chain);
+      chain = new ChainCheck(seal.c, seal.o, this, this.options.expectHeads?.get(seal.c), this.options.starts?.get(key));
+      this.chains.set(key, chain);
+      if (this.origins && !this.origins.has(seal.o)) {
+        chain.fail({ file, line }, "origin", `sealed by ${JSON.stringify(seal.o)}, not by ${[...this.origins].map((o) => JSON.stringify(o)).join(" or ")}`);
+      }
     }
-    chain.add({ seal, file, line, macFailure });
+    chain.add({ seal, file, line, macFailure, outerFailure });
   }
 
-  private noteEviction(x: NonNullable<Seal["x"]>, file: string, line: number): void {
-    const list = this.evictions.get(x.c) ?? [];
+  private noteEviction(origin: string, x: NonNullable<Seal["x"]>, file: string, line: number): void {
+    const key = chainKey(origin, x.c);
+    const list = this.evictions.get(key) ?? [];
     list.push({ n: x.n, m: x.m, file, line });
-    this.evictions.set(x.c, list);
+    this.evictions.set(key, list);
   }
 
   fail(failure: Failure): void {
@@ -201,11 +302,15 @@ export class Verifier {
   }
 
   finish(): VerifyResult {
-    for (const chain of this.chains.values()) chain.finish(this.evictions.get(chain.id) ?? []);
+    for (const [key, chain] of this.chains) chain.finish(this.evictions.get(key) ?? []);
+    const seen = new Set([...this.chains.values()].map((c) => c.id));
     for (const [id, expected] of this.options.expectHeads ?? []) {
-      if (!this.chains.has(id)) {
+      if (!seen.has(id)) {
         this.fail({ chain: id, file: "", line: 0, reason: "truncated", detail: `no record of chain ${JSON.stringify(id)}; expected its head at seq ${expected.seq}` });
       }
+    }
+    for (const [key, head] of this.options.starts ?? []) {
+      if (!this.chains.has(key)) this.coverage.quietChains.push(head.o ? `${head.o}/${head.c}` : head.c);
     }
     const chains = [...this.chains.values()].map((c) => c.report).sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
     return {
@@ -215,25 +320,48 @@ export class Verifier {
       failures: this.failures,
       failureCount: this.failureCount,
       byReason: this.byReason,
+      coverage: this.coverage,
     };
   }
 }
 
-/** The record's members of a line, whichever way Fluent Bit wrote it; null for a blank line. */
-function recordOf(text: string): Member[] | null {
+/** A line's record and what Fluent Bit wrote around it. */
+interface Line {
+  members: Member[];
+  tag?: string;
+  /** The time in front of the record, as written (a number's text). */
+  time?: string;
+}
+
+/** The record of a line, whichever way Fluent Bit wrote it; null for a blank line. */
+function lineOf(text: string): Line | null {
   let from = 0;
   while (from < text.length && /\s/.test(text[from])) from++;
   if (from === text.length) return null;
+  let tag: string | undefined;
   if (text[from] !== "{" && text[from] !== "[") {
     // out_file's default format: `tag: [sec.nsec, {record}]`.
-    from = text.indexOf(": [");
-    if (from < 0) throw new Error("neither a JSON record nor Fluent Bit's `tag: [time, record]`");
-    from += 2;
+    const colon = text.indexOf(": [", from);
+    if (colon < 0) throw new Error("neither a JSON record nor Fluent Bit's `tag: [time, record]`");
+    tag = text.slice(from, colon);
+    from = colon + 2;
   }
   let record;
+  let time: string | undefined;
   if (text[from] === "[") {
-    const time = parseValue(text, from + 1);
-    from = expect(text, time.end, ",");
+    // [time, record] or [[time, metadata], record]
+    let at = from + 1;
+    while (/\s/.test(text[at] ?? "")) at++;
+    const nested = text[at] === "[";
+    const value = parseValue(text, nested ? at + 1 : at);
+    time = text.slice(nested ? at + 1 : at, value.end).trim();
+    from = value.end;
+    if (nested) {
+      from = expect(text, from, ",");
+      from = parseValue(text, from).end;
+      from = expect(text, from, "]");
+    }
+    from = expect(text, from, ",");
     record = parseMembers(text, from);
     from = expect(text, record.end, "]");
   } else {
@@ -241,7 +369,7 @@ function recordOf(text: string): Member[] | null {
     from = record.end;
   }
   if (text.slice(from).trim() !== "") throw new Error(`data after the record at character ${from}`);
-  return record.members;
+  return { members: record.members, tag, time };
 }
 
 function expect(text: string, at: number, char: string): number {
@@ -250,7 +378,7 @@ function expect(text: string, at: number, char: string): number {
   return at + 1;
 }
 
-const SEAL_MEMBERS = new Set(["v", "c", "s", "t", "a", "pv", "p", "m", "g", "d", "x", "k", "e"]);
+const SEAL_MEMBERS = new Set(["v", "o", "i", "c", "cb", "s", "t", "a", "k", "e", "f", "w", "n", "pv", "g", "d", "x", "p", "m"]);
 const UINT = /^(0|[1-9]\d*)$/;
 
 /** A member's string value, or undefined for another kind of value. */
@@ -289,7 +417,14 @@ function sealOf(members: Member[] | undefined): Seal | string {
     v: uintOf(fields.v), c: stringOf(fields.c), s: uintOf(fields.s), t: stringOf(fields.t), a,
     pv: stringOf(fields.pv), p: stringOf(fields.p), m: stringOf(fields.m),
   } as Seal;
-  if (seal.v !== 1) return "has an unknown version";
+  if (seal.v !== 2) return seal.v === 1 ? "is of version 1 (logseal before the hardening): not accepted" : "has an unknown version";
+  seal.o = stringOf(fields.o)!;
+  seal.i = stringOf(fields.i)!;
+  if (seal.o === undefined || seal.i === undefined || !HEX16.test(seal.i)) return "lacks its origin or instance id";
+  if (fields.cb !== undefined) {
+    seal.cb = stringOf(fields.cb);
+    if (!seal.cb) return "has an invalid chain field";
+  }
   if (seal.c === undefined || seal.s === undefined || seal.pv === undefined) return "lacks its chain, sequence or policy version";
   if (!seal.t || !TIME.test(seal.t)) return "has no valid time";
   if (a !== "hmac-sha256" && a !== "sha256") return "has an unknown algorithm";
@@ -298,8 +433,17 @@ function sealOf(members: Member[] | undefined): Seal | string {
     seal.k = stringOf(fields.k);
     seal.e = uintOf(fields.e);
     if (!seal.k || !HEX16.test(seal.k) || seal.e === undefined) return "lacks its key id or epoch";
-  } else if (fields.k !== undefined || fields.e !== undefined) {
-    return "has a key id or epoch without HMAC";
+    if (fields.f !== undefined || fields.w !== undefined || fields.n !== undefined) {
+      const schedule = SCHEDULE.exec(stringOf(fields.f) ?? "");
+      seal.w = uintOf(fields.w);
+      seal.n = uintOf(fields.n);
+      if (!schedule || seal.w === undefined || seal.n === undefined) return "has an invalid epoch schedule, seal time or count";
+      seal.f = [Number(schedule[1]), Number(schedule[2]), Number(schedule[3])];
+      if (seal.f[1] === 0 && seal.f[2] === 0) return "has an epoch schedule without epochs";
+      if (seal.e < 1 || seal.e > MAX_EPOCH) return "has an epoch outside 1 to 2^32 - 1";
+    }
+  } else if (fields.k !== undefined || fields.e !== undefined || fields.f !== undefined || fields.w !== undefined || fields.n !== undefined) {
+    return "has a key id, epoch or schedule without HMAC";
   }
   if (fields.g !== undefined) {
     const g = stringOf(fields.g);
@@ -336,12 +480,24 @@ class ChainCheck {
   /** Last records of the chain's segments before a genesis restarted it, and its final one. */
   private readonly segmentEnds: { entry: Entry; restartedBy?: Entry }[] = [];
   private hmacSeen = false;
+  private unauthenticatedReported = false;
+  /** The record with the lowest sequence number of the first segment: where the chain must start. */
+  private first: Entry | null = null;
 
-  constructor(readonly id: string, private readonly verifier: Verifier, private readonly expectedHead?: { seq: number; mac: string }) {
-    this.report = { chain: id, records: 0, firstSeq: -1, lastSeq: -1, resumed: 0, reopened: 0, dropped: 0, algorithm: "", epochs: [-1, -1], failures: 0 };
+  constructor(
+    readonly id: string,
+    readonly origin: string,
+    private readonly verifier: Verifier,
+    private readonly expectedHead?: { seq: number; mac: string },
+    private readonly start?: ChainHeads,
+  ) {
+    this.report = {
+      chain: id, origin, instance: "", records: 0, firstSeq: -1, lastSeq: -1, resumed: 0, reopened: 0, dropped: 0,
+      algorithm: "", epochs: [-1, -1], start: "", firstMac: "", lastMac: "", failures: 0,
+    };
   }
 
-  private fail(entry: { file: string; line: number }, reason: Reason, detail: string): void {
+  fail(entry: { file: string; line: number }, reason: Reason, detail: string): void {
     if (reason === "reordered" && this.verifier.options.allowReorder) return;
     const failure: Failure = { chain: this.id, file: entry.file, line: entry.line, reason, detail };
     this.report.failures++;
@@ -354,6 +510,11 @@ class ChainCheck {
     const seal = entry.seal;
     report.records++;
     report.dropped += seal.d ?? 0;
+    if (entry.outerFailure) this.fail(entry, entry.outerFailure.reason, entry.outerFailure.detail);
+    if (seal.a === "sha256" && !this.verifier.options.allowSha256 && !this.unauthenticatedReported) {
+      this.unauthenticatedReported = true;
+      this.fail(entry, "unauthenticated", "plain SHA-256 seals: anyone can recompute them (--allow-sha256 accepts them as integrity only)");
+    }
     if (seal.g === "resume") report.resumed++;
     report.algorithm = report.algorithm === "" || report.algorithm === seal.a ? seal.a : "mixed";
     if (seal.e !== undefined) {
@@ -390,7 +551,14 @@ class ChainCheck {
     const s = seal.s;
     const last = this.last;
     const report = this.report;
-    if (report.firstSeq < 0 || s < report.firstSeq) report.firstSeq = s;
+    if (report.firstSeq < 0 || s < report.firstSeq) {
+      report.firstSeq = s;
+      report.firstMac = seal.m;
+    }
+    if (this.segmentEnds.length === 0 && (this.first === null || s < this.first.seal.s)) this.first = entry;
+    if (last !== null && seal.i !== last.seal.i && !(s === 0 && seal.g === "new")) {
+      this.fail(entry, "origin", `instance ${seal.i} after instance ${last.seal.i} without a genesis: records of another instance`);
+    }
     this.checkExpectedHead(entry);
     if (!failed) this.checkKey(entry);
     if (s === 0 && !failed && (seal.g !== "new" || seal.p !== GENESIS)) this.fail(entry, "modified", "a genesis record without the genesis marker or with a previous MAC");
@@ -449,6 +617,8 @@ class ChainCheck {
     const report = this.report;
     this.last = entry;
     report.lastSeq = entry.seal.s;
+    report.lastMac = entry.seal.m;
+    report.instance = entry.seal.i;
     if (entry.seal.a === "hmac-sha256") this.hmacSeen = true;
     this.remember(entry);
   }
@@ -466,6 +636,33 @@ class ChainCheck {
     }
     if (last && seal.a === "hmac-sha256" && last.seal.k === seal.k && (seal.e ?? 0) < (last.seal.e ?? 0) && seal.s > last.seal.s) {
       this.fail(entry, "wrong-key", `epoch ${seal.e} after epoch ${last.seal.e}: keys only move forward`);
+    }
+    // Within an instance, seal times and counts only move forward (the epoch follows them).
+    if (last && seal.f && last.seal.f && seal.i === last.seal.i && seal.s > last.seal.s && (seal.w! < last.seal.w! || seal.n! <= last.seal.n!)) {
+      this.fail(entry, "time", `seal time ${seal.w} / count ${seal.n} after ${last.seal.w} / ${last.seal.n}: they only move forward`);
+    }
+  }
+
+  /** A chain starts at its genesis, or right after a head given with --continue; else its start is missing. */
+  private checkStart(): void {
+    const first = this.first;
+    if (!first) return;
+    const seal = first.seal;
+    const report = this.report;
+    const head = this.start;
+    if (seal.s === 0 && seal.g === "new" && seal.p === GENESIS) {
+      report.start = "genesis";
+    } else if (head && head.verified && seal.s === head.last.seq + 1 && seal.p === head.last.mac) {
+      report.start = "continued";
+    } else if (this.verifier.options.acceptAnyStart) {
+      report.start = "unverified";
+    } else {
+      const why = head
+        ? head.verified
+          ? `does not continue the head given (seq ${head.last.seq})`
+          : "continues a head that did not verify in the run that wrote it"
+        : "is not its genesis: records before it are missing (give the previous run's heads with --continue)";
+      this.fail(first, "headless", `the chain starts at seq ${seal.s}, which ${why}`);
     }
   }
 
@@ -493,6 +690,7 @@ class ChainCheck {
 
   finish(evictions: { n: number; m: string; file: string; line: number }[]): void {
     if (this.suspect) this.resolveSuspect(null);
+    this.checkStart();
     this.closeGaps();
     if (this.last) this.segmentEnds.push({ entry: this.last });
     const used = new Set<number>();
@@ -606,6 +804,7 @@ class CheckPool {
       tsx: pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href,
       keys: options.keys ?? [],
       dateKey: options.dateKey,
+      now: options.now,
     };
     for (let i = 0; i < count; i++) {
       const worker = new Worker(WORKER_BOOT, { eval: true, workerData });
@@ -642,7 +841,7 @@ import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.
 `;
 
 if (!isMainThread && workerData?.logsealVerify) {
-  const keys = new KeyRing((workerData.keys as Uint8Array[]).map((key) => Buffer.from(key)));
+  const keys = new KeyRing((workerData.keys as Uint8Array[]).map((key) => Buffer.from(key)), workerData.now);
   parentPort!.on("message", ({ id, lines }: { id: number; lines: string[] }) => {
     parentPort!.postMessage({ id, results: lines.map((line) => checkLine(line, keys, workerData.dateKey)) });
   });
@@ -665,17 +864,23 @@ export function headsFromState(text: string): Map<string, { seq: number; mac: st
   return heads;
 }
 
-const USAGE = `usage: logseal verify [--key-file K]... [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
+const USAGE = `usage: logseal verify [--key-file K]... [--allow-sha256] [--origin NAME]... [--continue HEADS]
+                      [--heads-out HEADS] [--accept-any-start] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
                       [--date-key KEY] [--allow-reorder] [--json] FILE...
-  FILE           NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
-  --key-file     initial seal key(s) (the module's seal.key); needed for HMAC seals
-  --expect-head  a chain must reach this head (detects truncation); repeatable
-  --state        expected heads from a copy of the module's logseal.state
-  --date-key     drop this member when it comes first (out_stdout json_lines' json_date_key, e.g. date)
-  --allow-reorder  report records out of order without failing
-  --workers N    threads checking records (default: CPUs - 1 from 3 CPUs, for inputs over 8 MB; 0: none)
-  --json         machine-readable result
-exit status: 0 all chains verify, 1 a failure was found, 2 usage error`;
+  FILE              NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
+  --key-file        initial seal key(s) (the module's seal.key); needed for HMAC seals
+  --allow-sha256    accept plain SHA-256 chains (integrity only: anyone can recompute them); refused otherwise
+  --origin          chains must come from this origin (node name); repeatable
+  --continue        heads written by the previous run (--heads-out): chains must start right after them
+  --heads-out       write every chain's first and last (seq, MAC) for the next run's --continue
+  --accept-any-start  accept a chain that starts neither at its genesis nor at a --continue head (reported)
+  --expect-head     a chain must reach this head (detects truncation); repeatable
+  --state           expected heads from a copy of the module's logseal.state
+  --date-key        the member out_stdout json_lines puts in front (json_date_key, e.g. date): checked against the seal's time, then dropped
+  --allow-reorder   report records out of order without failing
+  --workers N       threads checking records (default: CPUs - 1 from 3 CPUs, for inputs over 8 MB; 0: none)
+  --json            machine-readable result
+exit status: 0 every chain verifies, 1 a failure was found, 2 usage error, 3 nothing to verify (no record)`;
 
 export async function main(args: string[]): Promise<number> {
   let parsed;
@@ -685,6 +890,11 @@ export async function main(args: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         "key-file": { type: "string", multiple: true },
+        "allow-sha256": { type: "boolean", default: false },
+        origin: { type: "string", multiple: true },
+        continue: { type: "string" },
+        "heads-out": { type: "string" },
+        "accept-any-start": { type: "boolean", default: false },
         "expect-head": { type: "string", multiple: true },
         state: { type: "string" },
         "date-key": { type: "string" },
@@ -712,6 +922,10 @@ export async function main(args: string[]): Promise<number> {
       expectHeads,
       dateKey: values["date-key"],
       allowReorder: values["allow-reorder"],
+      allowSha256: values["allow-sha256"],
+      origins: values.origin,
+      starts: values.continue ? readHeads(values.continue) : undefined,
+      acceptAnyStart: values["accept-any-start"],
     };
   } catch (error) {
     return fail((error as Error).message);
@@ -725,31 +939,63 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     return fail((error as Error).message, 1);
   }
+  if (values["heads-out"]) writeHeads(values["heads-out"], headsOf(result));
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
   else process.stdout.write(formatResult(result, (Date.now() - started) / 1000));
-  return result.ok ? 0 : 1;
+  return exitStatus(result);
 }
 
-/** The summary for people: one row per chain, then the failures. */
+/** 0 verified, 1 a failure, 3 nothing to verify (no record, no failure): verifying nothing is not success. */
+export function exitStatus(result: VerifyResult): number {
+  return !result.ok ? 1 : result.records === 0 ? 3 : 0;
+}
+
+/** Every chain's first and last head, for the next run's --continue. */
+export function headsOf(result: VerifyResult): ChainHeads[] {
+  return result.chains.map((c) => ({
+    o: c.origin, c: c.chain, i: c.instance, verified: c.failures === 0,
+    first: { seq: c.firstSeq, mac: c.firstMac }, last: { seq: c.lastSeq, mac: c.lastMac },
+  }));
+}
+
+/** The summary for people: one row per chain, what was not covered, then the failures. */
 export function formatResult(result: VerifyResult, seconds?: number): string {
   const rows = result.chains.map((c) => [
-    c.chain.length > 48 ? c.chain.slice(0, 45) + "..." : c.chain,
+    c.origin || "-",
+    c.chain.length > 40 ? c.chain.slice(0, 37) + "..." : c.chain,
     String(c.records),
     c.records ? `${c.firstSeq}-${c.lastSeq}` : "-",
+    c.start || "-",
     c.algorithm + (c.epochs[0] >= 0 ? ` e${c.epochs[0]}${c.epochs[1] !== c.epochs[0] ? "-" + c.epochs[1] : ""}` : ""),
     String(c.resumed),
     String(c.dropped),
     c.failures === 0 ? "ok" : `FAIL ${c.firstFailure!.reason} at ${c.firstFailure!.file}:${c.firstFailure!.line}`,
   ]);
-  const header = ["chain", "records", "seq", "sealed with", "resumed", "dropped", "status"];
+  const header = ["origin", "chain", "records", "seq", "start", "sealed with", "resumed", "dropped", "status"];
+  const right = new Set([2, 6, 7]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 1 || i === 4 || i === 5 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   let out = [line(header), ...rows.map(line)].join("\n") + "\n";
+  for (const note of coverageNotes(result)) out += `note: ${note}\n`;
   for (const f of result.failures.slice(0, 20)) {
     out += `${f.file}:${f.line}: ${f.reason}${f.chain !== undefined ? ` [${f.chain}]` : ""}: ${f.detail}\n`;
   }
   if (result.failureCount > 20) out += `... ${result.failureCount - 20} more failures (--json lists up to ${MAX_LISTED})\n`;
   const speed = seconds ? `, ${Math.round(result.records / Math.max(seconds, 1e-3)).toLocaleString("en-US")} records/s` : "";
-  const verdict = result.ok ? "OK" : `FAILED (${Object.entries(result.byReason).map(([r, n]) => `${n} ${r}`).join(", ")})`;
+  const verdict = !result.ok
+    ? `FAILED (${Object.entries(result.byReason).map(([r, n]) => `${n} ${r}`).join(", ")})`
+    : result.records === 0 ? "NOTHING VERIFIED (no record in the input)" : "OK";
   return out + `${result.records} records in ${result.chains.length} chains${speed}: ${verdict}\n`;
+}
+
+/** What the verdict does not vouch for. */
+function coverageNotes(result: VerifyResult): string[] {
+  const notes: string[] = [];
+  const { coverage } = result;
+  if (result.chains.some((c) => c.algorithm === "sha256" || c.algorithm === "mixed")) notes.push("SHA-256 chains prove integrity only: anyone can recompute them");
+  if (coverage.tagsNotCovered) notes.push(`${coverage.tagsNotCovered} line tags not covered (chains by field)`);
+  if (result.chains.some((c) => c.start === "unverified")) notes.push("chains starting at an unverified record (--accept-any-start): earlier records may be missing");
+  if (coverage.quietChains.length) notes.push(`no records for ${coverage.quietChains.length} chains given with --continue: ${coverage.quietChains.slice(0, 5).join(", ")}`);
+  notes.push("a chain's end is covered only up to an expected head (--state, --expect-head) or a later record");
+  return notes;
 }

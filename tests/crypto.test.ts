@@ -215,45 +215,69 @@ describe("HMAC-SHA256 against node:crypto", () => {
   });
 });
 
-describe("evolveKey", () => {
-  // The construction documented in assembly/crypto/hmac.ts and docs/crypto.md.
-  function evolveNode(key: Uint8Array, epoch: bigint): Uint8Array {
-    const message = Buffer.alloc(21);
-    message.write("logseal-epoch", 0, "ascii");
-    message.writeBigUInt64BE(epoch, 13);
-    return createHmac("sha256", key).update(message).digest();
-  }
+describe("epoch key tree", () => {
+  // docs/seal-format.md, "Keys": child(N, b) = HMAC-SHA256(N, "logseal-epoch-node" || b), leaf e by
+  // the bits of e as a u32, most significant first. Node's crypto is the oracle.
+  const child = (node: Buffer, bit: number) => createHmac("sha256", node).update(Buffer.concat([Buffer.from("logseal-epoch-node"), Buffer.from([bit])])).digest();
+  const leafNode = (root: Buffer, epoch: number) => {
+    let node = root;
+    for (let d = 31; d >= 0; d--) node = child(node, Math.floor(epoch / 2 ** d) % 2);
+    return node;
+  };
+  const root = createHash("sha256").update("a tree's root").digest();
+  const ROOT = tk.put(root).ptr; // read, never written, by the tree
+  const leafOf = (fn: () => unknown) => {
+    fn();
+    return hex(tk.read(OUT, 32));
+  };
 
-  const EPOCHS = [0n, 1n, 2n, 255n, 256n, 0x1_0000_0000n, 0x1234_5678_9abc_def0n, 0xffff_ffff_ffff_ffffn];
-
-  it("matches K' = HMAC-SHA256(K, 'logseal-epoch' || uint64_be(epoch)), epoch after epoch", () => {
-    const next = rng(8);
-    for (const keyLen of [1, 32, 64, 65, 131]) {
-      let expected: Uint8Array = randomBytes(next, keyLen);
-      const k = withKey(expected);
-      for (const epoch of EPOCHS) {
-        x.hmac_key_evolve(k, epoch);
-        expected = evolveNode(expected, epoch);
-        const data = randomBytes(next, Math.floor(next() * 300));
-        expect(digest([data], (p, l) => x.hmac_with(k, p, l, OUT)), `key ${keyLen}, epoch ${epoch}`).toBe(
-          hmacNode(expected, data),
-        );
+  it("reaches every epoch's leaf from the root, and forward from any epoch, as the reference does", () => {
+    const next = rng(11);
+    for (let round = 0; round < 40; round++) {
+      let epoch = 1 + Math.floor(next() * 2 ** (1 + Math.floor(next() * 31)));
+      expect(leafOf(() => x.epoch_tree_start(ROOT, BigInt(epoch), OUT)), `start ${epoch}`).toBe(hex(leafNode(root, epoch)));
+      for (let step = 0; step < 6 && epoch < 0xffff_fff0; step++) {
+        epoch += 1 + Math.floor(next() * (next() < 0.5 ? 3 : 2 ** Math.floor(next() * 20)));
+        if (epoch > 0xffff_ffff) break;
+        let ok = 0;
+        const leaf = leafOf(() => (ok = x.epoch_tree_seek(BigInt(epoch), OUT)));
+        expect(ok).toBe(1);
+        expect(leaf, `seek ${epoch}`).toBe(hex(leafNode(root, epoch)));
       }
-      tk.memory.free(k);
     }
   });
 
-  it("overwrites the old key material in place with exactly that of K'", () => {
-    const key = Buffer.from("the seal key of epoch 0");
-    const k = withKey(key);
-    const before = tk.read(k, 64);
-    x.hmac_key_evolve(k, 1n);
-    const after = tk.read(k, 64);
-    const fresh = withKey(evolveNode(key, 1n));
-    expect(hex(after)).not.toBe(hex(before));
-    expect(hex(after)).toBe(hex(tk.read(fresh, 64)));
-    tk.memory.free(k);
-    tk.memory.free(fresh);
+  it("cannot go back, nor past 2^32 - 1", () => {
+    x.epoch_tree_start(ROOT, 1000n, OUT);
+    expect(x.epoch_tree_seek(999n, OUT)).toBe(0);
+    expect(x.epoch_tree_seek(1000n, OUT)).toBe(0);
+    expect(x.epoch_tree_seek(0x1_0000_0000n, OUT)).toBe(0);
+    expect(x.epoch_tree_seek(0xffff_ffffn, OUT)).toBe(1);
+    expect(hex(tk.read(OUT, 32))).toBe(hex(leafNode(root, 0xffff_ffff)));
+  });
+
+  it("keeps only nodes that lead to later epochs (forward security)", () => {
+    const epoch = 0b1011_0110;
+    x.epoch_tree_start(ROOT, BigInt(epoch), OUT);
+    const present = x.epoch_tree_present() >>> 0;
+    const siblings = tk.read(x.epoch_tree_siblings(), 32 * 32);
+    // Every kept node is the right sibling where the path turned left, and the only nodes kept.
+    for (let depth = 1; depth <= 32; depth++) {
+      const bit = Math.floor(epoch / 2 ** (32 - depth)) % 2;
+      const kept = (present >>> (depth - 1)) & 1;
+      expect(kept, `depth ${depth}`).toBe(bit === 0 ? 1 : 0);
+      const slot = hex(siblings.subarray((depth - 1) * 32, depth * 32));
+      if (!kept) {
+        expect(slot).toBe("00".repeat(32));
+        continue;
+      }
+      let node = root;
+      const prefix = Math.floor(epoch / 2 ** (32 - depth)) + 1; // the right sibling's prefix
+      for (let d = 1; d <= depth; d++) node = child(node, Math.floor(prefix / 2 ** (depth - d)) % 2);
+      expect(slot, `depth ${depth}`).toBe(hex(node));
+    }
+    // No kept node derives an earlier leaf: each covers only prefixes above the epoch's own.
+    expect(present).toBeGreaterThan(0);
   });
 });
 

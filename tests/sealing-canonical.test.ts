@@ -206,7 +206,7 @@ describe("the 16-digit step (Fluent Bit prints doubles with %.16g)", () => {
   }
 
   it("leaves numbers of up to 16 significant digits alone", () => {
-    for (const text of ["0.1", "123.456", "1e-7", "9007199254740993", "0.30000000000000004e0", "1424953923781206.2"]) {
+    for (const text of ["0.1", "123.456", "1e-7", "9007199254740993.0", "0.30000000000000004e0", "1424953923781206.2"]) {
       const v = Number(text);
       if (String(v).replace(/^-|e.*$|\./g, "").replace(/^0+|0+$/g, "").length <= 16) expect(moduleNumber(text)).toBe(String(v));
     }
@@ -219,6 +219,7 @@ describe("the 16-digit step (Fluent Bit prints doubles with %.16g)", () => {
       const v = i % 2 ? randomDouble(next) : next() * 1000;
       if (!Number.isFinite(v) || v === 0) continue;
       const text = String(v);
+      if (/^-?\d{16,}$/.test(text)) continue; // written as an integer: Fluent Bit keeps it as one (below)
       const canonical = moduleNumber(text);
       expect(canonical).toBe(canonicalNumber(text));
       if (text.replace(/^-|e.*$|\./g, "").replace(/^0+|0+$/g, "").length !== 17) continue;
@@ -239,13 +240,41 @@ describe("the 16-digit step (Fluent Bit prints doubles with %.16g)", () => {
     expect(moduleNumber("1234567890123457.5")).toBe("1234567890123458");
     expect(canonicalNumber("1234567890123456.5")).toBe("1234567890123456");
     expect(canonicalNumber("1234567890123457.5")).toBe("1234567890123458");
-    expect(moduleNumber("1.7976931348623157e308")).toBe("null"); // %.16g of the largest double overflows
+    expect(moduleNumber("1.7976931348623157e308")).toBe("Infinity"); // %.16g of the largest double overflows
   });
 
-  it("writes infinite values as null", () => {
-    expect(moduleNumber("1e400")).toBe("null");
-    expect(moduleNumber("-1e400")).toBe("null");
+  it("writes infinite values as Infinity, apart from null (not JSON: the text only feeds the hash)", () => {
+    expect(moduleNumber("1e400")).toBe("Infinity");
+    expect(moduleNumber("-1e400")).toBe("-Infinity");
     expect(moduleNumber("1e-400")).toBe("0");
+    // Fluent Bit prints an infinite double as `inf`: the verifier reads it as the same value.
+    expect(canonicalJson('{"a":inf,"b":-inf,"c":null}')).toBe('{"a":Infinity,"b":-Infinity,"c":null}');
+    expect(moduleCanonical('{"a":1e400,"b":-1e999,"c":null}')).toBe('{"a":Infinity,"b":-Infinity,"c":null}');
+  });
+});
+
+describe("integers Fluent Bit keeps in 64 bits", () => {
+  // flb_pack.c: strtoll for negatives, strtoull otherwise; out of range, a double.
+  const cases: [string, string][] = [
+    ["9007199254740993", "9007199254740993"],
+    ["1234567890123456789", "1234567890123456789"],
+    ["-9223372036854775808", "-9223372036854775808"],
+    ["-9223372036854775809", "-9223372036854776000"],
+    ["9223372036854775808", "9223372036854775808"],
+    ["18446744073709551615", "18446744073709551615"],
+    ["18446744073709551616", "18446744073709550000"], // a double, and its 17th digit goes (%.16g)
+    ["123456789012345678901", "123456789012345700000"],
+    ["9007199254740993.0", "9007199254740992"],
+    ["9007199254740993e0", "9007199254740992"],
+  ];
+  it.each(cases)("%s is %s to the module and to the verifier", (text, canonical) => {
+    expect(moduleNumber(text)).toBe(canonical);
+    expect(canonicalNumber(text)).toBe(canonical);
+  });
+
+  it("tells apart integers beyond 2^53 that a double would merge", () => {
+    expect(moduleCanonical('{"id":9007199254740993}')).not.toBe(moduleCanonical('{"id":9007199254740992}'));
+    expect(moduleCanonical('{"id":1234567890123456789}')).not.toBe(moduleCanonical('{"id":1234567890123456989}'));
   });
 });
 

@@ -14,13 +14,13 @@ import {
 } from "./support/sealing.js";
 
 describe("the seal", () => {
-  it("is the last member, with the chain, sequence, event time, key, epoch, policy version and links", () => {
+  it("is the last member, with the origin, instance, chain, sequence, event time, key, epoch, policy version and links", () => {
     const dir = sealDir(sealPolicy({ key_file: "seal.key" }));
     const [first, second] = sealAll(dir, [
       { tag: "kube.app", body: { msg: "hello" }, sec: 1_700_000_000, nsec: 5 },
       { tag: "kube.app", body: '{"msg":"again"}', sec: 1_700_000_001, nsec: 999_999_999 },
     ]);
-    expect(first).toMatch(/^\{"msg":"hello","_seal":\{"v":1,"c":"kube\.app","s":0,"t":"1700000000\.000000005","a":"hmac-sha256","k":"[0-9a-f]{16}","e":0,"pv":"seal-test-1","g":"new","p":"0{64}","m":"[0-9a-f]{64}"\}\}$/);
+    expect(first).toMatch(/^\{"msg":"hello","_seal":\{"v":2,"o":"","i":"[0-9a-f]{16}","c":"kube\.app","s":0,"t":"1700000000\.000000005","a":"hmac-sha256","k":"[0-9a-f]{16}","e":0,"pv":"seal-test-1","g":"new","p":"0{64}","m":"[0-9a-f]{64}"\}\}$/);
     const a = sealOf(first), b = sealOf(second);
     expect(a.k).toBe(keyId(KEY_BYTES));
     expect(b).toMatchObject({ s: 1, t: "1700000001.999999999", p: a.m });
@@ -32,7 +32,9 @@ describe("the seal", () => {
     const dir = sealDir(sealPolicy(), false);
     const lines = sealAll(dir, records(20));
     expect(lines.every((l) => sealOf(l).a === "sha256" && sealOf(l).k === undefined && !("logseal_error" in JSON.parse(l)))).toBe(true);
-    expect(verifyLines(lines, {}).ok).toBe(true);
+    expect(verifyLines(lines, { allowSha256: true }).ok).toBe(true);
+    // Anyone can recompute SHA-256 links: without being told to accept them, they are refused.
+    expect(verifyLines(lines, {}).byReason).toEqual({ unauthenticated: 1 });
   });
 
   it("is the same with the embedded default policy and no key", () => {
@@ -50,7 +52,7 @@ describe("the seal", () => {
       expect(JSON.parse(line).logseal_error).toMatch(/key file seal\.key not found.*SHA-256/);
       expect(sealOf(line).a).toBe("sha256");
     }
-    expect(verifyLines(lines, {}).ok).toBe(true);
+    expect(verifyLines(lines, { allowSha256: true }).ok).toBe(true);
   });
 
   it("uses HMAC with the default key file when it exists", () => {
@@ -189,12 +191,14 @@ describe("forward security", () => {
     const lines = sealAll(dir, records(35, ["a", "b"]));
     expect(lines.map((l) => sealOf(l).e)).toEqual([...Array(35)].map((_, i) => 1 + Math.floor(i / 10)));
     const state = readState(dir);
-    expect(state).toMatch(/ epoch=4 since=\d+ start=30 epoch_key=[0-9a-f]{128} /);
-    // What is saved is K4 (as HMAC pad states), none of the keys before it.
+    expect(state).toMatch(/ epoch=4 schedule=\d+\/0\/10 wall=\d+ epoch_key=[0-9a-f]{128} tree=[0-9a-f]{8}:[0-9a-f]{2048} /);
+    // What is saved is K4 (as HMAC pad states), none of the keys before it, and never K0.
     const saved = /epoch_key=([0-9a-f]{128})/.exec(state)![1];
     const keys = new EpochKeys(KEY_BYTES);
-    expect(saved).toBe(padStates(keys.rawKey(4)!));
-    for (const e of [0, 1, 2, 3]) expect(saved).not.toBe(padStates(keys.rawKey(e)!));
+    const seal = { ...sealOf(lines[0]), f: sealOf(lines[0]).f.split("/").map(Number) };
+    expect(saved).toBe(padStates(keys.rawKey(seal, 4)));
+    for (const e of [1, 2, 3]) expect(saved).not.toBe(padStates(keys.rawKey(seal, e)));
+    expect(state).not.toContain(KEY_BYTES.toString("hex"));
     expect(verifyLines(lines).ok).toBe(true);
   });
 
@@ -262,9 +266,9 @@ describe("the state file", () => {
     const dir = sealDir(sealPolicy());
     sealAll(dir, records(50, ["a", "b", "c"]));
     const state = readState(dir);
-    expect(state.length).toBe(256 + 3 * 1024);
-    expect(state.split("\n").filter(Boolean).map((l) => l.trimEnd().replace(/[0-9a-f]{64}/g, "H").replace(/check=\w+/, "check=C"))).toEqual([
-      `logseal-state 1 key=${keyId(KEY_BYTES)} epoch=0 since=0 start=0 epoch_key=- check=C`,
+    expect(state.length).toBe(4096 + 3 * 1024);
+    expect(state.split("\n").filter(Boolean).map((l) => l.trimEnd().replace(/[0-9a-f]{64}/g, "H").replace(/check=\w+/, "check=C").replace(/instance=\w+/, "instance=I"))).toEqual([
+      `logseal-state 2 instance=I origin=- key=${keyId(KEY_BYTES)} epoch=0 schedule=0/0/0 wall=0 epoch_key=- tree=- check=C`,
       "seq=17 count=49 dropped=0 head=H chain=61 evicted=- check=C",
       "seq=17 count=50 dropped=0 head=H chain=62 evicted=- check=C",
       "seq=16 count=48 dropped=0 head=H chain=63 evicted=- check=C",

@@ -33,7 +33,8 @@ function forge(line: string, seal: Partial<Seal>, key?: Buffer): string {
   delete record._seal;
   const canonical = canonicalObject(parseMembers(JSON.stringify(record), 0).members);
   forged.m = sealMac(forged, canonical, key);
-  return JSON.stringify({ ...record, _seal: forged });
+  // The schedule is [T1, S, R] to sealMac and "T1/S/R" in the record.
+  return JSON.stringify({ ...record, _seal: { ...forged, ...(forged.f && { f: forged.f.join("/") }) } });
 }
 
 /** JSON text of a parsed record with its members in reverse order, non-ASCII as \\uXXXX, spaces, numbers by `number`. */
@@ -134,16 +135,19 @@ describe("tampering is detected with the right reason", () => {
   it("forge with a later epoch's key for an earlier epoch", () => {
     const dir = sealDir(sealPolicy({ epoch_records: 10 }));
     const fs = sealAll(dir, records(40));
-    const stolen = new EpochKeys(KEY_BYTES).rawKey(4)!; // the key on the host when it was broken into
+    const parsed = (line: string) => ({ ...sealOf(line), f: sealOf(line).f.split("/").map(Number) }) as Seal;
+    const stolen = new EpochKeys(KEY_BYTES).rawKey(parsed(fs[0]), 4); // the key on the host when it was broken into
     const target = 12; // sealed in epoch 2
-    const forged = forge(edit(fs[target], "msg", "rewritten history"), {}, stolen);
+    const forged = forge(edit(fs[target], "msg", "rewritten history"), parsed(fs[target]), stolen);
     expect(sealOf(forged).e).toBe(2);
     const result = verifyLines(fs.with(target, forged));
-    expect(result.failures.map((f) => [f.reason, f.line])).toEqual([["wrong-key", target + 1]]);
-    expect(result.failures[0].detail).toMatch(/claims epoch 2 but was sealed with the key of epoch 4/);
-    // Claiming the stolen key's own epoch breaks the chain's key order instead.
-    const relabelled = forge(edit(fs[target], "msg", "rewritten history"), { e: 4 }, stolen);
-    expect(reasons(fs.with(target, relabelled)).map((r) => r.split("@")[0])).toContain("wrong-key");
+    expect(result.failures.map((f) => [f.reason, f.line])).toEqual([["modified", target + 1]]);
+    // Claiming the stolen key's own epoch contradicts the record's seal time and count, before any key is derived.
+    const relabelled = forge(edit(fs[target], "msg", "rewritten history"), { ...parsed(fs[target]), e: 4 }, stolen);
+    expect(reasons(fs.with(target, relabelled))[0]).toBe(`time@${target + 1}`);
+    // With a count to match, the forgery claims to be later than the records after it.
+    const late = forge(edit(fs[target], "msg", "rewritten history"), { ...parsed(fs[target]), e: 4, n: 30 }, stolen);
+    expect(reasons(fs.with(target, late)).map((r) => r.split("@")[0])).toContain("time");
   });
 
   it("wrong key, no key", () => {
@@ -153,15 +157,24 @@ describe("tampering is detected with the right reason", () => {
 
   it("downgrade HMAC records to recomputed SHA-256", () => {
     const downgraded = forge(edit(lines[30], "msg", "x"), { a: "sha256", k: undefined, e: undefined });
-    expect(reasons(lines.with(30, downgraded)).map((r) => r.split("@")[0])).toContain("wrong-key");
+    expect(reasons(lines.with(30, downgraded)).map((r) => r.split("@")[0])).toContain("unauthenticated");
+    expect(reasons(lines.with(30, downgraded), { keys: [KEY_BYTES], allowSha256: true }).map((r) => r.split("@")[0])).toContain("wrong-key");
+    // A whole chain recomputed without the key is refused by a verifier holding keys, unless told to accept SHA-256.
+    const rewritten: string[] = [];
+    for (const line of lines) {
+      const prev = rewritten.length ? sealOf(rewritten.at(-1)!).m : "0".repeat(64);
+      rewritten.push(forge(edit(line, "msg", "rewritten"), { a: "sha256", k: undefined, e: undefined, p: prev }));
+    }
+    expect(verifyLines(rewritten).byReason).toEqual({ unauthenticated: 1 });
   });
 
   it("SHA-256 mode: catches accidental change; a forger recomputing one record breaks the next link", () => {
     const sha = chain(20, {}, false);
-    expect(verifyLines(sha, {}).ok).toBe(true);
-    expect(reasons(sha.with(8, edit(sha[8], "msg", "x")), {})).toEqual(["modified@9"]);
+    const allow = { allowSha256: true };
+    expect(verifyLines(sha, allow).ok).toBe(true);
+    expect(reasons(sha.with(8, edit(sha[8], "msg", "x")), allow)).toEqual(["modified@9"]);
     const recomputed = forge(edit(sha[8], "msg", "x"), {});
-    expect(reasons(sha.with(8, recomputed), {})).toEqual(["modified@10"]);
+    expect(reasons(sha.with(8, recomputed), allow)).toEqual(["modified@10"]);
   });
 
   it("unreadable lines", () => {
@@ -182,13 +195,24 @@ describe("no false alarms", () => {
   });
 
   it("in Fluent Bit's output formats: out_file default and plain, [time, record], stdout json_lines with a date key", () => {
-    const tagged = lines.map((l, i) => `t: [${1_700_000_000 + i}.000000001, ${l}]`);
-    const array = lines.map((l, i) => `[${1_700_000_000 + i}.5, ${l}]`);
-    const dated = lines.map((l) => `{"date":1700000000.123456,${l.slice(1)}`);
-    expect(verifyLines(tagged).ok).toBe(true);
+    const t = (l: string) => sealOf(l).t as string;
+    const tagged = lines.map((l) => `t: [${t(l)}, ${l}]`);
+    const array = lines.map((l) => `[${t(l)}, ${l}]`);
+    const v2 = lines.map((l) => `[[${t(l)}, {}], ${l}]`);
+    // json_date_format double (%.16g: microseconds), iso8601, epoch_ms
+    const dated = lines.map((l) => `{"date":${Number(t(l)).toPrecision(16)},${l.slice(1)}`);
+    const iso = lines.map((l) => `{"date":"${new Date(Number(t(l).split(".")[0]) * 1000).toISOString().slice(0, 19)}.${t(l).split(".")[1].slice(0, 6)}Z",${l.slice(1)}`);
+    const ms = lines.map((l) => `{"date":${t(l).replace(".", "").slice(0, -6)},${l.slice(1)}`);
+    expect(verifyLines(tagged).failures).toEqual([]);
+    expect(verifyLines(tagged).coverage.tagsNotCovered).toBe(lines.length); // chains by field: the tag is no seal's
     expect(verifyLines(array).ok).toBe(true);
-    expect(verifyLines(dated, { keys: [KEY_BYTES], dateKey: "date" }).ok).toBe(true);
+    expect(verifyLines(v2).ok).toBe(true);
+    for (const form of [dated, iso, ms]) expect(verifyLines(form, { keys: [KEY_BYTES], dateKey: "date" }).failures).toEqual([]);
     expect(verifyLines(dated).ok).toBe(false); // the date member is not part of the record
+    // A time outside the record that is not the sealed one is caught, in every form.
+    const shifted = (l: string) => (BigInt(t(l).replace(".", "")) + 5_000_000_000n).toString().replace(/(\d{9})$/, ".$1");
+    expect(verifyLines(lines.map((l) => `[${shifted(l)}, ${l}]`)).byReason.time).toBe(lines.length);
+    expect(verifyLines(lines.map((l) => `{"date":${Number(shifted(l)).toPrecision(16)},${l.slice(1)}`), { keys: [KEY_BYTES], dateKey: "date" }).byReason.time).toBe(lines.length);
   });
 
   it("after Fluent Bit re-prints every double with %.16g (integral ones with %.1f)", () => {
@@ -239,10 +263,16 @@ describe("the command", () => {
       expect(await verifyMain(["--key-file", key, good])).toBe(0);
       expect(await verifyMain(["--key-file", key, "--json", bad])).toBe(1);
       expect(await verifyMain(["--expect-head", "nonsense", good])).toBe(2);
+      // Verifying nothing is not success.
+      const empty = join(dir, "empty.ndjson"), blank = join(dir, "blank.ndjson");
+      writeFileSync(empty, "");
+      writeFileSync(blank, "\n  \n\n");
+      expect(await verifyMain([empty])).toBe(3);
+      expect(await verifyMain(["--key-file", key, blank])).toBe(3);
     } finally {
       process.stdout.write = write;
     }
-    expect(out[0]).toMatch(/^chain\s+records\s+seq\s+sealed with\s+resumed\s+dropped\s+status\napp\s+10\s+0-9\s+hmac-sha256 e0\s+0\s+0\s+ok\n10 records in 1 chains/);
+    expect(out[0]).toMatch(/^origin\s+chain\s+records\s+seq\s+start\s+sealed with\s+resumed\s+dropped\s+status\n-\s+app\s+10\s+0-9\s+genesis\s+hmac-sha256 e0\s+0\s+0\s+ok\n(note: .*\n)+10 records in 1 chains/);
     const json = JSON.parse(out[1]);
     expect(json).toMatchObject({ ok: false, records: 9, failureCount: 1, byReason: { deleted: 1 } });
     expect(json.failures[0]).toMatchObject({ chain: "app", file: bad, line: 5, reason: "deleted" satisfies Reason });

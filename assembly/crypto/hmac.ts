@@ -8,9 +8,8 @@ export const HMAC_KEY_SIZE: usize = 2 * SHA256_SIZE;
 const INNER: usize = 0;
 const OUTER: usize = SHA256_SIZE;
 
-// Cold-path scratch for keying: the padded key block, the evolved key and a context. Wiped after use.
+// Cold-path scratch for keying: the padded key block and a context. Wiped after use.
 const PAD = memory.data(<i32>SHA256_BLOCK, 8);
-const DERIVED = memory.data(<i32>SHA256_SIZE, 8);
 const SCRATCH = Sha256.at(memory.data(<i32>SHA256_CONTEXT_SIZE, 8));
 
 @unmanaged
@@ -90,24 +89,4 @@ export function hmacSha256(key: HmacKey, ptr: usize, len: usize, out: usize): vo
   key.begin(ONESHOT);
   ONESHOT.update(ptr, len);
   key.finish(ONESHOT, out);
-}
-
-// "logseal-epoch" followed by room for the epoch number.
-const EPOCH_LABEL_SIZE: usize = 13;
-const EPOCH_MESSAGE = memory.data<u8>([
-  0x6c, 0x6f, 0x67, 0x73, 0x65, 0x61, 0x6c, 0x2d, 0x65, 0x70, 0x6f, 0x63, 0x68, 0, 0, 0, 0, 0, 0, 0, 0,
-]);
-
-/**
- * Key evolution for forward security, in place:
- *   K' = HMAC-SHA256(K, "logseal-epoch" || uint64_be(epoch))   (ASCII label, 13 + 8 = 21 bytes)
- * and K' (32 bytes) becomes the HMAC key, as if passed to HmacKey.set. K's pad states are overwritten
- * and every scratch copy is wiped, so K cannot be recovered from memory afterwards.
- */
-export function evolveKey(key: HmacKey, epoch: u64): void {
-  store<u64>(EPOCH_MESSAGE + EPOCH_LABEL_SIZE, bswap<u64>(epoch));
-  hmacSha256(key, EPOCH_MESSAGE, EPOCH_LABEL_SIZE + 8, DERIVED);
-  key.set(DERIVED, SHA256_SIZE);
-  memory.fill(DERIVED, 0, SHA256_SIZE);
-  memory.fill(changetype<usize>(ONESHOT), 0, SHA256_CONTEXT_SIZE);
 }

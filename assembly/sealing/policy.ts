@@ -18,6 +18,11 @@ export class SealPolicy {
   /** Write a chain's state after every n-th record (1: every record). */
   persistEvery: i32 = 1;
   maxChains: i32 = 1024;
+  /** The origin named in every seal: this text, else the first line of `originFile` (docs/sealing.md). */
+  origin: string = "";
+  originFile: string = "logseal.origin";
+  /** The policy names its origin file: a missing one is then an error. */
+  originRequired: bool = false;
   /** Forward security: a new key every so many records and/or seconds (0: never). */
   epochRecords: i64 = 0;
   epochSeconds: i64 = 0;
@@ -31,7 +36,7 @@ export class SealPolicy {
   }
 }
 
-const SECTION_KEYS = ["enabled", "key_file", "chain_by", "state_file", "persist_every", "max_chains", "epoch_records", "epoch_seconds"];
+const SECTION_KEYS = ["enabled", "key_file", "chain_by", "state_file", "persist_every", "max_chains", "epoch_records", "epoch_seconds", "origin", "origin_file"];
 
 export function parseSealPolicy(section: JsonValue | null, issues: Issues): SealPolicy {
   const policy = new SealPolicy();
@@ -43,6 +48,10 @@ export function parseSealPolicy(section: JsonValue | null, issues: Issues): Seal
   policy.keyFile = nonEmpty(issues, keyFile, "seal.key_file", policy.keyFile);
   policy.keyRequired = keyFile != null;
   policy.stateFile = nonEmpty(issues, object.get("state_file"), "seal.state_file", policy.stateFile);
+  policy.origin = issues.string(object.get("origin"), "seal.origin", "");
+  const originFile = object.get("origin_file");
+  policy.originFile = nonEmpty(issues, originFile, "seal.origin_file", policy.originFile);
+  policy.originRequired = originFile != null;
   const chainBy = object.get("chain_by");
   policy.chainBy = nonEmpty(issues, chainBy, "seal.chain_by", CHAIN_BY_TAG);
   if (!policy.chainsByTag && (policy.chainBy.split(".").includes("") || !new KeyMatcher().addPath(policy.chainBy, 0))) {
@@ -51,6 +60,7 @@ export function parseSealPolicy(section: JsonValue | null, issues: Issues): Seal
   }
   policy.persistEvery = <i32>issues.integer(object.get("persist_every"), "seal.persist_every", 1, 1, 1000000);
   policy.maxChains = <i32>issues.integer(object.get("max_chains"), "seal.max_chains", 1024, 1, MAX_CHAINS_LIMIT);
+  // Epochs are numbered below 2^32 (the key tree's depth): these bounds keep that for centuries.
   policy.epochRecords = issues.integer(object.get("epoch_records"), "seal.epoch_records", 0, 0, 1 << 40);
   policy.epochSeconds = issues.integer(object.get("epoch_seconds"), "seal.epoch_seconds", 0, 0, 1 << 40);
   return policy;

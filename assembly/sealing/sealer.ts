@@ -13,11 +13,12 @@ import { Canonicalizer } from "./canonical";
 import { Chain, MAC_SIZE, MAX_CHAIN_ID } from "./chains";
 import { MacInput } from "./mac";
 import { SealPolicy } from "./policy";
+import { INSTANCE_SIZE } from "./identity";
 import { KEY_ID_SIZE } from "./sealkey";
 import { Session, sessionFor } from "./session";
 
 export const SEAL_KEY = utf8("\"_seal\"");
-export const SEAL_VERSION: u8 = 1;
+export const SEAL_VERSION: u8 = 2;
 
 const enum Algorithm { HmacSha256 = 1, Sha256 = 2 }
 const enum Segment { None = 0, New = 1, Resume = 2 }
@@ -32,11 +33,14 @@ const decoded = new ByteBuffer(256);
 export class Sealer {
   private readonly session: Session | null;
   private readonly version: ArrayBuffer;
+  /** The chain_by path, named in field chains' seals (empty: chains by tag). */
+  private readonly chainField: ArrayBuffer;
   private readonly chainSlot: i32;
   private writeFailure: ArrayBuffer | null = null;
 
   constructor(readonly policy: SealPolicy, readonly captures: Captures, version: string = "") {
     this.version = String.UTF8.encode(version);
+    this.chainField = String.UTF8.encode(policy.chainsByTag ? "" : policy.chainBy);
     this.chainSlot = policy.enabled && !policy.chainsByTag ? captures.register(policy.chainBy) : -1;
     this.session = policy.enabled ? sessionFor(policy) : null;
   }
@@ -65,12 +69,13 @@ export class Sealer {
     if (session == null) return;
     this.identify(tag, tagLen);
     const chain = session.table.get(chainId.ptr, chainId.len);
-    session.advanceEpoch(wallClock.nowSec);
-    session.count++;
+    const wall = session.sealTime(wallClock.nowSec);
+    const count = session.count++;
     if (nsec > 999_999_999) nsec = 999_999_999;
     const segment = chain.seq == 0 ? Segment.New : chain.resumed ? Segment.Resume : Segment.None;
-    this.computeMac(session, chain, record, sec, nsec, segment);
-    writeSeal(record.member(SEAL_KEY), session, chain, this.version, sec, nsec, segment);
+    time.set(sec, nsec, wall, count);
+    this.computeMac(session, chain, record, time, segment);
+    writeSeal(record.member(SEAL_KEY), session, chain, this.version, this.chainField, time, segment);
     const announced = chain.hasEvicted;
     chain.seq++;
     memory.copy(chain.head, mac, MAC_SIZE);
@@ -111,18 +116,33 @@ export class Sealer {
     }
   }
 
-  private computeMac(session: Session, chain: Chain, record: RecordOut, sec: u32, nsec: u32, segment: Segment): void {
+  private computeMac(session: Session, chain: Chain, record: RecordOut, time: SealTime, segment: Segment): void {
     const key = session.key;
+    const identity = session.identity;
     if (key.hmac) key.key.begin(context);
     else context.reset();
     input.domain();
     input.u8(<u8>(key.hmac ? Algorithm.HmacSha256 : Algorithm.Sha256));
+    input.text(identity.origin.ptr, identity.origin.len);
+    input.bytes(identity.instance, INSTANCE_SIZE);
+    const field = this.chainField;
+    input.u8(field.byteLength != 0 ? 1 : 0);
+    if (field.byteLength != 0) input.text(changetype<usize>(field), <usize>field.byteLength);
     input.text(chainId.ptr, chainId.len);
     input.u64(chain.seq);
-    input.u64(sec);
-    input.u32(nsec);
+    input.u64(time.sec);
+    input.u32(time.nsec);
     input.text(key.id, key.hmac ? KEY_ID_SIZE : 0);
     input.u64(key.hmac ? key.epoch : 0);
+    input.u8(session.forwardSecure ? 1 : 0);
+    if (session.forwardSecure) {
+      const schedule = key.schedule;
+      input.u64(<u64>schedule.start);
+      input.u64(<u64>schedule.seconds);
+      input.u64(<u64>schedule.records);
+      input.u64(<u64>time.wall);
+      input.u64(time.count);
+    }
     input.text(changetype<usize>(this.version), <usize>this.version.byteLength);
     input.u8(<u8>segment);
     input.u64(chain.dropped);
@@ -142,20 +162,46 @@ export class Sealer {
   }
 }
 
-/** `{"v":1,"c":...,"m":...}`: the seal's members in a fixed order (docs/sealing.md). */
-function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: ArrayBuffer, sec: u32, nsec: u32, segment: Segment): void {
+/** A record's times: the event time Fluent Bit passed, the seal's wall-clock second, the instance's count. */
+@final class SealTime {
+  sec: u32 = 0;
+  nsec: u32 = 0;
+  wall: i64 = 0;
+  count: u64 = 0;
+
+  @inline set(sec: u32, nsec: u32, wall: i64, count: u64): void {
+    this.sec = sec;
+    this.nsec = nsec;
+    this.wall = wall;
+    this.count = count;
+  }
+}
+
+const time = new SealTime();
+
+/** `{"v":2,"o":...,"m":...}`: the seal's members in a fixed order (docs/seal-format.md). */
+function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: ArrayBuffer, field: ArrayBuffer, time: SealTime, segment: Segment): void {
   const key = session.key;
+  const identity = session.identity;
   out.putBuffer(OPEN);
   out.putByte(0x30 + SEAL_VERSION);
+  out.putBuffer(ORIGIN);
+  out.putBytes(identity.origin.ptr, identity.origin.len); // printable ASCII without quotes or backslashes
+  out.putBuffer(INSTANCE);
+  out.putHex(identity.instance, INSTANCE_SIZE);
   out.putBuffer(CHAIN);
   writeJsonString(out, chainId.ptr, chainId.len);
+  if (field.byteLength != 0) {
+    out.putBuffer(CHAIN_FIELD);
+    writeJsonString(out, changetype<usize>(field), <usize>field.byteLength);
+  }
   out.putBuffer(SEQ);
   out.putUint(chain.seq);
   out.putBuffer(TIME);
-  out.putUint(sec);
+  out.putUint(time.sec);
   out.putByte(0x2E);
   const digits = out.reserve(9);
-  for (let i = 8, n = nsec; i >= 0; i--, n /= 10) store<u8>(digits + i, <u8>(0x30 + n % 10));
+  for (let i = 8, n = time.nsec; i >= 0; i--, n /= 10) store<u8>(digits + i, <u8>(0x30 + n % 10));
   out.len += 9;
   out.putByte(0x22);
   if (key.hmac) {
@@ -164,6 +210,19 @@ function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: Arr
     out.putHex(key.id, KEY_ID_SIZE);
     out.putBuffer(EPOCH);
     out.putUint(key.epoch);
+    if (session.forwardSecure) {
+      const schedule = key.schedule;
+      out.putBuffer(SCHEDULE);
+      out.putUint(<u64>schedule.start);
+      out.putByte(0x2F);
+      out.putUint(<u64>schedule.seconds);
+      out.putByte(0x2F);
+      out.putUint(<u64>schedule.records);
+      out.putBuffer(WALL);
+      out.putUint(<u64>time.wall);
+      out.putBuffer(COUNT);
+      out.putUint(time.count);
+    }
   } else {
     out.putBuffer(SHA256_ALGORITHM);
   }
@@ -217,13 +276,19 @@ function putChainId(ptr: usize, len: usize): void {
 
 const REPLACEMENT = memory.data<u8>([0xEF, 0xBF, 0xBD]);
 const OPEN = utf8("{\"v\":");
-const CHAIN = utf8(",\"c\":");
+const ORIGIN = utf8(",\"o\":\"");
+const INSTANCE = utf8("\",\"i\":\"");
+const CHAIN = utf8("\",\"c\":");
+const CHAIN_FIELD = utf8(",\"cb\":");
 const SEQ = utf8(",\"s\":");
 const TIME = utf8(",\"t\":\"");
 const HMAC_ALGORITHM = utf8(",\"a\":\"hmac-sha256\"");
 const SHA256_ALGORITHM = utf8(",\"a\":\"sha256\"");
 const KEY_ID = utf8(",\"k\":\"");
 const EPOCH = utf8("\",\"e\":");
+const SCHEDULE = utf8(",\"f\":\"");
+const WALL = utf8("\",\"w\":");
+const COUNT = utf8(",\"n\":");
 const POLICY_VERSION = utf8(",\"pv\":");
 const SEGMENT_NEW = utf8(",\"g\":\"new\"");
 const SEGMENT_RESUME = utf8(",\"g\":\"resume\"");

@@ -1,12 +1,37 @@
-// The key records are sealed with: HMAC-SHA256 under the key file's key, or plain SHA-256 when
-// there is none. With forward security the key evolves at every epoch (evolveKey) and only the
-// current epoch's key is kept, in memory and in the state file: the key file is needed once.
-import { HMAC_KEY_SIZE, HmacKey, evolveKey, hmacSha256 } from "../crypto/hmac";
+// The key records are sealed with: HMAC-SHA256 under the key file's key K0, or plain SHA-256
+// when there is none. With forward security the key is the leaf of the current epoch in a tree
+// rooted in K0, the instance's identity and its epoch schedule (epochtree.ts); only the leaf and
+// the tree's later branches are kept, in memory and in the state file: the key file is needed once.
+import { ByteBuffer, utf8 } from "../buffer";
+import { HMAC_KEY_SIZE, HmacKey, hmacSha256 } from "../crypto/hmac";
 import { SHA256_SIZE } from "../crypto/sha256";
+import { EpochTree } from "./epochtree";
+import { Identity, INSTANCE_SIZE } from "./identity";
 
 export const KEY_ID_SIZE: usize = 8;
-const KEY_ID_LABEL = String.UTF8.encode("logseal-key-id");
+const KEY_ID_LABEL = utf8("logseal-key-id");
+const ROOT_LABEL = utf8("logseal-epochs-v2\0");
 const digest = memory.data(<i32>SHA256_SIZE);
+const rootMessage = new ByteBuffer(512);
+
+/** When epochs change: T1 (epoch 1's start, Unix seconds), seconds and records per epoch (0: no limit). */
+export class Schedule {
+  start: i64 = 0;
+  seconds: i64 = 0;
+  records: i64 = 0;
+
+  get enabled(): bool {
+    return this.seconds > 0 || this.records > 0;
+  }
+
+  /** The epoch of a record sealed at wall-clock second `wall` after `count` records: 1 + the larger of both counts. */
+  epochAt(wall: i64, count: u64): u64 {
+    let epoch: u64 = 0;
+    if (this.seconds > 0 && wall > this.start) epoch = <u64>((wall - this.start) / this.seconds);
+    if (this.records > 0) epoch = max(epoch, count / <u64>this.records);
+    return epoch + 1;
+  }
+}
 
 export class SealKey {
   /** HMAC-SHA256 under `key`; false: plain SHA-256 (integrity, not authenticity). */
@@ -15,10 +40,8 @@ export class SealKey {
   /** Names the initial key in every seal: the first 8 bytes of HMAC(K0, "logseal-key-id"). */
   readonly id: usize = heap.alloc(KEY_ID_SIZE);
   epoch: u64 = 0;
-  /** Wall-clock second the epoch began (0: not yet known). */
-  epochSince: i64 = 0;
-  /** Records sealed (by all chains, ever) when the epoch began. */
-  epochStart: u64 = 0;
+  readonly schedule: Schedule = new Schedule();
+  readonly tree: EpochTree = new EpochTree();
 
   /** Keys with the initial key K0 from the key file (raw bytes), at epoch 0. */
   setInitial(raw: ArrayBuffer): void {
@@ -28,7 +51,26 @@ export class SealKey {
     memory.copy(this.id, digest, KEY_ID_SIZE);
     this.hmac = true;
     this.epoch = 0;
-    this.epochSince = 0;
+  }
+
+  /**
+   * Turns K0 (already set) into the epoch tree's root for this identity and schedule and moves to
+   * `epoch`: K0 is gone from memory afterwards.
+   */
+  startEpochs(identity: Identity, epoch: u64): void {
+    const message = rootMessage;
+    const schedule = this.schedule;
+    message.reset();
+    message.putBuffer(ROOT_LABEL);
+    putU32(message, <u32>identity.origin.len);
+    message.putBytes(identity.origin.ptr, identity.origin.len);
+    message.putBytes(identity.instance, INSTANCE_SIZE);
+    putU64(message, <u64>schedule.start);
+    putU64(message, <u64>schedule.seconds);
+    putU64(message, <u64>schedule.records);
+    hmacSha256(this.key, message.ptr, message.len, digest);
+    this.tree.start(digest, epoch, digest);
+    this.useLeaf(epoch);
   }
 
   /** Keys with a saved epoch key (its HmacKey state) for `epoch`. */
@@ -39,17 +81,26 @@ export class SealKey {
     this.epoch = epoch;
   }
 
-  /** Moves to the next epoch: K(e) = HMAC(K(e-1), "logseal-epoch" || e); the previous key is gone. */
-  evolve(count: u64, now: i64): void {
-    this.epoch++;
-    evolveKey(this.key, this.epoch);
-    this.epochStart = count;
-    this.epochSince = now;
+  /** Moves forward to `epoch`; false if the tree cannot reach it (the key stays as it was). */
+  advanceTo(epoch: u64): bool {
+    if (!this.tree.seek(epoch, digest)) return false;
+    this.useLeaf(epoch);
+    return true;
   }
 
-  /** Whether an epoch of `records` records or `seconds` seconds is over (0: no such limit). */
-  epochOver(records: i64, seconds: i64, count: u64, now: i64): bool {
-    return (records > 0 && count - this.epochStart >= <u64>records)
-      || (seconds > 0 && this.epochSince != 0 && now - this.epochSince >= seconds);
+  private useLeaf(epoch: u64): void {
+    this.key.set(digest, SHA256_SIZE);
+    memory.fill(digest, 0, SHA256_SIZE);
+    this.epoch = epoch;
   }
+}
+
+function putU32(out: ByteBuffer, v: u32): void {
+  store<u32>(out.reserve(4), bswap<u32>(v));
+  out.len += 4;
+}
+
+function putU64(out: ByteBuffer, v: u64): void {
+  store<u64>(out.reserve(8), bswap<u64>(v));
+  out.len += 8;
 }

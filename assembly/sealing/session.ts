@@ -1,48 +1,79 @@
-// Everything sealing keeps between records: the chains, the key and its epoch, the state file.
-// Module state, not the engine's: an engine rebuilt for a new policy continues the same chains
-// (and reopens them only if the seal settings that shape them changed).
+// Everything sealing keeps between records: the chains, the identity, the key and its epoch,
+// the state file. Module state, not the engine's: an engine rebuilt for a new policy continues
+// the same chains (and reopens them only if the seal settings that shape them changed).
 import { loadKey } from "../policy/keys";
+import { realtimeNs } from "../wasi/clock";
 import { logLine } from "../wasi/stderr";
+import { wallClock } from "../wasi/wallclock";
 import { Chain, ChainTable } from "./chains";
+import { Identity, INSTANCE_SIZE } from "./identity";
 import { SealPolicy } from "./policy";
 import { SealKey, KEY_ID_SIZE } from "./sealkey";
 import { StateFile } from "./state";
+import { MAX_EPOCH } from "./epochtree";
 
 export class Session {
-  readonly table: ChainTable;
+  table: ChainTable;
   readonly state: StateFile;
   readonly key: SealKey = new SealKey();
-  /** Records sealed by all chains, ever: the clock of key epochs and of chain recency. */
+  readonly identity: Identity = new Identity();
+  /** Records sealed by all chains, ever: the clock of record epochs and of chain recency. */
   count: u64 = 0;
+  /** The last seal's wall-clock second: seal times never go back within an instance. */
+  wall: i64 = 0;
   /** A problem every record must carry (missing key, unwritable state). */
   problem: string = "";
+
+  /** Seals carry the epoch schedule, seal time and count (forward security with a key). */
+  get forwardSecure(): bool {
+    return this.key.hmac && this.key.schedule.enabled;
+  }
 
   constructor(readonly policy: SealPolicy) {
     this.table = new ChainTable(policy.maxChains);
     this.state = new StateFile(policy.stateFile);
   }
 
-  /** Loads the state and the key (cold path). */
+  /** Loads the state, the identity and the key (cold path). */
   open(): void {
+    const ns = realtimeNs();
+    const now = ns != 0 ? <i64>(ns / 1_000_000_000) : wallClock.nowSec;
     const policy = this.policy;
     const state = this.state;
+    const identity = this.identity;
+    const problems = new Array<string>();
+    const originProblem = identity.loadOrigin(policy.origin, policy.originFile, policy.originRequired);
+    if (originProblem.length != 0) problems.push(originProblem);
     state.open(this.table);
     this.count = state.count;
-    const problems = new Array<string>();
+    const saved = state.header;
+    if (saved.sameOrigin(identity)) {
+      memory.copy(identity.instance, saved.instance, INSTANCE_SIZE);
+      this.wall = saved.wall;
+    } else {
+      // A new instance: a first start, lost state, or another origin (then its chains are not ours).
+      if (saved.found) {
+        logLine("chain state " + state.where + " belongs to another origin: a new instance, chains start anew");
+        this.table = new ChainTable(policy.maxChains);
+        this.count = 0;
+      }
+      const randomness = identity.newInstance();
+      if (randomness.length != 0) problems.push(randomness);
+    }
     if (!state.writable) problems.push(state.problem);
     else if (state.problem.length != 0) logLine(state.problem); // shows in the chains as restart gaps
-    const keyProblem = this.loadKey();
+    const keyProblem = this.loadKey(now);
     if (keyProblem.length != 0) problems.push(keyProblem);
     this.problem = problems.join("; ");
-    state.writeHeader(this.key, policy.forwardSecure);
+    state.writeHeader(identity, this.key, this.wall, policy.forwardSecure);
   }
 
   /**
-   * The key: under forward security the saved epoch key of the same initial key wins (the key
-   * file may be gone, as it should be); otherwise the key file; otherwise SHA-256, an error only
-   * if the policy names a key file.
+   * The key: under forward security the saved epoch tree of the same initial key and instance wins
+   * (the key file may be gone, as it should be); otherwise the key file; otherwise SHA-256, an
+   * error only if the policy names a key file.
    */
-  private loadKey(): string {
+  private loadKey(now: i64): string {
     const policy = this.policy;
     const key = this.key;
     const saved = this.state.header;
@@ -52,33 +83,45 @@ export class Session {
       key.setInitial(raw);
       memory.fill(changetype<usize>(raw), 0, <usize>raw.byteLength);
     }
-    const savedEpochKey = policy.forwardSecure && saved.found && saved.hasEpochKey && saved.hasKeyId
+    const savedTree = policy.forwardSecure && saved.sameOrigin(this.identity) && saved.hasEpochKey && saved.hasKeyId
       && (raw == null || memory.compare(saved.keyId, key.id, KEY_ID_SIZE) == 0);
-    if (savedEpochKey) {
+    const schedule = key.schedule;
+    if (savedTree) {
       key.setEpochKey(saved.epochKey, saved.keyId, saved.epoch);
-      key.epochSince = saved.since;
-      key.epochStart = saved.start;
+      key.tree.restore(saved.tree, saved.treePresent, saved.epoch);
+      schedule.start = saved.scheduleStart;
+      schedule.seconds = saved.scheduleSeconds;
+      schedule.records = saved.scheduleRecords;
+      if (schedule.seconds != policy.epochSeconds || schedule.records != policy.epochRecords) {
+        logLine("seal: the saved epoch schedule is kept (epoch settings take effect with a new state file and the key file)");
+      }
       return "";
     }
     if (raw != null) {
-      if (policy.forwardSecure) key.evolve(this.count, 0); // K0 itself never seals: it is only the seed
+      if (policy.forwardSecure) {
+        // K0 itself never seals: it roots this instance's epoch tree, then it is gone.
+        schedule.start = max<i64>(now, this.wall);
+        schedule.seconds = policy.epochSeconds;
+        schedule.records = policy.epochRecords;
+        this.wall = schedule.start;
+        key.startEpochs(this.identity, schedule.epochAt(this.wall, this.count));
+      }
       return "";
     }
     return policy.keyRequired ? file.error + ": records are sealed with SHA-256 (integrity only, no authenticity)" : "";
   }
 
-  /** Starts a new key epoch when the current one is over (forward security). */
-  advanceEpoch(now: i64): void {
-    const policy = this.policy;
+  /** The seal time of the next record (never before the last one), moving to its epoch. */
+  sealTime(now: i64): i64 {
+    const wall = max<i64>(now, this.wall);
+    this.wall = wall;
     const key = this.key;
-    if (!policy.forwardSecure || !key.hmac) return;
-    if (key.epochSince == 0) {
-      key.epochSince = now;
-      this.state.writeHeader(key, true);
-    } else if (key.epochOver(policy.epochRecords, policy.epochSeconds, this.count, now)) {
-      key.evolve(this.count, now);
-      this.state.writeHeader(key, true);
+    if (!key.hmac || !key.schedule.enabled) return wall;
+    const epoch = key.schedule.epochAt(wall, this.count);
+    if (epoch > key.epoch && epoch <= MAX_EPOCH && key.advanceTo(epoch)) {
+      this.state.writeHeader(this.identity, key, wall, true);
     }
+    return wall;
   }
 
   /** Saves the chains with records not yet saved (persist_every > 1). */
@@ -99,7 +142,8 @@ export class Session {
     const own = this.policy;
     return own.stateFile == policy.stateFile && own.keyFile == policy.keyFile && own.keyRequired == policy.keyRequired
       && own.maxChains == policy.maxChains && own.epochRecords == policy.epochRecords
-      && own.epochSeconds == policy.epochSeconds && own.persistEvery == policy.persistEvery;
+      && own.epochSeconds == policy.epochSeconds && own.persistEvery == policy.persistEvery
+      && own.origin == policy.origin && own.originFile == policy.originFile && own.originRequired == policy.originRequired;
   }
 }
 

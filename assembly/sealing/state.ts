@@ -1,26 +1,34 @@
 // The chain state file (policy seal.state_file): what a later instance needs to continue every
 // chain. Fixed-size text lines, so that sealing a record rewrites one line in place with a single
-// write: a header (key id, epoch, the epoch key under forward security), then one line per chain
-// slot. Each line ends with a checksum; a damaged line loses only its chain, which then starts
-// anew and shows in verification as a restart gap, never silently.
+// write: a header (the instance's identity, key id, epoch schedule, the epoch key and the later
+// branches of the epoch tree under forward security), then one line per chain slot. Each line
+// ends with a checksum; a damaged line loses only its chain, which then starts anew and shows in
+// verification as a restart gap, never silently.
 //
-//   logseal-state 1 key=<16 hex|-> epoch=<n> since=<s> start=<n> epoch_key=<128 hex|-> check=<8 hex>
+//   logseal-state 2 instance=<16 hex> origin=<hex|-> key=<16 hex|-> epoch=<n> schedule=<T1>/<S>/<R>
+//     wall=<s> epoch_key=<128 hex|-> tree=<8 hex>:<2048 hex|-> check=<8 hex>          (4096 bytes)
 //   seq=<n> count=<n> dropped=<n> head=<64 hex> chain=<hex> evicted=<-|hex,n,64 hex,n> check=<8 hex>
 import { ByteBuffer, utf8 } from "../buffer";
 import { HMAC_KEY_SIZE } from "../crypto/hmac";
 import { WritableFile, openWritable } from "../wasi/files";
 import { Chain, ChainTable, MAC_SIZE, MAX_CHAIN_ID } from "./chains";
+import { NODE_SIZE, TREE_DEPTH } from "./epochtree";
+import { Identity, INSTANCE_SIZE, MAX_ORIGIN } from "./identity";
 import { KEY_ID_SIZE, SealKey } from "./sealkey";
 
-const HEADER_SIZE: usize = 256;
+const HEADER_SIZE: usize = 4096;
 const SLOT_SIZE: usize = 1024;
+const TREE_SIZE: usize = <usize>TREE_DEPTH * NODE_SIZE;
 
-const MAGIC = utf8("logseal-state 1");
+const MAGIC = utf8("logseal-state 2");
+const INSTANCE = utf8(" instance=");
+const ORIGIN = utf8(" origin=");
 const KEY = utf8(" key=");
 const EPOCH = utf8(" epoch=");
-const SINCE = utf8(" since=");
-const START = utf8(" start=");
+const SCHEDULE = utf8(" schedule=");
+const WALL = utf8(" wall=");
 const EPOCH_KEY = utf8(" epoch_key=");
+const TREE = utf8(" tree=");
 const SEQ = utf8("seq=");
 const COUNT = utf8(" count=");
 const DROPPED = utf8(" dropped=");
@@ -32,13 +40,25 @@ const CHECK = utf8(" check=");
 /** What the header said (valid only if `found`). */
 export class SavedHeader {
   found: bool = false;
+  readonly instance: usize = heap.alloc(INSTANCE_SIZE);
+  readonly origin: ByteBuffer = new ByteBuffer(MAX_ORIGIN);
   hasKeyId: bool = false;
   readonly keyId: usize = heap.alloc(KEY_ID_SIZE);
   epoch: u64 = 0;
-  since: i64 = 0;
-  start: u64 = 0;
+  scheduleStart: i64 = 0;
+  scheduleSeconds: i64 = 0;
+  scheduleRecords: i64 = 0;
+  wall: i64 = 0;
   hasEpochKey: bool = false;
   readonly epochKey: usize = heap.alloc(HMAC_KEY_SIZE);
+  treePresent: u32 = 0;
+  readonly tree: usize = heap.alloc(TREE_SIZE);
+
+  /** Whether the saved identity is this one (same origin): the instance continues. */
+  sameOrigin(identity: Identity): bool {
+    const origin = identity.origin;
+    return this.found && this.origin.len == origin.len && memory.compare(this.origin.ptr, origin.ptr, origin.len) == 0;
+  }
 }
 
 export class StateFile {
@@ -79,7 +99,9 @@ export class StateFile {
     const start = changetype<usize>(content), size = <usize>content.byteLength;
     if (size == 0) return;
     if (size < HEADER_SIZE || !this.parseHeader(start)) {
-      this.problem = "chain state " + file.where + " is damaged: chains start anew";
+      this.problem = "chain state " + file.where + (size >= 15 && memory.compare(start, changetype<usize>(MAGIC), 14) == 0 && load<u8>(start + 14) != 0x32
+        ? " is of an older logseal version: chains start anew"
+        : " is damaged: chains start anew");
       return;
     }
     let damaged = 0;
@@ -91,22 +113,41 @@ export class StateFile {
     }
   }
 
-  writeHeader(key: SealKey, keepEpochKey: bool): void {
+  writeHeader(identity: Identity, key: SealKey, wall: i64, keepEpochKey: bool): void {
     const line = this.line;
     line.reset();
     line.putBuffer(MAGIC);
+    line.putBuffer(INSTANCE);
+    line.putHex(identity.instance, INSTANCE_SIZE);
+    line.putBuffer(ORIGIN);
+    if (identity.origin.len != 0) line.putHex(identity.origin.ptr, identity.origin.len);
+    else line.putByte(0x2D);
     line.putBuffer(KEY);
     if (key.hmac) line.putHex(key.id, KEY_ID_SIZE);
     else line.putByte(0x2D);
     line.putBuffer(EPOCH);
     line.putUint(key.epoch);
-    line.putBuffer(SINCE);
-    line.putUint(<u64>max<i64>(key.epochSince, 0));
-    line.putBuffer(START);
-    line.putUint(key.epochStart);
+    const schedule = key.schedule;
+    line.putBuffer(SCHEDULE);
+    line.putUint(<u64>schedule.start);
+    line.putByte(0x2F);
+    line.putUint(<u64>schedule.seconds);
+    line.putByte(0x2F);
+    line.putUint(<u64>schedule.records);
+    line.putBuffer(WALL);
+    line.putUint(<u64>max<i64>(wall, 0));
+    const secret = keepEpochKey && key.hmac;
     line.putBuffer(EPOCH_KEY);
-    if (keepEpochKey && key.hmac) line.putHex(changetype<usize>(key.key), HMAC_KEY_SIZE);
+    if (secret) line.putHex(changetype<usize>(key.key), HMAC_KEY_SIZE);
     else line.putByte(0x2D);
+    line.putBuffer(TREE);
+    if (secret) {
+      line.putHex(changetype<usize>(treePresent(key.tree.present)), 4);
+      line.putByte(0x3A);
+      line.putHex(key.tree.siblings, TREE_SIZE);
+    } else {
+      line.putByte(0x2D);
+    }
     this.write(0, HEADER_SIZE);
   }
 
@@ -164,18 +205,36 @@ export class StateFile {
     if (!cursor.sealed()) return false;
     const header = this.header;
     cursor.label(MAGIC);
+    cursor.label(INSTANCE);
+    cursor.hex(header.instance, INSTANCE_SIZE);
+    cursor.label(ORIGIN);
+    if (!cursor.dash()) cursor.hexBytes(header.origin, MAX_ORIGIN);
+    else header.origin.reset();
     cursor.label(KEY);
     header.hasKeyId = !cursor.dash();
     if (header.hasKeyId) cursor.hex(header.keyId, KEY_ID_SIZE);
     cursor.label(EPOCH);
     header.epoch = cursor.uint();
-    cursor.label(SINCE);
-    header.since = <i64>cursor.uint();
-    cursor.label(START);
-    header.start = cursor.uint();
+    cursor.label(SCHEDULE);
+    header.scheduleStart = <i64>cursor.uint();
+    cursor.slash();
+    header.scheduleSeconds = <i64>cursor.uint();
+    cursor.slash();
+    header.scheduleRecords = <i64>cursor.uint();
+    cursor.label(WALL);
+    header.wall = <i64>cursor.uint();
     cursor.label(EPOCH_KEY);
     header.hasEpochKey = !cursor.dash();
     if (header.hasEpochKey) cursor.hex(header.epochKey, HMAC_KEY_SIZE);
+    cursor.label(TREE);
+    if (!cursor.dash()) {
+      cursor.hex(changetype<usize>(treeScratch), 4);
+      header.treePresent = bswap<u32>(load<u32>(changetype<usize>(treeScratch)));
+      cursor.colon();
+      cursor.hex(header.tree, TREE_SIZE);
+    } else {
+      header.hasEpochKey = false;
+    }
     header.found = cursor.atCheck();
     return header.found;
   }
@@ -193,12 +252,12 @@ export class StateFile {
     cursor.label(HEAD);
     cursor.hex(savedHead, MAC_SIZE);
     cursor.label(CHAIN);
-    cursor.hexBytes(savedId);
+    cursor.hexBytes(savedId, MAX_CHAIN_ID);
     cursor.label(EVICTED);
     const hasEvicted = !cursor.dash();
     let evictedSeq: u64 = 0, evictedDropped: u64 = 0;
     if (hasEvicted) {
-      cursor.hexBytes(savedEvictedId);
+      cursor.hexBytes(savedEvictedId, MAX_CHAIN_ID);
       cursor.comma();
       evictedSeq = cursor.uint();
       cursor.comma();
@@ -281,7 +340,19 @@ class Cursor {
   }
 
   comma(): void {
-    if (!this.ok || this.p >= this.end || load<u8>(this.p) != 0x2C) this.ok = false;
+    this.byte(0x2C);
+  }
+
+  slash(): void {
+    this.byte(0x2F);
+  }
+
+  colon(): void {
+    this.byte(0x3A);
+  }
+
+  private byte(c: u8): void {
+    if (!this.ok || this.p >= this.end || load<u8>(this.p) != c) this.ok = false;
     else this.p++;
   }
 
@@ -305,11 +376,11 @@ class Cursor {
     for (let i: usize = 0; i < n && this.ok; i++) store<u8>(out + i, <u8>this.hexByte());
   }
 
-  /** Hex digits up to a delimiter, at most MAX_CHAIN_ID bytes. */
-  hexBytes(out: ByteBuffer): void {
+  /** Hex digits up to a delimiter, at most `limit` bytes. */
+  hexBytes(out: ByteBuffer, limit: usize): void {
     out.reset();
     while (this.ok && this.p < this.end && hexValue(load<u8>(this.p)) >= 0) {
-      if (out.len == MAX_CHAIN_ID) this.ok = false;
+      if (out.len == limit) this.ok = false;
       else out.putByte(<u8>this.hexByte());
     }
   }
@@ -348,6 +419,12 @@ function checksum(ptr: usize, len: usize): u32 {
 }
 
 const checkScratch = new ArrayBuffer(4);
+const treeScratch = new ArrayBuffer(4);
+
+function treePresent(value: u32): ArrayBuffer {
+  store<u32>(changetype<usize>(treeScratch), bswap<u32>(value));
+  return treeScratch;
+}
 
 function checkBytes(value: u32): ArrayBuffer {
   store<u32>(changetype<usize>(checkScratch), bswap<u32>(value));

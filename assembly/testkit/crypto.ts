@@ -1,6 +1,7 @@
 // Probes of SHA-256 and HMAC-SHA256 for tests/crypto.test.ts and bench/sections/crypto.ts.
 import { sha256, sha256Final, sha256Reset, sha256Update } from "../crypto/sha256";
-import { evolveKey, HmacKey, HMAC_KEY_SIZE, hmacBegin, hmacFinal, hmacSha256, hmacUpdate } from "../crypto/hmac";
+import { EpochTree } from "../sealing/epochtree";
+import { HmacKey, HMAC_KEY_SIZE, hmacBegin, hmacFinal, hmacSha256, hmacUpdate } from "../crypto/hmac";
 
 const KEY = HmacKey.at(memory.data(<i32>HMAC_KEY_SIZE, 8));
 
@@ -32,8 +33,25 @@ export function hmac_key_new(keyPtr: usize, keyLen: usize): HmacKey {
   return HmacKey.create(keyPtr, keyLen);
 }
 
-export function hmac_key_evolve(key: HmacKey, epoch: u64): void {
-  evolveKey(key, epoch);
+const tree = new EpochTree();
+
+/** The epoch tree from a 32-byte root, positioned at `epoch`; its leaf to `leaf`. */
+export function epoch_tree_start(root: usize, epoch: u64, leaf: usize): void {
+  tree.start(root, epoch, leaf);
+}
+
+/** Moves the tree forward to `epoch`; false if it cannot. */
+export function epoch_tree_seek(epoch: u64, leaf: usize): bool {
+  return tree.seek(epoch, leaf);
+}
+
+/** The tree's kept siblings (32 x 32 bytes) and which are present. */
+export function epoch_tree_siblings(): usize {
+  return tree.siblings;
+}
+
+export function epoch_tree_present(): u32 {
+  return tree.present;
 }
 
 export function hmac_with(key: HmacKey, ptr: usize, len: usize, out: usize): void {

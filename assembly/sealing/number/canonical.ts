@@ -21,9 +21,11 @@ const digitText = memory.data(24);
  * re-read: Fluent Bit prints doubles with "%.16g", so that is the value every later reader sees,
  * and the seal must not depend on the digit Fluent Bit drops. Doubles with at most 16 digits (all
  * integers below 2^53, every number written with up to 15 significant digits) are unaffected.
- * Infinite values (1e400) become null, as in JSON.stringify.
+ * Integers in Fluent Bit's 64-bit range are written digit for digit (it keeps them exactly in
+ * msgpack); infinite values (1e400) are `Infinity`/`-Infinity`, apart from null.
  */
 export function writeCanonicalNumber(out: ByteBuffer, p: usize, end: usize, fluentStable: bool): void {
+  if (writeWideInteger(out, p, end)) return;
   decimal.scan(p, end);
   const point = decimal.point;
   if (decimal.digits == 0) {
@@ -37,10 +39,29 @@ export function writeCanonicalNumber(out: ByteBuffer, p: usize, end: usize, flue
   }
 }
 
+/**
+ * An integer of 16 to 20 digits that Fluent Bit keeps as int64 or uint64 (-2^63 to 2^64 - 1, as
+ * flb_pack.c's strtoll/strtoull): its digits as written. False for anything else (shorter
+ * integers are exact through the double path too; longer or fractional ones are doubles).
+ */
+function writeWideInteger(out: ByteBuffer, p: usize, end: usize): bool {
+  const negative = load<u8>(p) == 0x2D;
+  const first = negative ? p + 1 : p;
+  const count = end - first;
+  if (count < 16 || count > 20) return false;
+  for (let q = first; q < end; q++) if (<u32>load<u8>(q) - 0x30 > 9) return false;
+  if (count == 20 || (negative && count == 19)) {
+    const limit = negative ? INT64_MIN_DIGITS : UINT64_MAX_DIGITS;
+    if (<usize>limit.byteLength != count || memory.compare(first, changetype<usize>(limit), count) > 0) return false;
+  }
+  out.putBytes(p, end - p);
+  return true;
+}
+
 /** Writes a double (given as its magnitude's bits and a sign) as Number::toString does. */
 export function writeDouble(out: ByteBuffer, negative: bool, bits: u64, fluentStable: bool): void {
   if (bits >= INFINITY_BITS) {
-    out.putBuffer(NULL_TEXT);
+    out.putBuffer(negative ? MINUS_INFINITY_TEXT : INFINITY_TEXT);
     return;
   }
   if (bits == 0) {
@@ -51,7 +72,7 @@ export function writeDouble(out: ByteBuffer, negative: bool, bits: u64, fluentSt
   if (fluentStable && digitCount(shortestDigits) == 17) {
     bits = roundTo16Digits(bits);
     if (bits >= INFINITY_BITS) {
-      out.putBuffer(NULL_TEXT);
+      out.putBuffer(negative ? MINUS_INFINITY_TEXT : INFINITY_TEXT);
       return;
     }
     shortest(bits);
@@ -109,4 +130,8 @@ function writeLayout(out: ByteBuffer, negative: bool, digits: u64, count: i32, p
   }
 }
 
-const NULL_TEXT = String.UTF8.encode("null");
+// Not JSON: canonical text only feeds the hash, and infinity must not collide with null.
+const INFINITY_TEXT = String.UTF8.encode("Infinity");
+const MINUS_INFINITY_TEXT = String.UTF8.encode("-Infinity");
+const INT64_MIN_DIGITS = String.UTF8.encode("9223372036854775808");
+const UINT64_MAX_DIGITS = String.UTF8.encode("18446744073709551615");
