@@ -1,10 +1,11 @@
 // `logseal run`: NDJSON through the module exactly as Fluent Bit calls it (cli/host.ts),
 // one record per line out. Lines may be plain records or Fluent Bit's `[time, record]`.
-import { createReadStream, mkdtempSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
+import { parseValue } from "./canonical.ts";
 import { FilterHost } from "./host.ts";
 import { readPolicy } from "./policy-file.ts";
 import { fail, requireModule } from "./util.ts";
@@ -29,25 +30,78 @@ export function preopensFor(options: RunOptions): Record<string, string> {
   return preopens;
 }
 
-/** Splits an input line into Fluent Bit's (time, body); plain objects get the current time. */
+/**
+ * Creates the chain state file, empty and readable by its owner only, where the module would
+ * create it (the first accessible path) unless one exists: it will hold the epoch key, and WASI
+ * cannot set a file's mode (the module's own files get the host's umask).
+ */
+export function prepareStateFile(preopens: Record<string, string>): void {
+  let stateFile = "logseal.state";
+  for (const dir of Object.values(preopens)) {
+    const policy = join(dir, "logseal.policy.json");
+    if (!existsSync(policy)) continue;
+    try {
+      stateFile = JSON.parse(readFileSync(policy, "utf8"))?.seal?.state_file ?? stateFile;
+    } catch {
+      // the module reports an unreadable policy itself
+    }
+    break;
+  }
+  if (typeof stateFile !== "string" || isAbsolute(stateFile)) return;
+  const dirs = Object.entries(preopens).filter(([name]) => name !== "/logseal-cli-policy").map(([, dir]) => dir);
+  if (dirs.length === 0 || dirs.some((dir) => existsSync(join(dir, stateFile)))) return;
+  try {
+    closeSync(openSync(join(dirs[0], stateFile), "wx", 0o600));
+  } catch {
+    // not writable there: the module looks further and reports it
+  }
+}
+
+/**
+ * Splits an input line into Fluent Bit's (time, body); plain objects get the current time. The
+ * body is the record's own bytes, never re-serialised (duplicate keys and 64-bit integers kept).
+ */
 export function parseLine(line: string, now: number): { sec: number; nsec: number; body: string } {
   const trimmed = line.trim();
   if (trimmed.startsWith("[")) {
     try {
-      const parsed = JSON.parse(trimmed);
-      if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[1] === "object") {
-        const time = Array.isArray(parsed[0]) ? parsed[0][0] : parsed[0];
-        if (typeof time === "number") {
-          const sec = Math.floor(time);
-          return { sec, nsec: Math.round((time - sec) * 1e9), body: JSON.stringify(parsed[1]) };
-        }
-      }
+      return splitTimed(trimmed);
     } catch {
       // not Fluent Bit's form: handed over as it is, like any other line
     }
   }
   const sec = Math.floor(now / 1000);
   return { sec, nsec: (now % 1000) * 1e6, body: trimmed };
+}
+
+const SECONDS = /^(\d+)(?:\.(\d*))?$/;
+
+/** `[time, {record}]` or `[[time, metadata], {record}]`: the time read digit by digit, the record sliced out. */
+function splitTimed(text: string): { sec: number; nsec: number; body: string } {
+  let at = skipSpace(text, 1);
+  const nested = text[at] === "[";
+  if (nested) at = skipSpace(text, at + 1);
+  const time = parseValue(text, at);
+  const seconds = SECONDS.exec(text.slice(at, time.end).trim());
+  if (!seconds) throw new Error("no time");
+  at = skipSpace(text, time.end);
+  if (nested) {
+    if (text[at] !== ",") throw new Error("no metadata");
+    at = skipSpace(text, parseValue(text, at + 1).end);
+    if (text[at] !== "]") throw new Error("no end of time");
+    at = skipSpace(text, at + 1);
+  }
+  if (text[at] !== ",") throw new Error("no record");
+  const start = skipSpace(text, at + 1);
+  if (text[start] !== "{") throw new Error("no record");
+  const end = parseValue(text, start).end;
+  if (text.slice(end).trim() !== "]") throw new Error("data after the record");
+  return { sec: Number(seconds[1]) >>> 0, nsec: Number((seconds[2] ?? "").slice(0, 9).padEnd(9, "0")), body: text.slice(start, end) };
+}
+
+function skipSpace(text: string, at: number): number {
+  while (at < text.length && /\s/.test(text[at])) at++;
+  return at;
 }
 
 export async function main(args: string[]): Promise<number> {
@@ -65,9 +119,9 @@ export async function main(args: string[]): Promise<number> {
   const input = positionals[0] && positionals[0] !== "-" ? createReadStream(positionals[0]) : process.stdin;
   let host: FilterHost;
   try {
-    host = FilterHost.load(requireModule(), {
-      preopens: preopensFor({ policy: values.policy, accessiblePaths: values["accessible-paths"] }),
-    });
+    const preopens = preopensFor({ policy: values.policy, accessiblePaths: values["accessible-paths"] });
+    prepareStateFile(preopens);
+    host = FilterHost.load(requireModule(), { preopens });
   } catch (error) {
     return fail((error as Error).message, 1);
   }

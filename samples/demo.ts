@@ -47,8 +47,10 @@ input.forEach((line, i) => {
 const seal = output[output.length - 1]._seal;
 console.log(`\nevery record carries _seal: chain "${seal.c}", seq ${seal.s}, ${seal.a} (add seal.key for HMAC)\n`);
 
-console.log("== logseal verify ==");
-const ok = logseal("verify", sealed);
+// The embedded default has no key: SHA-256 links prove integrity, not authenticity, so the
+// verifier refuses them unless told (--allow-sha256). With seal.key the chain is HMAC and needs no flag.
+console.log("== logseal verify --allow-sha256 ==");
+const ok = logseal("verify", "--allow-sha256", sealed);
 process.stdout.write(ok.stdout);
 
 console.log("\n== the same file with one byte changed in record 5 ==");
@@ -56,7 +58,7 @@ const doctored = join(work, "doctored.ndjson");
 const lines = run.stdout.trim().split("\n");
 lines[4] = lines[4].replace("amount=42.00", "amount=12.00").replace("for order", "for 0rder");
 writeFileSync(doctored, lines.join("\n") + "\n");
-const bad = logseal("verify", doctored);
+const bad = logseal("verify", "--allow-sha256", doctored);
 process.stdout.write(bad.stdout + bad.stderr);
 if (ok.status !== 0 || bad.status === 0) {
   console.error("demo: verification did not behave as expected");

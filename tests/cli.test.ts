@@ -1,6 +1,6 @@
 // The `logseal` command as a person runs it.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -28,6 +28,24 @@ describe("logseal run", () => {
     expect(records[2].log).toBe("b");
     expect(run.stderr).toMatch(/line 3: not a JSON object/);
     expect(run.stderr).toMatch(/3 records out, 0 dropped by policy, 1 malformed lines \(of 4\)/);
+  });
+
+  it("hands over a [time, record] line's record bytes as they are: duplicate keys, 64-bit integers, the time digit by digit", () => {
+    const run = logseal(["run", "-"], '[1700000000.123456789, {"id":9007199254740993,"a":1,"a":2}]\n[[1700000001.5, {"m":1}], {"x":18446744073709551615}]\n');
+    expect(run.status).toBe(0);
+    const [first, second] = run.stdout.trim().split("\n");
+    expect(first).toMatch(/^\{"id":9007199254740993,"a":1,"a":2,/);
+    expect(first).toContain('"t":"1700000000.123456789"');
+    expect(second).toMatch(/^\{"x":18446744073709551615,/);
+    expect(second).toContain('"t":"1700000001.500000000"');
+  });
+
+  it("creates the chain state file readable by its owner only (it holds the epoch key)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "logseal-cli-"));
+    const run = logseal(["run", "--accessible-paths", dir, "-"], '{"a":1}\n');
+    expect(run.status).toBe(0);
+    expect(statSync(join(dir, "logseal.state")).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, "logseal.state"), "utf8")).toMatch(/^logseal-state 2 /);
   });
 
   it("stops at the first bad line with --strict", () => {

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FilterHost } from "../cli/host.js";
-import { EpochKeys, GENESIS, keyId } from "../cli/seal-mac.js";
+import { EpochKeys, GENESIS, keyId, type Seal } from "../cli/seal-mac.js";
 import { RELEASE_WASM } from "./support/filter.js";
 import { loadTestkit } from "./support/testkit.js";
 import {
@@ -195,7 +195,7 @@ describe("forward security", () => {
     // What is saved is K4 (as HMAC pad states), none of the keys before it, and never K0.
     const saved = /epoch_key=([0-9a-f]{128})/.exec(state)![1];
     const keys = new EpochKeys(KEY_BYTES);
-    const seal = { ...sealOf(lines[0]), f: sealOf(lines[0]).f.split("/").map(Number) };
+    const seal = { ...sealOf(lines[0]), f: sealOf(lines[0]).f.split("/").map(Number) } as Seal;
     expect(saved).toBe(padStates(keys.rawKey(seal, 4)));
     for (const e of [1, 2, 3]) expect(saved).not.toBe(padStates(keys.rawKey(seal, e)));
     expect(state).not.toContain(KEY_BYTES.toString("hex"));
