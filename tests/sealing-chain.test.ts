@@ -55,6 +55,30 @@ describe("the seal", () => {
     expect(verifyLines(lines, { allowSha256: true }).ok).toBe(true);
   });
 
+  it("names its origin (the policy's, else the origin file's first line) and an instance id kept across restarts", () => {
+    const dir = sealDir(sealPolicy({ origin_file: "node-name" }));
+    writeFileSync(join(dir, "node-name"), "  worker-7.eu-west-1\nignored\n");
+    const first = sealAll(dir, records(2));
+    const again = sealAll(dir, records(2, ["app"], 2));
+    expect(sealOf(first[0])).toMatchObject({ o: "worker-7.eu-west-1" });
+    expect(sealOf(again[0]).i).toBe(sealOf(first[0]).i);
+    removeState(dir);
+    const fresh = sealAll(dir, records(1));
+    expect(sealOf(fresh[0]).i).not.toBe(sealOf(first[0]).i);
+    expect(sealOf(sealAll(sealDir(sealPolicy({ origin: "a \"quoted\" name" })), records(1))[0]).o).toBe("a__quoted__name");
+    const missing = sealAll(sealDir(sealPolicy({ origin_file: "nowhere" })), records(1))[0];
+    expect(JSON.parse(missing).logseal_error).toMatch(/origin file nowhere not found/);
+  });
+
+  it("starts a new instance when the state belongs to another origin: its chains are not continued", () => {
+    const dir = sealDir(sealPolicy({ origin: "node-a" }));
+    const before = sealAll(dir, records(3));
+    writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(sealPolicy({ origin: "node-b" })));
+    const after = sealAll(dir, records(1));
+    expect(sealOf(after[0])).toMatchObject({ o: "node-b", s: 0, g: "new" });
+    expect(sealOf(after[0]).i).not.toBe(sealOf(before[0]).i);
+  });
+
   it("uses HMAC with the default key file when it exists", () => {
     const dir = sealDir(sealPolicy());
     expect(sealOf(sealAll(dir, records(1))[0]).a).toBe("hmac-sha256");

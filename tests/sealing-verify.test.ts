@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalObject, parseMembers, roundTo16Digits } from "../cli/canonical.js";
 import { EpochKeys, type Seal, sealMac } from "../cli/seal-mac.js";
-import { Verifier, formatResult, headsFromState, main as verifyMain, verifyFiles, type Reason } from "../cli/verify.js";
+import { chainKey } from "../cli/heads.js";
+import { Verifier, formatResult, headsFromState, headsOf, main as verifyMain, verifyFiles, type Reason } from "../cli/verify.js";
 import { containerRecord } from "../bench/workload.js";
 import { randomObject, rng, toJson } from "./support/random.js";
 import { KEY_BYTES, readState, records, removeState, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
@@ -179,6 +180,63 @@ describe("tampering is detected with the right reason", () => {
 
   it("unreadable lines", () => {
     expect(reasons(lines.toSpliced(3, 0, '{"broken":'))).toEqual(["unreadable@4"]);
+  });
+});
+
+describe("what lies outside a chain's records", () => {
+  const lines = chain(12, { origin: "node-a" });
+
+  it("a chain must start at its genesis: deleting its first records is caught, even with the state's heads", () => {
+    expect(reasons(lines.slice(3))).toEqual(["headless@1"]);
+    const result = verifyLines(lines.slice(3), { keys: [KEY_BYTES], acceptAnyStart: true });
+    expect(result.ok).toBe(true);
+    expect(result.chains[0].start).toBe("unverified");
+  });
+
+  it("a day's file continues the previous run's heads (--heads-out, --continue), and only those", () => {
+    const day1 = verifyLines(lines.slice(0, 5));
+    expect(day1.ok).toBe(true);
+    const starts = new Map(headsOf(day1).map((h) => [chainKey(h.o, h.c), h]));
+    const day2 = verifyLines(lines.slice(5), { keys: [KEY_BYTES], starts });
+    expect(day2.failures).toEqual([]);
+    expect(day2.chains[0].start).toBe("continued");
+    expect(reasons(lines.slice(5))).toEqual(["headless@1"]);
+    expect(verifyLines(lines.slice(6), { keys: [KEY_BYTES], starts }).failures.map((f) => f.reason)).toEqual(["headless"]);
+    const failedDay1 = new Map([...starts].map(([k, h]) => [k, { ...h, verified: false }]));
+    expect(verifyLines(lines.slice(5), { keys: [KEY_BYTES], starts: failedDay1 }).failures[0].detail).toMatch(/did not verify/);
+  });
+
+  it("origins: another host's records are refused when origins are required; an origin or instance changed breaks the MAC", () => {
+    expect(sealOf(lines[0]).o).toBe("node-a");
+    expect(verifyLines(lines, { keys: [KEY_BYTES], origins: ["node-a"] }).ok).toBe(true);
+    expect(verifyLines(lines, { keys: [KEY_BYTES], origins: ["node-b"] }).byReason).toEqual({ origin: 1 });
+    const moved = JSON.parse(lines[4]);
+    moved._seal.o = "node-b";
+    expect(reasons(lines.with(4, JSON.stringify(moved)))).toEqual(expect.arrayContaining(["modified@5", "deleted@6"]));
+    const other = chain(12, { origin: "node-a" });
+    // Another instance's records spliced into the chain (re-keyed by a forger holding the key).
+    const spliced = lines.with(6, forge(other[6], { p: sealOf(lines[5]).m } as Partial<Seal>, KEY_BYTES));
+    expect(reasons(spliced).map((r) => r.split("@")[0])).toContain("origin");
+  });
+
+  it("the tag of an out_file line must be the chain's", () => {
+    const tagged = lines.map((l) => `app: [${sealOf(l).t}, ${l}]`);
+    expect(verifyLines(tagged).ok).toBe(true);
+    expect(reasons(tagged.with(3, tagged[3].replace(/^app:/, "other:")))).toEqual(["tag@4"]);
+  });
+
+  it("a forged epoch far ahead is refused at the cost of a real one", () => {
+    const fs = chain(30, { epoch_records: 5 });
+    const started = performance.now();
+    for (const e of [3_000_000, 4_294_967_295, 4_294_967_296]) {
+      const forged = JSON.parse(fs[10]);
+      forged._seal.e = e;
+      forged._seal.n = e * 5;
+      expect(verifyLines(fs.with(10, JSON.stringify(forged))).ok).toBe(false);
+      forged._seal.w = 99_999_999_999;
+      expect(verifyLines(fs.with(10, JSON.stringify(forged))).ok).toBe(false);
+    }
+    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
 
