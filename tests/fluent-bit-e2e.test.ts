@@ -218,6 +218,8 @@ function makeLayout(): Layout {
   // Key files are text of at least 32 characters (assembly/policy/keys.ts), as `openssl rand -hex 32` makes.
   writeFileSync(join(layout.keys, "seal.key"), randomBytes(32).toString("hex") + "\n");
   writeFileSync(join(layout.keys, "pseudonym.key"), randomBytes(32).toString("hex") + "\n");
+  // What the Helm kit's prepare-state.sh writes: the node's name, named in every seal.
+  writeFileSync(join(layout.state, "logseal.origin"), "e2e-node\n");
   writeFileSync(join(layout.policy, "logseal.policy.json"), JSON.stringify(testPolicy(layout), null, 2));
   for (const pod of PODS) writeFileSync(join(layout.meta, `${pod.metadata.namespace}_${pod.metadata.name}.meta`), JSON.stringify(pod));
   return layout;
@@ -230,7 +232,12 @@ function testPolicy(layout: Layout): any {
   // The override ends at a fixed date: the gating below must not depend on today's date.
   delete policy.enrich.gate.override;
   // The example names the Kubernetes mount points; here they are temp directories.
-  policy.seal = { ...policy.seal, key_file: join(layout.keys, "seal.key"), state_file: join(layout.state, "logseal.state") };
+  policy.seal = {
+    ...policy.seal,
+    key_file: join(layout.keys, "seal.key"),
+    state_file: join(layout.state, "logseal.state"),
+    origin_file: join(layout.state, "logseal.origin"),
+  };
   return policy;
 }
 

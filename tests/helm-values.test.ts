@@ -2,7 +2,7 @@
 // pipeline uses is mounted (writable where Fluent Bit writes), every mount has a volume, the
 // classic and YAML configs say the same, and every logseal filter is set up as the module expects.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -180,12 +180,23 @@ describe("Helm values for fluent/fluent-bit", () => {
     const keys = readYaml("fluent-bit/helm/logseal-keys-secret.example.yaml");
     expect(policy).toMatchObject({ kind: "ConfigMap", metadata: { name: "logseal-policy" } });
     expect(JSON.parse(policy.data["logseal.policy.json"])).toHaveProperty("version");
+    const sealKey = readYaml("fluent-bit/helm/logseal-seal-key-secret.example.yaml");
     expect(keys).toMatchObject({ kind: "Secret", metadata: { name: "logseal-keys" } });
-    expect(Object.keys(keys.data).sort()).toEqual(["pseudonym.key", "seal.key"]);
+    expect(Object.keys(keys.data)).toEqual(["pseudonym.key"]);
+    expect(sealKey).toMatchObject({ kind: "Secret", metadata: { name: "logseal-seal-key" } });
+    expect(Object.keys(sealKey.data)).toEqual(["seal.key"]);
 
     const source = (dir: string) => volumeNamed(mountFor(dir, mounts)!.source);
     expect(source("/etc/logseal/policy").configMap).toMatchObject({ name: "logseal-policy", optional: true });
-    expect(source("/etc/logseal/keys").secret.secretName).toBe("logseal-keys");
+    // seal.key only while its Secret exists (deleted after the first start: docs/deploy.md); pseudonym.key always.
+    const projected = source("/etc/logseal/keys").projected.sources.map((s: any) => s.secret);
+    expect(projected).toEqual([
+      { name: "logseal-keys", items: [{ key: "pseudonym.key", path: "pseudonym.key" }] },
+      { name: "logseal-seal-key", optional: true, items: [{ key: "seal.key", path: "seal.key" }] },
+    ]);
+    const policyJson = JSON.parse(policy.data["logseal.policy.json"]);
+    expect(policyJson.seal.key_file).toBe("/etc/logseal/keys/seal.key");
+    expect(policyJson.seal.epoch_records > 0 || policyJson.seal.epoch_seconds > 0).toBe(true);
     expect(source("/etc/fluent-bit/tls").secret.secretName).toBeTruthy();
     // The module's pre-opens must not reach the TLS key.
     for (const dir of KUBERNETES_ACCESSIBLE_PATHS.split(",")) expect(mountFor(dir, mounts)?.source).not.toBe(source("/etc/fluent-bit/tls").name);
@@ -212,6 +223,40 @@ describe("Helm values for fluent/fluent-bit", () => {
     expect(main.service).toMatchObject({ http_server: "true", health_check: "true" });
     expect(main.service.http_port).toBe(String(values.metricsPort ?? 2020));
     expect(Number(values.terminationGracePeriodSeconds)).toBeGreaterThan(Number(main.service.grace));
+  });
+});
+
+describe("the init container's prepare-state.sh", () => {
+  const SCRIPT = new URL("../fluent-bit/helm/prepare-state.sh", import.meta.url).pathname;
+  const run = (dir: string, node?: string) =>
+    spawnSync("sh", [SCRIPT], { encoding: "utf8", env: { PATH: process.env.PATH, LOGSEAL_STATE_DIR: dir, ...(node && { NODE_NAME: node }) } });
+
+  it("makes the state directory private, the state file 0600, and names the node in logseal.origin", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "logseal-state-")), "var-lib-logseal");
+    expect(run(dir, "worker-3").status).toBe(0);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(statSync(join(dir, "logseal.state")).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(dir, "logseal.origin"), "utf8")).toBe("worker-3\n");
+    // A restart keeps the state, and tightens a file that was created looser.
+    writeFileSync(join(dir, "logseal.state"), "kept");
+    chmodSync(join(dir, "logseal.state"), 0o644);
+    expect(run(dir, "worker-3").status).toBe(0);
+    expect(readFileSync(join(dir, "logseal.state"), "utf8")).toBe("kept");
+    expect(statSync(join(dir, "logseal.state")).mode & 0o777).toBe(0o600);
+  });
+
+  it("refuses to start without the node name", () => {
+    expect(run(mkdtempSync(join(tmpdir(), "logseal-state-"))).status).not.toBe(0);
+  });
+
+  it("runs in the pod with the node name, on the state volume, and the policy reads its origin file", () => {
+    const init = values.initContainers.find((c: any) => c.name === "logseal-state");
+    expect(init.command).toEqual(["/logseal/prepare-state.sh"]);
+    expect(init.env.find((e: any) => e.name === "NODE_NAME").valueFrom.fieldRef.fieldPath).toBe("spec.nodeName");
+    expect(init.volumeMounts).toEqual([{ name: "logseal-state", mountPath: STATE_DIR }]);
+    const policy = JSON.parse(readYaml("fluent-bit/helm/logseal-policy-configmap.yaml").data["logseal.policy.json"]);
+    expect(policy.seal.origin_file).toBe(`${STATE_DIR}/logseal.origin`);
+    expect(readRepoFile("fluent-bit/helm/Dockerfile.wasm")).toMatch(/COPY .*fluent-bit\/helm\/prepare-state\.sh \/logseal\//);
   });
 });
 
@@ -266,7 +311,7 @@ describe("the init container's install-module.sh", () => {
 
   it("is what the image runs", () => {
     const dockerfile = readRepoFile("fluent-bit/helm/Dockerfile.wasm");
-    expect(dockerfile).toMatch(/COPY .*fluent-bit\/helm\/install-module\.sh \/logseal\//);
+    expect(dockerfile).toMatch(/COPY .*fluent-bit\/helm\/install-module\.sh .*\/logseal\//);
     expect(dockerfile).toMatch(/ENTRYPOINT \["\/logseal\/install-module\.sh"\]/);
   });
 });
