@@ -526,13 +526,16 @@ export function computeMac(seal: Seal, body: ObjectNode, signer: Signer): string
 }
 
 // ---------------------------------------------------------------------------------------------
-// Lines: the record, `tag: [time, record]` (out_file's default), `[time, record]`.
+// Lines: the record, `tag: [time, record]` (out_file's default), `[time, record]`, and
+// `[[time, metadata], record]` (Fluent Bit's event format with metadata).
 
 export interface Line {
   form: "plain" | "tagged" | "timed";
   tag?: string;
   /** the outer time as written */
   time?: string;
+  /** the metadata of `[[time, metadata], record]` */
+  meta?: JsonNode;
   /** the record without its last `_seal` member */
   body: ObjectNode;
   seal: Seal;
@@ -543,6 +546,7 @@ export function parseLine(text: string): Line {
   let form: Line["form"] = "plain";
   let tag: string | undefined;
   let time: string | undefined;
+  let meta: JsonNode | undefined;
   const trimmed = text.trimStart();
   let recordNode: JsonNode;
   if (trimmed.startsWith("{")) {
@@ -557,7 +561,12 @@ export function parseLine(text: string): Line {
     } else form = "timed";
     const arr = parseJsonAt(text, pos);
     if (arr.node.type !== "array" || arr.node.items.length !== 2) throw new SyntaxError("not [time, record]");
-    const [t, r] = arr.node.items;
+    const [head, r] = arr.node.items;
+    let t = head;
+    if (head.type === "array" && head.items.length === 2) {
+      t = head.items[0];
+      meta = head.items[1];
+    }
     if (t.type !== "number") throw new SyntaxError("outer time is not a number");
     time = t.raw;
     recordNode = r;
@@ -567,7 +576,7 @@ export function parseLine(text: string): Line {
   const last = members[members.length - 1];
   if (!last || last[0] !== "_seal") throw new SyntaxError("no _seal as the last member");
   const body: ObjectNode = { type: "object", members: members.slice(0, -1) };
-  return { form, tag, time, body, seal: sealFromNode(last[1]) };
+  return { form, tag, time, ...(meta ? { meta } : {}), body, seal: sealFromNode(last[1]) };
 }
 
 export function recordText(line: Line): string {
@@ -579,7 +588,8 @@ export function recordText(line: Line): string {
 export function writeLine(line: Line): string {
   const record = recordText(line);
   if (line.form === "plain") return record;
-  const outer = `[${line.time},${record}]`;
+  const time = line.meta ? `[${line.time},${writeJson(line.meta)}]` : line.time;
+  const outer = `[${time},${record}]`;
   return line.form === "tagged" ? `${line.tag}: ${outer}` : outer;
 }
 
