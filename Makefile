@@ -68,7 +68,7 @@ compose-up: build
 	cd fluent-bit/compose && ./certs.sh && docker compose up -d --build
 
 compose-verify: build
-	node bin/logseal.js verify --key-file fluent-bit/compose/secrets/logseal.key fluent-bit/compose/out/*.ndjson
+	node bin/logseal.js verify --key-file fluent-bit/compose/secrets/logseal.key --origin compose-edge fluent-bit/compose/out/*.ndjson
 
 compose-down:
 	cd fluent-bit/compose && docker compose down -v

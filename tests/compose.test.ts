@@ -223,7 +223,7 @@ describe("compose harness under Docker", () => {
         docker("compose", "stop");
         const verify = spawnSync(
           "node",
-          ["bin/logseal.js", "verify", "--key-file", `${DIR}/secrets/logseal.key`, relative(ROOT, sealed)],
+          ["bin/logseal.js", "verify", "--key-file", `${DIR}/secrets/logseal.key`, "--origin", "compose-edge", relative(ROOT, sealed)],
           { cwd: ROOT, encoding: "utf8" },
         );
         expect(verify.status, verify.stdout + verify.stderr).toBe(0);

@@ -1,6 +1,7 @@
 // The executed-instruction counter (bench/instructions.ts): exact counts on hand-written modules,
 // and an instrumented logseal that behaves exactly like the original.
-import { readFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import binaryen from "binaryen";
 import { describe, expect, it } from "vitest";
 import { FilterHost } from "../cli/host.js";
@@ -199,8 +200,16 @@ describe("instrumented logseal", () => {
   ];
   for (const [label, policy] of [["pass-through", PASS_THROUGH_POLICY], ["default policy", undefined]] as const) {
     it(`gives byte-identical output to the original (${label})`, () => {
-      const plain = FilterHost.load(RELEASE_WASM, { preopens: { ".": makeDir({ policy }) } });
-      const counted = new CountingFilter(RELEASE_WASM, { ".": makeDir({ policy }) });
+      // Both start from one state file, so both seal as the same instance (its id is random).
+      const template = makeDir({ policy });
+      FilterHost.load(RELEASE_WASM, { preopens: { ".": template } }).callRaw("template", "{}", 1700000000, 0);
+      const seeded = () => {
+        const dir = makeDir({ policy });
+        if (existsSync(join(template, "logseal.state"))) copyFileSync(join(template, "logseal.state"), join(dir, "logseal.state"));
+        return dir;
+      };
+      const plain = FilterHost.load(RELEASE_WASM, { preopens: { ".": seeded() } });
+      const counted = new CountingFilter(RELEASE_WASM, { ".": seeded() });
       for (const [i, body] of bodies.entries()) {
         const a = plain.callRaw("kube.var.log.containers.app", body, 1700000000 + i, i);
         const b = counted.host.callRaw("kube.var.log.containers.app", body, 1700000000 + i, i);
