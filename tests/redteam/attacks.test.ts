@@ -904,7 +904,9 @@ describe("the forger reproduces the module's MACs (docs/seal-format.md alone)", 
   for (const mode of MODES) {
     it(`${mode}: every legitimately sealed record`, () => {
       const fx = fixtures.get(mode)!;
-      const all = [...fx.base, ...fx.tags, ...fx.numbers, ...fx.varied, ...fx.day1, ...fx.day2, ...fx.restart, ...fx.evict];
+      const all = [...fx.base, ...fx.tags, ...fx.byField, ...fx.numbers, ...fx.varied, ...fx.day1, ...fx.day2, ...fx.restart, ...fx.evict];
+      expect(parseLine(fx.byField[0]).seal.cb, "chains by field carry cb").toBe("ns");
+      expect(parseLine(fx.evict[3]).seal.x?.c, "b's genesis announces a's eviction").toBe("a");
       const mismatches: string[] = [];
       for (const text of all) {
         const line = parseLine(text);

@@ -147,7 +147,11 @@ export function cli(args: string[], options: { timeoutMs?: number; viaBin?: bool
   const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", entry, ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--disable-warning=ExperimentalWarning", entry, ...args], {
+      cwd: REPO,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, TMPDIR: WORK }, // `run --policy` copies the policy to a temp directory: ours, removed at the end
+    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on("data", (b: Buffer) => stdout.push(b));
