@@ -10,6 +10,9 @@ export interface Member {
   text: string;
   /** When the value is an object: its members (sorted). */
   object: Member[] | undefined;
+  /** Where the value is written in the text: [at, end). */
+  at: number;
+  end: number;
 }
 
 export class JsonSyntaxError extends Error {
@@ -134,8 +137,10 @@ class Parser {
       if (text.charCodeAt(this.pos) !== 0x3a) throw new JsonSyntaxError("expected ':'", this.pos);
       this.pos++;
       this.lastObject = undefined;
+      this.skip();
+      const at = this.pos;
       const value = this.value(depth);
-      members.push({ key, keyJson, text: value, object: this.lastObject });
+      members.push({ key, keyJson, text: value, object: this.lastObject, at, end: this.pos });
       this.skip();
       const c = text.charCodeAt(this.pos++);
       if (c === 0x7d) return members;

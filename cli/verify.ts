@@ -203,7 +203,7 @@ export function checkLine(text: string, keys: KeyRing, dateKey?: string): Checke
   let at = members.length - 1;
   while (at >= 0 && members[at].key !== "_seal") at--;
   if (at < 0) return { kind: "failure", reason: "inserted", detail: "record without a seal" };
-  const seal = sealOf(members[at].object);
+  const seal = sealOf(members[at].object, text);
   if (typeof seal === "string") return { kind: "failure", reason: "modified", detail: `seal ${seal}` };
   const covered = canonicalObject(members.filter((_, i) => i !== at));
   const outer: OuterCheck = { tag: line.tag === undefined ? "none" : seal.cb === undefined ? "checked" : "not-covered", time: line.time !== undefined, dateKey: date !== undefined };
@@ -312,6 +312,16 @@ export class Verifier {
     for (const [key, head] of this.options.starts ?? []) {
       if (!this.chains.has(key)) this.coverage.quietChains.push(head.o ? `${head.o}/${head.c}` : head.c);
     }
+    // An announced eviction says the chain had records: none in the input is a deletion, unless
+    // the previous run's heads show it ended right there.
+    for (const [key, announced] of this.evictions) {
+      if (this.chains.has(key)) continue;
+      const head = this.options.starts?.get(key);
+      for (const x of announced) {
+        if (x.n === 0 || (head?.verified && head.last.seq + 1 === x.n && head.last.mac === x.m)) continue;
+        this.fail({ chain: key.slice(key.indexOf("\u0000") + 1), file: x.file, line: x.line, reason: "truncated", detail: `announced as evicted after ${x.n} records, but none of its records is in the input` });
+      }
+    }
     const chains = [...this.chains.values()].map((c) => c.report).sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
     return {
       ok: this.failureCount === 0,
@@ -388,11 +398,12 @@ function stringOf(member: Member | undefined): string | undefined {
   return text.includes("\\") ? (JSON.parse(text) as string) : text.slice(1, -1);
 }
 
-/** A member's value if it is a safe unsigned integer. */
-function uintOf(member: Member | undefined): number | undefined {
-  const text = member?.text;
-  if (text === undefined || !UINT.test(text)) return undefined;
-  const n = Number(text);
+/** A member's value if it is written as a plain decimal below 2^53 (as the module writes seal numbers). */
+function uintOf(member: Member | undefined, line: string): number | undefined {
+  if (member === undefined) return undefined;
+  const written = line.slice(member.at, member.end);
+  if (!UINT.test(written)) return undefined;
+  const n = Number(written);
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
@@ -407,14 +418,14 @@ function fieldsOf(members: Member[] | undefined): Record<string, Member> | strin
   return fields;
 }
 
-/** The seal's fields, checked for shape; a string says what is wrong. */
-function sealOf(members: Member[] | undefined): Seal | string {
+/** The seal's fields, checked for shape (`line`: the text they were read from); a string says what is wrong. */
+function sealOf(members: Member[] | undefined, line: string): Seal | string {
   const fields = fieldsOf(members);
   if (typeof fields === "string") return fields;
   for (const key in fields) if (!SEAL_MEMBERS.has(key)) return `has an unknown member ${JSON.stringify(key)}`;
   const a = stringOf(fields.a);
   const seal = {
-    v: uintOf(fields.v), c: stringOf(fields.c), s: uintOf(fields.s), t: stringOf(fields.t), a,
+    v: uintOf(fields.v, line), c: stringOf(fields.c), s: uintOf(fields.s, line), t: stringOf(fields.t), a,
     pv: stringOf(fields.pv), p: stringOf(fields.p), m: stringOf(fields.m),
   } as Seal;
   if (seal.v !== 2) return seal.v === 1 ? "is of version 1 (logseal before the hardening): not accepted" : "has an unknown version";
@@ -431,12 +442,12 @@ function sealOf(members: Member[] | undefined): Seal | string {
   if (!seal.p || !HEX64.test(seal.p) || !seal.m || !HEX64.test(seal.m)) return "has no valid MACs";
   if (a === "hmac-sha256") {
     seal.k = stringOf(fields.k);
-    seal.e = uintOf(fields.e);
+    seal.e = uintOf(fields.e, line);
     if (!seal.k || !HEX16.test(seal.k) || seal.e === undefined) return "lacks its key id or epoch";
     if (fields.f !== undefined || fields.w !== undefined || fields.n !== undefined) {
       const schedule = SCHEDULE.exec(stringOf(fields.f) ?? "");
-      seal.w = uintOf(fields.w);
-      seal.n = uintOf(fields.n);
+      seal.w = uintOf(fields.w, line);
+      seal.n = uintOf(fields.n, line);
       if (!schedule || seal.w === undefined || seal.n === undefined) return "has an invalid epoch schedule, seal time or count";
       seal.f = [Number(schedule[1]), Number(schedule[2]), Number(schedule[3])];
       if (seal.f[1] === 0 && seal.f[2] === 0) return "has an epoch schedule without epochs";
@@ -451,13 +462,13 @@ function sealOf(members: Member[] | undefined): Seal | string {
     seal.g = g;
   }
   if (fields.d !== undefined) {
-    seal.d = uintOf(fields.d);
+    seal.d = uintOf(fields.d, line);
     if (!seal.d) return "has an invalid drop count";
   }
   if (fields.x !== undefined) {
     const x = fieldsOf(fields.x.object);
     if (typeof x === "string" || Object.keys(x).length !== 4) return "has an invalid eviction";
-    const c = stringOf(x.c), n = uintOf(x.n), m = stringOf(x.m), d = uintOf(x.d);
+    const c = stringOf(x.c), n = uintOf(x.n, line), m = stringOf(x.m), d = uintOf(x.d, line);
     if (c === undefined || n === undefined || m === undefined || !HEX64.test(m) || d === undefined) return "has an invalid eviction";
     seal.x = { c, n, m, d };
   }
@@ -643,8 +654,12 @@ class ChainCheck {
     }
   }
 
-  /** A chain starts at its genesis, or right after a head given with --continue; else its start is missing. */
-  private checkStart(): void {
+  /**
+   * A chain starts at its genesis, or right after a head given with --continue; else its start is
+   * missing. Given a head, a genesis is accepted only where an eviction ended the chain at that head:
+   * otherwise it is an earlier file presented again, or a chain whose state was lost.
+   */
+  private checkStart(evictions: { n: number; m: string }[]): void {
     const first = this.first;
     if (!first) return;
     const seal = first.seal;
@@ -652,6 +667,10 @@ class ChainCheck {
     const head = this.start;
     if (seal.s === 0 && seal.g === "new" && seal.p === GENESIS) {
       report.start = "genesis";
+      const evictedAtHead = head !== undefined && evictions.some((x) => x.n === head.last.seq + 1 && x.m === head.last.mac);
+      if (head && !evictedAtHead && !this.verifier.options.acceptAnyStart) {
+        this.fail(first, "headless", `the chain starts at its genesis, but the previous run's heads have it at seq ${head.last.seq}: not the records that follow them (an earlier file again, or lost state)`);
+      }
     } else if (head && head.verified && seal.s === head.last.seq + 1 && seal.p === head.last.mac) {
       report.start = "continued";
     } else if (this.verifier.options.acceptAnyStart) {
@@ -690,7 +709,7 @@ class ChainCheck {
 
   finish(evictions: { n: number; m: string; file: string; line: number }[]): void {
     if (this.suspect) this.resolveSuspect(null);
-    this.checkStart();
+    this.checkStart(evictions);
     this.closeGaps();
     if (this.last) this.segmentEnds.push({ entry: this.last });
     const used = new Set<number>();

@@ -352,7 +352,7 @@ const chainOf = (records: Record<string, any>[], name: string) => records.filter
 
 /** `logseal verify --key-file seal.key FILE` (and `--json`). */
 function verify(scenario: Scenario, file: string, json = false) {
-  return logsealCli(["verify", "--key-file", join(scenario.layout.keys, "seal.key"), ...(json ? ["--json"] : []), file]);
+  return logsealCli(["verify", "--key-file", join(scenario.layout.keys, "seal.key"), "--origin", "e2e-node", ...(json ? ["--json"] : []), file]);
 }
 
 /** A doctored copy of the output; returns its path. */
@@ -503,10 +503,10 @@ if (!FLUENT_BIT) {
         const run = verify(scenario, scenario.layout.out);
         expect(run.stderr).toBe("");
         expect(run.status, run.stdout).toBe(0);
-        const rows = run.stdout.split("\n").filter((l) => l.startsWith("kube"));
+        const rows = run.stdout.split("\n").filter((l) => l.startsWith("e2e-node "));
         expect(rows).toHaveLength(4);
         // The example policy evolves keys (forward security): any epoch range is fine here.
-        for (const row of rows) expect(row).toMatch(/hmac-sha256 e[\d-]+\s+1\s+\d+\s+ok$/);
+        for (const row of rows) expect(row).toMatch(/ kube\S*\s+\d+\s+0-\d+\s+genesis\s+hmac-sha256 e[\d-]+\s+1\s+\d+\s+ok$/);
         expect(run.stdout).toContain(`${scenario.expected.total} records in 4 chains`);
         expect(run.stdout).toMatch(/: OK\n$/);
       });

@@ -446,7 +446,6 @@ attack({
   // docs/sealing.md, "What each mode detects": "delete a whole chain: only against an expected head
   // (--state) or an eviction announcement". The announcement of b (x: {c: b, n: 3, m}) is in the
   // input, chain b is not: the verifier passes it (exit 0).
-  knownIssue: "an eviction announcement of a chain absent from the input is not checked",
 });
 
 attack({
@@ -458,7 +457,6 @@ attack({
   // The state's line for a holds b's eviction (evicted=b,3,head,0) and the input holds a's genesis
   // announcing it; a chain still in the table and absent from the input is `truncated`
   // (delete-whole-chain-state), an evicted one passes (exit 0).
-  knownIssue: "an eviction announcement of a chain absent from the input is not checked, even with --state",
 });
 attack({
   id: "evicted-segment-end",
@@ -510,7 +508,6 @@ attack({
   // `verify --help`: "--continue: chains must start right after them". A chain that starts at its
   // genesis is accepted whatever head --continue gives for it: day 1 (seq 0..5) presented again
   // with day 1's head (seq 5) verifies, and day 2's records are gone without a word.
-  knownIssue: "--continue does not hold a chain that starts at its genesis to the head it gives",
 });
 attack({
   id: "continue-replay-day1-cut",
@@ -519,7 +516,6 @@ attack({
   run: async (fx) => verify([fx.day1.slice(0, 4)], [...fx.flags, "--continue", await continueFrom(fx)]),
   expect: { code: 1, reason: ["truncated", "duplicated", "headless", "restart-gap"] },
   // As above: the chain ends at seq 3, before the head --continue names (seq 5), and verifies.
-  knownIssue: "--continue does not hold a chain that starts at its genesis to the head it gives",
 });
 
 // The seal's own shape.
@@ -539,7 +535,6 @@ attack({
   // docs/seal-format.md: "All numbers are unsigned integers below 2^53 written in plain decimal."
   // The verifier accepts 5.0 (and so the same record in several spellings). No value changes: the
   // MAC covers s as a u64, so this is malleability of the seal's text, not a forgery.
-  knownIssue: "seal numbers are not held to plain decimal (5.0 is accepted for 5)",
 });
 attack({
   id: "legacy-v1-chain",
