@@ -23,11 +23,22 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
   record.begin();
   const input = engine.input;
   input.prepare(body, bodyLen);
+  if (!redactBody(input.body, input.bodyLen, record, engine.redactor, engine.captures)) {
+    if (input.fast) {
+      // The fast rebuild did not validate: read the record again strictly (lifts only valid text).
+      input.prepareStrict(body, bodyLen);
+      engine.captures.reset();
+      engine.redactor.beginRecord();
+      record.begin();
+      if (!redactBody(input.body, input.bodyLen, record, engine.redactor, engine.captures)) {
+        writeUnparsable(engine, input.body, input.bodyLen);
+      }
+    } else {
+      writeUnparsable(engine, input.body, input.bodyLen);
+    }
+  }
   body = input.body;
   bodyLen = input.bodyLen;
-  if (!redactBody(body, bodyLen, record, engine.redactor, engine.captures)) {
-    writeUnparsable(engine, body, bodyLen);
-  }
   if (engine.enricher.shouldDrop(tag, tagLen, sec)) {
     engine.sealer.dropped(tag, tagLen, sec, nsec);
     return 0;

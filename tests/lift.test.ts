@@ -289,6 +289,44 @@ describe("the later stages see the lifted record", () => {
   });
 });
 
+describe("text that only looks like members", () => {
+  // The fast reading checks lifted text into the top level by its strings alone and lets the
+  // walk validate the rest: text that is not one object must never come out as members.
+  const TOKENS = ['"a"', '"b"', ":", ",", "{", "}", "[", "]", "1", "true", "null", '"', '\\"', '"x\\\\"', " ", '"k":'];
+  const neighbours = [{}, { true: 1 }, { "": 2 }, { null: 3, x: 4 }, { file: "f", offset: 1 }, { "1": 5 }];
+
+  for (const into of ["", "app"]) it(`random token soup between braces is lifted only when it is a JSON object, exactly as parsed (into "${into}")`, () => {
+    const filter = filterWith(plain({ lift: [{ key: "log", into }] }));
+    const next = rng(64);
+    let lifted = 0;
+    for (let i = 0; i < 20000; i++) {
+      let text = "{";
+      const n = 1 + Math.floor(next() * 8);
+      for (let j = 0; j < n; j++) text += TOKENS[Math.floor(next() * TOKENS.length)];
+      text += "}";
+      const before = neighbours[Math.floor(next() * neighbours.length)];
+      const after = neighbours[Math.floor(next() * neighbours.length)];
+      const body = JSON.stringify(before).slice(0, -1) + (Object.keys(before).length ? "," : "") + '"log":' + JSON.stringify(text)
+        + (Object.keys(after).length ? "," + JSON.stringify(after).slice(1) : "}");
+      const result = filter.call("t", body);
+      expect(result.kind).toBe("record");
+      if (result.kind !== "record") continue;
+      let parsed: unknown;
+      try { parsed = JSON.parse(text); } catch { parsed = undefined; }
+      if (parsed !== undefined && typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) {
+        lifted++;
+        const members = into ? JSON.stringify({ [into]: parsed }).slice(1, -1) : JSON.stringify(parsed).slice(1, -1);
+        const expected = "{" + [JSON.stringify(before).slice(1, -1), members, JSON.stringify(after).slice(1, -1)].filter((m) => m).join(",") + "}";
+        expect(JSON.parse(result.json), text).toEqual(JSON.parse(expected));
+      } else {
+        expect(result.record.log, text).toBe(text);
+        expect(result.record.logseal_error, text).toMatch(/^log holds invalid JSON, kept as text: /);
+      }
+    }
+    expect(lifted).toBeGreaterThan(100);
+  });
+});
+
 describe("never traps", () => {
   it("5,000 random and mutated lifted records come back as JSON objects", () => {
     const next = rng(61);

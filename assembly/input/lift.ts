@@ -6,6 +6,7 @@
 import { ByteBuffer } from "../buffer";
 import { decodeStringContent } from "../json/decode";
 import { JsonError, JsonReader, MAX_DEPTH, Token, jsonErrorMessage } from "../json/reader";
+import { containerEnd, decodeString, decodedInfo, skipSpace, trimSpace } from "./scan";
 
 export const enum Lifted {
   /** The text is not meant as an object (does not start with `{`): a plain line, kept as it is. */
@@ -14,6 +15,8 @@ export const enum Lifted {
   Done,
   /** Starts with `{` but is not a valid JSON object (or too deep): kept as text, `error` says why. */
   Invalid,
+  /** Fast path: not certainly an object; the record must be read by the strict path. */
+  Doubt,
 }
 
 export class Lifter {
@@ -22,6 +25,11 @@ export class Lifter {
   errorAt: usize = 0;
   /** Whether the last Done lift wrote anything. */
   wrote: bool = false;
+  /** The text's length in bytes as it was in the file (Fluent Bit's stand-ins for bad bytes count one). */
+  lineBytes: u64 = 0;
+  /** Fast path: the text held Fluent Bit's stand-ins for bytes that were not UTF-8, or lone surrogates. */
+  replaced: bool = false;
+  loneSurrogates: bool = false;
   private readonly decoded: ByteBuffer = new ByteBuffer(16 * 1024);
   private readonly inner: JsonReader = new JsonReader();
 
@@ -52,6 +60,53 @@ export class Lifter {
     }
     const close = inner.start; // the object's closing brace
     if (inner.next() != Token.End) return this.invalid(inner.error, inner.errorAt - text);
+    this.write(out, comma, intoKey, open, close);
+    return Lifted.Done;
+  }
+
+  /** Fast path: where the string lifted last ended (after its closing quote). */
+  valueEnd: usize = 0;
+
+  /**
+   * The fast path of `lift`, for the string token whose opening quote is at `quote` (its end not
+   * yet known: it is found while decoding, a word at a time, and left in `valueEnd`). Checks only
+   * the text's structure (one object, brackets balanced outside strings, no deeper than
+   * `depthLimit`); its tokens are validated by the redaction walk over the rebuilt record. Doubt
+   * where `lift` might say Invalid.
+   */
+  liftFast(quote: usize, limit: usize, out: ByteBuffer, comma: bool, intoKey: ArrayBuffer | null, depthLimit: i32): Lifted {
+    if (!startsObject(quote + 1, limit)) return Lifted.NotObject;
+    const decoded = this.decoded;
+    decoded.reset();
+    const after = decodeString(decoded, quote, limit);
+    if (after == 0) return Lifted.Doubt;
+    this.valueEnd = after;
+    const info = decodedInfo;
+    this.lineBytes = <u64>decoded.len - 2 * <u64>info.replacements;
+    this.replaced = info.replacements != 0;
+    this.loneSurrogates = info.loneSurrogates != 0;
+    const text = decoded.ptr;
+    const end = text + decoded.len;
+    const open = skipSpace(text, end);
+    if (open == end || load<u8>(open) != 0x7B || info.endsInString) return Lifted.Doubt;
+    let close: usize;
+    if (intoKey == null) {
+      // Into the top level the members need no structural check of their own: text that is not
+      // a member list would close the record early or leave it open, and the walk rejects both.
+      close = trimSpace(open, end) - 1;
+      if (close == open || load<u8>(close) != 0x7D) return Lifted.Doubt;
+    } else {
+      // Under a member, `{"a":1},"b":{...}` would be a valid record with a member of its own.
+      close = containerEnd(open, end, depthLimit);
+      if (close == 0 || skipSpace(close, end) != end) return Lifted.Doubt;
+      close--;
+    }
+    this.write(out, comma, intoKey, open, close);
+    return Lifted.Done;
+  }
+
+  /** Writes the object [open, close] (braces included) as members or under `intoKey`. */
+  private write(out: ByteBuffer, comma: bool, intoKey: ArrayBuffer | null, open: usize, close: usize): void {
     this.wrote = false;
     if (intoKey != null) {
       if (comma) out.putByte(0x2C);
@@ -59,7 +114,7 @@ export class Lifter {
       out.putByte(0x3A);
       out.putBytes(open, close + 1 - open);
       this.wrote = true;
-      return Lifted.Done;
+      return;
     }
     const from = skipSpace(open + 1, close);
     const to = trimSpace(from, close);
@@ -68,7 +123,6 @@ export class Lifter {
       out.putBytes(from, to - from);
       this.wrote = true;
     }
-    return Lifted.Done;
   }
 
   /** The message for the last Invalid lift of member `key` (cold: invalid input only). */
@@ -85,7 +139,7 @@ export class Lifter {
 }
 
 /** Whether raw string content starts with `{` after whitespace (raw or escaped as \t \n \r). */
-function startsObject(p: usize, end: usize): bool {
+export function startsObject(p: usize, end: usize): bool {
   while (p < end) {
     const c = load<u8>(p);
     if (c == 0x7B) return true;
@@ -100,18 +154,4 @@ function startsObject(p: usize, end: usize): bool {
     }
   }
   return false;
-}
-
-@inline function isSpace(c: u8): bool {
-  return c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09;
-}
-
-function skipSpace(p: usize, end: usize): usize {
-  while (p < end && isSpace(load<u8>(p))) p++;
-  return p;
-}
-
-function trimSpace(start: usize, end: usize): usize {
-  while (end > start && isSpace(load<u8>(end - 1))) end--;
-  return end;
 }

@@ -6,6 +6,7 @@
 // may then have dropped up to five bytes at the line's end without a trace).
 import { ByteBuffer, utf8 } from "../buffer";
 import { hex4 } from "../json/decode";
+import { isReplacement } from "./scan";
 import { STRING_NEEDS_REPAIR } from "../json/reader";
 import { utf8SequenceLength } from "../json/utf8";
 import { repairStringContent } from "../json/write";
@@ -101,7 +102,7 @@ export function lineBytes(note: SourceNote, ptr: usize, len: usize): u64 {
     if (p >= end) break;
     const c = load<u8>(p);
     if (c == 0x5C) {
-      if (load<u8>(p + 1) != 0x75) {
+      if (p + 6 > end || load<u8>(p + 1) != 0x75) {
         count += 1;
         p += 2;
         continue;
@@ -139,12 +140,4 @@ export function lineBytes(note: SourceNote, ptr: usize, len: usize): u64 {
     }
   }
   return count;
-}
-
-/** U+E080..U+E0FF (EE 82 80 .. EE 83 BF) or U+FFFD (EF BF BD): Fluent Bit's stand-ins for a bad byte. */
-@inline function isReplacement(p: usize): bool {
-  const b0 = load<u8>(p);
-  const b1 = load<u8>(p + 1);
-  if (b0 == 0xEE) return b1 == 0x82 || b1 == 0x83;
-  return b0 == 0xEF && b1 == 0xBF && load<u8>(p + 2) == 0xBD;
 }

@@ -1,14 +1,20 @@
 // The input stage, before redaction: reads the record's top-level members once and, where the
 // policy asks, rebuilds the record with JSON text lifted into members (lift.ts) and tail's path
 // and offset members taken out to become `logseal_source` (source.ts). Every later stage sees
-// the rebuilt record (`body`); a record it does not change is passed on as it came. A record
-// that is not a valid JSON object is passed on untouched: the redaction walk reports it.
+// the rebuilt record (`body`); a record it does not change is passed on as it came.
+//
+// Two readings of the same record: the fast one finds members and checks lifted text by
+// structure only, a word at a time (scan.ts), and leaves token validation to the redaction
+// walk; if the walk rejects a fast rebuild, the pipeline calls `prepareStrict`, which reads the
+// record with the validating reader, lifts only text that is a valid object and says why for
+// the rest. A record that is not a valid JSON object is passed on untouched either way.
 import { ByteBuffer, utf8 } from "../buffer";
 import { JsonReader, MAX_DEPTH, STRING_LONE_SURROGATE, Token } from "../json/reader";
 import { RecordOut } from "../record";
 import { NOT_TEXT } from "../redaction/walk";
 import { Lifted, Lifter } from "./lift";
 import { InputPolicy } from "./policy";
+import { containerEnd, scalarEnd, skipSpace, stringEnd, trimSpace } from "./scan";
 import { SourceNote, isOffset, lineBytes } from "./source";
 
 const ROLE_PATH: u32 = 1;
@@ -17,14 +23,23 @@ const ROLE_OFFSET: u32 = 2;
 const LIFT_SHIFT: u32 = 8;
 const LINE_SHIFT: u32 = 16;
 
+const enum Rebuilt { Unchanged, Changed, Invalid, Doubt }
+/** What a member became: copied as it was, replaced (lifted), or noted as the path or offset. */
+const enum Member { Copy, Replaced, Path, Offset, Doubt }
+/** Slots per line name in `lineSpans`: generation, token start, token end, bytes + 1 (0: count). */
+const LINE_SLOTS = 4;
+
 export class InputStage {
   /** The record every later stage reads (the input, or the rebuilt copy). */
   body: usize = 0;
   bodyLen: usize = 0;
+  /** Whether `body` is a fast rebuild (which the walk may still reject: then `prepareStrict`). */
+  fast: bool = false;
   readonly source: SourceNote = new SourceNote();
   readonly enabled: bool;
 
   private readonly reader: JsonReader = new JsonReader();
+  private readonly pathReader: JsonReader = new JsonReader();
   private readonly lifter: Lifter = new Lifter();
   private readonly rebuilt: ByteBuffer = new ByteBuffer(16 * 1024);
   /** Member names the stage looks for (raw UTF-8), each with its roles. */
@@ -34,14 +49,17 @@ export class InputStage {
   private readonly liftInto: (ArrayBuffer | null)[] = [];
   /** Line alternatives as indices into the line names. */
   private readonly lineAlternatives: i32[][] = [];
-  /** Per line name: the value's string token [start, end) in the input, and its generation. */
   private lineSpans: StaticArray<usize> = new StaticArray<usize>(0);
+  /** One bit per name (the first 64): the names a record must show before its rest may be skipped. */
+  private allNames: u64 = 0;
   private generation: usize = 0;
   private readonly hasSource: bool;
-  /** Per record: which lift rules lifted (bits), errors to report. */
+  /** Per record: which lift rules lifted (bits), problems to report. */
   private lifted: u32 = 0;
   private readonly errors: ByteBuffer = new ByteBuffer(256);
-  private liftedLoneSurrogate: bool = false;
+  private replacedText: bool = false;
+  /** Per record, while rebuilding: whether a member has been written (the next needs a comma). */
+  private wrote: bool = false;
 
   constructor(policy: InputPolicy) {
     this.enabled = policy.enabled;
@@ -53,7 +71,7 @@ export class InputStage {
     }
     const source = policy.source;
     this.hasSource = source != null;
-    let lineNames = new Array<string>();
+    const lineNames = new Array<string>();
     if (source != null) {
       this.addRole(source.pathKey, ROLE_PATH);
       this.addRole(source.offsetKey, ROLE_OFFSET);
@@ -72,7 +90,9 @@ export class InputStage {
         this.lineAlternatives.push(indices);
       }
     }
-    this.lineSpans = new StaticArray<usize>(lineNames.length * 3);
+    this.lineSpans = new StaticArray<usize>(lineNames.length * LINE_SLOTS);
+    // With more than 64 names some are never marked seen: the whole record is always read.
+    this.allNames = this.names.length >= 64 ? <u64>-1 : (<u64>1 << <u64>this.names.length) - 1;
   }
 
   private addRole(name: string, role: u32): void {
@@ -88,50 +108,182 @@ export class InputStage {
     this.roles.push(role);
   }
 
-  /** The roles of the key whose raw text is [ptr, ptr+len), 0 if none. */
-  private rolesOf(ptr: usize, len: usize): u32 {
+  /** The index of the name whose raw text is [ptr, ptr+len), -1 if none. */
+  private nameOf(ptr: usize, len: usize): i32 {
     const names = this.names;
     for (let i = 0, n = names.length; i < n; i++) {
       const name = unchecked(names[i]);
-      if (<usize>name.byteLength == len && memory.compare(changetype<usize>(name), ptr, len) == 0) return unchecked(this.roles[i]);
+      if (<usize>name.byteLength == len && memory.compare(changetype<usize>(name), ptr, len) == 0) return i;
     }
-    return 0;
+    return -1;
   }
 
-  /** Reads the record; sets `body`/`bodyLen` to what the later stages read. */
+  /** The roles of the key whose raw text is [ptr, ptr+len), 0 if none. */
+  private rolesOf(ptr: usize, len: usize): u32 {
+    const named = this.nameOf(ptr, len);
+    return named < 0 ? 0 : unchecked(this.roles[named]);
+  }
+
+  /** Reads the record (fast); sets `body`/`bodyLen` to what the later stages read. */
   prepare(body: usize, len: usize): void {
+    this.begin(body, len);
+    if (!this.enabled) return;
+    const result = this.rebuildFast(body, len);
+    if (result == Rebuilt.Doubt) {
+      this.prepareStrict(body, len);
+      return;
+    }
+    this.finish(result);
+    this.fast = result == Rebuilt.Changed;
+  }
+
+  /** Reads the record again with the validating reader (after the walk rejected a fast rebuild). */
+  prepareStrict(body: usize, len: usize): void {
+    this.begin(body, len);
+    if (!this.enabled) return;
+    this.finish(this.rebuildStrict(body, len));
+  }
+
+  private begin(body: usize, len: usize): void {
     this.body = body;
     this.bodyLen = len;
+    this.fast = false;
     this.source.reset();
     this.lifted = 0;
     this.errors.reset();
-    this.liftedLoneSurrogate = false;
-    if (!this.enabled) return;
+    this.replacedText = false;
+    this.wrote = false;
     this.generation++;
-    const result = this.rebuild(body, len);
+  }
+
+  private finish(result: Rebuilt): void {
     if (result == Rebuilt.Changed) {
       this.body = this.rebuilt.ptr;
       this.bodyLen = this.rebuilt.len;
       return;
     }
     this.source.reset();
-    this.liftedLoneSurrogate = false;
-    // Not an object: the walk reports that, lifts (on members read so far) are beside the point.
+    this.replacedText = false;
+    // Not an object: the walk reports that; lifts of members read so far are beside the point.
     if (result == Rebuilt.Invalid) this.errors.reset();
   }
 
-  /** Rebuilds the record into `rebuilt`. */
-  private rebuild(body: usize, len: usize): Rebuilt {
+  /**
+   * Fast reading: member boundaries by structure, Doubt where only the strict reading can tell.
+   * Once every name the stage looks for has been seen, the rest is copied as it is (the kit's
+   * container records: the kubernetes block after tail's members).
+   */
+  private rebuildFast(body: usize, len: usize): Rebuilt {
+    const end = body + len;
+    const out = this.rebuilt;
+    out.reset();
+    let p = skipSpace(body, end);
+    if (p == end || load<u8>(p) != 0x7B) return Rebuilt.Doubt;
+    out.putByte(0x7B);
+    let changed = false;
+    let pathLead: usize = 0, pathEnd: usize = 0, offsetLead: usize = 0, offsetEnd: usize = 0;
+    let unseen = this.allNames;
+    p = skipSpace(p + 1, end);
+    if (p < end && load<u8>(p) == 0x7D) p++;
+    else {
+      while (true) {
+        if (p == end || load<u8>(p) != 0x22) return Rebuilt.Doubt;
+        const keyStart = p;
+        const keyEnd = stringEnd(p, end);
+        if (keyEnd == 0) return Rebuilt.Doubt;
+        p = skipSpace(keyEnd, end);
+        if (p == end || load<u8>(p) != 0x3A) return Rebuilt.Doubt;
+        const valueStart = skipSpace(p + 1, end);
+        if (valueStart == end) return Rebuilt.Doubt;
+        const c = load<u8>(valueStart);
+        const named = this.nameOf(keyStart + 1, keyEnd - keyStart - 2);
+        const roles = named < 0 ? 0 : unchecked(this.roles[named]);
+        if (named >= 0 && named < 64) unseen &= ~(<u64>1 << <u64>named);
+        let token = Token.Number;
+        let valueEnd: usize = 0;
+        let member = Member.Copy;
+        const lead = out.len;
+        if (c == 0x22) {
+          token = Token.String;
+          const rule = (roles >> LIFT_SHIFT) & 0xFF;
+          if (rule != 0 && (this.lifted & (1 << (rule - 1))) == 0) {
+            // A lift finds the string's end while decoding it.
+            const result = this.liftFast(rule - 1, roles, valueStart, end);
+            if (result == Lifted.Doubt) return Rebuilt.Doubt;
+            if (result == Lifted.Done) {
+              valueEnd = this.lifter.valueEnd;
+              member = Member.Replaced;
+            }
+          }
+          if (valueEnd == 0) valueEnd = stringEnd(valueStart, end);
+        } else if (c == 0x7B || c == 0x5B) {
+          valueEnd = containerEnd(valueStart, end, MAX_DEPTH - 1);
+          token = Token.ObjectStart;
+        } else {
+          valueEnd = scalarEnd(valueStart, end);
+          if (valueEnd == valueStart) return Rebuilt.Doubt;
+        }
+        if (valueEnd == 0) return Rebuilt.Doubt;
+        if (member != Member.Replaced && roles != 0) member = this.member(roles, token, valueStart, valueEnd, 0, false);
+        if (member == Member.Doubt) return Rebuilt.Doubt;
+        if (member == Member.Replaced) changed = true;
+        else {
+          this.copyMember(keyStart, valueEnd);
+          if (member == Member.Path) {
+            pathLead = lead;
+            pathEnd = out.len;
+          } else if (member == Member.Offset) {
+            offsetLead = lead;
+            offsetEnd = out.len;
+          }
+        }
+        p = skipSpace(valueEnd, end);
+        if (p == end) return Rebuilt.Doubt;
+        if (unseen == 0) {
+          // Nothing further can change the record: the rest as it is (the walk validates it).
+          const last = trimSpace(p, end);
+          if (!this.wrote && load<u8>(p) == 0x2C) p = skipSpace(p + 1, end);
+          out.putBytes(p, last - p);
+          return this.close(changed, pathLead, pathEnd, offsetLead, offsetEnd, false);
+        }
+        const s = load<u8>(p++);
+        if (s == 0x7D) break;
+        if (s != 0x2C) return Rebuilt.Doubt;
+        p = skipSpace(p, end);
+      }
+    }
+    if (skipSpace(p, end) != end) return Rebuilt.Doubt;
+    return this.close(changed, pathLead, pathEnd, offsetLead, offsetEnd, true);
+  }
+
+  /** The fast lift of rule `rule` on the string at `quote`; on Done the member is written and noted. */
+  private liftFast(rule: i32, roles: u32, quote: usize, end: usize): Lifted {
+    const into = unchecked(this.liftInto[rule]);
+    const out = this.rebuilt;
+    const lead = out.len;
+    const lifter = this.lifter;
+    const result = lifter.liftFast(quote, end, out, this.wrote, into, into == null ? MAX_DEPTH : MAX_DEPTH - 1);
+    if (result != Lifted.Done) {
+      out.truncate(lead);
+      return result;
+    }
+    this.lifted |= 1 << rule;
+    if (lifter.wrote) this.wrote = true;
+    if (lifter.loneSurrogates) this.replacedText = true;
+    const line = (roles >> LINE_SHIFT) & 0xFF;
+    if (line != 0 && this.noteLine(line - 1, quote, lifter.valueEnd)) this.noteLineBytes(line - 1, lifter.lineBytes, lifter.replaced);
+    return result;
+  }
+
+  /** Strict reading: every token validated; a lift that is not a valid object says why. */
+  private rebuildStrict(body: usize, len: usize): Rebuilt {
     const reader = this.reader;
     const out = this.rebuilt;
-    const source = this.source;
     out.reset();
     reader.reset(body, len);
     if (reader.next() != Token.ObjectStart) return Rebuilt.Invalid;
     out.putByte(0x7B);
-    let wrote = false;
     let changed = false;
-    // Where the path and offset members went in `out` (with their leading comma, if any).
     let pathLead: usize = 0, pathEnd: usize = 0, offsetLead: usize = 0, offsetEnd: usize = 0;
     while (true) {
       let token = reader.next();
@@ -150,48 +302,84 @@ export class InputStage {
       const valueStart = reader.start;
       const valueEnd = reader.valueEnd;
       const lead = out.len;
-      let evidence = 0; // 1: this is the path member, 2: the offset member
-      if (roles != 0) {
-        if (token == Token.String) {
-          const line = (roles >> LINE_SHIFT) & 0xFF;
-          if (line != 0) this.noteLine(line - 1, valueStart, valueEnd);
-          const rule = (roles >> LIFT_SHIFT) & 0xFF;
-          if ((roles & ROLE_PATH) && source.pathEnd == 0) {
-            source.pathStart = valueStart;
-            source.pathEnd = valueEnd;
-            source.pathFlags = reader.flags;
-            pathLead = lead;
-            evidence = 1;
-          } else if (rule != 0 && (this.lifted & (1 << (rule - 1))) == 0) {
-            const stringFlags = reader.flags;
-            const into = unchecked(this.liftInto[rule - 1]);
-            const result = this.lifter.lift(valueStart + 1, valueEnd - valueStart - 2, out, wrote, into, into == null ? MAX_DEPTH : MAX_DEPTH - 1);
-            if (result == Lifted.Done) {
-              this.lifted |= 1 << (rule - 1);
-              if (this.lifter.wrote) wrote = true;
-              if (stringFlags & STRING_LONE_SURROGATE) this.liftedLoneSurrogate = true;
-              changed = true;
-              continue;
-            }
-            out.truncate(lead);
-            if (result == Lifted.Invalid) this.noteLiftError(rule - 1);
-          }
-        } else if (token == Token.Number && (roles & ROLE_OFFSET) && source.offsetEnd == 0 && isOffset(valueStart, valueEnd)) {
-          source.offsetStart = valueStart;
-          source.offsetEnd = valueEnd;
-          offsetLead = lead;
-          evidence = 2;
-        }
+      const member = roles == 0 ? Member.Copy : this.member(roles, token, valueStart, valueEnd, reader.flags, true);
+      if (member == Member.Replaced) {
+        changed = true;
+        continue;
       }
-      if (wrote) out.putByte(0x2C);
-      out.putBytes(keyStart, valueEnd - keyStart);
-      wrote = true;
-      if (evidence == 1) pathEnd = out.len;
-      else if (evidence == 2) offsetEnd = out.len;
+      this.copyMember(keyStart, valueEnd);
+      if (member == Member.Path) {
+        pathLead = lead;
+        pathEnd = out.len;
+      } else if (member == Member.Offset) {
+        offsetLead = lead;
+        offsetEnd = out.len;
+      }
     }
     if (reader.next() != Token.End) return Rebuilt.Invalid;
+    return this.close(changed, pathLead, pathEnd, offsetLead, offsetEnd, true);
+  }
+
+  /** Acts on a member whose key has roles; says what became of it. */
+  private member(roles: u32, token: Token, valueStart: usize, valueEnd: usize, flags: u32, strict: bool): Member {
+    const source = this.source;
+    if (token == Token.Number) {
+      if ((roles & ROLE_OFFSET) && source.offsetEnd == 0 && isOffset(valueStart, valueEnd)) {
+        source.offsetStart = valueStart;
+        source.offsetEnd = valueEnd;
+        return Member.Offset;
+      }
+      return Member.Copy;
+    }
+    if (token != Token.String) return Member.Copy;
+    const line = (roles >> LINE_SHIFT) & 0xFF;
+    if (line != 0) this.noteLine(line - 1, valueStart, valueEnd);
+    if ((roles & ROLE_PATH) && source.pathEnd == 0) {
+      if (!strict) {
+        // Copied into logseal_source as it is: it must be a valid string (its flags say if it needs repair).
+        const reader = this.pathReader;
+        reader.reset(valueStart, valueEnd - valueStart);
+        if (reader.next() != Token.String || reader.next() != Token.End) return Member.Doubt;
+        flags = reader.flags;
+      }
+      source.pathStart = valueStart;
+      source.pathEnd = valueEnd;
+      source.pathFlags = flags;
+      return Member.Path;
+    }
+    // Lifting (the fast reading lifts in rebuildFast, where the string's end is found).
+    const rule = (roles >> LIFT_SHIFT) & 0xFF;
+    if (!strict || rule == 0 || (this.lifted & (1 << (rule - 1))) != 0) return Member.Copy;
+    const into = unchecked(this.liftInto[rule - 1]);
+    const out = this.rebuilt;
+    const lead = out.len;
+    const lifter = this.lifter;
+    const result = lifter.lift(valueStart + 1, valueEnd - valueStart - 2, out, this.wrote, into, into == null ? MAX_DEPTH : MAX_DEPTH - 1);
+    if (result == Lifted.Done) {
+      this.lifted |= 1 << (rule - 1);
+      if (lifter.wrote) this.wrote = true;
+      if (flags & STRING_LONE_SURROGATE) this.replacedText = true;
+      return Member.Replaced;
+    }
+    out.truncate(lead);
+    if (result == Lifted.Invalid) this.noteLiftError(rule - 1);
+    return Member.Copy;
+  }
+
+  /** Copies a member [keyStart, valueEnd) as it was, after a comma if one was written before. */
+  @inline private copyMember(keyStart: usize, valueEnd: usize): void {
+    const out = this.rebuilt;
+    if (this.wrote) out.putByte(0x2C);
+    out.putBytes(keyStart, valueEnd - keyStart);
+    this.wrote = true;
+  }
+
+  /** Ends the rebuilt record; the path and offset move into logseal_source when there is an offset. */
+  private close(changed: bool, pathLead: usize, pathEnd: usize, offsetLead: usize, offsetEnd: usize, brace: bool): Rebuilt {
+    const out = this.rebuilt;
+    const source = this.source;
     if (this.hasSource && source.found) {
-      // The evidence moves into logseal_source: take the members out, the later one first.
+      // Take the members out, the later one first so the earlier one's place holds.
       if (pathEnd != 0 && pathLead > offsetLead) cut(out, pathLead, pathEnd);
       cut(out, offsetLead, offsetEnd);
       if (pathEnd != 0 && pathLead < offsetLead) cut(out, pathLead, pathEnd);
@@ -200,15 +388,25 @@ export class InputStage {
     } else {
       source.pathEnd = 0; // a path without an offset is no evidence: the member stays
     }
-    out.putByte(0x7D);
+    if (brace) out.putByte(0x7D);
     return changed ? Rebuilt.Changed : Rebuilt.Unchanged;
   }
 
-  private noteLine(index: u32, start: usize, end: usize): void {
-    const at = <i32>index * 3;
+  /** Notes a line member's value (its first occurrence); false if one was noted already. */
+  private noteLine(index: u32, start: usize, end: usize): bool {
+    const at = <i32>index * LINE_SLOTS;
+    if (unchecked(this.lineSpans[at]) == this.generation) return false;
     unchecked(this.lineSpans[at] = this.generation);
     unchecked(this.lineSpans[at + 1] = start);
     unchecked(this.lineSpans[at + 2] = end);
+    unchecked(this.lineSpans[at + 3] = 0);
+    return true;
+  }
+
+  /** The line member's length, already known from decoding it. */
+  private noteLineBytes(index: u32, bytes: u64, replaced: bool): void {
+    unchecked(this.lineSpans[<i32>index * LINE_SLOTS + 3] = <usize>bytes + 1);
+    if (replaced) this.source.invalidUtf8 = true;
   }
 
   /** The line's length from the first alternative whose members are all present. */
@@ -219,13 +417,18 @@ export class InputStage {
     for (let a = 0, n = alternatives.length; a < n; a++) {
       const names = unchecked(alternatives[a]);
       let present = true;
-      for (let i = 0, m = names.length; i < m && present; i++) present = unchecked(spans[unchecked(names[i]) * 3]) == this.generation;
+      for (let i = 0, m = names.length; i < m && present; i++) present = unchecked(spans[unchecked(names[i]) * LINE_SLOTS]) == this.generation;
       if (!present) continue;
       let bytes: u64 = <u64>(names.length - 1); // the spaces between the members
       for (let i = 0, m = names.length; i < m; i++) {
-        const at = unchecked(names[i]) * 3;
-        const start = unchecked(spans[at + 1]);
-        bytes += lineBytes(source, start + 1, unchecked(spans[at + 2]) - start - 2);
+        const at = unchecked(names[i]) * LINE_SLOTS;
+        const known = unchecked(spans[at + 3]);
+        if (known != 0) {
+          bytes += <u64>(known - 1);
+        } else {
+          const start = unchecked(spans[at + 1]);
+          bytes += lineBytes(source, start + 1, unchecked(spans[at + 2]) - start - 2);
+        }
       }
       source.bytes = bytes;
       source.hasBytes = true;
@@ -242,7 +445,7 @@ export class InputStage {
   /** Adds this record's input problems to its error marker. */
   addErrors(record: RecordOut): void {
     if (this.errors.len != 0) record.addErrorBytes(this.errors.ptr, this.errors.len);
-    if (this.liftedLoneSurrogate) record.addError(NOT_TEXT);
+    if (this.replacedText) record.addError(NOT_TEXT);
   }
 
   /** Appends `logseal_source` when the record came with its source's path and offset. */
@@ -252,8 +455,6 @@ export class InputStage {
 }
 
 const SEPARATOR = memory.data<u8>([0x3B, 0x20]); // "; "
-
-const enum Rebuilt { Unchanged, Changed, Invalid }
 
 /**
  * Removes a member written to `out` at [lead, end): `lead` is its leading comma, or (for the
