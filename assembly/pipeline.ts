@@ -23,9 +23,11 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
   record.begin();
   const input = engine.input;
   input.prepare(body, bodyLen);
-  if (!redactBody(input.body, input.bodyLen, record, engine.redactor, engine.captures)) {
+  const walked = redactBody(input.body, input.bodyLen, record, engine.redactor, engine.captures);
+  if (!walked || (input.fast && reader.maxDepth > input.maxDepth)) {
     if (input.fast) {
-      // The fast rebuild did not validate: read the record again strictly (lifts only valid text).
+      // The fast rebuild did not validate, or is too deep for Fluent Bit: read the record again
+      // strictly (lifts only valid text within input.max_depth).
       input.prepareStrict(body, bodyLen);
       engine.captures.reset();
       engine.redactor.beginRecord();

@@ -109,30 +109,43 @@ describe("text that is not lifted", () => {
 });
 
 describe("depth", () => {
-  it("lifts objects nested 63, 64 and 65 deep (the depth that makes Fluent Bit 5.1.1 lose lines)", () => {
-    for (const depth of [63, 64, 65]) {
-      const record = one(lifter, { i: 5, log: nested(depth) });
-      let d = record, levels = 1;
-      while (d.d) { d = d.d; levels++; }
-      expect(levels, String(depth)).toBe(depth);
-      expect(d).toEqual({ x: 1 });
-      expect(record.logseal_error).toBeUndefined();
+  /** How deep a record is nested (the record itself is level 1). */
+  const depthOf = (value: unknown): number =>
+    value !== null && typeof value === "object" ? 1 + Math.max(0, ...Object.values(value as object).map(depthOf)) : 0;
+
+  it("lifts text that leaves the record at most 63 deep: Fluent Bit 5.1.1 loses records nested 64 deep or more", () => {
+    const record = one(lifter, { i: 5, log: nested(63) });
+    expect(depthOf(record)).toBe(63);
+    expect(record.logseal_error).toBeUndefined();
+    for (const depth of [64, 65, 100, 600]) {
+      const kept = one(lifter, { i: 5, log: nested(depth) });
+      expect(kept, String(depth)).toEqual({
+        i: 5,
+        log: nested(depth),
+        logseal_error: "log holds JSON too deep to lift, kept as text: the record would be nested deeper than 63 (input.max_depth), level 64 at byte " + 5 * 63,
+      });
+      expect(depthOf(kept)).toBe(1);
     }
   });
 
-  it("lifts up to the reader's 512 levels; deeper is kept as text with the reason (600 too)", () => {
-    expect(one(lifter, { log: nested(512) }).logseal_error).toBeUndefined();
+  it("input.max_depth raises the limit up to the reader's 512 (for hosts other than Fluent Bit)", () => {
+    const deep = filterWith(plain({ ...LIFT, max_depth: 512 }));
+    expect(one(deep, { log: nested(512) }).logseal_error).toBeUndefined();
     for (const depth of [513, 600, 5000]) {
-      const record = one(lifter, { log: nested(depth) });
+      const record = one(deep, { log: nested(depth) });
       expect(record.log).toBe(nested(depth));
-      expect(record.logseal_error).toBe("log holds invalid JSON, kept as text: nesting deeper than 512 at byte " + 5 * 512);
+      expect(record.logseal_error).toBe("log holds JSON too deep to lift, kept as text: nesting deeper than 512, level 513 at byte " + 5 * 512);
     }
+    const shallow = filterWith(plain({ ...LIFT, max_depth: 3 }));
+    expect(one(shallow, { log: '{"a":{"b":{}}}' })).toEqual({ a: { b: {} } });
+    expect(one(shallow, { log: '{"a":{"b":{"c":[]}}}' }).logseal_error).toContain("deeper than 3 (input.max_depth), level 4 at byte 15");
   });
 
-  it("under a member the object may be one level less deep, so the record stays within 512", () => {
+  it("under a member the object may be one level less deep", () => {
     const filter = filterWith(plain({ lift: [{ key: "log", into: "app" }] }));
-    expect(one(filter, { log: nested(511) }).logseal_error).toBeUndefined();
-    expect(one(filter, { log: nested(512) }).logseal_error).toContain("nesting deeper than 512");
+    const record = one(filter, { log: nested(62) });
+    expect(depthOf(record)).toBe(63);
+    expect(one(filter, { log: nested(63) }).logseal_error).toContain("nested deeper than 63");
   });
 });
 
@@ -351,6 +364,7 @@ describe("policy", () => {
 
   it("accepts the kit's section and reports mistakes with their place", () => {
     expect(issues(KIT_INPUT)).toEqual([]);
+    expect(issues({ ...KIT_INPUT, max_depth: 513 })[0]).toContain("input.max_depth: must be a whole number from 2 to 512");
     expect(issues({ lift: [{ key: "log", into: "app" }] })).toEqual([]);
     expect(issues({ lift: [{ name: "log" }] }).join("\n")).toMatch(/input\.lift\[0\]\.name: unknown setting[\s\S]*input\.lift\[0\]\.key: is required/);
     expect(issues({ lift: { key: "log" } })[0]).toContain("input.lift: must be a list");

@@ -125,10 +125,16 @@ export class Lifter {
     }
   }
 
-  /** The message for the last Invalid lift of member `key` (cold: invalid input only). */
-  errorMessage(key: string): string {
-    const why = this.error == JsonError.TooDeep ? "nesting deeper than " + MAX_DEPTH.toString() : jsonErrorMessage(this.error);
-    return key + " holds invalid JSON, kept as text: " + why + " at byte " + this.errorAt.toString();
+  /**
+   * The message for the last Invalid lift of member `key` (cold: invalid input only); `limit` is
+   * the deepest the record may be.
+   */
+  errorMessage(key: string, limit: i32): string {
+    const at = " at byte " + this.errorAt.toString();
+    if (this.error != JsonError.TooDeep) return key + " holds invalid JSON, kept as text: " + jsonErrorMessage(this.error) + at;
+    const why = limit >= MAX_DEPTH ? "nesting deeper than " + MAX_DEPTH.toString()
+      : "the record would be nested deeper than " + limit.toString() + " (input.max_depth)";
+    return key + " holds JSON too deep to lift, kept as text: " + why + ", level " + (limit + 1).toString() + at;
   }
 
   private invalid(error: JsonError, at: usize): Lifted {

@@ -3,6 +3,7 @@
 // tail adds, moved into `logseal_source` with the line's length (docs/input.md).
 import { Issues } from "../policy/issues";
 import { JsonValue, Kind } from "../policy/value";
+import { MAX_DEPTH } from "../json/reader";
 
 /** Lift the JSON object held as text by top-level member `key`, into the top level ("") or a member. */
 export class LiftRule {
@@ -21,8 +22,16 @@ export class SourcePolicy {
   lineKeys: string[][] = [["log"]];
 }
 
+/**
+ * The deepest a record may be nested after lifting (the record itself is level 1). Fluent Bit
+ * 5.1.1 loses a record nested 64 deep or more, and every record after it in its chunk
+ * (docs/known-issues.md): deeper text stays text.
+ */
+export const FLUENT_BIT_MAX_DEPTH = 63;
+
 export class InputPolicy {
   lift: LiftRule[] = [];
+  maxDepth: i32 = FLUENT_BIT_MAX_DEPTH;
   source: SourcePolicy | null = null;
 
   get enabled(): bool {
@@ -32,7 +41,7 @@ export class InputPolicy {
 
 export const MAX_LIFT_RULES = 8;
 export const MAX_LINE_KEYS = 8;
-const SECTION_KEYS = ["lift", "source"];
+const SECTION_KEYS = ["lift", "max_depth", "source"];
 const LIFT_KEYS = ["key", "into"];
 const SOURCE_KEYS = ["path_key", "offset_key", "line_keys"];
 
@@ -42,6 +51,7 @@ export function parseInputPolicy(section: JsonValue | null, issues: Issues): Inp
   if (object == null) return policy;
   issues.onlyKeys(object, "input", SECTION_KEYS);
   parseLift(object.get("lift"), issues, policy);
+  policy.maxDepth = <i32>issues.integer(object.get("max_depth"), "input.max_depth", FLUENT_BIT_MAX_DEPTH, 2, MAX_DEPTH);
   const source = issues.object(object.get("source"), "input.source");
   if (source != null) policy.source = parseSource(source, issues);
   return policy;

@@ -33,10 +33,15 @@ export class InputStage {
   /** The record every later stage reads (the input, or the rebuilt copy). */
   body: usize = 0;
   bodyLen: usize = 0;
-  /** Whether `body` is a fast rebuild (which the walk may still reject: then `prepareStrict`). */
+  /**
+   * Whether `body` is a fast rebuild, which the walk may still reject, or find deeper than
+   * `maxDepth` (the fast reading does not count levels): then `prepareStrict`.
+   */
   fast: bool = false;
   readonly source: SourceNote = new SourceNote();
   readonly enabled: bool;
+  /** The deepest a record may be after lifting (input.max_depth). */
+  readonly maxDepth: i32;
 
   private readonly reader: JsonReader = new JsonReader();
   private readonly pathReader: JsonReader = new JsonReader();
@@ -63,6 +68,7 @@ export class InputStage {
 
   constructor(policy: InputPolicy) {
     this.enabled = policy.enabled;
+    this.maxDepth = policy.maxDepth;
     for (let i = 0; i < policy.lift.length; i++) {
       const rule = policy.lift[i];
       this.addRole(rule.key, <u32>(i + 1) << LIFT_SHIFT);
@@ -262,7 +268,7 @@ export class InputStage {
     const out = this.rebuilt;
     const lead = out.len;
     const lifter = this.lifter;
-    const result = lifter.liftFast(quote, end, out, this.wrote, into, into == null ? MAX_DEPTH : MAX_DEPTH - 1);
+    const result = lifter.liftFast(quote, end, out, this.wrote, into, into == null ? this.maxDepth : this.maxDepth - 1);
     if (result != Lifted.Done) {
       out.truncate(lead);
       return result;
@@ -354,7 +360,7 @@ export class InputStage {
     const out = this.rebuilt;
     const lead = out.len;
     const lifter = this.lifter;
-    const result = lifter.lift(valueStart + 1, valueEnd - valueStart - 2, out, this.wrote, into, into == null ? MAX_DEPTH : MAX_DEPTH - 1);
+    const result = lifter.lift(valueStart + 1, valueEnd - valueStart - 2, out, this.wrote, into, into == null ? this.maxDepth : this.maxDepth - 1);
     if (result == Lifted.Done) {
       this.lifted |= 1 << (rule - 1);
       if (lifter.wrote) this.wrote = true;
@@ -439,7 +445,7 @@ export class InputStage {
   private noteLiftError(rule: i32): void {
     const errors = this.errors;
     if (errors.len != 0) errors.putBytes(changetype<usize>(SEPARATOR), 2);
-    errors.putBuffer(String.UTF8.encode(this.lifter.errorMessage(unchecked(this.liftKeys[rule]))));
+    errors.putBuffer(String.UTF8.encode(this.lifter.errorMessage(unchecked(this.liftKeys[rule]), this.maxDepth)));
   }
 
   /** Adds this record's input problems to its error marker. */

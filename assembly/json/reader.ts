@@ -51,6 +51,8 @@ export class JsonReader {
   flags: u32 = 0;
   /** Nesting depth after the current token (1 inside the top-level object). */
   depth: i32 = 0;
+  /** The deepest nesting reached so far in this document. */
+  maxDepth: i32 = 0;
   /** For a Key: where the member begins for removal purposes (its leading comma, if any). */
   memberLead: usize = 0;
   /** For a Key: whether it is the first member of its object. */
@@ -70,6 +72,7 @@ export class JsonReader {
     this.pos = ptr;
     this.limit = ptr + len;
     this.depth = 0;
+    this.maxDepth = 0;
     this.expect = Expect.Value;
     this.error = JsonError.None;
     this.flags = 0;
@@ -155,7 +158,7 @@ export class JsonReader {
       token = Token.String;
     } else if (c == 0x7B || c == 0x5B) {
       if (this.depth >= MAX_DEPTH) return this.fail(JsonError.TooDeep, p);
-      this.depth++;
+      if (++this.depth > this.maxDepth) this.maxDepth = this.depth;
       const isObject = c == 0x7B;
       store<u8>(this.stack + this.depth, isObject ? IN_OBJECT : IN_ARRAY);
       this.end = p + 1;
