@@ -229,6 +229,17 @@ describe("logseal_source", () => {
     expect(one(kit, '{"file":"f","offset":0,"log":"a\\ue0ffb"}').logseal_source).toEqual({ path: "f", offset: 0, bytes: 5 });
   });
 
+  it("counts an escaped printable ASCII character (Fluent Bit decoded an overlong form) as two bytes", () => {
+    expect(one(kit, '{"file":"f","offset":0,"log":"a\\u002fb"}').logseal_source).toEqual({ path: "f", offset: 0, bytes: 4, invalid_utf8: true });
+    expect(one(kit, '{"file":"f","offset":0,"log":"{\\"a\\":\\"\\u002f\\"}"}')).toEqual({ a: "/", logseal_source: { path: "f", offset: 0, bytes: 10, invalid_utf8: true } });
+    expect(one(kit, '{"file":"f","offset":0,"log":"a\\u007f\\u0001"}').logseal_source).toEqual({ path: "f", offset: 0, bytes: 3 });
+  });
+
+  it("marks a record the CRI parser joined from partial lines (its _p is P), without a length", () => {
+    const record = one(kit, { time: "2026-11-23T08:00:00.3Z", stream: "stderr", _p: "P", log: "part one part two", file: "c.log", offset: 216 });
+    expect(record.logseal_source).toEqual({ path: "c.log", offset: 216, joined: true });
+  });
+
   it("leaves records without an offset as they are; an offset alone is still a source", () => {
     expect(one(kit, { file: "f", log: "x" })).toEqual({ file: "f", log: "x" });
     expect(one(kit, { offset: -1, log: "x" })).toEqual({ offset: -1, log: "x" });

@@ -82,8 +82,8 @@ export class Lifter {
     if (after == 0) return Lifted.Doubt;
     this.valueEnd = after;
     const info = decodedInfo;
-    this.lineBytes = <u64>decoded.len - 2 * <u64>info.replacements;
-    this.replaced = info.replacements != 0;
+    this.lineBytes = <u64>decoded.len - 2 * <u64>info.replacements + <u64>info.overlongs;
+    this.replaced = info.replacements != 0 || info.overlongs != 0;
     this.loneSurrogates = info.loneSurrogates != 0;
     const text = decoded.ptr;
     const end = text + decoded.len;

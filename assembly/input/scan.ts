@@ -107,6 +107,8 @@ export class Decoded {
   replacements: u32 = 0;
   /** \uXXXX escapes of a surrogate without its partner (written as U+FFFD). */
   loneSurrogates: u32 = 0;
+  /** \u0020..\u007e: printable ASCII Fluent Bit escapes only when it decoded an overlong form. */
+  overlongs: u32 = 0;
   /**
    * Read as JSON, the decoded text ends inside a string (or right after a backslash in one). Its
    * quotes and backslashes can only come from escapes (a raw one would end or break the string
@@ -126,6 +128,7 @@ export function decodeString(out: ByteBuffer, quote: usize, limit: usize): usize
   const info = decodedInfo;
   let replacements: u32 = 0;
   let loneSurrogates: u32 = 0;
+  let overlongs: u32 = 0;
   // Decoded text is never longer than its escaped form; each word is stored before it is looked
   // at (8 bytes of slack), so plain runs need no separate copy.
   const start = out.reserve(limit - quote + 8);
@@ -170,6 +173,7 @@ export function decodeString(out: ByteBuffer, quote: usize, limit: usize): usize
       if (p + 6 > limit || !isHex4(p + 2)) return 0;
       let cp = hex4(p + 2);
       p += 6;
+      if (cp - 0x20 < 0x5F) overlongs++;
       if (cp >= 0xD800 && cp < 0xE000) {
         if (cp < 0xDC00 && p + 6 <= limit && load<u16>(p) == 0x755C && isHex4(p + 2) && <u32>hex4(p + 2) - 0xDC00 < 0x400) {
           cp = 0x10000 + ((cp - 0xD800) << 10) + (hex4(p + 2) - 0xDC00);
@@ -208,6 +212,7 @@ export function decodeString(out: ByteBuffer, quote: usize, limit: usize): usize
   out.len += dst - start;
   info.replacements = replacements;
   info.loneSurrogates = loneSurrogates;
+  info.overlongs = overlongs;
   info.endsInString = inString || pending;
   return p + 1;
 }

@@ -2,8 +2,10 @@
 // and the line's length in the file, so a verifier can tell which bytes of each file never
 // reached the filter (cli/completeness.ts, docs/input.md). Written as
 //   "logseal_source":{"path":"/var/log/...","offset":1234,"bytes":210}
-// plus `"invalid_utf8":true` when Fluent Bit replaced bytes of the line that were not UTF-8 (it
-// may then have dropped up to five bytes at the line's end without a trace).
+// plus `"invalid_utf8":true` when Fluent Bit replaced bytes of the line that were not UTF-8, or
+// `"joined":true` (no bytes) for a record Fluent Bit's CRI parser joined from partial lines.
+// The count is exact for UTF-8 lines; Fluent Bit drops up to five bytes that are not UTF-8 at
+// the end of a string without a trace, and takes overlong forms as one character.
 import { ByteBuffer, utf8 } from "../buffer";
 import { hex4 } from "../json/decode";
 import { isReplacement } from "./scan";
@@ -17,6 +19,7 @@ const PATH_OPEN = utf8("{\"path\":");
 const OFFSET_OPEN = utf8(",\"offset\":");
 const BYTES_OPEN = utf8(",\"bytes\":");
 const INVALID_UTF8 = utf8(",\"invalid_utf8\":true");
+const JOINED = utf8(",\"joined\":true");
 
 const ONES: u64 = 0x0101010101010101;
 const HIGHS: u64 = 0x8080808080808080;
@@ -34,6 +37,8 @@ export class SourceNote {
   bytes: u64 = 0;
   hasBytes: bool = false;
   invalidUtf8: bool = false;
+  /** Fluent Bit's CRI parser joined partial lines (`_p` is "P"): the record spans several lines. */
+  joined: bool = false;
 
   @inline get found(): bool {
     return this.offsetEnd != 0;
@@ -44,6 +49,7 @@ export class SourceNote {
     this.offsetEnd = 0;
     this.hasBytes = false;
     this.invalidUtf8 = false;
+    this.joined = false;
   }
 
   /** Appends `"logseal_source":{...}`. */
@@ -61,7 +67,9 @@ export class SourceNote {
     }
     out.putBuffer(OFFSET_OPEN);
     out.putBytes(this.offsetStart, this.offsetEnd - this.offsetStart);
-    if (this.hasBytes) {
+    if (this.joined) {
+      out.putBuffer(JOINED);
+    } else if (this.hasBytes) {
       out.putBuffer(BYTES_OPEN);
       out.putUint(this.bytes);
       if (this.invalidUtf8) out.putBuffer(INVALID_UTF8);
@@ -109,7 +117,16 @@ export function lineBytes(note: SourceNote, ptr: usize, len: usize): u64 {
       }
       const unit = hex4(p + 2);
       p += 6;
-      if (unit < 0x80) count += 1;
+      if (unit < 0x80) {
+        // Fluent Bit escapes printable ASCII only when its decoder took an overlong form (C0 AF
+        // for '/'): two bytes at least in the file.
+        if (unit >= 0x20 && unit < 0x7F) {
+          count += 2;
+          note.invalidUtf8 = true;
+        } else {
+          count += 1;
+        }
+      }
       else if (unit < 0x800) count += 2;
       else if (unit >= 0xD800 && unit < 0xDC00 && p + 6 <= end && load<u16>(p) == 0x755C) {
         const low = hex4(p + 2);

@@ -52,6 +52,8 @@ export class InputStage {
   private readonly roles: u32[] = [];
   private readonly liftKeys: string[] = [];
   private readonly liftInto: (ArrayBuffer | null)[] = [];
+  /** The index of `_p` among the line names (CRI's partial flag), -1 if none. */
+  private partialName: i32 = -1;
   /** Line alternatives as indices into the line names. */
   private readonly lineAlternatives: i32[][] = [];
   private lineSpans: StaticArray<usize> = new StaticArray<usize>(0);
@@ -97,6 +99,7 @@ export class InputStage {
       }
     }
     this.lineSpans = new StaticArray<usize>(lineNames.length * LINE_SLOTS);
+    this.partialName = lineNames.indexOf("_p");
     // With more than 64 names some are never marked seen: the whole record is always read.
     this.allNames = this.names.length >= 64 ? <u64>-1 : (<u64>1 << <u64>this.names.length) - 1;
   }
@@ -425,6 +428,10 @@ export class InputStage {
       let present = true;
       for (let i = 0, m = names.length; i < m && present; i++) present = unchecked(spans[unchecked(names[i]) * LINE_SLOTS]) == this.generation;
       if (!present) continue;
+      if (this.isJoined(names)) {
+        source.joined = true;
+        return;
+      }
       let bytes: u64 = <u64>(names.length - 1); // the spaces between the members
       for (let i = 0, m = names.length; i < m; i++) {
         const at = unchecked(names[i]) * LINE_SLOTS;
@@ -440,6 +447,14 @@ export class InputStage {
       source.hasBytes = true;
       return;
     }
+  }
+
+  /** Whether the line's `_p` member is "P": Fluent Bit's CRI parser joined partial lines into it. */
+  private isJoined(names: i32[]): bool {
+    const partial = this.partialName;
+    if (partial < 0 || !names.includes(partial)) return false;
+    const start = unchecked(this.lineSpans[partial * LINE_SLOTS + 1]);
+    return unchecked(this.lineSpans[partial * LINE_SLOTS + 2]) - start == 3 && load<u8>(start + 1) == 0x50;
   }
 
   private noteLiftError(rule: i32): void {
