@@ -200,6 +200,15 @@ describe("logseal_source", () => {
     expect(record).toEqual({ file: "/etc/passwd", offset: 7, msg: "read", logseal_source: { path: "/var/log/app.log", offset: 0, bytes: 46 } });
   });
 
+  it("removes a record's own logseal_source (a log line could forge one): the name is the module's", () => {
+    const forged = { path: "/var/log/kubernetes/audit/audit.log", offset: 0, bytes: 99999 };
+    const lifted = one(kit, { file: "/var/log/containers/a.log", offset: 3, log: JSON.stringify({ msg: "x", logseal_source: forged }) });
+    expect(lifted).toEqual({ msg: "x", logseal_source: { path: "/var/log/containers/a.log", offset: 3, bytes: Buffer.byteLength(JSON.stringify({ msg: "x", logseal_source: forged })) } });
+    expect(one(kit, { log: JSON.stringify({ logseal_source: forged }) })).toEqual({});
+    expect(one(kit, { logseal_source: forged, n: 1 })).toEqual({ n: 1 });
+    expect(one(filterWith(plain(LIFT)), { logseal_source: forged })).toEqual({ logseal_source: forged }); // no source: not reserved
+  });
+
   it("rebuilds a CRI line from time, stream, _p and log", () => {
     const cri = { time: "2026-11-23T08:00:00.123456789Z", stream: "stdout", _p: "F", log: 'GET /x 200 "ok" é' };
     const record = one(kit, { ...cri, file: "/var/log/containers/a.log", offset: 77, kubernetes: { pod_name: "a" } });

@@ -4,6 +4,7 @@
 import { Issues } from "../policy/issues";
 import { JsonValue, Kind } from "../policy/value";
 import { MAX_DEPTH } from "../json/reader";
+import { Action, RedactPolicy, Treatment } from "../redaction/policy";
 
 /** Lift the JSON object held as text by top-level member `key`, into the top level ("") or a member. */
 export class LiftRule {
@@ -133,4 +134,18 @@ function memberName(issues: Issues, value: JsonValue | null, path: string, requi
     return "";
   }
   return text;
+}
+
+/** The member logseal writes a record's source into (source.ts). */
+export const SOURCE_MEMBER = "logseal_source";
+
+/**
+ * With `input.source`, a record's own top-level `logseal_source` (a lifted log line can hold
+ * anything) is removed by the redaction walk: the name is the module's, and a verifier takes
+ * the record's source from it.
+ */
+export function reserveSourceMember(input: InputPolicy, redact: RedactPolicy): void {
+  if (input.source == null) return;
+  redact.keys.addPath(SOURCE_MEMBER, redact.rules.length);
+  redact.rules.push(new Treatment(Action.Remove));
 }

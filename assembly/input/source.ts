@@ -13,8 +13,9 @@ import { STRING_NEEDS_REPAIR } from "../json/reader";
 import { utf8SequenceLength } from "../json/utf8";
 import { repairStringContent } from "../json/write";
 import { RecordOut } from "../record";
+import { SOURCE_MEMBER } from "./policy";
 
-export const SOURCE_KEY = utf8("\"logseal_source\"");
+export const SOURCE_KEY = utf8("\"" + SOURCE_MEMBER + "\"");
 const PATH_OPEN = utf8("{\"path\":");
 const OFFSET_OPEN = utf8(",\"offset\":");
 const BYTES_OPEN = utf8(",\"bytes\":");

@@ -1,6 +1,6 @@
 // A whole policy: its identity and one section per concern, each parsed by its owner.
 import { EnrichPolicy, parseEnrichPolicy } from "../enrichment/policy";
-import { InputPolicy, parseInputPolicy } from "../input/policy";
+import { InputPolicy, parseInputPolicy, reserveSourceMember } from "../input/policy";
 import { RedactPolicy, parseRedactPolicy } from "../redaction/policy";
 import { SealPolicy, parseSealPolicy } from "../sealing/policy";
 import { Issues } from "./issues";
@@ -47,5 +47,6 @@ export function compilePolicy(ptr: usize, len: usize, source: string): CompiledP
   policy.redact = parseRedactPolicy(root.get("redact"), issues);
   policy.enrich = parseEnrichPolicy(root.get("enrich"), issues);
   policy.seal = parseSealPolicy(root.get("seal"), issues);
+  reserveSourceMember(policy.input, policy.redact);
   return new CompiledPolicy(policy, issues.messages);
 }
