@@ -87,6 +87,23 @@ describe("what is an audit event", () => {
     expect(one(filter, { ...exec, apiVersion: "audit.k8s.io/v1beta1" }).audit.rule).toBe("pod-exec");
   });
 
+  it("recognises an event by its shape when it has no apiVersion (webhook receivers, Falco's test events)", () => {
+    const { apiVersion: _, ...bare } = exec;
+    expect(one(filter, bare).audit.rule).toBe("pod-exec");
+    const { requestURI: __, ...noURI } = bare;
+    expect(one(filter, noURI).audit.rule).toBe("pod-exec"); // objectRef is enough
+    for (const member of ["kind", "auditID", "stage", "verb"]) {
+      const { [member]: ___, ...partial } = bare as Record<string, unknown>;
+      expect(one(filter, partial).audit, member).toBeUndefined();
+    }
+    const { objectRef: ____, ...neither } = noURI as Record<string, unknown>;
+    expect(one(filter, neither).audit).toBeUndefined();
+    expect(one(filter, { ...bare, kind: "EventList" }).audit).toBeUndefined();
+    // Members in any order, the shape after the rules' own paths.
+    const reordered = Object.fromEntries(Object.entries(bare).reverse());
+    expect(one(filter, reordered).audit.rule).toBe("pod-exec");
+  });
+
   it("classifies each request once: RequestReceived and ResponseStarted are skipped", () => {
     for (const stage of ["RequestReceived", "ResponseStarted"]) expect(one(filter, { ...exec, stage }).audit).toBeUndefined();
     expect(one(filter, { ...exec, stage: "Panic" }).audit.rule).toBe("pod-exec");

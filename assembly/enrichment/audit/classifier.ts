@@ -1,5 +1,5 @@
-// Classification of Kubernetes audit events (audit.k8s.io/v1 Event, as the API server's log
-// backend writes them): the rules that match, the most severe first, written as
+// Classification of Kubernetes audit events (audit.k8s.io Event, recognised by its shape, see
+// shape.ts): the rules that match, the most severe first, written as
 //   "audit":{"rule":..., "category":..., "severity":..., "attack":[...], "reason":..., "rules":[...]}
 // where `attack` joins the techniques of every matching rule (the leading rule's first) and
 // `rules` lists every matching rule id.
@@ -17,9 +17,9 @@ const AUDIT_API = String.UTF8.encode("audit.k8s.io/");
 
 export class AuditClassifier {
   private readonly scan: ConditionScan;
+  /** Top-level members the redaction walk captures: a first, cheap look before any scan. */
   private readonly kindSlot: i32;
   private readonly apiVersionSlot: i32;
-  private readonly stageSlot: i32;
   /** Per record: indices of the matching rules; which techniques were written. */
   private readonly matched: StaticArray<i32>;
   private readonly attackWritten: StaticArray<u8>;
@@ -28,15 +28,16 @@ export class AuditClassifier {
     this.scan = new ConditionScan(rules.conditions);
     this.kindSlot = captures.register("kind");
     this.apiVersionSlot = captures.register("apiVersion");
-    this.stageSlot = captures.register("stage");
     this.matched = new StaticArray<i32>(rules.rules.length);
     this.attackWritten = new StaticArray<u8>(rules.attackIds.length);
   }
 
   /** Appends the `audit` member when the body is an audit event that some rule matches. */
   write(record: RecordOut, body: usize, bodyLen: usize, sec: u32): void {
-    if (!this.isClassifiedEvent()) return;
-    this.scan.scan(body, bodyLen);
+    if (!this.mayBeEvent()) return;
+    const scan = this.scan;
+    scan.scan(body, bodyLen);
+    if (!this.rules.shape.holds(scan) || this.stageSkipped()) return;
     const rules = this.rules.rules;
     let count = 0;
     for (let i = 0, n = rules.length; i < n; i++) {
@@ -45,15 +46,25 @@ export class AuditClassifier {
     if (count != 0) this.writeMember(record.member(AUDIT_KEY), count);
   }
 
-  /** An audit.k8s.io Event at a stage that is classified. */
-  private isClassifiedEvent(): bool {
+  /** Kind `Event` and no apiVersion other than audit.k8s.io's (core v1 Events are not scanned). */
+  private mayBeEvent(): bool {
     const captures = this.captures;
-    if (!captures.textEquals(this.kindSlot, EVENT, false) || !captures.textEquals(this.apiVersionSlot, AUDIT_API, true)) return false;
+    return captures.textEquals(this.kindSlot, EVENT, false)
+      && (!captures.has(this.apiVersionSlot) || captures.textEquals(this.apiVersionSlot, AUDIT_API, true));
+  }
+
+  /** Whether the event's stage is one the policy does not classify. */
+  private stageSkipped(): bool {
+    const scan = this.scan;
+    const id = this.rules.shape.stage;
+    const p = scan.capturedStart(id);
+    const len = scan.capturedEnd(id) - p;
     const skip = this.rules.skipStages;
     for (let i = 0, n = skip.length; i < n; i++) {
-      if (captures.textEquals(this.stageSlot, unchecked(skip[i]), false)) return false;
+      const stage = unchecked(skip[i]);
+      if (<usize>stage.byteLength == len && memory.compare(p, changetype<usize>(stage), len) == 0) return true;
     }
-    return true;
+    return false;
   }
 
   private matches(rule: AuditRule, sec: u32): bool {

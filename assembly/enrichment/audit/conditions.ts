@@ -145,12 +145,23 @@ export class ConditionSet {
 
   /** Adds a condition on `path`; returns its id, or -1 if the path is invalid (an issue is added). */
   add(path: string, condition: Condition, at: JsonValue, where: string, issues: Issues): i32 {
-    const segments = path.split(".");
-    const error = pathPatternError(segments);
+    const error = pathPatternError(path.split("."));
     if (error.length != 0) {
       issues.add(at, where, "path \"" + path + "\" " + error);
       return -1;
     }
+    return this.addValid(path, condition);
+  }
+
+  /** A condition logseal itself needs (the shape of an event, its stage): `path` is known to be valid. */
+  builtIn(path: string, op: Op, text: string = ""): i32 {
+    const condition = new Condition(op);
+    if (text.length != 0) condition.strings.push(String.UTF8.encode(text));
+    return this.addValid(path, condition);
+  }
+
+  private addValid(path: string, condition: Condition): i32 {
+    const segments = path.split(".");
     condition.freeze();
     const signature = condition.signature(path);
     if (condition.op != Op.Capture && this.ids.has(signature)) return this.ids.get(signature);

@@ -6,6 +6,7 @@ import { JsonValue, Kind, parseJson } from "../../policy/value";
 import { BurstCounter } from "./burst";
 import { ConditionSet } from "./conditions";
 import { DEFAULT_AUDIT_RULES } from "./defaults";
+import { EventShape } from "./shape";
 import { jsonString, jsonText } from "../serialise";
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"];
@@ -29,6 +30,8 @@ export class AuditRule {
 
 export class AuditRules {
   readonly conditions: ConditionSet = new ConditionSet();
+  /** The conditions that recognise an audit event (kind, auditID, stage...), tested in the same scan. */
+  readonly shape: EventShape = new EventShape(this.conditions);
   /** Highest severity first (policy order among equals): the first rule that matches leads. */
   readonly rules: AuditRule[] = [];
   /** ATT&CK ids as JSON strings, each once. */
