@@ -1,5 +1,8 @@
-// Probes of SHA-256 and HMAC-SHA256 for tests/crypto.test.ts and bench/sections/crypto.ts.
+// Probes of SHA-256, HMAC-SHA256, SHA-512 and Ed25519 for tests/crypto.test.ts, tests/ed25519.test.ts,
+// bench/sections/crypto.ts and bench/ed25519.ts.
 import { sha256, sha256Final, sha256Reset, sha256Update } from "../crypto/sha256";
+import { Sha512, SHA512_CONTEXT_SIZE, sha512 } from "../crypto/sha512";
+import { ed25519PublicKey, ed25519Sign, ed25519Verify } from "../crypto/ed25519";
 import { EpochTree } from "../sealing/epochtree";
 import { HmacKey, HMAC_KEY_SIZE, hmacBegin, hmacFinal, hmacSha256, hmacUpdate } from "../crypto/hmac";
 
@@ -86,4 +89,34 @@ export function hmac_stream(keyPtr: usize, keyLen: usize, ptr: usize, len: usize
 function forEachChunk(ptr: usize, len: usize, chunk: usize, update: (ptr: usize, len: usize) => void): void {
   if (chunk == 0) chunk = len;
   for (let end = ptr + len; ptr < end; ptr += chunk) update(ptr, min(chunk, end - ptr));
+}
+
+// SHA-512 and Ed25519 probes for tests/ed25519.test.ts and bench/ed25519.ts.
+
+const SHA512_STREAM = Sha512.at(memory.data(<i32>SHA512_CONTEXT_SIZE, 8));
+
+export function sha512_oneshot(ptr: usize, len: usize, out: usize): void {
+  sha512(ptr, len, out);
+}
+
+/** Streams `len` bytes in pieces of `chunk` bytes (0: one piece). */
+export function sha512_stream(ptr: usize, len: usize, chunk: usize, out: usize): void {
+  SHA512_STREAM.reset();
+  if (chunk == 0) chunk = len;
+  for (let end = ptr + len; ptr < end; ptr += chunk) SHA512_STREAM.update(ptr, min(chunk, end - ptr));
+  SHA512_STREAM.final(out);
+}
+
+/** The public key of a 32-byte seed. */
+export function ed25519_public_key(out: usize, seed: usize): void {
+  ed25519PublicKey(out, seed);
+}
+
+/** Signs with a 64-byte secret key (seed, public key). */
+export function ed25519_sign(signature: usize, message: usize, len: usize, secretKey: usize): void {
+  ed25519Sign(signature, message, len, secretKey);
+}
+
+export function ed25519_verify(signature: usize, message: usize, len: usize, publicKey: usize): bool {
+  return ed25519Verify(signature, message, len, publicKey);
 }
