@@ -244,6 +244,11 @@ describe("logseal_source", () => {
     expect(one(kit, '{"file":"f","offset":0,"log":"a\\u007f\\u0001"}').logseal_source).toEqual({ path: "f", offset: 0, bytes: 3 });
   });
 
+  it("gives no length to a Docker json-file record (time, stream, log): its line is JSON, not rebuilt", () => {
+    const record = one(kit, { log: "text\n", stream: "stdout", time: "2026-11-23T08:00:00.1Z", file: "d.log", offset: 9 });
+    expect(record.logseal_source).toEqual({ path: "d.log", offset: 9 });
+  });
+
   it("marks a record the CRI parser joined from partial lines (its _p is P), without a length", () => {
     const record = one(kit, { time: "2026-11-23T08:00:00.3Z", stream: "stderr", _p: "P", log: "part one part two", file: "c.log", offset: 216 });
     expect(record.logseal_source).toEqual({ path: "c.log", offset: 216, joined: true });

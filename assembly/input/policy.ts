@@ -18,7 +18,8 @@ export class SourcePolicy {
   offsetKey: string = "";
   /**
    * How to rebuild the line from the record: alternatives, each a list of members joined by one
-   * space; the first whose members are all strings applies (CRI: time stream _p log).
+   * space; the one whose members are exactly the line members the record has applies (CRI: time
+   * stream _p log).
    */
   lineKeys: string[][] = [["log"]];
 }
@@ -42,6 +43,7 @@ export class InputPolicy {
 
 export const MAX_LIFT_RULES = 8;
 export const MAX_LINE_KEYS = 8;
+export const MAX_LINE_ALTERNATIVES = 8;
 const SECTION_KEYS = ["lift", "max_depth", "source"];
 const LIFT_KEYS = ["key", "into"];
 const SOURCE_KEYS = ["path_key", "offset_key", "line_keys"];
@@ -94,8 +96,8 @@ function parseSource(object: JsonValue, issues: Issues): SourcePolicy {
   const lines = object.get("line_keys");
   if (lines == null) return source;
   const shape = "must be a list of alternatives, each a list of member names (e.g. [[\"time\", \"stream\", \"_p\", \"log\"], [\"log\"]])";
-  if (lines.kind != Kind.Array || lines.items.length == 0) {
-    issues.add(lines, "input.source.line_keys", shape);
+  if (lines.kind != Kind.Array || lines.items.length == 0 || lines.items.length > MAX_LINE_ALTERNATIVES) {
+    issues.add(lines, "input.source.line_keys", shape + ", 1 to " + MAX_LINE_ALTERNATIVES.toString() + " of them");
     return source;
   }
   const alternatives = new Array<string[]>();

@@ -26,8 +26,8 @@ const LINE_SHIFT: u32 = 16;
 const enum Rebuilt { Unchanged, Changed, Invalid, Doubt }
 /** What a member became: copied as it was, replaced (lifted), or noted as the path or offset. */
 const enum Member { Copy, Replaced, Path, Offset, Doubt }
-/** Slots per line name in `lineSpans`: generation, token start, token end, bytes + 1 (0: count). */
-const LINE_SLOTS = 4;
+/** Slots per line name in `lineSpans`: generation, token start, token end, bytes + 1 (0: count), replaced bytes (0/1). */
+const LINE_SLOTS = 5;
 
 export class InputStage {
   /** The record every later stage reads (the input, or the rebuilt copy). */
@@ -54,8 +54,10 @@ export class InputStage {
   private readonly liftInto: (ArrayBuffer | null)[] = [];
   /** The index of `_p` among the line names (CRI's partial flag), -1 if none. */
   private partialName: i32 = -1;
-  /** Line alternatives as indices into the line names. */
+  /** Line alternatives as indices into the line names, and as bit masks of them. */
   private readonly lineAlternatives: i32[][] = [];
+  private readonly lineMasks: u64[] = [];
+  private lineNames: i32 = 0;
   private lineSpans: StaticArray<usize> = new StaticArray<usize>(0);
   /** One bit per name (the first 64): the names a record must show before its rest may be skipped. */
   private allNames: u64 = 0;
@@ -96,9 +98,13 @@ export class InputStage {
           indices.push(index);
         }
         this.lineAlternatives.push(indices);
+        let mask: u64 = 0;
+        for (let n = 0; n < indices.length; n++) mask |= <u64>1 << <u64>indices[n];
+        this.lineMasks.push(mask);
       }
     }
     this.lineSpans = new StaticArray<usize>(lineNames.length * LINE_SLOTS);
+    this.lineNames = lineNames.length;
     this.partialName = lineNames.indexOf("_p");
     // With more than 64 names some are never marked seen: the whole record is always read.
     this.allNames = this.names.length >= 64 ? <u64>-1 : (<u64>1 << <u64>this.names.length) - 1;
@@ -415,19 +421,25 @@ export class InputStage {
   /** The line member's length, already known from decoding it. */
   private noteLineBytes(index: u32, bytes: u64, replaced: bool): void {
     unchecked(this.lineSpans[<i32>index * LINE_SLOTS + 3] = <usize>bytes + 1);
-    if (replaced) this.source.invalidUtf8 = true;
+    unchecked(this.lineSpans[<i32>index * LINE_SLOTS + 4] = replaced ? 1 : 0);
   }
 
-  /** The line's length from the first alternative whose members are all present. */
+  /**
+   * The line's length from the alternative whose members are exactly the line members the record
+   * has: a Docker json-file record (time, stream, log: no `_p`) matches neither the CRI line nor
+   * the bare `log` of a plain file, and gets no length rather than a wrong one.
+   */
   private measureLine(): void {
     const spans = this.lineSpans;
-    const alternatives = this.lineAlternatives;
     const source = this.source;
-    for (let a = 0, n = alternatives.length; a < n; a++) {
-      const names = unchecked(alternatives[a]);
-      let present = true;
-      for (let i = 0, m = names.length; i < m && present; i++) present = unchecked(spans[unchecked(names[i]) * LINE_SLOTS]) == this.generation;
-      if (!present) continue;
+    let present: u64 = 0;
+    for (let i = 0, n = this.lineNames; i < n; i++) {
+      if (unchecked(spans[i * LINE_SLOTS]) == this.generation) present |= <u64>1 << <u64>i;
+    }
+    const masks = this.lineMasks;
+    for (let a = 0, n = masks.length; a < n; a++) {
+      if (unchecked(masks[a]) != present) continue;
+      const names = unchecked(this.lineAlternatives[a]);
       if (this.isJoined(names)) {
         source.joined = true;
         return;
@@ -438,6 +450,7 @@ export class InputStage {
         const known = unchecked(spans[at + 3]);
         if (known != 0) {
           bytes += <u64>(known - 1);
+          if (unchecked(spans[at + 4]) != 0) source.invalidUtf8 = true;
         } else {
           const start = unchecked(spans[at + 1]);
           bytes += lineBytes(source, start + 1, unchecked(spans[at + 2]) - start - 2);
