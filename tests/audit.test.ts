@@ -105,10 +105,52 @@ describe("what is an audit event", () => {
   });
 
   it("classifies each request once: RequestReceived and ResponseStarted are skipped", () => {
-    for (const stage of ["RequestReceived", "ResponseStarted"]) expect(one(filter, { ...exec, stage }).audit).toBeUndefined();
-    expect(one(filter, { ...exec, stage: "Panic" }).audit.rule).toBe("pod-exec");
+    const secretRead = fixtures.find(([file]) => file === "secrets.json")![1][0].event;
+    for (const stage of ["RequestReceived", "ResponseStarted"]) expect(one(filter, { ...secretRead, stage }).audit).toBeUndefined();
+    expect(one(filter, { ...secretRead, stage: "Panic" }).audit.rule).toBe("secret-read");
     const everyStage = filterWith(enrichPolicy({ audit: { skip_stages: [] } }));
-    expect(one(everyStage, { ...exec, stage: "ResponseStarted" }).audit.rule).toBe("pod-exec");
+    expect(one(everyStage, { ...secretRead, stage: "ResponseStarted" }).audit.rule).toBe("secret-read");
+  });
+
+  describe("sessions (exec, attach, port-forward) fire once, at their start", () => {
+    const session = (auditID: string, stage: string) => ({ ...exec, auditID, stage });
+
+    it("fires at ResponseStarted (code 101) although skip_stages lists it, and not again at ResponseComplete", () => {
+      const f = filterWith();
+      expect(one(f, session("a-1", "ResponseStarted")).audit.rule).toBe("pod-exec");
+      expect(one(f, session("a-2", "ResponseStarted")).audit.rule).toBe("pod-exec");
+      expect(one(f, session("a-1", "ResponseComplete")).audit).toBeUndefined();
+      expect(one(f, session("a-2", "Panic")).audit).toBeUndefined();
+      // The same request delivered again after its end: its entry is gone, so it counts anew.
+      expect(one(f, session("a-1", "ResponseComplete")).audit.rule).toBe("pod-exec");
+    });
+
+    it("fires at ResponseComplete when the audit policy omits ResponseStarted", () => {
+      expect(one(filterWith(), session("b-1", "ResponseComplete")).audit.rule).toBe("pod-exec");
+    });
+
+    it("keeps other rules to their stages: at the start only the session rules, at the end the others", () => {
+      const f = filterWith(enrichPolicy({ audit: { rules: [{ id: "exec-in-shop", category: "execution", severity: "low", attack: ["T1609"],
+        reason: "exec in shop", match: { "objectRef.subresource": "exec", "objectRef.namespace": "shop" } }] } }));
+      expect(one(f, session("c-1", "ResponseStarted")).audit.rules).toEqual(["pod-exec"]);
+      expect(one(f, session("c-1", "ResponseComplete")).audit.rules).toEqual(["exec-in-shop"]);
+    });
+
+    it("keeps memory bounded: a flood of open sessions evicts the oldest (its end then fires once more)", () => {
+      const f = filterWith();
+      for (let i = 0; i < 5000; i++) one(f, session(`flood-${i}`, "ResponseStarted"));
+      expect(one(f, session("flood-0", "ResponseComplete")).audit.rule).toBe("pod-exec"); // evicted: a duplicate
+      expect(one(f, session("flood-4999", "ResponseComplete")).audit).toBeUndefined(); // still open: suppressed
+      const memory = f.instance.exports.memory as WebAssembly.Memory;
+      const size = memory.buffer.byteLength;
+      for (let i = 0; i < 5000; i++) one(f, session(`more-${i}`, "ResponseStarted"));
+      expect(memory.buffer.byteLength).toBe(size);
+    });
+
+    it("is the built-in behaviour of pod-exec and pod-port-forward only", () => {
+      const staged = defaultRules.filter((r) => r.stages).map((r) => r.id);
+      expect(staged.sort()).toEqual(["pod-exec", "pod-port-forward"]);
+    });
   });
 
   it("does not write a second audit member", () => {
@@ -248,6 +290,9 @@ describe("validation of audit rules", () => {
     ["a burst without by", [{ ...good, burst: { count: 5, seconds: 10 } }], {}, /burst\.by: is required/],
     ["a burst of one", [{ ...good, burst: { count: 1, seconds: 10, by: "user.username" } }], {}, /burst\.count: must be a whole number from 2/],
     ["disabling an unknown rule", [], { disable: ["no-such-rule"] }, /no rule has the id "no-such-rule"/],
+    ["an unknown stage", [{ ...good, stages: ["ResponseStart"] }], {}, /\.stages\[0\]: "ResponseStart" is not a stage/],
+    ["an empty stage list", [{ ...good, stages: [] }], {}, /\.stages: must list at least one stage/],
+    ["an unknown stage to skip", [], { skip_stages: ["Complete"] }, /skip_stages\[0\]: "Complete" is not a stage/],
     ["an unknown audit setting", [], { rulez: [] }, /enrich\.audit\.rulez: unknown setting/],
   ];
   for (const [what, rules, audit, message] of bad) {

@@ -8,6 +8,7 @@ import { RecordOut } from "../../record";
 import { Captures } from "../capture";
 import { AuditRule, AuditRules } from "./rules";
 import { ConditionScan } from "./scan";
+import { FINAL_STAGES, OpenSessions, stageBit } from "./stages";
 
 const AUDIT_KEY = String.UTF8.encode("\"audit\"");
 const ATTACK_OPEN = String.UTF8.encode(",\"attack\":[");
@@ -23,6 +24,8 @@ export class AuditClassifier {
   /** Per record: indices of the matching rules; which techniques were written. */
   private readonly matched: StaticArray<i32>;
   private readonly attackWritten: StaticArray<u8>;
+  /** Rules with their own stages that fired at a session's start, by (auditID, rule). */
+  private readonly sessions: OpenSessions = new OpenSessions();
 
   constructor(readonly rules: AuditRules, private readonly captures: Captures) {
     this.scan = new ConditionScan(rules.conditions);
@@ -37,13 +40,44 @@ export class AuditClassifier {
     if (!this.mayBeEvent()) return;
     const scan = this.scan;
     scan.scan(body, bodyLen);
-    if (!this.rules.shape.holds(scan) || this.stageSkipped()) return;
-    const rules = this.rules.rules;
+    const all = this.rules;
+    if (!all.shape.holds(scan)) return;
+    const stage = this.stage();
+    const skipped = (stage & all.skipStages) != 0;
+    if (skipped && !all.staged) return;
+    const rules = all.rules;
     let count = 0;
     for (let i = 0, n = rules.length; i < n; i++) {
-      if (this.matches(unchecked(rules[i]), sec)) unchecked(this.matched[count++] = i);
+      const rule = unchecked(rules[i]);
+      const own = rule.stages;
+      if (own != 0 ? (own & stage) == 0 : skipped) continue;
+      if (!this.matches(rule, sec)) continue;
+      if (own != 0 && this.firedBefore(i, stage)) continue;
+      unchecked(this.matched[count++] = i);
     }
     if (count != 0) this.writeMember(record.member(AUDIT_KEY), count);
+  }
+
+  /** The event's stage as a bit (stages.ts). */
+  private stage(): u32 {
+    const scan = this.scan;
+    const id = this.rules.shape.stage;
+    const p = scan.capturedStart(id);
+    return stageBit(p, scan.capturedEnd(id) - p);
+  }
+
+  /**
+   * For a rule with its own stages that matched: whether it already fired for this request at an
+   * earlier stage (then not again); before the final stage, remembers that it fires now.
+   */
+  private firedBefore(rule: i32, stage: u32): bool {
+    const scan = this.scan;
+    const id = this.rules.shape.auditIDText;
+    const sessions = this.sessions;
+    const key = sessions.key(scan.capturedStart(id), scan.capturedEnd(id), rule);
+    if ((stage & FINAL_STAGES) != 0) return sessions.close(key);
+    sessions.open(key);
+    return false;
   }
 
   /** Kind `Event` and no apiVersion other than audit.k8s.io's (core v1 Events are not scanned). */
@@ -51,20 +85,6 @@ export class AuditClassifier {
     const captures = this.captures;
     return captures.textEquals(this.kindSlot, EVENT, false)
       && (!captures.has(this.apiVersionSlot) || captures.textEquals(this.apiVersionSlot, AUDIT_API, true));
-  }
-
-  /** Whether the event's stage is one the policy does not classify. */
-  private stageSkipped(): bool {
-    const scan = this.scan;
-    const id = this.rules.shape.stage;
-    const p = scan.capturedStart(id);
-    const len = scan.capturedEnd(id) - p;
-    const skip = this.rules.skipStages;
-    for (let i = 0, n = skip.length; i < n; i++) {
-      const stage = unchecked(skip[i]);
-      if (<usize>stage.byteLength == len && memory.compare(p, changetype<usize>(stage), len) == 0) return true;
-    }
-    return false;
   }
 
   private matches(rule: AuditRule, sec: u32): bool {

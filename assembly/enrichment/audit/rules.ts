@@ -7,6 +7,7 @@ import { BurstCounter } from "./burst";
 import { ConditionSet } from "./conditions";
 import { DEFAULT_AUDIT_RULES } from "./defaults";
 import { EventShape } from "./shape";
+import { STAGE_NAMES, stageNamed } from "./stages";
 import { jsonString, jsonText } from "../serialise";
 
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"];
@@ -18,6 +19,8 @@ export class AuditRule {
   /** Optional: the rule applies only once `burst.threshold` events share a key within the window. */
   burst: BurstCounter | null = null;
   burstKey: i32 = -1;
+  /** Stage bits at which the rule is evaluated, overriding `skip_stages` (0: the stages not skipped). */
+  stages: u32 = 0;
   /** Indices into AuditRules.attackIds. */
   attack: i32[] = [];
   /** `"id"`; `"rule":"id","category":"...","severity":"..."`; `"reason":"..."` (JSON, pre-serialised). */
@@ -37,14 +40,16 @@ export class AuditRules {
   /** ATT&CK ids as JSON strings, each once. */
   readonly attackIds: ArrayBuffer[] = [];
   readonly attackNames: string[] = [];
-  /** Stages whose events are not classified (the same request is logged again when it completes). */
-  skipStages: ArrayBuffer[] = [];
+  /** Stage bits whose events are not classified (the same request is logged again when it completes). */
+  skipStages: u32 = 0;
+  /** Whether some rule has its own `stages` (then skipped stages still need a look). */
+  staged: bool = false;
 }
 
 /** A request is logged at each stage; classifying only its ResponseComplete (or Panic) event counts it once. */
 const DEFAULT_SKIPPED_STAGES = ["RequestReceived", "ResponseStarted"];
 const SECTION_KEYS = ["default_rules", "rules", "disable", "skip_stages"];
-const RULE_KEYS = ["id", "category", "severity", "attack", "reason", "match", "any", "burst"];
+const RULE_KEYS = ["id", "category", "severity", "attack", "reason", "match", "any", "burst", "stages"];
 const BURST_KEYS = ["count", "seconds", "by"];
 
 /** `enrich.audit`: false (off), or {"default_rules", "rules", "disable", "skip_stages"}; null when off. */
@@ -77,8 +82,20 @@ export function parseAuditRules(section: JsonValue | null, issues: Issues): Audi
   const rules = compileRules(chosen, issues);
   const stages = object != null ? object.get("skip_stages") : null;
   const skip = stages != null ? issues.strings(stages, "enrich.audit.skip_stages") : DEFAULT_SKIPPED_STAGES;
-  for (let i = 0; i < skip.length; i++) rules.skipStages.push(String.UTF8.encode(skip[i]));
+  rules.skipStages = stageBits(skip, stages, "enrich.audit.skip_stages", issues);
+  for (let i = 0; i < rules.rules.length; i++) if (rules.rules[i].stages != 0) rules.staged = true;
   return rules;
+}
+
+/** Stage names as bits; each must be one of the API server's four stages. */
+function stageBits(names: string[], at: JsonValue | null, where: string, issues: Issues): u32 {
+  let bits: u32 = 0;
+  for (let i = 0; i < names.length; i++) {
+    const bit = stageNamed(names[i]);
+    if (bit == 0 && at != null) issues.add(at, where + "[" + i.toString() + "]", "\"" + names[i] + "\" is not a stage (one of: " + STAGE_NAMES.join(", ") + ")");
+    bits |= bit;
+  }
+  return bits;
 }
 
 /** The policy's own rules after the defaults: one with a default's id replaces it. */
@@ -145,6 +162,12 @@ function parseRule(value: JsonValue, rules: AuditRules, where: string, issues: I
   }
   const burst = issues.object(object.get("burst"), where + ".burst");
   if (burst != null) parseBurst(burst, rule, rules, where + ".burst", issues);
+  const stages = object.get("stages");
+  if (stages != null) {
+    const names = issues.strings(stages, where + ".stages");
+    if (stages.kind == Kind.Array && names.length == 0) issues.add(stages, where + ".stages", "must list at least one stage");
+    rule.stages = stageBits(names, stages, where + ".stages", issues);
+  }
 
   rule.idJson = jsonString(id);
   rule.head = String.UTF8.encode("\"rule\":" + jsonText(id) + ",\"category\":" + jsonText(category) + ",\"severity\":" + jsonText(SEVERITIES[rule.severity]));
