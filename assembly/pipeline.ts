@@ -42,6 +42,7 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
   body = input.body;
   bodyLen = input.bodyLen;
   if (engine.enricher.shouldDrop(tag, tagLen, sec)) {
+    input.noteDropped();
     engine.sealer.dropped(tag, tagLen, sec, nsec);
     return 0;
   }

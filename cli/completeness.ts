@@ -24,6 +24,14 @@ export interface Source {
   joined?: boolean;
 }
 
+/** Lines of records the policy dropped, listed by the next record that went out (`logseal_source_dropped`). */
+export interface DroppedRange {
+  path: string | null;
+  offset: number;
+  /** The offset after the last dropped line, when its length is known. */
+  end?: number;
+}
+
 export interface Where {
   file: string;
   line: number;
@@ -67,6 +75,8 @@ export interface FileReport {
   conflicts: Where[];
   /** Records the CRI parser joined from partial lines. */
   joined: number;
+  /** Ranges of lines the policy dropped (they reached the filter), and their bytes. */
+  dropped: { ranges: number; bytes: number };
   /** Lines followed by 1 to `slack` bytes their length does not account for (CR, invalid UTF-8 dropped), and those bytes. */
   unaccounted: { lines: number; bytes: number };
   gaps: number;
@@ -85,6 +95,8 @@ export interface CompletenessResult {
   unsourced: number;
   /** Sources that are not of the expected shape (counted, not used). */
   malformed: Where[];
+  /** Dropped lines a record could not list (over 256 since the record before): gaps near them may be theirs. */
+  unlistedDrops: number;
 }
 
 export interface CompletenessOptions {
@@ -99,6 +111,7 @@ export interface CompletenessOptions {
 }
 
 export const SOURCE_MEMBER = "logseal_source";
+export const DROPPED_MEMBER = "logseal_source_dropped";
 const DEFAULT_SLACK = 6;
 
 /** A run of covered bytes [start, end) of one generation, with the records at its two ends. */
@@ -132,6 +145,8 @@ interface FileState {
   duplicates: number;
   conflicts: Where[];
   joined: number;
+  droppedRanges: number;
+  droppedBytes: number;
   unaccountedLines: number;
   unaccountedBytes: number;
 }
@@ -159,6 +174,41 @@ export function sourceOf(record: Record<string, unknown> | { key: string; text: 
   return isSource(value) ? value : false;
 }
 
+/**
+ * The dropped lines a record lists (the last member of that name, as for `sourceOf`), and how
+ * many it could not list; false if the member is not of the module's shape.
+ */
+export function droppedOf(record: Record<string, unknown> | { key: string; text: string }[], member = DROPPED_MEMBER): { ranges: DroppedRange[]; unlisted: number } | false {
+  let value: unknown;
+  if (Array.isArray(record)) {
+    let found: { key: string; text: string } | undefined;
+    for (const m of record) if (m.key === member) found = m;
+    if (found === undefined) return { ranges: [], unlisted: 0 };
+    try {
+      value = JSON.parse(found.text);
+    } catch {
+      return false;
+    }
+  } else {
+    if (!(member in record)) return { ranges: [], unlisted: 0 };
+    value = record[member];
+  }
+  if (!Array.isArray(value)) return false;
+  const ranges: DroppedRange[] = [];
+  let unlisted = 0;
+  for (const item of value) {
+    if (item !== null && typeof item === "object" && Number.isSafeInteger((item as any).unlisted)) {
+      unlisted += (item as any).unlisted;
+      continue;
+    }
+    if (!isSource(item)) return false;
+    const end = (item as any).end;
+    if (end !== undefined && (!Number.isSafeInteger(end) || end <= item.offset)) return false;
+    ranges.push({ path: item.path, offset: item.offset, ...(end !== undefined && { end }) });
+  }
+  return { ranges, unlisted };
+}
+
 function isSource(value: unknown): value is Source {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return false;
   const v = value as Record<string, unknown>;
@@ -177,6 +227,7 @@ export class SourceCoverage {
   private readonly slack: number;
   private records = 0;
   private unsourced = 0;
+  private unlistedDrops = 0;
   private readonly malformed: Where[] = [];
 
   constructor(private readonly options: CompletenessOptions = {}) {
@@ -185,12 +236,24 @@ export class SourceCoverage {
 
   /** One record: its parsed object, or its members in document order (cli/canonical.ts `Member`s). */
   add(record: Record<string, unknown> | { key: string; text: string }[], file: string, line: number): void {
-    this.addSource(sourceOf(record, this.member), file, line);
+    this.addSource(sourceOf(record, this.member), file, line, droppedOf(record, this.member + "_dropped"));
   }
 
   /** One record's source as `sourceOf` read it (so a verifier's workers can read it beside the seal). */
-  addSource(source: Source | null | false, file: string, line: number): void {
+  addSource(source: Source | null | false, file: string, line: number, dropped: ReturnType<typeof droppedOf> = { ranges: [], unlisted: 0 }): void {
     const where = { file, line };
+    // The lines the policy dropped before this record came first.
+    if (dropped === false) {
+      if (this.malformed.length < 100) this.malformed.push(where);
+    } else {
+      this.unlistedDrops += dropped.unlisted;
+      for (const range of dropped.ranges) {
+        const state = this.fileState(range.path ?? "(no path)");
+        state.droppedRanges++;
+        if (range.end !== undefined) state.droppedBytes += range.end - range.offset;
+        this.place(state, { path: range.path, offset: range.offset, ...(range.end !== undefined && { bytes: range.end - range.offset - 1 }) }, where);
+      }
+    }
     if (source === null) {
       this.unsourced++;
       return;
@@ -200,15 +263,19 @@ export class SourceCoverage {
       return;
     }
     this.records++;
-    const path = source.path ?? "(no path)";
-    let state = this.files.get(path);
-    if (!state) {
-      state = { path, generations: [], records: 0, duplicates: 0, conflicts: [], joined: 0, unaccountedLines: 0, unaccountedBytes: 0 };
-      this.files.set(path, state);
-    }
+    const state = this.fileState(source.path ?? "(no path)");
     state.records++;
     if (source.joined) state.joined++;
     this.place(state, source, where);
+  }
+
+  private fileState(path: string): FileState {
+    let state = this.files.get(path);
+    if (!state) {
+      state = { path, generations: [], records: 0, duplicates: 0, conflicts: [], joined: 0, droppedRanges: 0, droppedBytes: 0, unaccountedLines: 0, unaccountedBytes: 0 };
+      this.files.set(path, state);
+    }
+    return state;
   }
 
   private get member(): string {
@@ -344,12 +411,13 @@ export class SourceCoverage {
         duplicates: state.duplicates,
         conflicts: state.conflicts,
         joined: state.joined,
+        dropped: { ranges: state.droppedRanges, bytes: state.droppedBytes },
         unaccounted: { lines: state.unaccountedLines, bytes: state.unaccountedBytes },
         gaps: counted.length,
         complete: fileComplete,
       });
     }
-    return { complete, files, gaps, records: this.records, unsourced: this.unsourced, malformed: this.malformed };
+    return { complete, files, gaps, records: this.records, unsourced: this.unsourced, malformed: this.malformed, unlistedDrops: this.unlistedDrops };
   }
 }
 
@@ -400,6 +468,7 @@ export function formatCompleteness(result: CompletenessResult): string {
       `${f.generations.length} generation${f.generations.length === 1 ? "" : "s"} (${f.generations.map((g) => `${g.start}-${g.end}`).join(", ")})`,
       f.duplicates ? `${f.duplicates} read twice` : "",
       f.joined ? `${f.joined} joined from partial lines` : "",
+      f.dropped.ranges ? `${f.dropped.bytes} bytes in ${f.dropped.ranges} runs of lines the policy dropped` : "",
       f.unaccounted.lines ? `${f.unaccounted.bytes} bytes unaccounted after ${f.unaccounted.lines} lines (CR, invalid UTF-8)` : "",
       f.conflicts.length ? `${f.conflicts.length} records inside another's line (first ${at(f.conflicts[0])})` : "",
     ].filter((n) => n);
@@ -410,6 +479,7 @@ export function formatCompleteness(result: CompletenessResult): string {
     lines.push(`  ${g.path} [generation ${g.generation}] bytes ${g.start}-${g.end} (${g.bytes}) ${what}; after ${at(g.after)}, before ${at(g.before)}`);
   }
   if (result.unsourced) lines.push(`${result.unsourced} records without ${SOURCE_MEMBER} (not from a file, or no input.source in the policy)`);
+  if (result.unlistedDrops) lines.push(`${result.unlistedDrops} lines the policy dropped were not listed (over 256 between two records): gaps may be theirs`);
   if (result.malformed.length) lines.push(`${result.malformed.length} records with a malformed ${SOURCE_MEMBER} (first ${at(result.malformed[0])})`);
   return lines.join("\n");
 }

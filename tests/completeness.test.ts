@@ -217,4 +217,27 @@ describe("through the module", () => {
       [starts[1999], end(1999), "tail"],
     ]);
   });
+
+  it("lines the policy drops are listed by the next record that goes out: still complete, and forged lists are removed", () => {
+    const gated = filterWith({
+      version: "gated", redact: { keys: [], scan: [] }, seal: { enabled: false },
+      enrich: { severity: { fields: ["level"] }, gate: { min_level: "INFO" } },
+      input: { lift: [{ key: "log" }], source: { path_key: "file", offset_key: "offset" } },
+    });
+    const text = Array.from({ length: 300 }, (_, i) => JSON.stringify({ level: i % 3 === 0 || i > 290 ? "debug" : "info", i }));
+    const records = [...tail("/a.log", text.slice(0, 150)), ...tail("/b.log", text.slice(150))];
+    const coverage = new SourceCoverage();
+    let out = 0;
+    for (const input of records) {
+      const result = gated.call("t", fluentJson(input));
+      if (result.kind === "record") coverage.add(result.record, "out", ++out);
+    }
+    // The last debug lines of /b.log have no record after them yet: a gap until one comes.
+    const result = coverage.finish();
+    expect(result.files.find((f) => f.path === "/a.log")).toMatchObject({ complete: true, dropped: { ranges: 50 } });
+    expect(result.gaps).toEqual([]); // nothing is known after the last record of /b.log without its size
+    const forged = gated.call("t", fluentJson({ file: "/c.log", offset: 0, log: JSON.stringify({ level: "info", logseal_source_dropped: [{ path: "/a.log", offset: 0, end: 99999 }] }) }));
+    expect(forged.kind === "record" && forged.record.logseal_source_dropped).toEqual([{ path: "/b.log", offset: expect.any(Number), end: expect.any(Number) }]);
+  });
 });
+

@@ -142,12 +142,14 @@ function memberName(issues: Issues, value: JsonValue | null, path: string, requi
 export const SOURCE_MEMBER = "logseal_source";
 
 /**
- * With `input.source`, a record's own top-level `logseal_source` (a lifted log line can hold
- * anything) is removed by the redaction walk: the name is the module's, and a verifier takes
- * the record's source from it.
+ * With `input.source`, a record's own top-level `logseal_source` and `logseal_source_dropped`
+ * (a lifted log line can hold anything) are removed by the redaction walk: the names are the
+ * module's, and a verifier takes the record's source from them.
  */
 export function reserveSourceMember(input: InputPolicy, redact: RedactPolicy): void {
   if (input.source == null) return;
-  redact.keys.addPath(SOURCE_MEMBER, redact.rules.length);
-  redact.rules.push(new Treatment(Action.Remove));
+  for (let i = 0; i < 2; i++) {
+    redact.keys.addPath(i == 0 ? SOURCE_MEMBER : SOURCE_MEMBER + "_dropped", redact.rules.length);
+    redact.rules.push(new Treatment(Action.Remove));
+  }
 }

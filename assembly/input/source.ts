@@ -159,3 +159,98 @@ export function lineBytes(note: SourceNote, ptr: usize, len: usize): u64 {
   }
   return count;
 }
+
+export const DROPPED_KEY = utf8("\"" + SOURCE_MEMBER + "_dropped\"");
+const RANGE_OPEN = utf8("{\"path\":");
+const END_OPEN = utf8(",\"end\":");
+const MORE_OPEN = utf8("{\"unlisted\":");
+/** Ranges one record may carry; more dropped lines are counted as unlisted. */
+export const MAX_DROPPED_RANGES = 256;
+
+/**
+ * The lines of records the policy dropped since the last record that went out: written into
+ * that record as `"logseal_source_dropped":[{"path":P,"offset":O,"end":E},...]`, so a verifier
+ * knows those bytes reached the filter. Consecutive lines of one file merge into one range
+ * ([O, E), E the next line's offset; no `end` when the last line's length is unknown).
+ */
+export class DroppedLines {
+  private readonly list: ByteBuffer = new ByteBuffer(1024);
+  private ranges: i32 = 0;
+  private unlisted: u64 = 0;
+  /** The last range: its path token (in `list`), and its end if known (0: open). */
+  private lastPathAt: usize = 0;
+  private lastPathLen: usize = 0;
+  private lastEnd: u64 = 0;
+  /** Where the last range's `,"end":E}` (or `}`) starts in `list`, to extend it. */
+  private lastTail: usize = 0;
+
+  /** Notes the source of a record the policy dropped. */
+  add(note: SourceNote): void {
+    if (!note.found) return;
+    const offset = parseOffset(note.offsetStart, note.offsetEnd);
+    const pathLen = note.pathEnd - note.pathStart;
+    const list = this.list;
+    const end: u64 = note.hasBytes && !note.joined ? offset + note.bytes + 1 : 0;
+    if (this.ranges != 0 && this.lastEnd != 0 && this.lastEnd == offset && pathLen == this.lastPathLen
+      && memory.compare(list.ptr + this.lastPathAt, note.pathStart, pathLen) == 0) {
+      list.truncate(this.lastTail);
+      this.writeEnd(end);
+      return;
+    }
+    if (this.ranges >= MAX_DROPPED_RANGES) {
+      this.unlisted++;
+      return;
+    }
+    list.putByte(this.ranges == 0 ? 0x5B : 0x2C);
+    list.putBuffer(RANGE_OPEN);
+    this.lastPathAt = list.len;
+    this.lastPathLen = pathLen;
+    if (note.pathEnd == 0) list.putBytes(changetype<usize>(NULL_TEXT), 4);
+    else list.putBytes(note.pathStart, pathLen);
+    list.putBuffer(OFFSET_OPEN);
+    list.putUint(offset);
+    this.lastTail = list.len;
+    this.writeEnd(end);
+    this.ranges++;
+  }
+
+  private writeEnd(end: u64): void {
+    const list = this.list;
+    if (end != 0) {
+      list.putBuffer(END_OPEN);
+      list.putUint(end);
+    }
+    list.putByte(0x7D);
+    this.lastEnd = end;
+  }
+
+  /** Appends the member to the record going out, if lines were dropped since the last one. */
+  write(record: RecordOut): void {
+    if (this.ranges == 0 && this.unlisted == 0) return;
+    const out = record.member(DROPPED_KEY);
+    const list = this.list;
+    if (this.ranges == 0) list.putByte(0x5B);
+    out.putBytes(list.ptr, list.len);
+    if (this.unlisted != 0) {
+      if (this.ranges != 0) out.putByte(0x2C);
+      out.putBuffer(MORE_OPEN);
+      out.putUint(this.unlisted);
+      out.putByte(0x7D);
+    }
+    out.putByte(0x5D);
+    list.reset();
+    this.ranges = 0;
+    this.unlisted = 0;
+    this.lastEnd = 0;
+  }
+}
+
+/** One list for the life of the instance: lines dropped just before a policy reload are still listed. */
+export const droppedLines = new DroppedLines();
+
+/** The value of an offset token (digits only, at most 19: checked by isOffset). */
+function parseOffset(start: usize, end: usize): u64 {
+  let v: u64 = 0;
+  for (let p = start; p < end; p++) v = v * 10 + <u64>(load<u8>(p) - 0x30);
+  return v;
+}

@@ -15,7 +15,7 @@ import { NOT_TEXT } from "../redaction/walk";
 import { Lifted, Lifter } from "./lift";
 import { InputPolicy } from "./policy";
 import { containerEnd, scalarEnd, skipSpace, stringEnd, trimSpace } from "./scan";
-import { SourceNote, isOffset, lineBytes } from "./source";
+import { DroppedLines, SourceNote, droppedLines, isOffset, lineBytes } from "./source";
 
 const ROLE_PATH: u32 = 1;
 const ROLE_OFFSET: u32 = 2;
@@ -39,6 +39,8 @@ export class InputStage {
    */
   fast: bool = false;
   readonly source: SourceNote = new SourceNote();
+  /** Sources of records the policy dropped, for the next record that goes out. */
+  readonly dropped: DroppedLines = droppedLines;
   readonly enabled: bool;
   /** The deepest a record may be after lifting (input.max_depth). */
   readonly maxDepth: i32;
@@ -482,9 +484,15 @@ export class InputStage {
     if (this.replacedText) record.addError(NOT_TEXT);
   }
 
-  /** Appends `logseal_source` when the record came with its source's path and offset. */
+  /** Appends `logseal_source` when the record came with its source's path and offset, after the lines dropped before it. */
   writeSource(record: RecordOut): void {
+    this.dropped.write(record);
     if (this.source.found) this.source.write(record);
+  }
+
+  /** The policy drops this record: its line goes on the next record's list. */
+  noteDropped(): void {
+    this.dropped.add(this.source);
   }
 }
 
