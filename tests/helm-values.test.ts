@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AOT_FLAGS } from "../bench/aot.ts";
+import { defaultPolicyJson } from "../cli/policy.ts";
 import { AOT_FILES } from "./support/fluent-bit.ts";
 import {
   envReferences,
@@ -90,18 +91,44 @@ describe("Fluent Bit configs", () => {
     const [containers, audit] = sectionsNamed(main.inputs, "tail");
     expect(containers).toMatchObject({ tag: "kube.*", path: "/var/log/containers/*.log" });
     expect(containers["multiline.parser"].split(/,\s*/).sort()).toEqual(["cri", "docker"]);
-    expect(audit).toMatchObject({ tag: "kube-audit.*", path: "/var/log/kubernetes/audit/audit.log", parser: "kube-audit" });
+    expect(audit).toMatchObject({ tag: "kube-audit.*", path: "/var/log/kubernetes/audit/audit.log" });
     expect(onlySection(main.filters, "kubernetes").match).toBe("kube.*");
   });
 
-  it("names only parsers the shared parsers file defines", () => {
-    const defined = readYaml("fluent-bit/logseal-parsers.yaml").parsers.map((p: any) => p.name);
+  // Fluent Bit 5.1.1's JSON parser and Merge_Log lose a line nested 64 deep and the rest of its
+  // buffer (docs/known-issues.md): lines reach logseal as text, and the policy lifts them.
+  it("puts no JSON parser in front of logseal: no input parser, no Merge_Log, none defined", () => {
     const minimal = loadYamlConfig("fluent-bit/examples/minimal.yaml");
-    for (const input of [...main.inputs, ...minimal.inputs]) {
-      if (input.parser) expect(defined).toContain(input.parser);
+    const edge = loadYamlConfig("fluent-bit/compose/edge.yaml");
+    for (const input of [...main.inputs, ...minimal.inputs, ...edge.inputs]) expect(input.parser, input.tag).toBeUndefined();
+    expect(onlySection(main.filters, "kubernetes").merge_log).toBe("false");
+    expect(readYaml("fluent-bit/logseal-parsers.yaml").parsers).toEqual([]);
+  });
+
+  it("every tail input names each record's file and offset, as the kit's policies expect", () => {
+    const minimal = loadYamlConfig("fluent-bit/examples/minimal.yaml");
+    const edge = loadYamlConfig("fluent-bit/compose/edge.yaml");
+    const policies = [
+      JSON.parse(readYaml("fluent-bit/helm/logseal-policy-configmap.yaml").data["logseal.policy.json"]),
+      JSON.parse(readRepoFile("fluent-bit/compose/policy/logseal.policy.json")),
+      JSON.parse(readRepoFile("fluent-bit/examples/policy/logseal.policy.json")),
+    ];
+    for (const policy of policies) {
+      expect(policy.input.lift).toEqual([{ key: "log" }]);
+      for (const input of [...main.inputs, ...minimal.inputs, ...edge.inputs]) {
+        expect(input, input.tag).toMatchObject({ path_key: policy.input.source.path_key, offset_key: policy.input.source.offset_key });
+      }
     }
-    const audit = readYaml("fluent-bit/logseal-parsers.yaml").parsers.find((p: any) => p.name === "kube-audit");
-    expect(audit.time_keep).toBe("on");
+  });
+
+  it("the minimal example's policy is the embedded default with the kit's input section", () => {
+    const example = JSON.parse(readRepoFile("fluent-bit/examples/policy/logseal.policy.json"));
+    const kit = JSON.parse(readYaml("fluent-bit/helm/logseal-policy-configmap.yaml").data["logseal.policy.json"]);
+    const { version, description, input, ...rest } = example;
+    expect(input).toEqual(kit.input);
+    const embedded = JSON.parse(defaultPolicyJson());
+    expect(rest).toEqual(Object.fromEntries(Object.entries(embedded).filter(([k]) => k !== "version" && k !== "description")));
+    expect(loadYamlConfig("fluent-bit/examples/minimal.yaml").filters[0].accessible_paths).toBe("build/minimal,fluent-bit/examples/policy");
   });
 
   it("the Kafka example is an includable output that keeps a node's chain in one partition", () => {
