@@ -30,7 +30,8 @@ function readTime(text: string, milliseconds: boolean): [bigint, bigint] | null 
   // digits * 10^(exponent - fraction.length) seconds (or milliseconds), as an exact count of ns.
   let scale = exponent - fraction.length + (milliseconds ? 6 : 9);
   const digits = BigInt(whole + fraction);
-  if (scale >= 0) return [digits * 10n ** BigInt(scale), 10n ** BigInt(scale)];
+  // The tolerance is one unit of the last digit, but never more than a second: "2e9" is no time of Fluent Bit's.
+  if (scale >= 0) return [digits * 10n ** BigInt(scale), 10n ** BigInt(Math.min(scale, 9))];
   scale = -scale;
   return [digits / 10n ** BigInt(scale), 1n];
 }

@@ -291,8 +291,8 @@ describe("the state file", () => {
     sealAll(dir, records(50, ["a", "b", "c"]));
     const state = readState(dir);
     expect(state.length).toBe(4096 + 3 * 1024);
-    expect(state.split("\n").filter(Boolean).map((l) => l.trimEnd().replace(/[0-9a-f]{64}/g, "H").replace(/check=\w+/, "check=C").replace(/instance=\w+/, "instance=I"))).toEqual([
-      `logseal-state 2 instance=I origin=- key=${keyId(KEY_BYTES)} epoch=0 schedule=0/0/0 wall=0 epoch_key=- tree=- check=C`,
+    expect(state.split("\n").filter(Boolean).map((l) => l.trimEnd().replace(/[0-9a-f]{64}/g, "H").replace(/check=\w+/, "check=C").replace(/instance=\w+/, "instance=I").replace(/wall=\d+/, "wall=W"))).toEqual([
+      `logseal-state 2 instance=I origin=- key=${keyId(KEY_BYTES)} epoch=0 schedule=0/0/0 wall=W epoch_key=- tree=- check=C`,
       "seq=17 count=49 dropped=0 head=H chain=61 evicted=- check=C",
       "seq=17 count=50 dropped=0 head=H chain=62 evicted=- check=C",
       "seq=16 count=48 dropped=0 head=H chain=63 evicted=- check=C",

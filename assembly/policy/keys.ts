@@ -1,7 +1,7 @@
 // Key files (a mounted Kubernetes Secret): text, surrounding whitespace ignored, at least
 // 32 characters, e.g. made by `openssl rand -hex 32`. Text, not raw bytes, so that the CLI,
 // kubectl and editors all read the same key.
-import { readFile } from "../wasi/files";
+import { readFile, wipe } from "../wasi/files";
 
 export const MIN_KEY_CHARS = 32;
 
@@ -19,9 +19,12 @@ export function loadKey(path: string): KeyFile {
   while (from < to && isSpace(load<u8>(start + from))) from++;
   while (to > from && isSpace(load<u8>(start + to - 1))) to--;
   if (to - from < <usize>MIN_KEY_CHARS) {
+    wipe(bytes);
     return new KeyFile(null, file.where, "key file " + file.where + " is shorter than " + MIN_KEY_CHARS.toString() + " characters");
   }
-  return new KeyFile(bytes.slice(<i32>from, <i32>to), file.where, "");
+  const key = bytes.slice(<i32>from, <i32>to);
+  wipe(bytes); // the caller wipes the key; the untrimmed copy goes here
+  return new KeyFile(key, file.where, "");
 }
 
 @inline function isSpace(c: u8): bool {

@@ -30,8 +30,7 @@ export class EpochTree {
   /** Positions the tree at `epoch` from its root (32 bytes), writing that leaf to `leaf`. */
   start(root: usize, epoch: u64, leaf: usize): void {
     memory.copy(node, root, NODE_SIZE);
-    memory.fill(this.siblings, 0, <usize>TREE_DEPTH * NODE_SIZE);
-    this.present = 0;
+    this.forget();
     this.descend(0, <u32>epoch);
     this.finish(epoch, leaf);
   }
@@ -50,6 +49,12 @@ export class EpochTree {
     this.descend(depth, <u32>epoch);
     this.finish(epoch, leaf);
     return true;
+  }
+
+  /** Zeroes every kept node. */
+  forget(): void {
+    memory.fill(this.siblings, 0, <usize>TREE_DEPTH * NODE_SIZE);
+    this.present = 0;
   }
 
   /** Restores saved siblings (state file). */

@@ -88,6 +88,13 @@ export class SealKey {
     return true;
   }
 
+  /** Zeroes the key, the tree and the key id. */
+  forget(): void {
+    memory.fill(changetype<usize>(this.key), 0, HMAC_KEY_SIZE);
+    this.tree.forget();
+    this.hmac = false;
+  }
+
   private useLeaf(epoch: u64): void {
     this.key.set(digest, SHA256_SIZE);
     memory.fill(digest, 0, SHA256_SIZE);

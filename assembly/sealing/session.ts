@@ -54,6 +54,8 @@ export class Session {
       // A new instance: a first start, lost state, or another origin (then its chains are not ours).
       if (saved.found) {
         logLine("chain state " + state.where + " belongs to another origin: a new instance, chains start anew");
+        const theirs = this.table.chains;
+        for (let i = 0; i < theirs.length; i++) state.clearSlot(unchecked(theirs[i]).slot);
         this.table = new ChainTable(policy.maxChains);
         this.count = 0;
       }
@@ -63,9 +65,17 @@ export class Session {
     if (!state.writable) problems.push(state.problem);
     else if (state.problem.length != 0) logLine(state.problem); // shows in the chains as restart gaps
     const keyProblem = this.loadKey(now);
+    saved.forgetSecrets();
     if (keyProblem.length != 0) problems.push(keyProblem);
     this.problem = problems.join("; ");
+    // An epoch that ended while the process was down is left now, not at the next record.
+    this.sealTime(now);
     state.writeHeader(identity, this.key, this.wall, policy.forwardSecure);
+  }
+
+  /** Zeroes the key material (this session is being replaced). */
+  forgetKeys(): void {
+    this.key.forget();
   }
 
   /**
@@ -92,6 +102,8 @@ export class Session {
       schedule.start = saved.scheduleStart;
       schedule.seconds = saved.scheduleSeconds;
       schedule.records = saved.scheduleRecords;
+      // Counts saved every persist_every records may lag the epoch the header reached.
+      if (schedule.records > 0) this.count = max(this.count, (saved.epoch - 1) * <u64>schedule.records);
       if (schedule.seconds != policy.epochSeconds || schedule.records != policy.epochRecords) {
         logLine("seal: the saved epoch schedule is kept (epoch settings take effect with a new state file and the key file)");
       }
@@ -156,6 +168,7 @@ export function sessionFor(policy: SealPolicy): Session {
     if (running.matches(policy)) return running;
     running.flush();
     running.state.close(); // the new session opens the file again, perhaps another one
+    running.forgetKeys();
   }
   const session = new Session(policy);
   session.open();

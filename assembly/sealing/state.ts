@@ -10,7 +10,7 @@
 //   seq=<n> count=<n> dropped=<n> head=<64 hex> chain=<hex> evicted=<-|hex,n,64 hex,n> check=<8 hex>
 import { ByteBuffer, utf8 } from "../buffer";
 import { HMAC_KEY_SIZE } from "../crypto/hmac";
-import { WritableFile, openWritable } from "../wasi/files";
+import { WritableFile, openWritable, wipe } from "../wasi/files";
 import { Chain, ChainTable, MAC_SIZE, MAX_CHAIN_ID } from "./chains";
 import { NODE_SIZE, TREE_DEPTH } from "./epochtree";
 import { Identity, INSTANCE_SIZE, MAX_ORIGIN } from "./identity";
@@ -54,6 +54,14 @@ export class SavedHeader {
   treePresent: u32 = 0;
   readonly tree: usize = heap.alloc(TREE_SIZE);
 
+  /** Zeroes the saved epoch key and tree once they are in use (or not wanted). */
+  forgetSecrets(): void {
+    memory.fill(this.epochKey, 0, HMAC_KEY_SIZE);
+    memory.fill(this.tree, 0, TREE_SIZE);
+    this.treePresent = 0;
+    this.hasEpochKey = false;
+  }
+
   /** Whether the saved identity is this one (same origin): the instance continues. */
   sameOrigin(identity: Identity): bool {
     const origin = identity.origin;
@@ -96,10 +104,15 @@ export class StateFile {
       this.problem = "chain state " + file.where + " cannot be read: chains start anew";
       return;
     }
+    this.restore(content, file.where, table);
+    wipe(content); // it held the epoch key
+  }
+
+  private restore(content: ArrayBuffer, where: string, table: ChainTable): void {
     const start = changetype<usize>(content), size = <usize>content.byteLength;
     if (size == 0) return;
     if (size < HEADER_SIZE || !this.parseHeader(start)) {
-      this.problem = "chain state " + file.where + (size >= 15 && memory.compare(start, changetype<usize>(MAGIC), 14) == 0 && load<u8>(start + 14) != 0x32
+      this.problem = "chain state " + where + (size >= 15 && memory.compare(start, changetype<usize>(MAGIC), 14) == 0 && load<u8>(start + 14) != 0x32
         ? " is of an older logseal version: chains start anew"
         : " is damaged: chains start anew");
       return;
@@ -109,8 +122,18 @@ export class StateFile {
       if (!this.parseSlot(at, slot, table)) damaged++;
     }
     if (damaged != 0) {
-      this.problem = "chain state " + file.where + ": " + damaged.toString() + " damaged chain line(s) ignored, those chains start anew";
+      this.problem = "chain state " + where + ": " + damaged.toString() + " damaged chain line(s) ignored, those chains start anew";
     }
+  }
+
+  /** Blanks a chain's line (its chain belongs to another origin's instance). */
+  clearSlot(slot: i32): void {
+    const line = this.line;
+    line.reset();
+    line.putFill(0x20, SLOT_SIZE - 1);
+    line.putByte(0x0A);
+    const file = this.file;
+    if (file != null) this.failing = !file.writeAt(<u64>(HEADER_SIZE + <usize>slot * SLOT_SIZE), line.ptr, SLOT_SIZE);
   }
 
   writeHeader(identity: Identity, key: SealKey, wall: i64, keepEpochKey: bool): void {

@@ -115,19 +115,26 @@ export function readFile(path: string): FileContent {
   return new FileContent(null, path, 0);
 }
 
+/**
+ * The file's bytes. Every intermediate buffer is zeroed before it is freed: key files and the state
+ * file (which holds the epoch key) pass through here, and freed memory must not keep them.
+ */
 function readAll(fd: u32): ArrayBuffer | null {
   let cap: usize = 4096;
   let buf = heap.alloc(cap);
   let len: usize = 0;
   while (true) {
     if (len == cap) {
+      const bigger = heap.alloc(cap * 2);
+      memory.copy(bigger, buf, len);
+      wipeAndFree(buf, cap);
+      buf = bigger;
       cap *= 2;
-      buf = heap.realloc(buf, cap);
     }
     store<u32>(scratch, <u32>(buf + len), 16);
     store<u32>(scratch, <u32>(cap - len), 20);
     if (fd_read(fd, scratch + 16, 1, scratch + 24) != 0) {
-      heap.free(buf);
+      wipeAndFree(buf, cap);
       return null;
     }
     const n = load<u32>(scratch, 24);
@@ -136,8 +143,18 @@ function readAll(fd: u32): ArrayBuffer | null {
   }
   const out = new ArrayBuffer(<i32>len);
   memory.copy(changetype<usize>(out), buf, len);
-  heap.free(buf);
+  wipeAndFree(buf, cap);
   return out;
+}
+
+function wipeAndFree(ptr: usize, size: usize): void {
+  memory.fill(ptr, 0, size);
+  heap.free(ptr);
+}
+
+/** Zeroes a buffer that held a secret (a key file's or the state file's bytes). */
+export function wipe(bytes: ArrayBuffer | null): void {
+  if (bytes != null) memory.fill(changetype<usize>(bytes), 0, <usize>bytes.byteLength);
 }
 
 /** Modification time (ns) of the first existing `path`, or 0: a cheap change check. */
