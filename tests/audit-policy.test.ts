@@ -11,7 +11,8 @@ import { LEVELS, levelFor, readAuditPolicy, reduceTo } from "./audit-levels.js";
 
 const FIXTURES = new URL("./fixtures/audit/", import.meta.url);
 interface Case { note: string; expect: string[]; policy?: string[]; metadata?: string[]; event: Json }
-const cases: [string, Case][] = readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).sort()
+// managed.json holds GKE and AKS entries: their providers' policies apply, not this one.
+const cases: [string, Case][] = readdirSync(FIXTURES).filter((f) => f.endsWith(".json") && f !== "managed.json").sort()
   .flatMap((file) => (JSON.parse(readFileSync(new URL(file, FIXTURES), "utf8")) as Case[]).map((c) => [file, c] as [string, Case]));
 const defaultRules: Json[] = JSON.parse(defaultPolicyJson()).enrich.audit.rules;
 const policy = readAuditPolicy();

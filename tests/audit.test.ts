@@ -32,8 +32,8 @@ describe("fixtures", () => {
     }
   });
 
-  it("are audit.k8s.io/v1 Events as the API server's log backend writes them", () => {
-    for (const [, cases] of fixtures) {
+  it("are audit.k8s.io/v1 Events as the API server's log backend writes them (managed.json: as GKE and AKS wrap them)", () => {
+    for (const [, cases] of fixtures.filter(([file]) => file !== "managed.json")) {
       for (const { event } of cases) {
         expect(event).toMatchObject({ kind: "Event", apiVersion: "audit.k8s.io/v1" });
         for (const field of ["level", "auditID", "stage", "requestURI", "verb", "user", "sourceIPs", "userAgent", "requestReceivedTimestamp", "stageTimestamp"]) {
@@ -169,6 +169,53 @@ describe("what is an audit event", () => {
     const text = JSON.stringify(exec).replace('"resource":"pods"', '"res\\u006furce":"p\\u006fds"').replace('"subresource":"exec"', '"subresource":"\\u0065xec"');
     expect(text).toContain("\\u006f");
     expect(one(filter, text).audit.rule).toBe("pod-exec");
+  });
+});
+
+describe("managed clusters", () => {
+  const [, cases] = fixtures.find(([file]) => file === "managed.json")!;
+  const gkeExec = cases[0].event;
+  const aksExec = cases.find((c) => c.note.startsWith("AKS: an exec"))!.event;
+
+  it("GKE: refusals (google.rpc code 7 or 16) count towards a burst like 403 and 401", () => {
+    const filter = filterWith();
+    const refused = (i: number, code: number) => ({ ...gkeExec, insertId: `refused-${i}`,
+      protoPayload: { ...gkeExec.protoPayload, methodName: "io.k8s.core.v1.secrets.list", resourceName: "core/v1/namespaces/kube-system/secrets", status: { code } } });
+    const rules = Array.from({ length: 10 }, (_, i) => one(filter, refused(i, i % 2 ? 7 : 16), "gke", 1_800_000_000 + i).audit?.rules);
+    expect(rules.slice(0, 9).every((r) => r === undefined)).toBe(true);
+    expect(rules[9]).toEqual(["auth-failure-burst"]);
+  });
+
+  it("GKE: resourceName of every shape (cluster-scoped, a namespace itself, a list, escapes, an unknown group)", () => {
+    const entry = (methodName: string, resourceName: string) => ({ ...gkeExec, protoPayload: { ...gkeExec.protoPayload, methodName, resourceName } });
+    const filter = filterWith(enrichPolicy({ audit: { default_rules: false, rules: [
+      { id: "ns", category: "test", severity: "info", attack: ["T1613"], reason: "ns", match: { "objectRef.resource": "namespaces", "objectRef.name": "shop", "objectRef.namespace": { exists: false }, verb: "delete" } },
+      { id: "list", category: "test", severity: "info", attack: ["T1613"], reason: "list", match: { "objectRef.resource": "secrets", "objectRef.namespace": "kube-system", "objectRef.name": { exists: false }, verb: "list" } },
+      { id: "crd", category: "test", severity: "info", attack: ["T1613"], reason: "crd", match: { "objectRef.apiGroup": "cilium.io", "objectRef.resource": "ciliumnetworkpolicies", "objectRef.apiVersion": "v2" } },
+      { id: "core", category: "test", severity: "info", attack: ["T1613"], reason: "core", match: { "objectRef.apiGroup": { exists: false }, "objectRef.resource": "pods", "requestURI": { prefix: "/core/v1/" } } },
+    ] } }));
+    expect(one(filter, entry("io.k8s.core.v1.namespaces.delete", "core/v1/namespaces/shop")).audit?.rules).toEqual(["ns"]);
+    expect(one(filter, entry("io.k8s.core.v1.secrets.list", "core/v1/namespaces/kube-system/secrets")).audit?.rules).toEqual(["list"]);
+    expect(one(filter, entry("io.cilium.v2.ciliumnetworkpolicies.create", "cilium.io/v2/namespaces/shop/ciliumnetworkpolicies/deny")).audit?.rules).toEqual(["crd"]);
+    const escaped = JSON.stringify(entry("io.k8s.core.v1.pods.exec.create", "core/v1/namespaces/shop/pods/web-1/exec"))
+      .replace('"core/v1/namespaces/shop/pods/web-1/exec"', String.raw`"core\/v1\/namespaces\/shop\/pods\/web-1\/exec"`);
+    expect(escaped).toContain(String.raw`core\/v1\/namespaces`);
+    expect(one(filter, escaped).audit?.rules).toEqual(["core"]);
+    expect(one(filter, entry("io.k8s.core.v1.pods.exec.create", "")).audit).toBeUndefined(); // no objectRef, a requestURI "/"
+  });
+
+  it("AKS: the classification goes to the outer record, which is otherwise unchanged", () => {
+    const record = one(filterWith(enrichPolicy({})), aksExec);
+    expect(record.audit.rule).toBe("pod-exec");
+    expect(withoutAdded(record)).toEqual(aksExec);
+  });
+
+  it("AKS: an event with a session at its start counts once, like the raw event", () => {
+    const filter = filterWith();
+    const event = JSON.parse(aksExec.properties.log);
+    const wrap = (stage: string) => ({ ...aksExec, properties: { ...aksExec.properties, log: JSON.stringify({ ...event, stage }) } });
+    expect(one(filter, wrap("ResponseStarted")).audit.rule).toBe("pod-exec");
+    expect(one(filter, wrap("ResponseComplete")).audit).toBeUndefined();
   });
 });
 

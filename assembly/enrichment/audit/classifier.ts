@@ -1,12 +1,15 @@
 // Classification of Kubernetes audit events (audit.k8s.io Event, recognised by its shape, see
-// shape.ts): the rules that match, the most severe first, written as
+// shape.ts; also inside an AKS diagnostic record and from a GKE Cloud Audit Logs entry): the
+// rules that match, the most severe first, written as
 //   "audit":{"rule":..., "category":..., "severity":..., "attack":[...], "reason":..., "rules":[...]}
 // where `attack` joins the techniques of every matching rule (the leading rule's first) and
 // `rules` lists every matching rule id.
 import { ByteBuffer } from "../../buffer";
+import { decodeStringContent } from "../../json/decode";
 import { RecordOut } from "../../record";
 import { Captures } from "../capture";
 import { AuditRule, AuditRules } from "./rules";
+import { GkeNormaliser } from "./gke";
 import { ConditionScan } from "./scan";
 import { FINAL_STAGES, OpenSessions, stageBit } from "./stages";
 
@@ -15,12 +18,20 @@ const ATTACK_OPEN = String.UTF8.encode(",\"attack\":[");
 const RULES_OPEN = String.UTF8.encode(",\"rules\":[");
 const EVENT = String.UTF8.encode("Event");
 const AUDIT_API = String.UTF8.encode("audit.k8s.io/");
+const GKE_SERVICE = String.UTF8.encode("k8s.io");
 
 export class AuditClassifier {
   private readonly scan: ConditionScan;
   /** Top-level members the redaction walk captures: a first, cheap look before any scan. */
   private readonly kindSlot: i32;
   private readonly apiVersionSlot: i32;
+  /** AKS diagnostic records: the event as JSON text in `properties.log`. */
+  private readonly aksLogSlot: i32;
+  /** GKE Cloud Audit Logs entries: `protoPayload.serviceName` is `k8s.io`. */
+  private readonly gkeServiceSlot: i32;
+  private readonly gke: GkeNormaliser = new GkeNormaliser();
+  /** The event decoded (AKS) or written (GKE) out of the record. */
+  private readonly event: ByteBuffer = new ByteBuffer(4096);
   /** Per record: indices of the matching rules; which techniques were written. */
   private readonly matched: StaticArray<i32>;
   private readonly attackWritten: StaticArray<u8>;
@@ -31,13 +42,30 @@ export class AuditClassifier {
     this.scan = new ConditionScan(rules.conditions);
     this.kindSlot = captures.register("kind");
     this.apiVersionSlot = captures.register("apiVersion");
+    this.aksLogSlot = captures.register("properties.log");
+    this.gkeServiceSlot = captures.register("protoPayload.serviceName");
     this.matched = new StaticArray<i32>(rules.rules.length);
     this.attackWritten = new StaticArray<u8>(rules.attackIds.length);
   }
 
   /** Appends the `audit` member when the body is an audit event that some rule matches. */
   write(record: RecordOut, body: usize, bodyLen: usize, sec: u32): void {
-    if (!this.mayBeEvent()) return;
+    const captures = this.captures;
+    const event = this.event;
+    if (this.mayBeEvent()) {
+      // the record is the event
+    } else if (captures.hasString(this.aksLogSlot) && startsObject(captures.start(this.aksLogSlot) + 1, captures.end(this.aksLogSlot) - 1)) {
+      event.reset();
+      decodeStringContent(event, captures.start(this.aksLogSlot) + 1, captures.end(this.aksLogSlot) - captures.start(this.aksLogSlot) - 2);
+      body = event.ptr;
+      bodyLen = event.len;
+    } else if (captures.textEquals(this.gkeServiceSlot, GKE_SERVICE, false)) {
+      if (!this.gke.normalise(body, bodyLen, event)) return;
+      body = event.ptr;
+      bodyLen = event.len;
+    } else {
+      return;
+    }
     const scan = this.scan;
     scan.scan(body, bodyLen);
     const all = this.rules;
@@ -136,4 +164,23 @@ export class AuditClassifier {
     out.putByte(0x5D);
     out.putByte(0x7D);
   }
+}
+
+/** Whether raw string content [p, end) starts with `{` (after blanks): JSON text worth decoding. */
+function startsObject(p: usize, end: usize): bool {
+  while (p < end) {
+    const c = load<u8>(p);
+    if (c == 0x7B) return true;
+    if (c == 0x20 || c == 0x09) {
+      p++;
+      continue;
+    }
+    // An escaped line break or tab before the text.
+    if (c == 0x5C && p + 1 < end && (load<u8>(p + 1) == 0x6E || load<u8>(p + 1) == 0x72 || load<u8>(p + 1) == 0x74)) {
+      p += 2;
+      continue;
+    }
+    return false;
+  }
+  return false;
 }
