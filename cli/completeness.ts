@@ -53,6 +53,8 @@ export interface Gap {
   /** The records around the gap, where they are in the sealed output. */
   after: Where | null;
   before: Where | null;
+  /** The record before the gap has no line length (parsed before the filter): the gap starts at its line's start. */
+  approximate?: boolean;
 }
 
 export interface GenerationReport {
@@ -393,8 +395,9 @@ export class SourceCoverage {
         }
         const last = runs[runs.length - 1];
         const size = this.options.sizes?.[state.path];
-        if (size !== undefined && g === state.generations[state.generations.length - 1] && size > last.end && !last.open) {
-          fileGaps.push({ path: state.path, generation: g.number, start: last.end, end: size, bytes: size - last.end, kind: "tail", after: last.last, before: null });
+        if (size !== undefined && g === state.generations[state.generations.length - 1] && size > last.end) {
+          // After an open run (its last line's length unknown) the gap is counted from that line's start.
+          fileGaps.push({ path: state.path, generation: g.number, start: last.end, end: size, bytes: size - last.end, kind: "tail", after: last.last, before: null, ...(last.open && { approximate: true }) });
         }
         for (const r of runs) bytes += r.end - r.start;
         generations.push({ generation: g.number, start: first.start, end: last.end, records: g.records });

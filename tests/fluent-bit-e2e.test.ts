@@ -11,12 +11,13 @@
 // Fluent Bit before 4.1 re-created the module for every chunk; that is emulated in
 // tests/sealing-chain.test.ts ("every chunk gets a new instance"), not here.
 import { randomBytes } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
+import { SourceCoverage, formatCompleteness } from "../cli/completeness.js";
 import { repoPath } from "./support/fluent-bit-config.js";
 import { RELEASE_WASM } from "./support/filter.js";
 import {
@@ -416,7 +417,7 @@ if (!FLUENT_BIT) {
             expect(record.cluster).toBe("shop-prod-eu-1"); // enrich.static
           }
         }
-        // merge_log: JSON lines became top-level fields, and `log` went with keep_log off.
+        // logseal lifted the JSON lines (policy input.lift; Merge_Log is off): top-level fields, no `log`.
         const checkout = chainOf(scenario.records, "web").find((r) => r.msg === "checkout")!;
         expect(checkout.log).toBeUndefined();
         // CRI `P` + `F`, and Docker's 16 KiB pieces, each came out as one record.
@@ -425,6 +426,30 @@ if (!FLUENT_BIT) {
         const long = chainOf(scenario.records, "api").find((r) => typeof r.log === "string" && r.log.startsWith("ERROR stack trace"))!;
         expect(long.log.length).toBeGreaterThan(16384);
         expect(long.severity_text).toBe("ERROR");
+      });
+    });
+
+    it("names every record's file and line offset, and no line of any file was lost before the filter", () => {
+      if (skip()) return;
+      withLogs(scenario, () => {
+        const coverage = new SourceCoverage();
+        scenario.records.forEach((record, i) => coverage.add(record, scenario.layout.out, i + 1));
+        const result = coverage.finish();
+        expect(result.unsourced).toBe(0);
+        expect(result.records).toBe(scenario.records.length);
+        // Every file, all of it: the lines the policy gated were dropped after the filter, and the seals count them.
+        expect(result.complete, formatCompleteness(result)).toBe(true);
+        const audit = result.files.find((f) => f.path === scenario.layout.auditLog)!;
+        expect(audit.bytes).toBe(statSync(scenario.layout.auditLog).size);
+        // CRI files: covered to the byte, but for the partial lines of a joined record that is a
+        // file's first (listed as its head: where they began is not in the record).
+        for (const pod of PODS.filter((p) => runtimeOf(p) !== "docker")) {
+          const file = result.files.find((f) => f.path.endsWith(logFileName(pod)))!;
+          const head = result.gaps.filter((g) => g.path === file.path && g.kind === "head").reduce((n, g) => n + g.bytes, 0);
+          expect(file.bytes + head, pod.metadata.name).toBe(statSync(join(scenario.layout.containers, logFileName(pod))).size);
+          if (head > 0) expect(file.joined, pod.metadata.name).toBeGreaterThan(0);
+        }
+        expect(result.gaps.filter((g) => g.kind !== "head")).toEqual([]);
       });
     });
 
