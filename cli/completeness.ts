@@ -79,6 +79,11 @@ export interface FileReport {
   joined: number;
   /** Ranges of lines the policy dropped (they reached the filter), and their bytes. */
   dropped: { ranges: number; bytes: number };
+  /**
+   * Records of unknown extent (joined from partial lines, or with no length) and the bytes between
+   * records they were taken to cover: a line lost there cannot be told from them.
+   */
+  unverified: { records: number; bytes: number };
   /** Lines followed by 1 to `slack` bytes their length does not account for (CR, invalid UTF-8 dropped), and those bytes. */
   unaccounted: { lines: number; bytes: number };
   gaps: number;
@@ -151,6 +156,9 @@ interface FileState {
   droppedBytes: number;
   unaccountedLines: number;
   unaccountedBytes: number;
+  /** Records without a length (joined, or no line_keys alternative), and the bytes they were taken to stand for. */
+  unmeasured: number;
+  unverifiedBytes: number;
 }
 
 /**
@@ -268,13 +276,14 @@ export class SourceCoverage {
     const state = this.fileState(source.path ?? "(no path)");
     state.records++;
     if (source.joined) state.joined++;
+    if (source.joined || source.bytes === undefined) state.unmeasured++;
     this.place(state, source, where);
   }
 
   private fileState(path: string): FileState {
     let state = this.files.get(path);
     if (!state) {
-      state = { path, generations: [], records: 0, duplicates: 0, conflicts: [], joined: 0, droppedRanges: 0, droppedBytes: 0, unaccountedLines: 0, unaccountedBytes: 0 };
+      state = { path, generations: [], records: 0, duplicates: 0, conflicts: [], joined: 0, droppedRanges: 0, droppedBytes: 0, unaccountedLines: 0, unaccountedBytes: 0, unmeasured: 0, unverifiedBytes: 0 };
       this.files.set(path, state);
     }
     return state;
@@ -308,6 +317,8 @@ export class SourceCoverage {
       if (bestDistance > 0 && !tip.open && !source.joined) {
         state.unaccountedLines++;
         state.unaccountedBytes += bestDistance;
+      } else if (bestDistance > 0) {
+        state.unverifiedBytes += bestDistance; // taken by a record of unknown extent
       }
       if (end > tip.end || open) {
         tip.end = Math.max(tip.end, end);
@@ -383,7 +394,7 @@ export class SourceCoverage {
       let bytes = 0;
       const generations: GenerationReport[] = [];
       for (const g of state.generations) {
-        const runs = mergeRuns(g.runs, this.slack);
+        const runs = mergeRuns(g.runs, this.slack, state);
         const first = runs[0];
         if (first.start > 0) {
           fileGaps.push({ path: state.path, generation: g.number, start: 0, end: first.start, bytes: first.start, kind: "head", after: null, before: first.first });
@@ -415,6 +426,7 @@ export class SourceCoverage {
         conflicts: state.conflicts,
         joined: state.joined,
         dropped: { ranges: state.droppedRanges, bytes: state.droppedBytes },
+        unverified: { records: state.unmeasured, bytes: state.unverifiedBytes },
         unaccounted: { lines: state.unaccountedLines, bytes: state.unaccountedBytes },
         gaps: counted.length,
         complete: fileComplete,
@@ -444,11 +456,12 @@ function insertRun(runs: Run[], run: Run): void {
 }
 
 /** Runs (sorted) merged where they touch, overlap, or are within `slack` (an open run reaches the next). */
-function mergeRuns(runs: Run[], slack: number): Run[] {
+function mergeRuns(runs: Run[], slack: number, state: FileState): Run[] {
   const out: Run[] = [];
   for (const r of runs) {
     const last = out[out.length - 1];
     if (last && (r.start <= last.end + slack || last.open)) {
+      if (last.open && r.start > last.end + slack) state.unverifiedBytes += r.start - last.end;
       if (r.end > last.end || r.open) {
         last.end = Math.max(last.end, r.end);
         last.open = r.open;
@@ -472,6 +485,7 @@ export function formatCompleteness(result: CompletenessResult): string {
       f.duplicates ? `${f.duplicates} read twice` : "",
       f.joined ? `${f.joined} joined from partial lines` : "",
       f.dropped.ranges ? `${f.dropped.bytes} bytes in ${f.dropped.ranges} runs of lines the policy dropped` : "",
+      f.unverified.records ? `${f.unverified.records} records of unknown length, taken to cover ${f.unverified.bytes} bytes between records (not verifiable line by line)` : "",
       f.unaccounted.lines ? `${f.unaccounted.bytes} bytes unaccounted after ${f.unaccounted.lines} lines (CR, invalid UTF-8)` : "",
       f.conflicts.length ? `${f.conflicts.length} records inside another's line (first ${at(f.conflicts[0])})` : "",
     ].filter((n) => n);

@@ -74,11 +74,13 @@ describe("one file", () => {
       { path: P, offset: 216, joined: true }, // P lines at 125 and 170, its F line at 216
       { path: P, offset: 259, bytes: 32 },
     ];
-    expect(cover(sources)).toMatchObject({ complete: true, gaps: [], files: [{ joined: 1, bytes: 292 }] });
+    expect(cover(sources)).toMatchObject({ complete: true, gaps: [], files: [{ joined: 1, bytes: 292, unverified: { records: 1, bytes: 134 } }] });
   });
 
-  it("a record without a length reaches the next record", () => {
-    expect(cover([{ path: P, offset: 0 }, { path: P, offset: 500, bytes: 3 }]).complete).toBe(true);
+  it("a record without a length reaches the next record; the bytes it is taken to cover are reported", () => {
+    const result = cover([{ path: P, offset: 0 }, { path: P, offset: 500, bytes: 3 }]);
+    expect(result.complete).toBe(true);
+    expect(result.files[0].unverified).toEqual({ records: 1, bytes: 500 });
   });
 
   it("a file read from its middle (tail started at its end) is listed, and incomplete only with requireHead", () => {

@@ -293,6 +293,8 @@ function nodePathMap(layout: NodeLayout): [string, string][] {
   if (layout.forward) {
     const { certs } = layout.forward;
     map.push(["/etc/fluent-bit/tls/ca.crt", certs.ca], ["/etc/fluent-bit/tls/tls.crt", certs.clientCrt], ["/etc/fluent-bit/tls/tls.key", certs.clientKey]);
+  } else {
+    map.push(["/etc/fluent-bit/tls", "/unused-tls"]); // the forward output is replaced by a file output
   }
   return map;
 }
