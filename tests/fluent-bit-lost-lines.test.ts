@@ -37,7 +37,7 @@ function reproduction(depth: number): string[] {
   return lines;
 }
 
-const fileOf = (lines: string[]) => lines.join("\n") + "\n";
+const fileOf = (lines: (string | Buffer)[]) => Buffer.concat(lines.flatMap((l) => [Buffer.from(l), Buffer.from("\n")]));
 const lineStarts = (lines: string[]) => {
   let offset = 0;
   return lines.map((l) => {
@@ -93,7 +93,7 @@ function throughJsonParser(lines: string[]): { records: any[]; log: string; size
   const out = join(root, "out.ndjson");
   const records = readLines(out).map((l) => JSON.parse(l));
   rmSync(root, { recursive: true, force: true });
-  return { records, log: run, size: Buffer.byteLength(fileOf(lines)), path: input };
+  return { records, log: run, size: fileOf(lines).length, path: input };
 }
 
 function startFluentBitSync(configPath: string): string {
@@ -132,7 +132,7 @@ interface KitRun {
 }
 
 /** The reproduction as the audit log and as a CRI container log, through the shipped config (or one changed by `edit`). */
-async function throughKit(lines: string[], edit: (doc: any) => void = () => {}, expected = 2 * lines.length): Promise<KitRun> {
+async function throughKit(lines: (string | Buffer)[], edit: (doc: any) => void = () => {}, expected = 2 * lines.length): Promise<KitRun> {
   const root = mkdtempSync(join(tmpdir(), "logseal-kit-"));
   const dirs = moduleDirs(root);
   const dir = (name: string) => {
@@ -153,7 +153,7 @@ async function throughKit(lines: string[], edit: (doc: any) => void = () => {}, 
   for (const pod of PODS) writeFileSync(join(layout.meta, `${pod.metadata.namespace}_${pod.metadata.name}.meta`), JSON.stringify(pod));
   writeFileSync(layout.auditLog, fileOf(lines));
   const containerPath = join(layout.containers, logFileName(criPod));
-  const cri = lines.map((l, i) => `2026-11-23T08:00:${String(i % 60).padStart(2, "0")}.123456789Z stdout F ${l}`);
+  const cri = lines.map((l, i) => Buffer.concat([Buffer.from(`2026-11-23T08:00:${String(i % 60).padStart(2, "0")}.123456789Z stdout F `), Buffer.from(l)]));
   writeFileSync(containerPath, fileOf(cri));
   const doc = nodeConfig(layout);
   edit(doc);
@@ -285,5 +285,72 @@ if (!FLUENT_BIT) {
         expect(file.unverified.bytes).toBeGreaterThan(0);
       });
     });
+
+    describe("a hostile file through the shipped kit", () => {
+      let run: KitRun;
+      let lines: Buffer[];
+      beforeAll(async () => {
+        lines = hostileLines(3000);
+        run = await throughKit(lines);
+      }, 180_000);
+      afterAll(() => {
+        if (run && !process.env.LOGSEAL_E2E_KEEP) rmSync(run.layout.root, { recursive: true, force: true });
+      });
+
+      it("every line out and sealed, the files complete: invalid UTF-8, surrogate escapes, depths 1-600, 200 KB and cut lines, CRLF", () => {
+        const audit = run.records.filter((r) => r.logseal_source?.path === run.layout.auditLog);
+        const container = run.records.filter((r) => r.logseal_source?.path === run.containerPath);
+        console.log(`hostile file: ${audit.length} of ${lines.length} audit lines, ${container.length} of ${lines.length} container lines arrived`);
+        expect(audit).toHaveLength(lines.length);
+        expect(container).toHaveLength(lines.length);
+        for (const r of run.records) expect(r._seal).toBeDefined();
+        const coverage = new SourceCoverage({ sizes: { [run.layout.auditLog]: run.auditSize, [run.containerPath]: run.containerSize } });
+        run.records.forEach((r, i) => coverage.add(r, run.layout.outFile, i + 1));
+        const result = coverage.finish();
+        console.log("hostile file, completeness:\n" + formatCompleteness(result));
+        expect(result.complete, formatCompleteness(result)).toBe(true);
+        for (const file of result.files) expect(file.unverified.records, file.path).toBe(0);
+        const check = logsealCli(["verify", "--key-file", join(run.layout.keys, "seal.key"), run.layout.outFile]);
+        expect(check.status, check.stdout + check.stderr).toBe(0);
+      });
+    });
   });
+}
+
+/** Lines an attacker or a broken program might write, deterministic. */
+function hostileLines(count: number): Buffer[] {
+  let seed = 16;
+  const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = next();
+    let line: Buffer;
+    if (r < 0.25) {
+      line = Buffer.from(`{"i":${i},"deep":${nested(1 + Math.floor(next() * 600))}}`);
+    } else if (r < 0.4) {
+      // Bytes that are not UTF-8, anywhere, also at the end.
+      const bytes = [0xff, 0xfe, 0xc3, 0xe2, 0x82, 0xed, 0xa0, 0x80, 0xf0, 0x9f, 0xc0, 0xaf, 0xf8];
+      const parts: Buffer[] = [Buffer.from(`{"i":${i},"m":"x`)];
+      for (let k = 0; k < 1 + Math.floor(next() * 4); k++) parts.push(Buffer.from([bytes[Math.floor(next() * bytes.length)]]), Buffer.from("y"));
+      parts.push(Buffer.from(next() < 0.5 ? '"}' : ""));
+      if (next() < 0.3) parts.push(Buffer.from([bytes[Math.floor(next() * bytes.length)]]));
+      line = Buffer.concat(parts);
+    } else if (r < 0.5) {
+      line = Buffer.from(`{"i":${i},"s":"lone \\ud800 and \\udfff, pair \\ud83d\\ude00, é 中 😀"}`);
+    } else if (r < 0.55) {
+      // Cut in the middle of a character.
+      const full = Buffer.from(`{"i":${i},"t":"naïve café 😀 中文"}`);
+      line = full.subarray(0, 10 + Math.floor(next() * (full.length - 10)));
+    } else if (r < 0.56) {
+      line = Buffer.from(JSON.stringify({ i, big: "z".repeat(200_000) }));
+    } else if (r < 0.6) {
+      line = Buffer.from(`{"i":${i},"crlf":true}\r`);
+    } else if (r < 0.63) {
+      line = Buffer.from("");
+    } else {
+      line = Buffer.from(next() < 0.5 ? JSON.stringify({ i, level: "info", msg: `line ${i}` }) : `plain text line ${i} with "quotes" \\ and tabs\t`);
+    }
+    out.push(line);
+  }
+  return out;
 }
