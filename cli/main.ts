@@ -6,6 +6,7 @@ const commands: Record<string, () => Promise<{ main(args: string[]): Promise<num
   verify: () => import("./verify.ts"),
   pseudonym: () => import("./pseudonym.ts"),
   policy: () => import("./policy.ts"),
+  keys: () => import("./trust.ts"),
 };
 
 const USAGE = `logseal: redact, enrich and seal logs as the Fluent Bit filter does
@@ -14,6 +15,8 @@ const USAGE = `logseal: redact, enrich and seal logs as the Fluent Bit filter do
       stream NDJSON records through build/logseal.wasm exactly as Fluent Bit calls it
   logseal verify [--key-file K] [--expect-head CHAIN=SEQ:MAC] [--json] FILE...
       verify the hash chains of sealed NDJSON (Fluent Bit file/stdout output or raw records)
+  logseal keys trust [--trust TRUST] [--pin ORIGIN=KEY]... [--accept-new] FILE...
+      collect the origins' public node keys from signed output into a trust file (docs/signing.md)
   logseal pseudonym --key-file K [--policy FILE] VALUE...
       the pseudonym logseal writes for VALUE (data-subject access requests)
   logseal policy check FILE       validate a policy (JSON or YAML) with line-pointed errors

@@ -31,29 +31,35 @@ export function preopensFor(options: RunOptions): Record<string, string> {
 }
 
 /**
- * Creates the chain state file, empty and readable by its owner only, where the module would
- * create it (the first accessible path) unless one exists: it will hold the epoch key, and WASI
- * cannot set a file's mode (the module's own files get the host's umask).
+ * Creates the chain state file (and in signed mode the signing file), empty and readable by its
+ * owner only, where the module would create it (the first accessible path) unless one exists: they
+ * will hold the epoch key or the signing key, and WASI cannot set a file's mode (the module's own
+ * files get the host's umask).
  */
 export function prepareStateFile(preopens: Record<string, string>): void {
-  let stateFile = "logseal.state";
+  let stateFile: unknown = "logseal.state";
+  let signingFile: unknown;
   for (const dir of Object.values(preopens)) {
     const policy = join(dir, "logseal.policy.json");
     if (!existsSync(policy)) continue;
     try {
-      stateFile = JSON.parse(readFileSync(policy, "utf8"))?.seal?.state_file ?? stateFile;
+      const seal = JSON.parse(readFileSync(policy, "utf8"))?.seal;
+      stateFile = seal?.state_file ?? stateFile;
+      if (seal?.mode === "signed") signingFile = seal?.signing_file ?? "logseal.signing";
     } catch {
       // the module reports an unreadable policy itself
     }
     break;
   }
-  if (typeof stateFile !== "string" || isAbsolute(stateFile)) return;
   const dirs = Object.entries(preopens).filter(([name]) => name !== "/logseal-cli-policy").map(([, dir]) => dir);
-  if (dirs.length === 0 || dirs.some((dir) => existsSync(join(dir, stateFile)))) return;
-  try {
-    closeSync(openSync(join(dirs[0], stateFile), "wx", 0o600));
-  } catch {
-    // not writable there: the module looks further and reports it
+  for (const file of [stateFile, signingFile]) {
+    if (typeof file !== "string" || isAbsolute(file)) continue;
+    if (dirs.length === 0 || dirs.some((dir) => existsSync(join(dir, file)))) continue;
+    try {
+      closeSync(openSync(join(dirs[0], file), "wx", 0o600));
+    } catch {
+      // not writable there: the module looks further and reports it
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // The MAC of a seal, as assembly/sealing/sealer.ts computes it (docs/sealing.md, "MAC"), in
 // Node: for `logseal verify`, and for tests that forge records.
 import { type KeyObject, createHash, createHmac, createSecretKey } from "node:crypto";
+import type { HeadSignature } from "./signed.ts";
 
 /** A seal's fields as they appear in the record (`_seal`, docs/seal-format.md). */
 export interface Seal {
@@ -17,10 +18,11 @@ export interface Seal {
   s: number;
   /** Event time "<sec>.<nsec, 9 digits>". */
   t: string;
-  a: "hmac-sha256" | "sha256";
-  /** Key id (HMAC only). */
+  /** "ed25519": SHA-256 links, Ed25519 signatures on checkpoints (docs/signing.md). */
+  a: "hmac-sha256" | "sha256" | "ed25519";
+  /** Key id (HMAC; signed mode: the node key's first 8 bytes). */
   k?: string;
-  /** Key epoch (HMAC only). */
+  /** Key epoch (HMAC and signed mode). */
   e?: number;
   /** Forward security: the epoch schedule [T1, S, R], the seal's wall-clock second and the instance's count. */
   f?: [number, number, number];
@@ -34,6 +36,10 @@ export interface Seal {
   d?: number;
   /** A chain evicted to make room for this one: its id, records sealed, head, pending drops. */
   x?: { c: string; n: number; m: string; d: number };
+  /** Signed mode: the node key (segment starts), the checkpoint and closing signatures. */
+  pk?: string;
+  cp?: HeadSignature;
+  pc?: HeadSignature;
   /** MAC of the previous record (zeros at genesis). */
   p: string;
   m: string;
@@ -50,10 +56,12 @@ const NODE_LABEL = Buffer.from("logseal-epoch-node");
 /** The binary encoding of a seal's fields that precedes the canonical record in the MAC's message. */
 export function sealPrefix(seal: Seal): Buffer {
   const hmac = seal.a === "hmac-sha256";
+  const signed = seal.a === "ed25519";
+  const keyed = hmac || signed;
   const dot = seal.t.indexOf(".");
   const out = new Writer();
   out.bytes(DOMAIN);
-  out.u8(hmac ? 1 : 2);
+  out.u8(hmac ? 1 : signed ? 3 : 2);
   out.text(seal.o);
   out.hex(seal.i);
   out.u8(seal.cb !== undefined ? 1 : 0);
@@ -62,9 +70,9 @@ export function sealPrefix(seal: Seal): Buffer {
   out.u64(seal.s);
   out.u64(seal.t.slice(0, dot));
   out.u32(Number(seal.t.slice(dot + 1)));
-  out.u32(hmac ? 8 : 0);
-  if (hmac) out.hex(seal.k ?? "");
-  out.u64(hmac ? seal.e ?? 0 : 0);
+  out.u32(keyed ? 8 : 0);
+  if (keyed) out.hex(seal.k ?? "");
+  out.u64(keyed ? seal.e ?? 0 : 0);
   out.u8(seal.f ? 1 : 0);
   if (seal.f) {
     for (const v of seal.f) out.u64(v);
@@ -80,6 +88,10 @@ export function sealPrefix(seal: Seal): Buffer {
     out.u64(seal.x.n);
     out.hex(seal.x.m);
     out.u64(seal.x.d);
+  }
+  if (signed) {
+    out.u8((seal.pk ? 1 : 0) | (seal.pc ? 2 : 0) | (seal.cp ? 4 : 0));
+    if (seal.pk) out.hex(seal.pk);
   }
   out.hex(seal.p);
   return out.done();

@@ -14,6 +14,7 @@ import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
 import { EpochKeys, GENESIS, MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
+import { SignedChains, type SignedReport, Trust, checkSignedRecord, readTrust, signatureOf } from "./signed.ts";
 import { fail } from "./util.ts";
 
 export type Reason =
@@ -31,6 +32,9 @@ export type Reason =
   | "origin" // an origin not among --origin, or the instance changing inside a chain
   | "time" // an epoch not matching its seal time, a seal time in the future, an outer time not the seal's
   | "tag" // the line's tag is not the chain's (chains by tag)
+  | "untrusted" // signed mode: the node key is not in the trust file for the record's origin
+  | "signature" // signed mode: a checkpoint, closing signature or key certificate that does not verify
+  | "unsigned" // signed mode: a segment start without its key and checkpoint, records left unsigned behind a key change
   | "unreadable"; // not a JSON record
 
 export interface Failure {
@@ -64,6 +68,8 @@ export interface ChainReport {
   lastMac: string;
   failures: number;
   firstFailure?: Failure;
+  /** Signed mode: how far signatures reach, and the unsigned tail after them. */
+  signed?: SignedReport;
 }
 
 /** What parts of the lines outside the records were checked, and what could not be. */
@@ -107,6 +113,8 @@ export interface VerifyOptions {
   acceptAnyStart?: boolean;
   /** "Now" for seals from the future, in seconds (tests); default the clock. */
   now?: number;
+  /** Signed mode: trusted node keys by origin (`logseal keys trust`). */
+  trust?: Trust;
 }
 
 /** A seal time this far ahead of the verifier's clock is refused. */
@@ -155,6 +163,7 @@ export class KeyRing {
    * checked first, without deriving a key: a forged epoch is refused at the cost of a real one.
    */
   check(seal: Seal, canonical: string): Entry["macFailure"] {
+    if (seal.a === "ed25519") return checkSignedRecord(seal, canonical, this.now, FUTURE_SLACK);
     if (seal.a === "sha256") {
       return sealMac(seal, canonical) === seal.m ? null : { reason: "modified", detail: "SHA-256 mismatch: content or seal changed" };
     }
@@ -249,10 +258,13 @@ export class Verifier {
   private readonly evictions = new Map<string, { n: number; m: string; file: string; line: number }[]>();
   private readonly coverage: Coverage = { tagsChecked: 0, tagsNotCovered: 0, timesChecked: 0, dateKeysChecked: 0, quietChains: [] };
   private readonly origins: Set<string> | null;
+  /** Signed mode's chain rules and key certificates (cli/signed.ts). */
+  private readonly signed: SignedChains;
 
   constructor(readonly options: VerifyOptions = {}) {
     this.keys = new KeyRing(options.keys, options.now);
     this.origins = options.origins?.length ? new Set(options.origins) : null;
+    this.signed = new SignedChains(options.trust, (key, place, reason, detail) => this.chains.get(key)?.fail(place, reason, detail));
   }
 
   /** One line of output: a record, `[time, record]`, or out_file's `tag: [time, record]`. */
@@ -286,6 +298,7 @@ export class Verifier {
       }
     }
     chain.add({ seal, file, line, macFailure, outerFailure });
+    if (seal.a === "ed25519") this.signed.add(key, seal, { file, line });
   }
 
   private noteEviction(origin: string, x: NonNullable<Seal["x"]>, file: string, line: number): void {
@@ -303,6 +316,10 @@ export class Verifier {
 
   finish(): VerifyResult {
     for (const [key, chain] of this.chains) chain.finish(this.evictions.get(key) ?? []);
+    for (const [key, report] of this.signed.finish()) {
+      const chain = this.chains.get(key);
+      if (chain) chain.report.signed = report;
+    }
     const seen = new Set([...this.chains.values()].map((c) => c.id));
     for (const [id, expected] of this.options.expectHeads ?? []) {
       if (!seen.has(id)) {
@@ -388,7 +405,7 @@ function expect(text: string, at: number, char: string): number {
   return at + 1;
 }
 
-const SEAL_MEMBERS = new Set(["v", "o", "i", "c", "cb", "s", "t", "a", "k", "e", "f", "w", "n", "pv", "g", "d", "x", "p", "m"]);
+const SEAL_MEMBERS = new Set(["v", "o", "i", "c", "cb", "s", "t", "a", "k", "e", "f", "w", "n", "pv", "g", "d", "x", "pk", "pc", "cp", "p", "m"]);
 const UINT = /^(0|[1-9]\d*)$/;
 
 /** A member's string value, or undefined for another kind of value. */
@@ -438,9 +455,13 @@ function sealOf(members: Member[] | undefined, line: string): Seal | string {
   }
   if (seal.c === undefined || seal.s === undefined || seal.pv === undefined) return "lacks its chain, sequence or policy version";
   if (!seal.t || !TIME.test(seal.t)) return "has no valid time";
-  if (a !== "hmac-sha256" && a !== "sha256") return "has an unknown algorithm";
+  if (a !== "hmac-sha256" && a !== "sha256" && a !== "ed25519") return "has an unknown algorithm";
   if (!seal.p || !HEX64.test(seal.p) || !seal.m || !HEX64.test(seal.m)) return "has no valid MACs";
-  if (a === "hmac-sha256") {
+  if (a === "ed25519") {
+    const signed = signedFieldsOf(seal, fields, line);
+    if (signed) return signed;
+  }
+  if (a === "hmac-sha256" || a === "ed25519") {
     seal.k = stringOf(fields.k);
     seal.e = uintOf(fields.e, line);
     if (!seal.k || !HEX16.test(seal.k) || seal.e === undefined) return "lacks its key id or epoch";
@@ -452,6 +473,8 @@ function sealOf(members: Member[] | undefined, line: string): Seal | string {
       seal.f = [Number(schedule[1]), Number(schedule[2]), Number(schedule[3])];
       if (seal.f[1] === 0 && seal.f[2] === 0) return "has an epoch schedule without epochs";
       if (seal.e < 1 || seal.e > MAX_EPOCH) return "has an epoch outside 1 to 2^32 - 1";
+    } else if (a === "ed25519" && seal.e !== 0) {
+      return "has an epoch key without an epoch schedule";
     }
   } else if (fields.k !== undefined || fields.e !== undefined || fields.f !== undefined || fields.w !== undefined || fields.n !== undefined) {
     return "has a key id, epoch or schedule without HMAC";
@@ -473,6 +496,21 @@ function sealOf(members: Member[] | undefined, line: string): Seal | string {
     seal.x = { c, n, m, d };
   }
   return seal;
+}
+
+/** Signed mode's members (`pk`, `cp`, `pc`) into `seal`; a string says what is wrong. */
+function signedFieldsOf(seal: Seal, fields: Record<string, Member>, line: string): string | undefined {
+  if (fields.pk !== undefined) {
+    seal.pk = stringOf(fields.pk);
+    if (!seal.pk || !HEX64.test(seal.pk) || !seal.pk.startsWith(stringOf(fields.k) ?? "-")) return "has a node key that is not its key id's";
+  }
+  for (const name of ["cp", "pc"] as const) {
+    if (fields[name] === undefined) continue;
+    const signature = signatureOf(fields[name].object, line);
+    if (typeof signature === "string") return `${name === "cp" ? "checkpoint" : "closing signature"} ${signature}`;
+    seal[name] = signature;
+  }
+  return undefined;
 }
 
 /** The records of one chain, checked as they stream by with a bounded memory. */
@@ -630,7 +668,7 @@ class ChainCheck {
     report.lastSeq = entry.seal.s;
     report.lastMac = entry.seal.m;
     report.instance = entry.seal.i;
-    if (entry.seal.a === "hmac-sha256") this.hmacSeen = true;
+    if (entry.seal.a === "hmac-sha256" || entry.seal.a === "ed25519") this.hmacSeen = true;
     this.remember(entry);
   }
 
@@ -883,11 +921,12 @@ export function headsFromState(text: string): Map<string, { seq: number; mac: st
   return heads;
 }
 
-const USAGE = `usage: logseal verify [--key-file K]... [--allow-sha256] [--origin NAME]... [--continue HEADS]
+const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST] [--allow-sha256] [--origin NAME]... [--continue HEADS]
                       [--heads-out HEADS] [--accept-any-start] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
                       [--date-key KEY] [--allow-reorder] [--json] FILE...
   FILE              NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
   --key-file        initial seal key(s) (the module's seal.key); needed for HMAC seals
+  --trust           the origins' public node keys (logseal keys trust); needed for signed seals (docs/signing.md)
   --allow-sha256    accept plain SHA-256 chains (integrity only: anyone can recompute them); refused otherwise
   --origin          chains must come from this origin (node name); repeatable
   --continue        heads written by the previous run (--heads-out): chains must start right after them
@@ -909,6 +948,7 @@ export async function main(args: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         "key-file": { type: "string", multiple: true },
+        trust: { type: "string" },
         "allow-sha256": { type: "boolean", default: false },
         origin: { type: "string", multiple: true },
         continue: { type: "string" },
@@ -943,6 +983,7 @@ export async function main(args: string[]): Promise<number> {
       allowReorder: values["allow-reorder"],
       allowSha256: values["allow-sha256"],
       origins: values.origin,
+      trust: values.trust ? new Trust(readTrust(values.trust)) : undefined,
       starts: values.continue ? readHeads(values.continue) : undefined,
       acceptAnyStart: values["accept-any-start"],
     };
@@ -1015,6 +1056,11 @@ function coverageNotes(result: VerifyResult): string[] {
   if (coverage.tagsNotCovered) notes.push(`${coverage.tagsNotCovered} line tags not covered (chains by field)`);
   if (result.chains.some((c) => c.start === "unverified")) notes.push("chains starting at an unverified record (--accept-any-start): earlier records may be missing");
   if (coverage.quietChains.length) notes.push(`no records for ${coverage.quietChains.length} chains given with --continue: ${coverage.quietChains.slice(0, 5).join(", ")}`);
+  const tails = result.chains.filter((c) => c.signed && c.signed.unsignedTail > 0);
+  if (tails.length) {
+    const shown = tails.slice(0, 5).map((c) => `${c.origin ? c.origin + "/" : ""}${c.chain} ${c.signed!.unsignedTail} after seq ${c.signed!.signedThrough}`);
+    notes.push(`unsigned tail (records after the chain's last signature, integrity only): ${shown.join(", ")}${tails.length > 5 ? `, and ${tails.length - 5} more chains` : ""}`);
+  }
   notes.push("a chain's end is covered only up to an expected head (--state, --expect-head) or a later record");
   return notes;
 }

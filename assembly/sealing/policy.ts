@@ -6,6 +6,10 @@ import { JsonValue, Kind } from "../policy/value";
 
 export const CHAIN_BY_TAG = "tag";
 export const MAX_CHAINS_LIMIT: i64 = 65536;
+/** seal.mode: MACs (HMAC-SHA256 with a key file, else SHA-256), or per-node Ed25519 signatures (docs/signing.md). */
+export const MODES = ["mac", "signed"];
+/** Signed mode's key evolution when the policy sets no epoch: hourly. */
+export const SIGNED_EPOCH_SECONDS: i64 = 3600;
 
 export class SealPolicy {
   enabled: bool = true;
@@ -26,6 +30,11 @@ export class SealPolicy {
   /** Forward security: a new key every so many records and/or seconds (0: never). */
   epochRecords: i64 = 0;
   epochSeconds: i64 = 0;
+  /** Signed mode (docs/signing.md): a node key pair, checkpoints signed every so many records or seconds. */
+  signed: bool = false;
+  checkpointRecords: i64 = 1000;
+  checkpointSeconds: i64 = 60;
+  signingFile: string = "logseal.signing";
 
   get chainsByTag(): bool {
     return this.chainBy == CHAIN_BY_TAG;
@@ -36,7 +45,8 @@ export class SealPolicy {
   }
 }
 
-const SECTION_KEYS = ["enabled", "key_file", "chain_by", "state_file", "persist_every", "max_chains", "epoch_records", "epoch_seconds", "origin", "origin_file"];
+const SECTION_KEYS = ["enabled", "key_file", "chain_by", "state_file", "persist_every", "max_chains", "epoch_records", "epoch_seconds", "origin", "origin_file",
+  "mode", "checkpoint_records", "checkpoint_seconds", "signing_file"];
 
 export function parseSealPolicy(section: JsonValue | null, issues: Issues): SealPolicy {
   const policy = new SealPolicy();
@@ -63,7 +73,28 @@ export function parseSealPolicy(section: JsonValue | null, issues: Issues): Seal
   // Epochs are numbered below 2^32 (the key tree's depth): these bounds keep that for centuries.
   policy.epochRecords = issues.integer(object.get("epoch_records"), "seal.epoch_records", 0, 0, 1 << 40);
   policy.epochSeconds = issues.integer(object.get("epoch_seconds"), "seal.epoch_seconds", 0, 0, 1 << 40);
+  parseSigning(policy, object, issues);
   return policy;
+}
+
+/** seal.mode and the settings only signed mode has. */
+function parseSigning(policy: SealPolicy, object: JsonValue, issues: Issues): void {
+  policy.signed = issues.choice(object.get("mode"), "seal.mode", MODES, 0) == 1;
+  const signingOnly = ["checkpoint_records", "checkpoint_seconds", "signing_file"];
+  if (!policy.signed) {
+    for (let i = 0; i < signingOnly.length; i++) {
+      const value = object.get(signingOnly[i]);
+      if (value != null) issues.add(value, "seal." + signingOnly[i], "only with seal.mode \"signed\"");
+    }
+    return;
+  }
+  const keyFile = object.get("key_file");
+  if (keyFile != null) issues.add(keyFile, "seal.key_file", "not with seal.mode \"signed\": each node makes its own key pair");
+  policy.keyRequired = false;
+  policy.checkpointRecords = issues.integer(object.get("checkpoint_records"), "seal.checkpoint_records", 1000, 0, 1 << 40);
+  policy.checkpointSeconds = issues.integer(object.get("checkpoint_seconds"), "seal.checkpoint_seconds", 60, 0, 1 << 40);
+  policy.signingFile = nonEmpty(issues, object.get("signing_file"), "seal.signing_file", policy.signingFile);
+  if (object.get("epoch_records") == null && object.get("epoch_seconds") == null) policy.epochSeconds = SIGNED_EPOCH_SECONDS;
 }
 
 function nonEmpty(issues: Issues, value: JsonValue | null, path: string, fallback: string): string {

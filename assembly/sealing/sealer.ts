@@ -16,6 +16,7 @@ import { SealPolicy } from "./policy";
 import { INSTANCE_SIZE } from "./identity";
 import { KEY_ID_SIZE } from "./sealkey";
 import { Session, sessionFor } from "./session";
+import { ALGORITHM_SIGNED, Signer, signerFor } from "./signing";
 
 export const SEAL_KEY = utf8("\"_seal\"");
 export const SEAL_VERSION: u8 = 2;
@@ -37,23 +38,40 @@ export class Sealer {
   private readonly chainField: ArrayBuffer;
   private readonly chainSlot: i32;
   private writeFailure: ArrayBuffer | null = null;
+  /** Signed mode (docs/signing.md); null otherwise, and nothing of it runs. */
+  private readonly signer: Signer | null;
+  private signingFailure: ArrayBuffer | null = null;
 
   constructor(readonly policy: SealPolicy, readonly captures: Captures, version: string = "") {
     this.version = String.UTF8.encode(version);
     this.chainField = String.UTF8.encode(policy.chainsByTag ? "" : policy.chainBy);
     this.chainSlot = policy.enabled && !policy.chainsByTag ? captures.register(policy.chainBy) : -1;
-    this.session = policy.enabled ? sessionFor(policy) : null;
+    const session = policy.enabled ? sessionFor(policy) : null;
+    this.session = session;
+    this.signer = session != null && policy.signed ? signerFor(session, policy) : null;
   }
 
   /** A problem with the configuration (missing key, unwritable state) for every record's error marker. */
   startupError(): string {
     const session = this.session;
-    return session != null ? session.problem : "";
+    const signer = this.signer;
+    const problem = session != null ? session.problem : "";
+    if (signer == null || signer.problem.length == 0) return problem;
+    return problem.length != 0 ? problem + "; " + signer.problem : signer.problem;
   }
 
   /** Problems that arose while sealing (a failed state write), for this record's error marker. */
   addErrors(record: RecordOut): void {
     const session = this.session;
+    const signer = this.signer;
+    if (signer != null && signer.failing) {
+      let failure = this.signingFailure;
+      if (failure == null) {
+        failure = String.UTF8.encode("signing key not saved: writing " + signer.where + " failed; a restart will start a new instance");
+        this.signingFailure = failure;
+      }
+      record.addError(failure);
+    }
     if (session == null || !session.state.failing) return;
     let message = this.writeFailure;
     if (message == null) {
@@ -74,8 +92,16 @@ export class Sealer {
     if (nsec > 999_999_999) nsec = 999_999_999;
     const segment = chain.seq == 0 ? Segment.New : chain.resumed ? Segment.Resume : Segment.None;
     time.set(sec, nsec, wall, count);
-    this.computeMac(session, chain, record, time, segment);
-    writeSeal(record.member(SEAL_KEY), session, chain, this.version, this.chainField, time, segment);
+    let signer = this.signer;
+    if (signer != null && !signer.active) signer = null;
+    if (signer != null) {
+      signer.advance(wall, count);
+      signer.prepare(chain, wall, <u8>segment);
+    }
+    this.computeMac(session, chain, record, time, segment, signer);
+    if (signer != null) signer.sign(chain, mac, wall);
+    writeSeal(record.member(SEAL_KEY), session, chain, this.version, this.chainField, time, segment, signer);
+    if (signer != null) signer.sealed(chain, wall);
     const announced = chain.hasEvicted;
     chain.seq++;
     memory.copy(chain.head, mac, MAC_SIZE);
@@ -116,13 +142,14 @@ export class Sealer {
     }
   }
 
-  private computeMac(session: Session, chain: Chain, record: RecordOut, time: SealTime, segment: Segment): void {
+  private computeMac(session: Session, chain: Chain, record: RecordOut, time: SealTime, segment: Segment, signer: Signer | null): void {
     const key = session.key;
     const identity = session.identity;
-    if (key.hmac) key.key.begin(context);
+    const hmac = key.hmac && signer == null;
+    if (hmac) key.key.begin(context);
     else context.reset();
     input.domain();
-    input.u8(<u8>(key.hmac ? Algorithm.HmacSha256 : Algorithm.Sha256));
+    input.u8(signer != null ? ALGORITHM_SIGNED : <u8>(key.hmac ? Algorithm.HmacSha256 : Algorithm.Sha256));
     input.text(identity.origin.ptr, identity.origin.len);
     input.bytes(identity.instance, INSTANCE_SIZE);
     const field = this.chainField;
@@ -132,10 +159,14 @@ export class Sealer {
     input.u64(chain.seq);
     input.u64(time.sec);
     input.u32(time.nsec);
-    input.text(key.id, key.hmac ? KEY_ID_SIZE : 0);
-    input.u64(key.hmac ? key.epoch : 0);
-    input.u8(session.forwardSecure ? 1 : 0);
-    if (session.forwardSecure) {
+    if (signer != null) {
+      signer.macKey(input, time.wall, time.count);
+    } else {
+      input.text(key.id, key.hmac ? KEY_ID_SIZE : 0);
+      input.u64(key.hmac ? key.epoch : 0);
+      input.u8(session.forwardSecure ? 1 : 0);
+    }
+    if (signer == null && session.forwardSecure) {
       const schedule = key.schedule;
       input.u64(<u64>schedule.start);
       input.u64(<u64>schedule.seconds);
@@ -153,11 +184,12 @@ export class Sealer {
       input.bytes(chain.evictedHead, MAC_SIZE);
       input.u64(chain.evictedDropped);
     }
+    if (signer != null) signer.macMembers(input);
     input.bytes(chain.head, MAC_SIZE);
     // The record is always valid JSON here (the pipeline wrote it); were it not, the MAC would
     // cover only what came before and the record would fail verification: visible, not silent.
     canonical.writeOpenObject(record.out, context);
-    if (key.hmac) key.key.finish(context, mac);
+    if (hmac) key.key.finish(context, mac);
     else context.final(mac);
   }
 }
@@ -180,7 +212,7 @@ export class Sealer {
 const time = new SealTime();
 
 /** `{"v":2,"o":...,"m":...}`: the seal's members in a fixed order (docs/seal-format.md). */
-function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: ArrayBuffer, field: ArrayBuffer, time: SealTime, segment: Segment): void {
+function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: ArrayBuffer, field: ArrayBuffer, time: SealTime, segment: Segment, signer: Signer | null): void {
   const key = session.key;
   const identity = session.identity;
   out.putBuffer(OPEN);
@@ -204,7 +236,9 @@ function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: Arr
   for (let i = 8, n = time.nsec; i >= 0; i--, n /= 10) store<u8>(digits + i, <u8>(0x30 + n % 10));
   out.len += 9;
   out.putByte(0x22);
-  if (key.hmac) {
+  if (signer != null) {
+    signer.writeKey(out, time.wall, time.count);
+  } else if (key.hmac) {
     out.putBuffer(HMAC_ALGORITHM);
     out.putBuffer(KEY_ID);
     out.putHex(key.id, KEY_ID_SIZE);
@@ -244,6 +278,7 @@ function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: Arr
     out.putUint(chain.evictedDropped);
     out.putByte(0x7D);
   }
+  if (signer != null) signer.writeMembers(out, chain);
   out.putBuffer(PREVIOUS);
   out.putHex(chain.head, MAC_SIZE);
   out.putBuffer(MAC_MEMBER);

@@ -1,0 +1,331 @@
+// Signed mode in the verifier (docs/signing.md): the signature objects of a seal (`cp` checkpoint,
+// `pc` closing), the statements they sign, node keys from a trust file, certificates from epoch to
+// epoch back to the trusted node key, and the chain rules: segment starts signed, no epoch left
+// unsigned behind a key change, the unsigned tail reported. node:crypto checks every signature.
+import { type KeyObject, createPublicKey, verify } from "node:crypto";
+import { readFileSync } from "node:fs";
+import type { Member } from "./canonical.ts";
+import { MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
+
+/** A signature over a chain's head, as a seal carries it (`cp`, `pc`). */
+export interface HeadSignature {
+  /** The signing key's epoch (0: the node key). */
+  e: number;
+  /** The head's sequence number. */
+  s: number;
+  /** When it was signed (seconds). */
+  w: number;
+  /** The signing key, 64 hex. */
+  pk: string;
+  /** The certifier's epoch and its signature over `pk` (absent for the node key). */
+  ce?: number;
+  cs?: string;
+  sg: string;
+}
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const HEX128 = /^[0-9a-f]{128}$/;
+const UINT = /^(0|[1-9]\d*)$/;
+const SIGNATURE_MEMBERS = new Set(["e", "s", "w", "pk", "ce", "cs", "sg"]);
+const HEAD_DOMAIN = Buffer.from("logseal-head-v1\0", "latin1");
+const CERT_DOMAIN = Buffer.from("logseal-key-cert-v1\0", "latin1");
+const SPKI_PREFIX = Buffer.from("302a300506032b6570032100", "hex");
+
+/** A signature object's fields, checked for shape; a string says what is wrong. */
+export function signatureOf(members: Member[] | undefined, line: string): HeadSignature | string {
+  if (members === undefined) return "is not an object";
+  const fields: Record<string, Member> = Object.create(null);
+  for (const member of members) {
+    if (member.key in fields || !SIGNATURE_MEMBERS.has(member.key)) return `has a duplicate or unknown member ${JSON.stringify(member.key)}`;
+    fields[member.key] = member;
+  }
+  const uint = (m: Member | undefined) => {
+    if (m === undefined) return undefined;
+    const written = line.slice(m.at, m.end);
+    return UINT.test(written) && Number.isSafeInteger(Number(written)) ? Number(written) : undefined;
+  };
+  const hex = (m: Member | undefined, pattern: RegExp) => {
+    const text = m?.text;
+    return text !== undefined && text.length > 2 && text[0] === '"' && pattern.test(text.slice(1, -1)) ? text.slice(1, -1) : undefined;
+  };
+  const signature = { e: uint(fields.e), s: uint(fields.s), w: uint(fields.w), pk: hex(fields.pk, HEX64), sg: hex(fields.sg, HEX128) };
+  if (signature.e === undefined || signature.s === undefined || signature.w === undefined || !signature.pk || !signature.sg) return "lacks its epoch, head, time, key or signature";
+  if (signature.e > MAX_EPOCH) return "has an epoch outside 0 to 2^32 - 1";
+  const out: HeadSignature = signature as HeadSignature;
+  if (fields.ce !== undefined || fields.cs !== undefined) {
+    out.ce = uint(fields.ce);
+    out.cs = hex(fields.cs, HEX128);
+    if (out.ce === undefined || !out.cs || out.ce >= out.e) return "has an invalid certificate (its signer must be of an earlier epoch)";
+  } else if (out.e !== 0) {
+    return "has an epoch key without a certificate";
+  }
+  return out;
+}
+
+/** lp(x) */
+function text(value: string): Buffer {
+  const bytes = Buffer.from(value, "utf8");
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(bytes.length);
+  return Buffer.concat([length, bytes]);
+}
+
+function u64(v: number): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64BE(BigInt(v));
+  return b;
+}
+
+/** What a head signature signs (docs/signing.md): the head of `seal`'s chain at `s` with MAC `m`. */
+export function headStatement(seal: Pick<Seal, "o" | "i" | "c" | "cb">, signature: HeadSignature, m: string): Buffer {
+  return Buffer.concat([
+    HEAD_DOMAIN, text(seal.o), Buffer.from(seal.i, "hex"),
+    seal.cb !== undefined ? Buffer.concat([Buffer.of(1), text(seal.cb)]) : Buffer.of(0),
+    text(seal.c), u64(signature.s), Buffer.from(m, "hex"), u64(signature.w), u64(signature.e), Buffer.from(signature.pk, "hex"),
+  ]);
+}
+
+/** What a certificate signs: the key of epoch `e`, vouched for by the key of epoch `ce`. */
+export function certificateStatement(o: string, i: string, ce: number, e: number, pk: string): Buffer {
+  return Buffer.concat([CERT_DOMAIN, text(o), Buffer.from(i, "hex"), u64(ce), u64(e), Buffer.from(pk, "hex")]);
+}
+
+const publicKeys = new Map<string, KeyObject>();
+
+/** Whether `signature` (hex) is `publicKey`'s (hex) Ed25519 signature of `message`. */
+export function verifySignature(publicKey: string, message: Buffer, signature: string): boolean {
+  let key = publicKeys.get(publicKey);
+  if (!key) {
+    try {
+      key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, Buffer.from(publicKey, "hex")]), format: "der", type: "spki" });
+    } catch {
+      return false;
+    }
+    if (publicKeys.size >= 4096) publicKeys.delete(publicKeys.keys().next().value as string);
+    publicKeys.set(publicKey, key);
+  }
+  try {
+    return verify(null, message, key, Buffer.from(signature, "hex"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why a signed-mode record does not hold on its own, or null: its epoch against its seal time and
+ * count, its SHA-256 link, its published key against its key id, each signature for the head it
+ * claims (`cp`: this record; `pc`: the previous one). Keys are vouched for later (SignedChains).
+ */
+export function checkSignedRecord(seal: Seal, canonical: string, now: number, futureSlack: number): { reason: "modified" | "time" | "signature"; detail: string } | null {
+  if (seal.f) {
+    if (seal.w! > now + futureSlack) return { reason: "time", detail: `sealed at ${seal.w}, in the future` };
+    const due = scheduledEpoch(seal.f, seal.w!, seal.n!);
+    if (seal.e !== due) return { reason: "time", detail: `epoch ${seal.e} is not the epoch of its seal time and count (${due})` };
+  }
+  if (sealMac(seal, canonical) !== seal.m) return { reason: "modified", detail: "SHA-256 mismatch: content or seal changed" };
+  const cp = seal.cp;
+  if (cp) {
+    if (cp.s !== seal.s || cp.e !== seal.e) return { reason: "signature", detail: `checkpoint for seq ${cp.s} epoch ${cp.e} on the record of seq ${seal.s} epoch ${seal.e}` };
+    if (!verifySignature(cp.pk, headStatement(seal, cp, seal.m), cp.sg)) return { reason: "signature", detail: "checkpoint signature does not verify" };
+  }
+  const pc = seal.pc;
+  if (pc) {
+    if (pc.s + 1 !== seal.s || pc.e > (seal.e ?? 0)) return { reason: "signature", detail: `closing signature for seq ${pc.s} epoch ${pc.e} on the record of seq ${seal.s} epoch ${seal.e}` };
+    if (!verifySignature(pc.pk, headStatement(seal, pc, seal.p), pc.sg)) return { reason: "signature", detail: "closing signature does not verify" };
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Trust files: origin -> node keys (docs/signing.md, "Trust").
+
+export interface TrustEntry {
+  origin: string;
+  /** The node key, 64 hex. */
+  key: string;
+  instance?: string;
+  since?: string;
+  source?: string;
+}
+
+export interface TrustFile {
+  logseal_trust: 1;
+  keys: TrustEntry[];
+}
+
+export function readTrust(path: string): TrustFile {
+  const parsed = JSON.parse(readFileSync(path, "utf8")) as TrustFile;
+  if (parsed?.logseal_trust !== 1 || !Array.isArray(parsed.keys)) throw new Error(`${path} is not a logseal trust file`);
+  for (const entry of parsed.keys) {
+    if (typeof entry?.origin !== "string" || typeof entry.key !== "string" || !HEX64.test(entry.key)) {
+      throw new Error(`${path}: every key needs an origin and a 64-hex key`);
+    }
+  }
+  return parsed;
+}
+
+/** Trusted node keys by origin. */
+export class Trust {
+  private readonly byOrigin = new Map<string, Set<string>>();
+
+  constructor(file?: TrustFile) {
+    for (const entry of file?.keys ?? []) this.add(entry.origin, entry.key);
+  }
+
+  add(origin: string, key: string): void {
+    const keys = this.byOrigin.get(origin) ?? new Set<string>();
+    keys.add(key);
+    this.byOrigin.set(origin, keys);
+  }
+
+  /** The trusted node key of `origin` whose id is `k`, if any. */
+  key(origin: string, k: string): string | undefined {
+    for (const key of this.byOrigin.get(origin) ?? []) if (key.startsWith(k)) return key;
+    return undefined;
+  }
+
+  has(origin: string, key: string): boolean {
+    return this.byOrigin.get(origin)?.has(key) ?? false;
+  }
+
+  get origins(): string[] {
+    return [...this.byOrigin.keys()];
+  }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Chain rules and key certificates, in input order on the main thread.
+
+type SignedReason = "no-key" | "untrusted" | "signature" | "unsigned";
+
+interface Place {
+  file: string;
+  line: number;
+}
+
+/** A key some signature claims for (instance, epoch), where it was first seen. */
+interface KeyClaim {
+  origin: string;
+  instance: string;
+  k: string;
+  e: number;
+  pk: string;
+  ce?: number;
+  cs?: string;
+  place: Place;
+  chain: string;
+  /** undefined: not decided yet. */
+  valid?: boolean;
+}
+
+/** Per chain: the last record, how far signatures reach. */
+interface SignedChain {
+  last?: { s: number; e: number; checkpoint: boolean };
+  /** The highest sequence number a signature covers; -1 none. */
+  signedThrough: number;
+  lastSeq: number;
+  trustReported: boolean;
+}
+
+export interface SignedReport {
+  /** Highest sequence number covered by a signature (-1: none). */
+  signedThrough: number;
+  /** Records after it: the unsigned tail. */
+  unsignedTail: number;
+}
+
+export class SignedChains {
+  private readonly chains = new Map<string, SignedChain>();
+  /** Key claims by instance, then "epoch:pk". */
+  private readonly claims = new Map<string, Map<string, KeyClaim>>();
+  /** Node keys the instances published (`pk`), used when no trust file is given. */
+  private readonly published = new Map<string, string>();
+
+  constructor(
+    private readonly trust: Trust | undefined,
+    private readonly fail: (chainKey: string, place: Place, reason: SignedReason, detail: string) => void,
+  ) {}
+
+  /** A signed-mode record of chain `key`, in input order (whether or not its own checks passed). */
+  add(key: string, seal: Seal, place: Place): void {
+    let chain = this.chains.get(key);
+    if (!chain) {
+      chain = { signedThrough: -1, lastSeq: -1, trustReported: false };
+      this.chains.set(key, chain);
+    }
+    if (!chain.trustReported) {
+      const why = !this.trust
+        ? `signed by node key ${seal.k}: give the origins' public keys (--trust; logseal keys trust)`
+        : this.trust.key(seal.o, seal.k!) === undefined ? `node key ${seal.k} is not trusted for origin ${JSON.stringify(seal.o)}` : "";
+      if (why) {
+        chain.trustReported = true;
+        this.fail(key, place, this.trust ? "untrusted" : "no-key", why);
+      }
+    }
+    if (seal.pk && !this.published.has(seal.i)) this.published.set(seal.i, seal.pk);
+    if (seal.g !== undefined && (!seal.pk || !seal.cp)) this.fail(key, place, "unsigned", "a segment's first record without the node key and its checkpoint");
+    const last = chain.last;
+    if (last && seal.s === last.s + 1 && (seal.e ?? 0) > last.e && !last.checkpoint && !(seal.pc && seal.pc.e === last.e)) {
+      this.fail(key, place, "unsigned", `seq ${last.s} (epoch ${last.e}) was not signed by its epoch's key before the key changed: a later key could have rewritten it`);
+    }
+    if (seal.cp) {
+      chain.signedThrough = Math.max(chain.signedThrough, seal.s);
+      this.claim(key, seal, seal.cp, place);
+    }
+    if (seal.pc) {
+      chain.signedThrough = Math.max(chain.signedThrough, seal.s - 1);
+      this.claim(key, seal, seal.pc, place);
+    }
+    if (!last || seal.s > last.s || seal.g === "new") chain.last = { s: seal.s, e: seal.e ?? 0, checkpoint: seal.cp !== undefined };
+    chain.lastSeq = Math.max(chain.lastSeq, seal.s);
+  }
+
+  /** The instance's node key: the trusted one its seals name, else (no trust file) the one it published. */
+  private rootOf(instance: string, claim: KeyClaim): string | undefined {
+    if (this.trust) return this.trust.key(claim.origin, claim.k);
+    const published = this.published.get(instance);
+    return published?.startsWith(claim.k) ? published : undefined;
+  }
+
+  private claim(chainKey: string, seal: Seal, signature: HeadSignature, place: Place): void {
+    const byKey = this.claims.get(seal.i) ?? new Map<string, KeyClaim>();
+    this.claims.set(seal.i, byKey);
+    const id = `${signature.e}:${signature.pk}`;
+    if (!byKey.has(id)) {
+      byKey.set(id, { origin: seal.o, instance: seal.i, k: seal.k!, e: signature.e, pk: signature.pk, ce: signature.ce, cs: signature.cs, place, chain: chainKey });
+    }
+  }
+
+  /**
+   * Decides every key claim: the node key (epoch 0) must be the trusted key the seals name; an
+   * epoch key needs a certificate by an earlier epoch's valid key of the same instance. A claim that
+   * fails is reported once, at the first record that used it.
+   */
+  finish(): Map<string, SignedReport> {
+    for (const [instance, byKey] of this.claims) {
+      const claims = [...byKey.values()].sort((a, b) => a.e - b.e);
+      const root = this.rootOf(instance, claims[0]);
+      if (root === undefined) continue; // untrusted or no trust file: reported per chain already
+      const valid = new Map<number, string[]>([[0, [root]]]); // epoch -> valid keys
+      for (const claim of claims) {
+        if (claim.e === 0) {
+          claim.valid = claim.pk === root;
+        } else {
+          const statement = certificateStatement(claim.origin, claim.instance, claim.ce!, claim.e, claim.pk);
+          claim.valid = (valid.get(claim.ce!) ?? []).some((pk) => verifySignature(pk, statement, claim.cs!));
+          if (claim.valid) valid.set(claim.e, [...(valid.get(claim.e) ?? []), claim.pk]);
+        }
+        if (!claim.valid) {
+          this.fail(claim.chain, claim.place, "signature", claim.e === 0
+            ? `signed by a key that is not the node key ${claim.k}`
+            : `the key of epoch ${claim.e} is not certified by a valid key of epoch ${claim.ce} (certificates lead back to the node key)`);
+        }
+      }
+    }
+    const reports = new Map<string, SignedReport>();
+    for (const [key, chain] of this.chains) {
+      reports.set(key, { signedThrough: chain.signedThrough, unsignedTail: chain.lastSeq - chain.signedThrough });
+    }
+    return reports;
+  }
+}
