@@ -16,7 +16,7 @@ import { type HeadSignature, Trust, headStatement } from "../cli/signed.js";
 import { collectKeys } from "../cli/trust.js";
 import { type VerifyOptions, formatResult } from "../cli/verify.js";
 import { RELEASE_WASM } from "./support/filter.js";
-import { type Input, records, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
+import { type Input, KEY, readState, records, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
 
 const ORIGIN = "node-a";
 const signedPolicy = (seal: object = {}) =>
@@ -164,6 +164,14 @@ describe("signed mode: the seal", () => {
     expect(result.ok).toBe(true);
     expect(result.chains[0].signed).toEqual({ signedThrough: 0, unsignedTail: 6 });
     expect(formatResult(result)).toMatch(/unsigned tail .*node-a\/app 6 after seq 0/);
+  });
+
+  it("reads no shared key: a seal.key left beside it is ignored (nothing HMAC in the seals or the state)", async () => {
+    const dir = sealDir(signedPolicy(), KEY);
+    const lines = sealAll(dir, records(5));
+    expect(lines.map(sealOf).every((s) => s.a === "ed25519")).toBe(true);
+    expect(readState(dir)).toMatch(/ key=- /);
+    expect(verify(lines, await trustOf(lines)).ok).toBe(true);
   });
 
   it("policy: mode is mac or signed; a key file is refused in signed mode, signed-mode settings outside it", () => {

@@ -85,6 +85,7 @@ export class Session {
    */
   private loadKey(now: i64): string {
     const policy = this.policy;
+    if (policy.signed) return ""; // the node's own key pair signs (signing.ts): no shared key is read
     const key = this.key;
     const saved = this.state.header;
     const file = loadKey(policy.keyFile);
@@ -155,7 +156,9 @@ export class Session {
     return own.stateFile == policy.stateFile && own.keyFile == policy.keyFile && own.keyRequired == policy.keyRequired
       && own.maxChains == policy.maxChains && own.epochRecords == policy.epochRecords
       && own.epochSeconds == policy.epochSeconds && own.persistEvery == policy.persistEvery
-      && own.origin == policy.origin && own.originFile == policy.originFile && own.originRequired == policy.originRequired;
+      && own.origin == policy.origin && own.originFile == policy.originFile && own.originRequired == policy.originRequired
+      && own.signed == policy.signed && own.signingFile == policy.signingFile
+      && own.checkpointRecords == policy.checkpointRecords && own.checkpointSeconds == policy.checkpointSeconds;
   }
 }
 
