@@ -226,6 +226,30 @@ describe("forward security", () => {
     expect(verifyLines(lines).ok).toBe(true);
   });
 
+  it("keeps neither K0 nor an earlier epoch's key anywhere in the module's memory", () => {
+    const dir = sealDir(sealPolicy({ epoch_seconds: 3600, epoch_records: 4 }));
+    const filter = startFilter(dir);
+    const seal = (n: number) => [...records(n)].map((r) => Buffer.from(filter.callRaw(r.tag, JSON.stringify(r.body), 1_700_000_000, 0)!).toString());
+    const first = seal(40);
+    const memory = () => Buffer.from(filter.memory.bytes);
+    expect(memory().indexOf(KEY_BYTES)).toBe(-1); // the key file's text
+    const parsed = { ...sealOf(first[0]), f: sealOf(first[0]).f.split("/").map(Number) } as Seal;
+    const keys = new EpochKeys(KEY_BYTES);
+    // A restart at epoch 10 that moves on: the epoch-10 key it loaded is gone too.
+    const again = startFilter(dir);
+    const later = [...records(40, ["app"], 40)].map((r) => Buffer.from(again.callRaw(r.tag, JSON.stringify(r.body), 1_700_000_000, 0)!).toString());
+    expect(sealOf(later.at(-1)!).e).toBeGreaterThan(15);
+    const mem = Buffer.from(again.memory.bytes);
+    for (const e of [1, 5, 10, 11]) {
+      const leaf = keys.rawKey(parsed, e);
+      expect(mem.indexOf(leaf), `epoch ${e} key`).toBe(-1);
+      expect(mem.indexOf(Buffer.from(leaf.toString("hex"))), `epoch ${e} key as hex`).toBe(-1);
+      expect(mem.indexOf(Buffer.from(padStates(leaf))), `epoch ${e} key's pad states as hex`).toBe(-1);
+      expect(mem.indexOf(Buffer.from(padStates(leaf), "hex")), `epoch ${e} key's pad states`).toBe(-1);
+    }
+    expect(mem.indexOf(KEY_BYTES)).toBe(-1);
+  });
+
   it("continues from the saved epoch key once the initial key file is gone", () => {
     const dir = sealDir(sealPolicy({ epoch_records: 4 }));
     const before = sealAll(dir, records(6));

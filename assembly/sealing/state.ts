@@ -78,7 +78,8 @@ export class StateFile {
   readonly header: SavedHeader = new SavedHeader();
   /** Whether the last write failed. */
   failing: bool = false;
-  private readonly line: ByteBuffer = new ByteBuffer(SLOT_SIZE);
+  // Room for the header from the start: a grown buffer would leave a copy of the epoch key behind.
+  private readonly line: ByteBuffer = new ByteBuffer(HEADER_SIZE);
 
   constructor(readonly path: string) {}
 
@@ -172,6 +173,7 @@ export class StateFile {
       line.putByte(0x2D);
     }
     this.write(0, HEADER_SIZE);
+    memory.fill(line.ptr, 0, line.len); // the header held the epoch key in hex
   }
 
   /** Closes the file (the session it belongs to is being replaced). */
