@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { compileAot, findWamrc } from "./aot.ts";
 import { ROOT, prepareLogsealDir } from "./fluent-bit/harness.ts";
 import { auditWorkload, containerWorkload } from "./fluent-bit/workload.ts";
-import { DEFAULT_POLICY, JSON_CORE, PASS_THROUGH, REDACTION_ONLY } from "./policies.ts";
+import { DEFAULT_POLICY, JSON_CORE, PASS_THROUGH, REDACTION_ONLY, SIGNED_POLICY } from "./policies.ts";
 
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
 const RECORDS = Math.max(1, Number(process.env.BENCH_RECORDS ?? 64));
@@ -90,6 +90,7 @@ const tiers: [string, object | undefined][] = [
   ["redaction only", REDACTION_ONLY],
   ["pass-through (enrichment + seal, no redaction)", PASS_THROUGH],
   ["default policy", DEFAULT_POLICY],
+  ["default policy, signed mode (a checkpoint every 64 records)", SIGNED_POLICY],
 ];
 
 /** µs per record of one module and policy: the best of RUNS. */

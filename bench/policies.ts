@@ -11,3 +11,5 @@ export const JSON_CORE = { ...PASS_THROUGH, ...OFF };
 export const REDACTION_ONLY = { ...JSON.parse(defaultPolicyJson()), version: "redaction-only", ...OFF };
 /** The embedded default policy: redaction, enrichment, SHA-256 chain (no key file). */
 export const DEFAULT_POLICY = undefined;
+/** The default policy in signed mode (docs/signing.md), a checkpoint every 64 records (one per bench-iwasm pass). */
+export const SIGNED_POLICY = { ...JSON.parse(defaultPolicyJson()), version: "signed", seal: { mode: "signed", origin: "bench", checkpoint_records: 64, checkpoint_seconds: 0 } };

@@ -141,9 +141,11 @@ export function checkSignedRecord(seal: Seal, canonical: string, now: number, fu
 
 export interface TrustEntry {
   origin: string;
-  /** The node key, 64 hex. */
+  /** The node key, 64 hex; with `epoch`, an epoch key a verification certified back to it. */
   key: string;
   instance?: string;
+  /** An epoch key (written by `logseal verify --trust-out`): lets the next run start mid-way. */
+  epoch?: number;
   since?: string;
   source?: string;
 }
@@ -160,19 +162,37 @@ export function readTrust(path: string): TrustFile {
     if (typeof entry?.origin !== "string" || typeof entry.key !== "string" || !HEX64.test(entry.key)) {
       throw new Error(`${path}: every key needs an origin and a 64-hex key`);
     }
+    if (entry.epoch !== undefined && (!Number.isSafeInteger(entry.epoch) || entry.epoch < 1 || typeof entry.instance !== "string")) {
+      throw new Error(`${path}: an epoch key needs its epoch (from 1) and instance`);
+    }
   }
   return parsed;
 }
 
-/** Trusted node keys by origin. */
+/** Trusted node keys by origin, and epoch keys earlier verifications certified, by instance. */
 export class Trust {
   private readonly byOrigin = new Map<string, Set<string>>();
+  private readonly epochKeys = new Map<string, [number, string][]>();
 
-  constructor(file?: TrustFile) {
-    for (const entry of file?.keys ?? []) this.add(entry.origin, entry.key);
+  constructor(readonly file: TrustFile = { logseal_trust: 1, keys: [] }) {
+    for (const entry of file.keys) {
+      if (entry.epoch !== undefined) this.epochKeys.set(entry.instance!, [...(this.epochKeys.get(entry.instance!) ?? []), [entry.epoch, entry.key]]);
+      else this.index(entry.origin, entry.key);
+    }
   }
 
+  /** Trusts `key` for `origin` (kept in `file` too). */
   add(origin: string, key: string): void {
+    if (!this.has(origin, key)) this.file.keys.push({ origin, key });
+    this.index(origin, key);
+  }
+
+  /** Epoch keys of `instance` certified by an earlier verification: [epoch, key]. */
+  certified(instance: string): [number, string][] {
+    return this.epochKeys.get(instance) ?? [];
+  }
+
+  private index(origin: string, key: string): void {
     const keys = this.byOrigin.get(origin) ?? new Set<string>();
     keys.add(key);
     this.byOrigin.set(origin, keys);
@@ -235,9 +255,13 @@ export interface SignedReport {
 }
 
 export class SignedChains {
+  /** After finish(): the latest certified epoch key of every instance (docs/signing.md, "Trust"). */
+  certifiedKeys: TrustEntry[] = [];
   private readonly chains = new Map<string, SignedChain>();
   /** Key claims by instance, then "epoch:pk". */
   private readonly claims = new Map<string, Map<string, KeyClaim>>();
+  /** The latest epoch key each instance's certificates led to (for --trust-out). */
+  private readonly latest = new Map<string, TrustEntry>();
   /** Node keys the instances published (`pk`), used when no trust file is given. */
   private readonly published = new Map<string, string>();
 
@@ -307,13 +331,20 @@ export class SignedChains {
       const root = this.rootOf(instance, claims[0]);
       if (root === undefined) continue; // untrusted or no trust file: reported per chain already
       const valid = new Map<number, string[]>([[0, [root]]]); // epoch -> valid keys
+      for (const [epoch, key] of this.trust?.certified(instance) ?? []) valid.set(epoch, [...(valid.get(epoch) ?? []), key]);
       for (const claim of claims) {
         if (claim.e === 0) {
           claim.valid = claim.pk === root;
+        } else if ((valid.get(claim.e) ?? []).includes(claim.pk)) {
+          claim.valid = true; // certified by an earlier run (--trust-out), or already here
         } else {
           const statement = certificateStatement(claim.origin, claim.instance, claim.ce!, claim.e, claim.pk);
           claim.valid = (valid.get(claim.ce!) ?? []).some((pk) => verifySignature(pk, statement, claim.cs!));
-          if (claim.valid) valid.set(claim.e, [...(valid.get(claim.e) ?? []), claim.pk]);
+          if (claim.valid) {
+            valid.set(claim.e, [...(valid.get(claim.e) ?? []), claim.pk]);
+            const latest = this.latest.get(instance);
+            if (!latest || latest.epoch! < claim.e) this.latest.set(instance, { origin: claim.origin, instance, epoch: claim.e, key: claim.pk, source: `certified: ${claim.place.file}:${claim.place.line}` });
+          }
         }
         if (!claim.valid) {
           this.fail(claim.chain, claim.place, "signature", claim.e === 0
@@ -322,10 +353,18 @@ export class SignedChains {
         }
       }
     }
+    this.certifiedKeys = [...this.latest.values()];
     const reports = new Map<string, SignedReport>();
     for (const [key, chain] of this.chains) {
       reports.set(key, { signedThrough: chain.signedThrough, unsignedTail: chain.lastSeq - chain.signedThrough });
     }
     return reports;
   }
+}
+
+/** The trust file `trust` came from, with `certified` replacing the epoch keys of their instances. */
+export function trustWithCertified(trust: Trust | undefined, certified: TrustEntry[]): TrustFile {
+  const renewed = new Set(certified.map((entry) => entry.instance));
+  const kept = (trust?.file.keys ?? []).filter((entry) => entry.epoch === undefined || !renewed.has(entry.instance));
+  return { logseal_trust: 1, keys: [...kept, ...certified] };
 }

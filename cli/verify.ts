@@ -2,7 +2,7 @@
 // record's MAC over its canonical form, and the links between records, reporting per chain the
 // first failure with its file, line and reason. Independent of the module: its own JSON parser
 // and canonical form (cli/canonical.ts), Node's crypto.
-import { createReadStream, readFileSync, statSync } from "node:fs";
+import { createReadStream, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
@@ -14,7 +14,7 @@ import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
 import { EpochKeys, GENESIS, MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
-import { SignedChains, type SignedReport, Trust, checkSignedRecord, readTrust, signatureOf } from "./signed.ts";
+import { SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
 import { fail } from "./util.ts";
 
 export type Reason =
@@ -92,6 +92,8 @@ export interface VerifyResult {
   failureCount: number;
   byReason: Partial<Record<Reason, number>>;
   coverage: Coverage;
+  /** Signed mode: the latest epoch key each instance's certificates led to (--trust-out). */
+  certifiedKeys?: TrustEntry[];
 }
 
 export interface VerifyOptions {
@@ -348,6 +350,7 @@ export class Verifier {
       failureCount: this.failureCount,
       byReason: this.byReason,
       coverage: this.coverage,
+      ...(this.signed.certifiedKeys.length && { certifiedKeys: this.signed.certifiedKeys }),
     };
   }
 }
@@ -921,12 +924,13 @@ export function headsFromState(text: string): Map<string, { seq: number; mac: st
   return heads;
 }
 
-const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST] [--allow-sha256] [--origin NAME]... [--continue HEADS]
+const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-out TRUST2]] [--allow-sha256] [--origin NAME]... [--continue HEADS]
                       [--heads-out HEADS] [--accept-any-start] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
                       [--date-key KEY] [--allow-reorder] [--json] FILE...
   FILE              NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
   --key-file        initial seal key(s) (the module's seal.key); needed for HMAC seals
   --trust           the origins' public node keys (logseal keys trust); needed for signed seals (docs/signing.md)
+  --trust-out       the trust file plus the epoch keys this run certified: the next run's --trust when it continues (--continue)
   --allow-sha256    accept plain SHA-256 chains (integrity only: anyone can recompute them); refused otherwise
   --origin          chains must come from this origin (node name); repeatable
   --continue        heads written by the previous run (--heads-out): chains must start right after them
@@ -949,6 +953,7 @@ export async function main(args: string[]): Promise<number> {
       options: {
         "key-file": { type: "string", multiple: true },
         trust: { type: "string" },
+        "trust-out": { type: "string" },
         "allow-sha256": { type: "boolean", default: false },
         origin: { type: "string", multiple: true },
         continue: { type: "string" },
@@ -1000,6 +1005,7 @@ export async function main(args: string[]): Promise<number> {
     return fail((error as Error).message, 1);
   }
   if (values["heads-out"]) writeHeads(values["heads-out"], headsOf(result));
+  if (values["trust-out"]) writeFileSync(values["trust-out"], JSON.stringify(trustWithCertified(options.trust, result.certifiedKeys ?? []), null, 2) + "\n");
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
   else process.stdout.write(formatResult(result, (Date.now() - started) / 1000));
   return exitStatus(result);

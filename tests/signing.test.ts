@@ -12,9 +12,10 @@ import { describe, expect, it } from "vitest";
 import { canonicalObject, parseMembers } from "../cli/canonical.js";
 import { FilterHost } from "../cli/host.js";
 import { type Seal, sealMac } from "../cli/seal-mac.js";
-import { type HeadSignature, Trust, headStatement } from "../cli/signed.js";
+import { chainKey } from "../cli/heads.js";
+import { type HeadSignature, Trust, headStatement, trustWithCertified } from "../cli/signed.js";
 import { collectKeys } from "../cli/trust.js";
-import { type VerifyOptions, formatResult } from "../cli/verify.js";
+import { type VerifyOptions, formatResult, headsOf } from "../cli/verify.js";
 import { RELEASE_WASM } from "./support/filter.js";
 import { type Input, KEY, readState, records, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
 
@@ -299,6 +300,23 @@ describe("signed mode: forward security (a break-in at epoch E)", () => {
     const changed = [...lines];
     changed[at] = join2(body, forged);
     expect(verify(changed, trust).ok).toBe(false);
+  });
+});
+
+describe("signed mode: day by day", () => {
+  it("a day's file continues from the previous day's heads and the epoch keys that run certified (--trust-out)", async () => {
+    const lines = sealAll(signedDir(), records(60, ["app", "web"]));
+    const trust = await trustOf(lines.slice(0, 30));
+    const day1 = verify(lines.slice(0, 30), trust);
+    expect(day1.ok).toBe(true);
+    expect(day1.certifiedKeys).toEqual([expect.objectContaining({ origin: ORIGIN, epoch: 3 })]);
+    const starts = new Map(headsOf(day1).map((h) => [chainKey(h.o, h.c), h]));
+    // Alone, the second day's epoch keys cannot be traced back to the node key.
+    expect(verify(lines.slice(30), trust, { starts }).byReason).toHaveProperty("signature");
+    const next = new Trust(trustWithCertified(trust, day1.certifiedKeys!));
+    const day2 = verify(lines.slice(30), next, { starts });
+    expect(day2.failures).toEqual([]);
+    expect(trustWithCertified(next, day2.certifiedKeys!).keys.filter((k) => k.epoch !== undefined)).toEqual([expect.objectContaining({ epoch: 6 })]);
   });
 });
 
