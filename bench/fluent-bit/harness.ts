@@ -87,11 +87,12 @@ export function logsealFilter(setup: LogsealSetup, functionName = "logseal_filte
 export type Output = { kind: "null" } | { kind: "file"; path: string };
 
 /**
- * A configuration that reads `input` from its start with `tail` (json parser, page cache
- * kept: `file_cache_advise off`, so the file is not re-read from disk), runs `filters`, writes
- * to `output` and exits at the end of the file.
+ * A configuration that reads `input` from its start with `tail` (json parser unless
+ * `tail.parser` is false, page cache kept: `file_cache_advise off`, so the file is not re-read
+ * from disk; `tail.extra`: more tail options), runs `filters`, writes to `output` and exits at
+ * the end of the file.
  */
-export function writeConfig(file: string, input: string, tag: string, filters: Filter[], output: Output): void {
+export function writeConfig(file: string, input: string, tag: string, filters: Filter[], output: Output, tail: { parser?: boolean; extra?: Filter } = {}): void {
   const parsers = join(dirname(file), "bench-parsers.yaml");
   writeFileSync(parsers, stringify({ parsers: [{ name: "bench-json", format: "json" }] }));
   const out: Filter = output.kind === "null"
@@ -104,10 +105,11 @@ export function writeConfig(file: string, input: string, tag: string, filters: F
         name: "tail",
         tag,
         path: input,
-        parser: "bench-json",
+        ...(tail.parser === false ? {} : { parser: "bench-json" }),
         read_from_head: true,
         exit_on_eof: true,
         file_cache_advise: false,
+        ...tail.extra,
       }],
       filters,
       outputs: [out],
