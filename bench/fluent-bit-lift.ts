@@ -65,7 +65,7 @@ for (const [moduleName, module] of modules) {
       writeFileSync(input, c.lines.join("\n") + "\n");
       const dir = join(work, "logseal");
       const config = join(work, "fluent-bit.yaml");
-      const extra = c.way === "lifted by logseal" && !c.parser ? { path_key: "file", offset_key: "offset" } : {};
+      const extra: Record<string, string> = c.way === "lifted by logseal" && !c.parser ? { path_key: "file", offset_key: "offset" } : {};
       const cpu: number[] = [];
       const policy = c.way === "lifted by logseal" ? nowPolicy : beforePolicy;
       for (let run = 0; run < RUNS; run++) {
