@@ -216,7 +216,15 @@ export class Trust {
 // ------------------------------------------------------------------------------------------------
 // Chain rules and key certificates, in input order on the main thread.
 
-type SignedReason = "no-key" | "untrusted" | "signature" | "unsigned";
+type SignedReason = "no-key" | "untrusted" | "signature" | "unsigned" | "truncated" | "modified";
+
+/** A checkpoint kept off the node (docs/signing.md, "Anchors"): the head its chain must reach. */
+export interface Anchor {
+  /** chainKey(origin, chain) */
+  key: string;
+  seal: Seal;
+  place: Place;
+}
 
 interface Place {
   file: string;
@@ -265,13 +273,31 @@ export class SignedChains {
   /** Node keys the instances published (`pk`), used when no trust file is given. */
   private readonly published = new Map<string, string>();
 
+  /** The highest anchored checkpoint of every chain, and whether the store reached it. */
+  private readonly anchors = new Map<string, { anchor: Anchor; reached: boolean }>();
+
   constructor(
     private readonly trust: Trust | undefined,
     private readonly fail: (chainKey: string, place: Place, reason: SignedReason, detail: string) => void,
-  ) {}
+    anchors: Anchor[] = [],
+  ) {
+    for (const anchor of anchors) {
+      const known = this.anchors.get(anchor.key);
+      if (!known || known.anchor.seal.s < anchor.seal.s) this.anchors.set(anchor.key, { anchor, reached: false });
+      // Its signature's key is decided with the rest: an anchor under an untrusted or uncertified key fails.
+      this.claim(anchor.key, anchor.seal, anchor.seal.cp!, anchor.place);
+    }
+  }
 
   /** A signed-mode record of chain `key`, in input order (whether or not its own checks passed). */
   add(key: string, seal: Seal, place: Place): void {
+    const anchored = this.anchors.get(key);
+    if (anchored && seal.s === anchored.anchor.seal.s && seal.i === anchored.anchor.seal.i) {
+      anchored.reached = true;
+      if (seal.m !== anchored.anchor.seal.m) {
+        this.fail(key, place, "modified", `seq ${seal.s} is not the record anchored at ${anchored.anchor.place.file}:${anchored.anchor.place.line} (another MAC)`);
+      }
+    }
     let chain = this.chains.get(key);
     if (!chain) {
       chain = { signedThrough: -1, lastSeq: -1, trustReported: false };
@@ -353,6 +379,14 @@ export class SignedChains {
         }
       }
     }
+    // The store must reach every anchored head: a shorter chain lost its end, a missing one was deleted.
+    for (const [key, { anchor, reached }] of this.anchors) {
+      if (reached) continue;
+      const chain = this.chains.get(key);
+      this.fail(key, anchor.place, "truncated", chain
+        ? `ends at seq ${chain.lastSeq}, before the checkpoint anchored at seq ${anchor.seal.s}`
+        : `no record of the chain in the store; a checkpoint of it is anchored at seq ${anchor.seal.s}`);
+    }
     this.certifiedKeys = [...this.latest.values()];
     const reports = new Map<string, SignedReport>();
     for (const [key, chain] of this.chains) {
@@ -367,4 +401,23 @@ export function trustWithCertified(trust: Trust | undefined, certified: TrustEnt
   const renewed = new Set(certified.map((entry) => entry.instance));
   const kept = (trust?.file.keys ?? []).filter((entry) => entry.epoch === undefined || !renewed.has(entry.instance));
   return { logseal_trust: 1, keys: [...kept, ...certified] };
+}
+
+/** The checkpoints in anchor files (lines `check` reads as records): each chain's anchored heads. */
+export async function readAnchors(files: string[], check: (text: string) => { seal?: Seal; bad?: string }): Promise<Anchor[]> {
+  const { createReadStream } = await import("node:fs");
+  const { createInterface } = await import("node:readline");
+  const anchors: Anchor[] = [];
+  for (const file of files) {
+    let line = 0;
+    for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      line++;
+      if (text.trim() === "") continue;
+      const { seal, bad } = check(text);
+      if (bad !== undefined) throw new Error(`--anchors ${file}:${line}: ${bad}`);
+      if (seal?.a !== "ed25519" || !seal.cp) throw new Error(`--anchors ${file}:${line}: not a signed checkpoint`);
+      anchors.push({ key: `${seal.o}\u0000${seal.c}`, seal, place: { file, line } });
+    }
+  }
+  return anchors;
 }

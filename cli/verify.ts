@@ -14,7 +14,7 @@ import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
 import { EpochKeys, GENESIS, MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
-import { SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
+import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
 import { fail } from "./util.ts";
 
 export type Reason =
@@ -117,6 +117,8 @@ export interface VerifyOptions {
   now?: number;
   /** Signed mode: trusted node keys by origin (`logseal keys trust`). */
   trust?: Trust;
+  /** Signed mode: checkpoints kept off the node (--anchors): heads the chains must reach. */
+  anchors?: Anchor[];
 }
 
 /** A seal time this far ahead of the verifier's clock is refused. */
@@ -266,7 +268,11 @@ export class Verifier {
   constructor(readonly options: VerifyOptions = {}) {
     this.keys = new KeyRing(options.keys, options.now);
     this.origins = options.origins?.length ? new Set(options.origins) : null;
-    this.signed = new SignedChains(options.trust, (key, place, reason, detail) => this.chains.get(key)?.fail(place, reason, detail));
+    this.signed = new SignedChains(options.trust, (key, place, reason, detail) => {
+      const chain = this.chains.get(key);
+      if (chain) chain.fail(place, reason, detail);
+      else this.fail({ chain: key.slice(key.indexOf("\u0000") + 1), ...place, reason, detail });
+    }, options.anchors);
   }
 
   /** One line of output: a record, `[time, record]`, or out_file's `tag: [time, record]`. */
@@ -924,13 +930,14 @@ export function headsFromState(text: string): Map<string, { seq: number; mac: st
   return heads;
 }
 
-const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-out TRUST2]] [--allow-sha256] [--origin NAME]... [--continue HEADS]
+const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-out TRUST2] [--anchors FILE]...] [--allow-sha256] [--origin NAME]... [--continue HEADS]
                       [--heads-out HEADS] [--accept-any-start] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
                       [--date-key KEY] [--allow-reorder] [--json] FILE...
   FILE              NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
   --key-file        initial seal key(s) (the module's seal.key); needed for HMAC seals
   --trust           the origins' public node keys (logseal keys trust); needed for signed seals (docs/signing.md)
   --trust-out       the trust file plus the epoch keys this run certified: the next run's --trust when it continues (--continue)
+  --anchors         checkpoint records kept off the node (signed mode): every chain must reach its anchored head; repeatable
   --allow-sha256    accept plain SHA-256 chains (integrity only: anyone can recompute them); refused otherwise
   --origin          chains must come from this origin (node name); repeatable
   --continue        heads written by the previous run (--heads-out): chains must start right after them
@@ -954,6 +961,7 @@ export async function main(args: string[]): Promise<number> {
         "key-file": { type: "string", multiple: true },
         trust: { type: "string" },
         "trust-out": { type: "string" },
+        anchors: { type: "string", multiple: true },
         "allow-sha256": { type: "boolean", default: false },
         origin: { type: "string", multiple: true },
         continue: { type: "string" },
@@ -994,6 +1002,19 @@ export async function main(args: string[]): Promise<number> {
     };
   } catch (error) {
     return fail((error as Error).message);
+  }
+  if (values.anchors) {
+    const keys = new KeyRing([], options.now);
+    try {
+      options.anchors = await readAnchors(values.anchors, (text) => {
+        const checked = checkLine(text, keys);
+        if (checked.kind === "failure") return { bad: `${checked.reason}: ${checked.detail}` };
+        if (checked.kind !== "record") return {};
+        return checked.macFailure ? { bad: `${checked.macFailure.reason}: ${checked.macFailure.detail}` } : { seal: checked.seal };
+      });
+    } catch (error) {
+      return fail((error as Error).message, 1);
+    }
   }
   const started = Date.now();
   let result: VerifyResult;

@@ -13,9 +13,9 @@ import { canonicalObject, parseMembers } from "../cli/canonical.js";
 import { FilterHost } from "../cli/host.js";
 import { type Seal, sealMac } from "../cli/seal-mac.js";
 import { chainKey } from "../cli/heads.js";
-import { type HeadSignature, Trust, headStatement, trustWithCertified } from "../cli/signed.js";
+import { type HeadSignature, Trust, headStatement, readAnchors, trustWithCertified } from "../cli/signed.js";
 import { collectKeys } from "../cli/trust.js";
-import { type VerifyOptions, formatResult, headsOf } from "../cli/verify.js";
+import { KeyRing, type VerifyOptions, checkLine, formatResult, headsOf } from "../cli/verify.js";
 import { RELEASE_WASM } from "./support/filter.js";
 import { type Input, KEY, readState, records, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
 
@@ -317,6 +317,48 @@ describe("signed mode: day by day", () => {
     const day2 = verify(lines.slice(30), next, { starts });
     expect(day2.failures).toEqual([]);
     expect(trustWithCertified(next, day2.certifiedKeys!).keys.filter((k) => k.epoch !== undefined)).toEqual([expect.objectContaining({ epoch: 6 })]);
+  });
+});
+
+describe("signed mode: anchors off the node (verify --anchors)", () => {
+  const lines = sealAll(signedDir(), records(40, ["app", "web"]));
+  const keys = new KeyRing([]);
+  const anchorsOf = async (anchorLines: string[]) => {
+    const file = join(mkdtempSync(join(tmpdir(), "logseal-anchors-")), "anchors.ndjson");
+    writeFileSync(file, anchorLines.join("\n") + "\n");
+    return readAnchors([file], (text) => {
+      const checked = checkLine(text, keys);
+      if (checked.kind !== "record") return { bad: "not a record" };
+      return checked.macFailure ? { bad: checked.macFailure.detail } : { seal: checked.seal };
+    });
+  };
+  // What rewrite_tag would copy to the second sink: every record with a checkpoint.
+  const checkpoints = lines.filter((l) => sealOf(l).cp);
+
+  it("a store that reaches every anchored checkpoint verifies", async () => {
+    const result = verify(lines, await trustOf(lines), { anchors: await anchorsOf(checkpoints) });
+    expect(result.failures).toEqual([]);
+  });
+
+  it("a store cut before the last anchored checkpoint, or without a chain, fails as truncated", async () => {
+    const trust = await trustOf(lines);
+    const anchors = await anchorsOf(checkpoints);
+    const lastApp = Math.max(...checkpoints.map(sealOf).filter((s) => s.c === "app").map((s) => s.s));
+    const cut = lines.filter((l) => sealOf(l).c !== "app" || sealOf(l).s < lastApp - 1);
+    expect(verify(cut, trust).ok).toBe(true); // without anchors: an unsigned tail shorter, nothing to see
+    const result = verify(cut, trust, { anchors });
+    expect(result.byReason).toEqual({ truncated: 1 });
+    expect(result.failures[0].detail).toMatch(new RegExp(`before the checkpoint anchored at seq ${lastApp}`));
+    const withoutWeb = lines.filter((l) => sealOf(l).c !== "web");
+    expect(verify(withoutWeb, trust, { anchors }).byReason).toEqual({ truncated: 1 });
+  });
+
+  it("an anchor whose signature does not verify is refused, and so is one under an untrusted key", async () => {
+    const forged = checkpoints[1].replace(/"sg":"[0-9a-f]{2}/, (m) => m.slice(0, -2) + (m.endsWith("00") ? "11" : "00"));
+    await expect(anchorsOf([forged])).rejects.toThrow(/checkpoint signature does not verify/);
+    const other = sealAll(signedDir(), records(4, ["app"]));
+    const result = verify(lines, await trustOf(lines), { anchors: await anchorsOf(other.filter((l) => sealOf(l).cp)) });
+    expect(result.ok).toBe(false);
   });
 });
 
