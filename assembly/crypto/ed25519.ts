@@ -273,6 +273,7 @@ function scalarMultBase(h: usize, a: usize): void {
     toP3(h, completed);
   }
   memory.fill(digits, 0, 64);
+  memory.fill(t0, 0, FE_SIZE);
   memory.fill(entry, 0, PRECOMP_SIZE);
   memory.fill(sum, 0, P3_SIZE);
   memory.fill(completed, 0, P3_SIZE);
