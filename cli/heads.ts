@@ -12,8 +12,10 @@ export interface ChainHeads {
   /** Origin and chain id: together they name a chain. */
   o: string;
   c: string;
-  /** Instance id of the last record. */
+  /** Instance id, algorithm and key id of the last record: a chain that was HMAC stays HMAC. */
   i: string;
+  a: string;
+  k?: string;
   first: Head;
   last: Head;
   /** Whether the chain verified in the run that wrote this. */
@@ -41,7 +43,7 @@ export function readHeads(path: string): Map<string, ChainHeads> {
   if (parsed?.format !== FORMAT || !Array.isArray(parsed.chains)) throw new Error(`--continue ${path}: not a logseal heads file (${FORMAT})`);
   const heads = new Map<string, ChainHeads>();
   for (const chain of parsed.chains) {
-    const valid = typeof chain?.o === "string" && typeof chain.c === "string" && typeof chain.i === "string"
+    const valid = typeof chain?.o === "string" && typeof chain.c === "string" && typeof chain.i === "string" && typeof chain.a === "string"
       && Number.isSafeInteger(chain.last?.seq) && HEX64.test(chain.last?.mac ?? "");
     if (!valid) throw new Error(`--continue ${path}: a chain entry is malformed`);
     heads.set(chainKey(chain.o, chain.c), chain);

@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { type Member, canonicalObject, parseMembers, parseValue } from "./canonical.ts";
+import { type CompletenessResult, type Source, SourceCoverage, droppedOf, formatCompleteness, sourceOf } from "./completeness.ts";
 import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
@@ -32,6 +33,7 @@ export type Reason =
   | "origin" // an origin not among --origin, or the instance changing inside a chain
   | "time" // an epoch not matching its seal time, a seal time in the future, an outer time not the seal's
   | "tag" // the line's tag is not the chain's (chains by tag)
+  | "lost" // bytes of a source file that never reached the filter (logseal_source: before the filter)
   | "untrusted" // signed mode: the node key is not in the trust file for the record's origin
   | "signature" // signed mode: a checkpoint, closing signature or key certificate that does not verify
   | "unsigned" // signed mode: a segment start without its key and checkpoint, records left unsigned behind a key change
@@ -48,8 +50,9 @@ export interface Failure {
 export interface ChainReport {
   chain: string;
   origin: string;
-  /** Instance id of the last record. */
+  /** Instance id and key id of the last record. */
   instance: string;
+  keyId?: string;
   records: number;
   firstSeq: number;
   lastSeq: number;
@@ -61,6 +64,8 @@ export interface ChainReport {
   dropped: number;
   algorithm: string;
   epochs: [number, number];
+  /** Forward security with epochs by record count: the count, which a forger chooses, can set the epoch. */
+  recordEpochs?: boolean;
   /** How the chain's first record is vouched for: its genesis, a head from --continue, or nothing (--accept-any-start). */
   start: "genesis" | "continued" | "unverified" | "";
   /** MACs of the records at firstSeq and lastSeq, for the next run's --continue. */
@@ -94,12 +99,14 @@ export interface VerifyResult {
   coverage: Coverage;
   /** Signed mode: the latest epoch key each instance's certificates led to (--trust-out). */
   certifiedKeys?: TrustEntry[];
+  /** Source files' completeness, when records carry logseal_source (docs/input.md). */
+  completeness?: CompletenessResult;
 }
 
 export interface VerifyOptions {
   /** Initial keys (key files' contents): HMAC seals are checked under the one whose id they name. */
   keys?: Buffer[];
-  /** Heads the chains must reach: chain id -> the last record's sequence number and MAC. */
+  /** Heads the chains must reach: chain key (chainKey(origin, chain)) -> the last record's sequence number and MAC. */
   expectHeads?: Map<string, { seq: number; mac: string }>;
   /** A member the output added in front of each record (out_stdout json_lines' `json_date_key`). */
   dateKey?: string;
@@ -119,16 +126,23 @@ export interface VerifyOptions {
   trust?: Trust;
   /** Signed mode: checkpoints kept off the node (--anchors): heads the chains must reach. */
   anchors?: Anchor[];
+  /** Chains followed at once (memory bound); default MAX_CHAINS. */
+  maxChains?: number;
+  /** Current sizes of source files (path -> bytes): bytes after their last record are reported too. */
+  sourceSizes?: Record<string, number>;
 }
+
+const MAX_CHAINS = 100_000;
 
 /** A seal time this far ahead of the verifier's clock is refused. */
 const FUTURE_SLACK = 600;
 
 const MAX_LISTED = 1000;
 const SEEN_WINDOW = 1 << 16; // sequence numbers remembered per chain, for duplicates and reorders
+const MAX_GAPS = 4096; // open gaps per chain that a late record may still fill
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
-const TIME = /^\d{1,20}\.\d{9}$/;
+const TIME = /^\d{1,10}\.\d{9}$/; // Fluent Bit hands the module 32-bit seconds
 const SCHEDULE = /^(0|[1-9]\d{0,14})\/(0|[1-9]\d{0,14})\/(0|[1-9]\d{0,14})$/;
 
 /** One record as verification needs it. */
@@ -144,7 +158,11 @@ interface Entry {
 
 /** What one line holds, as far as it can be told without the rest of the chain. */
 export type Checked =
-  | { kind: "record"; seal: Seal; macFailure: Entry["macFailure"]; outer: OuterCheck; outerFailure?: Entry["outerFailure"] }
+  | {
+      kind: "record"; seal: Seal; macFailure: Entry["macFailure"]; outer: OuterCheck; outerFailure?: Entry["outerFailure"];
+      /** What the record says of its source line (null: nothing), read here so that workers do it. */
+      source: Source | null | false; dropped: ReturnType<typeof droppedOf>;
+    }
   | { kind: "failure"; reason: Reason; detail: string }
   | { kind: "blank" };
 
@@ -181,6 +199,7 @@ export class KeyRing {
     if (seal.f) {
       const due = scheduledEpoch(seal.f, seal.w!, seal.n!);
       if (seal.w! > this.now + FUTURE_SLACK) return { reason: "time", detail: `sealed at ${seal.w}, in the future` };
+      if (seal.w! < seal.f[0]) return { reason: "time", detail: `sealed at ${seal.w}, before its schedule began (${seal.f[0]})` };
       if (epoch !== due) return { reason: "time", detail: `epoch ${epoch} is not the epoch of its seal time and count (${due})` };
     }
     const key = keys.key(seal);
@@ -219,9 +238,16 @@ export function checkLine(text: string, keys: KeyRing, dateKey?: string): Checke
   const seal = sealOf(members[at].object, text);
   if (typeof seal === "string") return { kind: "failure", reason: "modified", detail: `seal ${seal}` };
   const covered = canonicalObject(members.filter((_, i) => i !== at));
+  let macFailure: Entry["macFailure"];
+  try {
+    macFailure = keys.check(seal, covered);
+  } catch (error) {
+    // One hostile line must not end the run and hide every other finding.
+    macFailure = { reason: "modified", detail: `seal cannot be checked: ${(error as Error).message}` };
+  }
   const outer: OuterCheck = { tag: line.tag === undefined ? "none" : seal.cb === undefined ? "checked" : "not-covered", time: line.time !== undefined, dateKey: date !== undefined };
   const outerFailure = outerMismatch(seal, line, date);
-  return { kind: "record", seal, macFailure: keys.check(seal, covered), outer, ...(outerFailure && { outerFailure }) };
+  return { kind: "record", seal, macFailure, outer, ...(outerFailure && { outerFailure }), source: sourceOf(members), dropped: droppedOf(members) };
 }
 
 /** Why the tag, outer time or date member of a line is not the seal's, or undefined. */
@@ -262,11 +288,14 @@ export class Verifier {
   private readonly evictions = new Map<string, { n: number; m: string; file: string; line: number }[]>();
   private readonly coverage: Coverage = { tagsChecked: 0, tagsNotCovered: 0, timesChecked: 0, dateKeysChecked: 0, quietChains: [] };
   private readonly origins: Set<string> | null;
+  /** Which bytes of the source files the verified records cover. */
+  private readonly sources: SourceCoverage;
   /** Signed mode's chain rules and key certificates (cli/signed.ts). */
   private readonly signed: SignedChains;
 
   constructor(readonly options: VerifyOptions = {}) {
     this.keys = new KeyRing(options.keys, options.now);
+    this.sources = new SourceCoverage({ sizes: options.sourceSizes });
     this.origins = options.origins?.length ? new Set(options.origins) : null;
     this.signed = new SignedChains(options.trust, (key, place, reason, detail) => {
       const chain = this.chains.get(key);
@@ -290,6 +319,8 @@ export class Verifier {
     }
     this.records++;
     const { seal, macFailure, outer, outerFailure } = checked;
+    // Only a record whose seal holds vouches for its source line.
+    if (!macFailure) this.sources.addSource(checked.source, file, line, checked.dropped);
     const coverage = this.coverage;
     if (outer.tag === "checked") coverage.tagsChecked++;
     if (outer.tag === "not-covered") coverage.tagsNotCovered++;
@@ -298,8 +329,13 @@ export class Verifier {
     if (seal.x) this.noteEviction(seal.o, seal.x, file, line);
     const key = chainKey(seal.o, seal.c);
     let chain = this.chains.get(key);
+    if (!chain && this.chains.size >= (this.options.maxChains ?? MAX_CHAINS)) {
+      // Memory stays bounded on hostile input: a chain beyond the limit is a failure, not a silent pass.
+      this.fail({ chain: seal.c, file, line, reason: "unreadable", detail: `more than ${this.chains.size} chains in the input (--max-chains)` });
+      return;
+    }
     if (!chain) {
-      chain = new ChainCheck(seal.c, seal.o, this, this.options.expectHeads?.get(seal.c), this.options.starts?.get(key));
+      chain = new ChainCheck(seal.c, seal.o, this, this.options.expectHeads?.get(key), this.options.starts?.get(key));
       this.chains.set(key, chain);
       if (this.origins && !this.origins.has(seal.o)) {
         chain.fail({ file, line }, "origin", `sealed by ${JSON.stringify(seal.o)}, not by ${[...this.origins].map((o) => JSON.stringify(o)).join(" or ")}`);
@@ -328,9 +364,9 @@ export class Verifier {
       const chain = this.chains.get(key);
       if (chain) chain.report.signed = report;
     }
-    const seen = new Set([...this.chains.values()].map((c) => c.id));
-    for (const [id, expected] of this.options.expectHeads ?? []) {
-      if (!seen.has(id)) {
+    for (const [key, expected] of this.options.expectHeads ?? []) {
+      if (!this.chains.has(key)) {
+        const id = key.slice(key.indexOf("\u0000") + 1);
         this.fail({ chain: id, file: "", line: 0, reason: "truncated", detail: `no record of chain ${JSON.stringify(id)}; expected its head at seq ${expected.seq}` });
       }
     }
@@ -347,8 +383,17 @@ export class Verifier {
         this.fail({ chain: key.slice(key.indexOf("\u0000") + 1), file: x.file, line: x.line, reason: "truncated", detail: `announced as evicted after ${x.n} records, but none of its records is in the input` });
       }
     }
+    // Lines that never reached the filter: gaps between the source ranges of verified records.
+    const completeness = this.sources.finish();
+    for (const gap of completeness.gaps) {
+      if (gap.kind === "head") continue; // tail started mid-file (read_from_head off): listed, not a loss
+      const where = gap.before ?? gap.after ?? { file: "", line: 0 };
+      const span = `${gap.path} bytes ${gap.start}-${gap.end} (${gap.bytes})${gap.approximate ? ", approximately" : ""}`;
+      this.fail({ file: where.file, line: where.line, reason: "lost", detail: `${span} never reached the filter${gap.kind === "tail" ? " (after the last record)" : ""}` });
+    }
     const chains = [...this.chains.values()].map((c) => c.report).sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
     return {
+      ...(completeness.records > 0 && { completeness }),
       ok: this.failureCount === 0,
       records: this.records,
       chains,
@@ -533,8 +578,6 @@ class ChainCheck {
   private readonly seen = new SeenWindow();
   /** Gaps not (yet) filled by reordered records: [from, to]. */
   private missing: { from: number; to: number; file: string; line: number }[] = [];
-  /** Records that followed a gap: their `p` is checked when the record before them turns up. */
-  private readonly waitingLinks = new Map<number, Entry>();
   /** Last records of the chain's segments before a genesis restarted it, and its final one. */
   private readonly segmentEnds: { entry: Entry; restartedBy?: Entry }[] = [];
   private hmacSeen = false;
@@ -549,6 +592,8 @@ class ChainCheck {
     private readonly expectedHead?: { seq: number; mac: string },
     private readonly start?: ChainHeads,
   ) {
+    // A chain that was HMAC at the head it continues cannot go on as SHA-256.
+    this.hmacSeen = start?.a === "hmac-sha256" || start?.a === "mixed";
     this.report = {
       chain: id, origin, instance: "", records: 0, firstSeq: -1, lastSeq: -1, resumed: 0, reopened: 0, dropped: 0,
       algorithm: "", epochs: [-1, -1], start: "", firstMac: "", lastMac: "", failures: 0,
@@ -575,6 +620,7 @@ class ChainCheck {
     }
     if (seal.g === "resume") report.resumed++;
     report.algorithm = report.algorithm === "" || report.algorithm === seal.a ? seal.a : "mixed";
+    if (seal.f && seal.f[2] > 0) report.recordEpochs = true;
     if (seal.e !== undefined) {
       report.epochs = [report.epochs[0] < 0 ? seal.e : Math.min(report.epochs[0], seal.e), Math.max(report.epochs[1], seal.e)];
     }
@@ -634,7 +680,6 @@ class ChainCheck {
       this.segmentEnds.push({ entry: last, restartedBy: entry });
       this.seen.clear();
       this.closeGaps();
-      this.waitingLinks.clear();
       this.accept(entry);
       return;
     }
@@ -648,20 +693,21 @@ class ChainCheck {
     }
     if (s > lastSeq + 1) {
       this.missing.push({ from: lastSeq + 1, to: s - 1, file: entry.file, line: entry.line });
-      this.waitingLinks.set(s, entry);
+      // Bounded: a gap this many gaps old is not filled any more (its records would be too far behind).
+      if (this.missing.length > MAX_GAPS) this.closeGaps(this.missing.length - MAX_GAPS);
       this.accept(entry);
       return;
     }
     // s <= lastSeq: an earlier sequence number again.
-    const gap = this.missing.findIndex((g) => s >= g.from && s <= g.to);
+    const gap = this.gapOf(s);
     if (gap >= 0) {
       this.fill(gap, s);
       this.fail(entry, "reordered", `seq ${s} comes after seq ${lastSeq}`);
+      // Both its links, to whichever neighbours are already placed (the others check it when they come).
       const before = this.seen.get(s - 1);
       if (before !== undefined && seal.p !== before && !failed) this.fail(entry, "modified", `does not link to seq ${s - 1}`);
-      const after = this.waitingLinks.get(s + 1);
-      if (after && after.seal.p !== seal.m) this.fail(after, "modified", `does not link to seq ${s}`);
-      this.waitingLinks.delete(s + 1);
+      const after = this.seen.entry(s + 1);
+      if (after && after.seal.p !== seal.m && !after.macFailure) this.fail(after, "modified", `does not link to seq ${s}`);
       this.remember(entry);
       return;
     }
@@ -677,12 +723,13 @@ class ChainCheck {
     report.lastSeq = entry.seal.s;
     report.lastMac = entry.seal.m;
     report.instance = entry.seal.i;
+    report.keyId = entry.seal.k;
     if (entry.seal.a === "hmac-sha256" || entry.seal.a === "ed25519") this.hmacSeen = true;
     this.remember(entry);
   }
 
   private remember(entry: Entry): void {
-    this.seen.set(entry.seal.s, entry.seal.m);
+    this.seen.set(entry);
   }
 
   /** Key rules along the chain: no HMAC downgrade, no epoch going back under the same key. */
@@ -739,6 +786,19 @@ class ChainCheck {
     }
   }
 
+  /** The open gap that holds `s`, by binary search (gaps are in order), or -1. */
+  private gapOf(s: number): number {
+    const gaps = this.missing;
+    let low = 0, high = gaps.length - 1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (s < gaps[mid].from) high = mid - 1;
+      else if (s > gaps[mid].to) low = mid + 1;
+      else return mid;
+    }
+    return -1;
+  }
+
   private fill(gap: number, s: number): void {
     const g = this.missing[gap];
     const pieces = [];
@@ -747,11 +807,11 @@ class ChainCheck {
     this.missing.splice(gap, 1, ...pieces);
   }
 
-  private closeGaps(): void {
-    for (const g of this.missing) {
+  /** Reports the first `count` open gaps (all by default) as deletions. */
+  private closeGaps(count = this.missing.length): void {
+    for (const g of this.missing.splice(0, count)) {
       this.fail(g, "deleted", g.from === g.to ? `seq ${g.from} is missing` : `seq ${g.from} to ${g.to} are missing (${g.to - g.from + 1} records)`);
     }
-    this.missing = [];
   }
 
   finish(evictions: { n: number; m: string; file: string; line: number }[]): void {
@@ -762,6 +822,10 @@ class ChainCheck {
     const used = new Set<number>();
     const matching = (end: Entry) =>
       evictions.findIndex((x, i) => !used.has(i) && x.n === end.seal.s + 1 && x.m === end.seal.m);
+    // An eviction of the chain at the head the previous run gave: the chain ended there, as announced.
+    const head = this.start;
+    const atHead = head ? evictions.findIndex((x) => x.n === head.last.seq + 1 && x.m === head.last.mac) : -1;
+    if (atHead >= 0) used.add(atHead);
     for (const { entry, restartedBy } of this.segmentEnds) {
       const i = matching(entry);
       if (i >= 0) used.add(i);
@@ -781,25 +845,26 @@ class ChainCheck {
   }
 }
 
-/** A MAC per sequence number for the last SEEN_WINDOW of them: bounded memory however long the chain. */
+/** The record placed at each of the last SEEN_WINDOW sequence numbers: bounded memory however long the chain. */
 class SeenWindow {
-  private seqs: number[] = [];
-  private macs: string[] = [];
+  private entries: (Entry | undefined)[] = [];
 
+  /** The MAC of the record at `s`. */
   get(s: number): string | undefined {
-    const i = s % SEEN_WINDOW;
-    return this.seqs[i] === s ? this.macs[i] : undefined;
+    return this.entry(s)?.seal.m;
   }
 
-  set(s: number, mac: string): void {
-    const i = s % SEEN_WINDOW;
-    this.seqs[i] = s;
-    this.macs[i] = mac;
+  entry(s: number): Entry | undefined {
+    const entry = this.entries[s % SEEN_WINDOW];
+    return entry?.seal.s === s ? entry : undefined;
+  }
+
+  set(entry: Entry): void {
+    this.entries[entry.seal.s % SEEN_WINDOW] = entry;
   }
 
   clear(): void {
-    this.seqs = [];
-    this.macs = [];
+    this.entries = [];
   }
 }
 
@@ -913,25 +978,28 @@ if (!isMainThread && workerData?.logsealVerify) {
   });
 }
 
-/** `CHAIN=SEQ:MAC` (the chain id may contain '='; the last one splits). */
-export function parseExpectHead(spec: string): [string, { seq: number; mac: string }] {
+/** `CHAIN=SEQ:MAC` (the chain id may contain '='; the last one splits), for the chain of `origin`. */
+export function parseExpectHead(spec: string, origin = ""): [string, { seq: number; mac: string }] {
   const match = /^(.*)=(\d+):([0-9a-f]{64})$/.exec(spec);
   if (!match) throw new Error(`--expect-head ${spec}: expected CHAIN=SEQ:MAC (MAC: 64 hex digits)`);
-  return [match[1], { seq: Number(match[2]), mac: match[3] }];
+  return [chainKey(origin, match[1]), { seq: Number(match[2]), mac: match[3] }];
 }
 
-/** The heads saved in a copy of the module's state file: each chain's last sequence number and MAC. */
+/** The heads saved in a copy of the module's state file, by chain key: each chain's last sequence number and MAC. */
 export function headsFromState(text: string): Map<string, { seq: number; mac: string }> {
   const heads = new Map<string, { seq: number; mac: string }>();
+  const origin = /^logseal-state 2 instance=[0-9a-f]{16} origin=([0-9a-f]*|-) /.exec(text);
+  if (!origin) throw new Error("--state: not a logseal state file of version 2");
+  const name = origin[1] === "-" ? "" : Buffer.from(origin[1], "hex").toString("latin1");
   for (const line of text.split("\n")) {
     const match = /^seq=(\d+) count=\d+ dropped=\d+ head=([0-9a-f]{64}) chain=([0-9a-f]*) /.exec(line);
-    if (match && Number(match[1]) > 0) heads.set(Buffer.from(match[3], "hex").toString("utf8"), { seq: Number(match[1]) - 1, mac: match[2] });
+    if (match && Number(match[1]) > 0) heads.set(chainKey(name, Buffer.from(match[3], "hex").toString("utf8")), { seq: Number(match[1]) - 1, mac: match[2] });
   }
   return heads;
 }
 
 const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-out TRUST2] [--anchors FILE]...] [--allow-sha256] [--origin NAME]... [--continue HEADS]
-                      [--heads-out HEADS] [--accept-any-start] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
+                      [--heads-out HEADS] [--accept-any-start] [--max-chains N] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
                       [--date-key KEY] [--allow-reorder] [--json] FILE...
   FILE              NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
   --key-file        initial seal key(s) (the module's seal.key); needed for HMAC seals
@@ -943,7 +1011,9 @@ const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-o
   --continue        heads written by the previous run (--heads-out): chains must start right after them
   --heads-out       write every chain's first and last (seq, MAC) for the next run's --continue
   --accept-any-start  accept a chain that starts neither at its genesis nor at a --continue head (reported)
-  --expect-head     a chain must reach this head (detects truncation); repeatable
+  --source-size P=N a source file's current size: bytes after its last record are reported as lost too; repeatable
+  --max-chains N    chains followed at once (default 100,000; records of further chains fail: memory stays bounded)
+  --expect-head     a chain (of the --origin given, if one) must reach this head (detects truncation); repeatable
   --state           expected heads from a copy of the module's logseal.state
   --date-key        the member out_stdout json_lines puts in front (json_date_key, e.g. date): checked against the seal's time, then dropped
   --allow-reorder   report records out of order without failing
@@ -967,6 +1037,8 @@ export async function main(args: string[]): Promise<number> {
         continue: { type: "string" },
         "heads-out": { type: "string" },
         "accept-any-start": { type: "boolean", default: false },
+        "max-chains": { type: "string" },
+        "source-size": { type: "string", multiple: true },
         "expect-head": { type: "string", multiple: true },
         state: { type: "string" },
         "date-key": { type: "string" },
@@ -988,7 +1060,9 @@ export async function main(args: string[]): Promise<number> {
   let options: VerifyOptions;
   try {
     const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8")) : new Map();
-    for (const spec of values["expect-head"] ?? []) expectHeads.set(...parseExpectHead(spec));
+    // --expect-head names a chain of the one origin given with --origin (or of the unnamed origin).
+    if ((values.origin?.length ?? 0) > 1 && values["expect-head"]?.length) return fail("--expect-head: with several --origin, which origin's chain is meant is unclear: give one --origin (or use --state)");
+    for (const spec of values["expect-head"] ?? []) expectHeads.set(...parseExpectHead(spec, values.origin?.[0] ?? ""));
     options = {
       keys: (values["key-file"] ?? []).map(readKeyFile),
       expectHeads,
@@ -999,6 +1073,8 @@ export async function main(args: string[]): Promise<number> {
       trust: values.trust ? new Trust(readTrust(values.trust)) : undefined,
       starts: values.continue ? readHeads(values.continue) : undefined,
       acceptAnyStart: values["accept-any-start"],
+      maxChains: values["max-chains"] === undefined ? undefined : positiveInteger(values["max-chains"], "--max-chains"),
+      sourceSizes: sourceSizes(values["source-size"] ?? []),
     };
   } catch (error) {
     return fail((error as Error).message);
@@ -1032,6 +1108,24 @@ export async function main(args: string[]): Promise<number> {
   return exitStatus(result);
 }
 
+/** `PATH=BYTES` (the path may contain '='; the last one splits). */
+function sourceSizes(specs: string[]): Record<string, number> | undefined {
+  if (specs.length === 0) return undefined;
+  const sizes: Record<string, number> = {};
+  for (const spec of specs) {
+    const match = /^(.+)=(\d+)$/.exec(spec);
+    if (!match) throw new Error(`--source-size ${spec}: expected PATH=BYTES`);
+    sizes[match[1]] = Number(match[2]);
+  }
+  return sizes;
+}
+
+function positiveInteger(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${option}: a whole number from 1`);
+  return n;
+}
+
 /** 0 verified, 1 a failure, 3 nothing to verify (no record, no failure): verifying nothing is not success. */
 export function exitStatus(result: VerifyResult): number {
   return !result.ok ? 1 : result.records === 0 ? 3 : 0;
@@ -1040,7 +1134,7 @@ export function exitStatus(result: VerifyResult): number {
 /** Every chain's first and last head, for the next run's --continue. */
 export function headsOf(result: VerifyResult): ChainHeads[] {
   return result.chains.map((c) => ({
-    o: c.origin, c: c.chain, i: c.instance, verified: c.failures === 0,
+    o: c.origin, c: c.chain, i: c.instance, a: c.algorithm, ...(c.keyId && { k: c.keyId }), verified: c.failures === 0,
     first: { seq: c.firstSeq, mac: c.firstMac }, last: { seq: c.lastSeq, mac: c.lastMac },
   }));
 }
@@ -1063,6 +1157,7 @@ export function formatResult(result: VerifyResult, seconds?: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   let out = [line(header), ...rows.map(line)].join("\n") + "\n";
+  if (result.completeness) out += `source files (lines that reached the filter):\n${formatCompleteness(result.completeness)}\n`;
   for (const note of coverageNotes(result)) out += `note: ${note}\n`;
   for (const f of result.failures.slice(0, 20)) {
     out += `${f.file}:${f.line}: ${f.reason}${f.chain !== undefined ? ` [${f.chain}]` : ""}: ${f.detail}\n`;
@@ -1080,6 +1175,7 @@ function coverageNotes(result: VerifyResult): string[] {
   const notes: string[] = [];
   const { coverage } = result;
   if (result.chains.some((c) => c.algorithm === "sha256" || c.algorithm === "mixed")) notes.push("SHA-256 chains prove integrity only: anyone can recompute them");
+  if (result.chains.some((c) => c.recordEpochs)) notes.push("epochs by record count (epoch_records): a holder of a later epoch's key can claim old seal times with a large count; epoch_seconds alone dates every epoch");
   if (coverage.tagsNotCovered) notes.push(`${coverage.tagsNotCovered} line tags not covered (chains by field)`);
   if (result.chains.some((c) => c.start === "unverified")) notes.push("chains starting at an unverified record (--accept-any-start): earlier records may be missing");
   if (coverage.quietChains.length) notes.push(`no records for ${coverage.quietChains.length} chains given with --continue: ${coverage.quietChains.slice(0, 5).join(", ")}`);

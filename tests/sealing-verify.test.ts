@@ -49,6 +49,16 @@ function reserialise(value: unknown, number: (n: number) => string): string {
   return JSON.stringify(value);
 }
 
+/**
+ * A line's body rewritten by `rewrite`, its seal kept last as written: Fluent Bit keeps the seal's
+ * integers as integers, so only the body's spelling may change.
+ */
+function withSeal(line: string, rewrite: (body: object) => string): string {
+  const { _seal, ...body } = JSON.parse(line);
+  const text = rewrite(body).replace(/\s*\}\s*$/, "");
+  return `${text}${text.trimEnd().endsWith("{") ? "" : " ,"} "_seal" : ${JSON.stringify(_seal)} }`;
+}
+
 const reasons = (lines: string[], options?: Parameters<typeof verifyLines>[1]) =>
   verifyLines(lines, options).failures.map((f) => `${f.reason}@${f.line}`);
 
@@ -100,7 +110,7 @@ describe("tampering is detected with the right reason", () => {
 
   it("truncate the chain: caught against an expected head", () => {
     const head = sealOf(lines[39]);
-    const expectHeads = new Map([["app", { seq: 39, mac: head.m }]]);
+    const expectHeads = new Map([[chainKey("", "app"), { seq: 39, mac: head.m }]]);
     const cut = lines.slice(0, 35);
     expect(verifyLines(cut).ok).toBe(true); // without an anchor, an end is an end
     expect(reasons(cut, { keys: [KEY_BYTES], expectHeads })).toEqual(["truncated@35"]);
@@ -111,7 +121,7 @@ describe("tampering is detected with the right reason", () => {
     const dir = sealDir(sealPolicy());
     const all = sealAll(dir, records(30, ["a", "b"]));
     const expectHeads = headsFromState(readState(dir));
-    expect([...expectHeads.keys()]).toEqual(["a", "b"]);
+    expect([...expectHeads.keys()]).toEqual([chainKey("", "a"), chainKey("", "b")]);
     expect(verifyLines(all, { keys: [KEY_BYTES], expectHeads }).ok).toBe(true);
     expect(reasons(all.slice(0, -3), { keys: [KEY_BYTES], expectHeads }).map((r) => r.split("@")[0])).toEqual(["truncated", "truncated"]);
   });
@@ -225,6 +235,70 @@ describe("what lies outside a chain's records", () => {
     expect(reasons(tagged.with(3, tagged[3].replace(/^app:/, "other:")))).toEqual(["tag@4"]);
   });
 
+  it("heads from --state or --expect-head belong to their origin's chain, not to a namesake's", () => {
+    const a = chain(10, { origin: "node-a" }), b = chain(10, { origin: "node-b" });
+    const expectHeads = new Map([[chainKey("node-a", "app"), { seq: 9, mac: sealOf(a[9]).m }]]);
+    expect(verifyLines([...a, ...b], { keys: [KEY_BYTES], expectHeads }).ok).toBe(true);
+    expect(reasons([...a.slice(0, 5), ...b], { keys: [KEY_BYTES], expectHeads })).toEqual(["truncated@5"]);
+    expect(reasons(b, { keys: [KEY_BYTES], expectHeads }).map((r) => r.split("@")[0])).toEqual(["truncated"]);
+  });
+
+  it("a legitimate eviction at the head given with --continue is no failure", () => {
+    const lines = sealAll(sealDir(sealPolicy({ max_chains: 1 })), [...records(3, ["a"]), ...records(3, ["b"]), ...records(3, ["a"])]);
+    const starts = new Map(headsOf(verifyLines(lines.slice(0, 3))).map((h) => [chainKey(h.o, h.c), h]));
+    expect(verifyLines(lines.slice(3), { keys: [KEY_BYTES], starts }).failures).toEqual([]);
+  });
+
+  it("a day recomputed as SHA-256 cannot continue an HMAC head, even with --allow-sha256", () => {
+    const day1 = verifyLines(lines.slice(0, 6));
+    const starts = new Map(headsOf(day1).map((h) => [chainKey(h.o, h.c), h]));
+    const rewritten: string[] = [];
+    for (const line of lines.slice(6)) {
+      const prev = rewritten.length ? sealOf(rewritten.at(-1)!).m : sealOf(lines[5]).m;
+      rewritten.push(forge(edit(line, "msg", "rewritten"), { a: "sha256", k: undefined, e: undefined, p: prev }));
+    }
+    expect(reasons(rewritten, { keys: [KEY_BYTES], starts, allowSha256: true }).map((r) => r.split("@")[0])).toContain("wrong-key");
+  });
+
+  it("with --allow-reorder, every link is checked, also inside a gap filled backwards", () => {
+    const long = chain(12);
+    const other = chain(12);
+    // Seq 4-7 arrive backwards, seq 6 replaced by another chain's record 6 re-linked to seq 5 (its own p kept).
+    const order = [0, 1, 2, 3, 8, 9, 10, 11, 7, 6, 5, 4].map((i) => (i === 6 ? forge(other[6], { p: sealOf(long[5]).m } as Partial<Seal>, KEY_BYTES) : long[i]));
+    const found = reasons(order, { keys: [KEY_BYTES], allowReorder: true }).map((r) => r.split("@")[0]);
+    expect(found).toContain("modified");
+  });
+
+  it("a seal time that no 32-bit second can be, or an outer time in exponent form, fails that line only", () => {
+    const broken = JSON.parse(lines[3]);
+    broken._seal.t = "99999999999999999999.000000000";
+    const result = verifyLines(lines.with(3, JSON.stringify(broken)));
+    expect(result.failures.map((f) => f.reason)).toEqual(["modified", "deleted"]);
+    expect(verifyLines(lines.map((l) => `[2e9, ${l}]`)).byReason.time).toBe(lines.length);
+  });
+
+  it("tells lines lost before the filter (a hole in a source file) from records deleted after it", () => {
+    const policy = sealPolicy({}, { input: { lift: [{ key: "log", into: "" }], source: { path_key: "file", offset_key: "offset" } } });
+    let offset = 0;
+    const inputs = Array.from({ length: 10 }, (_, i) => {
+      const log = `{"msg":"line ${i}"}`;
+      const input = { tag: "app", body: { log, file: "/var/log/app.log", offset } };
+      offset += Buffer.byteLength(log) + 1;
+      return input;
+    });
+    const all = sealAll(sealDir(policy), inputs);
+    const result = verifyLines(all);
+    expect(result.failures).toEqual([]);
+    expect(result.completeness).toMatchObject({ complete: true, records: 10 });
+    // Line 4 never reached the filter: the chain is whole, the file is not.
+    const before = verifyLines(sealAll(sealDir(policy), inputs.toSpliced(4, 1)));
+    expect(before.failures.map((f) => f.reason)).toEqual(["lost"]);
+    expect(before.failures[0].detail).toMatch(/\/var\/log\/app\.log bytes \d+-\d+ \(\d+\) never reached the filter/);
+    // Record 4 deleted after the filter: a hole in the chain, and in the file (its line is gone from the store).
+    const after = verifyLines(all.toSpliced(4, 1));
+    expect(after.failures.map((f) => f.reason).sort()).toEqual(["deleted", "lost"]);
+  });
+
   it("a forged epoch far ahead is refused at the cost of a real one", () => {
     const fs = chain(30, { epoch_records: 5 });
     const started = performance.now();
@@ -246,8 +320,8 @@ describe("no false alarms", () => {
   const lines = sealAll(dir, Array.from({ length: 400 }, (_, i) => ({ tag: "t", body: toJson({ ns: `n${i % 3}`, ...randomObject(next) }, next) })));
 
   it("when records are re-serialised: keys reordered, non-ASCII escaped, numbers respelled, whitespace", () => {
-    const respelled = lines.map((line) =>
-      reserialise(JSON.parse(line), (n) => (Number.isSafeInteger(n) ? `${n}.0` : n.toExponential())));
+    const respelled = lines.map((line) => withSeal(line, (body) =>
+      reserialise(body, (n) => (Number.isSafeInteger(n) ? `${n}.0` : n.toExponential()))));
     expect(respelled[0]).not.toBe(lines[0]);
     expect(verifyLines(respelled).failures).toEqual([]);
   });
@@ -276,7 +350,7 @@ describe("no false alarms", () => {
   it("after Fluent Bit re-prints every double with %.16g (integral ones with %.1f)", () => {
     const fluentBit = (n: number) =>
       Number.isInteger(n) && Math.abs(n) < 2 ** 63 ? `${BigInt(n)}.0` : roundTo16Digits(n).toPrecision(16);
-    const reprinted = lines.map((line) => reserialise(JSON.parse(line), fluentBit));
+    const reprinted = lines.map((line) => withSeal(line, (body) => reserialise(body, fluentBit)));
     expect(verifyLines(reprinted).failures).toEqual([]);
   });
 
