@@ -261,6 +261,7 @@ describe("the init container's prepare-state.sh", () => {
     expect(run(dir, "worker-3").status).toBe(0);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, "logseal.state")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, "logseal.signing")).mode & 0o777).toBe(0o600);
     expect(readFileSync(join(dir, "logseal.origin"), "utf8")).toBe("worker-3\n");
     // A restart keeps the state, and tightens a file that was created looser.
     writeFileSync(join(dir, "logseal.state"), "kept");
