@@ -18,6 +18,7 @@ import { logLine } from "../wasi/stderr";
 import { Chain, MAC_SIZE, MAX_CHAIN_ID } from "./chains";
 import { MAX_EPOCH } from "./epochtree";
 import { INSTANCE_SIZE } from "./identity";
+import { LineCursor, sealLine } from "./lines";
 import { MacInput } from "./mac";
 import { SealPolicy } from "./policy";
 import { Schedule } from "./sealkey";
@@ -477,12 +478,7 @@ export class Signer {
   /** Seals the line with its checksum, pads it to `size`, writes it at `offset`, then wipes it. */
   private writeLine(offset: usize, size: usize): void {
     const line = this.line;
-    const check = checksum(line.ptr, line.len);
-    line.putBuffer(F_CHECK);
-    store<u32>(checkBytes, bswap<u32>(check));
-    line.putHex(checkBytes, 4);
-    if (line.len < size - 1) line.putFill(0x20, size - 1 - line.len);
-    line.putByte(0x0A);
+    sealLine(line, size);
     const file = this.file;
     if (file != null) this.writeFailed = line.len != size || !file.writeAt(<u64>offset, line.ptr, size);
     wipeBuffer(line);
@@ -491,7 +487,7 @@ export class Signer {
   /** Restores the keys and pending closing signatures saved for this instance; false if there are none. */
   private restore(start: usize, size: usize): bool {
     if (size < HEADER_SIZE) return false;
-    const cursor = new Cursor(start, HEADER_SIZE);
+    const cursor = new LineCursor(start, HEADER_SIZE);
     if (!cursor.sealed()) return false;
     cursor.label(MAGIC);
     cursor.label(F_INSTANCE);
@@ -532,7 +528,7 @@ export class Signer {
   }
 
   private restoreClosing(chain: Chain, at: usize): void {
-    const cursor = new Cursor(at, SLOT_SIZE);
+    const cursor = new LineCursor(at, SLOT_SIZE);
     if (!cursor.sealed()) return;
     cursor.label(CLOSING_MAGIC);
     savedId.reset();
@@ -582,7 +578,6 @@ export function signerFor(session: Session, policy: SealPolicy): Signer {
 const digest = memory.data(<i32>SHA512_SIZE, 8);
 const nextKey = memory.data(<i32>ED25519_SECRET_KEY_SIZE, 8);
 const parsed = memory.data(<i32>MAC_SIZE, 8);
-const checkBytes = memory.data(4, 4);
 const savedId = new ByteBuffer(MAX_CHAIN_ID);
 const scratchSignature = new HeadSignature();
 
@@ -590,7 +585,7 @@ function nowSeconds(): i64 {
   return <i64>(realtimeNs() / 1_000_000_000);
 }
 
-function readCertificate(cursor: Cursor, certificate: usize): u64 {
+function readCertificate(cursor: LineCursor, certificate: usize): u64 {
   cursor.label(F_FROM);
   const none = cursor.dash();
   const from = none ? NO_EPOCH : cursor.uint();
@@ -625,109 +620,6 @@ function hexOf(ptr: usize, len: usize): string {
   return text;
 }
 
-/** FNV-1a over a line: catches torn or edited lines (as the state file's). */
-function checksum(ptr: usize, len: usize): u32 {
-  let hash: u32 = 0x811C9DC5;
-  for (let i: usize = 0; i < len; i++) hash = (hash ^ load<u8>(ptr + i)) * 0x01000193;
-  return hash;
-}
-
-/** Reads the signing file's own line format; any surprise clears `ok`; reads stay inside the line. */
-class Cursor {
-  ok: bool = true;
-  private p: usize;
-  private readonly end: usize;
-  private checkAt: usize = 0;
-
-  constructor(readonly start: usize, size: usize) {
-    this.p = start;
-    this.end = start + size;
-  }
-
-  sealed(): bool {
-    const checkLen = <usize>F_CHECK.byteLength;
-    for (let p = this.start; p + checkLen + 8 <= this.end; p++) {
-      if (memory.compare(p, changetype<usize>(F_CHECK), checkLen) != 0) continue;
-      let value: u32 = 0;
-      for (let i: usize = 0; i < 8; i++) {
-        const digit = hexValue(load<u8>(p + checkLen + i));
-        if (digit < 0) return false;
-        value = (value << 4) | <u32>digit;
-      }
-      this.checkAt = p;
-      return value == checksum(this.start, p - this.start);
-    }
-    return false;
-  }
-
-  atCheck(): bool {
-    return this.ok && this.p == this.checkAt;
-  }
-
-  label(bytes: ArrayBuffer): void {
-    const n = <usize>bytes.byteLength;
-    if (!this.ok || this.p + n > this.end || memory.compare(this.p, changetype<usize>(bytes), n) != 0) this.ok = false;
-    else this.p += n;
-  }
-
-  dash(): bool {
-    if (this.ok && this.p < this.end && load<u8>(this.p) == 0x2D) {
-      this.p++;
-      return true;
-    }
-    return false;
-  }
-
-  byte(c: u8): void {
-    if (!this.ok || this.p >= this.end || load<u8>(this.p) != c) this.ok = false;
-    else this.p++;
-  }
-
-  uint(): u64 {
-    let value: u64 = 0;
-    let digits = 0;
-    while (this.ok && this.p < this.end) {
-      const digit = <u32>load<u8>(this.p) - 0x30;
-      if (digit > 9) break;
-      if (value > (u64.MAX_VALUE - digit) / 10) this.ok = false;
-      value = value * 10 + digit;
-      digits++;
-      this.p++;
-    }
-    if (digits == 0) this.ok = false;
-    return value;
-  }
-
-  hex(out: usize, n: usize): void {
-    for (let i: usize = 0; i < n && this.ok; i++) store<u8>(out + i, <u8>this.hexByte());
-  }
-
-  hexBytes(out: ByteBuffer, limit: usize): void {
-    out.reset();
-    while (this.ok && this.p < this.end && hexValue(load<u8>(this.p)) >= 0) {
-      if (out.len == limit) this.ok = false;
-      else out.putByte(<u8>this.hexByte());
-    }
-  }
-
-  private hexByte(): i32 {
-    if (this.p + 2 > this.end) {
-      this.ok = false;
-      return 0;
-    }
-    const high = hexValue(load<u8>(this.p)), low = hexValue(load<u8>(this.p + 1));
-    if (high < 0 || low < 0) this.ok = false;
-    this.p += 2;
-    return (high << 4) | low;
-  }
-}
-
-@inline function hexValue(c: u8): i32 {
-  if (c >= 0x30 && c <= 0x39) return <i32>c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return <i32>c - 0x61 + 10;
-  return -1;
-}
-
 const MAGIC = utf8("logseal-signing 1");
 const CLOSING_MAGIC = utf8("closing chain=");
 const F_INSTANCE = utf8(" instance=");
@@ -742,7 +634,6 @@ const F_HEAD = utf8(" head=");
 const F_WALL = utf8(" wall=");
 const F_KEY = utf8(" key=");
 const F_SIGNATURE = utf8(" sig=");
-const F_CHECK = utf8(" check=");
 
 const SIGNED_ALGORITHM = utf8(",\"a\":\"ed25519\",\"k\":\"");
 const SIGNED_EPOCH = utf8("\",\"e\":");

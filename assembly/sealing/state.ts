@@ -14,6 +14,7 @@ import { WritableFile, openWritable, wipe } from "../wasi/files";
 import { Chain, ChainTable, MAC_SIZE, MAX_CHAIN_ID } from "./chains";
 import { NODE_SIZE, TREE_DEPTH } from "./epochtree";
 import { Identity, INSTANCE_SIZE, MAX_ORIGIN } from "./identity";
+import { LineCursor, sealLine } from "./lines";
 import { KEY_ID_SIZE, SealKey } from "./sealkey";
 
 const HEADER_SIZE: usize = 4096;
@@ -35,7 +36,6 @@ const DROPPED = utf8(" dropped=");
 const HEAD = utf8(" head=");
 const CHAIN = utf8(" chain=");
 const EVICTED = utf8(" evicted=");
-const CHECK = utf8(" check=");
 
 /** What the header said (valid only if `found`). */
 export class SavedHeader {
@@ -217,16 +217,12 @@ export class StateFile {
     const file = this.file;
     if (file == null) return;
     const line = this.line;
-    const check = checksum(line.ptr, line.len);
-    line.putBuffer(CHECK);
-    line.putHex(changetype<usize>(checkBytes(check)), 4);
-    if (line.len < size - 1) line.putFill(0x20, size - 1 - line.len);
-    line.putByte(0x0A);
+    sealLine(line, size);
     this.failing = line.len != size || !file.writeAt(<u64>offset, line.ptr, size);
   }
 
   private parseHeader(at: usize): bool {
-    const cursor = new Cursor(at, HEADER_SIZE);
+    const cursor = new LineCursor(at, HEADER_SIZE);
     if (!cursor.sealed()) return false;
     const header = this.header;
     cursor.label(MAGIC);
@@ -266,7 +262,7 @@ export class StateFile {
 
   private parseSlot(at: usize, slot: i32, table: ChainTable): bool {
     if (load<u8>(at) == 0x20) return true; // never written
-    const cursor = new Cursor(at, SLOT_SIZE);
+    const cursor = new LineCursor(at, SLOT_SIZE);
     if (!cursor.sealed()) return false;
     cursor.label(SEQ);
     const seq = cursor.uint();
@@ -317,133 +313,6 @@ const savedEvictedHead = heap.alloc(MAC_SIZE);
 const savedId = new ByteBuffer(MAX_CHAIN_ID);
 const savedEvictedId = new ByteBuffer(MAX_CHAIN_ID);
 
-/** Reads our own line format; any surprise clears `ok` (and reads stay inside the line). */
-class Cursor {
-  ok: bool = true;
-  private p: usize;
-  private readonly end: usize;
-  private checkAt: usize = 0;
-
-  constructor(readonly start: usize, size: usize) {
-    this.p = start;
-    this.end = start + size;
-  }
-
-  /** Finds " check=", verifies the checksum of what precedes it. */
-  sealed(): bool {
-    const checkLen = <usize>CHECK.byteLength;
-    for (let p = this.start; p + checkLen + 8 <= this.end; p++) {
-      if (memory.compare(p, changetype<usize>(CHECK), checkLen) != 0) continue;
-      let value: u32 = 0;
-      for (let i: usize = 0; i < 8; i++) {
-        const digit = hexValue(load<u8>(p + checkLen + i));
-        if (digit < 0) return false;
-        value = (value << 4) | <u32>digit;
-      }
-      this.checkAt = p;
-      return value == checksum(this.start, p - this.start);
-    }
-    return false;
-  }
-
-  atCheck(): bool {
-    return this.ok && this.p == this.checkAt;
-  }
-
-  label(bytes: ArrayBuffer): void {
-    const n = <usize>bytes.byteLength;
-    if (!this.ok || this.p + n > this.end || memory.compare(this.p, changetype<usize>(bytes), n) != 0) this.ok = false;
-    else this.p += n;
-  }
-
-  dash(): bool {
-    if (this.ok && this.p < this.end && load<u8>(this.p) == 0x2D) {
-      this.p++;
-      return true;
-    }
-    return false;
-  }
-
-  comma(): void {
-    this.byte(0x2C);
-  }
-
-  slash(): void {
-    this.byte(0x2F);
-  }
-
-  colon(): void {
-    this.byte(0x3A);
-  }
-
-  private byte(c: u8): void {
-    if (!this.ok || this.p >= this.end || load<u8>(this.p) != c) this.ok = false;
-    else this.p++;
-  }
-
-  uint(): u64 {
-    let value: u64 = 0;
-    let digits = 0;
-    while (this.ok && this.p < this.end) {
-      const digit = <u32>load<u8>(this.p) - 0x30;
-      if (digit > 9) break;
-      if (value > (u64.MAX_VALUE - digit) / 10) this.ok = false;
-      value = value * 10 + digit;
-      digits++;
-      this.p++;
-    }
-    if (digits == 0) this.ok = false;
-    return value;
-  }
-
-  /** Exactly n bytes as 2n hex digits. */
-  hex(out: usize, n: usize): void {
-    for (let i: usize = 0; i < n && this.ok; i++) store<u8>(out + i, <u8>this.hexByte());
-  }
-
-  /** Hex digits up to a delimiter, at most `limit` bytes. */
-  hexBytes(out: ByteBuffer, limit: usize): void {
-    out.reset();
-    while (this.ok && this.p < this.end && hexValue(load<u8>(this.p)) >= 0) {
-      if (out.len == limit) this.ok = false;
-      else out.putByte(<u8>this.hexByte());
-    }
-  }
-
-  private hexByte(): i32 {
-    if (this.p + 2 > this.end) {
-      this.ok = false;
-      return 0;
-    }
-    const high = hexValue(load<u8>(this.p)), low = hexValue(load<u8>(this.p + 1));
-    if (high < 0 || low < 0) this.ok = false;
-    this.p += 2;
-    return (high << 4) | low;
-  }
-}
-
-@inline function hexValue(c: u8): i32 {
-  if (c >= 0x30 && c <= 0x39) return <i32>c - 0x30;
-  if (c >= 0x61 && c <= 0x66) return <i32>c - 0x61 + 10;
-  return -1;
-}
-
-/** FNV-1a over a line: catches torn or edited lines (not an attacker: the chain itself does that). */
-function checksum(ptr: usize, len: usize): u32 {
-  let hash: u32 = 0x811C9DC5;
-  let i: usize = 0;
-  for (; i + 4 <= len; i += 4) { // FNV-1a byte by byte, four bytes per load (once per record)
-    const w = load<u32>(ptr + i);
-    hash = (hash ^ (w & 0xFF)) * 0x01000193;
-    hash = (hash ^ ((w >> 8) & 0xFF)) * 0x01000193;
-    hash = (hash ^ ((w >> 16) & 0xFF)) * 0x01000193;
-    hash = (hash ^ (w >> 24)) * 0x01000193;
-  }
-  for (; i < len; i++) hash = (hash ^ load<u8>(ptr + i)) * 0x01000193;
-  return hash;
-}
-
-const checkScratch = new ArrayBuffer(4);
 const treeScratch = new ArrayBuffer(4);
 
 function treePresent(value: u32): ArrayBuffer {
@@ -451,7 +320,3 @@ function treePresent(value: u32): ArrayBuffer {
   return treeScratch;
 }
 
-function checkBytes(value: u32): ArrayBuffer {
-  store<u32>(changetype<usize>(checkScratch), bswap<u32>(value));
-  return checkScratch;
-}
