@@ -254,8 +254,8 @@ export function makeCertificates(dir: string): Certificates {
 }
 
 /** `node bin/logseal.js ARGS...` from the repository root. */
-export function logsealCli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ["bin/logseal.js", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+export function logsealCli(args: string[], timeout = 120_000): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync(process.execPath, ["bin/logseal.js", ...args], { cwd: ROOT, encoding: "utf8", timeout, maxBuffer: 64 << 20 });
   return { status: run.status, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
 }
 
