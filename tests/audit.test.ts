@@ -154,9 +154,9 @@ describe("what is an audit event", () => {
       expect(memory.buffer.byteLength).toBe(size);
     });
 
-    it("is the built-in behaviour of pod-exec and pod-port-forward only", () => {
+    it("is the built-in behaviour of the exec, attach and port-forward rules only", () => {
       const staged = defaultRules.filter((r) => r.stages).map((r) => r.id);
-      expect(staged.sort()).toEqual(["pod-exec", "pod-port-forward"]);
+      expect(staged.sort()).toEqual(["exec-cloud-metadata", "exec-credential-files", "exec-download", "exec-reverse-shell", "pod-exec", "pod-port-forward"]);
     });
   });
 
@@ -182,8 +182,8 @@ describe("managed clusters", () => {
     const refused = (i: number, code: number) => ({ ...gkeExec, insertId: `refused-${i}`,
       protoPayload: { ...gkeExec.protoPayload, methodName: "io.k8s.core.v1.secrets.list", resourceName: "core/v1/namespaces/kube-system/secrets", status: { code } } });
     const rules = Array.from({ length: 10 }, (_, i) => one(filter, refused(i, i % 2 ? 7 : 16), "gke", 1_800_000_000 + i).audit?.rules);
-    expect(rules.slice(0, 9).every((r) => r === undefined)).toBe(true);
-    expect(rules[9]).toEqual(["auth-failure-burst"]);
+    expect(rules.slice(0, 9).every((r) => !r.includes("auth-failure-burst"))).toBe(true);
+    expect(rules[9]).toEqual(["auth-failure-burst", "secret-read-denied"]);
   });
 
   it("GKE: resourceName of every shape (cluster-scoped, a namespace itself, a list, escapes, an unknown group)", () => {
@@ -232,14 +232,15 @@ describe("bursts of rejected requests", () => {
   it("flags the 10th 401/403 of one user within 60 s, and the ones after it, per user", () => {
     const filter = filterWith();
     const t0 = 1_800_000_000;
+    // Each refusal is also a refused Secret read (secret-read-denied, low); the burst leads from the 10th.
     const rule = (user: string, i: number, sec: number) => one(filter, denied(user, i), "kube.audit", sec).audit?.rule;
-    for (let i = 0; i < 9; i++) expect(rule("mallory@example.com", i, t0 + i)).toBeUndefined();
-    for (let i = 0; i < 9; i++) expect(rule("eve@example.com", 100 + i, t0 + i)).toBeUndefined();
+    for (let i = 0; i < 9; i++) expect(rule("mallory@example.com", i, t0 + i)).toBe("secret-read-denied");
+    for (let i = 0; i < 9; i++) expect(rule("eve@example.com", 100 + i, t0 + i)).toBe("secret-read-denied");
     expect(rule("mallory@example.com", 9, t0 + 9)).toBe("auth-failure-burst");
     expect(rule("mallory@example.com", 10, t0 + 10)).toBe("auth-failure-burst");
-    expect(rule("eve@example.com", 109, t0 + 70)).toBeUndefined(); // eve's window is over: a new one starts
+    expect(rule("eve@example.com", 109, t0 + 70)).toBe("secret-read-denied"); // eve's window is over: a new one starts
     const burst = one(filter, denied("mallory@example.com", 11), "kube.audit", t0 + 11).audit;
-    expect(burst).toMatchObject({ category: "credential-access", attack: ["T1110"], rules: ["auth-failure-burst"] });
+    expect(burst).toMatchObject({ category: "credential-access", attack: ["T1110", "T1552.007"], rules: ["auth-failure-burst", "secret-read-denied"] });
   });
 
   it("counts unauthenticated failures (no user name) together, and keeps memory bounded for many users", () => {
@@ -248,7 +249,7 @@ describe("bursts of rejected requests", () => {
     for (let i = 0; i < 5000; i++) one(filter, denied(`user-${i}@example.com`, i), "kube.audit", t0);
     const anonymous = (i: number) => ({ ...denied("x", i), user: {}, responseStatus: { metadata: {}, code: 401 } });
     let flagged = 0;
-    for (let i = 0; i < 12; i++) if (one(filter, anonymous(i), "kube.audit", t0 + 1).audit) flagged++;
+    for (let i = 0; i < 12; i++) if (one(filter, anonymous(i), "kube.audit", t0 + 1).audit?.rules.includes("auth-failure-burst")) flagged++;
     expect(flagged).toBe(3);
   });
 });
@@ -309,6 +310,49 @@ describe("rules from the policy", () => {
     expect(one(filter, { ...exec, x: { flag: null } }).audit.rules).toContain("bools-and-null");
     expect(one(filter, { ...exec, x: { flag: false } }).audit.rules).not.toContain("bools-and-null");
   });
+
+  it("not_contains, only_prefix (every value), credential (logseal's detectors) and unless (exceptions)", () => {
+    const rule = (id: string, match: object, extra: object = {}) =>
+      ({ id, category: "test", severity: "info", attack: ["T1613"], reason: id, match, ...extra });
+    const filter = filterWith(enrichPolicy({
+      audit: { default_rules: false, rules: [
+        rule("no-tty", { requestURI: { not_contains: ["tty=false", "stdin=false"] } }),
+        rule("has-tty", { requestURI: { not_contains: "tty=true" } }),
+        rule("all-ips-docs", { "sourceIPs.*": { only_prefix: ["203.0.113.", "198.51.100."] } }),
+        rule("secret-in-x", { "x.value": { credential: true } }),
+        rule("secret-in-object", { "x.object": { credential: true } }),
+        rule("secret-anywhere", { "x.list.*": { credential: true } }),
+        rule("exec-unless-shop", { "objectRef.subresource": "exec" }, { unless: [{ "objectRef.namespace": "shop" }] }),
+        rule("exec-unless-other", { "objectRef.subresource": "exec" }, { unless: [{ "objectRef.namespace": "other" }, { verb: "get" }] }),
+      ] },
+    }));
+    expect(one(filter, exec).audit.rules).toEqual(["no-tty", "all-ips-docs", "exec-unless-other"]);
+    expect(one(filter, { ...exec, sourceIPs: ["203.0.113.24", "10.0.0.1"] }).audit.rules).not.toContain("all-ips-docs");
+    expect(one(filter, { ...exec, sourceIPs: [] }).audit.rules).not.toContain("all-ips-docs"); // no value: not "every value"
+    const x = (x: object) => one(filter, { ...exec, x }).audit.rules;
+    expect(x({ value: "postgres://app:S3cret-7Hq2mX@db:5432/shop" })).toContain("secret-in-x");
+    expect(x({ value: "password = hunter2\nretries = 3" })).toContain("secret-in-x");
+    expect(x({ value: "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8" })).toContain("secret-in-x");
+    expect(x({ value: "jane.doe@example.com 4111 1111 1111 1111" })).not.toContain("secret-in-x"); // personal data, not credentials
+    expect(x({ object: { DB_PASSWORD: "hunter2", LOG_LEVEL: "info" } })).toContain("secret-in-object"); // a sensitive key in the JSON text
+    expect(x({ object: { password_min_length: "12" } })).not.toContain("secret-in-object");
+    expect(x({ object: "not an object" })).not.toContain("secret-in-object");
+    expect(x({ list: ["fine", { token: "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlLXNpZ25hdHVyZQ" }] })).toContain("secret-anywhere");
+    expect(x({ list: ["fine", "aws_secret_access_key = MY-KEY"] })).toContain("secret-anywhere");
+    expect(x({ list: ["fine", ["password=hunter2"]] })).not.toContain("secret-anywhere"); // an array's text is not tested, its strings are (one level down)
+    expect(one(filter, { ...exec, objectRef: { ...exec.objectRef, namespace: "other" } }).audit.rules).toEqual(expect.arrayContaining(["exec-unless-shop"]));
+    expect(one(filter, { ...exec, objectRef: { ...exec.objectRef, namespace: "other" } }).audit.rules).not.toContain("exec-unless-other");
+  });
+
+  it("tests each condition at most once per event, and only when a rule gets to it (same answers)", () => {
+    // 200 rules sharing conditions on one path: the verdicts do not depend on evaluation order.
+    const rules = Array.from({ length: 200 }, (_, i) => ({ id: `r${i}`, category: "test", severity: ["info", "low", "medium", "high", "critical"][i % 5],
+      attack: ["T1613"], reason: `r${i}`, match: i % 2 ? { requestURI: { contains: "exec" }, verb: "create" } : { verb: "get", requestURI: { contains: "exec" } } }));
+    const filter = filterWith(enrichPolicy({ audit: { default_rules: false, rules } }));
+    const fired = one(filter, exec).audit.rules as string[];
+    expect(fired).toHaveLength(100);
+    expect(fired.every((id) => Number(id.slice(1)) % 2 === 1)).toBe(true);
+  });
 });
 
 describe("validation of audit rules", () => {
@@ -345,6 +389,9 @@ describe("validation of audit rules", () => {
     ["a burst of one", [{ ...good, burst: { count: 1, seconds: 10, by: "user.username" } }], {}, /burst\.count: must be a whole number from 2/],
     ["disabling an unknown rule", [], { disable: ["no-such-rule"] }, /no rule has the id "no-such-rule"/],
     ["an unknown stage", [{ ...good, stages: ["ResponseStart"] }], {}, /\.stages\[0\]: "ResponseStart" is not a stage/],
+    ["credential: false", [{ ...good, match: { "x.y": { credential: false } } }], {}, /credential: must be true/],
+    ["an only_prefix that is not text", [{ ...good, match: { "x.*": { only_prefix: [1] } } }], {}, /only_prefix\[0\]: must be a string/],
+    ["an empty unless", [{ ...good, unless: [] }], {}, /\.unless: must be a non-empty list of match objects/],
     ["an empty stage list", [{ ...good, stages: [] }], {}, /\.stages: must list at least one stage/],
     ["an unknown stage to skip", [], { skip_stages: ["Complete"] }, /skip_stages\[0\]: "Complete" is not a stage/],
     ["an unknown audit setting", [], { rulez: [] }, /enrich\.audit\.rulez: unknown setting/],

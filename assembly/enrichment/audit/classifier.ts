@@ -117,13 +117,19 @@ export class AuditClassifier {
 
   private matches(rule: AuditRule, sec: u32): bool {
     const scan = this.scan;
-    if (!this.allHold(rule.all)) return false;
+    // Cheap conditions, then the alternatives, then the costly ones (strings searched, detectors).
+    const all = rule.all;
+    const cheap = rule.cheap;
+    for (let i = 0; i < cheap; i++) if (!scan.holds(unchecked(all[i]))) return false;
     const any = rule.any;
     if (any.length != 0) {
       let one = false;
       for (let i = 0, n = any.length; i < n && !one; i++) one = this.allHold(unchecked(any[i]));
       if (!one) return false;
     }
+    for (let i = cheap, n = all.length; i < n; i++) if (!scan.holds(unchecked(all[i]))) return false;
+    const unless = rule.unless;
+    for (let i = 0, n = unless.length; i < n; i++) if (this.allHold(unchecked(unless[i]))) return false;
     const burst = rule.burst;
     if (burst == null) return true;
     const key = rule.burstKey;

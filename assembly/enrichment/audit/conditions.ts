@@ -5,10 +5,10 @@ import { Issues } from "../../policy/issues";
 import { JsonValue, Kind } from "../../policy/value";
 import { PathTrie, pathPatternError } from "./paths";
 
-export const enum Op { Equals, NotEquals, Prefix, NotPrefix, Contains, Range, Exists, Absent, Capture }
+export const enum Op { Equals, NotEquals, Prefix, NotPrefix, OnlyPrefix, Contains, NotContains, Range, Exists, Absent, Capture, Credential }
 
 /** Operator names in a condition object, e.g. {"not_prefix": "system:"}. */
-const OP_NAMES = ["equals", "not_equals", "prefix", "not_prefix", "contains", "min", "max", "exists"];
+const OP_NAMES = ["equals", "not_equals", "prefix", "not_prefix", "only_prefix", "contains", "not_contains", "min", "max", "exists", "credential"];
 
 export class Condition {
   strings: ArrayBuffer[] = [];
@@ -16,13 +16,32 @@ export class Condition {
   /** `strings` as flat pointer and length tables for the hot path (set by `freeze`). */
   private stringPtrs: StaticArray<usize> = new StaticArray<usize>(0);
   private stringLens: StaticArray<u32> = new StaticArray<u32>(0);
+  /**
+   * For `contains`: the strings' indices grouped by first byte, [byFirstStart[b], byFirstStart[b+1])
+   * in `byFirst`, so a position of the value is compared only with the strings that start with its byte.
+   */
+  private byFirstStart: StaticArray<u16> = new StaticArray<u16>(0);
+  private byFirst: StaticArray<u16> = new StaticArray<u16>(0);
   matchTrue: bool = false;
   matchFalse: bool = false;
   matchNull: bool = false;
   min: f64 = -Infinity;
   max: f64 = Infinity;
+  /** The path names one value (no `*` or `**`): tested only when a rule asks (scan.ts). */
+  single: bool = false;
 
   constructor(public op: Op) {}
+
+  /** Relative cost of testing, for the order a rule checks its conditions in (cheap first). */
+  get cost(): i32 {
+    switch (this.op) {
+      case Op.Exists: case Op.Absent: case Op.Capture: return 0;
+      case Op.Equals: case Op.NotEquals: case Op.Range: return this.single ? 1 : 0;
+      case Op.Prefix: case Op.NotPrefix: case Op.OnlyPrefix: return this.single ? 2 : 0;
+      case Op.Contains: case Op.NotContains: return this.single ? 3 : 0;
+      default: return 4; // Credential: logseal's detectors over a value
+    }
+  }
 
   /** Builds the flat tables once the values are known (the ArrayBuffers stay referenced by `strings`). */
   freeze(): void {
@@ -33,6 +52,17 @@ export class Condition {
       this.stringPtrs[i] = changetype<usize>(this.strings[i]);
       this.stringLens[i] = <u32>this.strings[i].byteLength;
     }
+    if (this.op != Op.Contains && this.op != Op.NotContains) return;
+    this.byFirstStart = new StaticArray<u16>(257);
+    this.byFirst = new StaticArray<u16>(n);
+    let at = 0;
+    for (let b = 0; b < 256; b++) {
+      this.byFirstStart[b] = <u16>at;
+      for (let i = 0; i < n; i++) {
+        if (this.strings[i].byteLength != 0 && <i32>load<u8>(changetype<usize>(this.strings[i])) == b) this.byFirst[at++] = <u16>i;
+      }
+    }
+    this.byFirstStart[256] = <u16>at;
   }
 
   /** What the condition tests, as text: equal conditions (many rules test the same thing) share one id. */
@@ -49,15 +79,17 @@ export class Condition {
     switch (this.op) {
       case Op.Equals: return this.equals(token, p, len);
       case Op.NotEquals: return !this.equals(token, p, len);
-      case Op.Prefix: return token == Token.String && this.anyString(p, len, false, false);
+      case Op.Prefix:
+      case Op.OnlyPrefix: return token == Token.String && this.anyString(p, len, false, false); // OnlyPrefix: scan.ts inverts
       case Op.NotPrefix: return token != Token.String || !this.anyString(p, len, false, false);
-      case Op.Contains: return token == Token.String && this.anyString(p, len, false, true);
+      case Op.Contains: return token == Token.String && this.containsAny(p, len);
+      case Op.NotContains: return token != Token.String || !this.containsAny(p, len);
       case Op.Range: {
         if (token != Token.Number) return false;
         const value = numberValue(p, p + len);
         return value >= this.min && value <= this.max;
       }
-      default: return false; // Exists, Absent and Capture look at presence only
+      default: return false; // Exists, Absent and Capture look at presence only; Credential: scan.ts
     }
   }
 
@@ -78,6 +110,10 @@ export class Condition {
     }
   }
 
+  @inline private containsAny(p: usize, len: usize): bool {
+    return containsAnyOf(this.stringPtrs, this.stringLens, this.byFirstStart, this.byFirst, p, len);
+  }
+
   /** Whether one of the strings equals (or prefixes, or occurs in) the bytes [p, p+len). */
   private anyString(p: usize, len: usize, whole: bool, anywhere: bool): bool {
     const ptrs = this.stringPtrs;
@@ -94,6 +130,25 @@ export class Condition {
     }
     return false;
   }
+}
+
+/** One pass over the value for all the strings at once: only positions whose byte starts one are compared. */
+function containsAnyOf(ptrs: StaticArray<usize>, lens: StaticArray<u32>, byFirstStart: StaticArray<u16>, byFirst: StaticArray<u16>,
+                       p: usize, len: usize): bool {
+  if (<i32>unchecked(byFirstStart[256]) < ptrs.length) return true; // an empty string occurs anywhere
+  for (let at = p, end = p + len; at < end; at++) {
+    const b = <i32>load<u8>(at);
+    const from = <i32>unchecked(byFirstStart[b]);
+    const to = <i32>unchecked(byFirstStart[b + 1]);
+    if (from == to) continue;
+    const left = end - at;
+    for (let k = from; k < to; k++) {
+      const i = <i32>unchecked(byFirst[k]);
+      const sLen = <usize>unchecked(lens[i]);
+      if (sLen <= left && memory.compare(at, unchecked(ptrs[i]), sLen) == 0) return true;
+    }
+  }
+  return false;
 }
 
 function occursIn(needle: usize, needleLen: usize, p: usize, len: usize): bool {
@@ -162,6 +217,7 @@ export class ConditionSet {
 
   private addValid(path: string, condition: Condition): i32 {
     const segments = path.split(".");
+    condition.single = !segments.includes("*") && !segments.includes("**");
     condition.freeze();
     const signature = condition.signature(path);
     if (condition.op != Op.Capture && this.ids.has(signature)) return this.ids.get(signature);
@@ -221,6 +277,11 @@ export class ConditionSet {
         push(ids, this.add(path, new Condition(value.bool ? Op.Exists : Op.Absent), value, at, issues));
         continue;
       }
+      if (name == "credential") {
+        if (value.kind != Kind.Bool || !value.bool) issues.add(value, at, "must be true (a value in which logseal's detectors find a credential)");
+        push(ids, this.add(path, new Condition(Op.Credential), value, at, issues));
+        continue;
+      }
       const op = opNamed(name);
       if (op < 0) continue; // reported by onlyKeys
       const condition = new Condition(<Op>op);
@@ -236,7 +297,9 @@ function opNamed(name: string): i32 {
   if (name == "not_equals") return Op.NotEquals;
   if (name == "prefix") return Op.Prefix;
   if (name == "not_prefix") return Op.NotPrefix;
+  if (name == "only_prefix") return Op.OnlyPrefix;
   if (name == "contains") return Op.Contains;
+  if (name == "not_contains") return Op.NotContains;
   return -1;
 }
 

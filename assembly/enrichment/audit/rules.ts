@@ -13,9 +13,12 @@ import { jsonString, jsonText } from "../serialise";
 export const SEVERITIES = ["info", "low", "medium", "high", "critical"];
 
 export class AuditRule {
-  /** Conditions that must all hold, and alternatives (each a list of conditions) one of which must. */
+  /** Conditions that must all hold, alternatives (each a list of conditions) one of which must, and exceptions (none may). */
   all: i32[] = [];
   any: i32[][] = [];
+  unless: i32[][] = [];
+  /** How many of `all` (sorted by cost) are cheap: tested before `any`, the rest after it. */
+  cheap: i32 = 0;
   /** Optional: the rule applies only once `burst.threshold` events share a key within the window. */
   burst: BurstCounter | null = null;
   burstKey: i32 = -1;
@@ -49,7 +52,7 @@ export class AuditRules {
 /** A request is logged at each stage; classifying only its ResponseComplete (or Panic) event counts it once. */
 const DEFAULT_SKIPPED_STAGES = ["RequestReceived", "ResponseStarted"];
 const SECTION_KEYS = ["default_rules", "rules", "disable", "skip_stages"];
-const RULE_KEYS = ["id", "category", "severity", "attack", "reason", "match", "any", "burst", "stages"];
+const RULE_KEYS = ["id", "category", "severity", "attack", "reason", "match", "any", "unless", "burst", "stages"];
 const BURST_KEYS = ["count", "seconds", "by"];
 
 /** `enrich.audit`: false (off), or {"default_rules", "rules", "disable", "skip_stages"}; null when off. */
@@ -160,6 +163,11 @@ function parseRule(value: JsonValue, rules: AuditRules, where: string, issues: I
     if (any.kind != Kind.Array || any.items.length == 0) issues.add(any, where + ".any", "must be a non-empty list of match objects");
     else for (let i = 0; i < any.items.length; i++) rule.any.push(rules.conditions.parseMatch(any.items[i], where + ".any[" + i.toString() + "]", issues));
   }
+  const unless = object.get("unless");
+  if (unless != null) {
+    if (unless.kind != Kind.Array || unless.items.length == 0) issues.add(unless, where + ".unless", "must be a non-empty list of match objects");
+    else for (let i = 0; i < unless.items.length; i++) rule.unless.push(rules.conditions.parseMatch(unless.items[i], where + ".unless[" + i.toString() + "]", issues));
+  }
   const burst = issues.object(object.get("burst"), where + ".burst");
   if (burst != null) parseBurst(burst, rule, rules, where + ".burst", issues);
   const stages = object.get("stages");
@@ -169,10 +177,29 @@ function parseRule(value: JsonValue, rules: AuditRules, where: string, issues: I
     rule.stages = stageBits(names, stages, where + ".stages", issues);
   }
 
+  // Cheap tests first: a rule stops at the first that fails, and most fail on the resource or verb.
+  sortByCost(rule.all, rules.conditions);
+  while (rule.cheap < rule.all.length && rules.conditions.conditions[rule.all[rule.cheap]].cost <= 1) rule.cheap++;
+  for (let i = 0; i < rule.any.length; i++) sortByCost(rule.any[i], rules.conditions);
+  for (let i = 0; i < rule.unless.length; i++) sortByCost(rule.unless[i], rules.conditions);
   rule.idJson = jsonString(id);
   rule.head = String.UTF8.encode("\"rule\":" + jsonText(id) + ",\"category\":" + jsonText(category) + ",\"severity\":" + jsonText(SEVERITIES[rule.severity]));
   rule.reason = String.UTF8.encode("\"reason\":" + jsonText(reason));
   return rule;
+}
+
+/** Stable sort of condition ids by their test's cost (insertion sort: a handful per rule, cold path). */
+function sortByCost(ids: i32[], set: ConditionSet): void {
+  for (let i = 1; i < ids.length; i++) {
+    const id = ids[i];
+    const cost = set.conditions[id].cost;
+    let j = i - 1;
+    while (j >= 0 && set.conditions[ids[j]].cost > cost) {
+      ids[j + 1] = ids[j];
+      j--;
+    }
+    ids[j + 1] = id;
+  }
 }
 
 function parseBurst(object: JsonValue, rule: AuditRule, rules: AuditRules, where: string, issues: Issues): void {

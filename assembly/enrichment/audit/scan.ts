@@ -7,6 +7,11 @@
 import { ByteBuffer } from "../../buffer";
 import { decodeStringContent } from "../../json/decode";
 import { JsonReader, MAX_DEPTH, STRING_ESCAPED, Token } from "../../json/reader";
+import { SpanList } from "../../redaction/spans";
+import {
+  AUTH_HEADER, AWS_ACCESS_KEY_ID, AWS_SECRET_KEY, GITHUB_TOKEN, GOOGLE_API_KEY, JWT, PEM_PRIVATE_KEY, SECRET_PAIR,
+  SLACK_TOKEN, STRIPE_KEY, URL_PASSWORD, findSecrets,
+} from "../../redaction/detectors/index";
 import { Condition, ConditionSet, Op } from "./conditions";
 import { PathNode, Segment } from "./paths";
 
@@ -14,6 +19,11 @@ const reader = new JsonReader();
 const decodedKey = new ByteBuffer(256);
 const decodedValue = new ByteBuffer(1024);
 const NONE: i32 = -1;
+/** The detectors that find credentials (not personal data: cards, e-mails, addresses...). */
+const CREDENTIALS: u32 = (1 << JWT) | (1 << PEM_PRIVATE_KEY) | (1 << AWS_ACCESS_KEY_ID) | (1 << AWS_SECRET_KEY)
+  | (1 << GITHUB_TOKEN) | (1 << SLACK_TOKEN) | (1 << STRIPE_KEY) | (1 << GOOGLE_API_KEY) | (1 << URL_PASSWORD)
+  | (1 << AUTH_HEADER) | (1 << SECRET_PAIR);
+const found = new SpanList(4);
 
 export class ConditionScan {
   private readonly conditions: StaticArray<Condition>;
@@ -21,9 +31,17 @@ export class ConditionScan {
   /** Per condition, for the last record: a value was at its path / a value passed its test. */
   private readonly seen: StaticArray<u8>;
   private readonly passed: StaticArray<u8>;
-  /** Per condition: span of the raw content of the first string at its path (Capture only). */
+  /**
+   * Per condition: span of the first value at its path (strings: their raw content). Captures
+   * keep it for the caller; deferred conditions (a path that names one value) are tested on it
+   * only when a rule asks, once per record: most rules fail on their first, cheap condition.
+   */
   private readonly captureStart: StaticArray<u32>;
   private readonly captureEnd: StaticArray<u32>;
+  private readonly valueToken: StaticArray<u8>;
+  private readonly valueEscaped: StaticArray<u8>;
+  private readonly deferred: StaticArray<bool>;
+  private readonly evaluated: StaticArray<u8>;
 
   // The trie, by node id: kind, `*` and `**` children, a bit per child key length (% 32),
   // children [childStart[n], childStart[n+1]) and condition ids [condStart[n], condStart[n+1]).
@@ -37,17 +55,26 @@ export class ConditionScan {
   private readonly childNode: StaticArray<i32>;
   private readonly condStart: StaticArray<i32>;
   private readonly condIds: StaticArray<i32>;
+  /** Nodes with a Credential condition: an object there is tested as its JSON text when it closes. */
+  private readonly credentialNode: StaticArray<bool>;
 
   /** Node ids: the state lists of the open containers, stacked. */
   private states: StaticArray<i32> = new StaticArray<i32>(256);
   private readonly levelStart: StaticArray<i32> = new StaticArray<i32>(MAX_DEPTH + 2);
   private readonly levelCount: StaticArray<i32> = new StaticArray<i32>(MAX_DEPTH + 2);
   private readonly levelIsArray: StaticArray<bool> = new StaticArray<bool>(MAX_DEPTH + 2);
+  /** Where an object opened whose JSON text a Credential condition tests (0: none). */
+  private readonly levelCredentialAt: StaticArray<usize> = new StaticArray<usize>(MAX_DEPTH + 2);
 
   constructor(set: ConditionSet) {
     const count = set.conditions.length;
     const ops = new StaticArray<u8>(count);
-    for (let i = 0; i < count; i++) ops[i] = <u8>set.conditions[i].op;
+    const deferred = new StaticArray<bool>(count);
+    for (let i = 0; i < count; i++) {
+      const condition = set.conditions[i];
+      ops[i] = <u8>condition.op;
+      deferred[i] = condition.single && isDeferrable(condition.op);
+    }
     const nodes = set.paths.nodes;
     const n = nodes.length;
     let children = 0;
@@ -66,6 +93,7 @@ export class ConditionScan {
     const childNode = new StaticArray<i32>(children);
     const condStart = new StaticArray<i32>(n + 1);
     const condIds = new StaticArray<i32>(conditions);
+    const credentialNode = new StaticArray<bool>(n);
     children = 0;
     conditions = 0;
     for (let i = 0; i < n; i++) {
@@ -82,7 +110,11 @@ export class ConditionScan {
         keyLengths[i] |= 1 << (<u32>key.byteLength & 31);
       }
       condStart[i] = conditions;
-      for (let k = 0; k < node.conditions.length; k++) condIds[conditions++] = node.conditions[k];
+      for (let k = 0; k < node.conditions.length; k++) {
+        const id = node.conditions[k];
+        condIds[conditions++] = id;
+        if (set.conditions[id].op == Op.Credential) credentialNode[i] = true;
+      }
     }
     childStart[n] = children;
     condStart[n] = conditions;
@@ -93,6 +125,10 @@ export class ConditionScan {
     this.passed = new StaticArray<u8>(count);
     this.captureStart = new StaticArray<u32>(count);
     this.captureEnd = new StaticArray<u32>(count);
+    this.valueToken = new StaticArray<u8>(count);
+    this.valueEscaped = new StaticArray<u8>(count);
+    this.deferred = deferred;
+    this.evaluated = new StaticArray<u8>(count);
     this.isAnyDepth = isAnyDepth;
     this.anyOne = anyOne;
     this.anyDepth = anyDepth;
@@ -103,13 +139,18 @@ export class ConditionScan {
     this.childNode = childNode;
     this.condStart = condStart;
     this.condIds = condIds;
+    this.credentialNode = credentialNode;
   }
 
   /** Whether condition `id` held for the last record scanned. */
   @inline holds(id: i32): bool {
+    if (unchecked(this.deferred[id]) && unchecked(this.evaluated[id]) == 0) this.evaluate(id);
     const op = <Op>unchecked(this.ops[id]);
     if (op == Op.Absent) return unchecked(this.seen[id]) == 0;
-    return op == Op.Exists ? unchecked(this.seen[id]) != 0 : unchecked(this.passed[id]) != 0;
+    if (op == Op.Exists) return unchecked(this.seen[id]) != 0;
+    // OnlyPrefix: `passed` marks a value that broke it; it holds when values came and none did.
+    if (op == Op.OnlyPrefix) return unchecked(this.seen[id]) != 0 && unchecked(this.passed[id]) == 0;
+    return unchecked(this.passed[id]) != 0;
   }
 
   /** The captured raw string content of condition `id` (len 0 if none). */
@@ -128,12 +169,14 @@ export class ConditionScan {
     memory.fill(changetype<usize>(this.passed), 0, count);
     memory.fill(changetype<usize>(this.captureEnd), 0, count << 2);
     memory.fill(changetype<usize>(this.captureStart), 0, count << 2);
+    memory.fill(changetype<usize>(this.evaluated), 0, count);
     reader.reset(body, len);
     if (reader.next() != Token.ObjectStart) return;
     let depth = 0;
     unchecked(this.levelStart[0] = 0);
     unchecked(this.levelCount[0] = this.addWithClosure(0, 0, 0)); // the root
     unchecked(this.levelIsArray[0] = false);
+    unchecked(this.levelCredentialAt[0] = 0);
     while (true) {
       let token = reader.next();
       let valueStart: i32;
@@ -147,6 +190,8 @@ export class ConditionScan {
         }
         token = reader.next();
       } else if (token == Token.ObjectEnd || token == Token.ArrayEnd) {
+        const openedAt = unchecked(this.levelCredentialAt[depth]);
+        if (openedAt != 0) this.credentialsIn(depth, openedAt, reader.end);
         if (--depth < 0) return;
         continue;
       } else if (unchecked(this.levelIsArray[depth])) {
@@ -172,6 +217,7 @@ export class ConditionScan {
         unchecked(this.levelStart[depth] = start);
         unchecked(this.levelCount[depth] = count);
         unchecked(this.levelIsArray[depth] = token == Token.ArrayStart);
+        unchecked(this.levelCredentialAt[depth] = token == Token.ObjectStart && this.anyCredentialNode(start, count) ? reader.start : 0);
       }
     }
   }
@@ -187,12 +233,26 @@ export class ConditionScan {
       for (let k = unchecked(this.condStart[node]), last = unchecked(this.condStart[node + 1]); k < last; k++) {
         const id = unchecked(this.condIds[k]);
         unchecked(this.seen[id] = 1);
-        if (!scalar || unchecked(this.passed[id]) != 0) continue;
-        if (<Op>unchecked(this.ops[id]) == Op.Capture) {
+        if (unchecked(this.deferred[id])) {
+          if (unchecked(this.captureEnd[id]) == 0) this.keep(id, token);
+          continue;
+        }
+        if (unchecked(this.passed[id]) != 0) continue;
+        const op = <Op>unchecked(this.ops[id]);
+        if (!scalar) {
+          if (op == Op.OnlyPrefix) unchecked(this.passed[id] = 1); // not a string: not one of the prefixes
+          continue;
+        }
+        if (op == Op.Capture) {
           if (token == Token.String && unchecked(this.captureEnd[id]) == 0) {
             unchecked(this.captureStart[id] = <u32>(reader.start + 1));
             unchecked(this.captureEnd[id] = <u32>(reader.end - 1));
           }
+          continue;
+        }
+        if (op == Op.Credential) {
+          // The raw content, escapes as written: what the detectors read in the redaction walk.
+          if (token == Token.String && hasCredential(reader.start + 1, reader.end - 1)) unchecked(this.passed[id] = 1);
           continue;
         }
         if (!decoded) {
@@ -210,7 +270,78 @@ export class ConditionScan {
             }
           }
         }
-        if (unchecked(this.conditions[id]).test(token, p, len)) unchecked(this.passed[id] = 1);
+        if (unchecked(this.conditions[id]).test(token, p, len) != (op == Op.OnlyPrefix)) unchecked(this.passed[id] = 1);
+      }
+    }
+  }
+
+  /** Notes the first value at a deferred condition's path (the reader is on it). */
+  private keep(id: i32, token: Token): void {
+    unchecked(this.valueToken[id] = <u8>token);
+    if (token == Token.String) {
+      unchecked(this.captureStart[id] = <u32>(reader.start + 1));
+      unchecked(this.captureEnd[id] = <u32>(reader.end - 1));
+      unchecked(this.valueEscaped[id] = (reader.flags & STRING_ESCAPED) != 0 ? 1 : 0);
+    } else if (token == Token.ObjectStart || token == Token.ArrayStart) {
+      // Only a Credential test reads a container (its JSON text, span completed when it closes).
+      unchecked(this.captureStart[id] = <u32>reader.start);
+      unchecked(this.captureEnd[id] = <u32>(reader.start + 1));
+    } else {
+      unchecked(this.captureStart[id] = <u32>reader.start);
+      unchecked(this.captureEnd[id] = <u32>reader.end);
+    }
+  }
+
+  /** Tests a deferred condition on the first value its path had (none: it does not pass). */
+  private evaluate(id: i32): void {
+    unchecked(this.evaluated[id] = 1);
+    const end = <usize>unchecked(this.captureEnd[id]);
+    if (end == 0) return;
+    let p = <usize>unchecked(this.captureStart[id]);
+    const token = <Token>unchecked(this.valueToken[id]);
+    if (<Op>unchecked(this.ops[id]) == Op.Credential) {
+      // Strings as written (escapes and all: what the redaction walk's detectors read), objects as their JSON text.
+      const text = token == Token.String || (token == Token.ObjectStart && end - p > 1);
+      if (text && hasCredential(p, end)) unchecked(this.passed[id] = 1);
+      return;
+    }
+    let len = end - p;
+    if (token == Token.String && unchecked(this.valueEscaped[id]) != 0) {
+      decodedValue.reset();
+      decodeStringContent(decodedValue, p, len);
+      p = decodedValue.ptr;
+      len = decodedValue.len;
+    }
+    if (unchecked(this.conditions[id]).test(token, p, len)) unchecked(this.passed[id] = 1);
+  }
+
+  /** Whether one of the nodes [start, start+count) tests an object's JSON text for credentials. */
+  private anyCredentialNode(start: i32, count: i32): bool {
+    for (let i = start, end = start + count; i < end; i++) if (unchecked(this.credentialNode[unchecked(this.states[i])])) return true;
+    return false;
+  }
+
+  /** Tests the Credential conditions of the object at `depth`, whose JSON text is [from, to). */
+  private credentialsIn(depth: i32, from: usize, to: usize): void {
+    let tested = false;
+    let holds = false;
+    for (let i = unchecked(this.levelStart[depth]), end = i + unchecked(this.levelCount[depth]); i < end; i++) {
+      const node = unchecked(this.states[i]);
+      for (let k = unchecked(this.condStart[node]), last = unchecked(this.condStart[node + 1]); k < last; k++) {
+        const id = unchecked(this.condIds[k]);
+        if (<Op>unchecked(this.ops[id]) != Op.Credential) continue;
+        if (unchecked(this.deferred[id])) {
+          // Its first value, this object's JSON text, tested when a rule asks.
+          if (unchecked(this.valueToken[id]) == <u8>Token.ObjectStart && unchecked(this.captureStart[id]) == <u32>from) {
+            unchecked(this.captureEnd[id] = <u32>to);
+          }
+          continue;
+        }
+        if (!tested) {
+          tested = true;
+          holds = hasCredential(from, to);
+        }
+        if (holds) unchecked(this.passed[id] = 1);
       }
     }
   }
@@ -288,6 +419,18 @@ export class ConditionScan {
     memory.copy(changetype<usize>(bigger), changetype<usize>(this.states), <usize>this.states.length << 2);
     this.states = bigger;
   }
+}
+
+/** Tests worth putting off until a rule asks (on a path that names one value). */
+function isDeferrable(op: Op): bool {
+  return op == Op.Equals || op == Op.NotEquals || op == Op.Prefix || op == Op.NotPrefix || op == Op.Contains
+    || op == Op.NotContains || op == Op.Range || op == Op.Credential;
+}
+
+/** Whether logseal's credential detectors find something in [p, end) (string content or JSON text). */
+function hasCredential(p: usize, end: usize): bool {
+  findSecrets(p, end - p, CREDENTIALS, found);
+  return found.count != 0;
 }
 
 function idOf(node: PathNode | null): i32 {
