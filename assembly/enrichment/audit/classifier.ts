@@ -32,6 +32,8 @@ export class AuditClassifier {
   private readonly gke: GkeNormaliser = new GkeNormaliser();
   /** The event decoded (AKS) or written (GKE) out of the record. */
   private readonly event: ByteBuffer = new ByteBuffer(4096);
+  private eventPtr: usize = 0;
+  private eventLen: usize = 0;
   /** Per record: indices of the matching rules; which techniques were written. */
   private readonly matched: StaticArray<i32>;
   private readonly attackWritten: StaticArray<u8>;
@@ -50,24 +52,9 @@ export class AuditClassifier {
 
   /** Appends the `audit` member when the body is an audit event that some rule matches. */
   write(record: RecordOut, body: usize, bodyLen: usize, sec: u32): void {
-    const captures = this.captures;
-    const event = this.event;
-    if (this.mayBeEvent()) {
-      // the record is the event
-    } else if (captures.hasString(this.aksLogSlot) && startsObject(captures.start(this.aksLogSlot) + 1, captures.end(this.aksLogSlot) - 1)) {
-      event.reset();
-      decodeStringContent(event, captures.start(this.aksLogSlot) + 1, captures.end(this.aksLogSlot) - captures.start(this.aksLogSlot) - 2);
-      body = event.ptr;
-      bodyLen = event.len;
-    } else if (captures.textEquals(this.gkeServiceSlot, GKE_SERVICE, false)) {
-      if (!this.gke.normalise(body, bodyLen, event)) return;
-      body = event.ptr;
-      bodyLen = event.len;
-    } else {
-      return;
-    }
+    if (!this.locate(body, bodyLen)) return;
     const scan = this.scan;
-    scan.scan(body, bodyLen);
+    scan.scan(this.eventPtr, this.eventLen);
     const all = this.rules;
     if (!all.shape.holds(scan)) return;
     const stage = this.stage();
@@ -84,6 +71,33 @@ export class AuditClassifier {
       unchecked(this.matched[count++] = i);
     }
     if (count != 0) this.writeMember(record.member(AUDIT_KEY), count);
+  }
+
+  /**
+   * Where the event is: the record itself (kind Event), the JSON text of an AKS record's
+   * `properties.log` decoded, or the event a GKE entry describes; false when there is none.
+   */
+  private locate(body: usize, bodyLen: usize): bool {
+    const captures = this.captures;
+    const event = this.event;
+    this.eventPtr = body;
+    this.eventLen = bodyLen;
+    if (this.mayBeEvent()) return true;
+    const log = this.aksLogSlot;
+    if (captures.hasString(log)) {
+      const from = captures.start(log) + 1;
+      const to = captures.end(log) - 1;
+      if (!startsObject(from, to)) return false;
+      event.reset();
+      decodeStringContent(event, from, to - from);
+    } else if (captures.textEquals(this.gkeServiceSlot, GKE_SERVICE, false)) {
+      if (!this.gke.normalise(body, bodyLen, event)) return false;
+    } else {
+      return false;
+    }
+    this.eventPtr = event.ptr;
+    this.eventLen = event.len;
+    return true;
   }
 
   /** The event's stage as a bit (stages.ts). */

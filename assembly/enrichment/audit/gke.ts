@@ -99,9 +99,9 @@ export class GkeNormaliser {
       let ok = true;
       if (keyIs(K_METHOD)) ok = this.string(METHOD);
       else if (keyIs(K_RESOURCE)) ok = this.string(RESOURCE);
-      else if (keyIs(K_AUTHENTICATION)) ok = this.member(K_PRINCIPAL, PRINCIPAL, -1, K_PRINCIPAL);
-      else if (keyIs(K_REQUEST_METADATA)) ok = this.member(K_CALLER_IP, CALLER_IP, USER_AGENT, K_USER_AGENT);
-      else if (keyIs(K_STATUS)) ok = this.member(K_CODE, STATUS_CODE, -1, K_CODE);
+      else if (keyIs(K_AUTHENTICATION)) ok = this.members(K_PRINCIPAL, PRINCIPAL, null, -1);
+      else if (keyIs(K_REQUEST_METADATA)) ok = this.members(K_CALLER_IP, CALLER_IP, K_USER_AGENT, USER_AGENT);
+      else if (keyIs(K_STATUS)) ok = this.members(K_CODE, STATUS_CODE, null, -1);
       else if (keyIs(K_REQUEST)) ok = this.value(REQUEST);
       else if (keyIs(K_RESPONSE)) ok = this.value(RESPONSE);
       else ok = reader.skipValue();
@@ -109,8 +109,8 @@ export class GkeNormaliser {
     }
   }
 
-  /** An object's members `a` (into field `fa`) and `b` (into `fb`, unless -1); the rest skipped. */
-  private member(a: ArrayBuffer, fa: i32, fb: i32, b: ArrayBuffer): bool {
+  /** An object's members `a` (into field `fa`) and `b` (into `fb`, if any); the rest skipped. */
+  private members(a: ArrayBuffer, fa: i32, b: ArrayBuffer | null, fb: i32): bool {
     const token = reader.next();
     if (token != Token.ObjectStart) return skipAfter(token);
     while (true) {
@@ -119,7 +119,7 @@ export class GkeNormaliser {
       if (next != Token.Key) return false;
       let ok = true;
       if (keyIs(a)) ok = this.string(fa);
-      else if (fb >= 0 && keyIs(b)) ok = this.string(fb);
+      else if (b != null && keyIs(b)) ok = this.string(fb);
       else ok = reader.skipValue();
       if (!ok) return false;
     }
