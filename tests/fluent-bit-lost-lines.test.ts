@@ -311,7 +311,10 @@ if (!FLUENT_BIT) {
         console.log("hostile file, completeness:\n" + formatCompleteness(result));
         expect(result.complete, formatCompleteness(result)).toBe(true);
         for (const file of result.files) expect(file.unverified.records, file.path).toBe(0);
-        const check = logsealCli(["verify", "--key-file", join(run.layout.keys, "seal.key"), run.layout.outFile], Math.max(120_000, HOSTILE_LINES));
+        // Under a backlog Fluent Bit may flush a later chunk of a tag before an earlier one (seen
+        // with 100,000 lines: seq 70,977 after 74,999; docs/known-issues.md): every link is still
+        // checked, only the order is tolerated.
+        const check = logsealCli(["verify", "--allow-reorder", "--key-file", join(run.layout.keys, "seal.key"), run.layout.outFile], Math.max(120_000, HOSTILE_LINES));
         expect(check.status, check.stdout + check.stderr).toBe(0);
         // The verifier's own completeness report agrees (the same records, read from the store's lines).
         expect(check.stdout).toMatch(/^complete {2}/m);
