@@ -2,7 +2,7 @@
 // (tail an NDJSON input to its end, filter with logseal, write the records to a file), and
 // long-running processes on the shipped configurations rewritten to temporary files and loopback.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { basename, dirname, join } from "node:path";
@@ -200,7 +200,21 @@ export async function waitUntil(what: string, ready: () => boolean, timeoutMs: n
 /** Non-empty lines of a file (0 when it does not exist yet). */
 export function countLines(path: string): number {
   if (!existsSync(path)) return 0;
-  return readFileSync(path, "utf8").split("\n").filter((l) => l.length > 0).length;
+  // In pieces: an output of millions of records is larger than one string can be.
+  const fd = openSync(path, "r");
+  const chunk = Buffer.alloc(1 << 20);
+  let lines = 0, previous = 0x0a;
+  try {
+    for (let n; (n = readSync(fd, chunk, 0, chunk.length, null)) > 0; ) {
+      for (let i = 0; i < n; i++) {
+        if (chunk[i] === 0x0a && previous !== 0x0a) lines++;
+        previous = chunk[i];
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return previous !== 0x0a ? lines + 1 : lines;
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
