@@ -2,11 +2,10 @@
 // fixed size: memory stays bounded whatever the number of users. A key is its 64-bit FNV-1a
 // hash; when a key's few probe slots are all taken, the slot whose window started longest
 // ago is reused (an attacker can evict, not grow, the table).
+import { hashKey } from "./hashkey";
 
 const SLOTS: i32 = 256; // a power of two
 const PROBES: i32 = 8;
-const FNV_OFFSET: u64 = 0xcbf29ce484222325;
-const FNV_PRIME: u64 = 0x100000001b3;
 
 export class BurstCounter {
   private readonly hashes: StaticArray<u64> = new StaticArray<u64>(SLOTS);
@@ -17,9 +16,7 @@ export class BurstCounter {
 
   /** Counts one event for key bytes [p, end) at `sec`; true once the window holds `threshold`. */
   count(p: usize, end: usize, sec: u32): bool {
-    let hash = FNV_OFFSET;
-    for (let at = p; at < end; at++) hash = (hash ^ <u64>load<u8>(at)) * FNV_PRIME;
-    if (hash == 0) hash = 1; // 0 marks a free slot
+    const hash = hashKey(p, end);
     const home = <i32>(hash & <u64>(SLOTS - 1));
     let slot = -1;
     let stalest = home;

@@ -8,6 +8,7 @@
 // request's events share its auditID; a rule that fired before the final stage is remembered
 // under (auditID, rule) in a fixed table until that request's final event comes by. A flood of
 // sessions can evict an entry: its end then fires once more (a duplicate, never a miss).
+import { hashKey } from "./hashkey";
 
 export const STAGE_NAMES = ["RequestReceived", "ResponseStarted", "ResponseComplete", "Panic"];
 export const STAGE_REQUEST_RECEIVED: u32 = 1;
@@ -37,8 +38,6 @@ export function stageNamed(name: string): u32 {
 
 const SLOTS: i32 = 1024; // a power of two
 const PROBES: i32 = 8;
-const FNV_OFFSET: u64 = 0xcbf29ce484222325;
-const FNV_PRIME: u64 = 0x100000001b3;
 
 /** (auditID, rule) pairs that fired before their request's final stage; bounded, oldest evicted first. */
 export class OpenSessions {
@@ -48,10 +47,7 @@ export class OpenSessions {
 
   /** The key of rule `rule` for the auditID bytes [p, end). */
   key(p: usize, end: usize, rule: i32): u64 {
-    let hash = FNV_OFFSET;
-    for (let at = p; at < end; at++) hash = (hash ^ <u64>load<u8>(at)) * FNV_PRIME;
-    hash = (hash ^ <u64>(rule + 1)) * FNV_PRIME;
-    return hash == 0 ? 1 : hash; // 0 marks a free slot
+    return hashKey(p, end, <u64>(rule + 1));
   }
 
   /** Remembers `key` (the rule fired at a session's start). */
