@@ -29,6 +29,29 @@ const enum Member { Copy, Replaced, Path, Offset, Doubt }
 /** Slots per line name in `lineSpans`: generation, token start, token end, bytes + 1 (0: count), replaced bytes (0/1). */
 const LINE_SLOTS = 5;
 
+/** Where the copied path and offset members stand in the rebuilt record (end 0: not there). */
+@final class KeptSpans {
+  pathLead: usize = 0;
+  pathEnd: usize = 0;
+  offsetLead: usize = 0;
+  offsetEnd: usize = 0;
+
+  @inline reset(): void {
+    this.pathLead = this.pathEnd = this.offsetLead = this.offsetEnd = 0;
+  }
+
+  /** A member copied to [lead, end): remembered when it is the path or the offset. */
+  @inline note(member: Member, lead: usize, end: usize): void {
+    if (member == Member.Path) {
+      this.pathLead = lead;
+      this.pathEnd = end;
+    } else if (member == Member.Offset) {
+      this.offsetLead = lead;
+      this.offsetEnd = end;
+    }
+  }
+}
+
 export class InputStage {
   /** The record every later stage reads (the input, or the rebuilt copy). */
   body: usize = 0;
@@ -49,6 +72,7 @@ export class InputStage {
   private readonly pathReader: JsonReader = new JsonReader();
   private readonly lifter: Lifter = new Lifter();
   private readonly rebuilt: ByteBuffer = new ByteBuffer(16 * 1024);
+  private readonly spans: KeptSpans = new KeptSpans();
   /** Member names the stage looks for (raw UTF-8), each with its roles. */
   private readonly names: ArrayBuffer[] = [];
   private readonly roles: u32[] = [];
@@ -198,7 +222,7 @@ export class InputStage {
     if (p == end || load<u8>(p) != 0x7B) return Rebuilt.Doubt;
     out.putByte(0x7B);
     let changed = false;
-    let pathLead: usize = 0, pathEnd: usize = 0, offsetLead: usize = 0, offsetEnd: usize = 0;
+    this.spans.reset();
     let unseen = this.allNames;
     p = skipSpace(p + 1, end);
     if (p < end && load<u8>(p) == 0x7D) p++;
@@ -246,13 +270,7 @@ export class InputStage {
         if (member == Member.Replaced) changed = true;
         else {
           this.copyMember(keyStart, valueEnd);
-          if (member == Member.Path) {
-            pathLead = lead;
-            pathEnd = out.len;
-          } else if (member == Member.Offset) {
-            offsetLead = lead;
-            offsetEnd = out.len;
-          }
+          this.spans.note(member, lead, out.len);
         }
         p = skipSpace(valueEnd, end);
         if (p == end) return Rebuilt.Doubt;
@@ -261,7 +279,7 @@ export class InputStage {
           const last = trimSpace(p, end);
           if (!this.wrote && load<u8>(p) == 0x2C) p = skipSpace(p + 1, end);
           out.putBytes(p, last - p);
-          return this.close(changed, pathLead, pathEnd, offsetLead, offsetEnd, false);
+          return this.close(changed, false);
         }
         const s = load<u8>(p++);
         if (s == 0x7D) break;
@@ -270,7 +288,7 @@ export class InputStage {
       }
     }
     if (skipSpace(p, end) != end) return Rebuilt.Doubt;
-    return this.close(changed, pathLead, pathEnd, offsetLead, offsetEnd, true);
+    return this.close(changed, true);
   }
 
   /** The fast lift of rule `rule` on the string at `quote`; on Done the member is written and noted. */
@@ -301,7 +319,7 @@ export class InputStage {
     if (reader.next() != Token.ObjectStart) return Rebuilt.Invalid;
     out.putByte(0x7B);
     let changed = false;
-    let pathLead: usize = 0, pathEnd: usize = 0, offsetLead: usize = 0, offsetEnd: usize = 0;
+    this.spans.reset();
     while (true) {
       let token = reader.next();
       if (token == Token.ObjectEnd) break;
@@ -325,16 +343,10 @@ export class InputStage {
         continue;
       }
       this.copyMember(keyStart, valueEnd);
-      if (member == Member.Path) {
-        pathLead = lead;
-        pathEnd = out.len;
-      } else if (member == Member.Offset) {
-        offsetLead = lead;
-        offsetEnd = out.len;
-      }
+      this.spans.note(member, lead, out.len);
     }
     if (reader.next() != Token.End) return Rebuilt.Invalid;
-    return this.close(changed, pathLead, pathEnd, offsetLead, offsetEnd, true);
+    return this.close(changed, true);
   }
 
   /** Acts on a member whose key has roles; says what became of it. */
@@ -392,9 +404,11 @@ export class InputStage {
   }
 
   /** Ends the rebuilt record; the path and offset move into logseal_source when there is an offset. */
-  private close(changed: bool, pathLead: usize, pathEnd: usize, offsetLead: usize, offsetEnd: usize, brace: bool): Rebuilt {
+  private close(changed: bool, brace: bool): Rebuilt {
     const out = this.rebuilt;
     const source = this.source;
+    const spans = this.spans;
+    const pathLead = spans.pathLead, pathEnd = spans.pathEnd, offsetLead = spans.offsetLead, offsetEnd = spans.offsetEnd;
     if (this.hasSource && source.found) {
       // Take the members out, the later one first so the earlier one's place holds.
       if (pathEnd != 0 && pathLead > offsetLead) cut(out, pathLead, pathEnd);
