@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { type Member, canonicalObject, parseMembers, parseValue } from "./canonical.ts";
+import { RangeCoverage, type RangeCoverageReport, type TimeRange, formatRangeCoverage, parseTime } from "./coverage.ts";
 import { type CompletenessResult, type Source, SourceCoverage, droppedOf, formatCompleteness, sourceOf } from "./completeness.ts";
 import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
@@ -105,6 +106,8 @@ export interface VerifyResult {
   completeness?: CompletenessResult;
   /** Files read in a store's form (cli/stores/): what was taken off, what is not covered. */
   store?: StoreReport;
+  /** What the run covers over a time range (--from/--to: cli/coverage.ts). */
+  rangeCoverage?: RangeCoverageReport;
 }
 
 export interface VerifyOptions {
@@ -136,6 +139,8 @@ export interface VerifyOptions {
   sourceSizes?: Record<string, number>;
   /** Files as stores give them back (Elasticsearch, Loki, Splunk, S3, out_http): cli/stores/. */
   store?: StoreOptions;
+  /** A coverage report over this range of event times (--from/--to). */
+  range?: TimeRange;
 }
 
 const MAX_CHAINS = 100_000;
@@ -303,6 +308,8 @@ export class Verifier {
   private readonly sources: SourceCoverage;
   /** Signed mode's chain rules and key certificates (cli/signed.ts). */
   private readonly signed: SignedChains;
+  /** The coverage report over a time range (--from/--to), when asked. */
+  private readonly range: RangeCoverage | null;
 
   constructor(readonly options: VerifyOptions = {}) {
     this.keys = new KeyRing(options.keys, options.now);
@@ -313,6 +320,7 @@ export class Verifier {
       if (chain) chain.fail(place, reason, detail);
       else this.fail({ chain: key.slice(key.indexOf("\u0000") + 1), ...place, reason, detail });
     }, options.anchors);
+    this.range = options.range ? new RangeCoverage(options.range, options.anchors) : null;
   }
 
   /** One line of output: a record, `[time, record]`, or out_file's `tag: [time, record]`. */
@@ -354,6 +362,7 @@ export class Verifier {
     }
     chain.add({ seal, file, line, macFailure, outerFailure });
     if (seal.a === "ed25519") this.signed.add(key, seal, { file, line });
+    this.range?.add(key, seal);
   }
 
   private noteEviction(origin: string, x: NonNullable<Seal["x"]>, file: string, line: number): void {
@@ -402,6 +411,10 @@ export class Verifier {
       const span = `${gap.path} bytes ${gap.start}-${gap.end} (${gap.bytes})${gap.approximate ? ", approximately" : ""}`;
       this.fail({ file: where.file, line: where.line, reason: "lost", detail: `${span} never reached the filter${gap.kind === "tail" ? " (after the last record)" : ""}` });
     }
+    const rangeCoverage = this.range?.finish((key) => {
+      const failure = this.chains.get(key)?.report.firstFailure;
+      return failure ? failure.reason : "ok";
+    });
     const chains = [...this.chains.values()].map((c) => c.report).sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
     return {
       ...(completeness.records > 0 && { completeness }),
@@ -413,6 +426,7 @@ export class Verifier {
       byReason: this.byReason,
       coverage: this.coverage,
       ...(this.signed.certifiedKeys.length && { certifiedKeys: this.signed.certifiedKeys }),
+      ...(rangeCoverage && { rangeCoverage }),
     };
   }
 }
@@ -1021,7 +1035,7 @@ export function headsFromState(text: string): Map<string, { seq: number; mac: st
 
 const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-out TRUST2] [--anchors FILE]...] [--allow-sha256] [--origin NAME]... [--continue HEADS]
                       [--heads-out HEADS] [--accept-any-start] [--max-chains N] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
-                      [--date-key KEY] [--format F] [--tag-key KEY] [--unchecked-time] [--allow-reorder] [--json] FILE...
+                      [--date-key KEY] [--format F] [--tag-key KEY] [--loki-labels L] [--unchecked-time] [--allow-reorder] [--from T1] [--to T2] [--json] FILE...
   FILE              NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
   --key-file        initial seal key(s) (the module's seal.key); needed for HMAC seals
   --trust           the origins' public node keys (logseal keys trust); needed for signed seals (docs/signing.md)
@@ -1043,6 +1057,8 @@ const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-o
   --loki-labels L   out_loki's labels / label_keys (e.g. '$level,ns=$kubernetes['namespace_name']'): members it moved into labels are put back
   --unchecked-time  the store's time is not the record's (Current_Time_Index, auto_extract_timestamp): reported, not checked
   --allow-reorder   report records out of order without failing
+  --from, --to      a coverage report per origin and chain over this range of event times (ISO 8601 or Unix seconds;
+                    from inclusive, to exclusive): records, signed, unsigned tail, missing, anchored, chains missing
   --workers N       threads checking records (default: CPUs - 1 from 3 CPUs, for inputs over 8 MB; 0: none)
   --json            machine-readable result
 exit status: 0 every chain verifies, 1 a failure was found, 2 usage error, 3 nothing to verify (no record)`;
@@ -1073,6 +1089,8 @@ export async function main(args: string[]): Promise<number> {
         "loki-labels": { type: "string", multiple: true },
         "unchecked-time": { type: "boolean", default: false },
         "allow-reorder": { type: "boolean", default: false },
+        from: { type: "string" },
+        to: { type: "string" },
         workers: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -1106,6 +1124,7 @@ export async function main(args: string[]): Promise<number> {
       maxChains: values["max-chains"] === undefined ? undefined : positiveInteger(values["max-chains"], "--max-chains"),
       sourceSizes: sourceSizes(values["source-size"] ?? []),
       store: storeOptions(values.format, values["date-key"], values["tag-key"], values["unchecked-time"], values["loki-labels"]),
+      range: timeRange(values.from, values.to),
     };
   } catch (error) {
     return fail((error as Error).message);
@@ -1150,6 +1169,14 @@ function storeOptions(format: string | undefined, timeKey: string | undefined, t
     ...(format === "ndjson" && { ndjson: true }),
     timeKey, tagKey, uncheckedTime, lokiLabels,
   };
+}
+
+/** --from/--to: a coverage report over that range of event times; neither: none. */
+function timeRange(from: string | undefined, to: string | undefined): TimeRange | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  const range: TimeRange = { from: from === undefined ? undefined : parseTime(from, "--from"), to: to === undefined ? undefined : parseTime(to, "--to") };
+  if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new Error("--to must be after --from");
+  return range;
 }
 
 /** `PATH=BYTES` (the path may contain '='; the last one splits). */
@@ -1201,6 +1228,7 @@ export function formatResult(result: VerifyResult, seconds?: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   let out = [line(header), ...rows.map(line)].join("\n") + "\n";
+  if (result.rangeCoverage) out += formatRangeCoverage(result.rangeCoverage);
   if (result.completeness) out += `source files (lines that reached the filter):\n${formatCompleteness(result.completeness)}\n`;
   for (const note of coverageNotes(result)) out += `note: ${note}\n`;
   for (const note of result.store?.notes ?? []) out += `note: ${note}\n`;
@@ -1230,6 +1258,6 @@ function coverageNotes(result: VerifyResult): string[] {
     const shown = tails.slice(0, 5).map((c) => `${c.origin ? c.origin + "/" : ""}${c.chain} ${c.signed!.unsignedTail} after seq ${c.signed!.signedThrough}`);
     notes.push(`unsigned tail (records after the chain's last signature, integrity only): ${shown.join(", ")}${tails.length > 5 ? `, and ${tails.length - 5} more chains` : ""}`);
   }
-  notes.push("a chain's end is covered only up to an expected head (--state, --expect-head) or a later record");
+  notes.push("a chain's end is covered only up to an expected head (--state, --expect-head, --anchors) or a later record");
   return notes;
 }
