@@ -17,6 +17,8 @@ import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
 import { EpochKeys, GENESIS, MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
 import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
+import { STORE_FORMATS, type StoreFormat, type StoreOptions, StoreReader, type StoreReport } from "./stores/index.ts";
+import { parseLokiLabels } from "./stores/loki-labels.ts";
 import { fail } from "./util.ts";
 
 export type Reason =
@@ -102,6 +104,8 @@ export interface VerifyResult {
   certifiedKeys?: TrustEntry[];
   /** Source files' completeness, when records carry logseal_source (docs/input.md). */
   completeness?: CompletenessResult;
+  /** Files read in a store's form (cli/stores/): what was taken off, what is not covered. */
+  store?: StoreReport;
   /** What the run covers over a time range (--from/--to: cli/coverage.ts). */
   rangeCoverage?: RangeCoverageReport;
 }
@@ -133,6 +137,8 @@ export interface VerifyOptions {
   maxChains?: number;
   /** Current sizes of source files (path -> bytes): bytes after their last record are reported too. */
   sourceSizes?: Record<string, number>;
+  /** Files as stores give them back (Elasticsearch, Loki, Splunk, S3, out_http): cli/stores/. */
+  store?: StoreOptions;
   /** A coverage report over this range of event times (--from/--to). */
   range?: TimeRange;
 }
@@ -230,6 +236,11 @@ export function checkLine(text: string, keys: KeyRing, dateKey?: string): Checke
     return { kind: "failure", reason: "unreadable", detail: (error as Error).message };
   }
   if (line === null) return { kind: "blank" };
+  return checkParsed(line, text, keys, dateKey);
+}
+
+/** Checks a record already read (`text`: what its members were parsed from): store forms (cli/stores/) come here. */
+export function checkParsed(line: Line, text: string, keys: KeyRing, dateKey?: string): Checked {
   let members = line.members;
   let date: Member | undefined;
   if (dateKey !== undefined) {
@@ -421,7 +432,7 @@ export class Verifier {
 }
 
 /** A line's record and what Fluent Bit wrote around it. */
-interface Line {
+export interface Line {
   members: Member[];
   tag?: string;
   /** The time in front of the record, as written (a number's text). */
@@ -888,6 +899,7 @@ class SeenWindow {
  */
 export async function verifyFiles(files: string[], options: VerifyOptions = {}, workers = defaultWorkers(files)): Promise<VerifyResult> {
   const verifier = new Verifier(options);
+  const stores = new StoreReader(options.store ?? {});
   const pool = workers > 0 ? new CheckPool(workers, options) : null;
   const pending: { batch: Promise<Checked[]>; file: string; first: number }[] = [];
   const drain = async (keep: number) => {
@@ -898,6 +910,12 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
   };
   try {
     for (const file of files) {
+      const stored = stores.formatOf(file);
+      if (stored) {
+        await drain(0);
+        await stores.verify(verifier, file, stored.format, stored.text);
+        continue;
+      }
       const input = file === "-" ? process.stdin : createReadStream(file);
       let line = 0;
       let lines: string[] = [];
@@ -918,10 +936,13 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
       submit();
     }
     await drain(0);
+    await stores.flush(verifier);
   } finally {
     await pool?.close();
   }
-  return verifier.finish();
+  const result = verifier.finish();
+  const store = stores.finish();
+  return store ? { ...result, store } : result;
 }
 
 const BATCH = 2000;
@@ -1014,7 +1035,7 @@ export function headsFromState(text: string): Map<string, { seq: number; mac: st
 
 const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-out TRUST2] [--anchors FILE]...] [--allow-sha256] [--origin NAME]... [--continue HEADS]
                       [--heads-out HEADS] [--accept-any-start] [--max-chains N] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
-                      [--date-key KEY] [--allow-reorder] [--from T1] [--to T2] [--json] FILE...
+                      [--date-key KEY] [--format F] [--tag-key KEY] [--loki-labels L] [--unchecked-time] [--allow-reorder] [--from T1] [--to T2] [--json] FILE...
   FILE              NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
   --key-file        initial seal key(s) (the module's seal.key); needed for HMAC seals
   --trust           the origins' public node keys (logseal keys trust); needed for signed seals (docs/signing.md)
@@ -1030,6 +1051,11 @@ const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-o
   --expect-head     a chain (of the --origin given, if one) must reach this head (detects truncation); repeatable
   --state           expected heads from a copy of the module's logseal.state
   --date-key        the member out_stdout json_lines puts in front (json_date_key, e.g. date): checked against the seal's time, then dropped
+  --format F        auto (default: store forms told from the content), ndjson (Fluent Bit's lines only), or the store a file
+                    comes from: es, opensearch (_search hits), loki (query_range), splunk (export, HEC), s3 (objects, .gz), http
+  --tag-key NAME    es/opensearch Include_Tag_Key's member (default flb-key); --date-key names Time_Key / json_date_key
+  --loki-labels L   out_loki's labels / label_keys (e.g. '$level,ns=$kubernetes['namespace_name']'): members it moved into labels are put back
+  --unchecked-time  the store's time is not the record's (Current_Time_Index, auto_extract_timestamp): reported, not checked
   --allow-reorder   report records out of order without failing
   --from, --to      a coverage report per origin and chain over this range of event times (ISO 8601 or Unix seconds;
                     from inclusive, to exclusive): records, signed, unsigned tail, missing, anchored, chains missing
@@ -1058,6 +1084,10 @@ export async function main(args: string[]): Promise<number> {
         "expect-head": { type: "string", multiple: true },
         state: { type: "string" },
         "date-key": { type: "string" },
+        format: { type: "string" },
+        "tag-key": { type: "string" },
+        "loki-labels": { type: "string", multiple: true },
+        "unchecked-time": { type: "boolean", default: false },
         "allow-reorder": { type: "boolean", default: false },
         from: { type: "string" },
         to: { type: "string" },
@@ -1093,6 +1123,7 @@ export async function main(args: string[]): Promise<number> {
       acceptAnyStart: values["accept-any-start"],
       maxChains: values["max-chains"] === undefined ? undefined : positiveInteger(values["max-chains"], "--max-chains"),
       sourceSizes: sourceSizes(values["source-size"] ?? []),
+      store: storeOptions(values.format, values["date-key"], values["tag-key"], values["unchecked-time"], values["loki-labels"]),
       range: timeRange(values.from, values.to),
     };
   } catch (error) {
@@ -1125,6 +1156,19 @@ export async function main(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
   else process.stdout.write(formatResult(result, (Date.now() - started) / 1000));
   return exitStatus(result);
+}
+
+/** --format and the options of store forms (docs/deploy.md, "Verifying where the logs land"). */
+function storeOptions(format: string | undefined, timeKey: string | undefined, tagKey: string | undefined, uncheckedTime: boolean | undefined, lokiLabels: string[] | undefined): StoreOptions {
+  if (lokiLabels) parseLokiLabels(lokiLabels); // a usage error now, not a failure per record
+  if (format !== undefined && format !== "auto" && format !== "ndjson" && !STORE_FORMATS.includes(format as StoreFormat)) {
+    throw new Error(`--format ${format}: one of auto, ndjson, ${STORE_FORMATS.join(", ")}`);
+  }
+  return {
+    format: format === "auto" || format === "ndjson" ? undefined : (format as StoreFormat | undefined),
+    ...(format === "ndjson" && { ndjson: true }),
+    timeKey, tagKey, uncheckedTime, lokiLabels,
+  };
 }
 
 /** --from/--to: a coverage report over that range of event times; neither: none. */
@@ -1187,6 +1231,8 @@ export function formatResult(result: VerifyResult, seconds?: number): string {
   if (result.rangeCoverage) out += formatRangeCoverage(result.rangeCoverage);
   if (result.completeness) out += `source files (lines that reached the filter):\n${formatCompleteness(result.completeness)}\n`;
   for (const note of coverageNotes(result)) out += `note: ${note}\n`;
+  for (const note of result.store?.notes ?? []) out += `note: ${note}\n`;
+  if (!result.ok) for (const hint of result.store?.hints ?? []) out += `hint: ${hint}\n`;
   for (const f of result.failures.slice(0, 20)) {
     out += `${f.file}:${f.line}: ${f.reason}${f.chain !== undefined ? ` [${f.chain}]` : ""}: ${f.detail}\n`;
   }
