@@ -26,6 +26,7 @@ export type Context = (typeof CONTEXTS)[number] | "labelled";
 
 export interface Miss {
   family: string;
+  secret: string;
   context: Context;
   input: string;
   output: string;
@@ -43,6 +44,10 @@ export interface Tally {
   detectors: Record<string, number>;
   misses: Miss[];
   families: Set<string>;
+  /** Per family: [instances, redacted]. */
+  byFamily: Map<string, [number, number]>;
+  /** One secret of each family (for the findings). */
+  samples: Map<string, string>;
 }
 
 export interface ExampleResult {
@@ -52,7 +57,7 @@ export interface ExampleResult {
   negatives: { source: string; total: number; changed: number; lines: { family: string; input: string; output: string; detector: string }[] }[];
 }
 
-const tally = (name: string): Tally => ({ name, examples: 0, instances: 0, redacted: 0, handInstances: 0, handRedacted: 0, byContext: {}, detectors: {}, misses: [], families: new Set() });
+const tally = (name: string): Tally => ({ name, examples: 0, instances: 0, redacted: 0, handInstances: 0, handRedacted: 0, byContext: {}, detectors: {}, misses: [], families: new Set(), samples: new Map(), byFamily: new Map() });
 
 /** The records one secret is tried in, and the member to read back. */
 export function contextsFor(carrier: string, e: Example, cls: ClaimedClass | undefined): [Context, Record<string, string>, string][] {
@@ -130,12 +135,17 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
     }
     t.examples++;
     t.families.add(e.family);
+    if (!t.samples.has(e.family)) t.samples.set(e.family, secret);
     for (const [context, record, member] of contextsFor(carrier, e, cls)) {
       const outcome = redactor.run(record);
       const changed = outcome.changed.find((c) => c.field === member);
       const output = changed ? changed.after : record[member];
       const ok = !leaks(secret, output, record[member]);
       t.instances++;
+      const fam = t.byFamily.get(e.family) ?? [0, 0];
+      t.byFamily.set(e.family, fam);
+      fam[0]++;
+      if (ok) fam[1]++;
       if (!e.generated) t.handInstances++;
       const byContext = (t.byContext[context] ??= [0, 0]);
       byContext[1]++;
@@ -145,7 +155,7 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
         byContext[0]++;
         const label = detectorLabel(outcome.found);
         t.detectors[label] = (t.detectors[label] ?? 0) + 1;
-      } else if (t.misses.length < 400) t.misses.push({ family: e.family, context, input: record[member], output });
+      } else if (t.misses.length < 2000) t.misses.push({ family: e.family, secret, context, input: record[member], output });
     }
   }
   return { sources, classes: [...classes.values()], providers: [...providers.values()].sort((a, b) => a.name.localeCompare(b.name)), negatives: [...negatives.values()] };
