@@ -1,0 +1,83 @@
+// Elasticsearch and OpenSearch (out_es, out_opensearch): what `_search` gives back. Each hit's
+// `_source` is the document the bulk request carried, byte for byte (stored source): the record with
+// the output's Time_Key (default `@timestamp`, always added, first) and, with Include_Tag_Key, its
+// Tag_Key (default `flb-key`, the tag) in front. Both are taken off and checked against the seal:
+// the time at the precision written (milliseconds, or nanoseconds with Time_Key_Nanos), the tag
+// against the chain (chains by tag). Read from a `_search` or scroll response, several of them (one
+// per line), hits one per line (elasticdump), or bare `_source` documents one per line.
+import { type Member } from "../canonical.ts";
+import { type Reading, type StoreFile, recordAt, stringValue, without } from "./reading.ts";
+import { arrayItems, lineAt, memberNamed, objectMembers, topValues } from "./scan.ts";
+import { decimalSeconds } from "./time.ts";
+
+export function readEs(text: string, file: StoreFile): void {
+  const lines = { pos: 0, line: 1 };
+  let place = 0;
+  const source = (at: number) => {
+    place++;
+    readSource(text, at, file, place);
+  };
+  for (const [at] of topValues(text)) {
+    const members = objectMembers(text, at);
+    const hits = memberNamed(members, "hits");
+    if (hits && text[hits.at] === "{") {
+      const inner = memberNamed(objectMembers(text, hits.at), "hits");
+      if (!inner) continue;
+      for (const [hit] of arrayItems(text, inner.at)) {
+        const src = memberNamed(objectMembers(text, hit), "_source");
+        if (src) source(src.at);
+        else file.fail(++place, "unreadable", "a hit without _source (the index keeps no source, or the search filtered it: search with _source: true)");
+      }
+    } else if (memberNamed(members, "_source")) {
+      source(memberNamed(members, "_source")!.at);
+    } else if (memberNamed(members, "_seal")) {
+      place = lineAt(text, at, lines) - 1;
+      source(at);
+    } else if (!memberNamed(members, "_scroll_id")) {
+      file.fail(++place, "unreadable", "neither a _search response, a hit nor a document");
+    }
+  }
+  file.notes.add(`${file.format}: the index, _id and everything outside _source are not covered by the seals`);
+  file.hints.add(
+    "es/opensearch: records whose keys had dots fail as modified under Replace_Dots On (the output renamed the keys; " +
+      "Kubernetes labels such as app.kubernetes.io/name have dots): set Replace_Dots Off. An index with synthetic _source " +
+      "(logsdb, ES 8.17+ logs-* data streams) rewrites documents: use stored source",
+  );
+}
+
+function readSource(text: string, at: number, file: StoreFile, place: number): void {
+  let members: Member[];
+  try {
+    members = recordAt(text, at);
+  } catch (error) {
+    file.fail(place, "unreadable", (error as Error).message);
+    return;
+  }
+  const timeKey = file.options.timeKey ?? "@timestamp";
+  const tagKey = file.options.tagKey ?? "flb-key";
+  const timeAt = members.findIndex((m) => m.key === timeKey);
+  if (timeAt < 0) {
+    file.fail(place, "time", `no ${JSON.stringify(timeKey)} member: out_es always adds its Time_Key (a renamed one: --date-key NAME)`);
+    return;
+  }
+  let time: string | undefined;
+  if (!file.options.uncheckedTime) {
+    const value = stringValue(members[timeAt]);
+    const seconds = value === undefined ? null : decimalSeconds(value);
+    if (seconds === null) {
+      file.fail(place, "time", `${timeKey} ${members[timeAt].text} is not a time (Time_Key_Format must keep date, time and fraction)`);
+      return;
+    }
+    time = seconds;
+  }
+  const readings: Reading[] = [];
+  const tagAt = members.findIndex((m, i) => i !== timeAt && m.key === tagKey);
+  const tag = tagAt >= 0 ? stringValue(members[tagAt]) : undefined;
+  if (tag !== undefined) {
+    // Include_Tag_Key: the tag, checked against the chain like out_file's.
+    readings.push({ line: { members: without(members, [timeAt, tagAt]), time, tag }, text, removed: [timeKey, tagKey] });
+  }
+  // Without Include_Tag_Key a member of that name is the record's own.
+  readings.push({ line: { members: without(members, [timeAt]), time }, text, removed: [timeKey] });
+  file.add(place, readings);
+}
