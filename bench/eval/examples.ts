@@ -17,7 +17,7 @@
 //   LOGSEAL_EVAL_DATA=/work/data node --import tsx bench/eval/examples.ts [--json FILE]
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { CLAIMED_CLASSES, classOf, normaliseSecret, providerOf, type ClaimedClass } from "./classes.ts";
+import { CLAIMED_CLASSES, classFor, normaliseSecret, providerOf, type ClaimedClass } from "./classes.ts";
 import { dataDir, detectorLabel, Redactor } from "./runner.ts";
 import { readExamples, type Example, type SourceInfo } from "./sources.ts";
 
@@ -60,7 +60,7 @@ export interface ExampleResult {
 const tally = (name: string): Tally => ({ name, examples: 0, instances: 0, redacted: 0, handInstances: 0, handRedacted: 0, byContext: {}, detectors: {}, misses: [], families: new Set(), samples: new Map(), byFamily: new Map() });
 
 /** The records one secret is tried in, and the member to read back. */
-export function contextsFor(carrier: string, e: Example, cls: ClaimedClass | undefined): [Context, Record<string, string>, string][] {
+export function contextsFor(carrier: string, e: Example, cls: string | undefined): [Context, Record<string, string>, string][] {
   const own: [Context, Record<string, string>, string][] = e.line && e.line !== carrier ? [["own", { log: e.line }, "log"]] : [];
   if (e.pair || cls === "pairs") return [["own", { log: e.line ?? carrier }, "log"]];
   // a secret with no shape of its own is found only under its name
@@ -108,6 +108,7 @@ export const maskAddresses = (policy: any) => {
 
 export function evaluateExamples(examples: Example[], sources: SourceInfo[], redactor: Redactor): ExampleResult {
   const classes = new Map<string, Tally>(CLAIMED_CLASSES.map((c) => [c, tally(c)]));
+  const claimed = redactor.detectorNames;
   const providers = new Map<string, Tally>();
   const negatives = new Map<string, ExampleResult["negatives"][number]>();
   for (const e of examples) {
@@ -122,13 +123,15 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       }
       continue;
     }
-    const cls = classOf(e);
+    const cls = classFor(e, claimed);
     const carrier = e.secret!;
-    const secret = normaliseSecret(e, cls);
+    const secret = normaliseSecret(e, cls as ClaimedClass | undefined);
     if (secret === undefined) continue;
     let t: Tally;
-    if (cls) t = classes.get(cls)!;
-    else {
+    if (cls) {
+      t = classes.get(cls) ?? tally(cls);
+      classes.set(cls, t);
+    } else {
       const p = providerOf(e);
       t = providers.get(p) ?? tally(p);
       providers.set(p, t);
@@ -177,6 +180,21 @@ export function formatClassTable(tallies: Tally[]): string {
 /** Providers whose examples logseal mostly misses (recall under 50%): token families with no rule. */
 export const uncovered = (r: ExampleResult) => r.providers.filter((t) => t.redacted * 2 < t.instances);
 
+/**
+ * The literal prefix a token carries (`glpat-`, `hf_`, `sk-ant-api03-`, `xoxe.xoxp-`), if its
+ * example looks like one: letters/digits then `-`, `_` or `.` at most 14 characters in, followed by
+ * 8+ token characters. A heuristic, to tell families a prefix rule can catch anywhere from those
+ * only a key name can reveal (a bare 32-hex key).
+ */
+export function tokenPrefix(secret: string): string | undefined {
+  const m = /^((?:[A-Za-z][A-Za-z0-9]{1,9}[-_.]){1,3})[A-Za-z0-9_\-]{8,}/.exec(secret);
+  if (!m || m[1].length > 14) return undefined;
+  return /^(https?|ftp|www)[-_.]/i.test(m[1]) ? undefined : m[1];
+}
+
+/** Uncovered providers whose examples carry a token prefix (a rule could catch them bare). */
+export const uncoveredWithPrefix = (r: ExampleResult) => uncovered(r).filter((t) => [...t.samples.values()].some((s) => tokenPrefix(s) !== undefined));
+
 export function summary(r: ExampleResult) {
   const all = r.classes.filter((t) => t.name !== "pairs");
   const sum = (ts: Tally[], k: "instances" | "redacted") => ts.reduce((n, t) => n + t[k], 0);
@@ -185,6 +203,7 @@ export function summary(r: ExampleResult) {
     claimedRecall: Number(pct(sum(all, "redacted"), sum(all, "instances"))),
     providers: r.providers.length,
     providersUncovered: uncovered(r).length,
+    providersUncoveredWithPrefix: uncoveredWithPrefix(r).length,
     providerRecall: Number(pct(sum(r.providers, "redacted"), sum(r.providers, "instances"))),
     negatives: Object.fromEntries(r.negatives.map((n) => [n.source, { total: n.total, changed: n.changed }])),
   };
@@ -204,7 +223,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.log(`${loaded.examples.filter((e) => e.positive).length} positive and ${loaded.examples.filter((e) => !e.positive).length} negative examples\n`);
     console.log("classes logseal claims:\n" + formatClassTable(result.classes));
     const s = summary(result);
-    console.log(`\nother providers' families: ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (recall < 50%)`);
+    console.log(`\nother providers' families: ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (recall < 50%), ${s.providersUncoveredWithPrefix} of them with a token prefix`);
     console.log(`negative examples flagged: ${result.negatives.map((n) => `${n.source} ${n.changed}/${n.total}`).join(", ")}`);
     const jsonAt = process.argv.indexOf("--json");
     if (jsonAt > 0) {

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { evaluateExamples, formatClassTable, maskAddresses, pct, summary, uncovered, type ExampleResult } from "./examples.ts";
+import { evaluateExamples, formatClassTable, maskAddresses, pct, summary, tokenPrefix, uncovered, uncoveredWithPrefix, type ExampleResult } from "./examples.ts";
 import { describeChange, evaluateRealLogs, formatRealLogTable, per10k, systemsIn, type ChangedLine, type SystemScore } from "./reallogs.ts";
 import { dataDir, Redactor } from "./runner.ts";
 import { readExamples } from "./sources.ts";
@@ -97,7 +97,7 @@ export function report(r: PublicEvaluation, before?: Before): string {
       out.push("\nbefore -> now (recall %): " + ex.classes.filter((t) => t.instances > 0).map((t) => `${t.name} ${before.summary!.classes![t.name]?.recall ?? "-"} -> ${pct(t.redacted, t.instances)}`).join(", "));
     }
     const s = summary(ex);
-    out.push(`\nother families (providers logseal has no class for): ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (< 50%)`);
+    out.push(`\nother families (providers logseal has no class for): ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (< 50%), ${s.providersUncoveredWithPrefix} of those with a token prefix a rule could anchor on`);
     out.push(`negative examples changed (their authors' false positives; placeholders masked count here too): ${ex.negatives.map((n) => `${n.source} ${n.changed}/${n.total}`).join(", ")}`);
   } else out.push("public examples: none found under the data directory (gitleaks/, trufflehog/, presidio/, detect-secrets/)");
   if (r.reallogs) {
@@ -130,6 +130,10 @@ export function notes(r: PublicEvaluation, engine: string, before?: Before): str
     out.push("## Providers with no logseal class (recall < 50% over all contexts)", "");
     const un = uncovered(r.examples);
     out.push(`${un.length} providers. Per provider: recall over all contexts, families, one example secret.`, "");
+    const prefixed = uncoveredWithPrefix(r.examples);
+    out.push(`### ${prefixed.length} of them carry a token prefix (rules can anchor on these)`, "");
+    for (const t of prefixed) out.push(`- **${t.name}** ${pct(t.redacted, t.instances)}%: ` + [...t.samples].map(([f, sample]) => `\`${f}\` \`${tokenPrefix(sample) ?? ""}\` e.g. \`${clip(sample, 60)}\``).join("; "));
+    out.push("", "### All of them", "");
     for (const t of un) {
       out.push(`- **${t.name}** ${pct(t.redacted, t.instances)}%: ` + [...t.samples].map(([f, sample]) => `\`${f}\` e.g. \`${clip(sample, 70)}\``).join("; "));
     }
