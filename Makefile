@@ -40,8 +40,12 @@ test: build
 bench: build
 	node --disable-warning=ExperimentalWarning --import tsx bench/run.ts
 
+## Accuracy two ways: the project's own labelled corpus, then data nobody here wrote (public scanners'
+## and recognizers' test examples, real logs judged line by line) when LOGSEAL_EVAL_DATA names the
+## checkouts (docs/detectors.md#accuracy); without it that part says so and is skipped.
 accuracy: build
 	node --disable-warning=ExperimentalWarning --import tsx bench/accuracy.ts
+	node --disable-warning=ExperimentalWarning --import tsx bench/eval/run.ts
 
 ## Ahead-of-time module for Fluent Bit (needs flb-wamrc or wamrc of Fluent Bit's WAMR version).
 aot: build/logseal.wasm
