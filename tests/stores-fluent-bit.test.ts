@@ -246,7 +246,8 @@ describe.skipIf(!FLUENT_BIT)("verification where the logs land (real Fluent Bit)
 
   it("s3: a multipart upload (over 5 MiB, no compression) verifies with --format s3", async () => {
     const big = Array.from({ length: 3200 }, (_, i) => JSON.stringify({ level: "info", i, msg: `bulk ${i} `.padEnd(2000, "x") }));
-    const r = await runS3({ use_put_object: "off", total_file_size: "20M" }, big);
+    // upload_timeout long: the whole object is sent at shutdown, over 5 MiB, so by multipart upload.
+    const r = await runS3({ use_put_object: "off", total_file_size: "20M", upload_timeout: "10m" }, big);
     const objects = [...r.receiver.s3.values()];
     expect(objects.length, r.log.split("\n").filter((l) => /error|warn/.test(l)).slice(0, 20).join("\n")).toBeGreaterThan(0);
     expect(r.receiver.requests.some((q) => q.url.includes("?uploads")), r.log).toBe(true);
