@@ -17,7 +17,7 @@
 //   LOGSEAL_EVAL_DATA=/work/data node --import tsx bench/eval/examples.ts [--json FILE]
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { CLAIMED_CLASSES, classOf, normaliseSecret, providerOf, type ClaimedClass } from "./classes.ts";
+import { CLAIMED_CLASSES, classFor, normaliseSecret, providerOf, type ClaimedClass } from "./classes.ts";
 import { dataDir, detectorLabel, Redactor } from "./runner.ts";
 import { readExamples, type Example, type SourceInfo } from "./sources.ts";
 
@@ -60,7 +60,7 @@ export interface ExampleResult {
 const tally = (name: string): Tally => ({ name, examples: 0, instances: 0, redacted: 0, handInstances: 0, handRedacted: 0, byContext: {}, detectors: {}, misses: [], families: new Set(), samples: new Map(), byFamily: new Map() });
 
 /** The records one secret is tried in, and the member to read back. */
-export function contextsFor(carrier: string, e: Example, cls: ClaimedClass | undefined): [Context, Record<string, string>, string][] {
+export function contextsFor(carrier: string, e: Example, cls: string | undefined): [Context, Record<string, string>, string][] {
   const own: [Context, Record<string, string>, string][] = e.line && e.line !== carrier ? [["own", { log: e.line }, "log"]] : [];
   if (e.pair || cls === "pairs") return [["own", { log: e.line ?? carrier }, "log"]];
   // a secret with no shape of its own is found only under its name
@@ -108,6 +108,7 @@ export const maskAddresses = (policy: any) => {
 
 export function evaluateExamples(examples: Example[], sources: SourceInfo[], redactor: Redactor): ExampleResult {
   const classes = new Map<string, Tally>(CLAIMED_CLASSES.map((c) => [c, tally(c)]));
+  const claimed = redactor.detectorNames;
   const providers = new Map<string, Tally>();
   const negatives = new Map<string, ExampleResult["negatives"][number]>();
   for (const e of examples) {
@@ -122,13 +123,15 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       }
       continue;
     }
-    const cls = classOf(e);
+    const cls = classFor(e, claimed);
     const carrier = e.secret!;
-    const secret = normaliseSecret(e, cls);
+    const secret = normaliseSecret(e, cls as ClaimedClass | undefined);
     if (secret === undefined) continue;
     let t: Tally;
-    if (cls) t = classes.get(cls)!;
-    else {
+    if (cls) {
+      t = classes.get(cls) ?? tally(cls);
+      classes.set(cls, t);
+    } else {
       const p = providerOf(e);
       t = providers.get(p) ?? tally(p);
       providers.set(p, t);

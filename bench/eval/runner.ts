@@ -50,6 +50,8 @@ export class Redactor {
   private readonly dir: string;
   private readonly host: FilterHost;
   readonly policyVersion: string;
+  /** The detectors (rule families) the build's default policy lists. */
+  readonly detectorNames: string[];
 
   /** `tweak` may change the default policy before use (e.g. mask addresses to measure them). */
   constructor(wasm = RELEASE_WASM, tweak?: (policy: any) => void) {
@@ -58,6 +60,8 @@ export class Redactor {
     policy.redact.summary = true;
     tweak?.(policy);
     this.policyVersion = String(policy.version);
+    const detectors = policy.redact?.detectors;
+    this.detectorNames = detectors && typeof detectors === "object" && !Array.isArray(detectors) ? Object.keys(detectors) : [];
     this.dir = mkdtempSync(join(tmpdir(), "logseal-eval-"));
     writeFileSync(join(this.dir, "logseal.policy.json"), JSON.stringify(policy));
     this.host = FilterHost.load(wasm, { preopens: { ".": this.dir } });

@@ -31,6 +31,8 @@ export interface Reading {
   removed: string[];
   /** Paths of members put back from where the output moved them (Loki labels). */
   restored?: string[];
+  /** What is wrong around the record (a store time that is no time, a missing time member): reported with the record, which still takes its place in the chain. */
+  outerFailure?: { reason: Reason; detail: string };
 }
 
 export interface StoreEntry {
