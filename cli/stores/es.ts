@@ -50,7 +50,7 @@ export function readEs(text: string, file: StoreFile): void {
 function readSource(text: string, at: number, file: StoreFile, place: number): void {
   let members: Member[];
   try {
-    members = recordAt(text, at);
+    ({ members, text } = recordAt(text, at));
   } catch (error) {
     file.fail(place, "unreadable", (error as Error).message);
     return;
