@@ -72,6 +72,15 @@ describe("store forms (no Fluent Bit)", () => {
     expect(reasons(await verify(esDocs.join("\n"), { ndjson: true }))).toEqual(["modified"]);
   });
 
+  it("kafka: JSON messages one per line (timestamp_key first, iso8601_ns or a double) read like Elasticsearch documents", async () => {
+    const ns = lines.map((l) => front(l, `"@timestamp":"${iso(sealT(l), 9)}"`));
+    const ok = await verify(ns.join("\n") + "\n");
+    expect(ok.failures).toEqual([]);
+    expect(ok.coverage.timesChecked).toBe(lines.length);
+    const double = lines.map((l) => front(l, `"ts":${Number(sealT(l)).toPrecision(16)}`));
+    expect((await verify(double.join("\n"), { format: "es", timeKey: "ts" })).failures).toEqual([]);
+  });
+
   it("es: what is not exactly what out_es adds is never taken off silently", async () => {
     const bad = [...esDocs];
     bad[0] = bad[0].replace(/"@timestamp":"[^"]+"/, '"@timestamp":"yesterday"');

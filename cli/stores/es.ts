@@ -1,4 +1,5 @@
-// Elasticsearch and OpenSearch (out_es, out_opensearch): what `_search` gives back. Each hit's
+// Elasticsearch and OpenSearch (out_es, out_opensearch): what `_search` gives back (and out_kafka's
+// JSON messages, one per line, whose `timestamp_key` comes first the same way). Each hit's
 // `_source` is the document the bulk request carried, byte for byte (stored source): the record with
 // the output's Time_Key (default `@timestamp`, always added, first) and, with Include_Tag_Key, its
 // Tag_Key (default `flb-key`, the tag) in front. Both are taken off and checked against the seal:
@@ -49,7 +50,7 @@ export function readEs(text: string, file: StoreFile): void {
 function readSource(text: string, at: number, file: StoreFile, place: number): void {
   let members: Member[];
   try {
-    members = recordAt(text, at);
+    ({ members, text } = recordAt(text, at));
   } catch (error) {
     file.fail(place, "unreadable", (error as Error).message);
     return;
@@ -63,7 +64,9 @@ function readSource(text: string, at: number, file: StoreFile, place: number): v
     // Nothing is taken off; the record is checked as it is and fails for the missing time.
     outerFailure = { reason: "time", detail: `no ${JSON.stringify(timeKey)} member: out_es always adds its Time_Key (a renamed one: --date-key NAME)` };
   } else if (!file.options.uncheckedTime) {
-    const value = stringValue(members[timeAt]);
+    // A string (out_es, out_kafka's iso8601), or a number as written (out_kafka's default double).
+    const written = text.slice(members[timeAt].at, members[timeAt].end);
+    const value = stringValue(members[timeAt]) ?? (/^\d/.test(written) ? written : undefined);
     const seconds = value === undefined ? null : decimalSeconds(value);
     if (seconds === null) outerFailure = { reason: "time", detail: `${timeKey} ${members[timeAt].text} is not a time (Time_Key_Format must write an ISO 8601 date and time)` };
     else time = seconds;

@@ -56,15 +56,16 @@ function fromHec(text: string, at: number, members: RawMember[], event: RawMembe
     return;
   }
   let record;
+  let own: string;
   try {
-    record = recordAt(text, event.at);
+    ({ members: record, text: own } = recordAt(text, event.at));
   } catch (error) {
     file.fail(where, "unreadable", (error as Error).message);
     return;
   }
   const time = memberNamed(members, "time");
   const seconds = timeOf(time ? text.slice(time.at, time.end).replace(/^"|"$/g, "") : undefined, file);
-  const reading: Reading = { line: { members: record, time: seconds ?? undefined }, text, removed: [], ...(seconds === null && { outerFailure: noTime(members, text, "time") }) };
+  const reading: Reading = { line: { members: record, time: seconds ?? undefined }, text: own, removed: [], ...(seconds === null && { outerFailure: noTime(members, text, "time") }) };
   file.add(where, [reading]);
 }
 
