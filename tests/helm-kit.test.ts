@@ -241,6 +241,55 @@ describe("the files the chart templates (extraFiles)", () => {
   });
 });
 
+describe("docs/deploy.md creates every object the releases reference", () => {
+  /** Secrets and ConfigMaps a values file references: secret/configMap volumes (projected too) and env. */
+  function referenced(values: any): { kind: string; name: string; optional: boolean }[] {
+    const out: { kind: string; name: string; optional: boolean }[] = [];
+    for (const volume of values.extraVolumes ?? []) {
+      if (volume.secret) out.push({ kind: "Secret", name: volume.secret.secretName, optional: volume.secret.optional === true });
+      if (volume.configMap) out.push({ kind: "ConfigMap", name: volume.configMap.name, optional: volume.configMap.optional === true });
+      for (const source of volume.projected?.sources ?? []) if (source.secret) out.push({ kind: "Secret", name: source.secret.name, optional: source.secret.optional === true });
+    }
+    for (const env of values.env ?? []) if (env.valueFrom?.secretKeyRef) out.push({ kind: "Secret", name: env.valueFrom.secretKeyRef.name, optional: false });
+    return out;
+  }
+  const manifestObjects = readdirSync(repoPath(HELM))
+    .filter((f) => f.endsWith(".yaml") && !f.startsWith("values") && f !== "aggregator-values.yaml")
+    .flatMap((f) => manifests(f).filter(Boolean).map((d) => ({ file: f, doc: d })));
+  const made = (kind: string, name: string): boolean => {
+    if (kind === "Secret" && manifestObjects.some(({ doc }) => doc.kind === "Certificate" && doc.spec.secretName === name)) return true;
+    if (manifestObjects.some(({ doc, file }) => doc.kind === kind && doc.metadata.name === name && deployMd.includes(`apply -f fluent-bit/helm/${file}`))) return true;
+    const verb = kind === "Secret" ? "secret generic" : "configmap";
+    return deployMd.includes(`kubectl -n ${NAMESPACE} create ${verb} ${name} `);
+  };
+
+  it.each([
+    ["values.yaml", nodeValues],
+    ["aggregator-values.yaml", aggregatorValues],
+    ["values-kafka.yaml", kafkaValues],
+    ["values-no-registry.yaml", noRegistryValues],
+  ] as [string, any][])("%s: each Secret and ConfigMap it needs (optional ones too) is created by a step", (_file, values) => {
+    const refs = referenced(values);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(made(ref.kind, ref.name), `${ref.kind} ${ref.name}`).toBe(true);
+  });
+
+  it("the check fails for an object no step creates", () => {
+    expect(made("Secret", "logseal-nowhere")).toBe(false);
+    expect(made("Secret", "logseal-forward")).toBe(true);
+  });
+
+  it("the priority class and the namespace are applied before the releases that need them", () => {
+    const at = (text: string) => deployMd.indexOf(text);
+    const firstInstall = at("helm upgrade --install logseal-aggregator");
+    for (const step of ["kubectl apply -f fluent-bit/helm/namespace.yaml", "kubectl apply -f fluent-bit/helm/priorityclass.yaml", "kubectl apply -f fluent-bit/helm/cert-manager.yaml", "create secret generic logseal-forward "]) {
+      expect(at(step), step).toBeGreaterThan(-1);
+      expect(at(step), step).toBeLessThan(firstInstall);
+    }
+    expect(at("helm upgrade --install logseal fluent/fluent-bit")).toBeGreaterThan(firstInstall);
+  });
+});
+
 describe("Namespace, priority, quota", () => {
   const [namespace] = manifests("namespace.yaml");
   const [priority] = manifests("priorityclass.yaml");
@@ -673,3 +722,158 @@ function signedPoliciesForTest(): any {
   const policy = JSON.parse(readRepoFile("fluent-bit/compose/policy-signed/logseal.policy.json"));
   return { version: "anchors-test", input: policy.input, redact: policy.redact };
 }
+
+// The Kubernetes path of step 7 on loopback: the shipped node filters and forward output, and the
+// shipped Kubernetes aggregator (fluent-bit/aggregator.yaml), with make-certs.sh's certificates.
+// The node checks the aggregator's certificate against the Service name the values dial
+// (tls.vhost stands in for the cluster's DNS); the aggregator's stdout is what `kubectl logs`
+// shows; signed mode, so the anchors travel over forward to the aggregator's anchors output.
+describe.skipIf(!FLUENT_BIT || wasmMissing !== "" || !hasOpenssl)(
+  `the shipped node output and the Kubernetes aggregator in a real Fluent Bit${!FLUENT_BIT ? " (skipped: no fluent-bit)" : wasmMissing ? ` (skipped: ${wasmMissing})` : !hasOpenssl ? " (skipped: no openssl)" : ""}`,
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), "logseal-k8s-aggregator-"));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it("mTLS with the Service's certificate, shared key, readiness on `/`, every record verifies, anchors kept apart", async () => {
+      const { spawn } = await import("node:child_process");
+      const { freePort, waitUntil } = await import("./support/fluent-bit.ts");
+      const http = await import("node:http");
+      const certs = join(dir, "certs");
+      execFileSync(repoPath(`${HELM}/make-certs.sh`), [certs], { env: { ...process.env, LOGSEAL_CA_DIR: join(dir, "ca") }, stdio: "pipe" });
+      const [forwardPort, httpPort] = [await freePort(), await freePort()];
+      const env = { ...process.env, LOGSEAL_FORWARD_SHARED_KEY: "k".repeat(64), POD_NAME: "logseal-aggregator-0", NODE_NAME: "worker-1", LOGSEAL_FORWARD_HOST: "127.0.0.1" };
+      const tlsFiles = (sub: string) => ({ "tls.ca_file": join(certs, sub, "ca.crt"), "tls.crt_file": join(certs, sub, "tls.crt"), "tls.key_file": join(certs, sub, "tls.key") });
+
+      // The aggregator as shipped; only paths, ports and loopback changed.
+      const aggregator = readYaml("fluent-bit/aggregator.yaml");
+      Object.assign(aggregator.service, { "storage.path": join(dir, "aggregator-storage"), http_listen: "127.0.0.1", http_port: httpPort, grace: 2 });
+      Object.assign(aggregator.pipeline.inputs[0], { listen: "127.0.0.1", port: forwardPort }, tlsFiles("aggregator"));
+      const anchorsOut = aggregator.pipeline.outputs.find((o: any) => o.alias === "anchors");
+      anchorsOut.path = join(dir, "anchors");
+      writeFileSync(join(dir, "aggregator.yaml"), stringify(aggregator));
+      const out = join(dir, "aggregator.stdout");
+      const { openSync, closeSync } = await import("node:fs");
+      const outFd = openSync(out, "w");
+      const errFd = openSync(join(dir, "aggregator.stderr"), "w");
+      const child = spawn(FLUENT_BIT!, ["-c", join(dir, "aggregator.yaml")], { env, stdio: ["ignore", outFd, errFd] });
+      const exited = new Promise((resolve) => child.on("close", resolve));
+      const get = (path: string) =>
+        new Promise<number>((resolve) => {
+          http.get({ host: "127.0.0.1", port: httpPort, path }, (res) => (res.resume(), resolve(res.statusCode ?? 0))).on("error", () => resolve(0));
+        });
+      try {
+        let ready = 0;
+        await waitUntil("the aggregator's readiness endpoint", () => ready === 200 || (void get("/").then((s) => (ready = s)), false), 20_000);
+        expect(await get("/api/v2/health")).toBe(200);
+
+        // The node: its filters and forward output as shipped, reaching 127.0.0.1 but checking the Service's name.
+        const node = readYaml("fluent-bit/fluent-bit.yaml");
+        const moduleDir = join(dir, "module");
+        mkdirSync(moduleDir);
+        writeFileSync(join(moduleDir, "logseal.policy.json"), JSON.stringify({ ...signedPoliciesForTest(), seal: { mode: "signed", origin: "worker-1", checkpoint_records: 25, checkpoint_seconds: 0 } }));
+        const lines = Array.from({ length: 240 }, (_, i) => JSON.stringify({ log: JSON.stringify({ msg: `request ${i}`, password: "hunter2" }) }));
+        writeFileSync(join(dir, "in.log"), lines.join("\n") + "\n");
+        const forward = { ...node.pipeline.outputs.find((o: any) => o.name === "forward"), port: forwardPort, "tls.vhost": forwardHost, ...tlsFiles("node") };
+        const nodeConfig = {
+          service: { flush: 0.2, grace: 5, log_level: "info", "storage.path": join(dir, "node-storage") },
+          pipeline: {
+            inputs: [{ name: "tail", tag: "kube.app", path: join(dir, "in.log"), path_key: "file", offset_key: "offset", read_from_head: true, exit_on_eof: true }],
+            filters: node.pipeline.filters.filter((f: any) => f.name !== "kubernetes").map((f: any) => (f.name === "wasm" ? { ...f, wasm_path: RELEASE_WASM, accessible_paths: moduleDir } : f)),
+            outputs: [forward],
+          },
+        };
+        writeFileSync(join(dir, "node.yaml"), stringify(nodeConfig));
+        const run = spawnSync(FLUENT_BIT!, ["-c", join(dir, "node.yaml")], { env, encoding: "utf8", timeout: 60_000 });
+        expect(errorLines(run.stdout + run.stderr), run.stdout + run.stderr).toEqual([]);
+        const records = () => readFileSync(out, "utf8").split("\n").filter((l) => l.startsWith("{"));
+        await waitUntil("240 records on the aggregator's stdout", () => records().length >= 240, 30_000);
+      } finally {
+        child.kill("SIGTERM");
+        await exited;
+        closeSync(outFd);
+        closeSync(errFd);
+      }
+      const aggregatorLog = readFileSync(join(dir, "aggregator.stderr"), "utf8");
+      expect(errorLines(aggregatorLog), aggregatorLog).toEqual([]);
+      // As step 7 does: the lines that are records, from what `kubectl logs` would show.
+      const sealed = join(dir, "sealed.ndjson");
+      writeFileSync(sealed, readFileSync(out, "utf8").split("\n").filter((l) => l.startsWith("{")).join("\n") + "\n");
+      const store = readFileSync(sealed, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+      expect(store).toHaveLength(240);
+      const anchors = join(dir, "anchors", "anchors.ndjson");
+      expect(readFileSync(anchors, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))).toEqual(store.filter((r) => r._seal.cp));
+      const trust = join(dir, "trust.json");
+      expect(logsealCli(["keys", "trust", "--trust", trust, sealed]).status).toBe(0);
+      const verified = logsealCli(["verify", "--trust", trust, "--origin", "worker-1", "--anchors", anchors, sealed]);
+      expect(verified.status, verified.stdout + verified.stderr).toBe(0);
+    }, 120_000);
+  },
+);
+
+// docs/deploy.md's `kubectl create` commands as written (bash, from the repository root), run by
+// kubectl offline with --dry-run=client: each makes the object the releases mount, with the keys
+// the pipelines read. Skipped without kubectl (or openssl, for the certificates they read).
+const hasKubectl = spawnSync("kubectl", ["version", "--client"]).status === 0;
+const kubectlBlocked = !hasKubectl ? "no kubectl" : !hasOpenssl ? "no openssl" : wasmMissing;
+if (kubectlBlocked) console.log(`helm-kit: kubectl dry runs skipped: ${kubectlBlocked}`);
+
+describe.skipIf(kubectlBlocked !== "")(`docs/deploy.md's kubectl create commands, dry run${kubectlBlocked ? ` (skipped: ${kubectlBlocked})` : ""}`, () => {
+  const work = mkdtempSync(join(tmpdir(), "logseal-walkthrough-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  /** The `kubectl -n logging create ...` commands of the walk-through's shell blocks, continuations joined. */
+  function createCommands(): string[] {
+    const walkThrough = deployMd.slice(deployMd.indexOf("## Kubernetes with Helm"), deployMd.indexOf("### What was checked"));
+    const blocks = [...walkThrough.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\\\n\s*/g, " "));
+    return blocks.flatMap((b) => b.split("\n")).map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => l.startsWith(`kubectl -n ${NAMESPACE} create `));
+  }
+
+  function run(command: string): any {
+    const out = spawnSync("bash", ["-c", `${command} --dry-run=client -o json`], { cwd: work, encoding: "utf8", env: { ...process.env, LOGSEAL_CA_DIR: join(work, "ca") } });
+    expect(out.status, `${command}\n${out.stderr}`).toBe(0);
+    return JSON.parse(out.stdout);
+  }
+
+  it("each makes its Secret or ConfigMap with exactly the keys the pipelines and mounts read", () => {
+    // What the steps before them leave in the repository root (step 2, 3, 5; Kafka's own files).
+    for (const link of ["build", "fluent-bit"]) execFileSync("ln", ["-s", repoPath(link), join(work, link)]);
+    execFileSync(repoPath(`${HELM}/make-certs.sh`), ["logseal-certs"], { cwd: work, env: { ...process.env, LOGSEAL_CA_DIR: join(work, "ca") }, stdio: "pipe" });
+    writeFileSync(join(work, "seal.key"), "a".repeat(64) + "\n");
+    for (const file of ["kafka-ca.crt", "node-kafka.crt", "node-kafka.key"]) writeFileSync(join(work, file), "pem\n");
+
+    const tlsKeys = (config: string, section: "inputs" | "outputs", name: string) => {
+      const s = onlySection(loadYamlConfig(config)[section], name);
+      return ["tls.ca_file", "tls.crt_file", "tls.key_file"].map((k) => s[k].split("/").at(-1)!).sort();
+    };
+    const kafka = readYaml("fluent-bit/examples/kafka-output.yaml").pipeline.outputs[0];
+    const keyOf = (values: any, volume: string) => values.extraVolumes.find((v: any) => v.name === volume);
+    const expected: Record<string, string[]> = {
+      "logseal-forward": [envValue(nodeValues, "LOGSEAL_FORWARD_SHARED_KEY").valueFrom.secretKeyRef.key],
+      "logseal-keys": keyOf(nodeValues, "logseal-keys").projected.sources[0].secret.items.map((i: any) => i.key),
+      "logseal-seal-key": keyOf(nodeValues, "logseal-keys").projected.sources[1].secret.items.map((i: any) => i.key),
+      "logseal-aggregator-tls": tlsKeys("fluent-bit/aggregator.yaml", "inputs", "forward"),
+      "logseal-forward-tls": tlsKeys("fluent-bit/fluent-bit.yaml", "outputs", "forward"),
+      "logseal-kafka-tls": Object.entries(kafka).filter(([k]) => /^rdkafka\.ssl\..*location$/.test(k)).map(([, v]) => String(v).split("/").at(-1)!).sort(),
+      "logseal-wasm": ["logseal.wasm", noRegistryValues.initContainers[0].command.at(-1).split("/").at(-1)].sort(),
+    };
+    const made = new Map<string, any>();
+    for (const command of createCommands()) {
+      const object = run(command);
+      made.set(object.metadata.name, object);
+      expect(object.metadata.namespace).toBe(NAMESPACE);
+    }
+    expect([...made.keys()].sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, keys] of Object.entries(expected)) {
+      const object = made.get(name);
+      expect(Object.keys({ ...object.data, ...object.binaryData }).sort(), name).toEqual([...keys].sort());
+    }
+    // Text keys as the module reads them: 64 hex digits, the shared key without a newline.
+    const decoded = (name: string, key: string) => Buffer.from(made.get(name).data[key], "base64").toString();
+    expect(decoded("logseal-forward", "shared_key")).toMatch(/^[0-9a-f]{64}$/);
+    expect(decoded("logseal-keys", "pseudonym.key").trim()).toMatch(/^[0-9a-f]{64}$/);
+    // The module travels whole, as binary data, well under a ConfigMap's 1 MiB.
+    const wasm = Buffer.from(made.get("logseal-wasm").binaryData["logseal.wasm"], "base64");
+    expect(wasm).toEqual(readFileSync(RELEASE_WASM));
+    expect(JSON.stringify(made.get("logseal-wasm")).length).toBeLessThan(1 << 20);
+  });
+});

@@ -10,6 +10,7 @@ import { type Checked, type Verifier, checkParsed } from "../verify.ts";
 import { readEs } from "./es.ts";
 import { readLines } from "./lines.ts";
 import { readLoki } from "./loki.ts";
+import { looksLikeMsgpack, readMsgpack } from "./msgpack.ts";
 import { type Reading, STORE_FORMATS, StoreFile, type StoreFormat, type StoreOptions } from "./reading.ts";
 import { skipSpace, skipValue } from "./scan.ts";
 import { readSplunk } from "./splunk.ts";
@@ -51,27 +52,27 @@ export class StoreReader {
    * The store form of a file and its text, or null when it is Fluent Bit's own NDJSON (read line by
    * line as before). Gzip (S3's compression gzip) is undone first. Told from the first bytes unless given.
    */
-  formatOf(path: string): { format: StoreFormat; text: string } | null {
+  formatOf(path: string): { format: StoreFormat; bytes: Buffer } | null {
     let bytes: Buffer;
     if (this.options.ndjson) return null;
     if (this.options.format === undefined) {
       const head = readHead(path);
-      if (!(head[0] === 0x1f && head[1] === 0x8b) && detect(head.toString("utf8")) === null) return null;
+      if (!(head[0] === 0x1f && head[1] === 0x8b) && !looksLikeMsgpack(head) && detect(head.toString("utf8")) === null) return null;
     }
     bytes = readFileSync(path === "-" ? 0 : path);
     const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
     if (gzip) bytes = gunzipSync(bytes);
-    const text = bytes.toString("utf8");
-    const format = this.options.format ?? detect(text.slice(0, 65536)) ?? (gzip ? "s3" : null);
-    return format ? { format, text } : null;
+    const format = this.options.format ?? (looksLikeMsgpack(bytes) ? "http" : detect(bytes.subarray(0, 65536).toString("utf8"))) ?? (gzip ? "s3" : null);
+    return format ? { format, bytes } : null;
   }
 
   /** Reads one file of a store form into the verifier. */
-  async verify(verifier: Verifier, path: string, format: StoreFormat, text: string): Promise<void> {
+  async verify(verifier: Verifier, path: string, format: StoreFormat, bytes: Buffer): Promise<void> {
     this.report.files[path] = format;
     const file = new StoreFile(format, this.options);
     try {
-      READERS[format](text, file);
+      if (format === "http" && looksLikeMsgpack(bytes)) readMsgpack(bytes, file);
+      else READERS[format](bytes.toString("utf8"), file);
     } catch (error) {
       file.fail(file.entries.length + 1, "unreadable", `not a ${format} document: ${(error as Error).message}`);
     }
@@ -122,6 +123,7 @@ export class StoreReader {
       } catch (error) {
         checked = { kind: "failure", reason: "unreadable", detail: (error as Error).message };
       }
+      if (checked.kind === "record" && reading.outerFailure && !checked.outerFailure) checked = { ...checked, outerFailure: reading.outerFailure };
       if (checked.kind === "record" && !checked.macFailure) return { checked, reading };
       first ??= { checked, reading };
     }
