@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { detect } from "../cli/stores/index.js";
 import { parseLokiLabels } from "../cli/stores/loki-labels.js";
@@ -103,6 +104,10 @@ describe("store forms (no Fluent Bit)", () => {
     const ok = await verify(dated.join("\n") + "\n", { format: "s3" });
     expect(ok.failures).toEqual([]);
     expect(ok.store?.removed).toEqual({ date: lines.length });
+    // A multipart upload with compression gzip: one gzip member per part, told from the content.
+    const parts = gzipSync(dated.slice(0, 3).join("\n") + "\n");
+    const rest = gzipSync(dated.slice(3).join("\n") + "\n");
+    expect((await verify(Buffer.concat([parts, rest]))).failures).toEqual([]);
     // json_date_key false: records 5 and 6 begin with their own `date` (one not a time, one a time).
     const plain = await verify(lines.join("\n") + "\n", { format: "http" });
     expect(plain.failures).toEqual([]);

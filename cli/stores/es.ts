@@ -39,12 +39,13 @@ export function readEs(text: string, file: StoreFile): void {
     }
   }
   file.notes.add(`${file.format}: the index, _id and everything outside _source are not covered by the seals`);
-  file.hints.add(
+  file.hint(
+    "modified",
     "es/opensearch: records whose keys had dots fail as modified under Replace_Dots On (the output renamed the keys; " +
       "Kubernetes labels such as app.kubernetes.io/name have dots): set Replace_Dots Off. An index with synthetic _source " +
       "(logsdb, ES 8.17+ logs-* data streams) rewrites documents: use stored source",
   );
-  file.hints.add(`${file.format}: Current_Time_Index On writes the time of the flush as ${file.options.timeKey ?? "@timestamp"}, not the record's: set it Off (or verify with --unchecked-time, which leaves the store's time unchecked)`);
+  file.hint("time", `${file.format}: Current_Time_Index On writes the time of the flush as ${file.options.timeKey ?? "@timestamp"}, not the record's: set it Off (or verify with --unchecked-time, which leaves the store's time unchecked)`);
 }
 
 function readSource(text: string, at: number, file: StoreFile, place: number): void {

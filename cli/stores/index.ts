@@ -6,7 +6,7 @@
 // its own order, so records are handed over in seal order (origin, chain, sequence).
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { type Checked, type Verifier, checkParsed } from "../verify.ts";
+import { type Checked, type Reason, type Verifier, checkParsed } from "../verify.ts";
 import { readEs } from "./es.ts";
 import { readLines } from "./lines.ts";
 import { readLoki } from "./loki.ts";
@@ -37,11 +37,12 @@ export interface StoreReport {
   restored: Record<string, number>;
   /** What the seals do not cover in these forms. */
   notes: string[];
-  /** Settings of the outputs that would explain failures (shown with failures). */
+  /** Settings of the outputs that would explain the failures found (by their reasons). */
   hints: string[];
 }
 
 export class StoreReader {
+  private readonly hints = new Map<string, Reason>();
   /** Records of store files, kept until every file is read (flush). */
   private readonly records: { checked: Extract<Checked, { kind: "record" }>; path: string; at: number }[] = [];
   private readonly report: StoreReport = { files: {}, records: 0, removed: {}, restored: {}, notes: [], hints: [] };
@@ -96,7 +97,7 @@ export class StoreReader {
       this.report.records++;
     }
     for (const note of file.notes) if (!this.report.notes.includes(note)) this.report.notes.push(note);
-    for (const hint of file.hints) if (!this.report.hints.includes(hint)) this.report.hints.push(hint);
+    for (const [hint, reason] of file.hints) this.hints.set(hint, reason);
   }
 
   /**
@@ -130,8 +131,10 @@ export class StoreReader {
     return first!;
   }
 
-  finish(): StoreReport | undefined {
+  /** The report, with the hints for the reasons that failed (`byReason`: the verdict's). */
+  finish(byReason: Partial<Record<Reason, number>> = {}): StoreReport | undefined {
     if (Object.keys(this.report.files).length === 0) return undefined;
+    this.report.hints = [...this.hints].filter(([, reason]) => byReason[reason]).map(([hint]) => hint);
     const notes = this.report.notes;
     notes.unshift("store forms are read in seal order (a store keeps its own order): deletions, insertions, changes and replays are seen, the order of delivery is not");
     if (this.options.uncheckedTime) notes.push("the stores' times were not checked (--unchecked-time): only the seals' own times are covered");

@@ -49,8 +49,12 @@ export class StoreFile {
   readonly entries: StoreEntry[] = [];
   /** What the seals do not cover in this store form (said once each). */
   readonly notes = new Set<string>();
-  /** Hints for failures: what setting of the output would explain them. */
-  readonly hints = new Set<string>();
+  /** Hints for failures: what setting of the output would explain failures of that reason. */
+  readonly hints = new Map<string, Reason>();
+
+  hint(reason: Reason, text: string): void {
+    this.hints.set(text, reason);
+  }
 
   constructor(readonly format: StoreFormat, readonly options: StoreOptions) {}
 

@@ -46,7 +46,7 @@ export function readSplunk(text: string, file: StoreFile): void {
     }
   }
   file.notes.add("splunk: host, source, sourcetype, index and indexed fields (event_field) are not covered by the seals");
-  file.hints.add("splunk: auto_extract_timestamp On lets Splunk take _time from the record's content, not the record's time: leave it Off (or verify with --unchecked-time)");
+  file.hint("time", "splunk: auto_extract_timestamp On lets Splunk take _time from the record's content, not the record's time: leave it Off (or verify with --unchecked-time)");
 }
 
 /** A HEC event as out_splunk sends it: `{"time": <s>, [host, source, ...,] "event": {record}}`. */
