@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../bench/rng.js";
-import { classOf, normaliseSecret } from "../bench/eval/classes.js";
+import { classFor, classOf, normaliseSecret } from "../bench/eval/classes.js";
 import { contextsFor, leaks } from "../bench/eval/examples.js";
 import { Evaluator, exprEnd, generate, goRegex, tokenize } from "../bench/eval/golit.js";
 import { JUDGEMENTS, parseCsv, readJudgements, recordForms } from "../bench/eval/reallogs.js";
@@ -62,6 +62,11 @@ describe("evaluation readers and scoring", () => {
     expect(classOf(e("gitleaks:aws-access-token", "AKIAIOSFODNN7EXAMPLE"))).toBe("aws_access_key_id");
     expect(classOf(e("presidio:ip", "fe80::1"))).toBe("ipv6");
     expect(classOf(e("gitleaks:gitlab-pat", "glpat-x"))).toBeUndefined();
+    // a family becomes a class as soon as the build's default policy names a rule family for it
+    expect(classFor(e("gitleaks:gitlab-pat", "glpat-x"), ["card", "gitlab"])).toBe("gitlab");
+    expect(classFor(e("trufflehog:azure_storage", "k"), ["azure"])).toBe("azure");
+    expect(classFor(e("gitleaks:new-relic-user-api-key", "NRAK-x"), ["newrelic"])).toBe("newrelic");
+    expect(classFor(e("gitleaks:gitlab-pat", "glpat-x"), ["card"])).toBeUndefined();
     expect(normaliseSecret(e("trufflehog:uri", "https://user:s3cr3tpass@host/x"), "url_password")).toBe("s3cr3tpass");
     expect(normaliseSecret(e("trufflehog:jdbc", "jdbc:postgresql://localhost:5432/db"), "url_password")).toBeUndefined();
   });

@@ -129,8 +129,11 @@ describe.skipIf(!FLUENT_BIT)("verification where the logs land (real Fluent Bit)
     expect(result.byReason).toEqual({ modified: 1 });
     expect(result.failures[0].detail).toMatch(/MAC mismatch/);
     expect(result.store?.hints.join(" ")).toMatch(/Replace_Dots On/);
-    // Without dotted keys the setting changes nothing, and the records verify.
-    const plain = await run("es", { name: "es", replace_dots: "on", suppress_type_name: "on" }, PLAIN);
+    // Only the hints for the reasons found.
+    expect(result.store?.hints.join(" ")).not.toMatch(/Current_Time_Index/);
+    // Without dotted keys the setting changes nothing, and the records verify; upsert stores the `doc`.
+    const plain = await run("es", { name: "es", replace_dots: "on", suppress_type_name: "on", write_operation: "upsert", generate_id: "on" }, PLAIN);
+    expect(plain.receiver.requests.some((q) => q.body.toString("utf8").includes('{"doc_as_upsert":true,"doc":{')), plain.log).toBe(true);
     expect((await verify(plain, "search.json", plain.receiver.esSearch())).failures).toEqual([]);
   }, 120_000);
 
@@ -145,9 +148,22 @@ describe.skipIf(!FLUENT_BIT)("verification where the logs land (real Fluent Bit)
     expect((await verify(r, "search2.json", r.receiver.esSearch())).byReason.time).toBe(INPUT.length);
   }, 90_000);
 
+  it("es: Current_Time_Index On stamps the flush time: every record fails on time, with the setting named; --unchecked-time verifies and says so", async () => {
+    const r = await run("es", { name: "es", current_time_index: "on", suppress_type_name: "on" });
+    expect(r.receiver.es.length, r.log).toBe(INPUT.length);
+    const search = r.receiver.esSearch();
+    const strict = await verify(r, "search.json", search);
+    expect(strict.byReason).toEqual({ time: INPUT.length });
+    expect(strict.store?.hints.join(" ")).toMatch(/Current_Time_Index On/);
+    const unchecked = await verify(r, "unchecked.json", search, { uncheckedTime: true });
+    expect(unchecked.failures).toEqual([]);
+    expect(unchecked.coverage.timesChecked).toBe(0);
+    expect(unchecked.store?.notes.join(" ")).toMatch(/times were not checked/);
+  }, 90_000);
+
   it("loki: query_range lines verify with the members out_loki moved into labels put back (--loki-labels); each entry's time checked to the nanosecond", async () => {
     const labels = "job=fluent-bit, tag=$TAG, flag=$nested['t']";
-    const r = await run("loki", { name: "loki", labels, label_keys: "$level", line_format: "json" });
+    const r = await run("loki", { name: "loki", labels, label_keys: "$level", structured_metadata: "user_id=$user", line_format: "json" });
     expect(r.receiver.loki.length, r.log).toBe(INPUT.length);
     // Fluent Bit 5 takes label members off the line.
     expect(r.receiver.loki.every((e) => !e.line.includes('"level"'))).toBe(true);
@@ -155,12 +171,13 @@ describe.skipIf(!FLUENT_BIT)("verification where the logs land (real Fluent Bit)
     const bare = await verify(r, "bare.json", range);
     expect(bare.byReason).toEqual({ modified: INPUT.length });
     expect(bare.store?.hints.join(" ")).toMatch(/--loki-labels/);
-    const options = { lokiLabels: [labels, "$level"] };
+    const options = { lokiLabels: [labels, "$level", "user_id=$user"] };
     const result = await verify(r, "range.json", range, options);
     expect(result.failures).toEqual([]);
     expect(result.coverage.timesChecked).toBe(INPUT.length);
     // level from every record's label; nested.t (true, a label "true") from the one record that has it.
-    expect(result.store?.restored).toEqual({ level: INPUT.length, "nested.t": 1 });
+    // ...and user from the structured metadata of the one record that has it.
+    expect(result.store?.restored).toEqual({ level: INPUT.length, "nested.t": 1, user: 1 });
     // A line changed in the store, a label changed, and an entry's time moved by one nanosecond.
     expect(reasons(await verify(r, "changed.json", range.replace("retrying", "retried"), options))).toEqual(["modified"]);
     expect(reasons(await verify(r, "label.json", range.replace('"level":"warn"', '"level":"error"'), options))).toEqual(["modified"]);
@@ -231,7 +248,8 @@ describe.skipIf(!FLUENT_BIT)("verification where the logs land (real Fluent Bit)
 
   it("s3: a multipart upload (over 5 MiB, no compression) verifies with --format s3", async () => {
     const big = Array.from({ length: 3200 }, (_, i) => JSON.stringify({ level: "info", i, msg: `bulk ${i} `.padEnd(2000, "x") }));
-    const r = await runS3({ use_put_object: "off", total_file_size: "20M" }, big);
+    // upload_timeout long: the whole object is sent at shutdown, over 5 MiB, so by multipart upload.
+    const r = await runS3({ use_put_object: "off", total_file_size: "20M", upload_timeout: "10m" }, big);
     const objects = [...r.receiver.s3.values()];
     expect(objects.length, r.log.split("\n").filter((l) => /error|warn/.test(l)).slice(0, 20).join("\n")).toBeGreaterThan(0);
     expect(r.receiver.requests.some((q) => q.url.includes("?uploads")), r.log).toBe(true);
@@ -259,6 +277,21 @@ describe.skipIf(!FLUENT_BIT)("verification where the logs land (real Fluent Bit)
     expect((await verify(lines, "swapped.ndjson", swapped, { format: "http" })).failures).toEqual([]);
     expect(reasons(await verify(lines, "chain.ndjson", text.replace('"c":"kube.app"', '"c":"kube.other"'), { format: "http" }))).toContain("modified");
   }, 120_000);
+
+  it("http: format msgpack (Fluent Bit's chunk: EventTime and record) verifies, the time to the nanosecond; a changed byte fails", async () => {
+    const r = await run("http", { name: "http", uri: "/ingest", format: "msgpack" });
+    expect(r.receiver.http.length, r.log).toBeGreaterThan(0);
+    expect(r.receiver.http[0].headers["content-type"]).toBe("application/msgpack");
+    const body = Buffer.concat(r.receiver.http.map((q) => q.body));
+    const ok = await verify(r, "bodies.msgpack", body);
+    expect(ok.failures).toEqual([]);
+    expect(ok.records).toBe(INPUT.length);
+    expect(ok.coverage.timesChecked).toBe(INPUT.length);
+    expect(ok.store?.files[join(r.dir, "bodies.msgpack")]).toBe("http");
+    const changed = Buffer.from(body);
+    changed[changed.indexOf(Buffer.from("retrying"))] = "R".charCodeAt(0);
+    expect(reasons(await verify(r, "changed.msgpack", changed))).toEqual(["modified"]);
+  }, 90_000);
 });
 
 /** out_s3 into the receiver's bucket `logs`: credentials from the environment (the receiver accepts any signature). */

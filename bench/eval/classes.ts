@@ -39,6 +39,30 @@ export function classOf(e: Example): ClaimedClass | undefined {
   return undefined;
 }
 
+/** Provider names of the public projects that the rule pack names otherwise. */
+const ALIASES: Record<string, string> = {
+  new: "newrelic", vault: "hashicorp_vault", hashicorp: "terraform_cloud", sendinblue: "brevo",
+  microsoft: "microsoft_teams", defined: "defined_networking", artifactory: "jfrog", travisci: "travis",
+  sonar: "sonarqube", cisco: "meraki", googleoauth2: "google_oauth", gcp: "google_oauth",
+};
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/**
+ * The class of an example given the detector names the evaluated build's default policy lists
+ * (`claimed`): today's detectors through the table above; beyond them, a rule family named like
+ * the example's provider (`gitlab` for gitleaks' gitlab-pat and trufflehog's gitlab), so that a
+ * family becomes a class of its own as soon as a build claims it.
+ */
+export function classFor(e: Example, claimed: readonly string[]): string | undefined {
+  const fixed = classOf(e);
+  if (fixed) return fixed;
+  const provider = /bedrock/.test(e.family) ? "aws_bedrock" : (ALIASES[providerOf(e)] ?? providerOf(e));
+  const p = norm(provider);
+  const names = claimed.filter((c) => !(CLAIMED_CLASSES as readonly string[]).includes(c));
+  return names.find((c) => norm(c) === p) ?? names.filter((c) => norm(c).length >= 4 && p.startsWith(norm(c))).sort((a, b) => b.length - a.length)[0];
+}
+
 /** Provider of an unclassed family: gitleaks' rule id up to its first dash, trufflehog's detector. */
 export function providerOf(e: Example): string {
   const [, name] = e.family.split(":");

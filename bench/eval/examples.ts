@@ -17,7 +17,7 @@
 //   LOGSEAL_EVAL_DATA=/work/data node --import tsx bench/eval/examples.ts [--json FILE]
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { CLAIMED_CLASSES, classOf, normaliseSecret, providerOf, type ClaimedClass } from "./classes.ts";
+import { CLAIMED_CLASSES, classFor, classOf, normaliseSecret, providerOf } from "./classes.ts";
 import { dataDir, detectorLabel, Redactor } from "./runner.ts";
 import { readExamples, type Example, type SourceInfo } from "./sources.ts";
 
@@ -26,6 +26,7 @@ export type Context = (typeof CONTEXTS)[number] | "labelled";
 
 export interface Miss {
   family: string;
+  secret: string;
   context: Context;
   input: string;
   output: string;
@@ -43,6 +44,10 @@ export interface Tally {
   detectors: Record<string, number>;
   misses: Miss[];
   families: Set<string>;
+  /** Per family: [instances, redacted]. */
+  byFamily: Map<string, [number, number]>;
+  /** One secret of each family (for the findings). */
+  samples: Map<string, string>;
 }
 
 export interface ExampleResult {
@@ -52,10 +57,10 @@ export interface ExampleResult {
   negatives: { source: string; total: number; changed: number; lines: { family: string; input: string; output: string; detector: string }[] }[];
 }
 
-const tally = (name: string): Tally => ({ name, examples: 0, instances: 0, redacted: 0, handInstances: 0, handRedacted: 0, byContext: {}, detectors: {}, misses: [], families: new Set() });
+const tally = (name: string): Tally => ({ name, examples: 0, instances: 0, redacted: 0, handInstances: 0, handRedacted: 0, byContext: {}, detectors: {}, misses: [], families: new Set(), samples: new Map(), byFamily: new Map() });
 
 /** The records one secret is tried in, and the member to read back. */
-export function contextsFor(carrier: string, e: Example, cls: ClaimedClass | undefined): [Context, Record<string, string>, string][] {
+export function contextsFor(carrier: string, e: Example, cls: string | undefined): [Context, Record<string, string>, string][] {
   const own: [Context, Record<string, string>, string][] = e.line && e.line !== carrier ? [["own", { log: e.line }, "log"]] : [];
   if (e.pair || cls === "pairs") return [["own", { log: e.line ?? carrier }, "log"]];
   // a secret with no shape of its own is found only under its name
@@ -105,6 +110,10 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
   const classes = new Map<string, Tally>(CLAIMED_CLASSES.map((c) => [c, tally(c)]));
   const providers = new Map<string, Tally>();
   const negatives = new Map<string, ExampleResult["negatives"][number]>();
+  // First every run; then classes, because a build claims a family either in its default policy
+  // or by naming it in the redaction summary of some record.
+  const claimed = new Set(redactor.detectorNames);
+  const runs: { e: Example; secret: string; context: Context; input: string; output: string; ok: boolean; label: string }[] = [];
   for (const e of examples) {
     if (!e.positive) {
       const n = negatives.get(e.source) ?? { source: e.source, total: 0, changed: 0, lines: [] };
@@ -117,36 +126,51 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       }
       continue;
     }
-    const cls = classOf(e);
+    const fixed = classOf(e);
     const carrier = e.secret!;
-    const secret = normaliseSecret(e, cls);
+    const secret = normaliseSecret(e, fixed);
     if (secret === undefined) continue;
+    for (const [context, record, member] of contextsFor(carrier, e, fixed)) {
+      const outcome = redactor.run(record);
+      for (const [name, count] of Object.entries(outcome.found)) if (count > 0) claimed.add(name);
+      const changed = outcome.changed.find((c) => c.field === member);
+      const output = changed ? changed.after : record[member];
+      runs.push({ e, secret, context, input: record[member], output, ok: !leaks(secret, output, record[member]), label: detectorLabel(outcome.found) });
+    }
+  }
+  const names = [...claimed];
+  const counted = new Set<Example>();
+  for (const { e, secret, context, input, output, ok, label } of runs) {
+    const cls = classFor(e, names);
     let t: Tally;
-    if (cls) t = classes.get(cls)!;
-    else {
+    if (cls) {
+      t = classes.get(cls) ?? tally(cls);
+      classes.set(cls, t);
+    } else {
       const p = providerOf(e);
       t = providers.get(p) ?? tally(p);
       providers.set(p, t);
     }
-    t.examples++;
-    t.families.add(e.family);
-    for (const [context, record, member] of contextsFor(carrier, e, cls)) {
-      const outcome = redactor.run(record);
-      const changed = outcome.changed.find((c) => c.field === member);
-      const output = changed ? changed.after : record[member];
-      const ok = !leaks(secret, output, record[member]);
-      t.instances++;
-      if (!e.generated) t.handInstances++;
-      const byContext = (t.byContext[context] ??= [0, 0]);
-      byContext[1]++;
-      if (ok) {
-        t.redacted++;
-        if (!e.generated) t.handRedacted++;
-        byContext[0]++;
-        const label = detectorLabel(outcome.found);
-        t.detectors[label] = (t.detectors[label] ?? 0) + 1;
-      } else if (t.misses.length < 400) t.misses.push({ family: e.family, context, input: record[member], output });
+    if (!counted.has(e)) {
+      counted.add(e);
+      t.examples++;
+      t.families.add(e.family);
+      if (!t.samples.has(e.family)) t.samples.set(e.family, secret);
     }
+    t.instances++;
+    const fam = t.byFamily.get(e.family) ?? [0, 0];
+    t.byFamily.set(e.family, fam);
+    fam[0]++;
+    if (ok) fam[1]++;
+    if (!e.generated) t.handInstances++;
+    const byContext = (t.byContext[context] ??= [0, 0]);
+    byContext[1]++;
+    if (ok) {
+      t.redacted++;
+      if (!e.generated) t.handRedacted++;
+      byContext[0]++;
+      t.detectors[label] = (t.detectors[label] ?? 0) + 1;
+    } else if (t.misses.length < 2000) t.misses.push({ family: e.family, secret, context, input, output });
   }
   return { sources, classes: [...classes.values()], providers: [...providers.values()].sort((a, b) => a.name.localeCompare(b.name)), negatives: [...negatives.values()] };
 }
@@ -167,6 +191,21 @@ export function formatClassTable(tallies: Tally[]): string {
 /** Providers whose examples logseal mostly misses (recall under 50%): token families with no rule. */
 export const uncovered = (r: ExampleResult) => r.providers.filter((t) => t.redacted * 2 < t.instances);
 
+/**
+ * The literal prefix a token carries (`glpat-`, `hf_`, `sk-ant-api03-`, `xoxe.xoxp-`), if its
+ * example looks like one: letters/digits then `-`, `_` or `.` at most 14 characters in, followed by
+ * 8+ token characters. A heuristic, to tell families a prefix rule can catch anywhere from those
+ * only a key name can reveal (a bare 32-hex key).
+ */
+export function tokenPrefix(secret: string): string | undefined {
+  const m = /^((?:[A-Za-z][A-Za-z0-9]{1,9}[-_.]){1,3})[A-Za-z0-9_\-]{8,}/.exec(secret);
+  if (!m || m[1].length > 14) return undefined;
+  return /^(https?|ftp|www)[-_.]/i.test(m[1]) ? undefined : m[1];
+}
+
+/** Uncovered providers whose examples carry a token prefix (a rule could catch them bare). */
+export const uncoveredWithPrefix = (r: ExampleResult) => uncovered(r).filter((t) => [...t.samples.values()].some((s) => tokenPrefix(s) !== undefined));
+
 export function summary(r: ExampleResult) {
   const all = r.classes.filter((t) => t.name !== "pairs");
   const sum = (ts: Tally[], k: "instances" | "redacted") => ts.reduce((n, t) => n + t[k], 0);
@@ -175,6 +214,7 @@ export function summary(r: ExampleResult) {
     claimedRecall: Number(pct(sum(all, "redacted"), sum(all, "instances"))),
     providers: r.providers.length,
     providersUncovered: uncovered(r).length,
+    providersUncoveredWithPrefix: uncoveredWithPrefix(r).length,
     providerRecall: Number(pct(sum(r.providers, "redacted"), sum(r.providers, "instances"))),
     negatives: Object.fromEntries(r.negatives.map((n) => [n.source, { total: n.total, changed: n.changed }])),
   };
@@ -194,7 +234,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.log(`${loaded.examples.filter((e) => e.positive).length} positive and ${loaded.examples.filter((e) => !e.positive).length} negative examples\n`);
     console.log("classes logseal claims:\n" + formatClassTable(result.classes));
     const s = summary(result);
-    console.log(`\nother providers' families: ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (recall < 50%)`);
+    console.log(`\nother providers' families: ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (recall < 50%), ${s.providersUncoveredWithPrefix} of them with a token prefix`);
     console.log(`negative examples flagged: ${result.negatives.map((n) => `${n.source} ${n.changed}/${n.total}`).join(", ")}`);
     const jsonAt = process.argv.indexOf("--json");
     if (jsonAt > 0) {

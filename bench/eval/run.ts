@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { evaluateExamples, formatClassTable, maskAddresses, pct, summary, uncovered, type ExampleResult } from "./examples.ts";
+import { evaluateExamples, formatClassTable, maskAddresses, pct, summary, tokenPrefix, uncovered, uncoveredWithPrefix, type ExampleResult } from "./examples.ts";
 import { describeChange, evaluateRealLogs, formatRealLogTable, per10k, systemsIn, type ChangedLine, type SystemScore } from "./reallogs.ts";
 import { dataDir, Redactor } from "./runner.ts";
 import { readExamples } from "./sources.ts";
@@ -97,7 +97,7 @@ export function report(r: PublicEvaluation, before?: Before): string {
       out.push("\nbefore -> now (recall %): " + ex.classes.filter((t) => t.instances > 0).map((t) => `${t.name} ${before.summary!.classes![t.name]?.recall ?? "-"} -> ${pct(t.redacted, t.instances)}`).join(", "));
     }
     const s = summary(ex);
-    out.push(`\nother families (providers logseal has no class for): ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (< 50%)`);
+    out.push(`\nother families (providers logseal has no class for): ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (< 50%), ${s.providersUncoveredWithPrefix} of those with a token prefix a rule could anchor on`);
     out.push(`negative examples changed (their authors' false positives; placeholders masked count here too): ${ex.negatives.map((n) => `${n.source} ${n.changed}/${n.total}`).join(", ")}`);
   } else out.push("public examples: none found under the data directory (gitleaks/, trufflehog/, presidio/, detect-secrets/)");
   if (r.reallogs) {
@@ -117,19 +117,29 @@ export function notes(r: PublicEvaluation, engine: string, before?: Before): str
     for (const t of r.examples.classes) {
       if (t.misses.length === 0) continue;
       out.push(`### ${t.name}: recall ${pct(t.redacted, t.instances)}% (${t.instances - t.redacted} of ${t.instances} missed); caught by ${JSON.stringify(t.detectors)}`);
-      // one miss per distinct input first, so ten examples show ten different secrets
+      // distinct secrets first (one context each), then more contexts of them, up to ten
       const seen = new Set<string>();
-      const shown = t.misses.filter((m) => !seen.has(m.family + m.input) && seen.add(m.family + m.input) && true);
-      for (const m of shown.filter((m, i) => shown.findIndex((x) => x.family === m.family && x.context === m.context) === i || i < 10).slice(0, 10)) {
-        out.push(`- \`${m.family}\` [${m.context}] in: \`${clip(m.input)}\`  out: \`${clip(m.output)}\``);
-      }
+      const first = t.misses.filter((m) => !seen.has(m.family + m.secret) && (seen.add(m.family + m.secret), true));
+      const shown = [...first, ...t.misses.filter((m) => !first.includes(m))].slice(0, 10);
+      out.push(`distinct secrets missed: ${seen.size}`);
+      const weak = [...t.byFamily].filter(([, [n, ok]]) => ok < n).map(([f, [n, ok]]) => `\`${f}\` ${ok}/${n}`);
+      if (weak.length) out.push(`families with misses (redacted/instances): ${weak.join(", ")}`);
+      for (const m of shown) out.push(`- \`${m.family}\` [${m.context}] in: \`${clip(m.input)}\`  out: \`${clip(m.output)}\``);
       out.push("");
     }
     out.push("## Providers with no logseal class (recall < 50% over all contexts)", "");
     const un = uncovered(r.examples);
-    out.push(`${un.length} providers: ` + un.map((t) => t.name).join(", "), "");
+    out.push(`${un.length} providers. Per provider: recall over all contexts, families, one example secret.`, "");
+    const prefixed = uncoveredWithPrefix(r.examples);
+    out.push(`### ${prefixed.length} of them carry a token prefix (rules can anchor on these)`, "");
+    for (const t of prefixed) out.push(`- **${t.name}** ${pct(t.redacted, t.instances)}%: ` + [...t.samples].map(([f, sample]) => `\`${f}\` \`${tokenPrefix(sample) ?? ""}\` e.g. \`${clip(sample, 60)}\``).join("; "));
+    out.push("", "### All of them", "");
+    for (const t of un) {
+      out.push(`- **${t.name}** ${pct(t.redacted, t.instances)}%: ` + [...t.samples].map(([f, sample]) => `\`${f}\` e.g. \`${clip(sample, 70)}\``).join("; "));
+    }
+    out.push("");
     const partly = r.examples.providers.filter((t) => t.redacted * 2 >= t.instances);
-    out.push(`Caught anyway (>= 50%, e.g. through pairs or another detector): ` + partly.map((t) => `${t.name} ${pct(t.redacted, t.instances)}% ${JSON.stringify(t.detectors)}`).join("; "), "");
+    out.push(`Caught anyway (>= 50%, through pairs or another detector): ` + partly.map((t) => `${t.name} ${pct(t.redacted, t.instances)}% ${JSON.stringify(t.detectors)}`).join("; "), "");
     out.push("## Negative examples changed (first 60)", "");
     for (const n of r.examples.negatives) for (const l of n.lines.slice(0, 20)) out.push(`- \`${l.family}\` [${l.detector}] in: \`${clip(l.input)}\`  out: \`${clip(l.output)}\``);
     out.push("");

@@ -7,10 +7,16 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FilterHost } from "../../cli/host.ts";
-import { defaultPolicyJson } from "../../cli/policy.ts";
+import { FilterHost, GuestMemory, instantiate } from "../../cli/host.ts";
 
-export const RELEASE_WASM = new URL("../../build/logseal.wasm", import.meta.url).pathname;
+/** The module evaluated: LOGSEAL_EVAL_WASM (another build) or this checkout's release build. */
+export const RELEASE_WASM = process.env.LOGSEAL_EVAL_WASM ?? new URL("../../build/logseal.wasm", import.meta.url).pathname;
+
+/** The module's embedded default policy (`logseal policy default`, from the same build). */
+export function defaultPolicyJson(wasm = RELEASE_WASM): string {
+  const exports = instantiate(wasm).exports as Record<string, any>;
+  return new TextDecoder().decode(new GuestMemory(exports as any).readCString(exports.logseal_default_policy() >>> 0));
+}
 
 /** Fields logseal may append to a record (docs/conventions.md); ignored when comparing. */
 const ADDED = new Set(["_seal", "logseal_error", "logseal_raw", "redaction", "severity_text", "severity_number", "audit", "logseal_policy", "logseal_source"]);
@@ -44,14 +50,18 @@ export class Redactor {
   private readonly dir: string;
   private readonly host: FilterHost;
   readonly policyVersion: string;
+  /** The detectors (rule families) the build's default policy lists. */
+  readonly detectorNames: string[];
 
   /** `tweak` may change the default policy before use (e.g. mask addresses to measure them). */
   constructor(wasm = RELEASE_WASM, tweak?: (policy: any) => void) {
     if (!existsSync(wasm)) throw new Error(`${wasm} not found: run 'make build' first`);
-    const policy = JSON.parse(defaultPolicyJson());
+    const policy = JSON.parse(defaultPolicyJson(wasm));
     policy.redact.summary = true;
     tweak?.(policy);
     this.policyVersion = String(policy.version);
+    const detectors = policy.redact?.detectors;
+    this.detectorNames = detectors && typeof detectors === "object" && !Array.isArray(detectors) ? Object.keys(detectors) : [];
     this.dir = mkdtempSync(join(tmpdir(), "logseal-eval-"));
     writeFileSync(join(this.dir, "logseal.policy.json"), JSON.stringify(policy));
     this.host = FilterHost.load(wasm, { preopens: { ".": this.dir } });

@@ -1,4 +1,5 @@
-// Elasticsearch and OpenSearch (out_es, out_opensearch): what `_search` gives back. Each hit's
+// Elasticsearch and OpenSearch (out_es, out_opensearch): what `_search` gives back (and out_kafka's
+// JSON messages, one per line, whose `timestamp_key` comes first the same way). Each hit's
 // `_source` is the document the bulk request carried, byte for byte (stored source): the record with
 // the output's Time_Key (default `@timestamp`, always added, first) and, with Include_Tag_Key, its
 // Tag_Key (default `flb-key`, the tag) in front. Both are taken off and checked against the seal:
@@ -38,17 +39,19 @@ export function readEs(text: string, file: StoreFile): void {
     }
   }
   file.notes.add(`${file.format}: the index, _id and everything outside _source are not covered by the seals`);
-  file.hints.add(
+  file.hint(
+    "modified",
     "es/opensearch: records whose keys had dots fail as modified under Replace_Dots On (the output renamed the keys; " +
       "Kubernetes labels such as app.kubernetes.io/name have dots): set Replace_Dots Off. An index with synthetic _source " +
       "(logsdb, ES 8.17+ logs-* data streams) rewrites documents: use stored source",
   );
+  file.hint("time", `${file.format}: Current_Time_Index On writes the time of the flush as ${file.options.timeKey ?? "@timestamp"}, not the record's: set it Off (or verify with --unchecked-time, which leaves the store's time unchecked)`);
 }
 
 function readSource(text: string, at: number, file: StoreFile, place: number): void {
   let members: Member[];
   try {
-    members = recordAt(text, at);
+    ({ members, text } = recordAt(text, at));
   } catch (error) {
     file.fail(place, "unreadable", (error as Error).message);
     return;
@@ -56,28 +59,29 @@ function readSource(text: string, at: number, file: StoreFile, place: number): v
   const timeKey = file.options.timeKey ?? "@timestamp";
   const tagKey = file.options.tagKey ?? "flb-key";
   const timeAt = members.findIndex((m) => m.key === timeKey);
-  if (timeAt < 0) {
-    file.fail(place, "time", `no ${JSON.stringify(timeKey)} member: out_es always adds its Time_Key (a renamed one: --date-key NAME)`);
-    return;
-  }
   let time: string | undefined;
-  if (!file.options.uncheckedTime) {
-    const value = stringValue(members[timeAt]);
+  let outerFailure: Reading["outerFailure"];
+  if (timeAt < 0) {
+    // Nothing is taken off; the record is checked as it is and fails for the missing time.
+    outerFailure = { reason: "time", detail: `no ${JSON.stringify(timeKey)} member: out_es always adds its Time_Key (a renamed one: --date-key NAME)` };
+  } else if (!file.options.uncheckedTime) {
+    // A string (out_es, out_kafka's iso8601), or a number as written (out_kafka's default double).
+    const written = text.slice(members[timeAt].at, members[timeAt].end);
+    const value = stringValue(members[timeAt]) ?? (/^\d/.test(written) ? written : undefined);
     const seconds = value === undefined ? null : decimalSeconds(value);
-    if (seconds === null) {
-      file.fail(place, "time", `${timeKey} ${members[timeAt].text} is not a time (Time_Key_Format must keep date, time and fraction)`);
-      return;
-    }
-    time = seconds;
+    if (seconds === null) outerFailure = { reason: "time", detail: `${timeKey} ${members[timeAt].text} is not a time (Time_Key_Format must write an ISO 8601 date and time)` };
+    else time = seconds;
   }
+  const timeMembers = timeAt < 0 ? [] : [timeAt];
+  const timeRemoved = timeAt < 0 ? [] : [timeKey];
   const readings: Reading[] = [];
   const tagAt = members.findIndex((m, i) => i !== timeAt && m.key === tagKey);
   const tag = tagAt >= 0 ? stringValue(members[tagAt]) : undefined;
   if (tag !== undefined) {
     // Include_Tag_Key: the tag, checked against the chain like out_file's.
-    readings.push({ line: { members: without(members, [timeAt, tagAt]), time, tag }, text, removed: [timeKey, tagKey] });
+    readings.push({ line: { members: without(members, [...timeMembers, tagAt]), time, tag }, text, removed: [...timeRemoved, tagKey], outerFailure });
   }
   // Without Include_Tag_Key a member of that name is the record's own.
-  readings.push({ line: { members: without(members, [timeAt]), time }, text, removed: [timeKey] });
+  readings.push({ line: { members: without(members, timeMembers), time }, text, removed: timeRemoved, outerFailure });
   file.add(place, readings);
 }

@@ -6,10 +6,11 @@
 // its own order, so records are handed over in seal order (origin, chain, sequence).
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { type Checked, type Verifier, checkParsed } from "../verify.ts";
+import { type Checked, type Reason, type Verifier, checkParsed } from "../verify.ts";
 import { readEs } from "./es.ts";
 import { readLines } from "./lines.ts";
 import { readLoki } from "./loki.ts";
+import { looksLikeMsgpack, readMsgpack } from "./msgpack.ts";
 import { type Reading, STORE_FORMATS, StoreFile, type StoreFormat, type StoreOptions } from "./reading.ts";
 import { skipSpace, skipValue } from "./scan.ts";
 import { readSplunk } from "./splunk.ts";
@@ -36,11 +37,12 @@ export interface StoreReport {
   restored: Record<string, number>;
   /** What the seals do not cover in these forms. */
   notes: string[];
-  /** Settings of the outputs that would explain failures (shown with failures). */
+  /** Settings of the outputs that would explain the failures found (by their reasons). */
   hints: string[];
 }
 
 export class StoreReader {
+  private readonly hints = new Map<string, Reason>();
   /** Records of store files, kept until every file is read (flush). */
   private readonly records: { checked: Extract<Checked, { kind: "record" }>; path: string; at: number }[] = [];
   private readonly report: StoreReport = { files: {}, records: 0, removed: {}, restored: {}, notes: [], hints: [] };
@@ -51,27 +53,27 @@ export class StoreReader {
    * The store form of a file and its text, or null when it is Fluent Bit's own NDJSON (read line by
    * line as before). Gzip (S3's compression gzip) is undone first. Told from the first bytes unless given.
    */
-  formatOf(path: string): { format: StoreFormat; text: string } | null {
+  formatOf(path: string): { format: StoreFormat; bytes: Buffer } | null {
     let bytes: Buffer;
     if (this.options.ndjson) return null;
     if (this.options.format === undefined) {
       const head = readHead(path);
-      if (!(head[0] === 0x1f && head[1] === 0x8b) && detect(head.toString("utf8")) === null) return null;
+      if (!(head[0] === 0x1f && head[1] === 0x8b) && !looksLikeMsgpack(head) && detect(head.toString("utf8")) === null) return null;
     }
     bytes = readFileSync(path === "-" ? 0 : path);
     const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
     if (gzip) bytes = gunzipSync(bytes);
-    const text = bytes.toString("utf8");
-    const format = this.options.format ?? detect(text.slice(0, 65536)) ?? (gzip ? "s3" : null);
-    return format ? { format, text } : null;
+    const format = this.options.format ?? (looksLikeMsgpack(bytes) ? "http" : detect(bytes.subarray(0, 65536).toString("utf8"))) ?? (gzip ? "s3" : null);
+    return format ? { format, bytes } : null;
   }
 
   /** Reads one file of a store form into the verifier. */
-  async verify(verifier: Verifier, path: string, format: StoreFormat, text: string): Promise<void> {
+  async verify(verifier: Verifier, path: string, format: StoreFormat, bytes: Buffer): Promise<void> {
     this.report.files[path] = format;
     const file = new StoreFile(format, this.options);
     try {
-      READERS[format](text, file);
+      if (format === "http" && looksLikeMsgpack(bytes)) readMsgpack(bytes, file);
+      else READERS[format](bytes.toString("utf8"), file);
     } catch (error) {
       file.fail(file.entries.length + 1, "unreadable", `not a ${format} document: ${(error as Error).message}`);
     }
@@ -95,7 +97,7 @@ export class StoreReader {
       this.report.records++;
     }
     for (const note of file.notes) if (!this.report.notes.includes(note)) this.report.notes.push(note);
-    for (const hint of file.hints) if (!this.report.hints.includes(hint)) this.report.hints.push(hint);
+    for (const [hint, reason] of file.hints) this.hints.set(hint, reason);
   }
 
   /**
@@ -122,14 +124,17 @@ export class StoreReader {
       } catch (error) {
         checked = { kind: "failure", reason: "unreadable", detail: (error as Error).message };
       }
+      if (checked.kind === "record" && reading.outerFailure && !checked.outerFailure) checked = { ...checked, outerFailure: reading.outerFailure };
       if (checked.kind === "record" && !checked.macFailure) return { checked, reading };
       first ??= { checked, reading };
     }
     return first!;
   }
 
-  finish(): StoreReport | undefined {
+  /** The report, with the hints for the reasons that failed (`byReason`: the verdict's). */
+  finish(byReason: Partial<Record<Reason, number>> = {}): StoreReport | undefined {
     if (Object.keys(this.report.files).length === 0) return undefined;
+    this.report.hints = [...this.hints].filter(([, reason]) => byReason[reason]).map(([hint]) => hint);
     const notes = this.report.notes;
     notes.unshift("store forms are read in seal order (a store keeps its own order): deletions, insertions, changes and replays are seen, the order of delivery is not");
     if (this.options.uncheckedTime) notes.push("the stores' times were not checked (--unchecked-time): only the seals' own times are covered");

@@ -27,7 +27,7 @@ export function readLines(text: string, file: StoreFile): void {
 function readRecord(text: string, at: number, file: StoreFile, place: number): void {
   let members: Member[];
   try {
-    members = recordAt(text, at);
+    ({ members, text } = recordAt(text, at));
   } catch (error) {
     file.fail(place, "unreadable", `${(error as Error).message} (out_s3's log_key and out_http's gelf write something else than the record)`);
     return;
@@ -43,7 +43,8 @@ function readRecord(text: string, at: number, file: StoreFile, place: number): v
     }
     let time: string | undefined;
     if (!file.options.uncheckedTime) {
-      const value = members[0].text.startsWith('"') ? (JSON.parse(members[0].text) as string) : members[0].text;
+      const written = text.slice(members[0].at, members[0].end); // the number as written, not its canonical form
+      const value = written.startsWith('"') ? (JSON.parse(written) as string) : written;
       const seconds = decimalSeconds(value);
       if (seconds === null) {
         // Not a time: not what the output adds, so it is the record's own (json_date_key false).

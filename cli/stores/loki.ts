@@ -24,13 +24,14 @@ export function readLoki(text: string, file: StoreFile): void {
       return;
     }
     let time: string | undefined;
+    let outerFailure: Reading["outerFailure"];
     if (!file.options.uncheckedTime) {
       const value = ts === undefined ? null : seconds(ts);
-      if (value === null) return file.fail(place, "time", `the entry's timestamp ${JSON.stringify(ts)} is not a time`);
-      time = value;
+      if (value === null) outerFailure = { reason: "time", detail: `the entry's timestamp ${JSON.stringify(ts)} is not a time` };
+      else time = value;
     }
-    const restored: Reading[] = restoredReadings(members, labels, recordLabels).map((r) => ({ line: { members: r.members, time }, text: line, removed: [], restored: r.restored }));
-    file.add(place, [...restored, { line: { members, time }, text: line, removed: [] }]);
+    const restored: Reading[] = restoredReadings(members, labels, recordLabels).map((r) => ({ line: { members: r.members, time }, text: line, removed: [], restored: r.restored, outerFailure }));
+    file.add(place, [...restored, { line: { members, time }, text: line, removed: [], outerFailure }]);
   };
   const streams = (at: number) => {
     for (const [stream] of arrayItems(text, at)) {
@@ -45,7 +46,9 @@ export function readLoki(text: string, file: StoreFile): void {
         if (parts.length > 2) file.notes.add("loki: structured metadata (the entries' third element) is not covered by the seals");
         const ts = parts[0] && text[parts[0][0]] === '"' ? (JSON.parse(text.slice(...parts[0])) as string) : undefined;
         const line = parts[1] && text[parts[1][0]] === '"' ? (JSON.parse(text.slice(...parts[1])) as string) : undefined;
-        entry(ts, line, nanosecondsToSeconds, labelValues);
+        // structured_metadata name=$key moves members like labels do: its values are put back the same way.
+        const metadata = parts[2] && text[parts[2][0]] === "{" ? (JSON.parse(text.slice(...parts[2])) as Record<string, string>) : {};
+        entry(ts, line, nanosecondsToSeconds, { ...labelValues, ...metadata });
       }
     }
   };
@@ -79,8 +82,10 @@ export function readLoki(text: string, file: StoreFile): void {
       ? `loki: stream labels (${labelSets.size} label sets) are not covered by the seals, except those put back into records that then verified (--loki-labels)`
       : `loki: stream labels (${labelSets.size} label sets) are not covered by the seals: select streams by them, trust only the lines`);
   }
-  file.hints.add(
-    "loki: out_loki removes from the line every member it makes a label of (labels name=$key, label_keys $key): give the output's labels and " +
-      "label_keys with --loki-labels so that they are put back from the labels; members remove_keys takes off are gone (keep remove_keys empty)",
+  file.hint(
+    "modified",
+    "loki: out_loki removes from the line every member it makes a label or structured metadata of (labels name=$key, label_keys $key, " +
+      "structured_metadata name=$key): give the output's labels, label_keys and structured_metadata with --loki-labels so that they are put back; " +
+      "members remove_keys or structured_metadata_map_keys take off are gone (keep them empty)",
   );
 }

@@ -25,9 +25,8 @@ export function readSplunk(text: string, file: StoreFile): void {
     if (typeof members === "string" || raw.trimStart()[0] !== "{") {
       return file.fail(where, "unreadable", `_raw is not a JSON record (${typeof members === "string" ? members : "not an object"}): out_splunk's event_key sends one member, and Splunk's TRUNCATE (10000 bytes by default) cuts long events (set TRUNCATE = 0 for the sourcetype)`);
     }
-    const time = timeOf(stringAt(text, memberNamed(result, "_time")), file, where);
-    if (time === null) return;
-    file.add(where, [{ line: { members, time }, text: raw, removed: [] }]);
+    const time = timeOf(stringAt(text, memberNamed(result, "_time")), file);
+    file.add(where, [{ line: { members, time: time ?? undefined }, text: raw, removed: [], ...(time === null && { outerFailure: noTime(result, text) }) }]);
   };
   for (const [at] of values) {
     const members = objectMembers(text, at);
@@ -47,7 +46,7 @@ export function readSplunk(text: string, file: StoreFile): void {
     }
   }
   file.notes.add("splunk: host, source, sourcetype, index and indexed fields (event_field) are not covered by the seals");
-  file.hints.add("splunk: auto_extract_timestamp On lets Splunk take _time from the record's content, not the record's time: leave it Off (or verify with --unchecked-time)");
+  file.hint("time", "splunk: auto_extract_timestamp On lets Splunk take _time from the record's content, not the record's time: leave it Off (or verify with --unchecked-time)");
 }
 
 /** A HEC event as out_splunk sends it: `{"time": <s>, [host, source, ...,] "event": {record}}`. */
@@ -57,27 +56,30 @@ function fromHec(text: string, at: number, members: RawMember[], event: RawMembe
     return;
   }
   let record;
+  let own: string;
   try {
-    record = recordAt(text, event.at);
+    ({ members: record, text: own } = recordAt(text, event.at));
   } catch (error) {
     file.fail(where, "unreadable", (error as Error).message);
     return;
   }
   const time = memberNamed(members, "time");
-  const seconds = timeOf(time ? text.slice(time.at, time.end).replace(/^"|"$/g, "") : undefined, file, where);
-  if (seconds === null) return;
-  const reading: Reading = { line: { members: record, time: seconds }, text, removed: [] };
+  const seconds = timeOf(time ? text.slice(time.at, time.end).replace(/^"|"$/g, "") : undefined, file);
+  const reading: Reading = { line: { members: record, time: seconds ?? undefined }, text: own, removed: [], ...(seconds === null && { outerFailure: noTime(members, text, "time") }) };
   file.add(where, [reading]);
 }
 
-/** The time as checked (undefined: not checked), or null after reporting why it is none. */
-function timeOf(value: string | undefined, file: StoreFile, where: number): string | undefined | null {
+const noTime = (members: RawMember[], text: string, name = "_time"): Reading["outerFailure"] => {
+  const member = memberNamed(members, name)!;
+  return { reason: "time", detail: `the event's time ${text.slice(member.at, member.end)} is not a time` };
+};
+
+/** The time as checked (undefined: not checked or none), or null when it is no time. */
+function timeOf(value: string | undefined, file: StoreFile): string | undefined | null {
   if (file.options.uncheckedTime) return undefined;
   if (value === undefined) {
     file.notes.add("splunk: events without a time (_time, or HEC time): their time is the seal's only");
     return undefined;
   }
-  const seconds = decimalSeconds(value);
-  if (seconds === null) file.fail(where, "time", `the event's time ${JSON.stringify(value)} is not a time`);
-  return seconds;
+  return decimalSeconds(value);
 }
