@@ -17,7 +17,7 @@
 //   LOGSEAL_EVAL_DATA=/work/data node --import tsx bench/eval/examples.ts [--json FILE]
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { CLAIMED_CLASSES, classFor, classOf, normaliseSecret, providerOf } from "./classes.ts";
+import { CLAIMED_CLASSES, classFor, classOf, isPlaceholder, normaliseSecret, providerOf } from "./classes.ts";
 import { dataDir, detectorLabel, Redactor } from "./runner.ts";
 import { readExamples, type Example, type SourceInfo } from "./sources.ts";
 
@@ -55,6 +55,8 @@ export interface ExampleResult {
   classes: Tally[];
   providers: Tally[];
   negatives: { source: string; total: number; changed: number; lines: { family: string; input: string; output: string; detector: string }[] }[];
+  /** Positives shaped like placeholders (kept apart from recall): examples, instances, redacted. */
+  placeholders: { examples: number; instances: number; redacted: number; samples: string[] };
 }
 
 const tally = (name: string): Tally => ({ name, examples: 0, instances: 0, redacted: 0, handInstances: 0, handRedacted: 0, byContext: {}, detectors: {}, misses: [], families: new Set(), samples: new Map(), byFamily: new Map() });
@@ -140,7 +142,14 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
   }
   const names = [...claimed];
   const counted = new Set<Example>();
+  const placeholders = { examples: 0, instances: 0, redacted: 0, samples: [] as string[] };
   for (const { e, secret, context, input, output, ok, label } of runs) {
+    if (isPlaceholder(secret)) {
+      if (!counted.has(e)) (counted.add(e), placeholders.examples++, placeholders.samples.length < 12 && placeholders.samples.push(`${e.family} ${secret}`));
+      placeholders.instances++;
+      if (ok) placeholders.redacted++;
+      continue;
+    }
     const cls = classFor(e, names);
     let t: Tally;
     if (cls) {
@@ -172,7 +181,7 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       t.detectors[label] = (t.detectors[label] ?? 0) + 1;
     } else if (t.misses.length < 2000) t.misses.push({ family: e.family, secret, context, input, output });
   }
-  return { sources, classes: [...classes.values()], providers: [...providers.values()].sort((a, b) => a.name.localeCompare(b.name)), negatives: [...negatives.values()] };
+  return { sources, classes: [...classes.values()], providers: [...providers.values()].sort((a, b) => a.name.localeCompare(b.name)), negatives: [...negatives.values()], placeholders };
 }
 
 export const pct = (part: number, whole: number) => (whole === 0 ? "-" : ((100 * part) / whole).toFixed(1));
@@ -216,6 +225,7 @@ export function summary(r: ExampleResult) {
     providersUncovered: uncovered(r).length,
     providersUncoveredWithPrefix: uncoveredWithPrefix(r).length,
     providerRecall: Number(pct(sum(r.providers, "redacted"), sum(r.providers, "instances"))),
+    placeholders: { examples: r.placeholders.examples, instances: r.placeholders.instances, redacted: r.placeholders.redacted },
     negatives: Object.fromEntries(r.negatives.map((n) => [n.source, { total: n.total, changed: n.changed }])),
   };
 }

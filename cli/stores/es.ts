@@ -83,5 +83,8 @@ function readSource(text: string, at: number, file: StoreFile, place: number): v
   }
   // Without Include_Tag_Key a member of that name is the record's own.
   readings.push({ line: { members: without(members, timeMembers), time }, text, removed: timeRemoved, outerFailure });
+  // A record that holds as it is has nothing added (a message of another output; out_es would have
+  // added its Time_Key, which Elasticsearch refuses twice).
+  if (timeAt >= 0) readings.push({ line: { members }, text, removed: [] });
   file.add(place, readings);
 }

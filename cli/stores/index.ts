@@ -156,17 +156,24 @@ function readHead(path: string): Buffer {
   }
 }
 
-/** The store form of a text from its first object's keys, or null (Fluent Bit's own lines, or unknown). */
+/**
+ * The store form of a text from its first object's keys, or null: Fluent Bit's own lines (a record,
+ * `[time, record]`, `tag: [...]`) and anything not clearly a store's document stay NDJSON. Only the
+ * documents stores give back are told apart, by keys a record does not have all of: a record that
+ * begins like a store's document (its own `@timestamp`, an `event` member) is not one.
+ */
 export function detect(head: string): StoreFormat | null {
   const at = skipSpace(head, 0);
   if (head[at] === "[") return head[skipSpace(head, at + 1)] === "{" ? "http" : null; // out_http json; `[time, record]` lines otherwise
   if (head[at] !== "{") return null;
   const keys = leadingKeys(head, at);
   const has = (key: string) => keys.includes(key);
-  if (has("_seal")) return keys[0] === "@timestamp" ? "es" : null; // bare _source documents; other records stay NDJSON
-  if (has("hits") || has("_scroll_id") || has("_source") || has("took")) return "es";
-  if (has("data") || has("streams") || (has("line") && has("labels"))) return "loki";
-  if (has("result") || has("results") || has("preview") || has("_raw") || has("event")) return "splunk";
+  const only = (allowed: string[]) => keys.every((k) => allowed.includes(k));
+  if (has("_seal")) return null;
+  if ((has("took") && has("hits")) || (keys[0] === "_scroll_id" && has("hits")) || (has("_index") && has("_source"))) return "es";
+  if ((has("status") && has("data")) || (keys.length === 1 && keys[0] === "streams") || (has("line") && only(["labels", "line", "timestamp"]))) return "loki";
+  if ((has("result") && (has("preview") || has("offset"))) || (has("results") && (has("preview") || has("init_offset") || has("messages")))) return "splunk";
+  if (has("event") && only(["time", "host", "source", "sourcetype", "index", "fields", "event"])) return "splunk";
   return null;
 }
 
