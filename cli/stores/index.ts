@@ -137,6 +137,9 @@ export class StoreReader {
     this.report.hints = [...this.hints].filter(([, reason]) => byReason[reason]).map(([hint]) => hint);
     const notes = this.report.notes;
     notes.unshift("store forms are read in seal order (a store keeps its own order): deletions, insertions, changes and replays are seen, the order of delivery is not");
+    const counted = (counts: Record<string, number>) => Object.entries(counts).map(([name, n]) => `${name} (${n})`).join(", ");
+    if (Object.keys(this.report.removed).length) notes.push(`members the outputs added, taken off and checked against the seals (times, tags) or listed here: ${counted(this.report.removed)}`);
+    if (Object.keys(this.report.restored).length) notes.push(`members put back from Loki labels or structured metadata, then covered by the seals: ${counted(this.report.restored)}`);
     if (this.options.uncheckedTime) notes.push("the stores' times were not checked (--unchecked-time): only the seals' own times are covered");
     return this.report;
   }
