@@ -87,8 +87,17 @@ interface Variant {
   notes: string[];
 }
 
-/** samples/policy.signed.yaml, the example of signed mode (docs/signing.md). */
-const SIGNED_SAMPLE = () => JSON.parse(readPolicy(join(ROOT, "samples/policy.signed.yaml")).json) as Record<string, any>;
+/**
+ * samples/policy.signed.yaml, the example of signed mode (docs/signing.md), with the node's name
+ * given inline: the sample reads it from logseal.origin, which the Helm kit writes and this
+ * benchmark's directory does not have (every record would carry a logseal_error saying so).
+ */
+const SIGNED_SAMPLE = () => {
+  const policy = JSON.parse(readPolicy(join(ROOT, "samples/policy.signed.yaml")).json) as Record<string, any>;
+  delete policy.seal.origin_file;
+  policy.seal.origin = "bench-node";
+  return policy;
+};
 
 function logsealVariant(id: string, label: string, module: string, role: "full" | "redact" | "echo", full?: () => Record<string, any>): Variant {
   const policy = role === "full" ? full : role === "redact" ? () => REDACTION_ONLY : () => JSON_CORE;
