@@ -913,7 +913,7 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
       const stored = stores.formatOf(file);
       if (stored) {
         await drain(0);
-        await stores.verify(verifier, file, stored.format, stored.bytes);
+        await stores.verify(verifier, file, stored.format, stored.bytes, stored.error);
         continue;
       }
       const input = file === "-" ? process.stdin : createReadStream(file);

@@ -53,7 +53,7 @@ export class StoreReader {
    * The store form of a file and its text, or null when it is Fluent Bit's own NDJSON (read line by
    * line as before). Gzip (S3's compression gzip) is undone first. Told from the first bytes unless given.
    */
-  formatOf(path: string): { format: StoreFormat; bytes: Buffer } | null {
+  formatOf(path: string): { format: StoreFormat; bytes: Buffer; error?: string } | null {
     let bytes: Buffer;
     if (this.options.ndjson) return null;
     if (this.options.format === undefined) {
@@ -62,17 +62,25 @@ export class StoreReader {
     }
     bytes = readFileSync(path === "-" ? 0 : path);
     const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    if (gzip) bytes = gunzipSync(bytes);
+    if (gzip) {
+      try {
+        bytes = gunzipSync(bytes);
+      } catch (error) {
+        // A corrupt or cut object fails alone (the other files are still checked).
+        return { format: this.options.format ?? "s3", bytes: Buffer.alloc(0), error: `gzip: ${(error as Error).message}` };
+      }
+    }
     const format = this.options.format ?? (looksLikeMsgpack(bytes) ? "http" : detect(bytes.subarray(0, 65536).toString("utf8"))) ?? (gzip ? "s3" : null);
     return format ? { format, bytes } : null;
   }
 
   /** Reads one file of a store form into the verifier. */
-  async verify(verifier: Verifier, path: string, format: StoreFormat, bytes: Buffer): Promise<void> {
+  async verify(verifier: Verifier, path: string, format: StoreFormat, bytes: Buffer, error?: string): Promise<void> {
     this.report.files[path] = format;
     const file = new StoreFile(format, this.options);
     try {
-      if (format === "http" && looksLikeMsgpack(bytes)) readMsgpack(bytes, file);
+      if (error !== undefined) file.fail(1, "unreadable", `not a ${format} document: ${error}`);
+      else if (format === "http" && looksLikeMsgpack(bytes)) readMsgpack(bytes, file);
       else READERS[format](bytes.toString("utf8"), file);
     } catch (error) {
       file.fail(file.entries.length + 1, "unreadable", `not a ${format} document: ${(error as Error).message}`);
