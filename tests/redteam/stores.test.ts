@@ -1,14 +1,16 @@
-// Red team on the store forms (docs/redteam.md, "Store forms and coverage report"): store dumps
-// changed so that a reader of the store sees something else than what the seals vouch for, or so
-// that the verifier stops. Each attack here verified (or ended the run) before its fix.
+// Red team on the store forms and the coverage report (docs/redteam.md, "Store forms and coverage
+// report"): store dumps changed so that a reader of the store sees something else than what the seals
+// vouch for, or so that the verifier stops; ranges whose report hid what was missing. Each attack
+// here verified, ended the run or misreported before its fix.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { formatRangeCoverage, parseTime } from "../../cli/coverage.js";
 import type { StoreOptions } from "../../cli/stores/index.js";
 import { type VerifyResult, verifyFiles } from "../../cli/verify.js";
-import { KEY_BYTES, records, sealAll, sealDir, sealPolicy } from "../support/sealing.js";
+import { KEY_BYTES, records, sealAll, sealDir, sealPolicy, verifyLines } from "../support/sealing.js";
 
 const dir = mkdtempSync(join(tmpdir(), "logseal-redteam-stores-"));
 const moduleDir = sealDir(sealPolicy());
@@ -113,5 +115,51 @@ describe("red team: store forms", () => {
     const result = await verify([loki], { lokiLabels: ["$constructor", "x=$toString"] });
     expect(result.failures).toEqual([]);
     expect(result.records).toBe(lines.length);
+  });
+});
+
+describe("red team: the coverage report (--from/--to)", () => {
+  const T0 = 1_700_000_000; // sealAll gives the n-th record (from 1) the event time T0 + n
+  const coverageDir = sealDir(sealPolicy({ origin: "node-a" }));
+  const all = sealAll(coverageDir, records(40, ["app", "web"]));
+  rmSync(coverageDir, { recursive: true, force: true });
+  const range = { from: T0 + 11, to: T0 + 31 }; // 10 records of each chain: app seq 5-14
+  const seal = (line: string) => JSON.parse(line)._seal as { c: string; s: number; t: string };
+  const inRange = (line: string) => Number(seal(line).t) >= range.from && Number(seal(line).t) < range.to;
+
+  it("a chain whose records in range were all deleted is listed, with what is missing (it was left out of the report)", () => {
+    const cut = all.filter((l) => !(seal(l).c === "app" && inRange(l)));
+    const result = verifyLines(cut, { keys: [KEY_BYTES], range });
+    expect(result.ok).toBe(false);
+    const app = result.rangeCoverage!.chains.find((c) => c.chain === "app");
+    expect(app).toMatchObject({ records: 0, missing: 10, gaps: [{ from: 5, to: 14 }], status: "deleted" });
+    expect(formatRangeCoverage(result.rangeCoverage!)).toMatch(/app +0 .* 10 in 1 .*FAIL deleted/);
+  });
+
+  it("records deleted at the range's edge count as missing (they were not counted: 0 missing)", () => {
+    const gone = [5, 6, 7, 14];
+    const cut = all.filter((l) => !(seal(l).c === "app" && gone.includes(seal(l).s)));
+    const app = verifyLines(cut, { keys: [KEY_BYTES], range }).rangeCoverage!.chains.find((c) => c.chain === "app")!;
+    expect(app.records).toBe(6);
+    expect(app.missing).toBe(4);
+    expect(app.gaps).toEqual([{ from: 5, to: 7 }, { from: 14, to: 14 }]);
+    // Untouched: nothing missing.
+    expect(verifyLines(all, { keys: [KEY_BYTES], range }).rangeCoverage!.totals.missing).toBe(0);
+  });
+
+  it("--from/--to: a time without a zone is UTC whatever the machine's zone; month-first dates, rolled-over days and milliseconds are refused", () => {
+    const zone = process.env.TZ;
+    try {
+      process.env.TZ = "America/New_York";
+      expect(parseTime("2023-11-14T22:13:20", "--from")).toBe(T0);
+      expect(parseTime("2023-11-14", "--from")).toBe(Date.UTC(2023, 10, 14) / 1000);
+      expect(parseTime("2023-11-14T23:13:20+0100", "--from")).toBe(T0);
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    expect(() => parseTime("12/04/2026", "--from")).toThrow(/--from/);
+    expect(() => parseTime("2026-02-31", "--to")).toThrow(/--to/);
+    expect(() => parseTime("1700000000000", "--from")).toThrow(/milliseconds/);
   });
 });
