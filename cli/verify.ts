@@ -913,7 +913,7 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
       const stored = stores.formatOf(file);
       if (stored) {
         await drain(0);
-        await stores.verify(verifier, file, stored.format, stored.bytes);
+        await stores.verify(verifier, file, stored.format, stored.bytes, stored.error);
         continue;
       }
       const input = file === "-" ? process.stdin : createReadStream(file);
@@ -941,7 +941,7 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
     await pool?.close();
   }
   const result = verifier.finish();
-  const store = stores.finish();
+  const store = stores.finish(result.byReason);
   return store ? { ...result, store } : result;
 }
 
@@ -1232,7 +1232,7 @@ export function formatResult(result: VerifyResult, seconds?: number): string {
   if (result.completeness) out += `source files (lines that reached the filter):\n${formatCompleteness(result.completeness)}\n`;
   for (const note of coverageNotes(result)) out += `note: ${note}\n`;
   for (const note of result.store?.notes ?? []) out += `note: ${note}\n`;
-  if (!result.ok) for (const hint of result.store?.hints ?? []) out += `hint: ${hint}\n`;
+  for (const hint of result.store?.hints ?? []) out += `hint: ${hint}\n`;
   for (const f of result.failures.slice(0, 20)) {
     out += `${f.file}:${f.line}: ${f.reason}${f.chain !== undefined ? ` [${f.chain}]` : ""}: ${f.detail}\n`;
   }

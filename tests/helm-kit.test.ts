@@ -809,3 +809,71 @@ describe.skipIf(!FLUENT_BIT || wasmMissing !== "" || !hasOpenssl)(
     }, 120_000);
   },
 );
+
+// docs/deploy.md's `kubectl create` commands as written (bash, from the repository root), run by
+// kubectl offline with --dry-run=client: each makes the object the releases mount, with the keys
+// the pipelines read. Skipped without kubectl (or openssl, for the certificates they read).
+const hasKubectl = spawnSync("kubectl", ["version", "--client"]).status === 0;
+const kubectlBlocked = !hasKubectl ? "no kubectl" : !hasOpenssl ? "no openssl" : wasmMissing;
+if (kubectlBlocked) console.log(`helm-kit: kubectl dry runs skipped: ${kubectlBlocked}`);
+
+describe.skipIf(kubectlBlocked !== "")(`docs/deploy.md's kubectl create commands, dry run${kubectlBlocked ? ` (skipped: ${kubectlBlocked})` : ""}`, () => {
+  const work = mkdtempSync(join(tmpdir(), "logseal-walkthrough-"));
+  afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+  /** The `kubectl -n logging create ...` commands of the walk-through's shell blocks, continuations joined. */
+  function createCommands(): string[] {
+    const walkThrough = deployMd.slice(deployMd.indexOf("## Kubernetes with Helm"), deployMd.indexOf("### What was checked"));
+    const blocks = [...walkThrough.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1].replace(/\\\n\s*/g, " "));
+    return blocks.flatMap((b) => b.split("\n")).map((l) => l.replace(/\s+#.*$/, "").trim()).filter((l) => l.startsWith(`kubectl -n ${NAMESPACE} create `));
+  }
+
+  function run(command: string): any {
+    const out = spawnSync("bash", ["-c", `${command} --dry-run=client -o json`], { cwd: work, encoding: "utf8", env: { ...process.env, LOGSEAL_CA_DIR: join(work, "ca") } });
+    expect(out.status, `${command}\n${out.stderr}`).toBe(0);
+    return JSON.parse(out.stdout);
+  }
+
+  it("each makes its Secret or ConfigMap with exactly the keys the pipelines and mounts read", () => {
+    // What the steps before them leave in the repository root (step 2, 3, 5; Kafka's own files).
+    for (const link of ["build", "fluent-bit"]) execFileSync("ln", ["-s", repoPath(link), join(work, link)]);
+    execFileSync(repoPath(`${HELM}/make-certs.sh`), ["logseal-certs"], { cwd: work, env: { ...process.env, LOGSEAL_CA_DIR: join(work, "ca") }, stdio: "pipe" });
+    writeFileSync(join(work, "seal.key"), "a".repeat(64) + "\n");
+    for (const file of ["kafka-ca.crt", "node-kafka.crt", "node-kafka.key"]) writeFileSync(join(work, file), "pem\n");
+
+    const tlsKeys = (config: string, section: "inputs" | "outputs", name: string) => {
+      const s = onlySection(loadYamlConfig(config)[section], name);
+      return ["tls.ca_file", "tls.crt_file", "tls.key_file"].map((k) => s[k].split("/").at(-1)!).sort();
+    };
+    const kafka = readYaml("fluent-bit/examples/kafka-output.yaml").pipeline.outputs[0];
+    const keyOf = (values: any, volume: string) => values.extraVolumes.find((v: any) => v.name === volume);
+    const expected: Record<string, string[]> = {
+      "logseal-forward": [envValue(nodeValues, "LOGSEAL_FORWARD_SHARED_KEY").valueFrom.secretKeyRef.key],
+      "logseal-keys": keyOf(nodeValues, "logseal-keys").projected.sources[0].secret.items.map((i: any) => i.key),
+      "logseal-seal-key": keyOf(nodeValues, "logseal-keys").projected.sources[1].secret.items.map((i: any) => i.key),
+      "logseal-aggregator-tls": tlsKeys("fluent-bit/aggregator.yaml", "inputs", "forward"),
+      "logseal-forward-tls": tlsKeys("fluent-bit/fluent-bit.yaml", "outputs", "forward"),
+      "logseal-kafka-tls": Object.entries(kafka).filter(([k]) => /^rdkafka\.ssl\..*location$/.test(k)).map(([, v]) => String(v).split("/").at(-1)!).sort(),
+      "logseal-wasm": ["logseal.wasm", noRegistryValues.initContainers[0].command.at(-1).split("/").at(-1)].sort(),
+    };
+    const made = new Map<string, any>();
+    for (const command of createCommands()) {
+      const object = run(command);
+      made.set(object.metadata.name, object);
+      expect(object.metadata.namespace).toBe(NAMESPACE);
+    }
+    expect([...made.keys()].sort()).toEqual(Object.keys(expected).sort());
+    for (const [name, keys] of Object.entries(expected)) {
+      const object = made.get(name);
+      expect(Object.keys({ ...object.data, ...object.binaryData }).sort(), name).toEqual([...keys].sort());
+    }
+    // Text keys as the module reads them: 64 hex digits, the shared key without a newline.
+    const decoded = (name: string, key: string) => Buffer.from(made.get(name).data[key], "base64").toString();
+    expect(decoded("logseal-forward", "shared_key")).toMatch(/^[0-9a-f]{64}$/);
+    expect(decoded("logseal-keys", "pseudonym.key").trim()).toMatch(/^[0-9a-f]{64}$/);
+    // The module travels whole, as binary data, well under a ConfigMap's 1 MiB.
+    const wasm = Buffer.from(made.get("logseal-wasm").binaryData["logseal.wasm"], "base64");
+    expect(wasm).toEqual(readFileSync(RELEASE_WASM));
+    expect(JSON.stringify(made.get("logseal-wasm")).length).toBeLessThan(1 << 20);
+  });
+});

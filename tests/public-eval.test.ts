@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../bench/rng.js";
-import { classFor, classOf, normaliseSecret } from "../bench/eval/classes.js";
+import { classFor, classOf, isPlaceholder, normaliseSecret } from "../bench/eval/classes.js";
 import { contextsFor, leaks } from "../bench/eval/examples.js";
 import { Evaluator, exprEnd, generate, goRegex, tokenize } from "../bench/eval/golit.js";
 import { JUDGEMENTS, parseCsv, readJudgements, recordForms } from "../bench/eval/reallogs.js";
@@ -62,6 +62,12 @@ describe("evaluation readers and scoring", () => {
     expect(classOf(e("gitleaks:aws-access-token", "AKIAIOSFODNN7EXAMPLE"))).toBe("aws_access_key_id");
     expect(classOf(e("presidio:ip", "fe80::1"))).toBe("ipv6");
     expect(classOf(e("gitleaks:gitlab-pat", "glpat-x"))).toBeUndefined();
+    expect(isPlaceholder("AKIAZZZZZZZZZZZZZZZZ")).toBe(true);
+    expect(isPlaceholder("AKIAIOSFODNN7EXAMPLE")).toBe(true);
+    expect(isPlaceholder("AKIALALEMEL33243OLIB")).toBe(false);
+    expect(isPlaceholder("4111111111111111")).toBe(false);
+    expect(isPlaceholder("AAAAAAAAAAAAAAAAAAAAAAbISWWHm6U4xqHXUz2r7x4J%gIuSUfMcNjp3KgmdhXDFFTCqFc7CvbGfBHy6pfQNek7hp")).toBe(false);
+    expect(isPlaceholder("m{{h}o)p${e]nob(ody[finds>-_$#thisone}}")).toBe(false);
     // a family becomes a class as soon as the build's default policy names a rule family for it
     expect(classFor(e("gitleaks:gitlab-pat", "glpat-x"), ["card", "gitlab"])).toBe("gitlab");
     expect(classFor(e("trufflehog:azure_storage", "k"), ["azure"])).toBe("azure");

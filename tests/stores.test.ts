@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { detect } from "../cli/stores/index.js";
 import { parseLokiLabels } from "../cli/stores/loki-labels.js";
@@ -50,7 +51,12 @@ const esSearch = (docs: string[]) => `{"took":1,"hits":{"total":{"value":${docs.
 describe("store forms (no Fluent Bit)", () => {
   it("tells the forms apart from their first keys; Fluent Bit's own lines are left alone", () => {
     expect(detect(esSearch(esDocs))).toBe("es");
-    expect(detect(esDocs[0])).toBe("es");
+    // Records that begin like a store's document are Fluent Bit's own lines: --format says otherwise.
+    expect(detect(esDocs[0])).toBeNull();
+    expect(detect(`{"event":"login","data":{"a":1},"result":"ok","n":1}`)).toBeNull();
+    expect(detect(`{"@timestamp":"2026-01-01T00:00:00Z","msg":"${"x".repeat(70000)}"}`)).toBeNull();
+    expect(detect(`{"_index":"logs","_id":"1","_source":{}}`)).toBe("es");
+    expect(detect(`{"_scroll_id":"abc","took":1,"hits":{"hits":[]}}`)).toBe("es");
     expect(detect(`{"status":"success","data":{"resultType":"streams","result":[]}}`)).toBe("loki");
     expect(detect(`{"labels":{"job":"x"},"line":"{}","timestamp":"2026-01-01T00:00:00Z"}`)).toBe("loki");
     expect(detect(`{"preview":false,"offset":0,"result":{"_raw":"{}"}}`)).toBe("splunk");
@@ -65,11 +71,26 @@ describe("store forms (no Fluent Bit)", () => {
     const ok = await verify(esSearch(esDocs));
     expect(ok.failures).toEqual([]);
     expect(ok.records).toBe(lines.length);
-    expect((await verify(esDocs.join("\n") + "\n")).failures).toEqual([]);
+    expect((await verify(esDocs.join("\n") + "\n", { format: "es" })).failures).toEqual([]);
+    // Without --format they are Fluent Bit's own lines, with members the seal does not cover.
+    expect(reasons(await verify(esDocs.join("\n") + "\n"))).toEqual(["modified"]);
+    // A record whose own first member is @timestamp verifies as it is, as a store document too.
+    const own = sealAll(moduleDir, [{ tag: "kube.own", body: { "@timestamp": "2026-01-01T00:00:00Z", msg: "own" } }]);
+    expect((await verify(own[0], {})).store).toBeUndefined();
+    expect((await verify(own[0], { format: "es" })).failures).toEqual([]);
     const split = await verify("", {}, [esSearch(esDocs.slice(4)), esSearch(esDocs.slice(0, 4))]);
     expect(split.failures).toEqual([]);
     // --format ndjson: no detection, and the documents are not records as sealed.
-    expect(reasons(await verify(esDocs.join("\n"), { ndjson: true }))).toEqual(["modified"]);
+    expect(reasons(await verify(esSearch(esDocs), { ndjson: true }))).toEqual(["inserted"]);
+  });
+
+  it("kafka: JSON messages one per line (timestamp_key first, iso8601_ns or a double) read like Elasticsearch documents", async () => {
+    const ns = lines.map((l) => front(l, `"@timestamp":"${iso(sealT(l), 9)}"`));
+    const ok = await verify(ns.join("\n") + "\n", { format: "es" });
+    expect(ok.failures).toEqual([]);
+    expect(ok.coverage.timesChecked).toBe(lines.length);
+    const double = lines.map((l) => front(l, `"ts":${Number(sealT(l)).toPrecision(16)}`));
+    expect((await verify(double.join("\n"), { format: "es", timeKey: "ts" })).failures).toEqual([]);
   });
 
   it("es: what is not exactly what out_es adds is never taken off silently", async () => {
@@ -83,7 +104,7 @@ describe("store forms (no Fluent Bit)", () => {
     expect(result.failures.map((f) => f.reason).sort()).toEqual(["modified", "tag", "time", "time"]);
     expect(result.failures.find((f) => f.reason === "modified")?.line).toBe(4);
     expect(result.failures.find((f) => f.detail.includes("yesterday"))?.detail).toMatch(/is not a time/);
-    const noSource = `{"hits":{"hits":[{"_index":"x","_id":"1","fields":{"msg":["x"]}}]}}`;
+    const noSource = `{"took":1,"hits":{"hits":[{"_index":"x","_id":"1","fields":{"msg":["x"]}}]}}`;
     const unreadable = await verify(noSource);
     expect(unreadable.byReason).toEqual({ unreadable: 1 });
     expect(unreadable.failures[0].detail).toMatch(/_source/);
@@ -94,6 +115,10 @@ describe("store forms (no Fluent Bit)", () => {
     const ok = await verify(dated.join("\n") + "\n", { format: "s3" });
     expect(ok.failures).toEqual([]);
     expect(ok.store?.removed).toEqual({ date: lines.length });
+    // A multipart upload with compression gzip: one gzip member per part, told from the content.
+    const parts = gzipSync(dated.slice(0, 3).join("\n") + "\n");
+    const rest = gzipSync(dated.slice(3).join("\n") + "\n");
+    expect((await verify(Buffer.concat([parts, rest]))).failures).toEqual([]);
     // json_date_key false: records 5 and 6 begin with their own `date` (one not a time, one a time).
     const plain = await verify(lines.join("\n") + "\n", { format: "http" });
     expect(plain.failures).toEqual([]);
@@ -153,7 +178,7 @@ describe("store forms (no Fluent Bit)", () => {
     writeFileSync(empty, esSearch([]));
     expect(logsealCli(["verify", "--key-file", key, empty]).status).toBe(3);
     const garbage = join(dir, "garbage.json");
-    writeFileSync(garbage, '{"hits":{"hits":[{"_source":{"a":');
+    writeFileSync(garbage, '{"took":1,"hits":{"hits":[{"_source":{"a":');
     const broken = logsealCli(["verify", "--key-file", key, "--format", "es", garbage]);
     expect(broken.status).toBe(1);
     expect(broken.stdout).toMatch(/unreadable/);

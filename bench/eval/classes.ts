@@ -87,3 +87,15 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
   const p = /(?:password|pwd)=([^;&\s]+)/i.exec(e.secret);
   return p ? p[1] : undefined;
 }
+
+/**
+ * A placeholder rather than a secret: a run of 8+ identical letters or `*`/`#` that is half
+ * the secret or more (`AKIAZZZZZZZZZZZZZZZZ`, `sk_live_xxxxxxxx…`; digits not: test cards are
+ * 4111111111111111; Twitter bearer tokens really start with 22 `A`),
+ * `EXAMPLE`, `${VAR}`, `<YOUR_…>`. Issue 12 asks for these to stay (they
+ * are documentation, not credentials), so positives of this shape are counted apart.
+ */
+export function isPlaceholder(secret: string): boolean {
+  const run = /([A-Za-z*#])\1{7,}/.exec(secret);
+  return (run !== null && run[0].length * 2 >= secret.length) || /EXAMPLE/.test(secret) || /\$\{[A-Za-z_][A-Za-z0-9_]*\}|<your|your[_-]?(api|token|key|secret)/i.test(secret);
+}

@@ -17,7 +17,7 @@
 //   LOGSEAL_EVAL_DATA=/work/data node --import tsx bench/eval/examples.ts [--json FILE]
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { CLAIMED_CLASSES, classFor, normaliseSecret, providerOf, type ClaimedClass } from "./classes.ts";
+import { CLAIMED_CLASSES, classFor, classOf, isPlaceholder, normaliseSecret, providerOf } from "./classes.ts";
 import { dataDir, detectorLabel, Redactor } from "./runner.ts";
 import { readExamples, type Example, type SourceInfo } from "./sources.ts";
 
@@ -55,6 +55,8 @@ export interface ExampleResult {
   classes: Tally[];
   providers: Tally[];
   negatives: { source: string; total: number; changed: number; lines: { family: string; input: string; output: string; detector: string }[] }[];
+  /** Positives shaped like placeholders (kept apart from recall): examples, instances, redacted. */
+  placeholders: { examples: number; instances: number; redacted: number; samples: string[] };
 }
 
 const tally = (name: string): Tally => ({ name, examples: 0, instances: 0, redacted: 0, handInstances: 0, handRedacted: 0, byContext: {}, detectors: {}, misses: [], families: new Set(), samples: new Map(), byFamily: new Map() });
@@ -108,9 +110,12 @@ export const maskAddresses = (policy: any) => {
 
 export function evaluateExamples(examples: Example[], sources: SourceInfo[], redactor: Redactor): ExampleResult {
   const classes = new Map<string, Tally>(CLAIMED_CLASSES.map((c) => [c, tally(c)]));
-  const claimed = redactor.detectorNames;
   const providers = new Map<string, Tally>();
   const negatives = new Map<string, ExampleResult["negatives"][number]>();
+  // First every run; then classes, because a build claims a family either in its default policy
+  // or by naming it in the redaction summary of some record.
+  const claimed = new Set(redactor.detectorNames);
+  const runs: { e: Example; secret: string; context: Context; input: string; output: string; ok: boolean; label: string }[] = [];
   for (const e of examples) {
     if (!e.positive) {
       const n = negatives.get(e.source) ?? { source: e.source, total: 0, changed: 0, lines: [] };
@@ -123,10 +128,29 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       }
       continue;
     }
-    const cls = classFor(e, claimed);
+    const fixed = classOf(e);
     const carrier = e.secret!;
-    const secret = normaliseSecret(e, cls as ClaimedClass | undefined);
+    const secret = normaliseSecret(e, fixed);
     if (secret === undefined) continue;
+    for (const [context, record, member] of contextsFor(carrier, e, fixed)) {
+      const outcome = redactor.run(record);
+      for (const [name, count] of Object.entries(outcome.found)) if (count > 0) claimed.add(name);
+      const changed = outcome.changed.find((c) => c.field === member);
+      const output = changed ? changed.after : record[member];
+      runs.push({ e, secret, context, input: record[member], output, ok: !leaks(secret, output, record[member]), label: detectorLabel(outcome.found) });
+    }
+  }
+  const names = [...claimed];
+  const counted = new Set<Example>();
+  const placeholders = { examples: 0, instances: 0, redacted: 0, samples: [] as string[] };
+  for (const { e, secret, context, input, output, ok, label } of runs) {
+    if (isPlaceholder(secret)) {
+      if (!counted.has(e)) (counted.add(e), placeholders.examples++, placeholders.samples.length < 12 && placeholders.samples.push(`${e.family} ${secret}`));
+      placeholders.instances++;
+      if (ok) placeholders.redacted++;
+      continue;
+    }
+    const cls = classFor(e, names);
     let t: Tally;
     if (cls) {
       t = classes.get(cls) ?? tally(cls);
@@ -136,32 +160,28 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       t = providers.get(p) ?? tally(p);
       providers.set(p, t);
     }
-    t.examples++;
-    t.families.add(e.family);
-    if (!t.samples.has(e.family)) t.samples.set(e.family, secret);
-    for (const [context, record, member] of contextsFor(carrier, e, cls)) {
-      const outcome = redactor.run(record);
-      const changed = outcome.changed.find((c) => c.field === member);
-      const output = changed ? changed.after : record[member];
-      const ok = !leaks(secret, output, record[member]);
-      t.instances++;
-      const fam = t.byFamily.get(e.family) ?? [0, 0];
-      t.byFamily.set(e.family, fam);
-      fam[0]++;
-      if (ok) fam[1]++;
-      if (!e.generated) t.handInstances++;
-      const byContext = (t.byContext[context] ??= [0, 0]);
-      byContext[1]++;
-      if (ok) {
-        t.redacted++;
-        if (!e.generated) t.handRedacted++;
-        byContext[0]++;
-        const label = detectorLabel(outcome.found);
-        t.detectors[label] = (t.detectors[label] ?? 0) + 1;
-      } else if (t.misses.length < 2000) t.misses.push({ family: e.family, secret, context, input: record[member], output });
+    if (!counted.has(e)) {
+      counted.add(e);
+      t.examples++;
+      t.families.add(e.family);
+      if (!t.samples.has(e.family)) t.samples.set(e.family, secret);
     }
+    t.instances++;
+    const fam = t.byFamily.get(e.family) ?? [0, 0];
+    t.byFamily.set(e.family, fam);
+    fam[0]++;
+    if (ok) fam[1]++;
+    if (!e.generated) t.handInstances++;
+    const byContext = (t.byContext[context] ??= [0, 0]);
+    byContext[1]++;
+    if (ok) {
+      t.redacted++;
+      if (!e.generated) t.handRedacted++;
+      byContext[0]++;
+      t.detectors[label] = (t.detectors[label] ?? 0) + 1;
+    } else if (t.misses.length < 2000) t.misses.push({ family: e.family, secret, context, input, output });
   }
-  return { sources, classes: [...classes.values()], providers: [...providers.values()].sort((a, b) => a.name.localeCompare(b.name)), negatives: [...negatives.values()] };
+  return { sources, classes: [...classes.values()], providers: [...providers.values()].sort((a, b) => a.name.localeCompare(b.name)), negatives: [...negatives.values()], placeholders };
 }
 
 export const pct = (part: number, whole: number) => (whole === 0 ? "-" : ((100 * part) / whole).toFixed(1));
@@ -205,6 +225,7 @@ export function summary(r: ExampleResult) {
     providersUncovered: uncovered(r).length,
     providersUncoveredWithPrefix: uncoveredWithPrefix(r).length,
     providerRecall: Number(pct(sum(r.providers, "redacted"), sum(r.providers, "instances"))),
+    placeholders: { examples: r.placeholders.examples, instances: r.placeholders.instances, redacted: r.placeholders.redacted },
     negatives: Object.fromEntries(r.negatives.map((n) => [n.source, { total: n.total, changed: n.changed }])),
   };
 }

@@ -109,7 +109,12 @@ export interface Sample {
   generated?: boolean;
   /** gitleaks' GenerateSampleSecret line for it: `<id>_api_token = "<secret>"`. */
   line?: string;
+  /** The text is a whole example line around a generated secret (quotes, `key: `): locate the secret with the rule. */
+  asLine?: boolean;
 }
+
+/** Text made of generated parts and literals: a token if it has no separators, else an example line. */
+const made = (text: string, generated: boolean): Sample => ({ secret: text, generated, asLine: /[\s"'`=:,;]/.test(text) || undefined });
 export type Value = string | number | boolean | null | Sample | Value[];
 
 export class Unsupported extends Error {}
@@ -137,7 +142,7 @@ export class Evaluator {
       if (values.some((v) => typeof v !== "string" && !isSample(v))) throw new Unsupported("+ of non-strings");
       const sample = values.some(isSample);
       const text = values.map((v) => (isSample(v) ? v.secret : (v as string))).join("");
-      return sample ? { secret: text, generated: values.some((v) => isSample(v) && v.generated) } : text;
+      return sample ? made(text, values.some((v) => isSample(v) && v.generated === true)) : text;
     }
     return this.term(toks, from, to);
   }
@@ -266,7 +271,7 @@ export class Evaluator {
           if (spec.endsWith("q")) return JSON.stringify(str(v));
           return typeof v === "number" ? String(v) : str(v);
         });
-        return args.slice(1).some(isSample) ? { secret: text, generated: args.some((v) => isSample(v) && v.generated) } : text;
+        return args.slice(1).some(isSample) ? made(text, args.some((v) => isSample(v) && v.generated === true)) : text;
       }
       case "regexp.MustCompile":
         return str(args[0]);

@@ -98,6 +98,7 @@ export function report(r: PublicEvaluation, before?: Before): string {
     }
     const s = summary(ex);
     out.push(`\nother families (providers logseal has no class for): ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (< 50%), ${s.providersUncoveredWithPrefix} of those with a token prefix a rule could anchor on`);
+    out.push(`placeholder-shaped positives (kept apart: AKIAZZZZ…, EXAMPLE, \${VAR}): ${ex.placeholders.examples} examples, ${ex.placeholders.redacted}/${ex.placeholders.instances} instances redacted`);
     out.push(`negative examples changed (their authors' false positives; placeholders masked count here too): ${ex.negatives.map((n) => `${n.source} ${n.changed}/${n.total}`).join(", ")}`);
   } else out.push("public examples: none found under the data directory (gitleaks/, trufflehog/, presidio/, detect-secrets/)");
   if (r.reallogs) {
@@ -140,6 +141,7 @@ export function notes(r: PublicEvaluation, engine: string, before?: Before): str
     out.push("");
     const partly = r.examples.providers.filter((t) => t.redacted * 2 >= t.instances);
     out.push(`Caught anyway (>= 50%, through pairs or another detector): ` + partly.map((t) => `${t.name} ${pct(t.redacted, t.instances)}% ${JSON.stringify(t.detectors)}`).join("; "), "");
+    out.push("## Placeholder-shaped positives (not counted in recall)", "", ...r.examples.placeholders.samples.map((x) => `- \`${clip(x, 120)}\``), "");
     out.push("## Negative examples changed (first 60)", "");
     for (const n of r.examples.negatives) for (const l of n.lines.slice(0, 20)) out.push(`- \`${l.family}\` [${l.detector}] in: \`${clip(l.input)}\`  out: \`${clip(l.output)}\``);
     out.push("");

@@ -42,7 +42,8 @@ function walk(dir: string, keep: (path: string) => boolean, out: string[] = []):
   return out;
 }
 
-const valueStrings = (v: Value): (string | { secret: string; generated?: boolean; line?: string })[] =>
+type Item = string | { secret: string; generated?: boolean; line?: string; asLine?: boolean };
+const valueStrings = (v: Value): Item[] =>
   Array.isArray(v) ? v.flatMap(valueStrings) : typeof v === "string" ? [v] : isSample(v) ? [v] : [];
 
 /** Binds `name := expr` / `name = expr` statements in toks[from, to) as they come. */
@@ -79,7 +80,7 @@ export function readGitleaks(root: string): Example[] {
       const bodyClose = closing(toks, bodyOpen);
       const ev = new Evaluator(new Rng(hash(file) + i));
       // locals first (a regex is often built from one), collecting tps and fps as they are bound
-      const items: ["tps" | "fps", string | { secret: string; generated?: boolean; line?: string }][] = [];
+      const items: ["tps" | "fps", Item][] = [];
       bindAssignments(ev, toks, bodyOpen + 1, bodyClose, (name, value) => {
         if (name === "tps" || name === "fps") items.push(...valueStrings(value).map((v) => [name, v] as ["tps" | "fps", typeof v]));
       });
@@ -106,17 +107,18 @@ export function readGitleaks(root: string): Example[] {
         if (seen.has(key)) continue;
         seen.add(key);
         if (name === "fps") {
-          if (typeof item === "string") out.push({ source: "gitleaks", family, positive: false, line: item });
+          out.push({ source: "gitleaks", family, positive: false, line: typeof item === "string" ? item : item.secret });
           continue;
         }
-        if (typeof item !== "string") {
+        if (typeof item !== "string" && !item.asLine) {
           out.push({ source: "gitleaks", family, positive: true, secret: item.secret, generated: item.generated, line: item.line });
           continue;
         }
-        const m = rx?.exec(item);
+        const line = typeof item === "string" ? item : item.secret;
+        const m = rx?.exec(line);
         if (!m) continue;
         const secret = (group > 0 ? m[group] : undefined) ?? m.slice(1).find((g) => g !== undefined && g.length > 0) ?? m[0];
-        if (secret && secret.length >= 4) out.push({ source: "gitleaks", family, positive: true, secret, line: item });
+        if (secret && secret.length >= 4) out.push({ source: "gitleaks", family, positive: true, secret, line, generated: typeof item !== "string" && item.generated });
       }
       i = bodyClose;
     }

@@ -1,4 +1,5 @@
-// Elasticsearch and OpenSearch (out_es, out_opensearch): what `_search` gives back. Each hit's
+// Elasticsearch and OpenSearch (out_es, out_opensearch): what `_search` gives back (and out_kafka's
+// JSON messages, one per line, whose `timestamp_key` comes first the same way). Each hit's
 // `_source` is the document the bulk request carried, byte for byte (stored source): the record with
 // the output's Time_Key (default `@timestamp`, always added, first) and, with Include_Tag_Key, its
 // Tag_Key (default `flb-key`, the tag) in front. Both are taken off and checked against the seal:
@@ -13,12 +14,20 @@ import { decimalSeconds } from "./time.ts";
 export function readEs(text: string, file: StoreFile): void {
   const lines = { pos: 0, line: 1 };
   let place = 0;
-  const source = (at: number) => {
+  // Documents from Elasticsearch (in a hit) have their numeric times read as it reads them: epoch
+  // milliseconds. Bare documents (out_kafka's messages) may carry a double of seconds.
+  const source = (at: number, stored = true) => {
     place++;
-    readSource(text, at, file, place);
+    readSource(text, at, file, place, stored);
   };
   for (const [at] of topValues(text)) {
     const members = objectMembers(text, at);
+    if (members.some((m) => m.key === "_seal")) {
+      // A record itself (no envelope has a _seal member; a record may have two: the last is its seal).
+      place = lineAt(text, at, lines) - 1;
+      source(at, false);
+      continue;
+    }
     const hits = memberNamed(members, "hits");
     if (hits && text[hits.at] === "{") {
       const inner = memberNamed(objectMembers(text, hits.at), "hits");
@@ -30,26 +39,24 @@ export function readEs(text: string, file: StoreFile): void {
       }
     } else if (memberNamed(members, "_source")) {
       source(memberNamed(members, "_source")!.at);
-    } else if (memberNamed(members, "_seal")) {
-      place = lineAt(text, at, lines) - 1;
-      source(at);
     } else if (!memberNamed(members, "_scroll_id")) {
       file.fail(++place, "unreadable", "neither a _search response, a hit nor a document");
     }
   }
   file.notes.add(`${file.format}: the index, _id and everything outside _source are not covered by the seals`);
-  file.hints.add(
+  file.hint(
+    "modified",
     "es/opensearch: records whose keys had dots fail as modified under Replace_Dots On (the output renamed the keys; " +
       "Kubernetes labels such as app.kubernetes.io/name have dots): set Replace_Dots Off. An index with synthetic _source " +
       "(logsdb, ES 8.17+ logs-* data streams) rewrites documents: use stored source",
   );
-  file.hints.add(`${file.format}: Current_Time_Index On writes the time of the flush as ${file.options.timeKey ?? "@timestamp"}, not the record's: set it Off (or verify with --unchecked-time, which leaves the store's time unchecked)`);
+  file.hint("time", `${file.format}: Current_Time_Index On writes the time of the flush as ${file.options.timeKey ?? "@timestamp"}, not the record's: set it Off (or verify with --unchecked-time, which leaves the store's time unchecked)`);
 }
 
-function readSource(text: string, at: number, file: StoreFile, place: number): void {
+function readSource(text: string, at: number, file: StoreFile, place: number, stored: boolean): void {
   let members: Member[];
   try {
-    members = recordAt(text, at);
+    ({ members, text } = recordAt(text, at));
   } catch (error) {
     file.fail(place, "unreadable", (error as Error).message);
     return;
@@ -63,8 +70,10 @@ function readSource(text: string, at: number, file: StoreFile, place: number): v
     // Nothing is taken off; the record is checked as it is and fails for the missing time.
     outerFailure = { reason: "time", detail: `no ${JSON.stringify(timeKey)} member: out_es always adds its Time_Key (a renamed one: --date-key NAME)` };
   } else if (!file.options.uncheckedTime) {
-    const value = stringValue(members[timeAt]);
-    const seconds = value === undefined ? null : decimalSeconds(value);
+    // A string (out_es, out_kafka's iso8601), or a number as written (out_kafka's default double).
+    const written = text.slice(members[timeAt].at, members[timeAt].end);
+    const value = stringValue(members[timeAt]) ?? (/^\d/.test(written) ? written : undefined);
+    const seconds = value === undefined ? null : decimalSeconds(value, stored ? "ms" : undefined);
     if (seconds === null) outerFailure = { reason: "time", detail: `${timeKey} ${members[timeAt].text} is not a time (Time_Key_Format must write an ISO 8601 date and time)` };
     else time = seconds;
   }
@@ -79,5 +88,8 @@ function readSource(text: string, at: number, file: StoreFile, place: number): v
   }
   // Without Include_Tag_Key a member of that name is the record's own.
   readings.push({ line: { members: without(members, timeMembers), time }, text, removed: timeRemoved, outerFailure });
+  // A record that holds as it is has nothing added (a message of another output; out_es would have
+  // added its Time_Key, which Elasticsearch refuses twice).
+  if (timeAt >= 0) readings.push({ line: { members }, text, removed: [] });
   file.add(place, readings);
 }

@@ -6,7 +6,7 @@
 // its own order, so records are handed over in seal order (origin, chain, sequence).
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
-import { type Checked, type Verifier, checkParsed } from "../verify.ts";
+import { type Checked, type Reason, type Verifier, checkParsed } from "../verify.ts";
 import { readEs } from "./es.ts";
 import { readLines } from "./lines.ts";
 import { readLoki } from "./loki.ts";
@@ -37,11 +37,12 @@ export interface StoreReport {
   restored: Record<string, number>;
   /** What the seals do not cover in these forms. */
   notes: string[];
-  /** Settings of the outputs that would explain failures (shown with failures). */
+  /** Settings of the outputs that would explain the failures found (by their reasons). */
   hints: string[];
 }
 
 export class StoreReader {
+  private readonly hints = new Map<string, Reason>();
   /** Records of store files, kept until every file is read (flush). */
   private readonly records: { checked: Extract<Checked, { kind: "record" }>; path: string; at: number }[] = [];
   private readonly report: StoreReport = { files: {}, records: 0, removed: {}, restored: {}, notes: [], hints: [] };
@@ -52,7 +53,7 @@ export class StoreReader {
    * The store form of a file and its text, or null when it is Fluent Bit's own NDJSON (read line by
    * line as before). Gzip (S3's compression gzip) is undone first. Told from the first bytes unless given.
    */
-  formatOf(path: string): { format: StoreFormat; bytes: Buffer } | null {
+  formatOf(path: string): { format: StoreFormat; bytes: Buffer; error?: string } | null {
     let bytes: Buffer;
     if (this.options.ndjson) return null;
     if (this.options.format === undefined) {
@@ -61,17 +62,25 @@ export class StoreReader {
     }
     bytes = readFileSync(path === "-" ? 0 : path);
     const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    if (gzip) bytes = gunzipSync(bytes);
+    if (gzip) {
+      try {
+        bytes = gunzipSync(bytes);
+      } catch (error) {
+        // A corrupt or cut object fails alone (the other files are still checked).
+        return { format: this.options.format ?? "s3", bytes: Buffer.alloc(0), error: `gzip: ${(error as Error).message}` };
+      }
+    }
     const format = this.options.format ?? (looksLikeMsgpack(bytes) ? "http" : detect(bytes.subarray(0, 65536).toString("utf8"))) ?? (gzip ? "s3" : null);
     return format ? { format, bytes } : null;
   }
 
   /** Reads one file of a store form into the verifier. */
-  async verify(verifier: Verifier, path: string, format: StoreFormat, bytes: Buffer): Promise<void> {
+  async verify(verifier: Verifier, path: string, format: StoreFormat, bytes: Buffer, error?: string): Promise<void> {
     this.report.files[path] = format;
     const file = new StoreFile(format, this.options);
     try {
-      if (format === "http" && looksLikeMsgpack(bytes)) readMsgpack(bytes, file);
+      if (error !== undefined) file.fail(1, "unreadable", `not a ${format} document: ${error}`);
+      else if (format === "http" && looksLikeMsgpack(bytes)) readMsgpack(bytes, file);
       else READERS[format](bytes.toString("utf8"), file);
     } catch (error) {
       file.fail(file.entries.length + 1, "unreadable", `not a ${format} document: ${(error as Error).message}`);
@@ -96,7 +105,7 @@ export class StoreReader {
       this.report.records++;
     }
     for (const note of file.notes) if (!this.report.notes.includes(note)) this.report.notes.push(note);
-    for (const hint of file.hints) if (!this.report.hints.includes(hint)) this.report.hints.push(hint);
+    for (const [hint, reason] of file.hints) this.hints.set(hint, reason);
   }
 
   /**
@@ -130,10 +139,15 @@ export class StoreReader {
     return first!;
   }
 
-  finish(): StoreReport | undefined {
+  /** The report, with the hints for the reasons that failed (`byReason`: the verdict's). */
+  finish(byReason: Partial<Record<Reason, number>> = {}): StoreReport | undefined {
     if (Object.keys(this.report.files).length === 0) return undefined;
+    this.report.hints = [...this.hints].filter(([, reason]) => byReason[reason]).map(([hint]) => hint);
     const notes = this.report.notes;
     notes.unshift("store forms are read in seal order (a store keeps its own order): deletions, insertions, changes and replays are seen, the order of delivery is not");
+    const counted = (counts: Record<string, number>) => Object.entries(counts).map(([name, n]) => `${name} (${n})`).join(", ");
+    if (Object.keys(this.report.removed).length) notes.push(`members the outputs added, taken off and checked against the seals (times, tags) or listed here: ${counted(this.report.removed)}`);
+    if (Object.keys(this.report.restored).length) notes.push(`members put back from Loki labels or structured metadata, then covered by the seals: ${counted(this.report.restored)}`);
     if (this.options.uncheckedTime) notes.push("the stores' times were not checked (--unchecked-time): only the seals' own times are covered");
     return this.report;
   }
@@ -153,17 +167,24 @@ function readHead(path: string): Buffer {
   }
 }
 
-/** The store form of a text from its first object's keys, or null (Fluent Bit's own lines, or unknown). */
+/**
+ * The store form of a text from its first object's keys, or null: Fluent Bit's own lines (a record,
+ * `[time, record]`, `tag: [...]`) and anything not clearly a store's document stay NDJSON. Only the
+ * documents stores give back are told apart, by keys a record does not have all of: a record that
+ * begins like a store's document (its own `@timestamp`, an `event` member) is not one.
+ */
 export function detect(head: string): StoreFormat | null {
   const at = skipSpace(head, 0);
   if (head[at] === "[") return head[skipSpace(head, at + 1)] === "{" ? "http" : null; // out_http json; `[time, record]` lines otherwise
   if (head[at] !== "{") return null;
   const keys = leadingKeys(head, at);
   const has = (key: string) => keys.includes(key);
-  if (has("_seal")) return keys[0] === "@timestamp" ? "es" : null; // bare _source documents; other records stay NDJSON
-  if (has("hits") || has("_scroll_id") || has("_source") || has("took")) return "es";
-  if (has("data") || has("streams") || (has("line") && has("labels"))) return "loki";
-  if (has("result") || has("results") || has("preview") || has("_raw") || has("event")) return "splunk";
+  const only = (allowed: string[]) => keys.every((k) => allowed.includes(k));
+  if (has("_seal")) return null;
+  if ((has("took") && has("hits")) || (keys[0] === "_scroll_id" && has("hits")) || (has("_index") && has("_source"))) return "es";
+  if ((has("status") && has("data")) || (keys.length === 1 && keys[0] === "streams") || (has("line") && only(["labels", "line", "timestamp"]))) return "loki";
+  if ((has("result") && (has("preview") || has("offset"))) || (has("results") && (has("preview") || has("init_offset") || has("messages")))) return "splunk";
+  if (has("event") && only(["time", "host", "source", "sourcetype", "index", "fields", "event"])) return "splunk";
   return null;
 }
 

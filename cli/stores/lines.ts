@@ -27,7 +27,7 @@ export function readLines(text: string, file: StoreFile): void {
 function readRecord(text: string, at: number, file: StoreFile, place: number): void {
   let members: Member[];
   try {
-    members = recordAt(text, at);
+    ({ members, text } = recordAt(text, at));
   } catch (error) {
     file.fail(place, "unreadable", `${(error as Error).message} (out_s3's log_key and out_http's gelf write something else than the record)`);
     return;

@@ -82,7 +82,7 @@ const MAX_READINGS = 16;
 export function restoredReadings(members: Member[], labels: Record<string, string>, recordLabels: RecordLabel[]): { members: Member[]; restored: string[] }[] {
   let readings: { members: Member[]; restored: string[] }[] = [{ members, restored: [] }];
   for (const { label, path } of recordLabels) {
-    const value = labels[label];
+    const value = Object.hasOwn(labels, label) ? labels[label] : undefined; // not "constructor" of every object
     if (value === undefined || has(members, path)) continue;
     const texts = [canonicalJson(JSON.stringify(value))];
     try {

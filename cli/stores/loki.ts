@@ -82,7 +82,8 @@ export function readLoki(text: string, file: StoreFile): void {
       ? `loki: stream labels (${labelSets.size} label sets) are not covered by the seals, except those put back into records that then verified (--loki-labels)`
       : `loki: stream labels (${labelSets.size} label sets) are not covered by the seals: select streams by them, trust only the lines`);
   }
-  file.hints.add(
+  file.hint(
+    "modified",
     "loki: out_loki removes from the line every member it makes a label or structured metadata of (labels name=$key, label_keys $key, " +
       "structured_metadata name=$key): give the output's labels, label_keys and structured_metadata with --loki-labels so that they are put back; " +
       "members remove_keys or structured_metadata_map_keys take off are gone (keep them empty)",

@@ -3,6 +3,7 @@
 // the record, where the seal checks them), or why it is no record at all.
 import { type Member, parseMembers } from "../canonical.ts";
 import type { Line, Reason } from "../verify.ts";
+import { skipValue } from "./scan.ts";
 
 export type StoreFormat = "es" | "opensearch" | "loki" | "splunk" | "s3" | "http";
 export const STORE_FORMATS: StoreFormat[] = ["es", "opensearch", "loki", "splunk", "s3", "http"];
@@ -48,8 +49,12 @@ export class StoreFile {
   readonly entries: StoreEntry[] = [];
   /** What the seals do not cover in this store form (said once each). */
   readonly notes = new Set<string>();
-  /** Hints for failures: what setting of the output would explain them. */
-  readonly hints = new Set<string>();
+  /** Hints for failures: what setting of the output would explain failures of that reason. */
+  readonly hints = new Map<string, Reason>();
+
+  hint(reason: Reason, text: string): void {
+    this.hints.set(text, reason);
+  }
 
   constructor(readonly format: StoreFormat, readonly options: StoreOptions) {}
 
@@ -62,9 +67,14 @@ export class StoreFile {
   }
 }
 
-/** The members of the record object at `at` in `text` (canonical values, positions in `text`). */
-export function recordAt(text: string, at: number): Member[] {
-  return parseMembers(text, at).members;
+/**
+ * The record object at `at` in `text`: its own text and its members (positions in that text). Each
+ * record is parsed from its own text: the parser's look-ahead for escapes would otherwise scan the
+ * rest of a whole document for every record.
+ */
+export function recordAt(text: string, at: number): { members: Member[]; text: string } {
+  const own = text.slice(at, skipValue(text, at));
+  return { members: parseMembers(own, 0).members, text: own };
 }
 
 /** `members` without the ones at the given indexes. */

@@ -46,7 +46,7 @@ export function readSplunk(text: string, file: StoreFile): void {
     }
   }
   file.notes.add("splunk: host, source, sourcetype, index and indexed fields (event_field) are not covered by the seals");
-  file.hints.add("splunk: auto_extract_timestamp On lets Splunk take _time from the record's content, not the record's time: leave it Off (or verify with --unchecked-time)");
+  file.hint("time", "splunk: auto_extract_timestamp On lets Splunk take _time from the record's content, not the record's time: leave it Off (or verify with --unchecked-time)");
 }
 
 /** A HEC event as out_splunk sends it: `{"time": <s>, [host, source, ...,] "event": {record}}`. */
@@ -56,15 +56,16 @@ function fromHec(text: string, at: number, members: RawMember[], event: RawMembe
     return;
   }
   let record;
+  let own: string;
   try {
-    record = recordAt(text, event.at);
+    ({ members: record, text: own } = recordAt(text, event.at));
   } catch (error) {
     file.fail(where, "unreadable", (error as Error).message);
     return;
   }
   const time = memberNamed(members, "time");
   const seconds = timeOf(time ? text.slice(time.at, time.end).replace(/^"|"$/g, "") : undefined, file);
-  const reading: Reading = { line: { members: record, time: seconds ?? undefined }, text, removed: [], ...(seconds === null && { outerFailure: noTime(members, text, "time") }) };
+  const reading: Reading = { line: { members: record, time: seconds ?? undefined }, text: own, removed: [], ...(seconds === null && { outerFailure: noTime(members, text, "time") }) };
   file.add(where, [reading]);
 }
 
@@ -80,5 +81,5 @@ function timeOf(value: string | undefined, file: StoreFile): string | undefined 
     file.notes.add("splunk: events without a time (_time, or HEC time): their time is the seal's only");
     return undefined;
   }
-  return decimalSeconds(value);
+  return decimalSeconds(value, "s"); // Splunk reads a bare number as epoch seconds (HEC time, _time)
 }
