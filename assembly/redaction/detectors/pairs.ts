@@ -105,6 +105,7 @@ function containsSensitiveWord(p: usize, from: usize, to: usize): bool {
       while (w < to && (load<u8>(p + w) == 0x5f || load<u8>(p + w) == 0x2d || load<u8>(p + w) == 0x2e)) w++;
       let e = w + 1;
       while (e < to && !wordStartAt(p, from, e)) e++;
+      while (e > w + 1 && (load<u8>(p + e - 1) == 0x5f || load<u8>(p + e - 1) == 0x2d || load<u8>(p + e - 1) == 0x2e)) e--;
       if (!isBenignWord(p, w, e)) return true;
     }
   }
