@@ -13,3 +13,12 @@ export const REDACTION_ONLY = { ...JSON.parse(defaultPolicyJson()), version: "re
 export const DEFAULT_POLICY = undefined;
 /** The default policy in signed mode (docs/signing.md), a checkpoint every 64 records (one per bench-iwasm pass). */
 export const SIGNED_POLICY = { ...JSON.parse(defaultPolicyJson()), version: "signed", seal: { mode: "signed", origin: "bench", checkpoint_records: 64, checkpoint_seconds: 0 } };
+/**
+ * The default policy writing the chain state every 64 records instead of every record
+ * (`seal.persist_every`): what the per-record state write costs, for comparison only (a crash
+ * then loses up to 63 heads, docs/sealing.md).
+ */
+export const PERSIST_64 = (() => {
+  const policy = JSON.parse(defaultPolicyJson());
+  return { ...policy, version: "persist-64", seal: { ...policy.seal, persist_every: 64 } };
+})();
