@@ -51,7 +51,7 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
   engine.enricher.writeFields(record, body, bodyLen);
   engine.redactor.writeSummary(record);
   if (engine.configError.length != 0) record.addError(engine.configErrorUtf8);
-  engine.sealer.addErrors(record);
+  engine.sealer.addErrors(record, tag, tagLen);
   record.writeErrors();
   engine.sealer.seal(record, tag, tagLen, sec, nsec);
   return record.finish();

@@ -1,8 +1,9 @@
 // `make bench-fluent-bit`: logseal measured inside a real Fluent Bit against its peers. A fixed
 // NDJSON workload is read with `tail` into a `null` output, one filter configuration after
 // another: no filter, the native-filter peer, the Lua peer (full and redaction-only), and
-// logseal interpreted (.wasm) and ahead-of-time (.aot) with the default policy, a
-// redaction-only policy and a pass-through policy (the "wasm echo" floor). Prints a markdown
+// logseal interpreted (.wasm) and ahead-of-time (.aot) with the default policy, signed mode
+// (samples/policy.signed.yaml: wasm-signed, aot-signed), a redaction-only policy and a
+// pass-through policy (the "wasm echo" floor). Prints a markdown
 // table and writes it to bench/RESULTS.md.
 //
 // Settings (environment): BENCH_RUNS (rounds of timed runs, every configuration once per round,
@@ -24,6 +25,8 @@ import {
 } from "./fluent-bit/harness.ts";
 import { auditWorkload, containerWorkload, type Workload } from "./fluent-bit/workload.ts";
 import { JSON_CORE, PERSIST_64, REDACTION_ONLY } from "./policies.ts";
+import { readPolicy } from "../cli/policy-file.ts";
+import { defaultPolicyJson } from "../cli/policy.ts";
 import { compileAot, findWamrc } from "./aot.ts";
 import { AOT_FILES, buildAot } from "../tests/support/fluent-bit.ts";
 
@@ -88,8 +91,20 @@ interface Variant {
   notes: string[];
 }
 
-function logsealVariant(id: string, label: string, module: string, role: "full" | "redact" | "echo", custom?: Record<string, any>): Variant {
-  const policy = custom ? () => custom : role === "full" ? undefined : role === "redact" ? () => REDACTION_ONLY : () => JSON_CORE;
+/**
+ * samples/policy.signed.yaml, the example of signed mode (docs/signing.md), with the node's name
+ * given inline: the sample reads it from logseal.origin, which the Helm kit writes and this
+ * benchmark's directory does not have (every record would carry a logseal_error saying so).
+ */
+const SIGNED_SAMPLE = () => {
+  const policy = JSON.parse(readPolicy(join(ROOT, "samples/policy.signed.yaml")).json) as Record<string, any>;
+  delete policy.seal.origin_file;
+  policy.seal.origin = "bench-node";
+  return policy;
+};
+
+function logsealVariant(id: string, label: string, module: string, role: "full" | "redact" | "echo", full?: () => Record<string, any>): Variant {
+  const policy = role === "full" ? full : role === "redact" ? () => REDACTION_ONLY : () => JSON_CORE;
   const variant: Variant = {
     id, label, notes: [], module,
     logseal: { module, policy, role },
@@ -114,7 +129,11 @@ const ALL: Variant[] = [
   logsealVariant("wasm", "logseal .wasm, default policy", WASM, "full"),
   logsealVariant("aot", "logseal .aot, default policy", AOT, "full"),
   logsealVariant("aot-v2", "logseal .aot built for x86-64-v2, default policy", AOT_V2, "full"),
-  logsealVariant("aot-persist64", "logseal .aot, default policy, chain state written every 64 records (comparison only)", AOT, "full", PERSIST_64),
+  logsealVariant("aot-persist64", "logseal .aot, default policy, chain state written every 64 records (comparison only)", AOT, "full", () => PERSIST_64),
+  logsealVariant("wasm-signed", "logseal .wasm, signed mode (samples/policy.signed.yaml)", WASM, "full", SIGNED_SAMPLE),
+  logsealVariant("aot-signed", "logseal .aot, signed mode (samples/policy.signed.yaml)", AOT, "full", SIGNED_SAMPLE),
+  // The default policy with its seal in signed mode (checkpoints, epochs at their defaults): signing alone against `aot`.
+  logsealVariant("aot-signed-default", "logseal .aot, default policy in signed mode", AOT, "full", () => ({ ...JSON.parse(defaultPolicyJson()), seal: { mode: "signed", origin: "bench-node" } })),
   logsealVariant("wasm-redact", "logseal .wasm, redaction only", WASM, "redact"),
   logsealVariant("aot-redact", "logseal .aot, redaction only", AOT, "redact"),
   logsealVariant("wasm-echo", "logseal .wasm, pass-through (echo floor)", WASM, "echo"),
@@ -365,6 +384,8 @@ const targets: Target[] = [];
       cpuRange: [Math.min(...ratios), Math.max(...ratios)], goal, aim, higherIsBetter: true });
   };
   speed("AOT, default policy: speed vs the Lua peer (full)", "aot", "lua", 3, 4);
+  speed("AOT, signed mode (samples/policy.signed.yaml): speed vs the Lua peer (full)", "aot-signed", "lua", 3);
+  speed("AOT, default policy in signed mode: speed vs the Lua peer (full)", "aot-signed-default", "lua", 3);
   speed("AOT, default policy: speed vs logseal's AOT echo floor (goal: within 1.5×)", "aot", "aot-echo", 1 / 1.5);
   speed("interpreted, default policy: speed vs the Lua peer (full)", "wasm", "lua", 0.35, 0.5);
   speed("interpreted, redaction only: speed vs the Lua peer, redaction only", "wasm-redact", "lua-redact", 1);

@@ -13,6 +13,10 @@ export const REDACTION_ONLY = { ...JSON.parse(defaultPolicyJson()), version: "re
 export const DEFAULT_POLICY = undefined;
 /** The default policy in signed mode (docs/signing.md), a checkpoint every 64 records (one per bench-iwasm pass). */
 export const SIGNED_POLICY = { ...JSON.parse(defaultPolicyJson()), version: "signed", seal: { mode: "signed", origin: "bench", checkpoint_records: 64, checkpoint_seconds: 0 } };
+/** The default policy in signed mode with no checkpoint but the segment start's (the floor for a checkpoint's cost). */
+export const SIGNED_NO_CHECKPOINT = { ...SIGNED_POLICY, seal: { ...SIGNED_POLICY.seal, checkpoint_records: 0 } };
+/** The default policy in signed mode with a checkpoint on every record: minus the floor, one signature's cost. */
+export const SIGNED_EVERY_RECORD = { ...SIGNED_POLICY, seal: { ...SIGNED_POLICY.seal, checkpoint_records: 1 } };
 /**
  * The default policy writing the chain state every 64 records instead of every record
  * (`seal.persist_every`): what the per-record state write costs, for comparison only (a crash

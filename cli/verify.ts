@@ -10,12 +10,15 @@ import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { type Member, canonicalObject, parseMembers, parseValue } from "./canonical.ts";
+import { RangeCoverage, type RangeCoverageReport, type TimeRange, formatRangeCoverage, parseTime } from "./coverage.ts";
 import { type CompletenessResult, type Source, SourceCoverage, droppedOf, formatCompleteness, sourceOf } from "./completeness.ts";
 import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
 import { EpochKeys, GENESIS, MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
 import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
+import { STORE_FORMATS, type StoreFormat, type StoreOptions, StoreReader, type StoreReport } from "./stores/index.ts";
+import { parseLokiLabels } from "./stores/loki-labels.ts";
 import { fail } from "./util.ts";
 
 export type Reason =
@@ -101,6 +104,10 @@ export interface VerifyResult {
   certifiedKeys?: TrustEntry[];
   /** Source files' completeness, when records carry logseal_source (docs/input.md). */
   completeness?: CompletenessResult;
+  /** Files read in a store's form (cli/stores/): what was taken off, what is not covered. */
+  store?: StoreReport;
+  /** What the run covers over a time range (--from/--to: cli/coverage.ts). */
+  rangeCoverage?: RangeCoverageReport;
 }
 
 export interface VerifyOptions {
@@ -130,6 +137,10 @@ export interface VerifyOptions {
   maxChains?: number;
   /** Current sizes of source files (path -> bytes): bytes after their last record are reported too. */
   sourceSizes?: Record<string, number>;
+  /** Files as stores give them back (Elasticsearch, Loki, Splunk, S3, out_http): cli/stores/. */
+  store?: StoreOptions;
+  /** A coverage report over this range of event times (--from/--to). */
+  range?: TimeRange;
 }
 
 const MAX_CHAINS = 100_000;
@@ -225,6 +236,11 @@ export function checkLine(text: string, keys: KeyRing, dateKey?: string): Checke
     return { kind: "failure", reason: "unreadable", detail: (error as Error).message };
   }
   if (line === null) return { kind: "blank" };
+  return checkParsed(line, text, keys, dateKey);
+}
+
+/** Checks a record already read (`text`: what its members were parsed from): store forms (cli/stores/) come here. */
+export function checkParsed(line: Line, text: string, keys: KeyRing, dateKey?: string): Checked {
   let members = line.members;
   let date: Member | undefined;
   if (dateKey !== undefined) {
@@ -292,6 +308,8 @@ export class Verifier {
   private readonly sources: SourceCoverage;
   /** Signed mode's chain rules and key certificates (cli/signed.ts). */
   private readonly signed: SignedChains;
+  /** The coverage report over a time range (--from/--to), when asked. */
+  private readonly range: RangeCoverage | null;
 
   constructor(readonly options: VerifyOptions = {}) {
     this.keys = new KeyRing(options.keys, options.now);
@@ -302,6 +320,7 @@ export class Verifier {
       if (chain) chain.fail(place, reason, detail);
       else this.fail({ chain: key.slice(key.indexOf("\u0000") + 1), ...place, reason, detail });
     }, options.anchors);
+    this.range = options.range ? new RangeCoverage(options.range, options.anchors) : null;
   }
 
   /** One line of output: a record, `[time, record]`, or out_file's `tag: [time, record]`. */
@@ -343,6 +362,7 @@ export class Verifier {
     }
     chain.add({ seal, file, line, macFailure, outerFailure });
     if (seal.a === "ed25519") this.signed.add(key, seal, { file, line });
+    this.range?.add(key, seal);
   }
 
   private noteEviction(origin: string, x: NonNullable<Seal["x"]>, file: string, line: number): void {
@@ -391,6 +411,10 @@ export class Verifier {
       const span = `${gap.path} bytes ${gap.start}-${gap.end} (${gap.bytes})${gap.approximate ? ", approximately" : ""}`;
       this.fail({ file: where.file, line: where.line, reason: "lost", detail: `${span} never reached the filter${gap.kind === "tail" ? " (after the last record)" : ""}` });
     }
+    const rangeCoverage = this.range?.finish((key) => {
+      const failure = this.chains.get(key)?.report.firstFailure;
+      return failure ? failure.reason : "ok";
+    });
     const chains = [...this.chains.values()].map((c) => c.report).sort((a, b) => (a.chain < b.chain ? -1 : a.chain > b.chain ? 1 : 0));
     return {
       ...(completeness.records > 0 && { completeness }),
@@ -402,12 +426,13 @@ export class Verifier {
       byReason: this.byReason,
       coverage: this.coverage,
       ...(this.signed.certifiedKeys.length && { certifiedKeys: this.signed.certifiedKeys }),
+      ...(rangeCoverage && { rangeCoverage }),
     };
   }
 }
 
 /** A line's record and what Fluent Bit wrote around it. */
-interface Line {
+export interface Line {
   members: Member[];
   tag?: string;
   /** The time in front of the record, as written (a number's text). */
@@ -874,6 +899,7 @@ class SeenWindow {
  */
 export async function verifyFiles(files: string[], options: VerifyOptions = {}, workers = defaultWorkers(files)): Promise<VerifyResult> {
   const verifier = new Verifier(options);
+  const stores = new StoreReader(options.store ?? {});
   const pool = workers > 0 ? new CheckPool(workers, options) : null;
   const pending: { batch: Promise<Checked[]>; file: string; first: number }[] = [];
   const drain = async (keep: number) => {
@@ -884,6 +910,12 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
   };
   try {
     for (const file of files) {
+      const stored = stores.formatOf(file);
+      if (stored) {
+        await drain(0);
+        await stores.verify(verifier, file, stored.format, stored.bytes, stored.error);
+        continue;
+      }
       const input = file === "-" ? process.stdin : createReadStream(file);
       let line = 0;
       let lines: string[] = [];
@@ -904,10 +936,13 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
       submit();
     }
     await drain(0);
+    await stores.flush(verifier);
   } finally {
     await pool?.close();
   }
-  return verifier.finish();
+  const result = verifier.finish();
+  const store = stores.finish(result.byReason);
+  return store ? { ...result, store } : result;
 }
 
 const BATCH = 2000;
@@ -1000,7 +1035,7 @@ export function headsFromState(text: string): Map<string, { seq: number; mac: st
 
 const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-out TRUST2] [--anchors FILE]...] [--allow-sha256] [--origin NAME]... [--continue HEADS]
                       [--heads-out HEADS] [--accept-any-start] [--max-chains N] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
-                      [--date-key KEY] [--allow-reorder] [--json] FILE...
+                      [--date-key KEY] [--format F] [--tag-key KEY] [--loki-labels L] [--unchecked-time] [--allow-reorder] [--from T1] [--to T2] [--json] FILE...
   FILE              NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
   --key-file        initial seal key(s) (the module's seal.key); needed for HMAC seals
   --trust           the origins' public node keys (logseal keys trust); needed for signed seals (docs/signing.md)
@@ -1016,7 +1051,14 @@ const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-o
   --expect-head     a chain (of the --origin given, if one) must reach this head (detects truncation); repeatable
   --state           expected heads from a copy of the module's logseal.state
   --date-key        the member out_stdout json_lines puts in front (json_date_key, e.g. date): checked against the seal's time, then dropped
+  --format F        auto (default: store forms told from the content), ndjson (Fluent Bit's lines only), or the store a file
+                    comes from: es, opensearch (_search hits), loki (query_range), splunk (export, HEC), s3 (objects, .gz), http
+  --tag-key NAME    es/opensearch Include_Tag_Key's member (default flb-key); --date-key names Time_Key / json_date_key
+  --loki-labels L   out_loki's labels / label_keys (e.g. '$level,ns=$kubernetes['namespace_name']'): members it moved into labels are put back
+  --unchecked-time  the store's time is not the record's (Current_Time_Index, auto_extract_timestamp): reported, not checked
   --allow-reorder   report records out of order without failing
+  --from, --to      a coverage report per origin and chain over this range of event times (ISO 8601 or Unix seconds;
+                    from inclusive, to exclusive): records, signed, unsigned tail, missing, anchored, chains missing
   --workers N       threads checking records (default: CPUs - 1 from 3 CPUs, for inputs over 8 MB; 0: none)
   --json            machine-readable result
 exit status: 0 every chain verifies, 1 a failure was found, 2 usage error, 3 nothing to verify (no record)`;
@@ -1042,7 +1084,13 @@ export async function main(args: string[]): Promise<number> {
         "expect-head": { type: "string", multiple: true },
         state: { type: "string" },
         "date-key": { type: "string" },
+        format: { type: "string" },
+        "tag-key": { type: "string" },
+        "loki-labels": { type: "string", multiple: true },
+        "unchecked-time": { type: "boolean", default: false },
         "allow-reorder": { type: "boolean", default: false },
+        from: { type: "string" },
+        to: { type: "string" },
         workers: { type: "string" },
         json: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
@@ -1075,6 +1123,8 @@ export async function main(args: string[]): Promise<number> {
       acceptAnyStart: values["accept-any-start"],
       maxChains: values["max-chains"] === undefined ? undefined : positiveInteger(values["max-chains"], "--max-chains"),
       sourceSizes: sourceSizes(values["source-size"] ?? []),
+      store: storeOptions(values.format, values["date-key"], values["tag-key"], values["unchecked-time"], values["loki-labels"]),
+      range: timeRange(values.from, values.to),
     };
   } catch (error) {
     return fail((error as Error).message);
@@ -1106,6 +1156,27 @@ export async function main(args: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
   else process.stdout.write(formatResult(result, (Date.now() - started) / 1000));
   return exitStatus(result);
+}
+
+/** --format and the options of store forms (docs/deploy.md, "Verifying where the logs land"). */
+function storeOptions(format: string | undefined, timeKey: string | undefined, tagKey: string | undefined, uncheckedTime: boolean | undefined, lokiLabels: string[] | undefined): StoreOptions {
+  if (lokiLabels) parseLokiLabels(lokiLabels); // a usage error now, not a failure per record
+  if (format !== undefined && format !== "auto" && format !== "ndjson" && !STORE_FORMATS.includes(format as StoreFormat)) {
+    throw new Error(`--format ${format}: one of auto, ndjson, ${STORE_FORMATS.join(", ")}`);
+  }
+  return {
+    format: format === "auto" || format === "ndjson" ? undefined : (format as StoreFormat | undefined),
+    ...(format === "ndjson" && { ndjson: true }),
+    timeKey, tagKey, uncheckedTime, lokiLabels,
+  };
+}
+
+/** --from/--to: a coverage report over that range of event times; neither: none. */
+function timeRange(from: string | undefined, to: string | undefined): TimeRange | undefined {
+  if (from === undefined && to === undefined) return undefined;
+  const range: TimeRange = { from: from === undefined ? undefined : parseTime(from, "--from"), to: to === undefined ? undefined : parseTime(to, "--to") };
+  if (range.from !== undefined && range.to !== undefined && range.to <= range.from) throw new Error("--to must be after --from");
+  return range;
 }
 
 /** `PATH=BYTES` (the path may contain '='; the last one splits). */
@@ -1157,8 +1228,11 @@ export function formatResult(result: VerifyResult, seconds?: number): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (right.has(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
   let out = [line(header), ...rows.map(line)].join("\n") + "\n";
+  if (result.rangeCoverage) out += formatRangeCoverage(result.rangeCoverage);
   if (result.completeness) out += `source files (lines that reached the filter):\n${formatCompleteness(result.completeness)}\n`;
   for (const note of coverageNotes(result)) out += `note: ${note}\n`;
+  for (const note of result.store?.notes ?? []) out += `note: ${note}\n`;
+  for (const hint of result.store?.hints ?? []) out += `hint: ${hint}\n`;
   for (const f of result.failures.slice(0, 20)) {
     out += `${f.file}:${f.line}: ${f.reason}${f.chain !== undefined ? ` [${f.chain}]` : ""}: ${f.detail}\n`;
   }
@@ -1184,6 +1258,6 @@ function coverageNotes(result: VerifyResult): string[] {
     const shown = tails.slice(0, 5).map((c) => `${c.origin ? c.origin + "/" : ""}${c.chain} ${c.signed!.unsignedTail} after seq ${c.signed!.signedThrough}`);
     notes.push(`unsigned tail (records after the chain's last signature, integrity only): ${shown.join(", ")}${tails.length > 5 ? `, and ${tails.length - 5} more chains` : ""}`);
   }
-  notes.push("a chain's end is covered only up to an expected head (--state, --expect-head) or a later record");
+  notes.push("a chain's end is covered only up to an expected head (--state, --expect-head, --anchors) or a later record");
   return notes;
 }

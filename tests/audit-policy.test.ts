@@ -6,20 +6,21 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { defaultPolicyJson } from "../cli/policy.js";
-import { type Json, filterWith, one } from "./support/enrichment.js";
+import { type Json, filterForLists, one } from "./support/enrichment.js";
 import { LEVELS, levelFor, readAuditPolicy, reduceTo } from "./audit-levels.js";
 
 const FIXTURES = new URL("./fixtures/audit/", import.meta.url);
-interface Case { note: string; expect: string[]; policy?: string[]; metadata?: string[]; event: Json }
+interface Case { note: string; expect: string[]; not?: string[]; policy?: string[]; metadata?: string[]; lists?: Record<string, string[]>; event: Json }
 // managed.json holds GKE and AKS entries: their providers' policies apply, not this one.
 const cases: [string, Case][] = readdirSync(FIXTURES).filter((f) => f.endsWith(".json") && f !== "managed.json").sort()
   .flatMap((file) => (JSON.parse(readFileSync(new URL(file, FIXTURES), "utf8")) as Case[]).map((c) => [file, c] as [string, Case]));
 const defaultRules: Json[] = JSON.parse(defaultPolicyJson()).enrich.audit.rules;
 const policy = readAuditPolicy();
-const filter = filterWith();
 // A minute apart, so refusals from different cases never add up to a burst.
 let clock = 1_800_000_000;
-const rulesOf = (event: Json | null) => (event === null ? [] : one(filter, event, "kube-audit", (clock += 61)).audit?.rules ?? []);
+/** The rules an event fires under the embedded default policy (with the case's lists named, if any). */
+const rulesOf = (event: Json | null, lists?: Record<string, string[]>) =>
+  (event === null ? [] : one(filterForLists(lists), event, "kube-audit", (clock += 61)).audit?.rules ?? []);
 
 /** Whether a rule can hold without request or response bodies (some `any` alternative too). */
 const bodyFree = (match: Json) => Object.entries(match).every(([path, test]) =>
@@ -65,15 +66,30 @@ describe("the recommended audit policy", () => {
     const level = levelFor(policy, c.event);
     const want = c.policy ?? c.expect;
     it(`${file}: ${c.note} (policy level ${level}): ${want.length ? want.join(" + ") : "not flagged"}`, () => {
-      expect(rulesOf(reduceTo(c.event, level))).toEqual(want);
+      expect(rulesOf(reduceTo(c.event, level), c.lists)).toEqual(want);
     });
   }
 
   it("lets every rule fire on a fixture at the level it gives (or says why not)", () => {
-    const fired = new Set(cases.flatMap(([, c]) => rulesOf(reduceTo(c.event, levelFor(policy, c.event)))));
+    const fired = new Set(cases.flatMap(([, c]) => rulesOf(reduceTo(c.event, levelFor(policy, c.event)), c.lists)));
     const missing = defaultRules.map((r) => r.id).filter((id) => !fired.has(id) && !(id in NOT_UNDER_POLICY) );
     expect(missing).toEqual([]);
     expect(fired.has("token-secret-populated")).toBe(true);
+  });
+
+  it("has, at every level a rule fires at under it, a near miss for that rule written at the same level", () => {
+    const levelsOf = (pick: (c: Case) => string[]) => {
+      const levels = new Map<string, Set<string>>();
+      for (const [, c] of cases) {
+        const reduced = reduceTo(c.event, levelFor(policy, c.event));
+        for (const id of pick(c)) levels.set(id, (levels.get(id) ?? new Set()).add(reduced?.level ?? "None"));
+      }
+      return levels;
+    };
+    const fires = levelsOf((c) => c.policy ?? c.expect);
+    const misses = levelsOf((c) => c.not ?? []);
+    const gaps = [...fires].flatMap(([id, levels]) => [...levels].filter((l) => !misses.get(id)?.has(l)).map((l) => `${id} at ${l}`));
+    expect(gaps).toEqual([]);
   });
 });
 
@@ -82,12 +98,12 @@ describe("at level Metadata (the Kubernetes documentation's example policy for R
     const derived = c.expect.filter((id) => metadataCapable.has(id));
     const want = c.metadata ?? derived;
     it(`${file}: ${c.note}: ${want.length ? want.join(" + ") : "not flagged"}`, () => {
-      expect(rulesOf(reduceTo(c.event, "Metadata"))).toEqual(want);
+      expect(rulesOf(reduceTo(c.event, "Metadata"), c.lists)).toEqual(want);
     });
   }
 
   it("every rule that can work from metadata alone fires on some fixture reduced to Metadata", () => {
-    const fired = new Set(cases.flatMap(([, c]) => rulesOf(reduceTo(c.event, "Metadata"))));
+    const fired = new Set(cases.flatMap(([, c]) => rulesOf(reduceTo(c.event, "Metadata"), c.lists)));
     expect([...metadataCapable].filter((id) => !fired.has(id) && id !== "auth-failure-burst")).toEqual([]);
   });
 

@@ -7,11 +7,11 @@ import { describe, expect, it } from "vitest";
 import { checkPolicyJson, defaultPolicyJson } from "../cli/policy.js";
 import { withoutAdded } from "./support/filter.js";
 import { rng } from "./support/random.js";
-import { type Json, enrichPolicy, filterWith, one } from "./support/enrichment.js";
+import { type Json, enrichPolicy, filterForLists, filterWith, one } from "./support/enrichment.js";
 
 const FIXTURES = new URL("./fixtures/audit/", import.meta.url);
-/** `not`: rules this negative case is a near miss for (it must not fire them). */
-interface Case { note: string; expect: string[]; not?: string[]; event: Json }
+/** `not`: rules this negative case is a near miss for (it must not fire them); `lists`: the policy's enrich.audit.lists. */
+interface Case { note: string; expect: string[]; not?: string[]; lists?: Record<string, string[]>; event: Json }
 const fixtures: [string, Case[]][] = readdirSync(FIXTURES).filter((f) => f.endsWith(".json")).sort()
   .map((file) => [file, JSON.parse(readFileSync(new URL(file, FIXTURES), "utf8"))]);
 
@@ -47,7 +47,7 @@ describe("fixtures", () => {
     describe(file, () => {
       for (const c of cases) {
         it(`${c.expect.length ? c.expect.join(" + ") : "not flagged"}: ${c.note}`, () => {
-          const record = one(filter, c.event);
+          const record = one(c.lists ? filterForLists(c.lists) : filter, c.event);
           for (const id of c.not ?? []) expect(record.audit?.rules ?? []).not.toContain(id);
           if (c.expect.length === 0) {
             expect(record.audit).toBeUndefined();
@@ -355,6 +355,67 @@ describe("rules from the policy", () => {
   });
 });
 
+describe("keys that contain dots (annotations, labels): written in brackets", () => {
+  const [, workloads] = fixtures.find(([file]) => file === "workloads.json")!;
+  const pod = workloads.find((c) => c.event.objectRef?.resource === "pods" && c.event.requestObject?.spec)!.event;
+  const rule = (match: object) => filterWith(enrichPolicy({ audit: { default_rules: false, rules: [
+    { id: "r", category: "test", severity: "low", attack: ["T1610"], reason: "r", match }] } }));
+  const labelled = { ...pod, requestObject: { ...pod.requestObject, metadata: { ...pod.requestObject.metadata, labels: { "app.kubernetes.io/name": "web", app: { kubernetes: { io: "nested" } } } } } };
+
+  it("names one key, dots and all, not a path through nested objects", () => {
+    expect(one(rule({ "requestObject.metadata.labels[app.kubernetes.io/name]": "web" }), labelled).audit?.rule).toBe("r");
+    expect(one(rule({ "requestObject.metadata.labels[app.kubernetes.io/name]": "nested" }), labelled).audit).toBeUndefined();
+    expect(one(rule({ "requestObject.metadata.labels.app.kubernetes.io": "nested" }), labelled).audit?.rule).toBe("r");
+    expect(one(rule({ "requestObject.metadata.labels.app.kubernetes.io/name": "web" }), labelled).audit).toBeUndefined();
+  });
+
+  it("in any position, beside wildcards, escaped in the event", () => {
+    expect(one(rule({ "[annotations].[authorization.k8s.io/decision]": "allow" }), pod).audit?.rule).toBe("r");
+    expect(one(rule({ "requestObject.**[app.kubernetes.io/name]": "web" }), labelled).audit?.rule).toBe("r");
+    expect(one(rule({ "requestObject.metadata.*[app.kubernetes.io/name]": "web" }), labelled).audit?.rule).toBe("r");
+    const escaped = JSON.stringify(labelled).replace('"app.kubernetes.io/name"', '"app.kubernetes.io\\/name"');
+    expect(escaped).toContain("io\\/name");
+    expect(one(rule({ "requestObject.metadata.labels[app.kubernetes.io/name]": "web" }), escaped).audit?.rule).toBe("r");
+  });
+});
+
+describe("allow-lists (enrich.audit.lists)", () => {
+  const [, benign] = fixtures.find(([file]) => file === "benign.json")!;
+  const flagged = (lists: Record<string, string[]> | undefined) =>
+    benign.filter((c) => one(filterForLists(lists), c.event).audit !== undefined).map((c) => c.note);
+
+  it("a policy's entries are added to the built-in ones; naming a list, even [], turns on the rules that read it", () => {
+    const create = (name: string) => ({ ...benign.find((c) => c.note === "user: creates a namespace")!.event, objectRef: { resource: "namespaces", name, apiVersion: "v1" } });
+    expect(one(filterForLists(), create("foo")).audit).toBeUndefined();
+    expect(one(filterForLists({ allowed_namespaces: [] }), create("foo")).audit.rules).toEqual(["namespace-not-allowed"]);
+    expect(one(filterForLists({ allowed_namespaces: [] }), create("kube-node-lease")).audit).toBeUndefined(); // a built-in entry
+    expect(one(filterForLists({ allowed_namespaces: ["foo"] }), create("foo")).audit).toBeUndefined();
+    expect(one(filterForLists({ allowed_namespaces: ["foo"] }), create("kube-public")).audit).toBeUndefined();
+  });
+
+  it("a policy rule may name a list of its own", () => {
+    const filter = filterWith(enrichPolicy({ audit: { default_rules: false, lists: { prod_namespaces: ["payments", "shop"] }, rules: [
+      { id: "prod-exec", category: "execution", severity: "critical", attack: ["T1609"], reason: "exec in production",
+        match: { "objectRef.subresource": "exec", "objectRef.namespace": { equals: { list: "prod_namespaces" } } } }] } }));
+    const exec = fixtures.find(([file]) => file === "execution.json")![1][0].event;
+    expect(one(filter, { ...exec, objectRef: { ...exec.objectRef, namespace: "payments" } }).audit.rule).toBe("prod-exec");
+    expect(one(filter, { ...exec, objectRef: { ...exec.objectRef, namespace: "sandbox" } }).audit).toBeUndefined();
+  });
+
+  it("the benign corpus: nothing flagged by default, nothing with its cluster's users and registries listed", () => {
+    expect(flagged(undefined)).toEqual([]);
+    expect(flagged({ allowed_users: ["alice@example.com", "bob@example.com"],
+      allowed_images: ["registry.example.com/", "registry.gitlab.com/gitlab-org/"] })).toEqual([]);
+  });
+
+  it("the benign corpus with Falco's default lists switched on ([]): its people, their namespace and their images are outside them", () => {
+    const notes = flagged({ allowed_users: [], allowed_namespaces: [], allowed_images: [] });
+    expect(notes).toContain("user: creates a namespace");
+    expect(notes).toContain("replicaset controller: creates an application pod");
+    expect(notes.length).toBeGreaterThan(20); // alice's and bob's every request: why the lists are the cluster's to name
+  });
+});
+
 describe("validation of audit rules", () => {
   const issuesOf = (rules: object[], audit: object = {}) =>
     checkPolicyJson(JSON.stringify(enrichPolicy({ audit: { rules, ...audit } }))).issues;
@@ -395,6 +456,16 @@ describe("validation of audit rules", () => {
     ["an empty stage list", [{ ...good, stages: [] }], {}, /\.stages: must list at least one stage/],
     ["an unknown stage to skip", [], { skip_stages: ["Complete"] }, /skip_stages\[0\]: "Complete" is not a stage/],
     ["an unknown audit setting", [], { rulez: [] }, /enrich\.audit\.rulez: unknown setting/],
+    ["a bracket not closed", [{ ...good, match: { "annotations[authorization.k8s.io/decision": "forbid" } }], {}, /has a \[ without its \]/],
+    ["a wildcard in brackets", [{ ...good, match: { "annotations[*]": "forbid" } }], {}, /has \* in brackets/],
+    ["a key run on after brackets", [{ ...good, match: { "annotations[a.b]c": "x" } }], {}, /needs a dot after a key in brackets/],
+    ["empty brackets", [{ ...good, match: { "annotations[]": "x" } }], {}, /has an empty key in brackets/],
+    ["an unknown list", [{ ...good, match: { "user.username": { not_equals: { list: "trusted_users" } } } }], {}, /not_equals\.list: no list is called "trusted_users"/],
+    ["a list reference with more", [{ ...good, match: { verb: { equals: { list: "allowed_users", add: ["x"] } } } }], {}, /equals\.add: unknown setting/],
+    ["a list that is no list", [], { lists: { allowed_users: "alice" } }, /enrich\.audit\.lists\.allowed_users: must be a list of strings/],
+    ["a list entry that is no string", [], { lists: { allowed_users: ["alice", 7] } }, /lists\.allowed_users\[1\]: must be a non-empty string/],
+    ["a needs_list of no list", [{ ...good, needs_list: "trusted_users" }], {}, /\.needs_list: no list is called "trusted_users"/],
+    ["a rule off until its list is named, still checked", [{ ...good, needs_list: "allowed_users", severity: "severe" }], {}, /\.severity: must be one of/],
   ];
   for (const [what, rules, audit, message] of bad) {
     it(`rejects ${what}`, () => {

@@ -115,6 +115,7 @@ describe("compose harness", () => {
     expect(wasm).toMatchObject(LOGSEAL_FILTER);
     expect(wasm.accessible_paths).toBe(KUBERNETES_ACCESSIBLE_PATHS);
     expect(wasm).toEqual(onlySection(main.filters, "wasm"));
+    expect(onlySection(edge.filters, "rewrite_tag")).toEqual(onlySection(main.filters, "rewrite_tag"));
     expect(onlySection(edge.outputs, "forward")).toEqual(onlySection(main.outputs, "forward"));
     expect(edge.inputs.map((i) => i.tag)).toContain("kube-audit.*");
   });
@@ -129,14 +130,25 @@ describe("compose harness", () => {
     expect(certsScript).toMatch(/subjectAltName=DNS:aggregator/);
   });
 
-  it("aggregator: writes one JSON record per line where `make compose-verify` reads", () => {
-    const file = onlySection(loadYamlConfig(configOf("aggregator").file).outputs, "file");
-    expect(file.format).toBe("plain");
-    const out = binds("aggregator").find((b) => b.mount.mountPath === file.path)!;
-    const verify = /^compose-verify:.*\n\t(.*)$/m.exec(readRepoFile("Makefile"))![1];
-    const glob = verify.split(" ").at(-1)!;
-    expect(posix.dirname(glob)).toBe(out.hostPath);
-    expect(file.file).toMatch(new RegExp(`^${posix.basename(glob).replace(".", "\\.").replace("*", ".*")}$`));
+  it("aggregator: writes one JSON record per line into its volume, which `make compose-verify` copies out and reads", () => {
+    const outputs = loadYamlConfig(configOf("aggregator").file).outputs;
+    const [store, anchors] = outputs;
+    for (const file of outputs) expect(file).toMatchObject({ name: "file", format: "plain" });
+    // Never into the repository as root: a named volume, copied out by the CLI as the user.
+    const out = binds("aggregator").find((b) => b.mount.mountPath === store.path)!;
+    expect(out.volume).toBe("aggregator-out");
+    const makefile = readRepoFile("Makefile");
+    const fetch = /^compose-fetch:.*\n((?:\t.*\n)+)/m.exec(makefile)![1];
+    expect(fetch).toContain(`docker compose cp aggregator:${store.path}/. out/`);
+    expect(fetch).toMatch(/rm -f fluent-bit\/compose\/out\/\*\.ndjson/);
+    const verify = /^compose-verify:.*\n\t(.*)$/m.exec(makefile)![1];
+    expect(verify.split(" ").at(-1)).toBe(`${DIR}/out/${store.file}`);
+    // Signed mode: the anchor copies go to their own file, read by --anchors, never into the store.
+    expect(new RegExp(store.match_regex).test("anchor.app.logs.app.log")).toBe(false);
+    expect(new RegExp(store.match_regex).test("app.logs.app.log")).toBe(true);
+    expect(anchors.match).toBe("anchor.*");
+    const verifySigned = /^compose-verify-signed:.*\n((?:\t.*\n)+)/m.exec(makefile)![1];
+    expect(verifySigned).toContain(`--anchors ${DIR}/out/${anchors.file} ${DIR}/out/${store.file}`);
     const aggregatorIn = onlySection(loadYamlConfig(configOf("aggregator").file).inputs, "forward");
     expect(aggregatorIn).toMatchObject({ tls: "true", "tls.verify": "true", "tls.verify_client_cert": "true" });
   });
@@ -210,17 +222,21 @@ describe("compose harness under Docker", () => {
     `sealed records arrive over mutual TLS and verify${upBlocked}`,
     async () => {
       const sealed = repoPath(`${DIR}/out/sealed.ndjson`);
-      rmSync(sealed, { force: true });
+      const fetchOut = () => {
+        rmSync(sealed, { force: true });
+        docker("compose", "cp", "aggregator:/out/.", "out/");
+      };
       execFileSync(repoPath(`${DIR}/certs.sh`), { stdio: "pipe" });
       docker("compose", "down", "-v");
       try {
         expect(docker("compose", "up", "-d").status).toBe(0);
         const deadline = Date.now() + 90_000;
-        const lines = () => (existsSync(sealed) ? readFileSync(sealed, "utf8").split("\n").filter(Boolean).length : 0);
+        const lines = () => (fetchOut(), existsSync(sealed) ? readFileSync(sealed, "utf8").split("\n").filter(Boolean).length : 0);
         while (lines() < 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2000));
         expect(lines()).toBeGreaterThanOrEqual(20);
         // Stopped, the aggregator has flushed: no half-written last line.
         docker("compose", "stop");
+        fetchOut();
         const verify = spawnSync(
           "node",
           ["bin/logseal.js", "verify", "--key-file", `${DIR}/secrets/logseal.key`, "--origin", "compose-edge", relative(ROOT, sealed)],

@@ -61,7 +61,14 @@ describe("Fluent Bit configs", () => {
       const config = file.endsWith(".conf") ? loadClassicConfig(file) : loadYamlConfig(file);
       const wasm = onlySection(config.filters, "wasm");
       expect(wasm).toMatchObject(LOGSEAL_FILTER);
-      expect(wasm.match).toBe("*");
+      // Every record: every tag, or (where signed-mode anchors are copied) every tag but the copies'.
+      if (sectionsNamed(config.filters, "rewrite_tag").length === 0) expect(wasm.match).toBe("*");
+      else {
+        expect(wasm.match).toBeUndefined();
+        const regex = new RegExp(wasm.match_regex);
+        for (const tag of ["kube.var.log.containers.a_b_c-0.log", "kube-audit.var.log.kubernetes.audit.audit.log", "x"]) expect(regex.test(tag), tag).toBe(true);
+        expect(regex.test("anchor.kube.x")).toBe(false);
+      }
       expect(wasm.wasm_path).toMatch(/logseal\.(wasm|aot)$/);
       // WAMR raises both to 8 KiB anyway; below it the value would mislead.
       for (const key of ["wasm_heap_size", "wasm_stack_size"]) expect(wasm[key]).toMatch(/^\d+K$/);
@@ -243,10 +250,12 @@ describe("Helm values for fluent/fluent-bit", () => {
     expect(values.resources.limits.memory).toBeDefined();
   });
 
-  it("serves the chart's probes: HTTP server with health check on the chart's port", () => {
+  it("serves the probes on the chart's port: HTTP server, readiness on `/`, health check for monitoring", () => {
     // The chart's probes target its `http` port, which is `metricsPort` (2020 unless set).
     expect(main.service).toMatchObject({ http_server: "true", health_check: "true" });
     expect(main.service.http_port).toBe(String(values.metricsPort ?? 2020));
+    // Not /api/v2/health: NotReady while outputs fail would make `helm --wait` time out (docs/deploy.md).
+    expect(values.readinessProbe.httpGet).toEqual({ path: "/", port: "http" });
     expect(Number(values.terminationGracePeriodSeconds)).toBeGreaterThan(Number(main.service.grace));
   });
 });

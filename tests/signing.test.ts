@@ -376,17 +376,21 @@ describe("signed mode: restarts, lost keys, no randomness", () => {
     expect(result.failures).toEqual([]);
   });
 
-  it("a lost signing file starts a new instance: a restart gap, and a new key the trust file does not have", async () => {
+  it("a lost signing file starts a new instance: a restart gap, a new key the trust file does not have, and the reason on each chain's first record", async () => {
     const dir = signedDir();
-    const first = sealAll(dir, records(6));
+    const first = sealAll(dir, records(6, ["app", "web"]));
     rmSync(join(dir, "logseal.signing"));
-    const second = sealAll(dir, records(3, ["app"], 6));
+    const second = sealAll(dir, records(6, ["app", "web"], 6));
     const a = sealOf(first[0]), b = sealOf(second[0]);
     expect(b).toMatchObject({ s: 0, g: "new" });
     expect(b.i).not.toBe(a.i);
     expect(b.pk).not.toBe(a.pk);
+    const errors = second.map((l) => JSON.parse(l).logseal_error);
+    for (const i of [0, 1]) expect(errors[i]).toMatch(new RegExp(`signing key of instance ${a.i} not found in .*logseal\\.signing \\(lost or damaged\\): a new instance ${b.i} with a new node key`));
+    expect(errors.slice(2)).toEqual([undefined, undefined, undefined, undefined]);
+    expect(first.every((l) => !("logseal_error" in JSON.parse(l)))).toBe(true);
     const result = verify([...first, ...second], await trustOf(first));
-    expect(result.byReason).toMatchObject({ "restart-gap": 1, untrusted: 1 });
+    expect(result.byReason).toMatchObject({ "restart-gap": 2, untrusted: 2 });
   });
 
   it("without randomness there is no key: SHA-256 seals, and every record says why", () => {
@@ -400,5 +404,92 @@ describe("signed mode: restarts, lost keys, no randomness", () => {
     const out = JSON.parse(Buffer.from(filter.callRaw("app", '{"msg":"x"}', 1_700_000_000, 0)!).toString("utf8"));
     expect(out._seal.a).toBe("sha256");
     expect(out.logseal_error).toMatch(/no randomness.*no signing key/);
+  });
+});
+
+describe("signed mode: failure modes (issue 14, item 6), each with its outcome and logseal_error", () => {
+  /** An instance of the module on `dir` whose random_get answers while `random.on`. */
+  function filterWithRandomness(dir: string, random: { on: boolean }): FilterHost {
+    const module = new WebAssembly.Module(readFileSync(RELEASE_WASM));
+    const wasi = new WASI({ version: "preview1", args: [], env: {}, preopens: { ".": dir }, returnOnExit: true });
+    const real = wasi.wasiImport.random_get as (ptr: number, len: number) => number;
+    const imports = { ...wasi.wasiImport, random_get: (ptr: number, len: number) => (random.on ? real(ptr, len) : 52 /* ENOSYS */) };
+    const instance = new WebAssembly.Instance(module, { wasi_snapshot_preview1: imports } as WebAssembly.Imports);
+    wasi.initialize(instance);
+    return new FilterHost(instance);
+  }
+  const seal = (filter: FilterHost, count: number, from = 0, tags = ["app"]) =>
+    Array.from({ length: count }, (_, k) => {
+      const i = from + k;
+      return Buffer.from(filter.callRaw(tags[i % tags.length], JSON.stringify({ msg: `record ${i}`, i }), 1_700_000_000 + i, i)!).toString("utf8");
+    });
+
+  it("no randomness at first start: no key, SHA-256 seals with the reason on every record; --trust refuses them", async () => {
+    const lines = seal(filterWithRandomness(signedDir(), { on: false }), 4);
+    for (const line of lines) {
+      expect(sealOf(line).a).toBe("sha256");
+      expect(JSON.parse(line).logseal_error).toMatch(/no randomness from the host \(random_get\): no signing key, records are sealed with SHA-256/);
+    }
+    expect(verify(lines, new Trust()).byReason).toMatchObject({ unauthenticated: 1 });
+  });
+
+  it("no randomness at a key change: the next seed is hashed from the current one; records stay signed and verify", async () => {
+    const random = { on: true };
+    const filter = filterWithRandomness(signedDir(), random);
+    const lines = seal(filter, 1);
+    random.on = false;
+    lines.push(...seal(filter, 34, 1));
+    const seals = lines.map(sealOf);
+    expect(new Set(seals.map((s) => s.e))).toEqual(new Set([1, 2, 3, 4]));
+    expect(lines.every((l) => !("logseal_error" in JSON.parse(l)))).toBe(true);
+    expect(verify(lines, await trustOf(lines)).failures).toEqual([]);
+  });
+
+  it("signing file unwritable: keys in memory, the reason on every record, records verify; the restart is a new instance saying why", async () => {
+    const dir = signedDir({ signing_file: "/nowhere/logseal.signing" });
+    const first = sealAll(dir, records(6, ["app", "web"]));
+    for (const line of first) {
+      expect(sealOf(line).a).toBe("ed25519");
+      expect(JSON.parse(line).logseal_error).toMatch(/signing key \/nowhere\/logseal\.signing cannot be written in any accessible path: it is kept in memory only, a restart will start a new instance/);
+    }
+    const trust = await trustOf(first);
+    expect(verify(first, trust).failures).toEqual([]);
+    const second = sealAll(dir, records(4, ["app", "web"], 6));
+    expect(sealOf(second[0])).toMatchObject({ s: 0, g: "new" });
+    expect(JSON.parse(second[0]).logseal_error).toMatch(/signing key of instance [0-9a-f]{16} not found in \/nowhere\/logseal\.signing/);
+    expect(verify([...first, ...second], trust).byReason).toMatchObject({ "restart-gap": 2, untrusted: 2 });
+  });
+
+  it("state file unwritable: the reason on every record; the restart finds the signing file of another instance and says so", async () => {
+    const dir = signedDir({ state_file: "/nowhere/logseal.state" });
+    const first = sealAll(dir, records(4, ["app", "web"]));
+    for (const line of first) expect(JSON.parse(line).logseal_error).toMatch(/chain state \/nowhere\/logseal\.state cannot be written/);
+    const second = sealAll(dir, records(4, ["app", "web"], 4));
+    expect(JSON.parse(second[0]).logseal_error).toMatch(/chain state not found \(lost\?\) beside .*logseal\.signing, which holds another instance's key: a new instance/);
+    expect(verify([...first, ...second], await trustOf(first)).byReason).toMatchObject({ "restart-gap": 2, untrusted: 2 });
+  });
+
+  it("a lost state file beside the signing file: a new instance and key, the reason on each chain's first record", async () => {
+    const dir = signedDir();
+    const first = sealAll(dir, records(6, ["app", "web"]));
+    rmSync(join(dir, "logseal.state"));
+    const second = sealAll(dir, records(6, ["app", "web"], 6));
+    const b = sealOf(second[0]);
+    expect(b).toMatchObject({ s: 0, g: "new" });
+    expect(b.pk).not.toBe(sealOf(first[0]).pk);
+    const errors = second.map((l) => JSON.parse(l).logseal_error);
+    for (const i of [0, 1]) expect(errors[i]).toMatch(new RegExp(`chain state not found \\(lost\\?\\) beside .*logseal\\.signing, which holds another instance's key: a new instance ${b.i} with a new node key`));
+    expect(errors.slice(2).every((e) => e === undefined)).toBe(true);
+    expect(verify([...first, ...second], await trustOf(first)).byReason).toMatchObject({ "restart-gap": 2, untrusted: 2 });
+  });
+
+  it("both files lost: indistinguishable from a first start on the node (no logseal_error), a restart gap with a new key to the verifier", async () => {
+    const dir = signedDir();
+    const first = sealAll(dir, records(4, ["app", "web"]));
+    rmSync(join(dir, "logseal.state"));
+    rmSync(join(dir, "logseal.signing"));
+    const second = sealAll(dir, records(4, ["app", "web"], 4));
+    expect(second.every((l) => !("logseal_error" in JSON.parse(l)))).toBe(true);
+    expect(verify([...first, ...second], await trustOf(first)).byReason).toMatchObject({ "restart-gap": 2, untrusted: 2 });
   });
 });

@@ -61,9 +61,15 @@ export class Sealer {
   }
 
   /** Problems that arose while sealing (a failed state write), for this record's error marker. */
-  addErrors(record: RecordOut): void {
+  addErrors(record: RecordOut, tag: usize, tagLen: usize): void {
     const session = this.session;
     const signer = this.signer;
+    if (signer != null && signer.restartReason != null && session != null) {
+      // After a lost signing or state file: the first record of each chain of the new instance says why.
+      this.identify(tag, tagLen);
+      const chain = session.table.find(chainId.ptr, chainId.len);
+      if (chain == null || chain.seq == 0) record.addError(signer.restartReason!);
+    }
     if (signer != null && signer.failing) {
       let failure = this.signingFailure;
       if (failure == null) {

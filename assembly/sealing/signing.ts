@@ -114,6 +114,12 @@ export class Signer {
   active: bool = false;
   /** For every record's error marker (no randomness, unwritable signing file). */
   problem: string = "";
+  /**
+   * Why this instance is new although a key or state was there (the signing file lost, or the state
+   * file lost beside another instance's signing file): for the first record of every chain it seals,
+   * where a verifier sees the restart gap. Null otherwise.
+   */
+  restartReason: ArrayBuffer | null = null;
   readonly root: usize = heap.alloc(KEY_SIZE);
   /** The current key: seed, then public key (ed25519Sign's secret key). */
   private readonly secret: usize = heap.alloc(ED25519_SECRET_KEY_SIZE);
@@ -153,17 +159,27 @@ export class Signer {
     const saved = session.state.header;
     const continued = saved.found && memory.compare(saved.instance, session.identity.instance, INSTANCE_SIZE) == 0;
     let restored = false;
+    let another = false;
     if (file != null) {
       const content = file.readAll();
       if (content != null) {
         restored = this.restore(changetype<usize>(content), <usize>content.byteLength);
+        another = !restored && content.byteLength > 0;
         wipe(content); // it held the seed
       }
     }
     if (!restored) {
+      const where = file != null ? file.where : policy.signingFile;
       if (continued) {
-        logLine("seal: no signing key of instance " + hexOf(session.identity.instance, INSTANCE_SIZE) + " in " + policy.signingFile + ": a new instance, chains start anew");
+        const lost = hexOf(session.identity.instance, INSTANCE_SIZE);
         this.newInstance();
+        const why = "signing key of instance " + lost + " not found in " + where + " (lost or damaged): a new instance " + hexOf(session.identity.instance, INSTANCE_SIZE) + " with a new node key, chains start anew";
+        logLine("seal: " + why);
+        this.restartReason = String.UTF8.encode(why);
+      } else if (another) {
+        const why = "chain state not found (lost?) beside " + where + ", which holds another instance's key: a new instance " + hexOf(session.identity.instance, INSTANCE_SIZE) + " with a new node key, chains start anew";
+        logLine("seal: " + why);
+        this.restartReason = String.UTF8.encode(why);
       }
       const made = this.create();
       if (made.length != 0) problems.push(made);

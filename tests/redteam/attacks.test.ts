@@ -1,17 +1,31 @@
 // The tamper suite: an outside attacker's attacks on logseal's sealed output, each in every mode
 // where it applies, against `logseal verify` as a user runs it. The attacker's tools (forger.ts)
-// were written from docs/seal-format.md alone. Modes: sha256 (no key; verified with
-// --allow-sha256), hmac (a key file), hmac-fs (a key file and a new epoch every 4 records).
+// were written from docs/seal-format.md alone (signed mode: and docs/signing.md). Modes: sha256
+// (no key; verified with --allow-sha256), hmac (a key file), hmac-fs (a key file and a new epoch
+// every 4 records), signed (the node's own Ed25519 keys, a new epoch every 4 records, a checkpoint
+// every 3 records of a chain; verified with a trust file from `logseal keys trust`).
 //
 // Every verdict is recorded; `npx tsx tests/redteam/table.ts` prints the table of docs/redteam.md
 // from the last run.
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Line,
+  type Resign,
   type Signer,
+  type SigningKey,
   breakInAt,
+  certStatement,
+  certifiedKey,
+  headStatement,
+  keyPairOf,
+  newKeyPair,
+  rechainSigned,
+  signEd25519,
+  signHead,
+  stolenKey,
+  verifyEd25519,
   canonical,
   cloneLine,
   computeMac,
@@ -35,6 +49,7 @@ import {
   type Input,
   type Mode,
   type Verdict,
+  CHECKPOINT_RECORDS,
   EPOCH_RECORDS,
   K0,
   MODES,
@@ -45,9 +60,12 @@ import {
   inputs,
   keyPath,
   modeDir,
+  cli,
   prepareCli,
   runCli,
   sealRun,
+  sealRunWatching,
+  signingPath,
   statePath,
   tempDir,
   verify,
@@ -81,6 +99,12 @@ interface Fixture {
   /** max_chains 1: a×3, b×3 (evicts a), a×3 (a new genesis, evicts b) */
   evict: string[];
   evictState: string;
+  /** signed: the checkpoint records of base and tags as an anchor sink holds them (files), and the trust file */
+  anchors?: string;
+  tagsAnchors?: string;
+  trust?: string;
+  /** signed: the signing file as a break-in found it in each epoch of base */
+  signingFiles?: Map<number, string>;
 }
 
 const BIG_BODY = '{"msg":"numbers","id":9007199254740993,"big":1234567890123456789,"inf":1e400,"f":0.30000000000000004}';
@@ -104,12 +128,21 @@ function tagInputs(tags: string[], count: number): Input[] {
 
 async function buildFixture(mode: Mode): Promise<Fixture> {
   const flags = mode === "sha256" ? ["--allow-sha256"] : [];
-  const signer: Signer = mode === "sha256" ? { kind: "sha256" } : { kind: "k0", k0: K0 };
+  const signer: Signer = mode === "sha256" || mode === "signed" ? { kind: "sha256" } : { kind: "k0", k0: K0 };
 
   const baseDir = modeDir(mode);
-  const base = await runCli(baseDir, "app", Array.from({ length: 12 }, (_, i) => timed(i)));
+  let base: string[];
+  let signingFiles: Map<number, string> | undefined;
+  if (mode === "signed") {
+    // In-process (the same module and host as `logseal run`), to read the signing file after each record.
+    const watched = sealRunWatching(baseDir, Array.from({ length: 12 }, (_, i) => ({ tag: "app", body: JSON.stringify({ msg: `record ${i}`, i, level: "info" }), sec: BAD_TIME + i, nsec: 250_000_000 })));
+    base = watched.lines;
+    signingFiles = watched.signingFiles;
+  } else {
+    base = await runCli(baseDir, "app", Array.from({ length: 12 }, (_, i) => timed(i)));
+  }
   const baseState = copyState(baseDir);
-  if (mode !== "sha256") flags.push("--key-file", keyPath(baseDir));
+  if (mode === "hmac" || mode === "hmac-fs") flags.push("--key-file", keyPath(baseDir));
 
   const tagsDir = modeDir(mode);
   const tags = sealRun(tagsDir, tagInputs(["web", "db"], 8));
@@ -137,7 +170,24 @@ async function buildFixture(mode: Mode): Promise<Fixture> {
   const evict = sealRun(evictDir, [...inputs("a", 3, 0), ...inputs("b", 3, 3), ...inputs("a", 3, 6)]);
   const evictState = copyState(evictDir);
 
-  return { mode, flags, signer, base, baseState, tags, tagsState, byField, numbers, varied, day1, day2, restart, evict, evictState };
+  const fx: Fixture = { mode, flags, signer, base, baseState, tags, tagsState, byField, numbers, varied, day1, day2, restart, evict, evictState };
+  if (mode === "signed") {
+    // The anchor sink: what rewrite_tag copies off the node (every record with a checkpoint).
+    const dir = tempDir("signed");
+    fx.anchors = join(dir, "anchors-base.ndjson");
+    writeFileSync(fx.anchors, base.filter((l) => parseLine(l).seal.cp).join("\n") + "\n");
+    fx.tagsAnchors = join(dir, "anchors-tags.ndjson");
+    writeFileSync(fx.tagsAnchors, tags.filter((l) => parseLine(l).seal.cp).join("\n") + "\n");
+    // Trust on first use over every legitimate output (several instances of hostA: --accept-new).
+    const all = join(dir, "all.ndjson");
+    writeFileSync(all, [base, tags, byField, numbers, varied, day1, day2, restart, evict].flat().join("\n") + "\n");
+    fx.trust = join(dir, "trust.json");
+    const trusted = await cli(["keys", "trust", "--accept-new", "--trust", fx.trust, all]);
+    if (trusted.code !== 0) throw new Error(`logseal keys trust: ${trusted.stderr}`);
+    fx.signingFiles = signingFiles;
+    flags.push("--trust", fx.trust);
+  }
+  return fx;
 }
 
 const fixtures = new Map<Mode, Fixture>();
@@ -228,6 +278,8 @@ interface Attack {
 
 const ALL = MODES;
 const KEYED: Mode[] = ["hmac", "hmac-fs"];
+/** Modes where a forger without the key cannot seal: HMAC and signed. */
+const AUTHENTICATED: Mode[] = ["hmac", "hmac-fs", "signed"];
 const attacks: Attack[] = [];
 const attack = (a: Attack): void => void attacks.push(a);
 
@@ -274,12 +326,21 @@ attack({
   modes: ALL,
   async run(fx) {
     const heads = join(tempDir("heads"), "heads.json");
-    const day1 = await verify([fx.day1], [...fx.flags, "--heads-out", heads]);
+    // Signed mode: day 1's run also writes the epoch keys it certified (--trust-out), day 2's trust.
+    const trustOut = join(tempDir("trust"), "trust.json");
+    const day1 = await verify([fx.day1], [...fx.flags, "--heads-out", heads, ...(fx.mode === "signed" ? ["--trust-out", trustOut] : [])]);
     expect(day1.code, `day 1: ${day1.stdout}${day1.stderr}`).toBe(0);
-    return verify([fx.day2], [...fx.flags, "--continue", heads]);
+    return verify([fx.day2], [...dayTwoFlags(fx, trustOut), "--continue", heads]);
   },
   expect: { code: 0 },
 });
+/** Day 2's flags: in signed mode the trust file day 1's run wrote (--trust-out) replaces the first. */
+function dayTwoFlags(fx: Fixture, trustOut: string): string[] {
+  if (fx.mode !== "signed") return fx.flags;
+  const flags = [...fx.flags];
+  flags[flags.indexOf("--trust") + 1] = trustOut;
+  return flags;
+}
 attack({
   id: "headless-day2",
   title: "day 2's file alone, without --continue",
@@ -548,9 +609,10 @@ attack({
 attack({
   id: "recompute-modify",
   title: "change a record and recompute the SHA-256 chain from there",
-  modes: ["sha256"],
+  modes: ["sha256", "signed"],
   run: (fx) => verify([W(rechain(P(fx.base), 5, fx.signer, (l, i) => void (i === 5 && setBody(l, "msg", "tampered"))))], fx.flags),
-  expect: { code: 0, limit: "SHA-256 is integrity only: anyone recomputes the links" },
+  // Signed mode: the links are SHA-256 too, but the checkpoints and closing signatures no longer match them.
+  expect: (mode) => (mode === "sha256" ? { code: 0, limit: "SHA-256 is integrity only: anyone recomputes the links" } : { code: 1, reason: "signature" }),
 });
 attack({
   id: "recompute-modify-state",
@@ -563,9 +625,9 @@ attack({
 attack({
   id: "recompute-delete",
   title: "delete a record, renumber and recompute the SHA-256 chain",
-  modes: ["sha256"],
+  modes: ["sha256", "signed"],
   run: (fx) => verify([W(rechain(P(without(fx.base, 5)), 5, fx.signer, (l) => void (l.seal.s -= 1)))], fx.flags),
-  expect: { code: 0, limit: "SHA-256 is integrity only: anyone recomputes the links" },
+  expect: (mode) => (mode === "sha256" ? { code: 0, limit: "SHA-256 is integrity only: anyone recomputes the links" } : { code: 1, reason: ["signature", "modified"] }),
 });
 attack({
   id: "recompute-delete-state",
@@ -585,22 +647,22 @@ const downgradeAll = (fx: Fixture, from = 0): string[] =>
   );
 attack({
   id: "downgrade-sha256",
-  title: "every record set to a:sha256 (k/e/f/w/n dropped), one changed, chain recomputed",
-  modes: KEYED,
+  title: "every record set to a:sha256 (k/e/f/w/n and pk/cp/pc dropped), one changed, chain recomputed",
+  modes: AUTHENTICATED,
   run: (fx) => verify([downgradeAll(fx)], fx.flags),
   expect: { code: 1, reason: "unauthenticated" },
 });
 attack({
   id: "downgrade-sha256-allowed",
-  title: "the same, verified with --key-file and --allow-sha256",
-  modes: KEYED,
+  title: "the same, verified with --key-file (signed: --trust) and --allow-sha256",
+  modes: AUTHENTICATED,
   run: (fx) => verify([downgradeAll(fx)], [...fx.flags, "--allow-sha256"]),
   expect: { code: 0, limit: "--allow-sha256 accepts unauthenticated chains by definition: never give it when verifying keyed logs" },
 });
 attack({
   id: "downgrade-tail",
-  title: "records from the 7th on downgraded to sha256 and recomputed (chain has HMAC records), --allow-sha256",
-  modes: KEYED,
+  title: "records from the 7th on downgraded to sha256 and recomputed (chain has HMAC or signed records), --allow-sha256",
+  modes: AUTHENTICATED,
   run: (fx) => verify([downgradeAll(fx, 6)], [...fx.flags, "--allow-sha256"]),
   expect: { code: 1, reason: "wrong-key" },
 });
@@ -712,6 +774,217 @@ attack({
     return verify([W(rechain(lines, 12, stolenSigner(fx)))], fx.flags);
   },
   expect: { code: 0, limit: "the break-in's right-hand siblings derive every later epoch's key: forward security protects the past only" },
+});
+
+// Signed mode (docs/signing.md): no key to steal from the verifier; the attacker's means are the
+// links (SHA-256, recomputable), keys of his own, and what a break-in at epoch E finds in the
+// signing file (the seed of E and its certificate). Epochs 1, 2, 3 = seq 0-3, 4-7, 8-11 of base;
+// checkpoints at seq 0, 3, 6, 9; a closing signature of epoch 2 on seq 8 (over seq 7).
+const SIGNED: Mode[] = ["signed"];
+const BROKE_AT = 3;
+const stolenAt = (fx: Fixture, epoch = BROKE_AT): SigningKey => stolenKey(fx.signingFiles!.get(epoch)!);
+/** Re-signs a signature object with `key` as it was (same head number and time), over head `m`. */
+const resignWith = (key: SigningKey): Resign => (seal, old, _kind, m) => signHead(seal, key, old.s, m, old.w);
+/** Signatures of epoch E or later re-signed with the stolen key; the earlier ones handled by `earlier`. */
+function breakIn(fx: Fixture, earlier: Resign): Resign {
+  const key = stolenAt(fx);
+  return (seal, old, kind, m) => (old.e >= key.e ? resignWith(key)(seal, old, kind, m) : earlier(seal, old, kind, m));
+}
+const forgeEarlier = (fx: Fixture, earlier: Resign): string[] =>
+  W(rechainSigned(P(fx.base), 2, breakIn(fx, earlier), (l, i) => void (i === 2 && setBody(l, "msg", "forged"))));
+const withAnchors = (fx: Fixture, anchors = fx.anchors!): string[] => [...fx.flags, "--anchors", anchors];
+const trustWithout = (fx: Fixture): string[] => fx.flags.filter((f, i) => f !== "--trust" && fx.flags[i - 1] !== "--trust");
+
+attack({
+  id: "signed-no-trust",
+  title: "signed output verified without a trust file",
+  modes: SIGNED,
+  run: (fx) => verify([fx.base], trustWithout(fx)),
+  expect: { code: 1, reason: "no-key" },
+});
+attack({
+  id: "signed-other-trust",
+  title: "a trust file that holds another key for hostA",
+  modes: SIGNED,
+  run: (fx) => {
+    const trust = join(tempDir("trust"), "other.json");
+    writeFileSync(trust, JSON.stringify({ logseal_trust: 1, keys: [{ origin: ORIGIN, key: newKeyPair().pk }] }));
+    return verify([fx.base], [...trustWithout(fx), "--trust", trust]);
+  },
+  expect: { code: 1, reason: "untrusted" },
+});
+attack({
+  id: "signed-own-key",
+  title: "the whole chain re-sealed under the attacker's own node key (epoch keys certified by it), one record changed",
+  modes: SIGNED,
+  run: (fx) => {
+    const root = { ...newKeyPair(), e: 0 };
+    const seal0 = parseLine(fx.base[0]).seal;
+    const epochKeys = new Map<number, SigningKey>();
+    const keyOf = (e: number) => epochKeys.get(e) ?? (epochKeys.set(e, certifiedKey(seal0, root, e)), epochKeys.get(e)!);
+    return verify([W(rechainSigned(P(fx.base), 0, (seal, old, _kind, m) => signHead(seal, keyOf(old.e), old.s, m, old.w), (l, i) => {
+      l.seal.k = root.pk.slice(0, 16);
+      if (l.seal.pk) l.seal.pk = root.pk;
+      if (i === 5) setBody(l, "msg", "forged");
+    }))], fx.flags);
+  },
+  expect: { code: 1, reason: "untrusted" },
+});
+attack({
+  id: "signed-strip-signatures",
+  title: "every checkpoint and closing signature after the genesis removed, links recomputed (flags in m follow)",
+  modes: SIGNED,
+  run: (fx) => verify([W(rechainSigned(P(fx.base), 1, () => "drop"))], fx.flags),
+  expect: { code: 1, reason: "unsigned" },
+});
+attack({
+  id: "signed-break-in-earlier-keep",
+  title: "seed of epoch 3 stolen: change an epoch-1 record, re-sign what epoch 3 can, keep the earlier signatures",
+  modes: SIGNED,
+  run: (fx) => verify([forgeEarlier(fx, () => "keep")], fx.flags),
+  expect: { code: 1, reason: "signature" },
+});
+attack({
+  id: "signed-break-in-earlier-drop",
+  title: "seed of epoch 3 stolen: change an epoch-1 record, drop the signatures of epochs 1 and 2",
+  modes: SIGNED,
+  run: (fx) => verify([forgeEarlier(fx, () => "drop")], fx.flags),
+  expect: { code: 1, reason: ["unsigned", "signature"] },
+});
+attack({
+  id: "signed-break-in-earlier-claim",
+  title: "seed of epoch 3 stolen: change an epoch-1 record, sign its epoch-1 and -2 heads with the epoch-3 key",
+  modes: SIGNED,
+  run: (fx) => verify([forgeEarlier(fx, resignWith(stolenAt(fx)))], fx.flags),
+  expect: { code: 1, reason: ["signature", "modified"] },
+});
+attack({
+  id: "signed-break-in-certify-earlier",
+  title: "seed of epoch 3 stolen: new keys for epochs 1 and 2, certified as by the node key (ce 0) and each other with the epoch-3 key",
+  modes: SIGNED,
+  run: (fx) => {
+    const stolen = stolenAt(fx);
+    const seal0 = parseLine(fx.base[0]).seal;
+    const pair = newKeyPair();
+    // A certificate statement naming the node key (ce 0) as the signer, signed with the epoch-3 key.
+    const e1: SigningKey = { ...pair, e: 1, ce: 0, cs: signEd25519(stolen.seed, certStatement(seal0.o, seal0.i, 0, 1, pair.pk)) };
+    const e2 = certifiedKey(seal0, e1, 2);
+    const keys = new Map<number, SigningKey>([[1, e1], [2, e2]]);
+    return verify([forgeEarlier(fx, (seal, old, _kind, m) => signHead(seal, keys.get(old.e)!, old.s, m, old.w))], fx.flags);
+  },
+  expect: { code: 1, reason: "signature" },
+});
+attack({
+  id: "signed-break-in-reforge-old-wn",
+  title: "seed of epoch 3 stolen: cut after an epoch-1 record, re-forge the rest as epoch 3 keeping w/n",
+  modes: SIGNED,
+  run: (fx) => {
+    const stolen = stolenAt(fx);
+    return verify([W(rechainSigned(P(fx.base), 2, (seal, old, _kind, m) => signHead(seal, stolen, old.s, m, old.w), (l, i) => void ((l.seal.e = BROKE_AT), setBody(l, "msg", `forged ${i}`))))], fx.flags);
+  },
+  expect: { code: 1, reason: ["time", "signature"] },
+});
+/** Records from `keep` on (a checkpoint ends what is kept) forged as epoch 3 with the count to match, four of them, the rest cut. */
+const signedForgeFrom = (fx: Fixture, keep: number): string[] => {
+  const stolen = stolenAt(fx);
+  return W(rechainSigned(P(fx.base.slice(0, keep + 4)), keep, (seal, old, _kind, m) => signHead(seal, stolen, old.s, m, old.w), (l, i) => {
+    l.seal.e = BROKE_AT;
+    l.seal.n = (BROKE_AT - 1) * EPOCH_RECORDS + (i - keep);
+    setBody(l, "msg", `forged ${i}`);
+  }));
+};
+const signedForgeConsistent = (fx: Fixture): string[] => signedForgeFrom(fx, 7);
+attack({
+  id: "signed-break-in-skip-epoch",
+  title: "seed of epoch 3 stolen: keep seq 0-3 (epoch 1, ends on a checkpoint), forge seq 4-7 as epoch 3 with n to match, cut the rest",
+  modes: SIGNED,
+  run: (fx) => verify([signedForgeFrom(fx, 4)], fx.flags),
+  // No signature of epoch 2's key is left: the epoch-3 key's certificate (by epoch 2) leads nowhere.
+  expect: { code: 1, reason: "signature" },
+});
+attack({
+  id: "signed-break-in-forge-consistent",
+  title: "seed of epoch 3 stolen: keep seq 0-6 (ends on epoch 2's checkpoint), forge seq 7-10 as epoch 3 with n to match, cut the rest",
+  modes: SIGNED,
+  run: (fx) => verify([signedForgeConsistent(fx)], fx.flags),
+  expect: { code: 0, limit: "after a break-in at E the attacker signs as the node would from E on; the cut shows only against a head kept elsewhere (anchors)" },
+});
+attack({
+  id: "signed-break-in-forge-consistent-anchored",
+  title: "the same, --anchors (the checkpoints rewrite_tag copied off the node)",
+  modes: SIGNED,
+  run: (fx) => verify([signedForgeConsistent(fx)], withAnchors(fx)),
+  expect: { code: 1, reason: ["truncated", "modified"] },
+});
+attack({
+  id: "signed-break-in-forge-after",
+  title: "seed of epoch 3 stolen: change the epoch-3 checkpoint record (seq 9) and re-sign it",
+  modes: SIGNED,
+  run: (fx) => verify([W(rechainSigned(P(fx.base), 9, breakIn(fx, () => "keep"), (l, i) => void (i === 9 && setBody(l, "msg", "forged"))))], fx.flags),
+  expect: { code: 0, limit: "a holder of the epoch-E key signs valid records for epoch E and later" },
+});
+attack({
+  id: "signed-break-in-forge-later-epoch",
+  title: "seed of epoch 3 stolen: append 4 records of epoch 4 under a key the stolen one certifies (closing signature of seq 11 included)",
+  modes: SIGNED,
+  run: (fx) => {
+    const stolen = stolenAt(fx);
+    const lines = P(fx.base);
+    const last = lines[lines.length - 1];
+    const e4 = certifiedKey(last.seal, stolen, BROKE_AT + 1);
+    for (let k = 0; k < 4; k++) {
+      const forged = cloneLine(last);
+      forged.seal.s = last.seal.s + 1 + k;
+      forged.seal.n = BROKE_AT * EPOCH_RECORDS + k;
+      forged.seal.e = BROKE_AT + 1;
+      delete forged.seal.cp;
+      delete forged.seal.pc;
+      // The first one closes seq 11 (epoch 3, unsigned) with the epoch-3 key and is a checkpoint of epoch 4.
+      if (k === 0) {
+        forged.seal.pc = signHead(forged.seal, stolen, last.seal.s, last.seal.m, last.seal.w!);
+        forged.seal.cp = { e: 0, s: 0, w: 0, pk: e4.pk, sg: "" };
+      }
+      setBody(forged, "msg", `forged later ${k}`);
+      lines.push(forged);
+    }
+    return verify([W(rechainSigned(lines, 12, (seal, old, kind, m) => (kind === "pc" ? "keep" : signHead(seal, e4, seal.s, m, seal.w!))))], fx.flags);
+  },
+  expect: { code: 0, limit: "a break-in at E certifies keys for every later epoch: forward security protects the past only" },
+});
+attack({
+  id: "signed-truncate-anchored",
+  title: "cut the chain's last 3 records (the last anchored checkpoint, seq 9, among them), --anchors",
+  modes: SIGNED,
+  run: (fx) => verify([fx.base.slice(0, 9)], withAnchors(fx)),
+  expect: { code: 1, reason: "truncated" },
+});
+attack({
+  id: "signed-truncate-tail-anchored",
+  title: "cut only the unsigned tail after the last anchored checkpoint (seq 10, 11), --anchors",
+  modes: SIGNED,
+  run: (fx) => verify([fx.base.slice(0, 10)], withAnchors(fx)),
+  expect: { code: 0, limit: "anchors hold a chain up to its last anchored checkpoint: the unsigned tail after it can be cut (bounded by checkpoint_records / checkpoint_seconds)" },
+});
+attack({
+  id: "signed-delete-chain-anchored",
+  title: "delete every record of one chain (db of web/db), --anchors",
+  modes: SIGNED,
+  run: (fx) => verify([fx.tags.filter((l) => parseLine(l).seal.c !== "db")], withAnchors(fx, fx.tagsAnchors)),
+  expect: { code: 1, reason: "truncated" },
+});
+attack({
+  id: "signed-anchor-sink-tampered",
+  title: "the anchor sink itself changed (one anchored checkpoint record edited)",
+  modes: SIGNED,
+  run: (fx) => {
+    const file = join(tempDir("anchors"), "anchors.ndjson");
+    const anchors = readFileSync(fx.anchors!, "utf8").trimEnd().split("\n");
+    anchors[1] = writeLine(setBody(parseLine(anchors[1]), "msg", "forged"));
+    writeFileSync(file, anchors.join("\n") + "\n");
+    return verify([fx.base], withAnchors(fx, file));
+  },
+  // verify refuses to run on anchors that do not verify: exit 1 before any record is read.
+  expect: { code: 1 },
 });
 
 // Parts of the line outside the record.
@@ -850,9 +1123,9 @@ attack({
   id: "dos-epoch-3M",
   serial: true,
   title: "one record claims epoch 3,000,000",
-  modes: KEYED,
+  modes: AUTHENTICATED,
   run: (fx) => verify([lastWith(fx, (l) => void (l.seal.e = 3_000_000))], fx.flags),
-  expect: (mode) => ({ code: 1, reason: mode === "hmac-fs" ? "time" : ["wrong-key", "modified"], maxMs: FAST }),
+  expect: (mode) => ({ code: 1, reason: mode === "hmac-fs" || mode === "signed" ? "time" : ["wrong-key", "modified"], maxMs: FAST }),
 });
 attack({
   id: "dos-epoch-3M-n",
@@ -882,7 +1155,7 @@ attack({
   id: "dos-absurd-w",
   serial: true,
   title: "one record claims w = 2^53 - 1 (far in the future)",
-  modes: ["hmac-fs"],
+  modes: ["hmac-fs", "signed"],
   run: (fx) => verify([lastWith(fx, (l) => void (l.seal.w = 2 ** 53 - 1))], fx.flags),
   expect: { code: 1, reason: "time", maxMs: FAST },
 });
@@ -906,8 +1179,8 @@ describe("the forger reproduces the module's MACs (docs/seal-format.md alone)", 
       for (const text of all) {
         const line = parseLine(text);
         expect(line.seal.v, `seal version of ${text}`).toBe(2);
-        if (mode !== "sha256") expect(line.seal.k).toBe(keyId(K0));
-        if (mode === "hmac-fs") {
+        if (mode === "hmac" || mode === "hmac-fs") expect(line.seal.k).toBe(keyId(K0));
+        if (mode === "hmac-fs" || mode === "signed") {
           const f = parseSchedule(line.seal.f!);
           expect(line.seal.e, `epoch of ${text}`).toBe(scheduledEpoch(f, line.seal.w!, line.seal.n!));
         }
@@ -917,6 +1190,44 @@ describe("the forger reproduces the module's MACs (docs/seal-format.md alone)", 
       expect(mismatches, mismatches.join("\n")).toEqual([]);
     });
   }
+
+  it("signed: every checkpoint, closing signature and key certificate verifies as docs/signing.md says (node:crypto)", () => {
+    const fx = fixtures.get("signed")!;
+    const all = [...fx.base, ...fx.tags, ...fx.byField, ...fx.numbers, ...fx.varied, ...fx.day1, ...fx.day2, ...fx.restart, ...fx.evict];
+    const keysByInstance = new Map<string, Map<number, Set<string>>>();
+    const certificates: { o: string; i: string; e: number; pk: string; ce: number; cs: string }[] = [];
+    let signatures = 0;
+    for (const text of all) {
+      const { seal } = parseLine(text);
+      expect(seal.a).toBe("ed25519");
+      const keys = keysByInstance.get(seal.i) ?? new Map<number, Set<string>>();
+      keysByInstance.set(seal.i, keys);
+      const note = (e: number, pk: string) => keys.set(e, (keys.get(e) ?? new Set()).add(pk));
+      if (seal.pk) {
+        expect(seal.k).toBe(seal.pk.slice(0, 16));
+        note(0, seal.pk);
+      }
+      for (const [kind, sig] of [["cp", seal.cp], ["pc", seal.pc]] as const) {
+        if (!sig) continue;
+        signatures++;
+        expect(verifyEd25519(sig.pk, headStatement(seal, sig, kind === "cp" ? seal.m : seal.p), sig.sg), `${kind} of ${text}`).toBe(true);
+        note(sig.e, sig.pk);
+        if (sig.ce !== undefined) certificates.push({ o: seal.o, i: seal.i, e: sig.e, pk: sig.pk, ce: sig.ce, cs: sig.cs! });
+      }
+    }
+    expect(signatures).toBeGreaterThan(20);
+    expect(certificates.length).toBeGreaterThan(0);
+    for (const c of certificates) {
+      const signers = [...(keysByInstance.get(c.i)!.get(c.ce) ?? [])];
+      expect(signers.some((pk) => verifyEd25519(pk, certStatement(c.o, c.i, c.ce, c.e, c.pk), c.cs)), `certificate of epoch ${c.e} by ${c.ce}`).toBe(true);
+    }
+    // What the break-in found: the seed of each epoch is that epoch's key, and the certificate with it is the seals' one.
+    for (const [epoch, file] of fx.signingFiles!) {
+      const stolen = stolenKey(file);
+      expect(stolen.e).toBe(epoch);
+      expect(P(fx.base).some((l) => l.seal.cp?.pk === stolen.pk && l.seal.cp.cs === stolen.cs)).toBe(true);
+    }
+  });
 
   it("hmac-fs: what a break-in at epoch E yields derives every epoch from E on, and none before", () => {
     const f = { T1: 1_700_000_000, S: 3600, R: 4 };

@@ -3,7 +3,9 @@
 // (assembly/sealing, assembly/crypto, cli/seal-mac.ts, cli/canonical.ts, cli/verify.ts): the tamper
 // suite uses it to re-seal, recompute and invent chains the way an outsider who read the
 // specification would, and to check that the module's MACs are what the specification says.
-import { createHash, createHmac } from "node:crypto";
+// Signed mode (`"a": "ed25519"`) is written from docs/seal-format.md ("Signed mode") and
+// docs/signing.md ("The seal in signed mode", "Keys"), likewise with node:crypto only.
+import { createHash, createHmac, createPrivateKey, createPublicKey, randomBytes, sign, verify } from "node:crypto";
 
 // ---------------------------------------------------------------------------------------------
 // JSON, keeping what JSON.parse loses: duplicate member names, number texts as written.
@@ -322,6 +324,17 @@ export interface Evicted {
   d: number;
 }
 
+/** A signature object of signed mode (`cp`, `pc`): docs/signing.md. */
+export interface SignatureObject {
+  e: number;
+  s: number;
+  w: number;
+  pk: string;
+  ce?: number;
+  cs?: string;
+  sg: string;
+}
+
 export interface Seal {
   v: number;
   o: string;
@@ -340,17 +353,25 @@ export interface Seal {
   g?: "new" | "resume" | string;
   d?: number;
   x?: Evicted;
+  pk?: string;
+  pc?: SignatureObject;
+  cp?: SignatureObject;
   p: string;
   m: string;
 }
 
-const SEAL_ORDER = ["v", "o", "i", "c", "cb", "s", "t", "a", "k", "e", "f", "w", "n", "pv", "g", "d", "x", "p", "m"] as const;
+const SEAL_ORDER = ["v", "o", "i", "c", "cb", "s", "t", "a", "k", "e", "f", "w", "n", "pv", "g", "d", "x", "pk", "pc", "cp", "p", "m"] as const;
+const SIGNATURE_ORDER = ["e", "s", "w", "pk", "ce", "cs", "sg"] as const;
 export const ZEROS = "0".repeat(64);
 
 /** The seal written as the module writes it: members in the specification's order. */
 export function writeSeal(seal: Seal): string {
   const out: Record<string, unknown> = {};
   for (const name of SEAL_ORDER) if ((seal as any)[name] !== undefined) out[name] = (seal as any)[name];
+  for (const name of ["pc", "cp"] as const) {
+    const sig = seal[name];
+    if (sig) out[name] = Object.fromEntries(SIGNATURE_ORDER.filter((k) => sig[k] !== undefined).map((k) => [k, sig[k]]));
+  }
   for (const name of Object.keys(seal)) if (!(name in out) && (seal as any)[name] !== undefined) out[name] = (seal as any)[name];
   return JSON.stringify(out);
 }
@@ -405,8 +426,10 @@ export function splitTime(t: string): { seconds: bigint; nanos: number } {
 
 /** M: everything the MAC covers, for this seal and the record's canonical text. */
 export function macMessage(seal: Seal, canonicalBody: string): Buffer {
-  const hmac = seal.a === "hmac-sha256";
-  const parts: Buffer[] = [Buffer.from("logseal-seal-v2\0", "latin1"), u8(hmac ? 1 : 2), lp(seal.o), Buffer.from(seal.i, "hex")];
+  const signed = seal.a === "ed25519";
+  // Signed mode: algorithm byte 3; k and e are in the message as an HMAC key id and epoch are.
+  const hmac = seal.a === "hmac-sha256" || signed;
+  const parts: Buffer[] = [Buffer.from("logseal-seal-v2\0", "latin1"), u8(signed ? 3 : hmac ? 1 : 2), lp(seal.o), Buffer.from(seal.i, "hex")];
   if (seal.cb !== undefined) parts.push(u8(1), lp(seal.cb));
   else parts.push(u8(0));
   parts.push(lp(seal.c), u64(seal.s));
@@ -423,6 +446,11 @@ export function macMessage(seal: Seal, canonicalBody: string): Buffer {
   parts.push(u64(seal.d ?? 0));
   if (seal.x !== undefined) parts.push(u8(1), lp(seal.x.c), u64(seal.x.n), hex32(seal.x.m), u64(seal.x.d));
   else parts.push(u8(0));
+  if (signed) {
+    // Just before p: which signed-mode members the seal has, then the published key.
+    parts.push(u8((seal.pk !== undefined ? 1 : 0) | (seal.pc !== undefined ? 2 : 0) | (seal.cp !== undefined ? 4 : 0)));
+    if (seal.pk !== undefined) parts.push(hex32(seal.pk));
+  }
   parts.push(hex32(seal.p));
   parts.push(Buffer.from(canonicalBody, "utf8"));
   return Buffer.concat(parts);
@@ -520,6 +548,8 @@ export function macKey(signer: Signer, seal: Seal): Buffer | null {
 
 export function computeMac(seal: Seal, body: ObjectNode, signer: Signer): string {
   const message = macMessage(seal, canonical(body));
+  // Signed mode: m is the SHA-256 of the message whatever the signer (no key in a link).
+  if (seal.a === "ed25519") return createHash("sha256").update(message).digest("hex");
   const key = macKey(signer, seal);
   if (key === null) return createHash("sha256").update(message).digest("hex");
   return createHmac("sha256", key).update(message).digest("hex");
@@ -643,6 +673,9 @@ export function rechain(lines: Line[], from: number, signer: Signer | ((line: Li
 /** The seal as a keyless attacker rewrites it: plain SHA-256, no key id, epoch or schedule. */
 export function downgrade(seal: Seal): void {
   seal.a = "sha256";
+  delete seal.pk;
+  delete seal.pc;
+  delete seal.cp;
   delete seal.k;
   delete seal.e;
   delete seal.f;
@@ -715,4 +748,131 @@ export function inventChainV1(opts: { c: string; pv: string; bodies: object[] })
 /** Checks a line's MAC as the specification defines it (the forger's own verifier, for self-tests). */
 export function macHolds(line: Line, signer: Signer): boolean {
   return computeMac(line.seal, line.body, signer) === line.seal.m;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed mode: Ed25519 with node:crypto (docs/signing.md).
+
+const PKCS8_ED25519 = Buffer.from("302e020100300506032b657004220420", "hex");
+const SPKI_ED25519 = Buffer.from("302a300506032b6570032100", "hex");
+
+/** An Ed25519 key pair from its 32-byte seed (hex), as RFC 8032 derives it. */
+export interface KeyPair {
+  seed: string;
+  pk: string;
+}
+
+export function keyPairOf(seed: string): KeyPair {
+  const key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, Buffer.from(seed, "hex")]), format: "der", type: "pkcs8" });
+  const spki = createPublicKey(key).export({ format: "der", type: "spki" });
+  return { seed, pk: spki.subarray(spki.length - 32).toString("hex") };
+}
+
+export function newKeyPair(): KeyPair {
+  return keyPairOf(randomBytes(32).toString("hex"));
+}
+
+export function signEd25519(seed: string, message: Buffer): string {
+  const key = createPrivateKey({ key: Buffer.concat([PKCS8_ED25519, Buffer.from(seed, "hex")]), format: "der", type: "pkcs8" });
+  return sign(null, message, key).toString("hex");
+}
+
+export function verifyEd25519(pk: string, message: Buffer, signature: string): boolean {
+  try {
+    const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519, Buffer.from(pk, "hex")]), format: "der", type: "spki" });
+    return verify(null, message, key, Buffer.from(signature, "hex"));
+  } catch {
+    return false;
+  }
+}
+
+/** What a head signature signs: the head (chain, s, m) of `seal`'s chain, when, by which key of which epoch. */
+export function headStatement(seal: Pick<Seal, "o" | "i" | "c" | "cb">, sig: Pick<SignatureObject, "s" | "w" | "e" | "pk">, m: string): Buffer {
+  return Buffer.concat([
+    Buffer.from("logseal-head-v1\0", "latin1"),
+    lp(seal.o),
+    Buffer.from(seal.i, "hex"),
+    seal.cb !== undefined ? Buffer.concat([u8(1), lp(seal.cb)]) : u8(0),
+    lp(seal.c),
+    u64(sig.s),
+    hex32(m),
+    u64(sig.w),
+    u64(sig.e),
+    hex32(sig.pk),
+  ]);
+}
+
+/** What a certificate signs: the key of epoch `e`, by the key of epoch `ce` of the instance. */
+export function certStatement(o: string, i: string, ce: number, e: number, pk: string): Buffer {
+  return Buffer.concat([Buffer.from("logseal-key-cert-v1\0", "latin1"), lp(o), Buffer.from(i, "hex"), u64(ce), u64(e), hex32(pk)]);
+}
+
+/** A key the attacker can sign with: its seed, its epoch, and its certificate as seals carry it. */
+export interface SigningKey {
+  seed: string;
+  pk: string;
+  e: number;
+  ce?: number;
+  cs?: string;
+}
+
+/** A signature object over `m` at sequence `s` of `seal`'s chain, made with `key`, dated `w`. */
+export function signHead(seal: Seal, key: SigningKey, s: number, m: string, w: number): SignatureObject {
+  const sig: SignatureObject = { e: key.e, s, w, pk: key.pk, ...(key.ce !== undefined && { ce: key.ce, cs: key.cs }), sg: "" };
+  sig.sg = signEd25519(key.seed, headStatement(seal, sig, m));
+  return sig;
+}
+
+/**
+ * What to do with one of a rewritten record's signature objects (`kind` cp or pc, for the head at
+ * `s` with MAC `m`): a new object, "keep" the stale one, or "drop" it.
+ */
+export type Resign = (seal: Seal, old: SignatureObject, kind: "cp" | "pc", m: string) => SignatureObject | "keep" | "drop";
+
+/**
+ * rechain for signed mode: from `from` on, each line of an edited chain gets its p, its pc decided
+ * (it signs p), then whether it keeps a cp (the flags are in m), its m, and the cp over that m.
+ */
+export function rechainSigned(lines: Line[], from: number, resign: Resign, edit?: (line: Line, index: number) => void): Line[] {
+  const heads = new Map<string, string>();
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    if (i >= from) {
+      edit?.(line, i);
+      const seal = line.seal;
+      const prev = heads.get(chainOf(seal));
+      if (seal.g === "new") seal.p = ZEROS;
+      else if (prev !== undefined) seal.p = prev;
+      if (seal.pc) {
+        const pc = resign(seal, seal.pc, "pc", seal.p);
+        if (pc === "drop") delete seal.pc;
+        else if (pc !== "keep") seal.pc = pc;
+      }
+      const cp = seal.cp;
+      let decided: SignatureObject | "keep" | "drop" | undefined;
+      if (cp) {
+        // Whether the cp stays must be known before m; its signature needs m: sign a placeholder first.
+        decided = resign(seal, cp, "cp", ZEROS);
+        if (decided === "drop") delete seal.cp;
+      }
+      reseal(line, { kind: "sha256" });
+      if (cp && decided !== "drop" && decided !== "keep") seal.cp = resign(seal, cp, "cp", seal.m) as SignatureObject;
+    }
+    heads.set(chainOf(line.seal), line.seal.m);
+  }
+  return lines;
+}
+
+/** The signing file's header (docs/signing.md, "The signing file"): the current epoch's seed and certificate. */
+export function stolenKey(signingFile: string): SigningKey {
+  const header = /^logseal-signing 1 .*?epoch=(\d+) seed=([0-9a-f]{64}) from=(\d+|-) cert=([0-9a-f]{128}|-)/.exec(signingFile);
+  if (!header) throw new Error("not a logseal signing file");
+  const e = Number(header[1]);
+  const { pk } = keyPairOf(header[2]);
+  return { seed: header[2], pk, e, ...(header[3] !== "-" && { ce: Number(header[3]), cs: header[4] }) };
+}
+
+/** A key of epoch `e` certified by `by` (the attacker's own certificate: signed by the key he holds). */
+export function certifiedKey(seal: Pick<Seal, "o" | "i">, by: SigningKey | KeyPair & { e: number }, e: number, pair: KeyPair = newKeyPair()): SigningKey {
+  return { seed: pair.seed, pk: pair.pk, e, ce: by.e, cs: signEd25519(by.seed, certStatement(seal.o, seal.i, by.e, e, pair.pk)) };
 }

@@ -2,7 +2,7 @@
 // (through the Node host that `logseal run` uses, or `logseal run` itself) and `logseal verify`
 // spawned as a user runs it. No MAC logic here; the forging is in forger.ts.
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,14 +14,16 @@ import { keyFromFile } from "./forger.js";
 export const REPO = new URL("../../", import.meta.url).pathname;
 export const BIN = join(REPO, "bin/logseal.js");
 
-export type Mode = "sha256" | "hmac" | "hmac-fs";
-export const MODES: Mode[] = ["sha256", "hmac", "hmac-fs"];
+export type Mode = "sha256" | "hmac" | "hmac-fs" | "signed";
+export const MODES: Mode[] = ["sha256", "hmac", "hmac-fs", "signed"];
 
 /** The seal key of the hmac modes (the key file's text; whitespace around it is not part of K0). */
 export const KEY_TEXT = "9c1e5a7f3b2d4c6e8a0b1d3f5e7c9a2b4d6f8e0a1c3b5d7f";
 export const K0 = keyFromFile(KEY_TEXT);
-/** Records per epoch in hmac-fs: twelve records make epochs 1, 2 and 3. */
+/** Records per epoch in hmac-fs and signed: twelve records make epochs 1, 2 and 3. */
 export const EPOCH_RECORDS = 4;
+/** Signed mode: a checkpoint every 3 records of a chain (seq 0, 3, 6, 9 of a 12-record chain). */
+export const CHECKPOINT_RECORDS = 3;
 export const ORIGIN = "hostA";
 
 /** Where the suite leaves what it observed, for table.ts (outside the repository). */
@@ -42,8 +44,12 @@ export function cleanUp(): void {
 /** The seal section of a mode's policy, plus extra settings. Paths absolute under the directory. */
 export function sealSettings(mode: Mode, dir: string, extra: object = {}): object {
   const seal: Record<string, unknown> = { origin: ORIGIN, state_file: join(dir, "logseal.state") };
-  if (mode !== "sha256") seal.key_file = join(dir, "seal.key");
+  if (mode === "hmac" || mode === "hmac-fs") seal.key_file = join(dir, "seal.key");
   if (mode === "hmac-fs") seal.epoch_records = EPOCH_RECORDS;
+  if (mode === "signed") {
+    // docs/signing.md, "Policy": no key file; checkpoints by count only, epochs by count only.
+    Object.assign(seal, { mode: "signed", signing_file: join(dir, "logseal.signing"), epoch_records: EPOCH_RECORDS, checkpoint_records: CHECKPOINT_RECORDS, checkpoint_seconds: 0 });
+  }
   return { ...seal, ...extra };
 }
 
@@ -52,9 +58,11 @@ export function modeDir(mode: Mode, extra: object = {}): string {
   const dir = tempDir(`dir-${mode}`);
   const policy = { version: "redteam-1", redact: { keys: [], scan: [] }, seal: sealSettings(mode, dir, extra) };
   writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy));
-  if (mode !== "sha256") writeFileSync(join(dir, "seal.key"), KEY_TEXT + "\n");
+  if (mode === "hmac" || mode === "hmac-fs") writeFileSync(join(dir, "seal.key"), KEY_TEXT + "\n");
   return dir;
 }
+
+export const signingPath = (dir: string): string => join(dir, "logseal.signing");
 
 export const keyPath = (dir: string): string => join(dir, "seal.key");
 export const statePath = (dir: string): string => join(dir, "logseal.state");
@@ -91,6 +99,24 @@ export function sealRun(dir: string, inputs: Input[]): string[] {
     if (raw !== null && raw.length > 0) out.push(Buffer.from(raw).toString("utf8"));
   }
   return out;
+}
+
+/**
+ * Seals the inputs in one new instance, reading the signing file after each record (what a
+ * break-in at that moment would find): the output lines and, per epoch, the file as it was then.
+ */
+export function sealRunWatching(dir: string, inputs: Input[]): { lines: string[]; signingFiles: Map<number, string> } {
+  const filter = instance(dir);
+  const lines: string[] = [];
+  const signingFiles = new Map<number, string>();
+  for (const input of inputs) {
+    const raw = filter.callRaw(input.tag, input.body, input.sec, input.nsec);
+    if (raw !== null && raw.length > 0) lines.push(Buffer.from(raw).toString("utf8"));
+    const text = readFileSync(signingPath(dir), "latin1");
+    const epoch = /epoch=(\d+)/.exec(text);
+    if (epoch && !signingFiles.has(Number(epoch[1]))) signingFiles.set(Number(epoch[1]), text);
+  }
+  return { lines, signingFiles };
 }
 
 /** Plain records on a tag, with distinct event times. */

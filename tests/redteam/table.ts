@@ -3,7 +3,7 @@
 // (the suite writes its observations to $TMPDIR/logseal-redteam-observed.json, or $REDTEAM_OBSERVED).
 import { readFileSync } from "node:fs";
 
-const MODES = ["sha256", "hmac", "hmac-fs"] as const;
+const MODES = ["sha256", "hmac", "hmac-fs", "signed"] as const;
 const path = process.env.REDTEAM_OBSERVED ?? `${process.env.TMPDIR ?? "/tmp"}/logseal-redteam-observed.json`;
 
 interface Observation {
@@ -24,7 +24,7 @@ function cell(o: Observation | undefined): string {
   if (!o) return "n/a";
   let text: string;
   if (o.code === 0) text = o.limit ? "verifies: **limit**" : "verifies";
-  else if (o.code === 1) text = `detected: ${o.reasons.join(", ")}`;
+  else if (o.code === 1) text = o.reasons.length ? `detected: ${o.reasons.join(", ")}` : "refused (exit 1, no verdict)";
   else if (o.code === 3) text = "exit 3 (nothing verified)";
   else text = `exit ${o.code}`;
   if (o.knownIssue) text += " ⚠";
@@ -43,7 +43,7 @@ for (const o of observed) {
 
 const out: string[] = [];
 out.push(`Observed ${at}: ${observed.length} verify runs (${observed.filter((o) => o.knownIssue).length} on known issues, marked ⚠).`, "");
-out.push("| attack | sha256 | hmac | hmac-fs | expected |", "|---|---|---|---|---|");
+out.push("| attack | sha256 | hmac | hmac-fs | signed | expected |", "|---|---|---|---|---|---|");
 for (const id of order) {
   const byMode = rows.get(id)!;
   const any = [...byMode.values()][0];

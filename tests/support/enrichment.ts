@@ -20,6 +20,19 @@ export function filterWith(policy?: object, setup: FilterSetup = {}): FilterHost
   return makeFilter({ ...setup, ...(policy === undefined ? {} : { policy }) });
 }
 
+const listFilters = new Map<string, FilterHost>();
+
+/**
+ * The embedded default policy with `enrich.audit.lists` named (a fixture case's `lists`): the
+ * allow-list rules that need a list apply. One filter per set of lists; none: the default policy.
+ */
+export function filterForLists(lists?: Record<string, string[]>): FilterHost {
+  const key = JSON.stringify(lists ?? null);
+  let filter = listFilters.get(key);
+  if (!filter) listFilters.set(key, (filter = lists ? filterWith({ version: "fixture-lists", enrich: { audit: { lists } } }) : filterWith()));
+  return filter;
+}
+
 /** One record through the filter; fails the test if it was dropped. */
 export function one(filter: FilterHost, body: object | string, tag = "kube.var.log.containers.app", sec = 1_800_000_000): Json {
   const result = filter.call(tag, typeof body === "string" ? body : JSON.stringify(body), sec);

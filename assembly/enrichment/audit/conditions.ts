@@ -3,7 +3,7 @@
 import { Token } from "../../json/reader";
 import { Issues } from "../../policy/issues";
 import { JsonValue, Kind } from "../../policy/value";
-import { PathTrie, pathPatternError } from "./paths";
+import { PathTrie, pathPatternError, splitPath } from "./paths";
 
 export const enum Op { Equals, NotEquals, Prefix, NotPrefix, OnlyPrefix, Contains, NotContains, Range, Exists, Absent, Capture, Credential }
 
@@ -192,31 +192,59 @@ export function numberValue(p: usize, end: usize): f64 {
   return <u32>c - 0x30 < 10;
 }
 
+/**
+ * Named lists of strings (`enrich.audit.lists`): an operator's value `{"list": "allowed_users"}`
+ * stands for the list's entries, the built-in ones and the policy's. Resolved while the rules are
+ * compiled: the hot path sees plain strings.
+ */
+export class NamedLists {
+  readonly names: string[] = [];
+  /** Arrays of strings, by name. */
+  readonly values: JsonValue[] = [];
+  /** Whether the policy named the list (its rules with `needs_list` apply). */
+  readonly listed: bool[] = [];
+
+  /** The list called `name` (created empty if new). */
+  list(name: string): i32 {
+    const at = this.names.indexOf(name);
+    if (at >= 0) return at;
+    const value = new JsonValue();
+    value.kind = Kind.Array;
+    this.names.push(name);
+    this.values.push(value);
+    this.listed.push(false);
+    return this.names.length - 1;
+  }
+}
+
 /** All conditions of all rules, and the trie of their paths: node -> condition ids. */
 export class ConditionSet {
   readonly conditions: Condition[] = [];
   readonly paths: PathTrie = new PathTrie();
+  /** The lists operator values may name. */
+  lists: NamedLists = new NamedLists();
   private readonly ids: Map<string, i32> = new Map<string, i32>();
 
   /** Adds a condition on `path`; returns its id, or -1 if the path is invalid (an issue is added). */
   add(path: string, condition: Condition, at: JsonValue, where: string, issues: Issues): i32 {
-    const error = pathPatternError(path.split("."));
+    const segments = new Array<string>();
+    let error = splitPath(path, segments);
+    if (error.length == 0) error = pathPatternError(segments);
     if (error.length != 0) {
       issues.add(at, where, "path \"" + path + "\" " + error);
       return -1;
     }
-    return this.addValid(path, condition);
+    return this.addValid(path, segments, condition);
   }
 
   /** A condition logseal itself needs (the shape of an event, its stage): `path` is known to be valid. */
   builtIn(path: string, op: Op, text: string = ""): i32 {
     const condition = new Condition(op);
     if (text.length != 0) condition.strings.push(String.UTF8.encode(text));
-    return this.addValid(path, condition);
+    return this.addValid(path, path.split("."), condition);
   }
 
-  private addValid(path: string, condition: Condition): i32 {
-    const segments = path.split(".");
+  private addValid(path: string, segments: string[], condition: Condition): i32 {
     condition.single = !segments.includes("*") && !segments.includes("**");
     condition.freeze();
     const signature = condition.signature(path);
@@ -284,13 +312,33 @@ export class ConditionSet {
       }
       const op = opNamed(name);
       if (op < 0) continue; // reported by onlyKeys
+      const values = value.kind == Kind.Object ? this.namedList(value, at, issues) : value;
+      if (values == null) continue;
       const condition = new Condition(<Op>op);
-      addValues(condition, value, at, issues, op != Op.Equals && op != Op.NotEquals);
+      addValues(condition, values, at, issues, op != Op.Equals && op != Op.NotEquals);
       push(ids, this.add(path, condition, value, at, issues));
     }
     if (range != null) push(ids, this.add(path, range, object, where, issues)); // min and max together
   }
+
+  /** `{"list": "name"}`: the entries of that list, or null (an issue is added). */
+  private namedList(value: JsonValue, where: string, issues: Issues): JsonValue | null {
+    issues.onlyKeys(value, where, LIST_KEYS);
+    const name = value.get("list");
+    if (name == null || name.kind != Kind.String) {
+      issues.add(value, where, "must be a value, a list of values or {\"list\": \"name\"} (a list of enrich.audit.lists)");
+      return null;
+    }
+    const at = this.lists.names.indexOf(name.text);
+    if (at < 0) {
+      issues.add(name, where + ".list", "no list is called \"" + name.text + "\" (built in: " + this.lists.names.join(", ") + "; enrich.audit.lists adds others)");
+      return null;
+    }
+    return this.lists.values[at];
+  }
 }
+
+const LIST_KEYS = ["list"];
 
 function opNamed(name: string): i32 {
   if (name == "equals") return Op.Equals;

@@ -53,6 +53,24 @@ const CONTROLLER_ACCOUNTS = `"attachdetach-controller", "bootstrap-signer", "cer
 const SCRIPTED_AGENTS = `"curl/", "Wget/", "wget/", "python-requests/", "Python-urllib/", "python-httpx/", "aiohttp/", "libwww-perl/",
   "PostmanRuntime/", "insomnia/", "HTTPie/", "node-fetch/", "axios/"`;
 
+/**
+ * The built-in entries of the lists rules name (`{"list": "allowed_users"}`); a policy adds its own
+ * with `enrich.audit.lists` and, by naming a list, turns on the rules that need it (`needs_list`).
+ * Falco's defaults (k8s_audit_rules.yaml: allowed_k8s_users, eks_allowed_k8s_users,
+ * allowed_namespaces), with kubeadm's break-glass admin (1.29 and later), AKS's local admin, and
+ * kube-node-lease (the API server creates it); images: the node agents and cluster add-ons above
+ * (Falco allows every image until the list is written).
+ */
+export const DEFAULT_AUDIT_LISTS = `{
+      "allowed_users": ["minikube", "minikube-user", "kubelet", "kops", "admin", "kube", "kube-proxy", "kube-apiserver-healthcheck",
+        "kubernetes-admin", "kubernetes-super-admin", "masterclient", "vpa-recommender", "vpa-updater", "cluster-autoscaler",
+        "cloud-controller-manager", "eks:node-manager", "eks:certificate-controller", "eks:fargate-scheduler", "eks:k8s-metrics",
+        "eks:authenticator", "eks:cluster-event-watcher", "eks:nodewatcher", "eks:pod-identity-mutating-webhook",
+        "eks:cloud-controller-manager", "eks:vpc-resource-controller", "eks:addon-manager"],
+      "allowed_namespaces": ["kube-system", "kube-public", "kube-node-lease", "default"],
+      "allowed_images": [${KUBE_NAMESPACE_IMAGES}]
+    }`;
+
 export const DEFAULT_AUDIT_RULES = `[
       { "id": "csr-created", "category": "credential-access", "severity": "high", "attack": ["T1649"],
         "reason": "client certificate requested (CertificateSigningRequest) by an identity other than a node or the control plane",
@@ -320,10 +338,10 @@ export const DEFAULT_AUDIT_RULES = `[
                    "userAgent": { "prefix": ["kubectl/", ${SCRIPTED_AGENTS}, "Go-http-client/"] } } },
       { "id": "create-forbidden", "category": "execution", "severity": "low", "attack": ["T1078"],
         "reason": "a create was refused by authorization (403, decision forbid): an identity tried to add something beyond its rights",
-        "match": { "verb": "create", "responseStatus.code": 403, "responseStatus.message": { "contains": " cannot create resource " },
-                   "objectRef.subresource": { "exists": false },
+        "match": { "verb": "create", "responseStatus.code": 403, "objectRef.subresource": { "exists": false },
                    "objectRef.resource": { "not_equals": ["selfsubjectaccessreviews", "selfsubjectrulesreviews", "subjectaccessreviews", "tokenreviews", "events"] },
-                   "user.username": { "not_prefix": ["system:node:", "system:kube-", "system:serviceaccount:kube-system:"] } } },
+                   "user.username": { "not_prefix": ["system:node:", "system:kube-", "system:serviceaccount:kube-system:"] } },
+        "any": [ { "annotations[authorization.k8s.io/decision]": "forbid" }, { "responseStatus.message": { "contains": " cannot create resource " } } ] },
       { "id": "scripted-client-request", "category": "initial-access", "severity": "low", "attack": ["T1078"],
         "reason": "request made with a scripting or generic HTTP client (curl, python-requests, wget...): credentials used by hand",
         "match": { "userAgent": { "prefix": [${SCRIPTED_AGENTS}] },
@@ -378,5 +396,26 @@ export const DEFAULT_AUDIT_RULES = `[
         "reason": "Secret changed or deleted by a user",
         "match": { "objectRef.resource": "secrets", "verb": ["update", "patch", "delete", "deletecollection"], "user.username": { "not_prefix": "system:" },
                    "responseStatus.code": { "max": 399 } },
-        "unless": [ { "objectRef.name": { "prefix": "sh.helm.release.v1." } } ] }
+        "unless": [ { "objectRef.name": { "prefix": "sh.helm.release.v1." } } ] },
+      { "id": "system-masters-user-not-allowed", "category": "privilege-escalation", "severity": "high", "attack": ["T1078"],
+        "reason": "request by a member of system:masters (RBAC can neither limit nor revoke it) who is not on the allow-list of users (enrich.audit.lists.allowed_users)",
+        "match": { "user.groups.*": "system:masters", "user.username": { "not_prefix": [${CONTROL_PLANE}], "not_equals": { "list": "allowed_users" } },
+                   "responseStatus.code": { "max": 399 } } },
+      { "id": "user-not-allowed", "category": "initial-access", "severity": "medium", "attack": ["T1078"],
+        "reason": "request by a user outside the cluster's allow-list (enrich.audit.lists.allowed_users)",
+        "match": { "user.username": { "not_prefix": [${CONTROL_PLANE}, "system:"], "not_equals": { "list": "allowed_users" } },
+                   "responseStatus.code": { "max": 399 } },
+        "needs_list": "allowed_users" },
+      { "id": "namespace-not-allowed", "category": "persistence", "severity": "low", "attack": ["T1610"],
+        "reason": "namespace created outside the cluster's list (enrich.audit.lists.allowed_namespaces)",
+        "match": { "objectRef.resource": "namespaces", "objectRef.subresource": { "exists": false }, "verb": "create",
+                   "objectRef.name": { "not_equals": { "list": "allowed_namespaces" } },
+                   "user.username": { "not_prefix": ["system:apiserver", "system:kube-controller-manager", "system:serviceaccount:kube-system:"] },
+                   "responseStatus.code": { "max": 399 } },
+        "needs_list": "allowed_namespaces" },
+      { "id": "image-not-allowed", "category": "execution", "severity": "medium", "attack": ["T1610", "T1204.003"],
+        "reason": "pod created with an image from outside the cluster's allowed registries and repositories (enrich.audit.lists.allowed_images)",
+        "match": { "objectRef.resource": "pods", "objectRef.subresource": { "exists": false }, "verb": "create",
+                   "requestObject.spec.**.image": { "not_prefix": { "list": "allowed_images" } }, "responseStatus.code": { "max": 399 } },
+        "needs_list": "allowed_images" }
     ]`;

@@ -3,7 +3,8 @@
 // happened as `methodName` (`io.k8s.core.v1.pods.exec.create`: the verb last), `resourceName`
 // (`core/v1/namespaces/shop/pods/web-1/exec`: group, version, namespace, resource, name,
 // subresource), `authenticationInfo.principalEmail`, `requestMetadata`, `status` (a google.rpc
-// code) and the bodies as `request` and `response`. This writes the audit event they describe,
+// code), the bodies as `request` and `response`, and the entry's `labels` (the authorizer's
+// decision and reason, the event's annotations). This writes the audit event they describe,
 // so the same rules classify it: the bodies are copied as they are, the rest is a few strings.
 // No stages (one entry per request: `ResponseComplete`), no user groups, no impersonation.
 import { ByteBuffer } from "../../buffer";
@@ -21,7 +22,8 @@ const USER_AGENT = 5;
 const STATUS_CODE = 6;
 const REQUEST = 7;
 const RESPONSE = 8;
-const FIELDS = 9;
+const LABELS = 9;
+const FIELDS = 10;
 
 const reader = new JsonReader();
 const decoded = new ByteBuffer(256);
@@ -40,6 +42,7 @@ const K_STATUS = u("status");
 const K_CODE = u("code");
 const K_REQUEST = u("request");
 const K_RESPONSE = u("response");
+const K_LABELS = u("labels");
 
 const HEAD = u("{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"level\":\"RequestResponse\",\"stage\":\"ResponseComplete\",\"auditID\":\"");
 const NO_ID = u("gke");
@@ -52,6 +55,7 @@ const REF = u("\",\"objectRef\":{");
 const STATUS = u("},\"responseStatus\":{\"code\":");
 const REQUEST_OBJECT = u(",\"requestObject\":");
 const RESPONSE_OBJECT = u(",\"responseObject\":");
+const ANNOTATIONS = u(",\"annotations\":");
 const REF_KEYS: ArrayBuffer[] = [u("\"apiGroup\":\""), u("\"apiVersion\":\""), u("\"namespace\":\""), u("\"resource\":\""), u("\"name\":\""), u("\"subresource\":\"")];
 const CORE = u("core");
 
@@ -81,6 +85,8 @@ export class GkeNormaliser {
         if (!this.string(INSERT_ID)) return false;
       } else if (keyIs(K_PROTO)) {
         if (!this.payload()) return false;
+      } else if (keyIs(K_LABELS)) {
+        if (!this.value(LABELS)) return false;
       } else if (!reader.skipValue()) {
         return false;
       }
@@ -196,6 +202,11 @@ export class GkeNormaliser {
     if (this.end(RESPONSE) != 0) {
       out.putBuffer(RESPONSE_OBJECT);
       out.putBytes(this.start(RESPONSE), this.end(RESPONSE) - this.start(RESPONSE));
+    }
+    // The entry's labels are the event's annotations (authorization.k8s.io/decision, ...).
+    if (this.end(LABELS) != 0 && load<u8>(this.start(LABELS)) == 0x7B) {
+      out.putBuffer(ANNOTATIONS);
+      out.putBytes(this.start(LABELS), this.end(LABELS) - this.start(LABELS));
     }
     out.putByte(0x7D);
   }

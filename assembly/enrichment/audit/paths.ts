@@ -1,7 +1,8 @@
 // The paths audit rules look at, merged into one trie so a record is matched against all of
 // them in a single pass (scan.ts copies it into flat tables). A path is dotted keys; `*` is
 // any one key or array element, `**` any number of levels (none included), e.g.
-// `requestObject.**.securityContext.privileged`.
+// `requestObject.**.securityContext.privileged`. A key that contains dots is written in square
+// brackets: `annotations[authorization.k8s.io/decision]`, `requestObject.metadata.labels[app.kubernetes.io/name]`.
 
 export const MAX_SEGMENTS = 32;
 
@@ -58,6 +59,42 @@ export class PathTrie {
     this.nodes.push(node);
     return node;
   }
+}
+
+/**
+ * A path's keys: split at its dots, a key in square brackets taken whole (dots and all). Returns
+ * what is wrong with its brackets, or "" (the keys themselves: pathPatternError).
+ */
+export function splitPath(path: string, out: string[]): string {
+  out.length = 0;
+  let key = "";
+  let closed = false; // just after a bracketed key: a dot, another bracket or the end must follow
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    if (c == 0x5B) { // [
+      const end = path.indexOf("]", i + 1);
+      if (end < 0) return "has a [ without its ]";
+      if (key.length != 0) out.push(key);
+      key = "";
+      const whole = path.substring(i + 1, end);
+      if (whole.length == 0) return "has an empty key in brackets";
+      if (whole == "*" || whole == "**") return "has " + whole + " in brackets (a wildcard is written without them)";
+      out.push(whole);
+      closed = true;
+      i = end;
+    } else if (c == 0x2E) { // .
+      if (!closed) out.push(key);
+      key = "";
+      closed = false;
+    } else if (c == 0x5D) {
+      return "has a ] without its [";
+    } else {
+      if (closed) return "needs a dot after a key in brackets";
+      key += String.fromCharCode(c);
+    }
+  }
+  if (!closed) out.push(key);
+  return "";
 }
 
 /** What is wrong with a path pattern split at its dots, or "". */

@@ -4,8 +4,8 @@
 import { Issues } from "../../policy/issues";
 import { JsonValue, Kind, parseJson } from "../../policy/value";
 import { BurstCounter } from "./burst";
-import { ConditionSet } from "./conditions";
-import { DEFAULT_AUDIT_RULES } from "./defaults";
+import { ConditionSet, NamedLists } from "./conditions";
+import { DEFAULT_AUDIT_LISTS, DEFAULT_AUDIT_RULES } from "./defaults";
 import { EventShape } from "./shape";
 import { STAGE_NAMES, stageNamed } from "./stages";
 import { jsonString, jsonText } from "../serialise";
@@ -51,8 +51,8 @@ export class AuditRules {
 
 /** A request is logged at each stage; classifying only its ResponseComplete (or Panic) event counts it once. */
 const DEFAULT_SKIPPED_STAGES = ["RequestReceived", "ResponseStarted"];
-const SECTION_KEYS = ["default_rules", "rules", "disable", "skip_stages"];
-const RULE_KEYS = ["id", "category", "severity", "attack", "reason", "match", "any", "unless", "burst", "stages"];
+const SECTION_KEYS = ["default_rules", "rules", "disable", "skip_stages", "lists"];
+const RULE_KEYS = ["id", "category", "severity", "attack", "reason", "match", "any", "unless", "burst", "stages", "needs_list"];
 const BURST_KEYS = ["count", "seconds", "by"];
 
 /** `enrich.audit`: false (off), or {"default_rules", "rules", "disable", "skip_stages"}; null when off. */
@@ -82,7 +82,7 @@ export function parseAuditRules(section: JsonValue | null, issues: Issues): Audi
       else chosen.splice(at, 1);
     }
   }
-  const rules = compileRules(chosen, issues);
+  const rules = compileRules(chosen, parseLists(object != null ? object.get("lists") : null, issues), issues);
   const stages = object != null ? object.get("skip_stages") : null;
   const skip = stages != null ? issues.strings(stages, "enrich.audit.skip_stages") : DEFAULT_SKIPPED_STAGES;
   rules.skipStages = stageBits(skip, stages, "enrich.audit.skip_stages", issues);
@@ -118,11 +118,54 @@ function addOwnRules(chosen: JsonValue[], own: JsonValue, issues: Issues): void 
   }
 }
 
-function compileRules(values: JsonValue[], issues: Issues): AuditRules {
+/**
+ * `enrich.audit.lists`: {name: [strings]}. The policy's entries are added to the built-in ones of
+ * that name (the identities, namespaces and images every cluster has); naming a list, even as [],
+ * turns on the rules that need it (`needs_list`): an allow-list only the cluster can complete.
+ */
+function parseLists(section: JsonValue | null, issues: Issues): NamedLists {
+  const lists = new NamedLists();
+  const defaults = defaultLists();
+  for (let i = 0; i < defaults.keys.length; i++) {
+    const list = lists.values[lists.list(defaults.keys[i])];
+    for (let j = 0; j < defaults.items[i].items.length; j++) list.items.push(defaults.items[i].items[j]);
+  }
+  const object = issues.object(section, "enrich.audit.lists");
+  if (object == null) return lists;
+  for (let i = 0; i < object.keys.length; i++) {
+    const name = object.keys[i];
+    const where = "enrich.audit.lists." + name;
+    if (!isName(name)) issues.add(object.items[i], where, "a list's name must be lower-case letters, digits, '-', '_' or '.'");
+    const value = object.items[i];
+    if (value.kind != Kind.Array) {
+      issues.add(value, where, "must be a list of strings (added to the built-in entries; [] for those alone)");
+      continue;
+    }
+    const at = lists.list(name);
+    lists.listed[at] = true;
+    for (let j = 0; j < value.items.length; j++) {
+      const item = value.items[j];
+      if (item.kind != Kind.String || item.text.length == 0) issues.add(item, where + "[" + j.toString() + "]", "must be a non-empty string");
+      else lists.values[at].items.push(item);
+    }
+  }
+  return lists;
+}
+
+function compileRules(values: JsonValue[], lists: NamedLists, issues: Issues): AuditRules {
   const rules = new AuditRules();
+  rules.conditions.lists = lists;
   const parsed = new Array<AuditRule>();
   for (let i = 0; i < values.length; i++) {
-    const rule = parseRule(values[i], rules, "enrich.audit.rules[" + i.toString() + "]", issues);
+    const where = "enrich.audit.rules[" + i.toString() + "]";
+    if (!listsPresent(values[i], lists, where, issues)) {
+      // Off until its list is named, but checked all the same (on a scratch set: nothing of it is kept).
+      const scratch = new AuditRules();
+      scratch.conditions.lists = lists;
+      parseRule(values[i], scratch, where, issues);
+      continue;
+    }
+    const rule = parseRule(values[i], rules, where, issues);
     if (rule != null) parsed.push(rule);
   }
   for (let severity = SEVERITIES.length - 1; severity >= 0; severity--) {
@@ -215,6 +258,23 @@ function parseBurst(object: JsonValue, rule: AuditRule, rules: AuditRules, where
   rule.burst = new BurstCounter(count, seconds);
 }
 
+/** Whether the list a rule `needs_list` was named by the policy (a rule without one: true). */
+function listsPresent(rule: JsonValue, lists: NamedLists, where: string, issues: Issues): bool {
+  if (rule.kind != Kind.Object) return true;
+  const needs = rule.get("needs_list");
+  if (needs == null) return true;
+  if (needs.kind != Kind.String) {
+    issues.add(needs, where + ".needs_list", "must be the name of a list (enrich.audit.lists)");
+    return true;
+  }
+  const at = lists.names.indexOf(needs.text);
+  if (at < 0) {
+    issues.add(needs, where + ".needs_list", "no list is called \"" + needs.text + "\" (built in: " + lists.names.join(", ") + ")");
+    return true;
+  }
+  return lists.listed[at];
+}
+
 function required(object: JsonValue, key: string, where: string, issues: Issues): string {
   const value = object.get(key);
   if (value == null) {
@@ -262,6 +322,19 @@ function isName(text: string): bool {
     if (!(<u32>(c - 0x61) < 26 || <u32>(c - 0x30) < 10 || c == 0x2D || c == 0x5F || c == 0x2E)) return false;
   }
   return true;
+}
+
+let listDefaults: JsonValue | null = null;
+
+/** The built-in entries of the lists rules name ({name: [strings]}), parsed once. */
+function defaultLists(): JsonValue {
+  const known = listDefaults;
+  if (known != null) return known;
+  const text = String.UTF8.encode(DEFAULT_AUDIT_LISTS);
+  const parsed = parseJson(changetype<usize>(text), <usize>text.byteLength).value;
+  const lists = parsed != null && parsed.kind == Kind.Object ? parsed : new JsonValue();
+  listDefaults = lists;
+  return lists;
 }
 
 let defaults: JsonValue[] | null = null;

@@ -1,0 +1,101 @@
+// Which logseal class each public example family belongs to (our table; the families are the
+// public projects' rule and detector names). A class is what logseal claims to redact: today's
+// detectors by name, plus `pairs` (a value under a sensitive key, whatever its shape). Families
+// with no class here are grouped by provider and reported as such: they tell which token types
+// logseal has no rule for.
+import type { Example } from "./sources.ts";
+
+export const CLAIMED_CLASSES = [
+  "card", "ssn", "iban", "email", "ipv4", "ipv6", "jwt", "pem_private_key", "aws_access_key_id",
+  "aws_secret_key", "github_token", "slack_token", "stripe_key", "google_api_key", "url_password",
+  "auth_header", "pairs",
+] as const;
+export type ClaimedClass = (typeof CLAIMED_CLASSES)[number];
+
+const AWS_ID = /^(AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|APKA|A3T[A-Z0-9])[A-Z0-9]{12,}$/;
+
+/** [family pattern, class]: the first match wins. */
+const TABLE: [RegExp, ClaimedClass | ((e: Example) => ClaimedClass | undefined)][] = [
+  [/^presidio:credit_card$/, "card"],
+  [/^presidio:us_ssn$/, "ssn"],
+  [/^presidio:iban$/, "iban"],
+  [/^presidio:email$/, "email"],
+  [/^presidio:ip$/, (e) => (e.secret?.includes(":") ? "ipv6" : "ipv4")],
+  [/^detect-secrets:ip_public$/, (e) => (e.secret?.includes(":") ? "ipv6" : "ipv4")],
+  [/^(gitleaks:jwt|detect-secrets:jwt|trufflehog:jwt)$/, "jwt"],
+  [/^(gitleaks:private-key|detect-secrets:private_key|trufflehog:privatekey)$/, "pem_private_key"],
+  [/^(gitleaks:aws-access-token|detect-secrets:aws_key|trufflehog:aws\/(access_keys|session_keys))$/, (e) => (AWS_ID.test(e.secret ?? "") ? "aws_access_key_id" : "aws_secret_key")],
+  [/^(gitleaks:github-(pat|fine-grained-pat|oauth|app-token|refresh-token)|detect-secrets:github_token|trufflehog:github)$/, "github_token"],
+  [/^(gitleaks:slack-|detect-secrets:slack|trufflehog:slack)/, "slack_token"],
+  [/^(gitleaks:stripe-access-token|detect-secrets:stripe_key|trufflehog:stripe)$/, "stripe_key"],
+  [/^(gitleaks:gcp-api-key|trufflehog:googleapikey)$/, "google_api_key"],
+  [/^(detect-secrets:basic_auth|trufflehog:(uri|ftp|redis|ldap|postgres|mongodb|jdbc))$/, "url_password"],
+  [/^(gitleaks:curl-auth-header)$/, "auth_header"],
+  [/^(gitleaks-pairs:|detect-secrets-pairs:|gitleaks:generic-api-key$)/, "pairs"],
+];
+
+export function classOf(e: Example): ClaimedClass | undefined {
+  for (const [pattern, cls] of TABLE) if (pattern.test(e.family)) return typeof cls === "function" ? cls(e) : cls;
+  return undefined;
+}
+
+/** Provider names of the public projects that the rule pack names otherwise. */
+const ALIASES: Record<string, string> = {
+  new: "newrelic", vault: "hashicorp_vault", hashicorp: "terraform_cloud", sendinblue: "brevo",
+  microsoft: "microsoft_teams", defined: "defined_networking", artifactory: "jfrog", travisci: "travis",
+  sonar: "sonarqube", cisco: "meraki", googleoauth2: "google_oauth", gcp: "google_oauth",
+};
+
+const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
+
+/**
+ * The class of an example given the detector names the evaluated build's default policy lists
+ * (`claimed`): today's detectors through the table above; beyond them, a rule family named like
+ * the example's provider (`gitlab` for gitleaks' gitlab-pat and trufflehog's gitlab), so that a
+ * family becomes a class of its own as soon as a build claims it.
+ */
+export function classFor(e: Example, claimed: readonly string[]): string | undefined {
+  const fixed = classOf(e);
+  if (fixed) return fixed;
+  const provider = /bedrock/.test(e.family) ? "aws_bedrock" : (ALIASES[providerOf(e)] ?? providerOf(e));
+  const p = norm(provider);
+  const names = claimed.filter((c) => !(CLAIMED_CLASSES as readonly string[]).includes(c));
+  return names.find((c) => norm(c) === p) ?? names.filter((c) => norm(c).length >= 4 && p.startsWith(norm(c))).sort((a, b) => b.length - a.length)[0];
+}
+
+/** Provider of an unclassed family: gitleaks' rule id up to its first dash, trufflehog's detector. */
+export function providerOf(e: Example): string {
+  const [, name] = e.family.split(":");
+  if (e.source === "gitleaks") return name.split("-")[0];
+  return name.split("/")[0];
+}
+
+/**
+ * For credentials inside URIs the secret is the password only (the user and host stay): the part
+ * between the authority's first `:` and its last `@`, or a `password=`/`pwd=` parameter (JDBC).
+ * Undefined when the example holds no credential at all (some scanners' results are the bare
+ * connection string): such examples are not counted.
+ */
+export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): string | undefined {
+  if ((cls === "ipv4" || cls === "ipv6") && e.secret && e.source === "detect-secrets") {
+    // detect-secrets' tables give whole payloads ("133.133.133.133@something"): the address only
+    return /\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*::?[0-9a-f:.]+/i.exec(e.secret)?.[0] ?? e.secret;
+  }
+  if (cls !== "url_password" || !e.secret) return e.secret;
+  const m = /^[a-z][a-z0-9+.:-]*:\/\/([^/@:]*):([^/]*)@/i.exec(e.secret);
+  if (m && m[2].length > 0) return m[2];
+  const p = /(?:password|pwd)=([^;&\s]+)/i.exec(e.secret);
+  return p ? p[1] : undefined;
+}
+
+/**
+ * A placeholder rather than a secret: a run of 8+ identical letters or `*`/`#` that is half
+ * the secret or more (`AKIAZZZZZZZZZZZZZZZZ`, `sk_live_xxxxxxxx…`; digits not: test cards are
+ * 4111111111111111; Twitter bearer tokens really start with 22 `A`),
+ * `EXAMPLE`, `${VAR}`, `<YOUR_…>`. Issue 12 asks for these to stay (they
+ * are documentation, not credentials), so positives of this shape are counted apart.
+ */
+export function isPlaceholder(secret: string): boolean {
+  const run = /([A-Za-z*#])\1{7,}/.exec(secret);
+  return (run !== null && run[0].length * 2 >= secret.length) || /EXAMPLE/.test(secret) || /\$\{[A-Za-z_][A-Za-z0-9_]*\}|<your|your[_-]?(api|token|key|secret)/i.test(secret);
+}

@@ -1,0 +1,135 @@
+// The evaluation on data nobody here wrote (bench/eval/): its readers and scoring on small inline
+// inputs (always), and, when LOGSEAL_EVAL_DATA points at the public checkouts (docs/detectors.md
+// #accuracy), the evaluation itself against issue 12's targets. Without the data that part is
+// skipped with a message.
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Rng } from "../bench/rng.js";
+import { classFor, classOf, isPlaceholder, normaliseSecret } from "../bench/eval/classes.js";
+import { contextsFor, leaks } from "../bench/eval/examples.js";
+import { Evaluator, exprEnd, generate, goRegex, tokenize } from "../bench/eval/golit.js";
+import { JUDGEMENTS, parseCsv, readJudgements, recordForms } from "../bench/eval/reallogs.js";
+import { evaluatePublicAsync, missedPublicTargets, type PublicEvaluation } from "../bench/eval/run.js";
+import { dataDir, diffWords } from "../bench/eval/runner.js";
+import { secretIn, type Example } from "../bench/eval/sources.js";
+
+describe("evaluation readers and scoring", () => {
+  it("evaluates Go string expressions as gitleaks and trufflehog write them", () => {
+    const src = 'prefix := "glpat-"\nx := fmt.Sprintf("token = \'%s\'", prefix + `abc`)\ny := []string{"a" + "b", strings.Repeat("z", 3)}\n';
+    const toks = tokenize(src);
+    const ev = new Evaluator(new Rng(1));
+    for (let i = 0; i < toks.length; i++) {
+      if (toks[i + 1]?.v === ":=") {
+        const end = exprEnd(toks, i + 2);
+        ev.scope.set(toks[i].v, ev.eval(toks, i + 2, end));
+        i = end - 1;
+      }
+    }
+    expect(ev.scope.get("x")).toBe("token = 'glpat-abc'");
+    expect(ev.scope.get("y")).toEqual(["ab", "zzz"]);
+    const generated = ev.call("secrets.NewSecret", ["[a-z0-9]{20}"]) as { secret: string; generated: boolean };
+    expect(generated.secret).toMatch(/^[a-z0-9]{20}$/);
+    expect(generated.generated).toBe(true);
+  });
+
+  it("generates strings that match the regex they come from", () => {
+    const rng = new Rng(3);
+    for (const pattern of ["xox[bp]-[0-9]{10,13}-[a-zA-Z0-9]{24}", "(?:AKIA|ASIA)[A-Z2-7]{16}", "[a-f0-9]{8}-[a-f0-9]{4}", "ghp_[0-9a-zA-Z]{36}"]) {
+      const rx = goRegex(`^(?:${pattern})$`)!;
+      for (let i = 0; i < 20; i++) expect(generate(pattern, rng)).toMatch(rx);
+    }
+    expect(goRegex("(?i)\\b(abc)(?:x|\\z)")!.exec("ABC")![1]).toBe("ABC");
+  });
+
+  it("finds a scanner's result in its input, also when the result is key + endpoint", () => {
+    expect(secretIn("glpat-W6fYSu70dPEo5w_SwbHWgQ", 'x: "glpat-W6fYSu70dPEo5w_SwbHWgQ"')).toBe("glpat-W6fYSu70dPEo5w_SwbHWgQ");
+    expect(secretIn("glpat-W6fYSu70dPEo5w_SwbHWgQhttps://gitlab.com", 'x: "glpat-W6fYSu70dPEo5w_SwbHWgQ"')).toBe("glpat-W6fYSu70dPEo5w_SwbHWgQ");
+    expect(secretIn("nothing-here-at-all", "other text")).toBeUndefined();
+  });
+
+  it("counts a secret as leaked while any 8-character piece of it is left", () => {
+    expect(leaks("sk_live_abcdefghijklmnop", "key [REDACTED]")).toBe(false);
+    expect(leaks("sk_live_abcdefghijklmnop", "key sk_live_********")).toBe(true); // the prefix alone is 8 characters
+    expect(leaks("abcdefghijklmnop", "x ********ijklmnop")).toBe(true);
+    expect(leaks("short", "a short one")).toBe(true);
+    expect(leaks('a"b\\cdefghij', 'v: "a\\"b\\\\cdefghij"')).toBe(true); // escaped inside JSON text
+    // a piece the context also holds ("password") is no evidence of a leak
+    expect(leaks("testpassword", "x?password=[REDACTED]&u=1", "x?password=testpassword&u=1")).toBe(false);
+  });
+
+  it("maps families to classes and keeps only the password of a URI", () => {
+    const e = (family: string, secret: string): Example => ({ source: family.split(":")[0] as Example["source"], family, positive: true, secret });
+    expect(classOf(e("gitleaks:aws-access-token", "AKIAIOSFODNN7EXAMPLE"))).toBe("aws_access_key_id");
+    expect(classOf(e("presidio:ip", "fe80::1"))).toBe("ipv6");
+    expect(classOf(e("gitleaks:gitlab-pat", "glpat-x"))).toBeUndefined();
+    expect(isPlaceholder("AKIAZZZZZZZZZZZZZZZZ")).toBe(true);
+    expect(isPlaceholder("AKIAIOSFODNN7EXAMPLE")).toBe(true);
+    expect(isPlaceholder("AKIALALEMEL33243OLIB")).toBe(false);
+    expect(isPlaceholder("4111111111111111")).toBe(false);
+    expect(isPlaceholder("AAAAAAAAAAAAAAAAAAAAAAbISWWHm6U4xqHXUz2r7x4J%gIuSUfMcNjp3KgmdhXDFFTCqFc7CvbGfBHy6pfQNek7hp")).toBe(false);
+    expect(isPlaceholder("m{{h}o)p${e]nob(ody[finds>-_$#thisone}}")).toBe(false);
+    // a family becomes a class as soon as the build's default policy names a rule family for it
+    expect(classFor(e("gitleaks:gitlab-pat", "glpat-x"), ["card", "gitlab"])).toBe("gitlab");
+    expect(classFor(e("trufflehog:azure_storage", "k"), ["azure"])).toBe("azure");
+    expect(classFor(e("gitleaks:new-relic-user-api-key", "NRAK-x"), ["newrelic"])).toBe("newrelic");
+    expect(classFor(e("gitleaks:gitlab-pat", "glpat-x"), ["card"])).toBeUndefined();
+    expect(normaliseSecret(e("trufflehog:uri", "https://user:s3cr3tpass@host/x"), "url_password")).toBe("s3cr3tpass");
+    expect(normaliseSecret(e("trufflehog:jdbc", "jdbc:postgresql://localhost:5432/db"), "url_password")).toBeUndefined();
+  });
+
+  it("puts a token in five log contexts plus its own line; pairs only in their own line", () => {
+    const token: Example = { source: "gitleaks", family: "gitleaks:x", positive: true, secret: "tok", line: "k = tok" };
+    expect(contextsFor("tok", token, undefined).map(([c]) => c)).toEqual(["bare", "kv", "json", "member", "sentence", "own"]);
+    expect(contextsFor("tok", { ...token, pair: true }, "pairs").map(([c]) => c)).toEqual(["own"]);
+  });
+
+  it("reads Loghub's structured CSV and builds the record forms", () => {
+    const rows = parseCsv('LineId,Level,Content\n1,INFO,"a, b ""c"""\n');
+    expect(rows).toEqual([["LineId", "Level", "Content"], ["1", "INFO", 'a, b "c"']]);
+    const forms = recordForms("raw line", rows[0], rows[1]);
+    expect(forms.map(([f]) => f)).toEqual(["raw", "cri", "parsed"]);
+    expect(forms[2][1]).toEqual({ level: "INFO", message: 'a, b "c"' });
+  });
+
+  it("diffs a line and its redacted form word by word", () => {
+    expect(diffWords("block blk_-123 of size 9", "block blk_-*** of size 9")).toEqual([{ before: "blk_-123", after: "blk_-***" }]);
+    expect(diffWords("a password=x b", "a password=[REDACTED] b")).toEqual([{ before: "password=x", after: "password=[REDACTED]" }]);
+  });
+
+  it("keeps verdicts as hashes and words only, each one true or false", () => {
+    const judgements = readJudgements();
+    expect(judgements.size).toBeGreaterThan(0);
+    for (const j of judgements.values()) {
+      expect(j.line).toMatch(/^[0-9a-f]{64}$/);
+      expect(j.fragment === "*" || /^[0-9a-f]{16}$/.test(j.fragment)).toBe(true);
+      expect(j.reason.length).toBeGreaterThan(10);
+    }
+    // no log text: every row is exactly six tab-separated columns
+    for (const row of readFileSync(JUDGEMENTS, "utf8").split("\n").filter((r) => r && !r.startsWith("#"))) expect(row.split("\t")).toHaveLength(6);
+  });
+});
+
+const data = dataDir([]);
+if (!data) console.log("public-eval: LOGSEAL_EVAL_DATA not set; the evaluation on public data is skipped (docs/detectors.md#accuracy)");
+
+describe.skipIf(!data)("accuracy on data nobody here wrote (LOGSEAL_EVAL_DATA)", () => {
+  let result: PublicEvaluation | undefined;
+  beforeAll(async () => {
+    result = await evaluatePublicAsync(data!);
+  }, 600_000);
+
+  it("reads 10+ real-log systems and thousands of public examples", () => {
+    expect(result!.reallogs!.scores.length).toBeGreaterThanOrEqual(10);
+    expect(result!.reallogs!.scores.reduce((n, s) => n + s.lines, 0)).toBeGreaterThanOrEqual(20000);
+    expect(result!.examples!.sources.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it("has a verdict for every real-log line the default policy changes", () => {
+    const unjudged = result!.reallogs!.changed.filter((c) => c.fragments.some((f) => !f.verdict));
+    expect(unjudged.map((c) => `${c.system}:${c.lineNo} ${c.hash}`)).toEqual([]);
+  });
+
+  it("meets issue 12's targets: recall >= 99% per class (pairs 95%), <= 1 false positive per 10,000 lines", () => {
+    expect(missedPublicTargets(result!)).toEqual([]);
+  });
+});
