@@ -60,13 +60,18 @@ export class StoreReader {
       const head = readHead(path);
       if (!(head[0] === 0x1f && head[1] === 0x8b) && !looksLikeMsgpack(head) && detect(head.toString("utf8")) === null) return null;
     }
-    bytes = readFileSync(path === "-" ? 0 : path);
+    try {
+      bytes = readFileSync(path === "-" ? 0 : path);
+    } catch (error) {
+      // Too large to read whole (over 2 GiB): this file fails, the others are still checked.
+      return { format: this.options.format ?? "s3", bytes: Buffer.alloc(0), error: (error as Error).message };
+    }
     const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
     if (gzip) {
       try {
-        bytes = gunzipSync(bytes);
+        bytes = gunzipSync(bytes, { maxOutputLength: MAX_TEXT });
       } catch (error) {
-        // A corrupt or cut object fails alone (the other files are still checked).
+        // A corrupt or cut object, or one that inflates beyond what can be read as text, fails alone.
         return { format: this.options.format ?? "s3", bytes: Buffer.alloc(0), error: `gzip: ${(error as Error).message}` };
       }
     }
@@ -152,6 +157,9 @@ export class StoreReader {
     return this.report;
   }
 }
+
+/** The longest store text read (V8's longest string, ~512 MiB): a gzip bomb stops there. */
+const MAX_TEXT = 2 ** 29 - 24;
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

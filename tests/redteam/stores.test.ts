@@ -116,6 +116,25 @@ describe("red team: store forms", () => {
     expect(result.failures).toEqual([]);
     expect(result.records).toBe(lines.length);
   });
+
+  it("loki: an entry moved to a stream whose label contradicts the sealed member it is made from fails (it verified: the label was not put back)", async () => {
+    const ns = (l: string) => sealT(l).replace(".", "");
+    const stream = (labels: object, entries: unknown[][]) => ({ stream: labels, values: entries });
+    const query = (result: object[]) => JSON.stringify({ status: "success", data: { resultType: "streams", result } });
+    const plain = lines.slice(0, 4).map((l) => [ns(l), l]);
+    const user = lines[4]; // "user":"alice"
+    const moved = JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(user)).filter(([k]) => k !== "user")));
+    const options = { lokiLabels: ["user=$user"] };
+    // Control: out_loki (Fluent Bit 5) took user off the line into the label; put back, it verifies.
+    expect((await verify([query([stream({ job: "fb" }, plain), stream({ job: "fb", user: "alice" }, [[ns(user), moved]])])], options)).ok).toBe(true);
+    // The member still in the line, the label says another user.
+    const forged = await verify([query([stream({ job: "fb" }, plain), stream({ job: "fb", user: "mallory" }, [[ns(user), user]])])], options);
+    expect(reasons(forged)).toEqual(["modified"]);
+    expect(forged.failures[0].detail).toMatch(/label user "mallory" is not the record's user "alice"/);
+    // The member put back from structured metadata while the stream label says another user.
+    const metadata = await verify([query([stream({ job: "fb" }, plain), stream({ job: "fb", user: "mallory" }, [[ns(user), moved, { user: "alice" }]])])], options);
+    expect(reasons(metadata)).toEqual(["modified"]);
+  });
 });
 
 describe("red team: the coverage report (--from/--to)", () => {
