@@ -322,7 +322,7 @@ describe("vendor tokens", () => {
   positives("stripe_key", [`sk_live_${"a1B2".repeat(6)}`, `rk_live_${"a1B2".repeat(8)}`, `sk_test_${"a1B2".repeat(6)}`]);
   positives("google_api_key", ["AIzaSyA-1234567890abcdefghijklmnopqrstu", ["key=AIzaSyA-1234567890abcdefghijklmnopqrstu&", "AIzaSyA-1234567890abcdefghijklmnopqrstu"]]);
   negatives([
-    `ghp_${a36.slice(1)}`, `ghx_${a36}`, `ghp_${a36}_x`, `github_pat_${"x".repeat(81)}`, `xghp_${a36}`,
+    `ghp_${a36.slice(1)}`, `ghx_${a36}`, `github_pat_${"x".repeat(81)}`, `xghp_${a36}`,
     "xoxb-123456", "xoxq-123456789012-1234567890123-AbCdEf", "xoxb_123456789012-1234567890123-AbCdEf",
     `pk_live_${"a1B2".repeat(6)}`, `sk_live_${"a1B2".repeat(5)}`, `sk_live_${"a1B2".repeat(6)}_x`,
     "AIzaSyA-1234567890abcdefghijklmnopqrst", "AIzaSyA-1234567890abcdefghijklmnopqrstuv", "x-AIzaSyA-1234567890abcdefghijklmnopqrstu",

@@ -86,7 +86,7 @@ export function parseRedactPolicy(section: JsonValue | null, issues: Issues): Re
       const path = "redact.detectors." + name;
       const treatment = parseTreatment(detectors.items[i], path, issues, Action.Mask);
       if (!knownDetectorName(name, policy)) {
-        issues.add(detectors.items[i], path, "unknown detector (expected a family: " + DETECTOR_NAMES.join(", ") + ", ... (logseal rules lists all), or a rule id)");
+        issues.add(detectors.items[i], path, "unknown detector (expected a family: " + DETECTOR_NAMES.join(", ") + ", ... (docs/detectors.md lists them all), or a rule id)");
         continue;
       }
       policy.detectors.push(new DetectorSetting(name, treatment));
@@ -216,7 +216,8 @@ function parseUserRule(rule: JsonValue, path: string, policy: RedactPolicy, issu
   }
   policy.userRules.push(spec);
   if (rule.get("action") != null || rule.get("keep_first") != null || rule.get("keep_last") != null) {
-    const treatment = parseTreatment(rule, path, issues, Action.Mask);
+    const action = rule.get("action");
+    const treatment = action != null && action.kind == Kind.Object ? parseTreatment(action, path + ".action", issues, Action.Mask) : parseTreatment(rule, path, issues, Action.Mask);
     policy.detectors.push(new DetectorSetting(spec.id, treatment));
   }
 }

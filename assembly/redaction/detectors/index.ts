@@ -22,7 +22,7 @@ import { authHeaderAt, awsSecretKeyAt, cliSecretAt, secretPairAt } from "./pairs
 import {
   addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, matchRule, MAX_RULES,
   registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
-  WORD_FIRST, WORD_SECOND, wordAnchorMayStart, wordHead, thirdByteAllowed, rebuildBuckets, resetUserRules, RuleSpec, registerPattern, setCliRules,
+  WORD_FIRST, WORD_SECOND, wordAnchorMayStart, infixAnchorMayStart, wordHead, thirdByteAllowed, rebuildBuckets, resetUserRules, RuleSpec, registerPattern, setCliRules,
 } from "./rules";
 import { registerBuiltinPack } from "./pack";
 
@@ -299,6 +299,7 @@ function tryDetectors(p: usize, n: usize, i: usize, candidates: u32, floor: usiz
   if (candidates == 0) return 0;
   candidates &= load<u32>(SECONDS + (<usize>peek(p, n, i + 1) << 2));
   if ((candidates & (1 << S_WORD_RULES)) != 0 && !wordAnchorMayStart(p, n, i)) candidates &= ~(1 << S_WORD_RULES);
+  if ((candidates & (1 << S_INFIX_RULES)) != 0 && !infixAnchorMayStart(<usize>load<u8>(p + i), <usize>peek(p, n, i + 1))) candidates &= ~(1 << S_INFIX_RULES);
   return candidates & NUMERIC ? numericShapes(p, n, i, candidates) : candidates;
 }
 
@@ -318,7 +319,7 @@ const NUMERIC: u32 = DECIMAL | (1 << S_IPV6);
     const run = runEndWithin(p, n, i, DIGIT, 19) - i;
     const after = peek(p, n, i + run);
     if (run >= 13 || (run == 4 && (after == SPACE || after == DASH))) fits |= 1 << S_CARD;
-    if ((run == 3 && (after == DASH || after == SPACE || after == DOT) && peek(p, n, i + 6) == after) || run == 9) fits |= 1 << S_SSN;
+    if ((run == 3 && (after == DASH || after == SPACE || after == DOT)) || run == 9 || (run == 5 && after == DASH)) fits |= 1 << S_SSN;
     if (run <= 3 && after == DOT) fits |= 1 << S_IPV4;
   }
   return candidates & fits;

@@ -146,6 +146,16 @@ export function ssnAt(p: usize, n: usize, i: usize, floor: usize): bool {
     if (continuesAfter(p, n, i + 9) || !hasContextWord(p, i, SSN_CONTEXT)) return false;
     return validSsn(digitsValue(p, i, 3), digitsValue(p, i + 3, 2), digitsValue(p, i + 5, 4)) && found(i, i + 9);
   }
+  if (run == 5 || (run == 3 && peek(p, n, i + 3) == DASH && runEnd(p, n, i + 4, DIGIT) == i + 10)) {
+    // `07805-1121`, `078-051121`: misplaced dashes, only with context.
+    const dash = i + run;
+    if (peek(p, n, dash) != DASH || runEnd(p, n, dash + 1, DIGIT) != i + 10 || continuesAfter(p, n, i + 10)) return false;
+    if (!hasContextWord(p, i, SSN_CONTEXT)) return false;
+    const area = digitsValue(p, i, 3);
+    const group = run == 5 ? digitsValue(p, i + 3, 2) : digitsValue(p, i + 4, 2);
+    const serial = digitsValue(p, i + 6, 4);
+    return validSsn(area, group, serial) && found(i, i + 10);
+  }
   if (run != 3) return false;
   const sep = peek(p, n, i + 3);
   if ((sep != DASH && sep != SPACE && sep != DOT) || peek(p, n, i + 6) != sep) return false;

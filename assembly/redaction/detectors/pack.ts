@@ -17,11 +17,11 @@ const UUID_CI = "[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-
 
 export const BUILTIN_RULES: string[] = [
   // GitHub: https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
-  "github_classic_pat github_token ghp_[A-Za-z0-9]{36,251}",
-  "github_oauth_token github_token gho_[A-Za-z0-9]{36,251}",
-  "github_user_to_server_token github_token ghu_[A-Za-z0-9]{36,251}",
-  "github_server_to_server_token github_token ghs_[A-Za-z0-9]{36,251}",
-  "github_refresh_token github_token ghr_[A-Za-z0-9]{36,251}",
+  "github_classic_pat github_token ghp_[A-Za-z0-9_]{36,251}",
+  "github_oauth_token github_token gho_[A-Za-z0-9_]{36,251}",
+  "github_user_to_server_token github_token ghu_[A-Za-z0-9_]{36,251}",
+  "github_server_to_server_token github_token ghs_[A-Za-z0-9_]{36,251}",
+  "github_refresh_token github_token ghr_[A-Za-z0-9_]{36,251}",
   "github_fine_grained_pat github_token github_pat_[A-Za-z0-9_]{82,244}",
   // GitLab: https://docs.gitlab.com/security/tokens/#token-prefixes
   "gitlab_pat gitlab glpat-[A-Za-z0-9_.-]{20,300}",
@@ -111,7 +111,8 @@ export const BUILTIN_RULES: string[] = [
   // SendGrid: https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys
   "sendgrid_api_key sendgrid SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43}",
   // Discord: bot tokens (id.timestamp.hmac) and webhooks.
-  "discord_bot_token discord [A-Za-z0-9_-]{24,28}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40}",
+  "discord_bot_token discord [A-Za-z0-9_-]{24,28}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40} kw=discord",
+  "discord_bot_authorization discord Bot\\s[A-Za-z0-9_-]{24,28}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40} keep=4",
   "discord_webhook discord (discord.com/api/webhooks/|discordapp.com/api/webhooks/|discord.com\\\\/api\\\\/webhooks\\\\/|discordapp.com\\\\/api\\\\/webhooks\\\\/)[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
   // Telegram: https://core.telegram.org/bots/api#authorizing-your-bot
   "telegram_bot_token telegram [0-9]{8,10}:AA[A-Za-z0-9_-]{33}",

@@ -365,7 +365,9 @@ function typeWordLength(p: usize, keyEnd: usize): usize {
 }
 
 @inline function isTypeWord(p: usize, keyEnd: usize): bool {
-  return keyEnd > 4 && typeWordLength(p, keyEnd) != 0;
+  if (keyEnd <= 4) return false;
+  const last = <u32>load<u8>(p + keyEnd - 1);
+  return (last == 0x67 || last == 0x72 || last == 0x73) && typeWordLength(p, keyEnd) != 0; // g, r, s
 }
 
 /** Whether the key that ends at `keyEnd` starts a line: only spaces (YAML indentation), a

@@ -4,7 +4,7 @@
 // Grammar (docs/policy.md):
 //   pattern  := [ "(" literal ("|" literal)* ")" ] item+
 //   item     := (char | "\" char | class) [ "{" m [ "," n ] "}" ]
-//   class    := "[" ( char | char "-" char | "\" char )+ "]"  |  "\d"  |  "\w"  |  "\h" (hex)
+//   class    := "[" ( char | char "-" char | "\" char )+ "]"  |  "\d"  |  "\w"  |  "\h" (hex)  |  "\s" (space, tab)
 // No alternation elsewhere, no `*`, `+`, `?`, no unbounded repetition (n <= 1024), no groups.
 // It compiles to segments matched left to right, each read greedily and never revisited:
 // linear time, no backtracking. That is exact because of one rule checked here: a segment of
@@ -172,6 +172,7 @@ function escapeClass(bm: Uint8Array, e: i32): bool {
   if (e == 0x64) { rangeInto(bm, 0x30, 0x39); return true; }
   if (e == 0x77) { rangeInto(bm, 0x30, 0x39); rangeInto(bm, 0x41, 0x5a); rangeInto(bm, 0x61, 0x7a); setBit(bm, 0x5f); return true; }
   if (e == 0x68) { rangeInto(bm, 0x30, 0x39); rangeInto(bm, 0x61, 0x66); return true; }
+  if (e == 0x73) { setBit(bm, 0x20); setBit(bm, 0x09); return true; }
   return false;
 }
 

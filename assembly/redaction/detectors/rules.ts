@@ -55,6 +55,8 @@ export const WORD_FIRST = heap.alloc(256);
 export const WORD_SECOND = heap.alloc(256);
 export const INFIX_FIRST = heap.alloc(256);
 export const INFIX_SECOND = heap.alloc(256);
+/** One bit per (first, second) byte pair an anchor inside text can start with (8 KiB). */
+const INFIX_PAIRS = heap.alloc(8192);
 
 const FAIL: usize = usize.MAX_VALUE;
 const BACKSLASH: u32 = 0x5c;
@@ -206,6 +208,8 @@ export function registerPattern(spec: RuleSpec, user: bool): string {
     if (bm != null) for (let q = 0; q < 32; q++) before[q] |= bm[q];
   }
   if (!pattern.atWordStart) before[0x5f >> 3] |= <u8>(1 << 7);
+  before[0x20 >> 3] &= ~<u8>(1 << (0x20 & 7)); // a space before a match is a boundary
+  before[0x09 >> 3] &= ~<u8>(1 << (0x09 & 7));
   const beforeBm = bitmapOf(before);
   blocks.push(beforeBm);
   let ctx: usize = 0;
@@ -307,6 +311,7 @@ export function rebuildBuckets(): void {
   memory.fill(WORD_SECOND, 0, 256);
   memory.fill(INFIX_FIRST, 0, 256);
   memory.fill(INFIX_SECOND, 0, 256);
+  memory.fill(INFIX_PAIRS, 0, 8192);
   // Group anchor ids by key; longest anchors first within a bucket (`sk-ant-api03-` before `sk-`).
   const keys = new Map<i32, i32[]>();
   for (let a = 0; a < anchorCount; a++) {
@@ -332,6 +337,10 @@ export function rebuildBuckets(): void {
         if (!list.includes(a)) list.push(a);
         store<u8>((word ? WORD_FIRST : INFIX_FIRST) + <usize>firsts[x], 1);
         store<u8>((word ? WORD_SECOND : INFIX_SECOND) + <usize>seconds[y], 1);
+        if (!word) {
+          const bit = INFIX_PAIRS + (<usize>firsts[x] << 5) + (<usize>seconds[y] >> 3);
+          store<u8>(bit, load<u8>(bit) | <u8>(1 << <u8>(seconds[y] & 7)));
+        }
       }
     }
   }
@@ -445,6 +454,11 @@ export function wordRulesAt(p: usize, n: usize, i: usize, floor: usize): bool {
   const head = <usize>load<u16>(WORD_HEAD + ((<usize>load<u8>(p + i) << 9) | (<usize>load<u8>(p + i + 1) << 1)));
   if (head == 0) return false;
   return tryList(p, n, i, floor, LISTS + ((head + 1) << 1));
+}
+
+/** Whether an anchor inside text may start with the bytes `b0 b1` (exact, one bit). */
+@inline export function infixAnchorMayStart(b0: usize, b1: usize): bool {
+  return (load<u8>(INFIX_PAIRS + (b0 << 5) + (b1 >> 3)) & (1 << <u8>(b1 & 7))) != 0;
 }
 
 /** Data rules anchored inside text on the byte at `i` (`.atlasv1.`, `Q~`, `:AA`). */

@@ -1,0 +1,257 @@
+// The rule table (assembly/redaction/detectors/rules.ts, pack.ts, pattern.ts): every built-in
+// rule compiles, finds an example built from its own documented shape and misses the same
+// example cut short; the pattern language refuses what would need backtracking; the policy's
+// own rules are checked with line-pointed errors and used by the filter.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { FilterHost, instantiate } from "../cli/host.js";
+import { Rng } from "../bench/corpus.js";
+import { loadTestkit, type Testkit } from "./support/testkit.js";
+
+let kit: Testkit;
+const cstr = (ptr: number) => {
+  const bytes = kit.memory.bytes;
+  let end = ptr;
+  while (bytes[end]) end++;
+  return new TextDecoder().decode(bytes.slice(ptr, end));
+};
+
+beforeAll(() => {
+  kit = loadTestkit();
+});
+
+interface PackRule { id: string; family: string; pattern: string; options: string[] }
+
+/** The built-in pack as written in pack.ts (one string per rule). */
+function packRules(): PackRule[] {
+  const src = readFileSync(new URL("../assembly/redaction/detectors/pack.ts", import.meta.url), "utf8");
+  const UUID = "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}";
+  const UUID_CI = "[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}";
+  const body = src.slice(src.indexOf("BUILTIN_RULES"), src.indexOf("];"));
+  const out: PackRule[] = [];
+  for (const m of body.matchAll(/^\s*("[^\n]*"),?\s*$/gm)) {
+    const line = m[1].replace(/" \+ UUID_CI \+ "/g, UUID_CI).replace(/" \+ UUID \+ "/g, UUID).replace(/" \+ UUID$/, UUID + '"');
+    const text = JSON.parse(line.endsWith('"') ? line : line + '"') as string;
+    const [id, family, pattern, ...options] = text.split(" ");
+    out.push({ id, family, pattern, options });
+  }
+  return out;
+}
+
+type Item = { chars: string[]; min: number; max: number };
+
+/** Parses the pattern grammar into items (alternation group: its first alternative). */
+function items(pattern: string): Item[] {
+  const out: Item[] = [];
+  let i = 0;
+  const range = (a: number, b: number) => Array.from({ length: b - a + 1 }, (_, k) => String.fromCharCode(a + k));
+  const escape = (e: string): string[] | null =>
+    e === "d" ? range(48, 57) : e === "w" ? [...range(48, 57), ...range(65, 90), ...range(97, 122), "_"] : e === "h" ? [...range(48, 57), ...range(97, 102)] : e === "s" ? [" "] : null;
+  if (pattern[0] === "(") {
+    const close = pattern.indexOf(")");
+    const first = pattern.slice(1, close).split("|")[0].replace(/\\(.)/g, "$1");
+    for (const c of first) out.push({ chars: [c], min: 1, max: 1 });
+    i = close + 1;
+  }
+  while (i < pattern.length) {
+    let chars: string[];
+    if (pattern[i] === "[") {
+      chars = [];
+      i++;
+      while (pattern[i] !== "]") {
+        if (pattern[i] === "\\") {
+          chars.push(...(escape(pattern[i + 1]) ?? [pattern[i + 1]]));
+          i += 2;
+        } else if (pattern[i + 1] === "-" && pattern[i + 2] !== "]") {
+          chars.push(...range(pattern.charCodeAt(i), pattern.charCodeAt(i + 2)));
+          i += 3;
+        } else chars.push(pattern[i++]);
+      }
+      i++;
+    } else if (pattern[i] === "\\") {
+      chars = escape(pattern[i + 1]) ?? [pattern[i + 1]];
+      i += 2;
+    } else chars = [pattern[i++]];
+    let min = 1;
+    let max = 1;
+    if (pattern[i] === "{") {
+      const close = pattern.indexOf("}", i);
+      const [a, b] = pattern.slice(i + 1, close).split(",");
+      min = Number(a);
+      max = b === undefined ? min : Number(b);
+      i = close + 1;
+    }
+    out.push({ chars, min, max });
+  }
+  return out;
+}
+
+/** A string of the pattern's shape; `cut`: the last variable-or-long class one short of its minimum. */
+function example(pattern: string, rng: Rng, cut = false): string | null {
+  const parsed = items(pattern);
+  let target = -1;
+  if (cut) {
+    for (let k = parsed.length - 1; k >= 0; k--) if (parsed[k].chars.length > 1 && parsed[k].min >= 4) { target = k; break; }
+    if (target < 0) return null;
+  }
+  let s = "";
+  parsed.forEach((it, k) => {
+    if (cut && k > target) return; // what follows could make up for the missing character
+    let n = it.chars.length > 1 ? Math.min(it.max, it.min + rng.int(0, Math.min(8, it.max - it.min))) : it.min;
+    if (k === target) n = it.min - 1;
+    for (let q = 0; q < n; q++) s += it.chars[rng.int(0, it.chars.length - 1)];
+  });
+  return s;
+}
+
+/** The rule's example in a log line: after its keyword or context where it needs one. */
+function inContext(rule: PackRule, value: string): string {
+  const kw = rule.options.find((o) => o.startsWith("kw="));
+  if (kw) return `config ${kw.slice(3).split("|")[0].toUpperCase()}_VALUE: ${value} loaded`;
+  const ctx = rule.options.find((o) => o.startsWith("ctx="));
+  const before = ctx ? `${ctx.slice(4).split("|")[0]} ` : "";
+  return `request ${before}${value} done`;
+}
+
+function ruleIds(): Map<string, number> {
+  const ids = new Map<string, number>();
+  const count = kit.exports.rulesCount();
+  for (let r = 0; r < count; r++) ids.set(cstr(kit.exports.ruleInfo(r)).split(" ")[0], r);
+  return ids;
+}
+
+function spansOfRule(text: string, rule: number): { start: number; end: number }[] {
+  const { ptr, len } = kit.put(text);
+  try {
+    const n = kit.exports.detectRule(ptr, len, rule);
+    return Array.from({ length: n }, (_, i) => ({ start: kit.exports.detectedStart(i), end: kit.exports.detectedEnd(i) }));
+  } finally {
+    kit.memory.free(ptr);
+  }
+}
+
+describe("built-in rule pack", () => {
+  it("compiles every rule (no problem reported at start-up) and has 150+ secret types", () => {
+    expect(cstr(kit.exports.packProblems())).toBe("");
+    const rules = packRules();
+    expect(rules.length).toBeGreaterThanOrEqual(150);
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length);
+    expect(kit.exports.rulesCount()).toBeGreaterThanOrEqual(rules.length + 14); // 12 code rules, 2 command-line forms
+  });
+
+  it("finds every rule's own example and misses it cut short (own corpus: recall and precision)", () => {
+    const rng = new Rng(12);
+    const ids = ruleIds();
+    const missed: string[] = [];
+    const falseHits: string[] = [];
+    let positives = 0;
+    let negatives = 0;
+    for (const rule of packRules()) {
+      const id = ids.get(rule.id)!;
+      for (let k = 0; k < 5; k++) {
+        const value = example(rule.pattern, rng)!;
+        const text = inContext(rule, value);
+        const at = text.indexOf(value);
+        positives++;
+        const spans = spansOfRule(text, id);
+        if (!spans.some((s) => s.start <= at + (rule.options.find((o) => o.startsWith("keep=")) ? Number(rule.options.find((o) => o.startsWith("keep="))!.slice(5)) : 0) && s.end >= at + value.length)) missed.push(`${rule.id}: ${text}`);
+        const short = example(rule.pattern, rng, true);
+        if (short === null) continue;
+        negatives++;
+        if (spansOfRule(inContext(rule, short), id).length > 0) falseHits.push(`${rule.id}: ${short}`);
+      }
+    }
+    expect(missed).toEqual([]);
+    expect(falseHits).toEqual([]);
+    expect(positives).toBeGreaterThan(1000);
+    expect(negatives).toBeGreaterThan(800);
+  });
+
+  it("leaves placeholders alone", () => {
+    const ids = ruleIds();
+    expect(spansOfRule("AKIAIOSFODNN7EXAMPLE", ids.get("aws_access_key")!)).toEqual([]);
+    expect(spansOfRule("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", ids.get("github_classic_pat")!)).toEqual([]);
+    expect(spansOfRule("npm_${NPM_TOKEN_VALUE_FROM_THE_ENVIRONMENT}", ids.get("npm_access_token")!)).toEqual([]);
+  });
+});
+
+describe("validators", () => {
+  it("checks the GitHub/npm CRC-32 (base 62, last 6 characters)", async () => {
+    const { crc32 } = await import("node:zlib");
+    const B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    const body = "Zx2vU1bCqYt5oRrE8wPdMn3kLa9HgJ";
+    let v = (crc32 as (b: Buffer) => number)(Buffer.from(body)) >>> 0;
+    let tail = "";
+    for (let k = 0; k < 6; k++) { tail = B62[v % 62] + tail; v = Math.floor(v / 62); }
+    const good = kit.put(body + tail);
+    const bad = kit.put(body + (tail[5] === "0" ? tail.slice(0, 5) + "1" : tail.slice(0, 5) + "0"));
+    expect(kit.exports.crc32Check(good.ptr, good.len)).toBe(1);
+    expect(kit.exports.crc32Check(bad.ptr, bad.len)).toBe(0);
+  });
+
+  it("measures entropy in tenths of a bit per character", () => {
+    const flat = kit.put("aaaaaaaaaaaaaaaa");
+    const hex = kit.put("0123456789abcdef");
+    expect(kit.exports.entropyOf(flat.ptr, flat.len)).toBe(0);
+    expect(kit.exports.entropyOf(hex.ptr, hex.len)).toBe(40);
+  });
+});
+
+describe("pattern language", () => {
+  const error = (pattern: string, body = false) => {
+    const { ptr, len } = kit.put(pattern);
+    return cstr(kit.exports.patternError(ptr, len, body));
+  };
+  it("accepts literal anchors with bounded classes", () => {
+    for (const p of ["ghp_[A-Za-z0-9]{36}", "(acme_|acme-)[A-Za-z0-9]{32,40}", "[0-9]{8,10}:AA[A-Za-z0-9_-]{33}", "tok_[a-z]{2,8}-[a-f0-9]{4}", "key\\d{4}[A-Z]{2,3}"]) expect(error(p), p).toBe("");
+  });
+  it("refuses what would need backtracking, or has no anchor, or is unbounded", () => {
+    expect(error("ab[a-z]{2,8}[a-f]{4}")).toMatch(/ambiguous/);
+    expect(error("ab[a-z0-9]{2,8}9")).toMatch(/ambiguous/);
+    expect(error("[a-z]{32}")).toMatch(/literal anchor/);
+    expect(error("ab[a-z]+")).toMatch(/unsupported/);
+    expect(error("ab[a-z]{3,}")).toMatch(/whole numbers|upper bound/);
+    expect(error("ab(c|d)[a-z]{3}")).toMatch(/unsupported/);
+    expect(error("ab[a-z]{2000}")).toMatch(/1024/);
+    expect(error("ab[a-z")).toMatch(/not closed/);
+  });
+});
+
+describe("rules in the policy", () => {
+  const dirs: string[] = [];
+  const run = (policy: object, log: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "logseal-rules-"));
+    dirs.push(dir);
+    writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy));
+    const host = new FilterHost(instantiate(new URL("../build/logseal.wasm", import.meta.url).pathname, { preopens: { ".": dir } }));
+    const out = host.callRaw("app", new TextEncoder().encode(JSON.stringify({ log })), 1700000000, 0);
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+    return JSON.parse(new TextDecoder().decode(out as Uint8Array));
+  };
+  const base = { version: "t", enrich: { severity: false, audit: false }, seal: { enabled: false } };
+
+  it("uses the policy's own rules and acts per family and per rule id", () => {
+    const policy = {
+      ...base,
+      redact: {
+        rules: [{ id: "acme_key", family: "acme", pattern: "acme_[A-Za-z0-9]{32}", action: { action: "mask", keep_first: 5 } }],
+        detectors: { email: "keep", gitlab: "keep", gitlab_pat: "mask" },
+      },
+    };
+    const key = "acme_" + "Ab3dE5gH7jK9mN1pQ3sT5vW7yZ9bC1eF";
+    const out = run(policy, `k=${key} a@b.io glpat-abcdefghij0123456789 glrt-abcdefghij0123456789`);
+    expect(out.log).toBe(`k=acme_${"*".repeat(32)} a@b.io [REDACTED] glrt-abcdefghij0123456789`);
+  });
+
+  it("fails closed on an unsafe pattern, with the line", () => {
+    const text = JSON.stringify({ ...base, redact: { rules: [{ id: "bad", pattern: "ab[a-z]{2,8}[a-f]{4}" }] } }, null, 2);
+    const dir = mkdtempSync(join(tmpdir(), "logseal-rules-"));
+    writeFileSync(join(dir, "logseal.policy.json"), text);
+    const host = new FilterHost(instantiate(new URL("../build/logseal.wasm", import.meta.url).pathname, { preopens: { ".": dir } }));
+    const out = JSON.parse(new TextDecoder().decode(host.callRaw("app", new TextEncoder().encode(JSON.stringify({ log: "x" })), 1700000000, 0) as Uint8Array));
+    rmSync(dir, { recursive: true, force: true });
+    expect(out.logseal_error).toMatch(/line \d+, column \d+: redact\.rules\[0\]\.pattern: .*ambiguous/);
+  });
+});
