@@ -17,3 +17,12 @@ export const SIGNED_POLICY = { ...JSON.parse(defaultPolicyJson()), version: "sig
 export const SIGNED_NO_CHECKPOINT = { ...SIGNED_POLICY, seal: { ...SIGNED_POLICY.seal, checkpoint_records: 0 } };
 /** The default policy in signed mode with a checkpoint on every record: minus the floor, one signature's cost. */
 export const SIGNED_EVERY_RECORD = { ...SIGNED_POLICY, seal: { ...SIGNED_POLICY.seal, checkpoint_records: 1 } };
+/**
+ * The default policy writing the chain state every 64 records instead of every record
+ * (`seal.persist_every`): what the per-record state write costs, for comparison only (a crash
+ * then loses up to 63 heads, docs/sealing.md).
+ */
+export const PERSIST_64 = (() => {
+  const policy = JSON.parse(defaultPolicyJson());
+  return { ...policy, version: "persist-64", seal: { ...policy.seal, persist_every: 64 } };
+})();

@@ -25,6 +25,9 @@ interface Segment {
   /** Every sequence number seen, and those whose event time is in the range. */
   all: Runs;
   inRange: Runs;
+  /** The highest sequence number seen with an event time before the range (-1: none), the lowest after it. */
+  before: number;
+  after: number;
   /** The highest sequence number under a signature (cp: its own; pc: the one before); -1 none. */
   signedThrough: number;
   approximate: boolean;
@@ -57,7 +60,11 @@ export interface ChainCoverage {
   /** Signed mode: records in range under a signature, and those after their segment's last signature. */
   signed?: number;
   unsignedTail?: number;
-  /** Sequence numbers missing between records in range (none seen in the whole input). */
+  /**
+   * Sequence numbers missing (none seen in the whole input) between the last record before the
+   * range and the first after it: the missing records' times are unknown, so a hole next to the
+   * range, or one that swallowed all of the chain's records in range, counts.
+   */
   gaps: { from: number; to: number }[];
   missing: number;
   /** The highest checkpoint anchored off the node with an event time in range; whether the store has it. */
@@ -81,9 +88,17 @@ export interface RangeCoverageReport {
 
 /** `--from`/`--to`: ISO 8601 (a date alone is midnight UTC) or Unix seconds. */
 export function parseTime(text: string, option: string): number {
-  if (/^\d+(\.\d+)?$/.test(text)) return Number(text);
-  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
-  if (Number.isNaN(ms)) throw new Error(`${option} ${text}: expected an ISO 8601 time (2026-12-04T10:00:00Z) or Unix seconds`);
+  if (/^\d+(\.\d+)?$/.test(text)) {
+    // Milliseconds (or finer) read as seconds would be a range some thousand years off: nothing in it.
+    if (Number(text) >= 1e11) throw new Error(`${option} ${text}: Unix seconds expected (this is after the year 5000: milliseconds?)`);
+    return Number(text);
+  }
+  // ISO 8601 only (Date.parse also takes "12/04/2026", month first, in local time); without a zone: UTC, not the machine's zone.
+  const iso = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
+  const ms = iso ? Date.parse(`${iso[1]}T${iso[2] ?? "00:00:00"}${(iso[3] ?? "Z").replace(/^([+-]\d{2})(\d{2})$/, "$1:$2")}`) : NaN;
+  const [y, mo, d] = (iso?.[1] ?? "0-0-0").split("-").map(Number);
+  const realDay = iso !== null && new Date(Date.UTC(y, mo - 1, d)).toISOString().slice(0, 10) === iso[1]; // not 2026-02-31 (rolls over)
+  if (Number.isNaN(ms) || !realDay) throw new Error(`${option} ${text}: expected an ISO 8601 time (2026-12-04T10:00:00Z) or Unix seconds`);
   return ms / 1000;
 }
 
@@ -126,6 +141,22 @@ function addRun(runs: Runs, s: number): boolean {
   return true;
 }
 
+/**
+ * Holes in everything seen of a segment that may hold records of the range: between its last record
+ * before the range and its first after it (and around its records in range, should times not rise).
+ */
+function holesNextTo(segment: Segment): { from: number; to: number }[] {
+  const ranged = segment.inRange;
+  let low = segment.before + 1, high = segment.after - 1;
+  if (ranged.length) [low, high] = [Math.min(low, ranged[0][0]), Math.max(high, ranged[ranged.length - 1][1])];
+  const holes: { from: number; to: number }[] = [];
+  for (let i = 1; i < segment.all.length; i++) {
+    const from = segment.all[i - 1][1] + 1, to = segment.all[i][0] - 1;
+    if (to >= low && from <= high) holes.push({ from, to });
+  }
+  return holes;
+}
+
 const count = (runs: Runs): number => runs.reduce((n, [a, b]) => n + b - a + 1, 0);
 /** Sequence numbers of `runs` at or below `through`. */
 const countThrough = (runs: Runs, through: number): number => runs.reduce((n, [a, b]) => n + (through < a ? 0 : Math.min(b, through) - a + 1), 0);
@@ -159,7 +190,7 @@ export class RangeCoverage {
     if (chain.algorithm !== seal.a) chain.algorithm = "mixed";
     let segment = chain.segments[chain.segments.length - 1];
     if (!segment || (seal.s === 0 && seal.g === "new" && segment.all.length > 0) || segment.instance !== seal.i && seal.g !== undefined) {
-      segment = { instance: seal.i, all: [], inRange: [], signedThrough: -1, approximate: false };
+      segment = { instance: seal.i, all: [], inRange: [], before: -1, after: Infinity, signedThrough: -1, approximate: false };
       chain.segments.push(segment);
     }
     if (!addRun(segment.all, seal.s)) segment.approximate = true;
@@ -169,9 +200,13 @@ export class RangeCoverage {
       const a = anchored.anchor.seal;
       if (a.s === seal.s && a.i === seal.i && a.m === seal.m) anchored.reached = true;
     }
-    if (!this.inRange(seal.t)) return;
-    if (!addRun(segment.inRange, seal.s)) segment.approximate = true;
     const seconds = secondsOf(seal.t);
+    if (!this.inRange(seal.t)) {
+      if (this.range.from !== undefined && seconds < this.range.from) segment.before = Math.max(segment.before, seal.s);
+      else segment.after = Math.min(segment.after, seal.s);
+      return;
+    }
+    if (!addRun(segment.inRange, seal.s)) segment.approximate = true;
     if (seconds < chain.firstSeconds) [chain.firstSeconds, chain.firstTime] = [seconds, seal.t];
     if (seconds > chain.lastSeconds) [chain.lastSeconds, chain.lastTime] = [seconds, seal.t];
   }
@@ -180,7 +215,8 @@ export class RangeCoverage {
   finish(status: (key: string) => string): RangeCoverageReport {
     const chains: ChainCoverage[] = [];
     for (const [key, state] of this.chains) {
-      const inRange = state.segments.filter((s) => s.inRange.length > 0);
+      const holes = new Map(state.segments.map((s) => [s, holesNextTo(s)]));
+      const inRange = state.segments.filter((s) => s.inRange.length > 0 || holes.get(s)!.length > 0);
       const anchored = this.highestAnchor(key);
       if (inRange.length === 0 && !anchored) continue;
       const signedMode = state.algorithm === "ed25519";
@@ -190,6 +226,12 @@ export class RangeCoverage {
         ...(signedMode && { signed: 0, unsignedTail: 0 }), gaps: [], missing: 0, status: status(key),
       };
       for (const segment of inRange) {
+        for (const gap of holes.get(segment)!) {
+          report.gaps.push(gap);
+          report.missing += gap.to - gap.from + 1;
+        }
+        if (segment.approximate) report.approximate = true;
+        if (segment.inRange.length === 0) continue;
         const records = count(segment.inRange);
         report.records += records;
         report.firstSeq = report.firstSeq < 0 ? segment.inRange[0][0] : Math.min(report.firstSeq, segment.inRange[0][0]);
@@ -199,15 +241,6 @@ export class RangeCoverage {
           report.signed! += signed;
           report.unsignedTail! += records - signed;
         }
-        // Holes in everything seen, between the first and last record in range.
-        const low = segment.inRange[0][0], high = segment.inRange[segment.inRange.length - 1][1];
-        for (let i = 1; i < segment.all.length; i++) {
-          const from = segment.all[i - 1][1] + 1, to = segment.all[i][0] - 1;
-          if (to < low || from > high) continue;
-          report.gaps.push({ from, to });
-          report.missing += to - from + 1;
-        }
-        if (segment.approximate) report.approximate = true;
       }
       if (report.gaps.length > 100) report.gaps = report.gaps.slice(0, 100);
       if (anchored) report.anchored = anchored;

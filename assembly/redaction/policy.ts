@@ -2,7 +2,9 @@
 import { Issues } from "../policy/issues";
 import { JsonValue, Kind } from "../policy/value";
 import { KeyMatcher } from "../policy/keymatch";
-import { DETECTOR_COUNT, DETECTOR_NAMES, detectorId } from "./detectors";
+import { DETECTOR_NAMES } from "./detectors";
+import { builtinCount, builtinFamilies, familyId, KIND_NAMES, ruleId, RuleSpec } from "./detectors/rules";
+import { parsePattern } from "./detectors/pattern";
 
 export const enum Action { Keep, Remove, Mask, Hash, Network }
 export const ACTION_NAMES: string[] = ["keep", "remove", "mask", "hash", "network"];
@@ -26,10 +28,11 @@ export class RedactPolicy {
   /** Allow-list mode: keys not matched (as paths) get `allowTreatment`. */
   allow: KeyMatcher | null = null;
   allowTreatment: Treatment = new Treatment(Action.Remove);
-  /** Detector actions by name, as written (for validation and `usesHash`). */
+  /** Detector actions by family or rule name, as written (applied by the Redactor once the
+   * policy's own rules are in the table: families first, then rules). */
   detectors: DetectorSetting[] = [];
-  /** Treatment per detector id: what the policy names, a full mask for the others. */
-  detectorTreatments: StaticArray<Treatment> = defaultDetectorTreatments();
+  /** The policy's own rules (`redact.rules`), in the same form as the built-in pack. */
+  userRules: RuleSpec[] = [];
   /** Where detectors run: every string value (null) or only these paths/names. */
   scan: KeyMatcher | null = null;
   maskText: string = "[REDACTED]";
@@ -40,7 +43,9 @@ export class RedactPolicy {
   summary: bool = false;
 }
 
-const SECTION_KEYS = ["keys", "allow_list", "detectors", "scan", "mask", "pseudonym", "summary"];
+const SECTION_KEYS = ["keys", "allow_list", "detectors", "rules", "scan", "mask", "pseudonym", "summary"];
+const USER_RULE_KEYS = ["id", "family", "kind", "pattern", "keywords", "context", "case_insensitive", "min_entropy", "validate", "keep_prefix", "placeholders", "action", "keep_first", "keep_last"];
+const VALIDATORS = ["luhn", "crc32"];
 const RULE_KEYS = ["name", "path", "case_insensitive", "action", "keep_first", "keep_last", "prefix_bits"];
 
 export function parseRedactPolicy(section: JsonValue | null, issues: Issues): RedactPolicy {
@@ -68,19 +73,23 @@ export function parseRedactPolicy(section: JsonValue | null, issues: Issues): Re
     if (policy.allowTreatment.action == Action.Keep) issues.add(allow, "redact.allow_list.action", "must remove, mask or hash");
   }
 
+  const rules = object.get("rules");
+  if (rules != null && rules.kind != Kind.Array) issues.add(rules, "redact.rules", "must be a list of rules");
+  if (rules != null && rules.kind == Kind.Array) {
+    for (let i = 0; i < rules.items.length; i++) parseUserRule(rules.items[i], "redact.rules[" + i.toString() + "]", policy, issues);
+  }
+
   const detectors = issues.object(object.get("detectors"), "redact.detectors");
   if (detectors != null) {
     for (let i = 0; i < detectors.keys.length; i++) {
       const name = detectors.keys[i];
       const path = "redact.detectors." + name;
       const treatment = parseTreatment(detectors.items[i], path, issues, Action.Mask);
-      const id = detectorId(name);
-      if (id < 0) {
-        issues.add(detectors.items[i], path, "unknown detector (expected one of: " + DETECTOR_NAMES.join(", ") + ")");
+      if (!knownDetectorName(name, policy)) {
+        issues.add(detectors.items[i], path, "unknown detector (expected a family: " + DETECTOR_NAMES.join(", ") + ", ... (logseal rules lists all), or a rule id)");
         continue;
       }
       policy.detectors.push(new DetectorSetting(name, treatment));
-      policy.detectorTreatments[id] = treatment;
     }
   }
 
@@ -118,11 +127,98 @@ export function parseRedactPolicy(section: JsonValue | null, issues: Issues): Re
   return policy;
 }
 
-/** A detector the policy does not name masks what it finds: forgetting one must not leak. */
-function defaultDetectorTreatments(): StaticArray<Treatment> {
-  const treatments = new StaticArray<Treatment>(DETECTOR_COUNT);
-  for (let id = 0; id < <i32>DETECTOR_COUNT; id++) treatments[id] = new Treatment(Action.Mask);
-  return treatments;
+/** Whether `name` is a built-in family or rule, or a rule or family of this policy's own rules. */
+function knownDetectorName(name: string, policy: RedactPolicy): bool {
+  if (isBuiltinName(name)) return true;
+  for (let k = 0; k < policy.userRules.length; k++) {
+    if (policy.userRules[k].id == name || policy.userRules[k].family == name) return true;
+  }
+  return false;
+}
+
+/** Whether `name` is a family or rule of the built-in table. */
+export function isBuiltinName(name: string): bool {
+  const f = familyId(name);
+  if (f >= 0 && f < builtinFamilies) return true;
+  const r = ruleId(name);
+  return r >= 0 && r < builtinCount;
+}
+
+function isRuleId(text: string): bool {
+  if (text.length == 0 || text.length > 64) return false;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c == 0x5f || (k > 0 && c == 0x2d);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+/** One of the policy's own rules: `{ "id": "acme_key", "pattern": "acme_[A-Za-z0-9]{32}", ... }`. */
+function parseUserRule(rule: JsonValue, path: string, policy: RedactPolicy, issues: Issues): void {
+  if (issues.object(rule, path) == null) return;
+  issues.onlyKeys(rule, path, USER_RULE_KEYS);
+  const spec = new RuleSpec();
+  spec.id = issues.string(rule.get("id"), path + ".id", "");
+  if (!isRuleId(spec.id)) {
+    issues.add(rule.get("id") != null ? rule.get("id") : rule, path + ".id", "is required: lower-case letters, digits, _ and - (at most 64)");
+    return;
+  }
+  if (isBuiltinName(spec.id)) {
+    issues.add(rule.get("id"), path + ".id", "\"" + spec.id + "\" is a built-in rule or family: choose another id (to change a built-in one, give it an action in redact.detectors)");
+    return;
+  }
+  for (let k = 0; k < policy.userRules.length; k++) {
+    if (policy.userRules[k].id == spec.id) {
+      issues.add(rule.get("id"), path + ".id", "\"" + spec.id + "\" is used by an earlier rule");
+      return;
+    }
+  }
+  spec.family = issues.string(rule.get("family"), path + ".family", spec.id);
+  if (!isRuleId(spec.family)) issues.add(rule.get("family"), path + ".family", "lower-case letters, digits, _ and - (at most 64)");
+  spec.kind = issues.choice(rule.get("kind"), path + ".kind", KIND_NAMES, 0);
+  spec.keywords = issues.strings(rule.get("keywords"), path + ".keywords");
+  for (let k = 0; k < spec.keywords.length; k++) {
+    const w = spec.keywords[k];
+    const c = w.length > 0 ? w.charCodeAt(0) : 0;
+    const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+    if (w.length < 3 || !alnum) issues.add(rule.get("keywords"), path + ".keywords[" + k.toString() + "]", "needs at least 3 characters, starting with a letter or digit");
+  }
+  spec.context = issues.strings(rule.get("context"), path + ".context");
+  for (let k = 0; k < spec.context.length; k++) {
+    if (spec.context[k].length == 0 || spec.context[k].length > 60) issues.add(rule.get("context"), path + ".context[" + k.toString() + "]", "must be 1 to 60 characters");
+  }
+  spec.caseInsensitive = issues.bool(rule.get("case_insensitive"), path + ".case_insensitive", false);
+  const entropy = rule.get("min_entropy");
+  if (entropy != null) {
+    if (entropy.kind != Kind.Number || entropy.number < 0 || entropy.number > 8) issues.add(entropy, path + ".min_entropy", "must be a number of bits per character from 0 to 8");
+    else spec.minEntropy = entropy.number;
+  }
+  const validators = issues.strings(rule.get("validate"), path + ".validate");
+  for (let k = 0; k < validators.length; k++) {
+    const v = validators[k];
+    if (v == "luhn") spec.flags |= 8;
+    else if (v == "crc32") spec.flags |= 4;
+    else issues.add(rule.get("validate"), path + ".validate[" + k.toString() + "]", "must be one of: " + VALIDATORS.join(", "));
+  }
+  if (!issues.bool(rule.get("placeholders"), path + ".placeholders", true)) spec.flags |= 2;
+  spec.keepPrefix = <i32>issues.integer(rule.get("keep_prefix"), path + ".keep_prefix", 0, 0, 64);
+  const patternValue = rule.get("pattern");
+  spec.pattern = issues.string(patternValue, path + ".pattern", "");
+  if (patternValue == null) {
+    issues.add(rule, path + ".pattern", "is required");
+    return;
+  }
+  const compiled = parsePattern(spec.pattern, spec.keywords.length > 0);
+  if (compiled.error.length > 0) {
+    issues.add(patternValue, path + ".pattern", compiled.error);
+    return;
+  }
+  policy.userRules.push(spec);
+  if (rule.get("action") != null || rule.get("keep_first") != null || rule.get("keep_last") != null) {
+    const treatment = parseTreatment(rule, path, issues, Action.Mask);
+    policy.detectors.push(new DetectorSetting(spec.id, treatment));
+  }
 }
 
 function parseKeyRule(rule: JsonValue, path: string, policy: RedactPolicy, issues: Issues): void {

@@ -9,7 +9,8 @@ import { Renderer } from "./render";
 import { Pseudonymizer } from "./pseudonym";
 import { HmacKey } from "../crypto/hmac";
 import { Editor } from "../json/editor";
-import { DETECTOR_COUNT, DETECTOR_NAMES, findSecrets } from "./detectors";
+import { findSecrets, installUserRules, RuleSet } from "./detectors";
+import { familyId, familyNames, familyOf, MAX_RULES, ruleFamilies, ruleId, ruleNames } from "./detectors/rules";
 import { SpanList } from "./spans";
 import { writeNetwork } from "./network";
 
@@ -24,20 +25,23 @@ export class Redactor {
   private warnedNoKey: bool = false;
   /** No key rule and no allow-list: members need no matching at all. */
   private readonly noKeyRules: bool;
-  /** Detectors whose action is not `keep`, as findSecrets' bit mask. */
-  private readonly enabledDetectors: u32;
+  /** Rules whose action is not `keep`, as findSecrets' bitset. */
+  private readonly enabledRules: RuleSet;
+  /** Treatment per rule id: what the policy names (by family, then by rule), a mask otherwise. */
+  readonly treatments: StaticArray<Treatment>;
   // Per-record counts for the summary.
   removed: u32 = 0;
   masked: u32 = 0;
   hashed: u32 = 0;
-  private readonly found: StaticArray<u32> = new StaticArray<u32>(DETECTOR_COUNT);
+  /** Per family: spans found in this record (for the summary). */
+  private readonly found: StaticArray<u32> = new StaticArray<u32>(MAX_RULES);
 
   constructor(readonly policy: RedactPolicy, pseudonymKey: HmacKey | null) {
-    let enabled: u32 = 0;
-    for (let id: u32 = 0; id < DETECTOR_COUNT; id++) {
-      if (policy.detectorTreatments[id].action != Action.Keep) enabled |= 1 << id;
-    }
-    this.enabledDetectors = enabled;
+    const treatments = treatmentsFor(policy);
+    const enabled = new RuleSet();
+    for (let r = 0; r < ruleNames.length; r++) enabled.set(r, treatments[r].action != Action.Keep);
+    this.treatments = treatments;
+    this.enabledRules = enabled.finish();
     this.noKeyRules = policy.keys.isEmpty && policy.allow == null;
     const maskChar = <u8>policy.maskChar.charCodeAt(0);
     const pseudonyms = new Pseudonymizer(pseudonymKey, String.UTF8.encode(policy.pseudonymPrefix), policy.pseudonymHexChars);
@@ -51,7 +55,7 @@ export class Redactor {
     this.masked = 0;
     this.hashed = 0;
     this.warnedNoKey = false;
-    if (this.policy.summary) memory.fill(changetype<usize>(this.found), 0, <usize>DETECTOR_COUNT << 2);
+    if (this.policy.summary) memory.fill(changetype<usize>(this.found), 0, <usize>MAX_RULES << 2);
   }
 
   /** The treatment for the member whose key is the last of `path`, or null to keep and descend. */
@@ -130,15 +134,15 @@ export class Redactor {
 
   /** Redacts secrets the detectors find in raw string content [ptr, end). */
   scanString(record: RecordOut, editor: Editor, ptr: usize, end: usize): void {
-    findSecrets(ptr, end - ptr, this.enabledDetectors, spans);
-    const treatments = this.policy.detectorTreatments;
+    findSecrets(ptr, end - ptr, this.enabledRules, spans);
+    const treatments = this.treatments;
     for (let i = 0, n = spans.count; i < n; i++) {
       const start = ptr + <usize>spans.start(i);
       const stop = ptr + <usize>spans.end(i);
-      const detector = spans.detector(i);
+      const rule = spans.detector(i);
       editor.splice(start, stop);
-      this.writeSpan(record, start, stop - start, unchecked(treatments[detector]));
-      unchecked(this.found[detector]++);
+      this.writeSpan(record, start, stop - start, unchecked(treatments[rule]));
+      unchecked(this.found[familyOf(rule)]++);
     }
   }
 
@@ -164,12 +168,12 @@ export class Redactor {
     out.putUint(this.hashed);
     out.putBuffer(DETECTORS);
     let first = true;
-    for (let id: i32 = 0; id < <i32>DETECTOR_COUNT; id++) {
+    for (let id: i32 = 0; id < familyNames.length; id++) {
       const count = this.found[id];
       if (count == 0) continue;
       if (!first) out.putByte(0x2C);
       first = false;
-      out.putBuffer(DETECTOR_KEYS[id]);
+      out.putBuffer(familyKey(id));
       out.putUint(count);
     }
     out.putByte(0x7D);
@@ -178,6 +182,31 @@ export class Redactor {
 }
 
 const FULL_MASK = new Treatment(Action.Mask);
+
+/** Puts the policy's own rules in the table, then the actions per rule id: a detector the
+ * policy does not name masks what it finds (forgetting one must not leak), a family's action
+ * applies to its rules, a rule's own action wins over its family's. */
+function treatmentsFor(policy: RedactPolicy): StaticArray<Treatment> {
+  installUserRules(policy.userRules);
+  rebuildFamilyKeys();
+  const treatments = new StaticArray<Treatment>(MAX_RULES);
+  for (let r = 0; r < MAX_RULES; r++) treatments[r] = FULL_MASK;
+  const settings = policy.detectors;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let k = 0; k < settings.length; k++) {
+      const name = settings[k].name;
+      const f = familyId(name);
+      if (pass == 0) {
+        if (f < 0) continue;
+        for (let r = 0; r < ruleNames.length; r++) if (ruleFamilies[r] == f) treatments[r] = settings[k].treatment;
+      } else {
+        const r = ruleId(name);
+        if (r >= 0 && (f < 0 || ruleFamilies[r] != f)) treatments[r] = settings[k].treatment;
+      }
+    }
+  }
+  return treatments;
+}
 // Scratch shared by every Redactor: engines are rebuilt on a policy reload, buffers are not.
 const spans = new SpanList();
 const SUMMARY_KEY = String.UTF8.encode("\"redaction\"");
@@ -185,10 +214,14 @@ const REMOVED = String.UTF8.encode("{\"removed\":");
 const MASKED = String.UTF8.encode(",\"masked\":");
 const HASHED = String.UTF8.encode(",\"hashed\":");
 const DETECTORS = String.UTF8.encode(",\"found\":{");
-const DETECTOR_KEYS = detectorKeys();
+const FAMILY_KEYS = new Array<ArrayBuffer>();
 
-function detectorKeys(): ArrayBuffer[] {
-  const keys = new Array<ArrayBuffer>();
-  for (let id = 0; id < DETECTOR_NAMES.length; id++) keys.push(String.UTF8.encode("\"" + DETECTOR_NAMES[id] + "\":"));
-  return keys;
+/** `"family":` as UTF-8 per family id, made when a policy is put in force (cold). */
+function rebuildFamilyKeys(): void {
+  FAMILY_KEYS.length = 0;
+  for (let id = 0; id < familyNames.length; id++) FAMILY_KEYS.push(String.UTF8.encode("\"" + familyNames[id] + "\":"));
+}
+
+@inline function familyKey(id: i32): ArrayBuffer {
+  return unchecked(FAMILY_KEYS[id]);
 }

@@ -1,6 +1,7 @@
 // Runs Fluent Bit on a file with one filter configuration and measures it: the pieces shared by
 // `make bench-fluent-bit` (bench/fluent-bit.ts) and tests/peers.test.ts.
 import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { delimiter, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -153,13 +154,28 @@ export function benchNiceness(): number {
 }
 
 /**
- * Runs `fluent-bit -c config` to completion. CPU time comes from bash's `times` builtin (the
- * children's user and system time, from wait4's rusage: every thread, millisecond resolution).
+ * The CPU timed runs are pinned to (`taskset -c`): BENCH_CPU, else the machine's last CPU when it
+ * has more than one and `taskset` is at hand; "" (BENCH_CPU=none) for no pinning. Every thread of
+ * Fluent Bit then shares one core's caches, and no run migrates halfway.
  */
-export function runFluentBit(bin: string, config: string, logFile: string, timeoutSeconds = 900, niceness = 0): RunResult {
-  const script = 'nice -n "$3" "$0" -c "$1" >/dev/null 2>"$2"; rc=$?; times; exit $rc';
+export function benchCpu(): string {
+  const set = process.env.BENCH_CPU;
+  if (set !== undefined) return set === "none" ? "" : set;
+  const cpus = availableParallelism();
+  const taskset = spawnSync("bash", ["-c", "command -v taskset"], { encoding: "utf8" }).stdout.trim();
+  return cpus > 1 && taskset ? String(cpus - 1) : "";
+}
+
+/**
+ * Runs `fluent-bit -c config` to completion, at `niceness`, pinned to `cpu` (a taskset list; ""
+ * for none). CPU time comes from bash's `times` builtin (the children's user and system time, from
+ * wait4's rusage: every thread, millisecond resolution).
+ */
+export function runFluentBit(bin: string, config: string, logFile: string, timeoutSeconds = 900, niceness = 0, cpu = ""): RunResult {
+  const script = 'if [ -n "$4" ]; then pin=(taskset -c "$4"); else pin=(); fi; '
+    + 'nice -n "$3" "${pin[@]}" "$0" -c "$1" >/dev/null 2>"$2"; rc=$?; times; exit $rc';
   const started = performance.now();
-  const run = spawnSync("bash", ["-c", script, bin, config, logFile, String(niceness)], { encoding: "utf8", timeout: timeoutSeconds * 1000 });
+  const run = spawnSync("bash", ["-c", script, bin, config, logFile, String(niceness), cpu], { encoding: "utf8", timeout: timeoutSeconds * 1000 });
   const wall = (performance.now() - started) / 1000;
   const log = existsSync(logFile) ? readFileSync(logFile, "utf8") : "";
   const lines = (run.stdout ?? "").trim().split("\n");

@@ -14,12 +14,20 @@ import { decimalSeconds } from "./time.ts";
 export function readEs(text: string, file: StoreFile): void {
   const lines = { pos: 0, line: 1 };
   let place = 0;
-  const source = (at: number) => {
+  // Documents from Elasticsearch (in a hit) have their numeric times read as it reads them: epoch
+  // milliseconds. Bare documents (out_kafka's messages) may carry a double of seconds.
+  const source = (at: number, stored = true) => {
     place++;
-    readSource(text, at, file, place);
+    readSource(text, at, file, place, stored);
   };
   for (const [at] of topValues(text)) {
     const members = objectMembers(text, at);
+    if (members.some((m) => m.key === "_seal")) {
+      // A record itself (no envelope has a _seal member; a record may have two: the last is its seal).
+      place = lineAt(text, at, lines) - 1;
+      source(at, false);
+      continue;
+    }
     const hits = memberNamed(members, "hits");
     if (hits && text[hits.at] === "{") {
       const inner = memberNamed(objectMembers(text, hits.at), "hits");
@@ -31,9 +39,6 @@ export function readEs(text: string, file: StoreFile): void {
       }
     } else if (memberNamed(members, "_source")) {
       source(memberNamed(members, "_source")!.at);
-    } else if (memberNamed(members, "_seal")) {
-      place = lineAt(text, at, lines) - 1;
-      source(at);
     } else if (!memberNamed(members, "_scroll_id")) {
       file.fail(++place, "unreadable", "neither a _search response, a hit nor a document");
     }
@@ -48,7 +53,7 @@ export function readEs(text: string, file: StoreFile): void {
   file.hint("time", `${file.format}: Current_Time_Index On writes the time of the flush as ${file.options.timeKey ?? "@timestamp"}, not the record's: set it Off (or verify with --unchecked-time, which leaves the store's time unchecked)`);
 }
 
-function readSource(text: string, at: number, file: StoreFile, place: number): void {
+function readSource(text: string, at: number, file: StoreFile, place: number, stored: boolean): void {
   let members: Member[];
   try {
     ({ members, text } = recordAt(text, at));
@@ -68,7 +73,7 @@ function readSource(text: string, at: number, file: StoreFile, place: number): v
     // A string (out_es, out_kafka's iso8601), or a number as written (out_kafka's default double).
     const written = text.slice(members[timeAt].at, members[timeAt].end);
     const value = stringValue(members[timeAt]) ?? (/^\d/.test(written) ? written : undefined);
-    const seconds = value === undefined ? null : decimalSeconds(value);
+    const seconds = value === undefined ? null : decimalSeconds(value, stored ? "ms" : undefined);
     if (seconds === null) outerFailure = { reason: "time", detail: `${timeKey} ${members[timeAt].text} is not a time (Time_Key_Format must write an ISO 8601 date and time)` };
     else time = seconds;
   }

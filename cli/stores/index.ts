@@ -7,6 +7,7 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { type Checked, type Reason, type Verifier, checkParsed } from "../verify.ts";
+import { decodeUtf8 } from "../utf8.ts";
 import { readEs } from "./es.ts";
 import { readLines } from "./lines.ts";
 import { readLoki } from "./loki.ts";
@@ -53,27 +54,40 @@ export class StoreReader {
    * The store form of a file and its text, or null when it is Fluent Bit's own NDJSON (read line by
    * line as before). Gzip (S3's compression gzip) is undone first. Told from the first bytes unless given.
    */
-  formatOf(path: string): { format: StoreFormat; bytes: Buffer } | null {
+  formatOf(path: string): { format: StoreFormat; bytes: Buffer; error?: string } | null {
     let bytes: Buffer;
     if (this.options.ndjson) return null;
     if (this.options.format === undefined) {
       const head = readHead(path);
       if (!(head[0] === 0x1f && head[1] === 0x8b) && !looksLikeMsgpack(head) && detect(head.toString("utf8")) === null) return null;
     }
-    bytes = readFileSync(path === "-" ? 0 : path);
+    try {
+      bytes = readFileSync(path === "-" ? 0 : path);
+    } catch (error) {
+      // Too large to read whole (over 2 GiB): this file fails, the others are still checked.
+      return { format: this.options.format ?? "s3", bytes: Buffer.alloc(0), error: (error as Error).message };
+    }
     const gzip = bytes[0] === 0x1f && bytes[1] === 0x8b;
-    if (gzip) bytes = gunzipSync(bytes);
+    if (gzip) {
+      try {
+        bytes = gunzipSync(bytes, { maxOutputLength: MAX_TEXT });
+      } catch (error) {
+        // A corrupt or cut object, or one that inflates beyond what can be read as text, fails alone.
+        return { format: this.options.format ?? "s3", bytes: Buffer.alloc(0), error: `gzip: ${(error as Error).message}` };
+      }
+    }
     const format = this.options.format ?? (looksLikeMsgpack(bytes) ? "http" : detect(bytes.subarray(0, 65536).toString("utf8"))) ?? (gzip ? "s3" : null);
     return format ? { format, bytes } : null;
   }
 
   /** Reads one file of a store form into the verifier. */
-  async verify(verifier: Verifier, path: string, format: StoreFormat, bytes: Buffer): Promise<void> {
+  async verify(verifier: Verifier, path: string, format: StoreFormat, bytes: Buffer, error?: string): Promise<void> {
     this.report.files[path] = format;
     const file = new StoreFile(format, this.options);
     try {
-      if (format === "http" && looksLikeMsgpack(bytes)) readMsgpack(bytes, file);
-      else READERS[format](bytes.toString("utf8"), file);
+      if (error !== undefined) file.fail(1, "unreadable", `not a ${format} document: ${error}`);
+      else if (format === "http" && looksLikeMsgpack(bytes)) readMsgpack(bytes, file);
+      else READERS[format](decodeUtf8(bytes), file);
     } catch (error) {
       file.fail(file.entries.length + 1, "unreadable", `not a ${format} document: ${(error as Error).message}`);
     }
@@ -137,10 +151,16 @@ export class StoreReader {
     this.report.hints = [...this.hints].filter(([, reason]) => byReason[reason]).map(([hint]) => hint);
     const notes = this.report.notes;
     notes.unshift("store forms are read in seal order (a store keeps its own order): deletions, insertions, changes and replays are seen, the order of delivery is not");
+    const counted = (counts: Record<string, number>) => Object.entries(counts).map(([name, n]) => `${name} (${n})`).join(", ");
+    if (Object.keys(this.report.removed).length) notes.push(`members the outputs added, taken off and checked against the seals (times, tags) or listed here: ${counted(this.report.removed)}`);
+    if (Object.keys(this.report.restored).length) notes.push(`members put back from Loki labels or structured metadata, then covered by the seals: ${counted(this.report.restored)}`);
     if (this.options.uncheckedTime) notes.push("the stores' times were not checked (--unchecked-time): only the seals' own times are covered");
     return this.report;
   }
 }
+
+/** The longest store text read (V8's longest string, ~512 MiB): a gzip bomb stops there. */
+const MAX_TEXT = 2 ** 29 - 24;
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -40,6 +40,7 @@ function readRecord(text: string, at: number, file: StoreFile, place: number): v
     if (members[1]?.key === "__internal__" && members[1].object) {
       drop.push(1);
       removed.push("__internal__");
+      file.notes.add(`${file.format}: __internal__ (the record's metadata, after the date member) is taken off and not covered by the seals: its content is whatever the file says`);
     }
     let time: string | undefined;
     if (!file.options.uncheckedTime) {

@@ -82,7 +82,7 @@ const MAX_READINGS = 16;
 export function restoredReadings(members: Member[], labels: Record<string, string>, recordLabels: RecordLabel[]): { members: Member[]; restored: string[] }[] {
   let readings: { members: Member[]; restored: string[] }[] = [{ members, restored: [] }];
   for (const { label, path } of recordLabels) {
-    const value = labels[label];
+    const value = Object.hasOwn(labels, label) ? labels[label] : undefined; // not "constructor" of every object
     if (value === undefined || has(members, path)) continue;
     const texts = [canonicalJson(JSON.stringify(value))];
     try {
@@ -100,6 +100,30 @@ export function restoredReadings(members: Member[], labels: Record<string, strin
     readings = next;
   }
   return readings[0].restored.length ? readings : [];
+}
+
+/**
+ * Why the labels of an entry cannot be what out_loki made of its record, or undefined: a label (or
+ * structured metadata) made from a member that is still in the line with another string value, or a
+ * label and metadata of the same name that differ. Either way someone moved the entry to a stream
+ * whose labels say something else than the sealed record.
+ */
+export function labelConflict(members: Member[], labels: Record<string, string>, metadata: Record<string, string>, recordLabels: RecordLabel[]): string | undefined {
+  for (const { label, path } of recordLabels) {
+    const given = [labels, metadata].filter((from) => Object.hasOwn(from, label)).map((from) => from[label]);
+    if (given.length === 2 && given[0] !== given[1]) return `the label ${label} ${JSON.stringify(given[0])} and the structured metadata ${JSON.stringify(given[1])} differ`;
+    const member = memberAt(members, path);
+    if (given.length === 0 || member?.text.charCodeAt(0) !== 0x22) continue;
+    const value = JSON.parse(member.text) as string;
+    if (given[0] !== value) return `the label ${label} ${JSON.stringify(given[0])} is not the record's ${path.join(".")} ${JSON.stringify(value)} it is made from`;
+  }
+  return undefined;
+}
+
+function memberAt(members: Member[], path: string[]): Member | undefined {
+  const found = members.find((m) => m.key === path[0]);
+  if (!found || path.length === 1) return found;
+  return found.object ? memberAt(found.object, path.slice(1)) : undefined;
 }
 
 function has(members: Member[], path: string[]): boolean {

@@ -6,7 +6,7 @@
 // are copies of record members or constants outside the line: not covered. A line without a member
 // remove_keys took off fails (the seal covers the whole record); line_format key_value and
 // drop_single_key write something else than the record: unreadable.
-import { parseLokiLabels, restoredReadings } from "./loki-labels.ts";
+import { labelConflict, parseLokiLabels, restoredReadings } from "./loki-labels.ts";
 import { type Reading, type StoreFile, parseRecord } from "./reading.ts";
 import { arrayItems, memberNamed, objectMembers, stringAt, topValues } from "./scan.ts";
 import { decimalSeconds, nanosecondsToSeconds } from "./time.ts";
@@ -15,7 +15,8 @@ export function readLoki(text: string, file: StoreFile): void {
   let place = 0;
   const labelSets = new Set<string>();
   const recordLabels = parseLokiLabels(file.options.lokiLabels ?? []);
-  const entry = (ts: string | undefined, line: string | undefined, seconds: (ts: string) => string | null, labels: Record<string, string>) => {
+  const entry = (ts: string | undefined, line: string | undefined, seconds: (ts: string) => string | null, streamLabels: Record<string, string>, metadata: Record<string, string> = {}) => {
+    const labels = { ...streamLabels, ...metadata };
     place++;
     if (line === undefined) return file.fail(place, "unreadable", "a Loki entry without its line");
     const members = parseRecord(line);
@@ -30,6 +31,8 @@ export function readLoki(text: string, file: StoreFile): void {
       if (value === null) outerFailure = { reason: "time", detail: `the entry's timestamp ${JSON.stringify(ts)} is not a time` };
       else time = value;
     }
+    const conflict = labelConflict(members, streamLabels, metadata, recordLabels);
+    if (conflict) outerFailure = { reason: "modified", detail: `${conflict} (--loki-labels): not what out_loki made of this record` };
     const restored: Reading[] = restoredReadings(members, labels, recordLabels).map((r) => ({ line: { members: r.members, time }, text: line, removed: [], restored: r.restored, outerFailure }));
     file.add(place, [...restored, { line: { members, time }, text: line, removed: [], outerFailure }]);
   };
@@ -48,7 +51,7 @@ export function readLoki(text: string, file: StoreFile): void {
         const line = parts[1] && text[parts[1][0]] === '"' ? (JSON.parse(text.slice(...parts[1])) as string) : undefined;
         // structured_metadata name=$key moves members like labels do: its values are put back the same way.
         const metadata = parts[2] && text[parts[2][0]] === "{" ? (JSON.parse(text.slice(...parts[2])) as Record<string, string>) : {};
-        entry(ts, line, nanosecondsToSeconds, { ...labelValues, ...metadata });
+        entry(ts, line, nanosecondsToSeconds, labelValues, metadata);
       }
     }
   };

@@ -109,7 +109,21 @@ export function topValues(text: string): [number, number][] {
 }
 
 /** The member named `key` (the first one), or undefined. */
-export const memberNamed = (members: RawMember[], key: string): RawMember | undefined => members.find((m) => m.key === key);
+/**
+ * The member of that name in a store's envelope (a `_search` response, a hit, a Loki stream, a
+ * Splunk result), or undefined. A name given twice throws (the file is then unreadable): readers of
+ * JSON disagree on which one counts (most take the last), so a second `_source` or `hits` could
+ * show one thing while the seals vouch for another.
+ */
+export function memberNamed(members: RawMember[], key: string): RawMember | undefined {
+  let found: RawMember | undefined;
+  for (const member of members) {
+    if (member.key !== key) continue;
+    if (found) throw new Error(`${JSON.stringify(key)} appears twice in one object (which one a reader takes is not defined)`);
+    found = member;
+  }
+  return found;
+}
 
 /** A string value's content, or undefined when the value is not a string. */
 export function stringAt(text: string, member: RawMember | undefined): string | undefined {

@@ -81,5 +81,5 @@ function timeOf(value: string | undefined, file: StoreFile): string | undefined 
     file.notes.add("splunk: events without a time (_time, or HEC time): their time is the seal's only");
     return undefined;
   }
-  return decimalSeconds(value);
+  return decimalSeconds(value, "s"); // Splunk reads a bare number as epoch seconds (HEC time, _time)
 }

@@ -8,10 +8,8 @@ import { ByteBuffer } from "../../buffer";
 import { decodeStringContent } from "../../json/decode";
 import { JsonReader, MAX_DEPTH, STRING_ESCAPED, Token } from "../../json/reader";
 import { SpanList } from "../../redaction/spans";
-import {
-  AUTH_HEADER, AWS_ACCESS_KEY_ID, AWS_SECRET_KEY, GITHUB_TOKEN, GOOGLE_API_KEY, JWT, PEM_PRIVATE_KEY, SECRET_PAIR,
-  SLACK_TOKEN, STRIPE_KEY, URL_PASSWORD, findSecrets,
-} from "../../redaction/detectors/index";
+import { findSecrets, RuleSet } from "../../redaction/detectors/index";
+import { Kind } from "../../redaction/detectors/rules";
 import { Condition, ConditionSet, Op } from "./conditions";
 import { PathNode, Segment } from "./paths";
 
@@ -19,10 +17,14 @@ const reader = new JsonReader();
 const decodedKey = new ByteBuffer(256);
 const decodedValue = new ByteBuffer(1024);
 const NONE: i32 = -1;
-/** The detectors that find credentials (not personal data: cards, e-mails, addresses...). */
-const CREDENTIALS: u32 = (1 << JWT) | (1 << PEM_PRIVATE_KEY) | (1 << AWS_ACCESS_KEY_ID) | (1 << AWS_SECRET_KEY)
-  | (1 << GITHUB_TOKEN) | (1 << SLACK_TOKEN) | (1 << STRIPE_KEY) | (1 << GOOGLE_API_KEY) | (1 << URL_PASSWORD)
-  | (1 << AUTH_HEADER) | (1 << SECRET_PAIR);
+/** The built-in rules that find credentials (not personal data: cards, e-mails, addresses...). */
+const CREDENTIALS = credentialRules();
+
+function credentialRules(): RuleSet {
+  const rules = new RuleSet();
+  rules.setKind(Kind.Credential);
+  return rules.finish();
+}
 const found = new SpanList(4);
 
 export class ConditionScan {

@@ -52,11 +52,12 @@ function mod97(p: usize, from: usize, to: usize, rem: u32): u32 {
 export function ibanAt(p: usize, n: usize, i: usize, floor: usize): bool {
   const expected = ibanLength(peek(p, n, i), peek(p, n, i + 1));
   if (expected == 0 || !isDigit(peek(p, n, i + 2)) || !isDigit(peek(p, n, i + 3))) return false;
-  const grouped = peek(p, n, i + 4) == 0x20;
+  const sep = peek(p, n, i + 4);
+  const grouped = sep == 0x20 || sep == 0x2d;
   let j = i + 4;
   for (let count: u32 = 4; count < expected; count++) {
     if (grouped && (count & 3) == 0) {
-      if (peek(p, n, j) != 0x20) return false;
+      if (peek(p, n, j) != sep) return false;
       j++;
     }
     if (!isIn(peek(p, n, j), DIGIT | UPPER)) return false;

@@ -16,10 +16,17 @@ import { matchEnd, matchStart } from "./match";
 import { cardAt, ssnAt } from "./numbers";
 import { ibanAt } from "./iban";
 import { emailAt, ipv4At, ipv6At, urlPasswordAt } from "./network";
-import { awsAccessKeyIdAt, githubTokenAt, googleApiKeyAt, jwtAt, slackTokenAt, stripeKeyAt } from "./tokens";
+import { jwtAt } from "./tokens";
 import { pemPrivateKeyAt } from "./pem";
-import { authHeaderAt, awsSecretKeyAt, secretPairAt } from "./pairs";
+import { authHeaderAt, awsSecretKeyAt, cliSecretAt, secretPairAt } from "./pairs";
+import {
+  addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, matchRule, MAX_RULES,
+  registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
+  WORD_FIRST, WORD_SECOND, wordAnchorMayStart, wordHead, thirdByteAllowed, rebuildBuckets, resetUserRules, RuleSpec, registerPattern, setCliRules,
+} from "./rules";
+import { registerBuiltinPack } from "./pack";
 
+// The families every policy has known (their ids are stable: 0-16, as the detectors were).
 export const CARD: u32 = 0;
 export const SSN: u32 = 1;
 export const IBAN: u32 = 2;
@@ -37,27 +44,161 @@ export const GOOGLE_API_KEY: u32 = 13;
 export const URL_PASSWORD: u32 = 14;
 export const AUTH_HEADER: u32 = 15;
 export const SECRET_PAIR: u32 = 16;
-export const DETECTOR_COUNT: u32 = 17;
-/** Enabled-mask with every detector on; bit `id` enables detector `id`. */
-export const ALL_DETECTORS: u32 = (1 << DETECTOR_COUNT) - 1;
+/** The legacy detector names, now family names (ids 0-16). */
+export const LEGACY_FAMILIES: u32 = 17;
 
-/** Policy names, indexed by detector id. */
+/** Policy names of the families known before rules were data, indexed by family id. */
 export const DETECTOR_NAMES: StaticArray<string> = [
   "card", "ssn", "iban", "email", "ipv4", "ipv6", "jwt", "pem_private_key", "aws_access_key_id",
   "aws_secret_key", "github_token", "slack_token", "stripe_key", "google_api_key", "url_password",
   "auth_header", "secret_pair",
 ];
 
-/** The id of the detector called `name`, or -1 (cold path: policy loading). */
-export function detectorId(name: string): i32 {
-  for (let id = 0; id < DETECTOR_NAMES.length; id++) if (DETECTOR_NAMES[id] == name) return id;
+// Code slots: detectors written as code, each a function (p, n, i, floor) => bool, tried where
+// its first two bytes allow. Two slots run the data rules (anchored at a word start; anchored
+// inside text). A slot's bit is set in STARTS for the bytes it can start with.
+const S_CARD: u32 = 0;
+const S_SSN: u32 = 1;
+const S_IBAN: u32 = 2;
+const S_EMAIL: u32 = 3;
+const S_IPV4: u32 = 4;
+const S_IPV6: u32 = 5;
+const S_JWT: u32 = 6;
+const S_PEM: u32 = 7;
+const S_AWS_SECRET: u32 = 8;
+const S_URL: u32 = 9;
+const S_AUTH: u32 = 10;
+const S_PAIR: u32 = 11;
+const S_CLI: u32 = 12;
+const S_WORD_RULES: u32 = 13;
+const S_INFIX_RULES: u32 = 14;
+const SLOT_COUNT: u32 = 15;
+const ALL_SLOTS: u32 = (1 << SLOT_COUNT) - 1;
+/** Slot whose match names its rule in `matchRule` (the data rules, the CLI forms). */
+const MULTI: u16 = 0xffff;
+
+type Detector = (p: usize, n: usize, i: usize, floor: usize) => bool;
+const DETECTORS: StaticArray<Detector> = [
+  cardAt, ssnAt, ibanAt, emailAt, ipv4At, ipv6At, jwtAt, pemPrivateKeyAt, awsSecretKeyAt, urlPasswordAt,
+  authHeaderAt, secretPairAt, cliSecretAt, wordRulesAt, infixRulesAt,
+];
+const DETECTOR_INDEX = memory.data(<i32>SLOT_COUNT << 2);
+for (let id = 0; id < DETECTORS.length; id++) store<u32>(DETECTOR_INDEX + (<usize>id << 2), DETECTORS[id].index);
+/** Rule id per slot (MULTI: the slot says). */
+const SLOT_RULE = memory.data(<i32>SLOT_COUNT << 1);
+
+// Rule ids of the code rules.
+export let CLI_PASSWORD_RULE: u32 = 0;
+export let CURL_USER_RULE: u32 = 0;
+
+function registerRules(): void {
+  for (let f = 0; f < DETECTOR_NAMES.length; f++) {
+    addFamily(DETECTOR_NAMES[f], f <= <i32>EMAIL ? Kind.Personal : f <= <i32>IPV6 ? Kind.Network : Kind.Credential);
+  }
+  const code: StaticArray<string> = ["card", "ssn", "iban", "email", "ipv4", "ipv6", "jwt", "pem_private_key", "aws_secret_key", "url_password", "auth_header", "secret_pair"];
+  for (let s = 0; s < code.length; s++) {
+    const name = code[s];
+    const f = familyId(name);
+    const id = registerCode(name, name, familyKinds[f]);
+    store<u16>(SLOT_RULE + (<usize>s << 1), <u16>id);
+  }
+  CLI_PASSWORD_RULE = <u32>registerCode("cli_password", "secret_pair", Kind.Credential);
+  CURL_USER_RULE = <u32>registerCode("curl_user_password", "secret_pair", Kind.Credential);
+  setCliRules(CLI_PASSWORD_RULE, CURL_USER_RULE);
+  store<u16>(SLOT_RULE + (<usize>S_CLI << 1), MULTI);
+  store<u16>(SLOT_RULE + (<usize>S_WORD_RULES << 1), MULTI);
+  store<u16>(SLOT_RULE + (<usize>S_INFIX_RULES << 1), MULTI);
+  const problems = registerBuiltinPack();
+  // A broken built-in rule is a build defect: the probes report it (tests/detectors).
+  builtinProblems = problems;
+  sealBuiltins();
+}
+
+export let builtinProblems: string[] = [];
+
+/** The slot that runs code rule `rule`, or -1 for data rules. */
+function slotOfRule(rule: i32): i32 {
+  if (rule == <i32>CLI_PASSWORD_RULE || rule == <i32>CURL_USER_RULE) return <i32>S_CLI;
+  if (!ruleIsCode[rule]) return -1;
+  for (let s: u32 = 0; s < SLOT_COUNT; s++) if (<i32>load<u16>(SLOT_RULE + (<usize>s << 1)) == rule) return <i32>s;
   return -1;
 }
 
-// Per byte: STARTS has bit `id` when detector `id` can start with the byte, plus how the scan
-// moves on (WORD, ESCAPE); SECONDS has bit `id` when the byte can come second. Two lookups
-// rule out nearly every word before any detector runs: `record` starts with the `r` of
-// `rk_live_`, but its `e` is not a `k`.
+/** Which rules run: one bit per rule id in linear memory, plus the code slots they need. */
+@unmanaged
+export class RuleSet {
+  bits: usize;
+  slots: u32 = 0;
+
+  constructor() {
+    this.bits = heap.alloc(RULE_SET_BYTES);
+    memory.fill(this.bits, 0, RULE_SET_BYTES);
+  }
+
+  clear(): void {
+    memory.fill(this.bits, 0, RULE_SET_BYTES);
+    this.slots = 0;
+  }
+
+  /** Turns rule `rule` on or off (cold: call `finish` after the last change). */
+  set(rule: i32, on: bool): void {
+    if (rule < 0 || rule >= MAX_RULES) return;
+    const at = this.bits + (<usize>rule >> 3);
+    const bit = <u8>(1 << <u8>(rule & 7));
+    store<u8>(at, on ? load<u8>(at) | bit : load<u8>(at) & ~bit);
+  }
+
+  has(rule: i32): bool {
+    if (rule < 0 || rule >= MAX_RULES) return false;
+    return (load<u8>(this.bits + (<usize>rule >> 3)) & (1 << (rule & 7))) != 0;
+  }
+
+  /** Every rule of family `family` on or off. */
+  setFamily(family: i32, on: bool): void {
+    for (let r = 0; r < ruleNames.length; r++) if (ruleFamilies[r] == family) this.set(r, on);
+  }
+
+  /** Every rule on. */
+  setAll(): void {
+    for (let r = 0; r < ruleNames.length; r++) this.set(r, true);
+  }
+
+  /** Every rule whose family is of `kind` on. */
+  setKind(kind: i32): void {
+    for (let r = 0; r < ruleNames.length; r++) if (familyKinds[ruleFamilies[r]] == kind) this.set(r, true);
+  }
+
+  /** Computes the slots the enabled rules need. */
+  finish(): RuleSet {
+    let slots: u32 = 0;
+    for (let r = 0; r < ruleNames.length; r++) {
+      if (!this.has(r)) continue;
+      const s = slotOfRule(r);
+      if (s >= 0) slots |= 1 << s;
+      else slots |= (1 << S_WORD_RULES) | (1 << S_INFIX_RULES);
+    }
+    this.slots = slots;
+    return this;
+  }
+
+  dispose(): void {
+    heap.free(this.bits);
+    heap.free(changetype<usize>(this));
+  }
+}
+
+/** Number of rules (built-in and the policy's own). */
+export function ruleCount(): i32 {
+  return ruleNames.length;
+}
+
+/** The family called `name`, or -1 (cold path: policy loading). */
+export function detectorId(name: string): i32 {
+  return familyId(name);
+}
+
+// Per byte: STARTS has bit `slot` when that slot can start with the byte, plus how the scan
+// moves on (WORD, ESCAPE); SECONDS has bit `slot` when the byte can come second.
 const WORD: u32 = 1 << 30;
 const ESCAPE: u32 = 1 << 31;
 const STARTS = memory.data(256 << 2);
@@ -82,88 +223,103 @@ function buildTables(): void {
   const alnum = digits + upper + "abcdefghijklmnopqrstuvwxyz";
   for (let b: u32 = 0; b < 256; b++) {
     if ((classOf(b) & ALNUM) != 0) store<u32>(STARTS + (<usize>b << 2), WORD);
-    store<u32>(SECONDS + (<usize>b << 2), 1 << SECRET_PAIR); // a value may start with anything
+    store<u32>(SECONDS + (<usize>b << 2), 1 << S_PAIR); // a value may start with anything
   }
   store<u32>(STARTS + (<usize>BACKSLASH << 2), ESCAPE);
-  starts(CARD, digits, digits);
-  starts(SSN, digits, digits);
-  starts(IBAN, upper, upper);
-  starts(EMAIL, "@", alnum);
-  starts(IPV4, digits, digits + ".");
-  starts(IPV6, hex + ":", hex + ":");
-  starts(JWT, "e", "y");
-  starts(PEM_PRIVATE_KEY, "-", "-");
-  starts(AWS_ACCESS_KEY_ID, "A", "KSGIRN");
-  starts(AWS_SECRET_KEY, "aAsS", "wWeE");
-  starts(GITHUB_TOKEN, "g", "hi");
-  starts(SLACK_TOKEN, "x", "o");
-  starts(STRIPE_KEY, "sr", "k");
-  starts(GOOGLE_API_KEY, "A", "I");
-  starts(URL_PASSWORD, ":", "/\\");
-  starts(AUTH_HEADER, "aA", "uU");
-  starts(SECRET_PAIR, ":=", "");
+  starts(S_CARD, digits, digits);
+  starts(S_SSN, digits, digits);
+  starts(S_IBAN, upper, upper);
+  starts(S_EMAIL, "@", alnum);
+  starts(S_IPV4, digits, digits + ".");
+  starts(S_IPV6, hex + ":", hex + ":");
+  starts(S_JWT, "e", "y");
+  starts(S_PEM, "-", "-");
+  starts(S_AWS_SECRET, "aAsS", "wWeE");
+  starts(S_URL, ":", "/\\");
+  starts(S_AUTH, "aA", "uU");
+  starts(S_PAIR, ":=,>", "");
+  starts(S_CLI, "-", "-upa");
+  syncRuleSlots();
 }
 
+/** Sets the data-rule slots' bytes from the anchors (after the rules changed). */
+function syncRuleSlots(): void {
+  const mask = ~((1 << S_WORD_RULES) | (1 << S_INFIX_RULES));
+  for (let b: usize = 0; b < 256; b++) {
+    let s = load<u32>(STARTS + (b << 2)) & mask;
+    let t = load<u32>(SECONDS + (b << 2)) & mask;
+    if (load<u8>(WORD_FIRST + b) != 0) s |= 1 << S_WORD_RULES;
+    if (load<u8>(WORD_SECOND + b) != 0) t |= 1 << S_WORD_RULES;
+    if (load<u8>(INFIX_FIRST + b) != 0) s |= 1 << S_INFIX_RULES;
+    if (load<u8>(INFIX_SECOND + b) != 0) t |= 1 << S_INFIX_RULES;
+    store<u32>(STARTS + (b << 2), s);
+    store<u32>(SECONDS + (b << 2), t);
+  }
+}
+
+registerRules();
 buildTables();
 
-// Detectors that find a value by its name rather than its shape.
-const BY_NAME: u32 = (1 << SECRET_PAIR) | (1 << AUTH_HEADER) | (1 << AWS_SECRET_KEY) | (1 << URL_PASSWORD);
+/** Replaces the policy's own rules (cold: a policy is being put in force). */
+export function installUserRules(specs: RuleSpec[]): void {
+  resetUserRules();
+  for (let k = 0; k < specs.length; k++) registerPattern(specs[k], true);
+  rebuildBuckets();
+  syncRuleSlots();
+}
 
-/** A detector: whether one of its secrets is at `i` (where it starts, or for e-mail its `@`);
- * the bounds go to `found`. `floor` is where reading backward must stop: the end of the last
- * span or escape. */
-type Detector = (p: usize, n: usize, i: usize, floor: usize) => bool;
+/** Every rule (built-in and the policy's), for tests and tools. */
+export const ALL_RULES: RuleSet = new RuleSet();
+ALL_RULES.setAll();
+ALL_RULES.finish();
 
-// By id, as function-table indices in raw memory, called with `call_indirect`: no managed
-// references on the hot path (they cost shadow-stack traffic in every function that holds
-// one), and no detector is inlined into one giant dispatcher.
-const DETECTORS: StaticArray<Detector> = [
-  cardAt, ssnAt, ibanAt, emailAt, ipv4At, ipv6At, jwtAt, pemPrivateKeyAt, awsAccessKeyIdAt,
-  awsSecretKeyAt, githubTokenAt, slackTokenAt, stripeKeyAt, googleApiKeyAt, urlPasswordAt,
-  authHeaderAt, secretPairAt,
-];
-const DETECTOR_INDEX = memory.data(<i32>DETECTOR_COUNT << 2);
-for (let id = 0; id < DETECTORS.length; id++) store<u32>(DETECTOR_INDEX + (<usize>id << 2), DETECTORS[id].index);
+// Slots that find a value by its name rather than its shape.
+const BY_NAME: u32 = (1 << S_PAIR) | (1 << S_AUTH) | (1 << S_AWS_SECRET) | (1 << S_URL) | (1 << S_CLI);
 
-/** Tries the candidate detectors at `i`; returns the id that matched, or -1. Detectors that
- * can start with the same byte are exclusive by construction (different prefixes: `::` for
+/** Tries the candidate slots at `i`; returns the rule that matched, or -1. Slots that can
+ * start with the same byte are exclusive by construction (different prefixes: `::` for
  * IPv6 but `://` for URLs and neither for pairs; 13+ digits or 4 and a separator for cards,
- * 3 and a dash for SSNs, a dot for IPv4...), so the order they are tried in does not matter. */
+ * 3 and a dash for SSNs, a dot for IPv4...), so the order they are tried in hardly matters;
+ * code slots come before the data rules. */
 function tryDetectors(p: usize, n: usize, i: usize, candidates: u32, floor: usize): i32 {
   while (candidates != 0) {
-    const id = ctz(candidates);
+    const slot = ctz(candidates);
     candidates &= candidates - 1;
-    if (call_indirect<bool>(load<u32>(DETECTOR_INDEX + (<usize>id << 2)), p, n, i, floor)) return id;
+    if (call_indirect<bool>(load<u32>(DETECTOR_INDEX + (<usize>slot << 2)), p, n, i, floor)) {
+      const rule = load<u16>(SLOT_RULE + (<usize>slot << 1));
+      return rule == MULTI ? <i32>matchRule : <i32>rule;
+    }
   }
   return -1;
 }
 
-/** Candidate detectors at `i`: those that can start with its byte and continue with the next. */
+/** Candidate slots at `i`: those that can start with its byte and continue with the next. */
 @inline function candidatesAt(p: usize, n: usize, i: usize, entry: u32, enabled: u32): u32 {
   let candidates = entry & enabled;
   if (candidates == 0) return 0;
   candidates &= load<u32>(SECONDS + (<usize>peek(p, n, i + 1) << 2));
+  if ((candidates & (1 << S_WORD_RULES)) != 0 && !wordAnchorMayStart(p, n, i)) candidates &= ~(1 << S_WORD_RULES);
   return candidates & NUMERIC ? numericShapes(p, n, i, candidates) : candidates;
 }
 
-const DECIMAL: u32 = (1 << CARD) | (1 << SSN) | (1 << IPV4);
-const NUMERIC: u32 = DECIMAL | (1 << IPV6);
+const DECIMAL: u32 = (1 << S_CARD) | (1 << S_SSN) | (1 << S_IPV4);
+const NUMERIC: u32 = DECIMAL | (1 << S_IPV6);
 
-/** Drops the numeric detectors the characters at `i` cannot fit, from one look at the run of
+/** Drops the numeric slots the characters at `i` cannot fit, from one look at the run of
  * digits (or hex digits) and the byte after it: most numbers in logs (counts, epochs, ports)
  * and hex words (`cache`, `deadline`) fit none. */
 @inline function numericShapes(p: usize, n: usize, i: usize, candidates: u32): u32 {
   let fits = ~NUMERIC;
-  if (candidates & (1 << IPV6)) {
+  if (candidates & (1 << S_IPV6)) {
     const group = runEndWithin(p, n, i, HEX, 4);
-    if (group - i <= 4 && peek(p, n, group) == COLON) fits |= 1 << IPV6;
+    if (group - i <= 4 && peek(p, n, group) == COLON) fits |= 1 << S_IPV6;
   }
   if (candidates & DECIMAL) {
     const run = runEndWithin(p, n, i, DIGIT, 19) - i;
     const after = peek(p, n, i + run);
-    if (run >= 13 || (run == 4 && (after == SPACE || after == DASH))) fits |= 1 << CARD;
-    if (run == 3 && (after == DASH || after == SPACE) && peek(p, n, i + 6) == after) fits |= 1 << SSN;
-    if (run <= 3 && after == DOT) fits |= 1 << IPV4;
+    if (run >= 13 || (run == 4 && (after == SPACE || after == DASH))) fits |= 1 << S_CARD;
+    if ((run == 3 && (after == DASH || after == SPACE || after == DOT) && peek(p, n, i + 6) == after) || run == 9) fits |= 1 << S_SSN;
+    if (run <= 3 && after == DOT) fits |= 1 << S_IPV4;
   }
   return candidates & fits;
 }
@@ -173,12 +329,13 @@ const DASH: u32 = 0x2d;
 const DOT: u32 = 0x2e;
 const COLON: u32 = 0x3a;
 
-/** Finds the secrets in the raw JSON string content [ptr, ptr+len) with the detectors whose
- * bit is set in `enabled`; `spans` is cleared, then holds them as offsets from `ptr`. */
-export function findSecrets(ptr: usize, len: usize, enabled: u32, spans: SpanList): void {
+/** Finds the secrets in the raw JSON string content [ptr, ptr+len) with the rules on in
+ * `rules`; `spans` is cleared, then holds them as offsets from `ptr`, each with its rule id. */
+export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanList): void {
   spans.reset();
-  enabled &= ALL_DETECTORS;
+  const enabled = rules.slots;
   if (enabled == 0) return;
+  setActiveRules(rules.bits);
   let escapeEnd: usize = 0;
   let i: usize = 0;
   while (i < len) {
@@ -186,7 +343,7 @@ export function findSecrets(ptr: usize, len: usize, enabled: u32, spans: SpanLis
     const candidates = candidatesAt(ptr, len, i, entry, enabled);
     if (candidates != 0) {
       let id = tryDetectors(ptr, len, i, candidates, max(<usize>spans.lastEnd(), escapeEnd));
-      if (id == SECRET_PAIR || id == AUTH_HEADER) id = specificShape(ptr, id, enabled);
+      if (id >= 0 && (id == <i32>PAIR_RULE || id == <i32>AUTH_RULE || id == <i32>CLI_PASSWORD_RULE)) id = specificShape(ptr, id, enabled);
       if (id >= 0) {
         spans.add(<u32>matchStart, <u32>matchEnd, id);
         i = max(matchEnd, i + 1);
@@ -204,7 +361,10 @@ export function findSecrets(ptr: usize, len: usize, enabled: u32, spans: SpanLis
   }
 }
 
-/** The detector of a specific shape that matches the whole value [matchStart, matchEnd) found
+const PAIR_RULE: u32 = <u32>load<u16>(SLOT_RULE + (<usize>S_PAIR << 1));
+const AUTH_RULE: u32 = <u32>load<u16>(SLOT_RULE + (<usize>S_AUTH << 1));
+
+/** The rule of a specific shape that matches the whole value [matchStart, matchEnd) found
  * by `byName`, or `byName`. The value is scanned as if it were the whole string, so shape
  * detectors see its ends as boundaries; the match bounds are restored when none fits. */
 function specificShape(p: usize, byName: i32, enabled: u32): i32 {

@@ -34,11 +34,16 @@ function domainEnd(p: usize, n: usize, j: usize): usize {
     j = runEnd(p, n, j, DOMAIN);
     if (load<u8>(p + j - 1) == DASH) break;
     labels++;
-    if (labels >= 2 && j - from >= 2 && runEnd(p, n, from, UPPER | LOWER) == j) end = j;
+    // The last label: letters (`com`), or an internationalised TLD in punycode (`xn--p1ai`).
+    if (labels >= 2 && j - from >= 2 && (runEnd(p, n, from, UPPER | LOWER) == j || (j - from >= 5 && isPunycode(p, from)))) end = j;
     if (peek(p, n, j) != DOT) break;
     j++;
   }
   return end;
+}
+
+@inline function isPunycode(p: usize, at: usize): bool {
+  return (load<u8>(p + at) | 0x20) == 0x78 && (load<u8>(p + at + 1) | 0x20) == 0x6e && load<u8>(p + at + 2) == DASH && load<u8>(p + at + 3) == DASH;
 }
 
 /** End of a dotted quad at `j` (each octet 0-255, no leading zeros), or 0. */
@@ -105,7 +110,7 @@ export function ipv6At(p: usize, n: usize, i: usize, floor: usize): bool {
     let k = j;
     while (k - from < 5 && isIn(peek(p, n, k), HEX)) k++;
     if (k == from) break;
-    if (peek(p, n, k) == DOT) {
+    if (peek(p, n, k) == DOT && isDigit(peek(p, n, k + 1))) {
       const quad = dottedQuadEnd(p, n, from);
       if (quad == 0) return false;
       groups += 2;
@@ -131,6 +136,12 @@ export function ipv6At(p: usize, n: usize, i: usize, floor: usize): bool {
   if (compressed ? groups < 2 || groups > 7 || !digits : groups != 8) return false;
   const after = peek(p, n, j);
   if (after == COLON || after == UNDERSCORE || isIn(after, ALNUM) || (after == DOT && isDigit(peek(p, n, j + 1)))) return false;
+  // A zone id (`fe80::1%eth0`, `%25eth0` in URLs) belongs to the address.
+  if (after == 0x25) {
+    let z = j + 1;
+    while (z < n && z - j <= 32 && (isIn(load<u8>(p + z), ALNUM) || load<u8>(p + z) == DOT || load<u8>(p + z) == DASH || load<u8>(p + z) == UNDERSCORE)) z++;
+    if (z > j + 1) j = z;
+  }
   return found(i, j);
 }
 

@@ -1,17 +1,22 @@
 // Payment card numbers and US social security numbers: digit groups with issuer ranges, a
 // checksum or validity rules, and no digits/letters glued on either side.
-import { ALNUM, isDigit, isIn, peek, runEnd, DIGIT } from "./chars";
+import { ALNUM, isDigit, isIn, peek, runEnd, DIGIT, UPPER } from "./chars";
 import { found } from "./match";
+import { hasContextWord } from "./rules";
 
 const DASH: u32 = 0x2d;
 const DOT: u32 = 0x2e;
 const UNDERSCORE: u32 = 0x5f;
 const SPACE: u32 = 0x20;
 
-/** Whether the number starting at `i` continues one before it (`_`, or a digit then `.`/`-`). */
+/** Whether the number starting at `i` continues one before it or sits in an identifier: `_`,
+ * or `.`/`-`/`+` after a letter, digit or `_` (`blk_-6952295868487656571`, `v-4111…`, `1.5`). */
 @inline function continuesBefore(p: usize, n: usize, i: usize): bool {
   const b = peek(p, n, i - 1);
-  return b == UNDERSCORE || ((b == DOT || b == DASH) && isDigit(peek(p, n, i - 2)));
+  if (b == UNDERSCORE) return true;
+  if (b != DOT && b != DASH && b != 0x2b) return false;
+  const c = peek(p, n, i - 2);
+  return c == UNDERSCORE || isIn(c, ALNUM);
 }
 
 /** Whether the number ending at `e` goes on (a letter, digit or `_`, or `.`/`-` then a digit). */
@@ -64,6 +69,7 @@ function knownIssuer(iin: u32, digits: u32): bool {
   if (d2 == 34 || d2 == 37) return digits == 15; // American Express
   if ((d3 >= 300 && d3 <= 305) || d2 == 36 || d2 == 38 || d2 == 39) return digits >= 14; // Diners Club
   if (d4 >= 3528 && d4 <= 3589) return digits >= 16; // JCB
+  if (d1 == 1) return digits == 15; // UATP
   // Discover (6011, 644-649, 65), UnionPay (62), Maestro (50, 56-69), RuPay (60)
   return d2 == 50 || (d2 >= 56 && d2 <= 69);
 }
@@ -75,11 +81,29 @@ function knownIssuer(iin: u32, digits: u32): bool {
 const MAX_GROUPS = 6;
 const groupEnds = memory.data(MAX_GROUPS << 3);
 
-/** A card number at `i`: 13-19 digits in one run, or a first group of 4 then groups of 3-6
- * digits, all separated by the same single space or dash (4-4-4-4, 4-6-5, 4-4-4-4-3...).
- * When grouped, shorter layouts are tried too, so a number written after a card stays out. */
+/** Whether the groups (sizes packed 4 bits each, first in the low bits) are a layout cards are
+ * printed in: 4-4-4-4, 4-4-4-4-3 (19 digits), 4-6-5 (Amex), 4-6-4 (Diners), 4-4-4-3, 4-4-4-1. */
+function realLayout(sizes: u32, groups: i32): bool {
+  if (groups == 4) return sizes == 0x4444 || sizes == 0x3444 || sizes == 0x1444;
+  if (groups == 5) return sizes == 0x34444;
+  if (groups == 3) return sizes == 0x564 || sizes == 0x464;
+  return false;
+}
+
+/** Whether an IBAN's head (`DE89 `, `GB29-`) comes right before the group at `i`: its
+ * account part is not a card, valid or not. */
+@inline function afterIbanHead(p: usize, n: usize, i: usize): bool {
+  if (i < 5) return false;
+  const sep = peek(p, n, i - 1);
+  return (sep == SPACE || sep == DASH) && isDigit(peek(p, n, i - 2)) && isDigit(peek(p, n, i - 3))
+    && isIn(peek(p, n, i - 4), UPPER) && isIn(peek(p, n, i - 5), UPPER);
+}
+
+/** A card number at `i`: 13-19 digits in one run, or groups as cards are printed (4-4-4-4,
+ * 4-6-5, 4-4-4-4-3...), all separated by the same single space or dash. When grouped, shorter
+ * layouts are tried too, so a number written after a card stays out. */
 export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (continuesBefore(p, n, i)) return false;
+  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i)) return false;
   const run = runEnd(p, n, i, DIGIT);
   const first = <u32>(run - i);
   if (first >= 13) return !continuesAfter(p, n, run) && isCard(p, i, run, first) && found(i, run);
@@ -89,12 +113,14 @@ export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
   let groups = 0;
   let end = run;
   let digits = first;
+  let sizes: u32 = 4;
   while (groups < MAX_GROUPS && peek(p, n, end) == sep && isDigit(peek(p, n, end + 1))) {
     const e = runEnd(p, n, end + 1, DIGIT);
     const g = <u32>(e - end - 1);
-    if (g < 3 || g > 6 || digits + g > 19) break;
+    if (g < 1 || g > 6 || digits + g > 19) break;
     digits += g;
     end = e;
+    sizes |= g << (4 * (groups + 1));
     store<u32>(groupEnds + (<usize>groups << 3), <u32>end);
     store<u32>(groupEnds + (<usize>groups << 3), digits, 4);
     groups++;
@@ -103,7 +129,8 @@ export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
     const e = <usize>load<u32>(groupEnds + (<usize>k << 3));
     const d = load<u32>(groupEnds + (<usize>k << 3), 4);
     if (d < 13) break;
-    if (!continuesAfter(p, n, e) && isCard(p, i, e, d)) return found(i, e);
+    const mask: u32 = k + 2 >= 8 ? 0xffffffff : (1 << (4 * (k + 2))) - 1;
+    if (realLayout(sizes & mask, k + 2) && !continuesAfter(p, n, e) && isCard(p, i, e, d)) return found(i, e);
   }
   return false;
 }
@@ -112,16 +139,28 @@ export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
  * validity rules: area not 000, 666 or 900-999, group not 00, serial not 0000.
  * https://www.ssa.gov/employer/randomization.html */
 export function ssnAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (continuesBefore(p, n, i) || runEnd(p, n, i, DIGIT) != i + 3) return false;
+  if (continuesBefore(p, n, i)) return false;
+  const run = runEnd(p, n, i, DIGIT) - i;
+  if (run == 9) {
+    // Unseparated: only where the text says it is an SSN (`ssn=078051121`, `SSN: …`).
+    if (continuesAfter(p, n, i + 9) || !hasContextWord(p, i, SSN_CONTEXT)) return false;
+    return validSsn(digitsValue(p, i, 3), digitsValue(p, i + 3, 2), digitsValue(p, i + 5, 4)) && found(i, i + 9);
+  }
+  if (run != 3) return false;
   const sep = peek(p, n, i + 3);
-  if ((sep != DASH && sep != SPACE) || peek(p, n, i + 6) != sep) return false;
+  if ((sep != DASH && sep != SPACE && sep != DOT) || peek(p, n, i + 6) != sep) return false;
   if (runEnd(p, n, i + 4, DIGIT) != i + 6 || runEnd(p, n, i + 7, DIGIT) != i + 11) return false;
   if (continuesAfter(p, n, i + 11)) return false;
-  const area = digitsValue(p, i, 3);
-  const group = digitsValue(p, i + 4, 2);
-  const serial = digitsValue(p, i + 7, 4);
-  if (area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0) return false;
+  // Dotted (`078.05.1123`) reads like a version or an address: only with context.
+  if (sep == DOT && !hasContextWord(p, i, SSN_CONTEXT)) return false;
+  if (!validSsn(digitsValue(p, i, 3), digitsValue(p, i + 4, 2), digitsValue(p, i + 7, 4))) return false;
   return found(i, i + 11);
+}
+
+const SSN_CONTEXT: StaticArray<string> = ["ssn", "social security", "social_security", "socialsecurity", "social-security"];
+
+@inline function validSsn(area: u32, group: u32, serial: u32): bool {
+  return !(area == 0 || area == 666 || area >= 900 || group == 0 || serial == 0);
 }
 
 @inline function digitsValue(p: usize, at: usize, count: usize): u32 {

@@ -1,8 +1,9 @@
 // Credentials introduced by a name: `password=…`, `"token": "…"`, `\"secret\":\"…\"`,
 // `Authorization: Bearer …`, and AWS secret keys written next to their name. Only the value
 // (for Authorization, the credential after the scheme) is a span; the name stays readable.
-import { APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
-import { found } from "./match";
+import { ALNUM, APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
+import { found, matchEnd, matchStart } from "./match";
+import { cliPasswordRule, curlUserRule, hasContextWord, setMatchRule } from "./rules";
 
 const COLON: u32 = 0x3a;
 const EQUALS: u32 = 0x3d;
@@ -41,24 +42,94 @@ const MAX_SPACES: usize = 8;
   return j;
 }
 
-/** Whether the key that ends at `keyEnd` is sensitive. */
+/** Whether the key that ends at `keyEnd` is sensitive: it ends with a sensitive name
+ * (`DB_PASSWORD`), or holds one as a whole word followed by words that do not make it
+ * something else (`password_super_secure` is, `token_count` and `secretName` are not). */
 function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
   if (keyEnd == 0) return false;
-  const letter = fold(load<u8>(p + keyEnd - 1)) - 0x61;
-  if (letter >= 26) return false;
-  let slot = BY_LAST_LETTER + <usize>(letter * NAMES_PER_LETTER * 8);
-  if (load<u32>(slot) == 0) return false;
   let from = keyEnd;
-  while (from > 0 && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
-  for (let k = 0; k < NAMES_PER_LETTER && load<u32>(slot) != 0; k++, slot += 8) {
-    if (keyEndsWithChars(p, from, keyEnd, <usize>load<u32>(slot), <usize>load<u32>(slot, 4))) return true;
+  const last = fold(load<u8>(p + keyEnd - 1)) - 0x61;
+  if (last < 26) {
+    let slot = BY_LAST_LETTER + <usize>(last * NAMES_PER_LETTER * 8);
+    if (load<u32>(slot) != 0) {
+      while (from > 0 && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
+      for (let k = 0; k < NAMES_PER_LETTER && load<u32>(slot) != 0; k++, slot += 8) {
+        if (keyEndsWithChars(p, from, keyEnd, <usize>load<u32>(slot), <usize>load<u32>(slot, 4))) return true;
+      }
+    }
+  }
+  if (from == keyEnd) while (from > 0 && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
+  return keyEnd - from >= 7 && containsSensitiveWord(p, from, keyEnd);
+}
+
+// Words that, after a sensitive name, make the key about something else.
+const BENIGN_AFTER: StaticArray<string> = [
+  "name", "names", "count", "id", "ids", "type", "length", "len", "size", "file", "path", "ref", "url", "uri",
+  "ttl", "expiry", "expires", "expiration", "expire", "version", "enabled", "required", "policy", "rotation",
+  "manager", "store", "provider", "field", "env", "mode", "limit", "usage", "index", "encoding", "kind", "label",
+  "endpoint", "header", "prefix", "format", "timeout", "max", "min", "lifetime", "validity", "issuer", "audience",
+  "scope", "scopes", "status", "state", "error", "reset", "changed", "updated", "created", "age", "strength",
+  "hint", "location", "source", "exists", "set", "valid", "invalid", "missing", "used", "display", "request",
+  "requests", "endpoint", "method", "algorithm", "type", "bucket", "rate", "total", "input", "output", "cache",
+];
+
+@inline function isLowerAt(p: usize, j: usize): bool {
+  return <u32>load<u8>(p + j) - 0x61 < 26;
+}
+
+@inline function isUpperAt(p: usize, j: usize): bool {
+  return <u32>load<u8>(p + j) - 0x41 < 26;
+}
+
+/** Whether [from, to) starts a word at `j`: the key's start, after `_-.`, or a camel hump. */
+@inline function wordStartAt(p: usize, from: usize, j: usize): bool {
+  if (j == from) return true;
+  const b = <u32>load<u8>(p + j - 1);
+  return b == 0x5f || b == 0x2d || b == 0x2e || (isUpperAt(p, j) && isLowerAt(p, j - 1));
+}
+
+function containsSensitiveWord(p: usize, from: usize, to: usize): bool {
+  for (let j = from; j + 3 < to; j++) {
+    // Sensitive names start with a, c, p, s or t.
+    const f = fold(load<u8>(p + j));
+    if (f != 0x70 && f != 0x73 && f != 0x74 && f != 0x61 && f != 0x63) continue;
+    if (!wordStartAt(p, from, j)) continue;
+    for (let k = 0; k < SENSITIVE.length; k++) {
+      if (<u32>unchecked(SENSITIVE[k]).charCodeAt(0) != f) continue;
+      const end = keyPrefixEnd(p, to, j, unchecked(SENSITIVE[k]));
+      if (end == 0 || end >= to) continue;
+      // The name must end a word, and what follows must not be a benign word.
+      const next = <u32>load<u8>(p + end);
+      if (next != 0x5f && next != 0x2d && next != 0x2e && !isUpperAt(p, end)) continue;
+      let w = end;
+      while (w < to && (load<u8>(p + w) == 0x5f || load<u8>(p + w) == 0x2d || load<u8>(p + w) == 0x2e)) w++;
+      let e = w + 1;
+      while (e < to && !wordStartAt(p, from, e)) e++;
+      while (e > w + 1 && (load<u8>(p + e - 1) == 0x5f || load<u8>(p + e - 1) == 0x2d || load<u8>(p + e - 1) == 0x2e)) e--;
+      if (!isBenignWord(p, w, e)) return true;
+    }
   }
   return false;
 }
 
-/** Where a key ends before the separator at `sep`: spaces and a closing quote skipped. */
+function isBenignWord(p: usize, from: usize, to: usize): bool {
+  const len = to - from;
+  for (let k = 0; k < BENIGN_AFTER.length; k++) {
+    const w = unchecked(BENIGN_AFTER[k]);
+    if (<usize>w.length == len && matchesFoldedAt(p, to, from, w)) return true;
+  }
+  return false;
+}
+
+/** Where a key ends before the separator at `sep`: the `.`/`:`/`+`/`?` of a compound
+ * assignment (`.=`, `::=`, `+=`), spaces and a closing quote skipped. */
 function keyEndBefore(p: usize, sep: usize): usize {
   let k = sep;
+  for (let s = 0; s < 3 && k > 0; s++) {
+    const c = <u32>load<u8>(p + k - 1);
+    if (c == COLON || c == 0x2b || c == 0x3f || (c == 0x2e && k > 1 && load<u8>(p + k - 2) == SPACE)) k--;
+    else break;
+  }
   for (let s: usize = 0; k > 0 && s < MAX_SPACES && load<u8>(p + k - 1) == SPACE; s++) k--;
   if (k > 0) {
     const b = <u32>load<u8>(p + k - 1);
@@ -80,15 +151,23 @@ function separatorAfter(p: usize, n: usize, j: usize): usize {
   return sep == COLON || sep == EQUALS ? j : 0;
 }
 
-/** End of an unquoted value at `j`: whitespace, `&,;`, quotes, closing brackets, or an escaped
- * quote or line break. Other escapes (`\/`, `\\`, `\u00e9`) are part of the value, kept whole. */
+/** End of an unquoted value at `j`: whitespace, `&,;`, quotes, a closing bracket the value did
+ * not open (`p{a}ss` stays whole, `(pw=x)` ends before `)`), or an escaped quote or line
+ * break. Other escapes (`\/`, `\\`, `\u00e9`) are part of the value, kept whole. */
 function unquotedEnd(p: usize, n: usize, j: usize): usize {
+  let open = 0;
   while (j < n) {
     const b = <u32>load<u8>(p + j);
     if (b == BACKSLASH) {
       const e = peek(p, n, j + 1);
       if (e == QUOTE || e == 0x6e || e == 0x72 || e == 0x74 || e == 0x62 || e == 0x66) break;
       j += escapeLength(p, n, j);
+    } else if (b == 0x28 || b == 0x5b || b == 0x7b) {
+      open++;
+      j++;
+    } else if ((b == 0x29 || b == 0x5d || b == 0x7d) && open > 0) {
+      open--;
+      j++;
     } else if ((classOf(b) & VALUE_END) != 0) {
       break;
     } else {
@@ -96,6 +175,41 @@ function unquotedEnd(p: usize, n: usize, j: usize): usize {
     }
   }
   return j;
+}
+
+/** End of a value written after `key: ` or `key = ` (YAML, INI, prose): the rest of the line,
+ * spaces included, up to a line break, a quote, or the next `word=`/`word: ` pair. */
+function lineValueEnd(p: usize, n: usize, j: usize): usize {
+  let end = j;
+  while (j < n) {
+    const b = <u32>load<u8>(p + j);
+    if (b == BACKSLASH) {
+      const e = peek(p, n, j + 1);
+      if (e == QUOTE || e == 0x6e || e == 0x72 || e == 0x74) break;
+      j += escapeLength(p, n, j);
+      end = j;
+    } else if (b == SPACE || b == 0x09) {
+      if (nextIsPair(p, n, j + 1)) break;
+      j++;
+    } else if ((b == 0x2c || b == 0x3b) && peek(p, n, j + 1) == SPACE) {
+      break; // `password: x, user: y`
+    } else if (b < 0x20 || b == QUOTE) {
+      break;
+    } else {
+      j++;
+      end = j;
+    }
+  }
+  return end;
+}
+
+/** Whether a `word=` or `word: ` pair starts at `j` (at most 40 key bytes looked at). */
+function nextIsPair(p: usize, n: usize, j: usize): bool {
+  const from = j;
+  while (j < n && j - from < 40 && isIn(load<u8>(p + j), KEY)) j++;
+  if (j == from) return false;
+  const b = peek(p, n, j);
+  return b == EQUALS || (b == COLON && peek(p, n, j + 1) == SPACE);
 }
 
 /** A quoted value from `from` to its closing quote (or the end of the string). Between escaped
@@ -121,15 +235,51 @@ function quotedValue(p: usize, n: usize, from: usize, quote: u32, escapedQuotes:
 
 /** The value after a separator: quoted (`"…"`, `'…'`, `\"…\"`) up to its closing quote, spaces
  * included, or unquoted. Objects, arrays and the JSON literals are not secret values. */
-function valueAt(p: usize, n: usize, j: usize): bool {
+function valueAt(p: usize, n: usize, j: usize, lineStart: bool): bool {
+  // `key: value with spaces` / `key = value with spaces` at the start of a line (YAML, INI,
+  // env files): the rest of the line; elsewhere in a log line, one word.
+  const spaced = lineStart && peek(p, n, j) == SPACE;
   j = skipSpaces(p, n, j);
   const b = peek(p, n, j);
-  if (b == QUOTE || b == APOSTROPHE) return quotedValue(p, n, j + 1, b, false);
-  if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) return quotedValue(p, n, j + 2, QUOTE, true);
+  if (b == QUOTE || b == APOSTROPHE) return quotedValue(p, n, j + 1, b, false) && !isObjectDump(p, j + 1, n) && !isPlaceholderValue(p, matchStart, matchEnd);
+  if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) return quotedValue(p, n, j + 2, QUOTE, true) && !isPlaceholderValue(p, matchStart, matchEnd);
   if (b == 0x7b || b == 0x5b) return false;
-  const end = unquotedEnd(p, n, j);
-  if (end == j || isJsonLiteral(p, n, j, end)) return false;
+  const end = spaced ? lineValueEnd(p, n, j) : unquotedEnd(p, n, j);
+  if (end == j || isJsonLiteral(p, n, j, end) || isObjectDump(p, j, n) || isPlaceholderValue(p, j, end)) return false;
   return found(j, end);
+}
+
+/** Whether the value at `j` is a printed object rather than a secret: `Token{a64f992 …}`,
+ * `AppWindowToken{…`, `android.os.BinderProxy@2bd79ce`, `Optional(…)`: an identifier that
+ * starts upper case or is dotted, then `{`, `(`, `[` or `@`. */
+function isObjectDump(p: usize, j: usize, n: usize): bool {
+  const first = peek(p, n, j);
+  if (first - 0x41 >= 26 && first - 0x61 >= 26) return false;
+  let k = j;
+  let dotted = false;
+  while (k < n && k - j < 128) {
+    const b = <u32>load<u8>(p + k);
+    if (b == 0x2e) dotted = true;
+    else if (b != 0x5f && b != 0x24 && !isIn(b, ALNUM)) break;
+    k++;
+  }
+  if (k - j < 4) return false;
+  let b = peek(p, n, k);
+  if (b == SPACE && (peek(p, n, k + 1) == 0x7b || peek(p, n, k + 1) == 0x28)) b = peek(p, n, k + 1); // `Token { … }`
+  if (b == 0x7b || b == 0x28 || b == 0x5b || b == 0x40) return first - 0x41 < 26 || dotted;
+  // A reverse-DNS name (`com.apple.xpc.activity/4505`, `android.os.Binder`): lower-case words
+  // joined by at least two dots.
+  return first - 0x61 < 26 && reverseDns(p, j, k);
+}
+
+function reverseDns(p: usize, from: usize, to: usize): bool {
+  let dots = 0;
+  for (let k = from; k < to; k++) {
+    if (load<u8>(p + k) != 0x2e) continue;
+    if (k + 1 >= to || <u32>load<u8>(p + k + 1) - 0x61 >= 26) return false;
+    dots++;
+  }
+  return dots >= 2;
 }
 
 @inline function isJsonLiteral(p: usize, n: usize, from: usize, to: usize): bool {
@@ -142,29 +292,287 @@ function valueAt(p: usize, n: usize, j: usize): bool {
  * after an escape (`\"password\":`) and only its ending is compared, so reading into what
  * comes before it is harmless. */
 export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool {
+  const b = <u32>load<u8>(p + sep);
   const next = peek(p, n, sep + 1);
-  if (next == COLON || next == EQUALS || next == SLASH) return false; // `::`, `==`, `://`
-  return sensitiveKeyBefore(p, keyEndBefore(p, sep)) && valueAt(p, n, sep + 1);
+  let value = sep + 1;
+  if (b == 0x2c) return commaPairAt(p, n, sep);
+  if (b == 0x3e) return xmlPairAt(p, n, sep);
+  if (b == COLON) {
+    if (next == EQUALS) value++; // `:=`
+    else if (next == COLON || next == SLASH) return false; // `::`, `://`
+  } else if (next == 0x3e) {
+    value++; // `=>`
+  } else if (next == EQUALS) {
+    return false; // `==`
+  }
+  let keyEnd = keyEndBefore(p, sep);
+  if (isTypeWord(p, keyEnd)) keyEnd = keyEndBefore(p, keyEnd - typeWordLength(p, keyEnd)); // `var token string = "…"`
+  if (!sensitiveKeyBefore(p, keyEnd)) return false;
+  return valueAt(p, n, value, keyAtLineStart(p, keyEnd));
+}
+
+/** `"API_TOKEN", "value"` (setProperty, setenv, os.environ.get): at the comma. */
+function commaPairAt(p: usize, n: usize, sep: usize): bool {
+  if (sep < 2) return false;
+  const q = <u32>load<u8>(p + sep - 1);
+  if (q != QUOTE && q != APOSTROPHE) return false;
+  const j = skipSpaces(p, n, sep + 1);
+  const open = peek(p, n, j);
+  if (open != q) return false;
+  return sensitiveKeyBefore(p, sep - 1) && quotedValue(p, n, j + 1, q, false) && !isPlaceholderValue(p, matchStart, matchEnd);
+}
+
+/** `<password>value</password>`: at the `>` of an opening tag. */
+function xmlPairAt(p: usize, n: usize, sep: usize): bool {
+  let k = sep;
+  while (k > 0 && sep - k < MAX_KEY && isIn(load<u8>(p + k - 1), KEY)) k--;
+  if (k == sep || k == 0 || load<u8>(p + k - 1) != 0x3c) return false;
+  if (!sensitiveKeyBefore(p, sep)) return false;
+  // The text up to the next `<`, without the whitespace (and `\n` escapes) around it.
+  let from = sep + 1;
+  while (from < n) {
+    const c = <u32>load<u8>(p + from);
+    if (c == SPACE || c == 0x09) from++;
+    else if (c == BACKSLASH && (peek(p, n, from + 1) == 0x6e || peek(p, n, from + 1) == 0x74 || peek(p, n, from + 1) == 0x72)) from += 2;
+    else break;
+  }
+  let to = from;
+  let end = from;
+  while (to < n && load<u8>(p + to) != 0x3c) {
+    const c = <u32>load<u8>(p + to);
+    if (c == BACKSLASH) {
+      const e = peek(p, n, to + 1);
+      to += escapeLength(p, n, to);
+      if (e != 0x6e && e != 0x74 && e != 0x72) end = to;
+    } else {
+      to++;
+      if (c != SPACE && c != 0x09) end = to;
+    }
+  }
+  return end > from && !isPlaceholderValue(p, from, end) && found(from, end);
+}
+
+// Type names between a key and its `=` (Go, Kotlin, TypeScript declarations).
+const TYPE_WORDS: StaticArray<string> = ["string", "str", "String", "bytes", "char"];
+
+function typeWordLength(p: usize, keyEnd: usize): usize {
+  for (let k = 0; k < TYPE_WORDS.length; k++) {
+    const w = unchecked(TYPE_WORDS[k]);
+    const len = <usize>w.length;
+    if (keyEnd > len && matchesAt(p, keyEnd, keyEnd - len, w) && load<u8>(p + keyEnd - len - 1) == SPACE) return len;
+  }
+  return 0;
+}
+
+@inline function isTypeWord(p: usize, keyEnd: usize): bool {
+  return keyEnd > 4 && typeWordLength(p, keyEnd) != 0;
+}
+
+/** Whether the key that ends at `keyEnd` starts a line: only spaces (YAML indentation), a
+ * list dash or `export ` before it since the string's start or a `\n` escape. */
+function keyAtLineStart(p: usize, keyEnd: usize): bool {
+  let k = keyEnd;
+  while (k > 0 && keyEnd - k < MAX_KEY && isIn(load<u8>(p + k - 1), KEY)) k--;
+  for (let s = 0; s < 16 && k > 0; s++) {
+    const c = <u32>load<u8>(p + k - 1);
+    if (c == SPACE || c == 0x09 || c == QUOTE || c == APOSTROPHE) k--;
+    else break;
+  }
+  if (k >= 7 && matchesAt(p, k, k - 7, "export ")) k -= 7;
+  if (k == 0) return true;
+  return k >= 2 && load<u8>(p + k - 2) == BACKSLASH && (load<u8>(p + k - 1) == 0x6e || load<u8>(p + k - 1) == 0x72);
+}
+
+/** Whether a pair's value is a placeholder rather than a secret: `$VAR`, `${VAR}`, `$(cmd)`,
+ * `<your token>`, `{{ .Values.x }}`, `%s`, `xxxx…`, `****`, `...`, `null`-like words. */
+function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
+  if (to <= from) return true;
+  const first = <u32>load<u8>(p + from);
+  const len = to - from;
+  if (first == 0x24 && len >= 2) {
+    const c = <u32>load<u8>(p + from + 1);
+    if (c == 0x7b || c == 0x28) return true; // `${VAR}`, `$(cmd)`
+    if (c == 0x5f || c - 0x41 < 26) {
+      // `$API_KEY`: an environment variable's name, upper case.
+      let name = true;
+      for (let j = from + 2; j < to; j++) {
+        const d = <u32>load<u8>(p + j);
+        if (d != 0x5f && d - 0x41 >= 26 && d - 0x30 >= 10) { name = false; break; }
+      }
+      if (name) return true;
+    }
+  }
+  if (first == 0x3c && load<u8>(p + to - 1) == 0x3e) return true;
+  if (len >= 2 && first == 0x7b && load<u8>(p + from + 1) == 0x7b) return true;
+  if (len == 2 && first == 0x25) return true;
+  // Only x, X, *, . or # (`xxxxxxxx`, `********`, `...`).
+  let filler = len >= 3;
+  for (let j = from; j < to; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c != 0x78 && c != 0x58 && c != 0x2a && c != 0x2e && c != 0x23) { filler = false; break; }
+  }
+  if (filler) return true;
+  for (let k = 0; k < PLACEHOLDER_VALUES.length; k++) {
+    const w = unchecked(PLACEHOLDER_VALUES[k]);
+    if (<usize>w.length == len && matchesFoldedAt(p, to, from, w)) return true;
+  }
+  return containsFolded(p, from, to, "xxxx") || containsFolded(p, from, to, "your_") || containsFolded(p, from, to, "<your");
+}
+
+const PLACEHOLDER_VALUES: StaticArray<string> = ["none", "nil", "undefined", "redacted", "[redacted]", "placeholder", "empty", "n/a"];
+
+function containsFolded(p: usize, from: usize, to: usize, w: string): bool {
+  const len = <usize>w.length;
+  for (let j = from; j + len <= to; j++) if (matchesFoldedAt(p, to, j, w)) return true;
+  return false;
 }
 
 /** `Authorization: <scheme> <credential>` in any common spelling (header, `authorization=`,
- * `"Authorization":"Bearer …"`): the credential only. A single word is the credential itself. */
+ * `"Authorization":"Bearer …"`): the credential only, whatever the scheme (`Bearer`, `Basic`,
+ * `Api-Token`, `SSWS`, custom words). Schemes with parameters (`Digest username=…, response=…`,
+ * `AWS4-HMAC-SHA256 Credential=…, Signature=…`) hide everything after the scheme, to the end of
+ * the header. A single word is the credential itself. */
 export function authHeaderAt(p: usize, n: usize, i: usize, floor: usize): bool {
   if (!matchesFoldedAt(p, n, i, "authorization") || isIn(peek(p, n, i + 13), KEY)) return false;
   const sep = separatorAfter(p, n, i + 13);
   if (sep == 0) return false;
   let j = skipSpaces(p, n, sep + 1);
   const open = peek(p, n, j);
-  if (open == QUOTE || open == APOSTROPHE) j++;
-  else if (open == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
-  let end = unquotedEnd(p, n, j);
+  let quote: u32 = 0;
+  if (open == QUOTE || open == APOSTROPHE) {
+    quote = open;
+    j++;
+  } else if (open == BACKSLASH && peek(p, n, j + 1) == QUOTE) {
+    quote = BACKSLASH;
+    j += 2;
+  }
+  const end = unquotedEnd(p, n, j);
   if (end == j) return false;
-  if (peek(p, n, end) == SPACE && runEnd(p, n, j, UPPER | LOWER) == end) {
+  // A scheme: a short word of letters, digits, `-`, `_`, then spaces and a credential.
+  let w = j;
+  while (w < end && w - j <= 32 && (isIn(load<u8>(p + w), ALNUM) || load<u8>(p + w) == 0x2d || load<u8>(p + w) == 0x5f)) w++;
+  if (w == end && w - j <= 32 && peek(p, n, end) == SPACE) {
     const credential = skipSpaces(p, n, end);
-    const credentialEnd = unquotedEnd(p, n, credential);
-    if (credentialEnd > credential) return found(credential, credentialEnd);
+    const first = unquotedEnd(p, n, credential);
+    if (first > credential) {
+      if (hasParameters(p, credential, first, n)) return found(credential, headerEnd(p, n, credential, quote));
+      return found(credential, first);
+    }
   }
   return found(j, end);
+}
+
+/** Whether the credential's first word is a parameter (`Credential=AKIA…/…,`, `username="x"`). */
+function hasParameters(p: usize, from: usize, to: usize, n: usize): bool {
+  for (let k = from; k + 1 < to; k++) {
+    if (load<u8>(p + k) == EQUALS && load<u8>(p + k + 1) != EQUALS) return true;
+  }
+  return false;
+}
+
+/** End of a header value at `j`: a line break, the end of the string, or the closing quote. */
+function headerEnd(p: usize, n: usize, j: usize, quote: u32): usize {
+  while (j < n) {
+    const b = <u32>load<u8>(p + j);
+    if (b == BACKSLASH) {
+      const e = peek(p, n, j + 1);
+      if (e == 0x6e || e == 0x72 || (quote == BACKSLASH && e == QUOTE)) break;
+      j += escapeLength(p, n, j);
+    } else if (b < 0x20 || (quote != 0 && b == quote) || (quote == 0 && b == QUOTE)) {
+      break;
+    } else {
+      j++;
+    }
+  }
+  return j;
+}
+
+// Command lines: `--password x`, `--password=x`, `--db-token x`, `mysql -pSecret`,
+// `mysql -p secret`, `sshpass -p x`, `redis-cli -a x`, `curl -u user:pass`, `--user user:pass`.
+const PASSWORD_P: StaticArray<string> = ["mysql", "mariadb", "sshpass", "mysqldump", "mysqladmin"];
+const PASSWORD_A: StaticArray<string> = ["redis-cli", "keydb-cli"];
+const USER_U: StaticArray<string> = ["curl"];
+
+/** A secret given to a command-line flag, at the `-` that starts the flag. */
+export function cliSecretAt(p: usize, n: usize, i: usize, floor: usize): bool {
+  if (i > floor) {
+    const before = <u32>load<u8>(p + i - 1);
+    if (before != SPACE && before != QUOTE && before != APOSTROPHE && before != 0x09) return false;
+  }
+  if (peek(p, n, i + 1) == 0x2d) {
+    const name = i + 2;
+    const nameEnd = runEndWithin(p, n, name, KEY, MAX_KEY);
+    if (nameEnd == name || nameEnd - name > MAX_KEY) return false;
+    const sep = peek(p, n, nameEnd);
+    if (sep != SPACE && sep != EQUALS) return false;
+    const userFlag = nameEnd - name == 4 && matchesAt(p, n, name, "user");
+    if (userFlag ? !hasContextWord(p, i, USER_U) : !sensitiveKeyBefore(p, nameEnd)) return false;
+    return flagValue(p, n, nameEnd + 1, userFlag);
+  }
+  const flag = peek(p, n, i + 1);
+  const after = peek(p, n, i + 2);
+  if (flag == 0x70 && hasContextWord(p, i, PASSWORD_P)) {
+    if (after == SPACE) return flagValue(p, n, i + 3, false);
+    if (after != 0 && !isIn(after, KEY) && after != 0x21 && after != 0x40 && after != 0x23) return false;
+    return flagValue(p, n, i + 2, false);
+  }
+  if (flag == 0x61 && after == SPACE && hasContextWord(p, i, PASSWORD_A)) return flagValue(p, n, i + 3, false);
+  if (flag == 0x75 && after == SPACE && hasContextWord(p, i, USER_U)) return flagValue(p, n, i + 3, true);
+  return false;
+}
+
+/** The value of a flag at `j` (quoted or to the next space); with `userPass`, only what follows
+ * the first `:` of `user:pass` (nothing without one: curl then asks for the password). */
+function flagValue(p: usize, n: usize, j: usize, userPass: bool): bool {
+  j = skipSpaces(p, n, j);
+  const b = peek(p, n, j);
+  let from = j;
+  let to: usize;
+  if (b == QUOTE || b == APOSTROPHE) {
+    if (!quotedValue(p, n, j + 1, b, false)) return false;
+    from = j + 1;
+    to = matchEndOf(p, n, from, b);
+  } else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) {
+    if (!quotedValue(p, n, j + 2, QUOTE, true)) return false;
+    from = j + 2;
+    to = matchEndOfEscaped(p, n, from);
+  } else {
+    if (b == 0x2d || b == 0) return false; // another flag, or nothing
+    to = unquotedEnd(p, n, j);
+  }
+  if (to <= from) return false;
+  if (userPass) {
+    let colon = from;
+    while (colon < to && load<u8>(p + colon) != COLON) colon++;
+    if (colon + 1 >= to) return false;
+    setMatchRule(curlUserRule);
+    return found(colon + 1, to);
+  }
+  setMatchRule(cliPasswordRule);
+  return found(from, to);
+}
+
+function matchEndOf(p: usize, n: usize, j: usize, quote: u32): usize {
+  while (j < n) {
+    const b = <u32>load<u8>(p + j);
+    if (b == BACKSLASH) j += escapeLength(p, n, j);
+    else if (b == quote) break;
+    else j++;
+  }
+  return j;
+}
+
+function matchEndOfEscaped(p: usize, n: usize, j: usize): usize {
+  while (j < n) {
+    const b = <u32>load<u8>(p + j);
+    if (b == BACKSLASH) {
+      if (peek(p, n, j + 1) == QUOTE) break;
+      j += escapeLength(p, n, j);
+    } else {
+      j++;
+    }
+  }
+  return j;
 }
 
 const AWS_SECRET_LENGTH = 40;

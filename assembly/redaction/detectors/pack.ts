@@ -1,0 +1,333 @@
+// The built-in rule pack: secret formats as the providers document them (prefixes, alphabets,
+// lengths), written here as patterns (pattern.ts). One line per rule:
+//   id family pattern [options]
+// options: kw=a|b   the rule is a key: one of these words starts the key name, the pattern is
+//                   the value after `=`/`:` (only the value is a span)
+//          ctx=a|b  one of these words must appear in the 64 bytes before the match
+//          ent=N    the body's Shannon entropy must be at least N bits per character
+//          ci       the anchor ignores ASCII case
+//          crc      GitHub/npm-style CRC-32 in the last 6 characters (base 62)
+//          noph     no placeholder check (formats that are themselves repetitive)
+//          keep=N   the first N bytes stay readable (a webhook's host and path)
+// Sources: each provider's documentation of its token format (linked in docs/detectors.md).
+import { Kind, RuleSpec, registerPattern } from "./rules";
+
+const UUID = "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}";
+const UUID_CI = "[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}";
+
+export const BUILTIN_RULES: string[] = [
+  // GitHub: https://github.blog/2021-04-05-behind-githubs-new-authentication-token-formats/
+  "github_classic_pat github_token ghp_[A-Za-z0-9]{36,251}",
+  "github_oauth_token github_token gho_[A-Za-z0-9]{36,251}",
+  "github_user_to_server_token github_token ghu_[A-Za-z0-9]{36,251}",
+  "github_server_to_server_token github_token ghs_[A-Za-z0-9]{36,251}",
+  "github_refresh_token github_token ghr_[A-Za-z0-9]{36,251}",
+  "github_fine_grained_pat github_token github_pat_[A-Za-z0-9_]{82,244}",
+  // GitLab: https://docs.gitlab.com/security/tokens/#token-prefixes
+  "gitlab_pat gitlab glpat-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_runner_auth_token gitlab glrt-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_runner_registration_token gitlab GR1348941[A-Za-z0-9_-]{20,300}",
+  "gitlab_deploy_token gitlab gldt-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_pipeline_trigger_token gitlab glptt-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_scim_token gitlab glsoat-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_cicd_job_token gitlab glcbt-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_incoming_mail_token gitlab glimt-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_feed_token gitlab glft-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_agent_token gitlab glagent-[A-Za-z0-9_.-]{40,300}",
+  "gitlab_oauth_app_secret gitlab gloas-[A-Za-z0-9_.-]{40,300}",
+  "gitlab_feature_flags_token gitlab glffct-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_workspace_token gitlab glwt-[A-Za-z0-9_.-]{20,300}",
+  "gitlab_session_cookie gitlab [a-f0-9]{32} kw=gitlab_session",
+  // OpenAI: https://platform.openai.com/docs/api-reference/authentication
+  "openai_project_key openai sk-proj-[A-Za-z0-9_-]{40,300}",
+  "openai_service_account_key openai sk-svcacct-[A-Za-z0-9_-]{40,300}",
+  "openai_admin_key openai sk-admin-[A-Za-z0-9_-]{40,300}",
+  "openai_legacy_key openai sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}",
+  "openai_user_key openai sk-None-[A-Za-z0-9_-]{40,300}",
+  // Anthropic: https://docs.anthropic.com/en/api/overview
+  "anthropic_api_key anthropic sk-ant-api03-[A-Za-z0-9_-]{80,200}",
+  "anthropic_admin_key anthropic sk-ant-admin01-[A-Za-z0-9_-]{80,200}",
+  "anthropic_oauth_token anthropic (sk-ant-oat01-|sk-ant-ort01-)[A-Za-z0-9_-]{80,200}",
+  // Azure: Entra ID client secrets, storage account keys and connection strings, SAS.
+  "azure_ad_client_secret azure [A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
+  "azure_storage_account_key azure AccountKey=[A-Za-z0-9+/]{86}== keep=11 ci",
+  "azure_shared_access_key azure SharedAccessKey=[A-Za-z0-9+/]{43}= keep=16 ci",
+  "azure_sas_signature azure sig=[A-Za-z0-9%+/]{40,100} keep=4 ctx=sv=|se=|sp=|sr=|blob|queue|table|file",
+  "azure_devops_pat azure [a-z2-7]{52} kw=azure_devops|azdo|ado_pat|system_accesstoken",
+  "azure_devops_pat_v2 azure [A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4} kw=azure_devops|azdo|ado_pat|system_accesstoken",
+  // npm: https://github.blog/2021-09-23-announcing-npms-new-access-token-format/
+  "npm_access_token npm npm_[A-Za-z0-9]{36}",
+  // PyPI: https://pypi.org/help/#apitoken (macaroons, base64 of a header naming pypi.org)
+  "pypi_upload_token pypi pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}",
+  "testpypi_upload_token pypi pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000}",
+  // Hugging Face: https://huggingface.co/docs/hub/security-tokens
+  "huggingface_token huggingface hf_[A-Za-z0-9]{34,40}",
+  "huggingface_org_token huggingface api_org_[A-Za-z0-9]{34}",
+  // AWS: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
+  "aws_access_key aws_access_key_id AKIA[A-Z0-9]{16}",
+  "aws_temporary_access_key aws_access_key_id ASIA[A-Z0-9]{16}",
+  "aws_sts_bearer_token_id aws_access_key_id ABIA[A-Z0-9]{16}",
+  "aws_context_credential_id aws_access_key_id ACCA[A-Z0-9]{16}",
+  "aws_legacy_access_key aws_access_key_id A3T[A-Z0-9]{17}",
+  "aws_iam_unique_id aws_access_key_id (AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}",
+  "aws_session_token aws_session_token [A-Za-z0-9+/]{100,1024}[=]{0,2} kw=aws_session_token|x-amz-security-token|awssessiontoken|sessiontoken",
+  "aws_bedrock_api_key aws_bedrock ABSK[A-Za-z0-9+/]{100,1000}[=]{0,2}",
+  "aws_bedrock_short_term_key aws_bedrock bedrock-api-key-[A-Za-z0-9+/]{50,1024}[=]{0,2}",
+  "amazon_mws_token amazon amzn.mws." + UUID,
+  "amazon_lwa_token amazon (Atza|Atzr)\\|[A-Za-z0-9_.-]{50,1000}",
+  // HashiCorp: https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes
+  "vault_service_token hashicorp_vault hvs.[A-Za-z0-9_-]{24,300}",
+  "vault_batch_token hashicorp_vault hvb.[A-Za-z0-9_-]{24,300}",
+  "vault_recovery_token hashicorp_vault hvr.[A-Za-z0-9_-]{24,300}",
+  "vault_legacy_token hashicorp_vault s.[A-Za-z0-9]{24} ctx=vault|token",
+  "terraform_cloud_token terraform_cloud [A-Za-z0-9]{14}.atlasv1.[A-Za-z0-9_=-]{60,70}",
+  "hcp_client_secret hashicorp_vault [A-Za-z0-9_-]{64} kw=hcp_client_secret",
+  // 1Password: service accounts (ops_) and account Secret Keys (A3-).
+  "onepassword_service_account_token 1password ops_eyJ[A-Za-z0-9+/=_-]{100,1024}",
+  "onepassword_secret_key 1password A3-[A-Z0-9]{6}-[A-Z0-9]{5,6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
+  // Atlassian and Bitbucket: API tokens (ATATT3...), app passwords (ATBB...).
+  "atlassian_api_token atlassian ATATT3[A-Za-z0-9_=-]{150,300}",
+  "atlassian_connect_token atlassian ATCTT3[A-Za-z0-9_=-]{150,300}",
+  "bitbucket_app_password bitbucket ATBB[A-Za-z0-9_=.-]{28,40}",
+  "bitbucket_client_secret bitbucket [A-Za-z0-9=_-]{64} kw=bitbucket_client_secret|bitbucket_secret",
+  // JFrog: API keys (AKCp) and identity/reference tokens (base64 of "reftkn:").
+  "jfrog_api_key jfrog AKCp[A-Za-z0-9]{60,80}",
+  "jfrog_reference_token jfrog cmVmdGtu[A-Za-z0-9]{50,80}",
+  // Shopify: https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens
+  "shopify_access_token shopify shpat_[a-fA-F0-9]{32}",
+  "shopify_shared_secret shopify shpss_[a-fA-F0-9]{32}",
+  "shopify_custom_app_token shopify shpca_[a-fA-F0-9]{32}",
+  "shopify_private_app_token shopify shppa_[a-fA-F0-9]{32}",
+  // Square: https://developer.squareup.com/docs/build-basics/access-tokens
+  "square_access_token square EAAA[A-Za-z0-9_-]{60}",
+  "square_oauth_token square sq0atp-[A-Za-z0-9_-]{22}",
+  "square_oauth_secret square sq0csp-[A-Za-z0-9_-]{43}",
+  "facebook_access_token facebook EAA[A-Za-z0-9]{80,400}",
+  "facebook_app_secret facebook [a-f0-9]{32} kw=facebook_secret|fb_secret|facebook_app_secret|fb_app_secret",
+  // Twilio: account SIDs (AC), API key SIDs (SK), 32 hex.
+  "twilio_account_sid twilio AC[a-f0-9]{32}",
+  "twilio_api_key twilio SK[a-f0-9]{32}",
+  "twilio_auth_token twilio [a-f0-9]{32} kw=twilio_auth|twilio_token|twilio_secret",
+  // SendGrid: https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys
+  "sendgrid_api_key sendgrid SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43}",
+  // Discord: bot tokens (id.timestamp.hmac) and webhooks.
+  "discord_bot_token discord [A-Za-z0-9_-]{24,28}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40}",
+  "discord_webhook discord (discord.com/api/webhooks/|discordapp.com/api/webhooks/|discord.com\\\\/api\\\\/webhooks\\\\/|discordapp.com\\\\/api\\\\/webhooks\\\\/)[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
+  // Telegram: https://core.telegram.org/bots/api#authorizing-your-bot
+  "telegram_bot_token telegram [0-9]{8,10}:AA[A-Za-z0-9_-]{33}",
+  // Slack: https://api.slack.com/authentication/token-types
+  "slack_bot_token slack_token xoxb-[A-Za-z0-9-]{10,250}",
+  "slack_user_token slack_token xoxp-[A-Za-z0-9-]{10,250}",
+  "slack_workspace_app_token slack_token xoxa-[A-Za-z0-9-]{10,250}",
+  "slack_refresh_token slack_token xoxr-[A-Za-z0-9-]{10,250}",
+  "slack_legacy_token slack_token xoxs-[A-Za-z0-9-]{10,250}",
+  "slack_org_token slack_token xoxo-[A-Za-z0-9-]{10,250}",
+  "slack_config_refresh_token slack_token xoxe-[A-Za-z0-9-]{10,250}",
+  "slack_config_access_token slack_token (xoxe.xoxp-|xoxe.xoxb-)[A-Za-z0-9-]{10,300}",
+  "slack_app_level_token slack_token xapp-[A-Za-z0-9-]{20,250}",
+  "slack_webhook slack_token (hooks.slack.com/services/|hooks.slack.com/workflows/|hooks.slack.com/triggers/|hooks.slack.com\\\\/services\\\\/|hooks.slack.com\\\\/workflows\\\\/|hooks.slack.com\\\\/triggers\\\\/)[A-Za-z0-9/_-]{20,200}",
+  // Stripe: https://docs.stripe.com/keys (test keys authenticate too; publishable keys are public)
+  "stripe_secret_key stripe_key (sk_live_|sk_test_|sk_prod_)[A-Za-z0-9]{24,247}",
+  "stripe_restricted_key stripe_key (rk_live_|rk_test_|rk_prod_)[A-Za-z0-9]{24,247}",
+  "stripe_webhook_secret stripe_key whsec_[A-Za-z0-9]{32,64}",
+  // Google: https://cloud.google.com/docs/authentication/api-keys, OAuth clients and tokens.
+  "google_api_key_aiza google_api_key AIza[A-Za-z0-9_-]{35}",
+  "google_oauth_client_secret google_oauth GOCSPX-[A-Za-z0-9_-]{28}",
+  "google_oauth_access_token google_oauth ya29.[A-Za-z0-9_-]{20,1024}",
+  "google_oauth_refresh_token google_oauth 1//0[A-Za-z0-9_-]{40,300}",
+  "google_service_account_key_id google_oauth [a-f0-9]{40} kw=private_key_id",
+  "firebase_cloud_messaging_key firebase AAAA[A-Za-z0-9_-]{7}:[A-Za-z0-9_-]{140}",
+  // age: https://age-encryption.org/v1 (Bech32 secret keys)
+  "age_secret_key age AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
+  // DigitalOcean: https://docs.digitalocean.com/reference/api/create-personal-access-token/
+  "digitalocean_pat digitalocean dop_v1_[a-f0-9]{64}",
+  "digitalocean_oauth_token digitalocean doo_v1_[a-f0-9]{64}",
+  "digitalocean_refresh_token digitalocean dor_v1_[a-f0-9]{64}",
+  // Doppler: https://docs.doppler.com/reference/api#authentication
+  "doppler_personal_token doppler dp.pt.[A-Za-z0-9]{40,44}",
+  "doppler_service_token doppler dp.st.[A-Za-z0-9._-]{40,90}",
+  "doppler_cli_token doppler dp.ct.[A-Za-z0-9]{40,44}",
+  "doppler_scim_token doppler dp.scim.[A-Za-z0-9]{40,44}",
+  "doppler_audit_token doppler dp.audit.[A-Za-z0-9]{40,44}",
+  "doppler_service_account_token doppler dp.sa.[A-Za-z0-9]{40,44}",
+  // Databricks: https://docs.databricks.com/en/dev-tools/auth/pat.html
+  "databricks_token databricks dapi[a-f0-9]{32}[0-9-]{0,3}",
+  "databricks_oauth_secret databricks dose[a-f0-9]{32}",
+  // Dynatrace: https://docs.dynatrace.com/docs/manage/access-control/access-tokens
+  "dynatrace_api_token dynatrace dt0c01.[A-Z0-9]{24}.[A-Z0-9]{64}",
+  "dynatrace_platform_token dynatrace (dt0s01.|dt0s02.|dt0s08.|dt0s09.|dt0s16.)[A-Z0-9]{24}.[A-Z0-9]{64}",
+  // Grafana: service account tokens, Cloud access policy tokens, legacy API keys.
+  "grafana_service_account_token grafana glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}",
+  "grafana_cloud_token grafana glc_[A-Za-z0-9+/]{32,400}[=]{0,2}",
+  "grafana_api_key grafana eyJrIjoi[A-Za-z0-9+/]{50,200}[=]{0,2}",
+  // Heroku
+  "heroku_platform_token heroku HRKU-[A-Za-z0-9_-]{40,100}",
+  "heroku_api_key heroku " + UUID_CI + " kw=heroku",
+  // Linear
+  "linear_api_key linear lin_api_[A-Za-z0-9]{40}",
+  "linear_oauth_token linear lin_oauth_[a-f0-9]{64}",
+  // Mailgun, Mailchimp
+  "mailgun_api_key mailgun key-[a-f0-9]{32}",
+  "mailgun_public_key mailgun pubkey-[a-f0-9]{32}",
+  "mailgun_private_key mailgun [a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8} kw=mailgun",
+  "mailchimp_api_key mailchimp [a-f0-9]{32}-us[0-9]{1,2}",
+  // New Relic: https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/
+  "newrelic_user_key newrelic NRAK-[A-Z0-9]{27}",
+  "newrelic_admin_key newrelic NRAA-[a-f0-9]{27}",
+  "newrelic_insights_insert_key newrelic NRII-[A-Za-z0-9_-]{32}",
+  "newrelic_insights_query_key newrelic NRIQ-[A-Za-z0-9_-]{32}",
+  "newrelic_browser_key newrelic NRJS-[a-f0-9]{19}",
+  "newrelic_license_key newrelic [A-Za-z0-9]{40} kw=new_relic_license|newrelic_license|nr_license|nria_license",
+  // Okta: API tokens (SSWS) start 00 + 40.
+  "okta_api_token okta 00[A-Za-z0-9_-]{40} kw=okta",
+  // PlanetScale, Postman, Pulumi, RubyGems
+  "planetscale_password planetscale pscale_pw_[A-Za-z0-9_.-]{32,64}",
+  "planetscale_service_token planetscale pscale_tkn_[A-Za-z0-9_.-]{32,64}",
+  "planetscale_oauth_token planetscale pscale_oauth_[A-Za-z0-9_.-]{32,64}",
+  "postman_api_key postman PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
+  "pulumi_access_token pulumi pul-[a-f0-9]{40}",
+  "rubygems_api_key rubygems rubygems_[a-f0-9]{48}",
+  // Sentry, Snyk, Sumo Logic, Tailscale, Vercel
+  "sentry_org_token sentry sntrys_eyJ[A-Za-z0-9+/=_-]{50,1024}",
+  "sentry_user_token sentry sntryu_[a-f0-9]{64}",
+  "snyk_token snyk " + UUID + " kw=snyk",
+  "sumologic_access_key sumologic [A-Za-z0-9]{64} kw=sumo",
+  "sumologic_access_id sumologic su[A-Za-z0-9]{12} kw=sumo",
+  "tailscale_key tailscale tskey-[a-z]{3,7}-[A-Za-z0-9]{6,20}-[A-Za-z0-9]{20,64}",
+  "vercel_token vercel (vcp_|vci_|vca_|vcr_|vck_)[A-Za-z0-9]{24,64}",
+  "vercel_legacy_token vercel [A-Za-z0-9]{24} kw=vercel",
+  // Cloudflare, Fastly
+  "cloudflare_origin_ca_key cloudflare v1.0-[a-f0-9]{24}-[a-f0-9]{146}",
+  "cloudflare_api_token cloudflare [A-Za-z0-9_-]{40} kw=cloudflare|cf_api|cf-api",
+  "cloudflare_global_api_key cloudflare [a-f0-9]{37} kw=cloudflare|cf_api|cf-api|x-auth-key",
+  "fastly_api_token fastly [A-Za-z0-9_-]{32} kw=fastly",
+  // Alibaba Cloud
+  "alibaba_access_key_id alibaba LTAI[A-Za-z0-9]{12,20}",
+  "alibaba_access_key_secret alibaba [A-Za-z0-9]{30} kw=alibaba|aliyun|accesskeysecret|access_key_secret",
+  // Adafruit, Airtable, Asana, Beamer
+  "adafruit_io_key adafruit aio_[A-Za-z0-9]{28}",
+  "airtable_pat airtable pat[A-Za-z0-9]{14}.[a-f0-9]{64}",
+  "airtable_api_key airtable key[A-Za-z0-9]{14} kw=airtable",
+  "asana_pat asana [0-9]/[0-9]{16}:[A-Za-z0-9]{32}",
+  "asana_legacy_key asana [0-9]{16}:[A-Za-z0-9]{32} kw=asana",
+  "beamer_api_key beamer b_[A-Za-z0-9=_-]{44} kw=beamer",
+  // Clojars, Contentful, Coinbase, Confluent, Datadog
+  "clojars_token clojars CLOJARS_[a-z0-9]{60}",
+  "contentful_pat contentful CFPAT-[A-Za-z0-9_-]{43}",
+  "contentful_delivery_token contentful [A-Za-z0-9=_-]{43} kw=contentful",
+  "coinbase_api_secret coinbase [A-Za-z0-9_+/=-]{64,100} kw=coinbase",
+  "confluent_api_secret confluent [A-Za-z0-9+/]{64} kw=confluent",
+  "confluent_api_key confluent [A-Z0-9]{16} kw=confluent",
+  "datadog_api_key datadog [a-f0-9]{32} kw=datadog|dd_api_key|dd-api-key|dd_apikey",
+  "datadog_app_key datadog [a-f0-9]{40} kw=datadog|dd_app_key|dd-application-key|dd_application_key|dd_appkey",
+  // Dropbox, Duffel, EasyPost, Figma, Flutterwave, Frame.io
+  "dropbox_short_lived_token dropbox sl.[A-Za-z0-9._-]{130,1000}",
+  "dropbox_long_lived_token dropbox [a-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43} kw=dropbox noph",
+  "duffel_api_token duffel (duffel_test_|duffel_live_)[A-Za-z0-9_=-]{43}",
+  "easypost_api_key easypost EZAK[A-Za-z0-9]{54}",
+  "easypost_test_key easypost EZTK[A-Za-z0-9]{54}",
+  "figma_pat figma figd_[A-Za-z0-9_-]{40}",
+  "flutterwave_secret_key flutterwave (FLWSECK-|FLWSECK_TEST-)[a-f0-9]{32}-X",
+  "flutterwave_encryption_key flutterwave FLWSECK_TEST[a-f0-9]{12}",
+  "frameio_api_token frameio fio-u-[A-Za-z0-9_=-]{64}",
+  // GoCardless, Harness, Intercom, Kraken, LaunchDarkly, Lob, Mapbox, MessageBird
+  "gocardless_api_token gocardless (live_|sandbox_)[A-Za-z0-9_=-]{40} ctx=gocardless",
+  "harness_access_token harness (pat.|sat.)[A-Za-z0-9_-]{22}.[a-f0-9]{24}.[A-Za-z0-9]{20}",
+  "intercom_access_token intercom [A-Za-z0-9=_-]{60} kw=intercom",
+  "kraken_private_key kraken [A-Za-z0-9/=+]{80,90} kw=kraken",
+  "launchdarkly_key launchdarkly (api-|sdk-|mob-)" + UUID + " ctx=launchdarkly|ldclient|ld_|ld-",
+  "lob_api_key lob (live_|test_)[a-f0-9]{35} ctx=lob",
+  "mapbox_secret_token mapbox sk.eyJ[A-Za-z0-9_-]{50,200}.[A-Za-z0-9_-]{20,40}",
+  "messagebird_api_key messagebird [A-Za-z0-9]{25} kw=messagebird|message_bird|msgbird",
+  // Netlify, NYTimes, Prefect, ReadMe, Scalingo, Brevo (Sendinblue), Shippo, Sidekiq
+  "netlify_pat netlify nfp_[A-Za-z0-9]{36,40}",
+  "netlify_access_token netlify [A-Za-z0-9_=-]{40,46} kw=netlify",
+  "nytimes_api_key nytimes [A-Za-z0-9=_-]{32} kw=nytimes|nyt_api|new_york_times",
+  "prefect_api_key prefect (pnu_|pnb_)[A-Za-z0-9]{36}",
+  "readme_api_key readme rdme_[a-z0-9]{70}",
+  "scalingo_api_token scalingo tk-us-[A-Za-z0-9_-]{48}",
+  "brevo_api_key brevo xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}",
+  "brevo_smtp_key brevo xsmtpsib-[a-f0-9]{64}-[A-Za-z0-9]{16}",
+  "shippo_api_token shippo (shippo_live_|shippo_test_)[a-f0-9]{40}",
+  "sidekiq_secret sidekiq [a-f0-9]{8}:[a-f0-9]{8} kw=bundle_enterprise__contribsys__com|bundle_gems__contribsys__com",
+  // Squarespace, Travis, Typeform, Yandex, Zendesk
+  "squarespace_api_key squarespace " + UUID + " kw=squarespace",
+  "travis_api_token travis [A-Za-z0-9]{22} kw=travis",
+  "typeform_pat typeform tfp_[A-Za-z0-9_.=-]{59}",
+  "yandex_api_key yandex AQVN[A-Za-z0-9_-]{35,38}",
+  "yandex_access_key yandex YC[A-Za-z0-9_-]{38}",
+  "yandex_oauth_token yandex (y0_|y1_|y2_|y3_)[A-Za-z0-9_-]{55}",
+  "zendesk_api_token zendesk [A-Za-z0-9]{40} kw=zendesk",
+  // Developer platforms and CI
+  "buildkite_token buildkite bkua_[a-f0-9]{40}",
+  "circleci_pat circleci CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}",
+  "circleci_token circleci [a-f0-9]{40} kw=circle_token|circleci_token|circle-token",
+  "docker_hub_pat docker dckr_pat_[A-Za-z0-9_-]{27}",
+  "docker_hub_org_token docker dckr_oat_[A-Za-z0-9_-]{32}",
+  "flyio_token flyio (fo1_|fm1r_|fm1a_|fm2_)[A-Za-z0-9+/=_-]{40,1024}",
+  "defined_networking_key defined_networking dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}",
+  "octopus_deploy_key octopus API-[A-Z0-9]{26}",
+  "openshift_token openshift sha256~[A-Za-z0-9_-]{43}",
+  "sonarqube_token sonarqube (sqp_|squ_|sqa_)[a-f0-9]{40}",
+  "sourcegraph_token sourcegraph sgp_[A-Za-z0-9_]{40,64}",
+  "infracost_api_key infracost ico-[A-Za-z0-9]{32}",
+  "intra42_secret intra42 (s-s4t2ud-|s-s4t2af-)[a-f0-9]{64}",
+  "nuget_api_key nuget oy2[a-z0-9]{43}",
+  "supabase_pat supabase sbp_[a-f0-9]{40}",
+  "supabase_secret_key supabase sb_secret_[A-Za-z0-9_-]{31,64}",
+  "notion_integration_token notion ntn_[0-9]{11}[A-Za-z0-9]{35}",
+  "notion_legacy_token notion secret_[A-Za-z0-9]{43}",
+  "hubspot_pat hubspot (pat-na1-|pat-eu1-)" + UUID,
+  "telnyx_api_key telnyx KEY[0-9A-F]{32}_[A-Za-z0-9]{22}",
+  "plaid_access_token plaid (access-sandbox-|access-development-|access-production-)" + UUID,
+  "braintree_access_token braintree (access_token$production$|access_token$sandbox$)[a-z0-9]{16}$[a-f0-9]{32}",
+  "razorpay_key razorpay (rzp_live_|rzp_test_)[A-Za-z0-9]{14}",
+  "salesforce_access_token salesforce 00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,120}",
+  "zapier_webhook zapier (hooks.zapier.com/hooks/catch/|hooks.zapier.com\\\\/hooks\\\\/catch\\\\/)[0-9]{5,10}/[A-Za-z0-9]{5,10}",
+  "teams_webhook microsoft_teams [a-z0-9-]{1,63}.webhook.office.com/webhookb2/[A-Za-z0-9@/_-]{50,300}",
+  "auth0_client_secret auth0 [A-Za-z0-9_-]{64} kw=auth0",
+  "algolia_api_key algolia [a-f0-9]{32} kw=algolia",
+  "pagerduty_api_key pagerduty [A-Za-z0-9_+-]{20} kw=pagerduty|pd_api|pd_token",
+  "twitter_bearer_token twitter AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,120} noph",
+  "twitch_api_token twitch [a-z0-9]{30} kw=twitch",
+  "etsy_api_key etsy [a-z0-9]{24} kw=etsy",
+  "mattermost_token mattermost [a-z0-9]{26} kw=mattermost",
+  // AI providers
+  "groq_api_key groq gsk_[A-Za-z0-9]{52}",
+  "perplexity_api_key perplexity pplx-[A-Za-z0-9]{48}",
+  "replicate_api_token replicate r8_[A-Za-z0-9]{37}",
+  "xai_api_key xai xai-[A-Za-z0-9]{80}",
+  "langsmith_api_key langsmith (lsv2_pt_|lsv2_sk_)[a-f0-9]{32}_[a-f0-9]{10}",
+  "pinecone_api_key pinecone pcsk_[A-Za-z0-9_]{50,80}",
+  "cohere_api_key cohere [A-Za-z0-9]{40} kw=cohere|co_api_key",
+  "mistral_api_key mistral [A-Za-z0-9]{32} kw=mistral",
+  "wandb_api_key wandb [a-f0-9]{40} kw=wandb",
+];
+
+/** Registers the built-in pack (start-up); returns the problems (none in a correct build). */
+export function registerBuiltinPack(): string[] {
+  const problems = new Array<string>();
+  for (let k = 0; k < BUILTIN_RULES.length; k++) {
+    const line = BUILTIN_RULES[k];
+    const parts = line.split(" ");
+    const spec = new RuleSpec();
+    spec.id = parts[0];
+    spec.family = parts[1];
+    spec.kind = Kind.Credential;
+    spec.pattern = parts[2];
+    for (let o = 3; o < parts.length; o++) {
+      const opt = parts[o];
+      if (opt.startsWith("kw=")) spec.keywords = opt.substring(3).split("|");
+      else if (opt.startsWith("ctx=")) spec.context = opt.substring(4).split("|");
+      else if (opt.startsWith("ent=")) spec.minEntropy = parseFloat(opt.substring(4));
+      else if (opt.startsWith("keep=")) spec.keepPrefix = I32.parseInt(opt.substring(5));
+      else if (opt == "ci") spec.caseInsensitive = true;
+      else if (opt == "crc") spec.flags |= 4;
+      else if (opt == "noph") spec.flags |= 2;
+      else problems.push(spec.id + ": unknown option " + opt);
+    }
+    const error = registerPattern(spec, false);
+    if (error.length > 0) problems.push(spec.id + ": " + error);
+  }
+  return problems;
+}
