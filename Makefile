@@ -44,8 +44,10 @@ bench: build
 ## and recognizers' test examples, real logs judged line by line) when LOGSEAL_EVAL_DATA names the
 ## checkouts (docs/detectors.md#accuracy); without it that part says so and is skipped.
 accuracy: build
-	node --disable-warning=ExperimentalWarning --import tsx bench/accuracy.ts
-	node --disable-warning=ExperimentalWarning --import tsx bench/eval/run.ts
+	@status=0; \
+	node --disable-warning=ExperimentalWarning --import tsx bench/accuracy.ts || status=$$?; \
+	node --disable-warning=ExperimentalWarning --import tsx bench/eval/run.ts || status=$$?; \
+	exit $$status
 
 ## Ahead-of-time module for Fluent Bit (needs flb-wamrc or wamrc of Fluent Bit's WAMR version).
 aot: build/logseal.wasm

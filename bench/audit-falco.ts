@@ -9,12 +9,12 @@
 //   FALCO_K8S_AUDIT_DIR=/tmp/falco/test node --import tsx bench/audit-falco.ts
 //
 // Without the scenario list or the directory it says so and exits 0.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { FilterHost } from "../cli/host.ts";
 import { defaultPolicyJson } from "../cli/policy.ts";
+import { scratchDir } from "../cli/scratch.js";
 
 /** Falco rule -> the logseal rules that stand for it (none: why not). */
 export const FALCO_TO_LOGSEAL: Record<string, string[] | string> = {
@@ -121,7 +121,7 @@ function filterFor(policy: object | null): FilterHost {
   const key = JSON.stringify(policy);
   let filter = filters.get(key);
   if (!filter) {
-    const dir = mkdtempSync(join(tmpdir(), "logseal-falco-"));
+    const dir = scratchDir("logseal-falco-");
     if (policy) writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy));
     filters.set(key, (filter = FilterHost.load(WASM, { preopens: { ".": dir } })));
   }

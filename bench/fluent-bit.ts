@@ -12,7 +12,8 @@
 // BENCH_RECORDS (container log records; default 20000), BENCH_AUDIT_RECORDS (default half of
 // BENCH_RECORDS), BENCH_ONLY (comma list of configuration ids), BENCH_WORKLOADS (container,audit),
 // FLUENT_BIT_BIN (default: fluent-bit on PATH), WAMRC (AOT compiler; default flb-wamrc/wamrc on
-// PATH), BENCH_KEEP=1 (keep the work directory), BENCH_RESULTS (output file; "-" for none).
+// PATH), BENCH_KEEP=1 (keep the work directory), BENCH_RESULTS (output file; "-" for none),
+// BENCH_VERBOSE=1 (every run's CPU and wall time on the console).
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -258,8 +259,13 @@ for (const workload of workloads) {
   const contention = new Map<string, number>(variants.map((v) => [v.id, 0]));
   for (let r = 0; r < RUNS; r++) {
     for (const variant of roundOrder(r)) {
-      empties.get(variant.id)!.push(timedRun(variant, workload, r, true).run);
+      const e = timedRun(variant, workload, r, true).run;
+      empties.get(variant.id)!.push(e);
       const t = timedRun(variant, workload, r);
+      if (process.env.BENCH_VERBOSE === "1") {
+        const ms = (x: RunResult) => `user ${Math.round(x.user * 1000)} sys ${Math.round(x.sys * 1000)} ms, wall ${x.wall.toFixed(2)} s`;
+        console.log(`  round ${r + 1} ${variant.id.padEnd(13)} empty file: ${ms(e)}; workload: ${ms(t.run)}`);
+      }
       runs.get(variant.id)!.push(t.run);
       contention.set(variant.id, Math.max(contention.get(variant.id)!, t.contention));
     }

@@ -3,11 +3,11 @@
 // `instrument` adds, at the start of every straight-line region of every function, one
 // increment of an exported i64 global by the region's static instruction count; the
 // increments themselves are not counted. See docs/measuring.md.
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import binaryen from "binaryen";
 import { FilterHost, instantiate } from "../cli/host.ts";
+import { scratchDir } from "../cli/scratch.js";
 
 type Expr = number;
 type Module = binaryen.Module;
@@ -437,7 +437,7 @@ export function instrumentedPath(wasmPath: string, perFunction = false): string 
   const key = `${wasmPath}@${statSync(wasmPath).mtimeMs}${perFunction ? "+functions" : ""}`;
   let path = instrumentedFiles.get(key);
   if (!path) {
-    path = join(mkdtempSync(join(tmpdir(), "logseal-instr-")), "counted.wasm");
+    path = join(scratchDir("logseal-instr-"), "counted.wasm");
     writeFileSync(path, instrument(readFileSync(wasmPath), { perFunction }).binary);
     instrumentedFiles.set(key, path);
   }
@@ -504,7 +504,7 @@ const encoder = new TextEncoder();
  * Each body is sent once beforehand so one-time work (policy load, first allocations) is not counted.
  */
 export function countInstructions(setupPolicy: object | string | undefined, bodies: (string | Uint8Array)[], options: CountOptions = {}): InstructionCount {
-  const dir = mkdtempSync(join(tmpdir(), "logseal-count-"));
+  const dir = scratchDir("logseal-count-");
   if (setupPolicy !== undefined) {
     writeFileSync(join(dir, "logseal.policy.json"), typeof setupPolicy === "string" ? setupPolicy : JSON.stringify(setupPolicy));
   }

@@ -1,7 +1,6 @@
 // `logseal run`: NDJSON through the module exactly as Fluent Bit calls it (cli/host.ts),
 // one record per line out. Lines may be plain records or Fluent Bit's `[time, record]`.
-import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
@@ -9,6 +8,7 @@ import { parseValue } from "./canonical.ts";
 import { FilterHost } from "./host.ts";
 import { readPolicy } from "./policy-file.ts";
 import { fail, requireModule } from "./util.ts";
+import { scratchDir } from "./scratch.ts";
 
 export interface RunOptions {
   policy?: string;
@@ -20,7 +20,7 @@ export interface RunOptions {
 export function preopensFor(options: RunOptions): Record<string, string> {
   const preopens: Record<string, string> = {};
   if (options.policy) {
-    const dir = mkdtempSync(join(tmpdir(), "logseal-policy-"));
+    const dir = scratchDir("logseal-policy-");
     writeFileSync(join(dir, "logseal.policy.json"), readPolicy(options.policy).json);
     preopens["/logseal-cli-policy"] = dir;
   }

@@ -6,7 +6,6 @@ import { createReadStream, readFileSync, statSync, writeFileSync } from "node:fs
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { type Member, canonicalObject, parseMembers, parseValue } from "./canonical.ts";
@@ -15,6 +14,7 @@ import { type CompletenessResult, type Source, SourceCoverage, droppedOf, format
 import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
+import { utf8Lines } from "./utf8.ts";
 import { EpochKeys, GENESIS, MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
 import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
 import { STORE_FORMATS, type StoreFormat, type StoreOptions, StoreReader, type StoreReport } from "./stores/index.ts";
@@ -268,7 +268,8 @@ export function checkParsed(line: Line, text: string, keys: KeyRing, dateKey?: s
 
 /** Why the tag, outer time or date member of a line is not the seal's, or undefined. */
 function outerMismatch(seal: Seal, line: Line, date: Member | undefined): Entry["outerFailure"] {
-  if (line.tag !== undefined && seal.cb === undefined && chainIdOf(line.tag) !== seal.c) {
+  // An invalid byte in the tag reads as U+FFFF (cli/utf8.ts); the module names the chain with U+FFFD there.
+  if (line.tag !== undefined && seal.cb === undefined && chainIdOf(line.tag.replaceAll("\uffff", "\ufffd")) !== seal.c) {
     return { reason: "tag", detail: `the line's tag ${JSON.stringify(line.tag)} is not the chain's (${JSON.stringify(seal.c)})` };
   }
   if (line.time !== undefined && !sameTime(line.time, seal.t)) {
@@ -925,7 +926,7 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
         else lines.forEach((text, i) => verifier.addLine(text, file, first + i));
         lines = [];
       };
-      for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+      for await (const text of utf8Lines(input)) {
         line++;
         lines.push(text);
         if (lines.length === BATCH) {

@@ -1,18 +1,18 @@
 // The `logseal` command as a person runs it.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { pseudonym } from "../cli/pseudonym.js";
+import { scratchDir } from "../cli/scratch.js";
 
 const BIN = new URL("../bin/logseal.js", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
 const logseal = (args: string[], input?: string) =>
   spawnSync("node", [BIN, ...args], { cwd: ROOT, input, encoding: "utf8", timeout: 60_000 });
 const temp = (name: string, content: string) => {
-  const path = join(mkdtempSync(join(tmpdir(), "logseal-cli-")), name);
+  const path = join(scratchDir("logseal-cli-"), name);
   writeFileSync(path, content);
   return path;
 };
@@ -41,7 +41,7 @@ describe("logseal run", () => {
   });
 
   it("creates the chain state file readable by its owner only (it holds the epoch key)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "logseal-cli-"));
+    const dir = scratchDir("logseal-cli-");
     const run = logseal(["run", "--accessible-paths", dir, "-"], '{"a":1}\n');
     expect(run.status).toBe(0);
     expect(statSync(join(dir, "logseal.state")).mode & 0o777).toBe(0o600);
@@ -58,6 +58,15 @@ describe("logseal run", () => {
     const run = logseal(["run", "--policy", policy, "-"], '{"secret_thing":1,"b":2}\n');
     expect(JSON.parse(run.stdout)).toMatchObject({ b: 2 });
     expect(JSON.parse(run.stdout).secret_thing).toBeUndefined();
+  });
+
+  it("leaves no temporary directory behind (the policy copy it pre-opens goes with the process)", () => {
+    const tmp = scratchDir("logseal-cli-tmp-");
+    const policy = temp("p.yaml", "version: t\nredact:\n  keys: []\n  scan: []\n");
+    const run = spawnSync("node", [BIN, "run", "--policy", policy, "-"], { cwd: ROOT, input: '{"a":1}\n', encoding: "utf8", env: { ...process.env, TMPDIR: tmp } });
+    expect(run.status).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ a: 1 });
+    expect(readdirSync(tmp).filter((name) => name.startsWith("logseal-"))).toEqual([]); // tsx keeps its own cache there
   });
 });
 

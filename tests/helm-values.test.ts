@@ -2,8 +2,7 @@
 // pipeline uses is mounted (writable where Fluent Bit writes), every mount has a volume, the
 // classic and YAML configs say the same, and every logseal filter is set up as the module expects.
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AOT_FLAGS } from "../bench/aot.ts";
@@ -25,6 +24,7 @@ import {
   versionAtLeast,
   type Mount,
 } from "./support/fluent-bit-config.ts";
+import { scratchDir } from "../cli/scratch.js";
 
 const MAIN_YAML = "fluent-bit/fluent-bit.yaml";
 const MAIN_CLASSIC = "fluent-bit/fluent-bit.conf";
@@ -266,7 +266,7 @@ describe("the init container's prepare-state.sh", () => {
     spawnSync("sh", [SCRIPT], { encoding: "utf8", env: { PATH: process.env.PATH, LOGSEAL_STATE_DIR: dir, ...(node && { NODE_NAME: node }) } });
 
   it("makes the state directory private, the state file 0600, and names the node in logseal.origin", () => {
-    const dir = join(mkdtempSync(join(tmpdir(), "logseal-state-")), "var-lib-logseal");
+    const dir = join(scratchDir("logseal-state-"), "var-lib-logseal");
     expect(run(dir, "worker-3").status).toBe(0);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     expect(statSync(join(dir, "logseal.state")).mode & 0o777).toBe(0o600);
@@ -281,7 +281,7 @@ describe("the init container's prepare-state.sh", () => {
   });
 
   it("refuses to start without the node name", () => {
-    expect(run(mkdtempSync(join(tmpdir(), "logseal-state-"))).status).not.toBe(0);
+    expect(run(scratchDir("logseal-state-")).status).not.toBe(0);
   });
 
   it("runs in the pod with the node name, on the state volume, and the policy reads its origin file", () => {
@@ -303,7 +303,7 @@ describe("the init container's install-module.sh", () => {
 
   /** Runs the script on an image holding `files` for a CPU with `flags`; returns what logseal.aot became. */
   function install(arch: string, flags: string, files: string[]) {
-    const root = mkdtempSync(join(tmpdir(), "logseal-install-"));
+    const root = scratchDir("logseal-install-");
     const src = join(root, "src"), dst = join(root, "dst");
     mkdirSync(src);
     mkdirSync(dst);

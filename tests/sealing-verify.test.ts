@@ -2,8 +2,7 @@
 // false alarm on equivalent re-serialisations, on Fluent Bit's output formats, or over 1,000,000
 // records sealed by the real module; the command line's exit codes and summary.
 import { createHmac } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalObject, parseMembers, roundTo16Digits } from "../cli/canonical.js";
@@ -13,6 +12,7 @@ import { Verifier, formatResult, headsFromState, headsOf, main as verifyMain, ve
 import { containerRecord } from "../bench/workload.js";
 import { randomObject, rng, toJson } from "./support/random.js";
 import { KEY_BYTES, readState, records, removeState, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
+import { scratchDir } from "../cli/scratch.js";
 
 /** Seals `count` records on one chain (HMAC unless `sha256`), returns the lines. */
 function chain(count: number, seal: object = {}, key = true): string[] {
@@ -384,7 +384,7 @@ describe("no false alarms", () => {
 
 describe("the command", () => {
   it("exits 0 for intact files, 1 with a failure, 2 on usage errors; --json for machines", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "logseal-verify-"));
+    const dir = scratchDir("logseal-verify-");
     const good = join(dir, "good.ndjson"), bad = join(dir, "bad.ndjson"), key = join(dir, "seal.key");
     const lines = chain(10);
     writeFileSync(good, lines.join("\n") + "\n");
@@ -413,7 +413,7 @@ describe("the command", () => {
   });
 
   it("reads several files as one stream (a chain may span rotated files)", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "logseal-verify-"));
+    const dir = scratchDir("logseal-verify-");
     const lines = chain(20);
     writeFileSync(join(dir, "1.ndjson"), lines.slice(0, 12).join("\n"));
     writeFileSync(join(dir, "2.ndjson"), lines.slice(12).join("\r\n") + "\r\n");

@@ -4,8 +4,7 @@
 // forger holding the keys of epoch E and later cannot rewrite anything before E, the unsigned tail
 // is reported.
 import { createPrivateKey, sign } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { WASI } from "node:wasi";
 import { describe, expect, it } from "vitest";
@@ -18,6 +17,7 @@ import { collectKeys } from "../cli/trust.js";
 import { KeyRing, type VerifyOptions, checkLine, formatResult, headsOf } from "../cli/verify.js";
 import { RELEASE_WASM } from "./support/filter.js";
 import { type Input, KEY, readState, records, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
+import { scratchDir } from "../cli/scratch.js";
 
 const ORIGIN = "node-a";
 const signedPolicy = (seal: object = {}) =>
@@ -28,7 +28,7 @@ const signedDir = (seal: object = {}) => sealDir(signedPolicy(seal), false);
 
 /** The trust file `logseal keys trust` makes from these lines. */
 async function trustOf(lines: string[]): Promise<Trust> {
-  const file = join(mkdtempSync(join(tmpdir(), "logseal-trust-")), "out.ndjson");
+  const file = join(scratchDir("logseal-trust-"), "out.ndjson");
   writeFileSync(file, lines.join("\n") + "\n");
   const trust = new Trust();
   for (const key of await collectKeys([file])) if (key.proven) trust.add(key.origin, key.key);
@@ -324,7 +324,7 @@ describe("signed mode: anchors off the node (verify --anchors)", () => {
   const lines = sealAll(signedDir(), records(40, ["app", "web"]));
   const keys = new KeyRing([]);
   const anchorsOf = async (anchorLines: string[]) => {
-    const file = join(mkdtempSync(join(tmpdir(), "logseal-anchors-")), "anchors.ndjson");
+    const file = join(scratchDir("logseal-anchors-"), "anchors.ndjson");
     writeFileSync(file, anchorLines.join("\n") + "\n");
     return readAnchors([file], (text) => {
       const checked = checkLine(text, keys);

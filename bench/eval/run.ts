@@ -177,6 +177,11 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     const replacer = (_: string, v: unknown) => (v instanceof Set ? [...v] : v);
     writeFileSync(json, JSON.stringify({ date: result.date, summary: result.examples && summary(result.examples), reallogs: result.reallogs?.scores }, replacer, 1));
   }
+  if (args.includes("--markdown") && result.examples) {
+    // the before/after table of docs/detectors.md#accuracy
+    const rows = result.examples.classes.filter((t) => t.instances > 0).map((t) => `| ${t.name} | ${t.examples} | ${before?.summary?.classes?.[t.name]?.recall ?? "-"} | ${pct(t.redacted, t.instances)} |`);
+    console.log(["\n| class | examples | before % | now % |", "|---|---:|---:|---:|", ...rows].join("\n"));
+  }
   const notesFile = opt("--notes");
   if (notesFile) writeFileSync(notesFile, notes(result, opt("--engine") ?? "build/logseal.wasm", before));
   const missed = missedPublicTargets(result);

@@ -1,15 +1,15 @@
 // logseal's pass-through next to json-as doing the same job (parse, remove one key, serialise):
 // records/s and MB/s in Node, executed wasm instructions per byte (bench/instructions.ts).
 // Run: bench/json-as/build.sh && node --import tsx bench/json-as/compare.ts  (prints a Markdown table)
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FilterHost, instantiate } from "../../cli/host.ts";
 import { LOGSEAL_WASM, countInstructions } from "../instructions.ts";
 import { measure, type BenchRow } from "../lib.ts";
 import { JSON_CORE } from "../policies.ts";
 import { containerRecord } from "../workload.ts";
+import { scratchDir } from "../../cli/scratch.js";
 
 export const JSON_AS_WASM = new URL("../../build/bench-json-as.wasm", import.meta.url).pathname;
 const SIZES: [string, number][] = [["200 B", 200], ["1 KiB", 1024], ["64 KiB", 64 * 1024]];
@@ -41,7 +41,7 @@ export interface Comparison extends BenchRow {
 }
 
 function host(variant: Variant): FilterHost {
-  const dir = mkdtempSync(join(tmpdir(), "logseal-jsonas-"));
+  const dir = scratchDir("logseal-jsonas-");
   if (variant.policy) writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(variant.policy));
   return new FilterHost(instantiate(variant.wasm, { preopens: { ".": dir } }), variant.functionName);
 }

@@ -4,8 +4,7 @@
 // the interpreter's cost per counted instruction (does the count predict interpreter time?).
 // Run: bench/json-as/build.sh && node --import tsx bench/json-as/fluent-bit.ts
 // Settings: BENCH_RUNS (median of; default 3), BENCH_MB (input MB per size; default 8).
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import {
@@ -16,6 +15,7 @@ import { LOGSEAL_WASM, countInstructions } from "../instructions.ts";
 import { JSON_CORE } from "../policies.ts";
 import { containerRecord } from "../workload.ts";
 import { JSON_AS_WASM } from "./compare.ts";
+import { scratchDir } from "../../cli/scratch.js";
 
 const bin = fluentBitOrSkip("json-as in Fluent Bit");
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
@@ -36,7 +36,7 @@ const VARIANTS: Variant[] = [
   { label: "json-as @json class", wasm: JSON_AS_WASM, functionName: "jsonas_struct_filter" },
 ];
 
-const work = mkdtempSync(join(tmpdir(), "logseal-jsonas-fb-"));
+const work = scratchDir("logseal-jsonas-fb-");
 
 function filters(variant: Variant, id: string): Filter[] {
   if (!variant.wasm) return [];

@@ -3,19 +3,19 @@
 // by the built-in rules. The note gives executed wasm instructions per record (what WAMR's
 // interpreter pays, deterministic, see docs/measuring.md) against the same records through a
 // policy with enrichment off.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FilterHost } from "../../cli/host.ts";
 import { countInstructions } from "../instructions.ts";
 import { type BenchRow, measure } from "../lib.ts";
 import { containerRecord } from "../workload.ts";
+import { scratchDir } from "../../cli/scratch.js";
 
 const WASM = new URL("../../build/logseal.wasm", import.meta.url).pathname;
 const LEVELS = ["DEBUG", "INFO", "INFO", "INFO", "WARN", "ERROR"];
 
 function filterWith(policy: object): FilterHost {
-  const dir = mkdtempSync(join(tmpdir(), "logseal-bench-"));
+  const dir = scratchDir("logseal-bench-");
   writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy));
   return FilterHost.load(WASM, { preopens: { ".": dir } });
 }

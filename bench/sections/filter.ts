@@ -1,17 +1,17 @@
 // The whole filter through the Fluent Bit-like host, tier by tier (bench/policies.ts): the JSON
 // core alone, the default redaction, the whole default policy (redaction, enrichment, seal).
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FilterHost } from "../../cli/host.ts";
 import { measure, type BenchRow } from "../lib.ts";
 import { containerRecord } from "../workload.ts";
 import { DEFAULT_POLICY, JSON_CORE, REDACTION_ONLY } from "../policies.ts";
+import { scratchDir } from "../../cli/scratch.js";
 
 const WASM = new URL("../../build/logseal.wasm", import.meta.url).pathname;
 
 function filterWith(policy?: object): FilterHost {
-  const dir = mkdtempSync(join(tmpdir(), "logseal-bench-"));
+  const dir = scratchDir("logseal-bench-");
   if (policy) writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy));
   return FilterHost.load(WASM, { preopens: { ".": dir } });
 }

@@ -3,14 +3,14 @@
 // (pre-parsed: Merge_Log / the JSON parser) and as the kit hands them over now (the line as
 // text in `log`, with tail's path and offset, lifted by logseal). Method: docs/measuring.md.
 import { defaultPolicyJson } from "../../cli/policy.ts";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FilterHost } from "../../cli/host.ts";
 import { LOGSEAL_WASM, countInstructions } from "../instructions.ts";
 import { measure, type BenchRow } from "../lib.ts";
 import { JSON_CORE } from "../policies.ts";
 import { Rng, auditEventRecord, containerLogRecord } from "../fluent-bit/workload.ts";
+import { scratchDir } from "../../cli/scratch.js";
 
 /** The kit's input section (fluent-bit/helm/logseal-policy-configmap.yaml). */
 export const KIT_INPUT = {
@@ -90,7 +90,7 @@ export default async function (): Promise<BenchRow[]> {
   const costs = liftCosts(50);
   for (const [workload, pairs] of [["container 1 KiB", containerPairs(50)], ["audit 3 KiB", auditPairs(50)]] as const) {
     for (const [policyName, policy] of [["JSON core", JSON_CORE], ["default policy", defaultPolicyObject()]] as const) {
-      const dir = mkdtempSync(join(tmpdir(), "logseal-bench-"));
+      const dir = scratchDir("logseal-bench-");
       writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify({ ...policy, input: KIT_INPUT }));
       const host = FilterHost.load(LOGSEAL_WASM, { preopens: { ".": dir } });
       const bodies = pairs.map((p) => Buffer.from(p.lifted));

@@ -3,13 +3,13 @@
 // keep their defaults), the JSON core alone (enrichment and sealing off too) and the default
 // policy. records/s are from the instrumented module in Node, so lower than the filter
 // section's. Method: docs/measuring.md.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CountingFilter, LOGSEAL_WASM, countInstructions } from "../instructions.ts";
 import { measure, type BenchRow } from "../lib.ts";
 import { containerRecord } from "../workload.ts";
 import { DEFAULT_POLICY, JSON_CORE, PASS_THROUGH, REDACTION_ONLY } from "../policies.ts";
+import { scratchDir } from "../../cli/scratch.js";
 
 export const SIZES: [string, number][] = [["200 B", 200], ["1 KiB", 1024], ["64 KiB", 64 * 1024]];
 
@@ -24,7 +24,7 @@ export default async function (): Promise<BenchRow[]> {
     ["JSON core", JSON_CORE], ["pass-through", PASS_THROUGH], ["redaction only", REDACTION_ONLY], ["default policy", DEFAULT_POLICY],
   ] as const;
   for (const [label, policy] of policies) {
-    const dir = mkdtempSync(join(tmpdir(), "logseal-bench-"));
+    const dir = scratchDir("logseal-bench-");
     if (policy) writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy));
     const filter = new CountingFilter(LOGSEAL_WASM, { ".": dir });
     for (const [size, bytes] of SIZES) {

@@ -1,21 +1,21 @@
 // Sealing: 1 KiB container records through the filter without a seal, with a SHA-256 chain and
 // with an HMAC-SHA256 chain (state written per record, as deployed, and every 1000 records to
 // show what Node's WASI write costs), then `logseal verify`'s checking of such records.
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { FilterHost } from "../../cli/host.ts";
 import { Verifier } from "../../cli/verify.ts";
 import { measure, type BenchRow } from "../lib.ts";
 import { containerRecord } from "../workload.ts";
+import { scratchDir } from "../../cli/scratch.js";
 
 const WASM = new URL("../../build/logseal.wasm", import.meta.url).pathname;
 const KEY = "bench-seal-key-0123456789abcdef0123456789";
 const TAG = "kube.var.log.containers.web";
 
 function filterWith(seal: object, key: boolean): FilterHost {
-  const dir = mkdtempSync(join(tmpdir(), "logseal-bench-seal-"));
+  const dir = scratchDir("logseal-bench-seal-");
   writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify({ version: "bench", redact: { keys: [], scan: [] }, seal }));
   if (key) writeFileSync(join(dir, "seal.key"), KEY);
   return FilterHost.load(WASM, { preopens: { ".": dir } });

@@ -7,6 +7,7 @@
 import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { type Checked, type Reason, type Verifier, checkParsed } from "../verify.ts";
+import { decodeUtf8 } from "../utf8.ts";
 import { readEs } from "./es.ts";
 import { readLines } from "./lines.ts";
 import { readLoki } from "./loki.ts";
@@ -86,7 +87,7 @@ export class StoreReader {
     try {
       if (error !== undefined) file.fail(1, "unreadable", `not a ${format} document: ${error}`);
       else if (format === "http" && looksLikeMsgpack(bytes)) readMsgpack(bytes, file);
-      else READERS[format](bytes.toString("utf8"), file);
+      else READERS[format](decodeUtf8(bytes), file);
     } catch (error) {
       file.fail(file.entries.length + 1, "unreadable", `not a ${format} document: ${(error as Error).message}`);
     }

@@ -4,6 +4,7 @@
 // digit, doubles as numbers, strings as UTF-8 with invalid bytes replaced), so the seal's canonical
 // form applies unchanged; the time is checked to the nanosecond; metadata is not covered.
 import { type StoreFile, parseRecord } from "./reading.ts";
+import { decodeUtf8 } from "../utf8.ts";
 
 /** Whether bytes start like a Fluent Bit chunk: an array of two whose first item is a time or `[time, metadata]`. */
 export function looksLikeMsgpack(bytes: Buffer): boolean {
@@ -25,7 +26,7 @@ class Reader {
   value(depth = 0): string | { time: string } {
     if (depth > 512) throw new Error("msgpack nested too deep");
     const b = this.take(1)[0];
-    const str = (n: number) => JSON.stringify(this.take(n).toString("utf8"));
+    const str = (n: number) => JSON.stringify(decodeUtf8(this.take(n)));
     const arr = (n: number) => "[" + Array.from({ length: n }, () => this.json(depth + 1)).join(",") + "]";
     const map = (n: number) => "{" + Array.from({ length: n }, () => `${this.key(depth + 1)}:${this.json(depth + 1)}`).join(",") + "}";
     if (b <= 0x7f) return String(b);

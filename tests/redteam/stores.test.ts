@@ -135,6 +135,22 @@ describe("red team: store forms", () => {
     const metadata = await verify([query([stream({ job: "fb" }, plain), stream({ job: "fb", user: "mallory" }, [[ns(user), moved, { user: "alice" }]])])], options);
     expect(reasons(metadata)).toEqual(["modified"]);
   });
+
+  it("one invalid byte in place of a \\ufffd the module wrote fails (it read as U+FFFD and verified), in lines and in store forms", async () => {
+    const [bad] = sealAll(moduleDir, [{ tag: "kube.u", body: { msg: "bad \ud800 here" } }]);
+    const escape = Buffer.from("\\ufffd");
+    const bytes = Buffer.from(bad + "\n");
+    const at = bytes.indexOf(escape);
+    expect(at).toBeGreaterThan(0);
+    const swap = (by: number[]) => Buffer.concat([bytes.subarray(0, at), Buffer.from(by), bytes.subarray(at + escape.length)]);
+    // The character itself, as Fluent Bit re-prints the escape (valid UTF-8), and CRLF line ends: verify.
+    const crlf = Buffer.from(swap([0xef, 0xbf, 0xbd]).toString().replace("\n", "\r\n"));
+    expect((await verify([crlf])).failures).toEqual([]);
+    expect(reasons(await verify([swap([0xff])]))).toEqual(["modified"]);
+    const s3 = (line: Buffer) => gzipSync(Buffer.concat([Buffer.from(`{"date":"${iso(sealT(bad))}",`), line.subarray(1)]));
+    expect((await verify([s3(swap([0xef, 0xbf, 0xbd]))])).failures).toEqual([]);
+    expect(reasons(await verify([s3(swap([0xff]))]))).toEqual(["modified"]);
+  });
 });
 
 describe("red team: the coverage report (--from/--to)", () => {

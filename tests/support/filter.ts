@@ -1,9 +1,9 @@
 // Builds filter instances the way Fluent Bit would, with a policy and files in a
 // pre-opened directory (its `accessible_paths`).
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FilterHost } from "../../cli/host.js";
+import { scratchDir } from "../../cli/scratch.js";
 
 export const RELEASE_WASM = new URL("../../build/logseal.wasm", import.meta.url).pathname;
 
@@ -18,7 +18,7 @@ export interface FilterSetup {
 
 /** A directory holding the given files (and the policy as logseal.policy.json). */
 export function makeDir(setup: FilterSetup = {}): string {
-  const dir = mkdtempSync(join(tmpdir(), "logseal-test-"));
+  const dir = scratchDir("logseal-test-");
   if (setup.policy !== undefined) {
     const text = typeof setup.policy === "string" ? setup.policy : JSON.stringify(setup.policy);
     writeFileSync(join(dir, "logseal.policy.json"), text);

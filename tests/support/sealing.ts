@@ -1,11 +1,11 @@
 // Sealing through the real module: a directory as Fluent Bit's accessible path (policy, key,
 // state), instances of the Node host on it, and the verifier over what they wrote.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { FilterHost } from "../../cli/host.js";
 import { Verifier, type VerifyOptions, type VerifyResult } from "../../cli/verify.js";
 import { RELEASE_WASM } from "./filter.js";
+import { scratchDir } from "../../cli/scratch.js";
 
 export const KEY = "4f1d0c8a2b7e6d5c3b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e"; // the key file's text
 export const KEY_BYTES = Buffer.from(KEY);
@@ -17,7 +17,7 @@ export function sealPolicy(seal: object = {}, extra: object = {}): object {
 
 /** A directory holding the policy and (unless `key` is false) seal.key. */
 export function sealDir(policy: object, key: string | false = KEY): string {
-  const dir = mkdtempSync(join(tmpdir(), "logseal-seal-"));
+  const dir = scratchDir("logseal-seal-");
   writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(policy));
   if (key !== false) writeFileSync(join(dir, "seal.key"), key + "\n");
   return dir;
