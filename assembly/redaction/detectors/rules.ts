@@ -12,6 +12,7 @@
 import { Pattern, Seg, parsePattern } from "./pattern";
 import { found } from "./match";
 import { peek } from "./chars";
+import { luhnValid } from "./numbers";
 
 export const MAX_RULES: i32 = 512;
 /** Bytes of a rule bitset (one bit per rule id). */
@@ -534,7 +535,7 @@ function matchRuleAt(p: usize, n: usize, i: usize, floor: usize, anchorLen: usiz
   const entropy = <u32>load<u8>(r, 6);
   if (entropy != 0 && entropyTenths(p, body, end) < entropy) return false;
   if ((flags & F_CRC32) != 0 && !crc32Valid(p, body, end)) return false;
-  if ((flags & F_LUHN) != 0 && !luhnDigits(p, body, end)) return false;
+  if ((flags & F_LUHN) != 0 && !luhnValid(p, body, end)) return false;
   const ctxCount = <usize>load<u8>(r, 7);
   if (ctxCount != 0 && !contextBefore(p, from, <usize>load<u32>(r, 16), ctxCount)) return false;
   matchRule = rule;
@@ -699,54 +700,38 @@ export function crc32Valid(p: usize, from: usize, to: usize): bool {
   return v == 0;
 }
 
-function luhnDigits(p: usize, from: usize, to: usize): bool {
-  let sum: u32 = 0;
-  let double = false;
-  for (let j = to; j > from; j--) {
-    let d = <u32>load<u8>(p + j - 1) - 0x30;
-    if (d > 9) continue;
-    if (double) {
-      d <<= 1;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-    double = !double;
-  }
-  return sum % 10 == 0;
-}
-
 const CONTEXT_WINDOW: usize = 64;
 
-/** Whether one of the context words (lower case) appears, any case, in the 64 bytes before `at`. */
-function contextBefore(p: usize, at: usize, words: usize, count: usize): bool {
+/** Whether the word of `len` ASCII characters at `w` (one every `stride` bytes: 1 for bytes,
+ * 2 for a string's UTF-16 data), lower case, appears in any case in the 64 bytes before `at`. */
+function wordBefore(p: usize, at: usize, w: usize, len: usize, stride: usize): bool {
   const from = at > CONTEXT_WINDOW ? at - CONTEXT_WINDOW : 0;
-  for (let w: usize = 0; w < count; w++) {
-    const bytes = <usize>load<u32>(words + w * 8);
-    const len = <usize>load<u32>(words + w * 8, 4);
-    if (at - from < len) continue;
-    for (let j = from; j + len <= at; j++) {
-      if (anchorEquals(p + j, bytes, len, true)) return true;
+  if (at - from < len) return false;
+  for (let j = from; j + len <= at; j++) {
+    let same = true;
+    for (let c: usize = 0; c < len; c++) {
+      let x = <u32>load<u8>(p + j + c);
+      if (x - 0x41 < 26) x |= 0x20;
+      if (x != <u32>load<u8>(w + c * stride)) { same = false; break; }
     }
+    if (same) return true;
+  }
+  return false;
+}
+
+/** Whether one of the context words (pointer, length pairs) appears shortly before `at`. */
+function contextBefore(p: usize, at: usize, words: usize, count: usize): bool {
+  for (let w: usize = 0; w < count; w++) {
+    if (wordBefore(p, at, <usize>load<u32>(words + w * 8), <usize>load<u32>(words + w * 8, 4), 1)) return true;
   }
   return false;
 }
 
 /** Context check for code rules (e.g. unseparated SSNs): one of `words` in the 64 bytes before. */
 export function hasContextWord(p: usize, at: usize, words: StaticArray<string>): bool {
-  const from = at > CONTEXT_WINDOW ? at - CONTEXT_WINDOW : 0;
   for (let k = 0; k < words.length; k++) {
     const w = unchecked(words[k]);
-    const len = <usize>w.length;
-    if (at - from < len) continue;
-    for (let j = from; j + len <= at; j++) {
-      let same = true;
-      for (let c: usize = 0; c < len; c++) {
-        let x = <u32>load<u8>(p + j + c);
-        if (x - 0x41 < 26) x |= 0x20;
-        if (x != <u32>w.charCodeAt(<i32>c)) { same = false; break; }
-      }
-      if (same) return true;
-    }
+    if (wordBefore(p, at, changetype<usize>(w), <usize>w.length, 2)) return true;
   }
   return false;
 }
