@@ -362,6 +362,11 @@ describe("secret_pair", () => {
     ["password=hunter2", "hunter2"],
     ["db_password=s3cr3t&user=x", "s3cr3t"],
     ["DB_PASSWORD: s3cr3t, next", "s3cr3t"],
+    ["password_super_secure = \"value with quotes and spaces\"", "value with quotes and spaces"],
+    ["aws_secret_access_key: value with quotes and spaces", "value with quotes and spaces"],
+    ["githubToken := \"AD8rgZcOitPJvgMWShS8P2LIJShvE4im\"", "AD8rgZcOitPJvgMWShS8P2LIJShvE4im"],
+    ["System.setProperty(\"GITHUB_TOKEN\", \"AD8rgZcOitPJvgMWShS8P2LIJShvE4im\")", "AD8rgZcOitPJvgMWShS8P2LIJShvE4im"],
+    ["<githubToken>\\n  AD8rgZcOitPJvgMWShS8P2LIJShvE4im\\n</githubToken>", "AD8rgZcOitPJvgMWShS8P2LIJShvE4im"],
     ["{\\\"password\\\":\\\"x\\\"}", "x"],
     ["{\\\"password\\\": \\\"two words\\\"}", "two words"],
     ["{\\\"passwd\\\":\\\"a\\\\\\\"b\\\"}", "a\\\\\\\"b"],
@@ -388,7 +393,7 @@ describe("secret_pair", () => {
   ]);
   negatives([
     "password=", "password: \\\"\\\"", "token_count=42", "max_tokens: 256", "password_policy=strict", "secretName=db",
-    "passwordless=true", "\\\"password\\\":null", "\\\"token\\\": true", "\\\"secret\\\":{\\\"a\\\":1}", "password==x",
+    "passwordless=true", "at com.android.server.wm.AppWindowToken.destroySurfaces:374", "token=Token{a64f992 ActivityRecord{de9231d}}", "Bad activity token: android.os.BinderProxy@2bd79ce", "stream/token: com.apple.xpc.activity/4505: 132", "password_min_length: 12", "\\\"password\\\":null", "\\\"token\\\": true", "\\\"secret\\\":{\\\"a\\\":1}", "password==x",
     "tokens=5", "bypass=1",
   ]);
   it("reports a value of a specific shape as that detector, or as a pair when it is off", () => {

@@ -99,8 +99,10 @@ function containsSensitiveWord(p: usize, from: usize, to: usize): bool {
       const end = keyPrefixEnd(p, to, j, unchecked(SENSITIVE[k]));
       if (end == 0 || end >= to) continue;
       // The name must end a word, and what follows must not be a benign word.
+      // Then `_`, `-` or a camel hump: `password_super_secure`. Not a `.`: a dotted name goes on
+      // to a member of something else (`AppWindowToken.destroySurfaces:374`, a stack frame).
       const next = <u32>load<u8>(p + end);
-      if (next != 0x5f && next != 0x2d && next != 0x2e && !isUpperAt(p, end)) continue;
+      if (next != 0x5f && next != 0x2d && !isUpperAt(p, end)) continue;
       let w = end;
       while (w < to && (load<u8>(p + w) == 0x5f || load<u8>(p + w) == 0x2d || load<u8>(p + w) == 0x2e)) w++;
       let e = w + 1;
