@@ -390,11 +390,16 @@ describe("secret_pair", () => {
     ["secret: (x)", "(x)"], // brackets the value opened are its own
     ["(secret=x)", "x"],
     ["User{name=x, password=abc}", "abc"],
+    ["PWD=hunter2", "hunter2"], // not a path: still a password
+    ["db_PWD=/s3cr3t", "/s3cr3t"],
+    ["(password:hunter2)", "hunter2"],
   ]);
   negatives([
     "password=", "password: \\\"\\\"", "token_count=42", "max_tokens: 256", "password_policy=strict", "secretName=db",
     "passwordless=true", "at com.android.server.wm.AppWindowToken.destroySurfaces:374", "token=Token{a64f992 ActivityRecord{de9231d}}", "Bad activity token: android.os.BinderProxy@2bd79ce", "stream/token: com.apple.xpc.activity/4505: 132", "password_min_length: 12", "\\\"password\\\":null", "\\\"token\\\": true", "\\\"secret\\\":{\\\"a\\\":1}", "password==x",
     "tokens=5", "bypass=1",
+    // auth.log lines of a holdout corpus the code had not seen (docs/detectors.md, "Holdout").
+    "sudo: ubuntu : TTY=pts/0 ; PWD=/home/ubuntu ; USER=root ; COMMAND=/bin/ls", "pam_unix(chpasswd:chauthtok): password changed for x",
   ]);
   it("reports a value of a specific shape as that detector, or as a pair when it is off", () => {
     const token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";

@@ -310,7 +310,28 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   let keyEnd = keyEndBefore(p, sep);
   if (isTypeWord(p, keyEnd)) keyEnd = keyEndBefore(p, keyEnd - typeWordLength(p, keyEnd)); // `var token string = "…"`
   if (!sensitiveKeyBefore(p, keyEnd)) return false;
+  if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value)) return false;
   return valueAt(p, n, value, keyAtLineStart(p, keyEnd));
+}
+
+/** `PWD=/home/ubuntu`: the shell's working directory (sudo logs `PWD=… ; USER=… ; COMMAND=…`),
+ * not a password: the whole key is upper-case `PWD` and the value an absolute path. */
+function isWorkingDirectory(p: usize, n: usize, keyEnd: usize, value: usize): bool {
+  if (keyEnd < 3 || !matchesAt(p, keyEnd, keyEnd - 3, "PWD")) return false;
+  if (keyEnd > 3 && isIn(load<u8>(p + keyEnd - 4), KEY)) return false;
+  return peek(p, n, skipSpaces(p, n, value)) == SLASH;
+}
+
+/** `pam_unix(chpasswd:chauthtok)`, `(passwd:chauthtok)`: PAM's service and management group in
+ * parentheses, two bare lower-case words, not a name and its password. */
+function isPamServiceType(p: usize, n: usize, sep: u32, keyEnd: usize, value: usize): bool {
+  if (sep != COLON) return false;
+  let k = keyEnd;
+  while (k > 0 && keyEnd - k < MAX_KEY && isIn(load<u8>(p + k - 1), LOWER)) k--;
+  if (k == keyEnd || k == 0 || load<u8>(p + k - 1) != 0x28) return false;
+  let j = value;
+  while (j < n && j - value < MAX_KEY && isIn(load<u8>(p + j), LOWER)) j++;
+  return j > value && peek(p, n, j) == 0x29;
 }
 
 /** `"API_TOKEN", "value"` (setProperty, setenv, os.environ.get): at the comma. */
