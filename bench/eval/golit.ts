@@ -182,8 +182,6 @@ export class Evaluator {
   /** Comma-separated expressions in toks[from, to); a trailing `...` spreads a list. */
   list(toks: Tok[], from: number, to: number): Value[] {
     const out: Value[] = [];
-    let depth = 0;
-    let start = from;
     const push = (a: number, b: number) => {
       if (a >= b) return;
       let spread = false;
@@ -192,21 +190,13 @@ export class Evaluator {
       if (spread && Array.isArray(v)) out.push(...v);
       else out.push(v);
     };
-    for (let i = from; i < to; i++) {
-      const t = toks[i];
-      if (t.k === "p" && "([{".includes(t.v)) depth++;
-      else if (t.k === "p" && ")]}".includes(t.v)) depth--;
-      else if (depth === 0 && t.k === "p" && t.v === ",") (push(start, i), (start = i + 1));
-    }
-    push(start, to);
+    eachTopLevel(toks, from, to, push);
     return out;
   }
 
   /** Like list(), but elements that cannot be evaluated are dropped instead of failing all. */
   listLoose(toks: Tok[], from: number, to: number): Value[] {
     const out: Value[] = [];
-    let depth = 0;
-    let start = from;
     const push = (a: number, b: number) => {
       if (a >= b) return;
       try {
@@ -215,13 +205,7 @@ export class Evaluator {
         if (!(e instanceof Unsupported)) throw e;
       }
     };
-    for (let i = from; i < to; i++) {
-      const t = toks[i];
-      if (t.k === "p" && "([{".includes(t.v)) depth++;
-      else if (t.k === "p" && ")]}".includes(t.v)) depth--;
-      else if (depth === 0 && t.k === "p" && t.v === ",") (push(start, i), (start = i + 1));
-    }
-    push(start, to);
+    eachTopLevel(toks, from, to, push);
     return out;
   }
 
@@ -479,4 +463,17 @@ export function semiGenericRegex(identifiers: string[], secret: string, caseInse
   const ids = `[\\w.-]{0,50}?(?:${identifiers.join("|")})(?:[ \\t\\w.-]{0,20})[\\s'"]{0,3}`;
   const head = caseInsensitive ? `(?i)${ids}` : `[\\w.-]{0,50}?(?i:${ids})`;
   return `${head}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(${secret})(?:[\\x60'"\\s;]|\\\\[nr]|$)`;
+}
+
+/** Calls `push(a, b)` for each comma-separated element [a, b) of toks[from, to) at bracket depth 0. */
+function eachTopLevel(toks: Tok[], from: number, to: number, push: (a: number, b: number) => void): void {
+  let depth = 0;
+  let start = from;
+  for (let i = from; i < to; i++) {
+    const t = toks[i];
+    if (t.k === "p" && "([{".includes(t.v)) depth++;
+    else if (t.k === "p" && ")]}".includes(t.v)) depth--;
+    else if (depth === 0 && t.k === "p" && t.v === ",") (push(start, i), (start = i + 1));
+  }
+  push(start, to);
 }
