@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: "forks",
+    setupFiles: ["tests/support/scratch-cleanup.ts"],
     // node:wasi is marked experimental; its warning would repeat in every suite's output.
     poolOptions: { forks: { execArgv: ["--disable-warning=ExperimentalWarning"] } },
   },
