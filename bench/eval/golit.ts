@@ -128,15 +128,7 @@ export class Evaluator {
   eval(toks: Tok[], from: number, to: number): Value {
     // split at top-level `+`
     const parts: [number, number][] = [];
-    let depth = 0;
-    let start = from;
-    for (let i = from; i < to; i++) {
-      const t = toks[i];
-      if (t.k === "p" && "([{".includes(t.v)) depth++;
-      else if (t.k === "p" && ")]}".includes(t.v)) depth--;
-      else if (depth === 0 && t.k === "p" && t.v === "+" && i > start) (parts.push([start, i]), (start = i + 1));
-    }
-    parts.push([start, to]);
+    eachTopLevel(toks, from, to, "+", (a, b) => parts.push([a, b]));
     if (parts.length > 1) {
       const values = parts.map(([a, b]) => this.eval(toks, a, b));
       if (values.some((v) => typeof v !== "string" && !isSample(v))) throw new Unsupported("+ of non-strings");
@@ -190,7 +182,7 @@ export class Evaluator {
       if (spread && Array.isArray(v)) out.push(...v);
       else out.push(v);
     };
-    eachTopLevel(toks, from, to, push);
+    eachTopLevel(toks, from, to, ",", push);
     return out;
   }
 
@@ -205,7 +197,7 @@ export class Evaluator {
         if (!(e instanceof Unsupported)) throw e;
       }
     };
-    eachTopLevel(toks, from, to, push);
+    eachTopLevel(toks, from, to, ",", push);
     return out;
   }
 
@@ -465,15 +457,16 @@ export function semiGenericRegex(identifiers: string[], secret: string, caseInse
   return `${head}(?:=|>|:{1,3}=|\\|\\||:|=>|\\?=|,)[\\x60'"\\s=]{0,5}(${secret})(?:[\\x60'"\\s;]|\\\\[nr]|$)`;
 }
 
-/** Calls `push(a, b)` for each comma-separated element [a, b) of toks[from, to) at bracket depth 0. */
-function eachTopLevel(toks: Tok[], from: number, to: number, push: (a: number, b: number) => void): void {
+/** Calls `push(a, b)` for each part [a, b) of toks[from, to) between `sep` tokens at bracket depth
+ * 0; a `sep` that opens a part (a unary `+`) does not split. */
+function eachTopLevel(toks: Tok[], from: number, to: number, sep: string, push: (a: number, b: number) => void): void {
   let depth = 0;
   let start = from;
   for (let i = from; i < to; i++) {
     const t = toks[i];
     if (t.k === "p" && "([{".includes(t.v)) depth++;
     else if (t.k === "p" && ")]}".includes(t.v)) depth--;
-    else if (depth === 0 && t.k === "p" && t.v === ",") (push(start, i), (start = i + 1));
+    else if (depth === 0 && t.k === "p" && t.v === sep && i > start) (push(start, i), (start = i + 1));
   }
   push(start, to);
 }
