@@ -366,6 +366,7 @@ describe("secret_pair", () => {
     ["aws_secret_access_key: value with quotes and spaces", "value with quotes and spaces"],
     ["githubToken := \"AD8rgZcOitPJvgMWShS8P2LIJShvE4im\"", "AD8rgZcOitPJvgMWShS8P2LIJShvE4im"],
     ["System.setProperty(\"GITHUB_TOKEN\", \"AD8rgZcOitPJvgMWShS8P2LIJShvE4im\")", "AD8rgZcOitPJvgMWShS8P2LIJShvE4im"],
+    ["System.setProperty(\\\"GITHUB_TOKEN\\\", \\\"AD8rgZcOitPJvgMWShS8P2LIJShvE4im\\\")", "AD8rgZcOitPJvgMWShS8P2LIJShvE4im"], // inside a JSON string
     ["<githubToken>\\n  AD8rgZcOitPJvgMWShS8P2LIJShvE4im\\n</githubToken>", "AD8rgZcOitPJvgMWShS8P2LIJShvE4im"],
     ["{\\\"password\\\":\\\"x\\\"}", "x"],
     ["{\\\"password\\\": \\\"two words\\\"}", "two words"],
@@ -393,11 +394,13 @@ describe("secret_pair", () => {
     ["PWD=hunter2", "hunter2"], // not a path: still a password
     ["db_PWD=/s3cr3t", "/s3cr3t"],
     ["(password:hunter2)", "hunter2"],
+    ["db_pass: m1x3d.Secr3t", "m1x3d.Secr3t"],
+    ["SMTP-PASS=hunter22", "hunter22"],
   ]);
   negatives([
     "password=", "password: \\\"\\\"", "token_count=42", "max_tokens: 256", "password_policy=strict", "secretName=db",
     "passwordless=true", "at com.android.server.wm.AppWindowToken.destroySurfaces:374", "token=Token{a64f992 ActivityRecord{de9231d}}", "Bad activity token: android.os.BinderProxy@2bd79ce", "stream/token: com.apple.xpc.activity/4505: 132", "password_min_length: 12", "\\\"password\\\":null", "\\\"token\\\": true", "\\\"secret\\\":{\\\"a\\\":1}", "password==x",
-    "tokens=5", "bypass=1",
+    "tokens=5", "bypass=1", "pass: 15 fail: 0", "first_bypass=2", "compass=north",
     // auth.log lines of a holdout corpus the code had not seen (docs/detectors.md, "Holdout").
     "sudo: ubuntu : TTY=pts/0 ; PWD=/home/ubuntu ; USER=root ; COMMAND=/bin/ls", "pam_unix(chpasswd:chauthtok): password changed for x",
   ]);

@@ -59,7 +59,15 @@ function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
     }
   }
   if (from == keyEnd) while (from > 0 && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
-  return keyEnd - from >= 7 && containsSensitiveWord(p, from, keyEnd);
+  return (keyEnd - from >= 7 && containsSensitiveWord(p, from, keyEnd)) || endsWithPassWord(p, from, keyEnd);
+}
+
+/** `db_pass`, `SMTP-PASS`: `pass` as the last word after another (alone it is a count in test
+ * logs, and `bypass`, `compass` end with it). */
+function endsWithPassWord(p: usize, from: usize, keyEnd: usize): bool {
+  if (keyEnd - from < 6 || !matchesFoldedAt(p, keyEnd, keyEnd - 4, "pass")) return false;
+  const sep = <u32>load<u8>(p + keyEnd - 5);
+  return sep == 0x5f || sep == 0x2d || sep == 0x2e;
 }
 
 // Words that, after a sensitive name, make the key about something else.
@@ -334,14 +342,19 @@ function isPamServiceType(p: usize, n: usize, sep: u32, keyEnd: usize, value: us
   return j > value && peek(p, n, j) == 0x29;
 }
 
-/** `"API_TOKEN", "value"` (setProperty, setenv, os.environ.get): at the comma. */
+/** `"API_TOKEN", "value"` (setProperty, setenv, os.environ.get): at the comma; also as a JSON
+ * string holds it, the quotes escaped (`\"API_TOKEN\", \"value\"`). */
 function commaPairAt(p: usize, n: usize, sep: usize): bool {
   if (sep < 2) return false;
   const q = <u32>load<u8>(p + sep - 1);
   if (q != QUOTE && q != APOSTROPHE) return false;
+  const escaped = q == QUOTE && sep >= 3 && load<u8>(p + sep - 2) == BACKSLASH;
   const j = skipSpaces(p, n, sep + 1);
-  const open = peek(p, n, j);
-  if (open != q) return false;
+  if (escaped) {
+    if (peek(p, n, j) != BACKSLASH || peek(p, n, j + 1) != QUOTE) return false;
+    return sensitiveKeyBefore(p, sep - 2) && quotedValue(p, n, j + 2, QUOTE, true) && !isPlaceholderValue(p, matchStart, matchEnd);
+  }
+  if (peek(p, n, j) != q) return false;
   return sensitiveKeyBefore(p, sep - 1) && quotedValue(p, n, j + 1, q, false) && !isPlaceholderValue(p, matchStart, matchEnd);
 }
 
