@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { StoreOptions } from "../cli/stores/index.js";
 import { type VerifyResult, verifyFiles } from "../cli/verify.js";
 import { RELEASE_WASM } from "./support/filter.js";
-import { FLUENT_BIT, NO_FLUENT_BIT_MESSAGE, logsealCli, startFluentBit } from "./support/fluent-bit.js";
+import { FLUENT_BIT, NO_FLUENT_BIT_MESSAGE, logsealCli, startFluentBit, writePipeline } from "./support/fluent-bit.js";
 import { KEY, KEY_BYTES, sealDir, sealPolicy } from "./support/sealing.js";
 import { type StoreKind, StoreReceiver, jsonValues } from "./support/stores.js";
 
@@ -46,35 +46,9 @@ async function run(kind: StoreKind, output: Record<string, string | number> | ((
   temps.push(dir);
   const moduleDir = sealDir(sealPolicy());
   temps.push(moduleDir);
-  writeFileSync(join(dir, "in.ndjson"), lines.join("\n") + "\n");
-  writeFileSync(join(dir, "parsers.conf"), "[PARSER]\n    name json\n    format json\n");
   const options = typeof output === "function" ? output(receiver.port) : { host: "127.0.0.1", port: receiver.port, ...output };
-  const settings = Object.entries(options).map(([k, v]) => `    ${k} ${v}`).join("\n");
-  writeFileSync(join(dir, "fluent-bit.conf"), `[SERVICE]
-    flush 0.2
-    grace 3
-    log_level info
-    parsers_file ${join(dir, "parsers.conf")}
-[INPUT]
-    name tail
-    tag kube.app
-    path ${join(dir, "in.ndjson")}
-    read_from_head true
-    exit_on_eof true
-    parser json
-[FILTER]
-    name wasm
-    match *
-    wasm_path ${RELEASE_WASM}
-    function_name logseal_filter
-    event_format json
-    accessible_paths ${moduleDir}
-[OUTPUT]
-    match *
-    retry_limit 1
-${settings}
-`);
-  const fb = startFluentBit(`fluent-bit -> ${kind}`, join(dir, "fluent-bit.conf"), env);
+  const config = writePipeline(dir, { lines, wasmPath: RELEASE_WASM, moduleDir, grace: 3, output: { retry_limit: 1, ...options } });
+  const fb = startFluentBit(`fluent-bit -> ${kind}`, config, env);
   const timer = setTimeout(() => void fb.stop(), 60_000);
   await fb.exited;
   clearTimeout(timer);

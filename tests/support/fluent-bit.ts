@@ -44,44 +44,69 @@ export interface RunResult {
   status: number | null;
 }
 
+export interface Pipeline {
+  /** Input lines (record bodies as JSON text). */
+  lines: string[];
+  wasmPath: string;
+  /** Directory pre-opened for the module (`accessible_paths`). */
+  moduleDir: string;
+  tag?: string;
+  /** Seconds Fluent Bit waits for outputs at exit. */
+  grace?: number;
+  inputOptions?: Record<string, string | number>;
+  filterOptions?: Record<string, string | number>;
+  /** The output's settings, its `name` included (`match *` is added). */
+  output: Record<string, string | number>;
+}
+
+const settings = (options: Record<string, string | number> = {}) => Object.entries(options).map(([k, v]) => `    ${k} ${v}\n`).join("");
+
+/** Writes in.ndjson, parsers.conf and fluent-bit.conf into `dir`: tail (to end of file, JSON
+ * parser) -> logseal -> the output. Returns the configuration's path. */
+export function writePipeline(dir: string, p: Pipeline): string {
+  writeFileSync(join(dir, "in.ndjson"), p.lines.join("\n") + "\n");
+  writeFileSync(join(dir, "parsers.conf"), "[PARSER]\n    name json\n    format json\n");
+  const config = join(dir, "fluent-bit.conf");
+  writeFileSync(config, `[SERVICE]
+    flush 0.2
+    grace ${p.grace ?? 1}
+    log_level info
+    parsers_file ${join(dir, "parsers.conf")}
+[INPUT]
+    name tail
+    tag ${p.tag ?? "kube.app"}
+    path ${join(dir, "in.ndjson")}
+    read_from_head true
+    exit_on_eof true
+    parser json
+${settings(p.inputOptions)}[FILTER]
+    name wasm
+    match *
+    wasm_path ${p.wasmPath}
+    function_name logseal_filter
+    event_format json
+    accessible_paths ${p.moduleDir}
+${settings(p.filterOptions)}[OUTPUT]
+    match *
+${settings(p.output)}`);
+  return config;
+}
+
 /** One Fluent Bit run: tail (to end of file) -> wasm filter -> file output (JSON lines). */
 export function runFluentBit(spec: RunSpec): RunResult {
   if (!FLUENT_BIT) throw new Error(NO_FLUENT_BIT_MESSAGE);
   const dir = mkdtempSync(join(tmpdir(), "logseal-fb-"));
   const moduleDir = spec.moduleDir ?? join(dir, "module");
   mkdirSync(moduleDir, { recursive: true });
-  writeFileSync(join(dir, "in.ndjson"), spec.lines.join("\n") + "\n");
-  writeFileSync(join(dir, "parsers.conf"), "[PARSER]\n    name json\n    format json\n");
-  const filterOptions = Object.entries(spec.filterOptions ?? {}).map(([k, v]) => `    ${k} ${v}`).join("\n");
-  writeFileSync(join(dir, "fluent-bit.conf"), `[SERVICE]
-    flush 0.2
-    grace 1
-    log_level info
-    parsers_file ${join(dir, "parsers.conf")}
-[INPUT]
-    name tail
-    tag ${spec.tag ?? "kube.app"}
-    path ${join(dir, "in.ndjson")}
-    read_from_head true
-    exit_on_eof true
-    parser json
-    buffer_chunk_size 1M
-    buffer_max_size 32M
-[FILTER]
-    name wasm
-    match *
-    wasm_path ${spec.wasmPath}
-    function_name logseal_filter
-    event_format json
-    accessible_paths ${moduleDir}
-${filterOptions}
-[OUTPUT]
-    name file
-    match *
-    path ${dir}
-    file out.ndjson
-    format plain
-`);
+  writePipeline(dir, {
+    lines: spec.lines,
+    wasmPath: spec.wasmPath,
+    moduleDir,
+    tag: spec.tag,
+    inputOptions: { buffer_chunk_size: "1M", buffer_max_size: "32M" },
+    filterOptions: spec.filterOptions,
+    output: { name: "file", path: dir, file: "out.ndjson", format: "plain" },
+  });
   const run = spawnSync(FLUENT_BIT, ["-c", join(dir, "fluent-bit.conf")], { encoding: "utf8", timeout: 120_000 });
   const outPath = join(dir, "out.ndjson");
   const outputLines = existsSync(outPath) ? readFileSync(outPath, "utf8").split("\n").filter((l) => l.length > 0) : [];
