@@ -20,7 +20,7 @@ describe("the seal", () => {
       { tag: "kube.app", body: { msg: "hello" }, sec: 1_700_000_000, nsec: 5 },
       { tag: "kube.app", body: '{"msg":"again"}', sec: 1_700_000_001, nsec: 999_999_999 },
     ]);
-    expect(first).toMatch(/^\{"msg":"hello","_seal":\{"v":2,"o":"","i":"[0-9a-f]{16}","c":"kube\.app","s":0,"t":"1700000000\.000000005","a":"hmac-sha256","k":"[0-9a-f]{16}","e":0,"pv":"seal-test-1","g":"new","p":"0{64}","m":"[0-9a-f]{64}"\}\}$/);
+    expect(first).toMatch(/^\{"msg":"hello","_seal":\{"v":3,"o":"","i":"[0-9a-f]{16}","c":"kube\.app","s":0,"t":"1700000000\.000000005","a":"hmac-sha256","k":"[0-9a-f]{16}","e":0,"pv":"seal-test-1","g":"new","p":"0{64}","m":"[0-9a-f]{64}"\}\}$/);
     const a = sealOf(first), b = sealOf(second);
     expect(a.k).toBe(keyId(KEY_BYTES));
     expect(b).toMatchObject({ s: 1, t: "1700000001.999999999", p: a.m });
