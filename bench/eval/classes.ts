@@ -91,6 +91,7 @@ export function providerOf(e: Example): string {
 }
 
 /**
+ * A secret that is a whole URL (webhooks) is measured without its scheme.
  * For credentials inside URIs the secret is the password only (the user and host stay): the part
  * between the authority's first `:` and its last `@`, or a `password=`/`pwd=` parameter (JDBC).
  * Undefined when the example holds no credential at all (some scanners' results are the bare
@@ -102,6 +103,8 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
     return /\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*::?[0-9a-f:.]+/i.exec(e.secret)?.[0] ?? e.secret;
   }
   if (e.carrier && e.secret) return e.secret;
+  // a webhook URL's scheme is no secret (`https://` left in front of a mask is not a leak)
+  if (cls !== "url_password" && e.secret && /^https?:\/\/[^/\s]+\/./.test(e.secret)) return e.secret.replace(/^https?:\/\//, "");
   if (cls !== "url_password" || !e.secret) return e.secret;
   const m = /^[a-z][a-z0-9+.:-]*:\/\/([^/@:]*):([^/]*)@/i.exec(e.secret);
   if (m && m[2].length > 0) return m[2];
