@@ -223,6 +223,12 @@ describe("email", () => {
     "java.lang.Object@1b6d3586", "nginx@sha256:abcdef", "user@localhost", "user@host.c", "user@host.123",
     "@scope/pkg@1.2.3", "a@-example.com", ".john@example.com", "john.@example.com",
     `${"a".repeat(65)}@example.com`,
+    // SSH names its own algorithms name@domain (RFC 4251 section 6); in a list of offers it is no mailbox
+    "Their offer: aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-cbc,none", "kex: curve25519-sha256,sntrup761x25519-sha512@openssh.com",
+  ]);
+  positives("email", [
+    ["to: ann@example.com,bob", "ann@example.com"], // a neighbour that is no algorithm name
+    ["cc=x1-ab,carol@example.org", "carol@example.org"], // too short for an algorithm
   ]);
 });
 
@@ -319,6 +325,11 @@ describe("vendor tokens", () => {
   const a36 = "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
   positives("github_token", [`ghp_${a36}`, `gho_${a36}`, `ghu_${a36}`, `ghs_${a36}`, `ghr_${a36}`, [`token ghp_${a36}.`, `ghp_${a36}`], `github_pat_11ABCDEFG0${"a1B2".repeat(3)}_${"Y".repeat(59)}`]);
   positives("slack_token", ["xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxp-1234-5678-abcdefghijklmnopqrst"]);
+  // a webhook after its scheme: `/` is in the webhook's alphabet but not `.`, so the anchor can start after it
+  positives("slack_token", [
+    ["post to https://hooks.slack.com/services/T0000AAAA/B0000BBBB/abcdefghijKLMNOPQRSTuvwx ok", "hooks.slack.com/services/T0000AAAA/B0000BBBB/abcdefghijKLMNOPQRSTuvwx"],
+    ["https:\\/\\/hooks.slack.com\\/services\\/T0000AAAA\\/B0000BBBB\\/abcdefghijKLMNOPQRSTuvwx", "hooks.slack.com\\/services\\/T0000AAAA\\/B0000BBBB\\/abcdefghijKLMNOPQRSTuvwx"],
+  ]);
   positives("stripe_key", [`sk_live_${"a1B2".repeat(6)}`, `rk_live_${"a1B2".repeat(8)}`, `sk_test_${"a1B2".repeat(6)}`]);
   positives("google_api_key", ["AIzaSyA-1234567890abcdefghijklmnopqrstu", ["key=AIzaSyA-1234567890abcdefghijklmnopqrstu&", "AIzaSyA-1234567890abcdefghijklmnopqrstu"]]);
   negatives([
@@ -396,6 +407,17 @@ describe("secret_pair", () => {
     ["(password:hunter2)", "hunter2"],
     ["db_pass: m1x3d.Secr3t", "m1x3d.Secr3t"],
     ["SMTP-PASS=hunter22", "hunter22"],
+    // comparisons with a quoted literal, on either side of the name (as a JSON string holds them)
+    ["if (api_key == \\\"k3y-v4lue\\\") {", "k3y-v4lue"],
+    ["if (db_pass != 'k3y-v4lue')", "k3y-v4lue"],
+    ["if (secret === \\\"k3y-v4lue\\\")", "k3y-v4lue"],
+    ["if (token !== 'k3y-v4lue')", "k3y-v4lue"],
+    ["if (\\\"k3y-v4lue\\\" == password) {", "k3y-v4lue"],
+    ["if ('k3y-v4lue' !== my_private_key)", "k3y-v4lue"],
+    ["password = @\\\"verbatim C# string\\\";", "verbatim C# string"],
+    ["secrete = \\\"misspelt on purpose\\\"", "misspelt on purpose"],
+    ["char secret[25] = \\\"in a C array\\\";", "in a C array"],
+    ["token[] = 'in a C array'", "in a C array"],
   ]);
   negatives([
     "password=", "password: \\\"\\\"", "token_count=42", "max_tokens: 256", "password_policy=strict", "secretName=db",
@@ -403,6 +425,9 @@ describe("secret_pair", () => {
     "tokens=5", "bypass=1", "pass: 15 fail: 0", "first_bypass=2", "compass=north",
     // auth.log lines of a holdout corpus the code had not seen (docs/detectors.md, "Holdout").
     "sudo: ubuntu : TTY=pts/0 ; PWD=/home/ubuntu ; USER=root ; COMMAND=/bin/ls", "pam_unix(chpasswd:chauthtok): password changed for x",
+    // a syslog program and its pid, not a C array; comparisons of two names; a literal compared with no secret name
+    "chpasswd[30938]: pam_unix(chpasswd:chauthtok): user x does not exist", "passwd[12] = 3", "if (password == hash) {",
+    "if (password != stored_password)", "if (\\\"admin\\\" == username)", "if ('x' === token_count)", "password === ''",
   ]);
   it("reports a value of a specific shape as that detector, or as a pair when it is off", () => {
     const token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";

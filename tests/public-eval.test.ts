@@ -5,13 +5,16 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../bench/rng.js";
-import { classFor, classOf, isPlaceholder, normaliseSecret } from "../bench/eval/classes.js";
+import { classFor, classOf, isPlaceholder, isVariable, normaliseSecret } from "../bench/eval/classes.js";
 import { contextsFor, leaks } from "../bench/eval/examples.js";
 import { Evaluator, exprEnd, generate, goRegex, tokenize } from "../bench/eval/golit.js";
 import { JUDGEMENTS, parseCsv, readJudgements, recordForms } from "../bench/eval/reallogs.js";
 import { evaluatePublicAsync, missedPublicTargets, type PublicEvaluation } from "../bench/eval/run.js";
 import { dataDir, diffWords } from "../bench/eval/runner.js";
-import { secretIn, type Example } from "../bench/eval/sources.js";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { readRuleYaml, rustRegex, secretIn, urlAround, type Example } from "../bench/eval/sources.js";
 
 describe("evaluation readers and scoring", () => {
   it("evaluates Go string expressions as gitleaks and trufflehog write them", () => {
@@ -39,6 +42,60 @@ describe("evaluation readers and scoring", () => {
       for (let i = 0; i < 20; i++) expect(generate(pattern, rng)).toMatch(rx);
     }
     expect(goRegex("(?i)\\b(abc)(?:x|\\z)")!.exec("ABC")![1]).toBe("ABC");
+  });
+
+  it("reads rules in Nosey Parker's YAML form: (?x) patterns locate the secret, negatives kept, helper rules left out", () => {
+    // a rule file written here in that form: a made-up provider, one token shape, a URL rule
+    const dir = mkdtempSync(join(tmpdir(), "logseal-np-"));
+    try {
+      mkdirSync(join(dir, "data/rules"), { recursive: true });
+      writeFileSync(join(dir, "data/rules/acme.yml"), [
+        "rules:",
+        "  - name: Acme token",
+        "    id: kingfisher.acme.1",
+        "    pattern: |",
+        "      (?x)(?i)",
+        "      \\b acme (?: _api)? _key   # the name",
+        "      \\s* = \\s*",
+        "      ( acm_ [a-z0-9]{12} )      (?# the token )",
+        "    examples:",
+        "      - 'ACME_API_KEY = acm_0123456789ab'",
+        "    negative_examples:",
+        "      - 'acme_key = acm_short'",
+        "  - name: Acme URL",
+        "    id: kingfisher.acme.2",
+        "    pattern: '(?i)https?://([a-z]+):([a-z0-9]{6,})@acme\\.example'",
+        "    examples:",
+        "      - 'fetch https://bob:s3cr3tpw@acme.example/x ok'",
+        "  - name: Acme id",
+        "    id: kingfisher.acme.3",
+        "    visible: false",
+        "    pattern: '(acm_id_[0-9]+)'",
+        "    examples: ['acm_id_12345']",
+        "",
+      ].join("\n"));
+      const ex = readRuleYaml(dir, "kingfisher");
+      expect(ex.filter((e) => e.positive).map((e) => [e.family, e.secret, e.carrier])).toEqual([
+        ["kingfisher:acme.1", "acm_0123456789ab", undefined],
+        ["kingfisher:acme.2", "s3cr3tpw", "https://bob:s3cr3tpw@acme.example/x"],
+      ]);
+      expect(ex.filter((e) => !e.positive).map((e) => e.line)).toEqual(["acme_key = acm_short"]);
+      const url = ex.find((e) => e.family === "kingfisher:acme.2")!;
+      expect(classOf(url)).toBe("url_password");
+      expect(normaliseSecret(url, "url_password")).toBe("s3cr3tpw");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(rustRegex("(?x) a [ ] b # comment\n c")!.source).toBe("a[ ]bc");
+    expect(urlAround("x amqp://u:pw123456@h:5672/v y", "pw123456")).toBe("amqp://u:pw123456@h:5672/v");
+    expect(urlAround("pw123456@h", "pw123456")).toBeUndefined();
+    const np = (family: string, secret: string): Example => ({ source: "noseyparker", family, positive: true, secret });
+    expect(classOf(np("noseyparker:aws.1", "AKIAQWERTYUIOPASDFGH"))).toBe("aws_access_key_id");
+    expect(classOf(np("noseyparker:generic.5", "hunter22"))).toBe("pairs");
+    expect(classOf(np("noseyparker:generic.7", "hunter22"))).toBeUndefined();
+    expect(classOf(np("noseyparker:reactapp.1", "bowie"))).toBeUndefined();
+    for (const v of ["$Password", '"$db_pass"', "%nothing%", "#{datastore['X']}", "######"]) expect(isVariable(v)).toBe(true);
+    for (const v of ["super$ecret", "pa$$word1", "#gets0m3", "abc%def%"]) expect(isVariable(v)).toBe(false);
   });
 
   it("finds a scanner's result in its input, also when the result is key + endpoint", () => {

@@ -32,10 +32,29 @@ const TABLE: [RegExp, ClaimedClass | ((e: Example) => ClaimedClass | undefined)]
   [/^(detect-secrets:basic_auth|trufflehog:(uri|ftp|redis|ldap|postgres|mongodb|jdbc))$/, "url_password"],
   [/^(gitleaks:curl-auth-header)$/, "auth_header"],
   [/^(gitleaks-pairs:|detect-secrets-pairs:|gitleaks:generic-api-key$)/, "pairs"],
+  // Nosey Parker's and Kingfisher's rule ids (`np.aws.2` read as `noseyparker:aws.2`)
+  [/^(noseyparker|kingfisher):jwt\.1$/, "jwt"],
+  [/^(noseyparker|kingfisher):(pem\.1|privkey\.\d+)$/, "pem_private_key"],
+  [/^(noseyparker|kingfisher):aws\.[1246]$/, (e) => (AWS_ID.test(e.secret ?? "") ? "aws_access_key_id" : "aws_secret_key")],
+  [/^(noseyparker|kingfisher):github\.[12347]$/, "github_token"],
+  [/^(noseyparker|kingfisher):slack\./, "slack_token"],
+  [/^(noseyparker|kingfisher):stripe\./, "stripe_key"],
+  [/^(noseyparker|kingfisher):(google|gcp)\./, (e) => (e.secret?.startsWith("AIza") ? "google_api_key" : undefined)],
+  [/^(noseyparker|kingfisher):http\.[12]$/, "auth_header"],
+  // a password under a name: generic rules (not .NET's constructor arguments, generic.7/.8), JWT
+  // signing secrets, React env passwords (reactapp.1 is user names), .netrc, CLI flags (PsExec -p, Connect-VIServer -Password),
+  // Gradle and PHPMailer settings, ODBC `Pwd=`
+  [/^(noseyparker|kingfisher):(generic\.(?![78]$)\d+|jwt\.[23]|reactapp\.2|netrc\.1|psexec\.1|gradle\.1|phpmailer\.1|vmware\.1|odbc\.1)$/, "pairs"],
+  // any other rule whose secret is the password of a URL's user info
+  [/^(noseyparker|kingfisher):/, (e) => (e.carrier?.includes("://") ? "url_password" : undefined)],
 ];
 
 export function classOf(e: Example): ClaimedClass | undefined {
-  for (const [pattern, cls] of TABLE) if (pattern.test(e.family)) return typeof cls === "function" ? cls(e) : cls;
+  for (const [pattern, cls] of TABLE) {
+    if (!pattern.test(e.family)) continue;
+    const c = typeof cls === "function" ? cls(e) : cls;
+    if (c) return c;
+  }
   return undefined;
 }
 
@@ -67,10 +86,12 @@ export function classFor(e: Example, claimed: readonly string[]): string | undef
 export function providerOf(e: Example): string {
   const [, name] = e.family.split(":");
   if (e.source === "gitleaks") return name.split("-")[0];
+  if (e.source === "noseyparker" || e.source === "kingfisher") return name.split(".")[0];
   return name.split("/")[0];
 }
 
 /**
+ * A secret that is a whole URL (webhooks) is measured without its scheme.
  * For credentials inside URIs the secret is the password only (the user and host stay): the part
  * between the authority's first `:` and its last `@`, or a `password=`/`pwd=` parameter (JDBC).
  * Undefined when the example holds no credential at all (some scanners' results are the bare
@@ -81,6 +102,9 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
     // detect-secrets' tables give whole payloads ("133.133.133.133@something"): the address only
     return /\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*::?[0-9a-f:.]+/i.exec(e.secret)?.[0] ?? e.secret;
   }
+  if (e.carrier && e.secret) return e.secret;
+  // a webhook URL's scheme is no secret (`https://` left in front of a mask is not a leak)
+  if (cls !== "url_password" && e.secret && /^https?:\/\/[^/\s]+\/./.test(e.secret)) return e.secret.replace(/^https?:\/\//, "");
   if (cls !== "url_password" || !e.secret) return e.secret;
   const m = /^[a-z][a-z0-9+.:-]*:\/\/([^/@:]*):([^/]*)@/i.exec(e.secret);
   if (m && m[2].length > 0) return m[2];
@@ -92,10 +116,20 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
  * A placeholder rather than a secret: a run of 8+ identical letters or `*`/`#` that is half
  * the secret or more (`AKIAZZZZZZZZZZZZZZZZ`, `sk_live_xxxxxxxx…`; digits not: test cards are
  * 4111111111111111; Twitter bearer tokens really start with 22 `A`),
- * `EXAMPLE`, `${VAR}`, `<YOUR_…>`. Issue 12 asks for these to stay (they
+ * `EXAMPLE`, `${VAR}`, `<YOUR_…>`, a variable reference (isVariable). Issue 12 asks for these to stay (they
  * are documentation, not credentials), so positives of this shape are counted apart.
  */
 export function isPlaceholder(secret: string): boolean {
   const run = /([A-Za-z*#])\1{7,}/.exec(secret);
-  return (run !== null && run[0].length * 2 >= secret.length) || /EXAMPLE/.test(secret) || /\$\{[A-Za-z_][A-Za-z0-9_]*\}|<your|your[_-]?(api|token|key|secret)/i.test(secret);
+  return (run !== null && run[0].length * 2 >= secret.length) || /EXAMPLE/.test(secret) || isVariable(secret) || /\$\{[A-Za-z_][A-Za-z0-9_]*\}|<your|your[_-]?(api|token|key|secret)/i.test(secret);
+}
+
+/**
+ * A value that is nothing but a reference to something else (`$Password`, `"$password"`,
+ * `%nothing%`, `#{datastore['DBPASSWORD']}`) or a mask (`######`): code and shell scripts name
+ * the secret there, they do not hold it.
+ */
+export function isVariable(secret: string): boolean {
+  const s = secret.trim().replace(/^(["'])(.*)\1$/, "$2");
+  return /^(\$\{?[A-Za-z_][\w.]*\}?|%[A-Za-z_]\w*%|#\{[^}]*\}|[#*]{3,})$/.test(s);
 }

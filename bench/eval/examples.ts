@@ -129,7 +129,7 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       continue;
     }
     const fixed = classOf(e);
-    const carrier = e.secret!;
+    const carrier = e.carrier ?? e.secret!;
     const secret = normaliseSecret(e, fixed);
     if (secret === undefined) continue;
     for (const [context, record, member] of contextsFor(carrier, e, fixed)) {

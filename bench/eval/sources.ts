@@ -7,21 +7,28 @@
 //   trufflesecurity/trufflehog pkg/detectors/**/*_test.go: pattern tests' input and want
 //   microsoft/presidio         presidio-analyzer/tests/test_{credit_card,email,iban,ip,us_ssn}_recognizer.py
 //   Yelp/detect-secrets        tests/plugins/*_test.py (keyword tables give the `pairs` class)
+//   praetorian-inc/noseyparker crates/noseyparker/data/default/builtin/rules/*.yml and
+//   mongodb/kingfisher         data/rules/*.yml: YAML rules, each with a Rust regex, `examples`
+//                              (text that must match; the regex's capture groups locate the
+//                              secret) and `negative_examples` (text that must not)
 // Each reader takes the checkout's directory and returns [] when it is absent.
 import { execFileSync } from "node:child_process";
+import { parse as parseYaml } from "yaml";
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { Rng } from "../rng.ts";
 import { closing, Evaluator, exprEnd, goRegex, isSample, tokenize, Unsupported, type Tok, type Value } from "./golit.ts";
 
 export interface Example {
-  source: "gitleaks" | "trufflehog" | "presidio" | "detect-secrets";
+  source: "gitleaks" | "trufflehog" | "presidio" | "detect-secrets" | "noseyparker" | "kingfisher";
   /** Source-qualified family: "gitleaks:gitlab-pat", "trufflehog:gitlab", "presidio:credit_card". */
   family: string;
   /** true: the secret must go; false: a negative example (the line should stay). */
   positive: boolean;
   /** The secret itself (positives). */
   secret?: string;
+  /** What the log contexts carry when it is more than the secret (the URL a password is in). */
+  carrier?: string;
   /** The example line as the source wrote it (its own context), if any. */
   line?: string;
   /** A key = value example (judged as the `pairs` class, in its own line only). */
@@ -271,6 +278,97 @@ export function readDetectSecrets(root: string): Example[] {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Rules in Nosey Parker's YAML form (Kingfisher keeps it): `rules:` a list of {id, pattern,
+ * examples, negative_examples}; Kingfisher's helper rules (`visible: false`, ids other rules
+ * depend on) are not secrets of their own and are left out. In each example every match of the
+ * rule's pattern gives one secret: its last capture group (rules that capture more than the secret
+ * put the user name, client id or key name first), or the whole match without groups. Examples the converted pattern cannot
+ * locate are left out (the reader is about logseal, not about these regexes).
+ */
+export function readRuleYaml(root: string, source: "noseyparker" | "kingfisher"): Example[] {
+  const dirs = ["crates/noseyparker/data/default/builtin/rules", "data/rules"].map((d) => join(root, d)).filter(existsSync);
+  const out: Example[] = [];
+  for (const file of dirs.flatMap((d) => walk(d, (p) => /\.ya?ml$/.test(p)))) {
+    let doc: { rules?: Record<string, unknown>[] } | undefined;
+    try {
+      doc = parseYaml(readFileSync(file, "utf8"));
+    } catch {
+      continue;
+    }
+    for (const rule of doc?.rules ?? []) {
+      if (rule.visible === false || typeof rule.id !== "string") continue;
+      const family = `${source}:${rule.id.replace(/^(np|kingfisher)\./, "")}`;
+      const rx = typeof rule.pattern === "string" ? rustRegex(rule.pattern) : undefined;
+      const seen = new Set<string>();
+      for (const line of strings(rule.examples)) {
+        if (!rx) break;
+        for (const m of line.matchAll(new RegExp(rx.source, rx.flags.replace("g", "") + "g"))) {
+          if (m[0].length === 0) continue;
+          const groups = m.slice(1).filter((g): g is string => g !== undefined && g.length >= 4);
+          const secret = groups.length ? groups[groups.length - 1] : m[0];
+          if (secret.length < 4 || seen.has(secret)) continue;
+          seen.add(secret);
+          const url = urlAround(line, secret);
+          out.push({ source, family, positive: true, secret, line, ...(url ? { carrier: url } : {}) });
+        }
+      }
+      for (const line of [...strings(rule.negative_examples), ...strings(rule.non_examples)]) out.push({ source, family, positive: false, line });
+    }
+  }
+  return out;
+}
+
+/** The URL whose user info has `secret` as its password, in `line`, if there is one. */
+export function urlAround(line: string, secret: string): string | undefined {
+  const at = line.indexOf(secret);
+  if (at < 0 || line[at - 1] !== ":" || line[at + secret.length] !== "@") return undefined;
+  const m = /[a-z][a-z0-9+.-]*:\/\/[^\s/@:'"`]*:$/i.exec(line.slice(0, at));
+  if (!m) return undefined;
+  const tail = /^[^\s'"`<>]*/.exec(line.slice(at + secret.length))![0];
+  return m[0] + secret + tail;
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+
+/**
+ * A Rust `regex` pattern as a JavaScript RegExp, enough to locate secrets in examples: `(?x)`
+ * (insignificant whitespace and `#` comments outside classes) and `(?# … )` comments is applied here, the rest goes
+ * through goRegex (inline flags, POSIX classes, `\z`).
+ */
+export function rustRegex(pattern: string): RegExp | undefined {
+  const flagGroups = [...pattern.matchAll(/\(\?([a-z]+)\)/g)].map((m) => m[1]).join("");
+  let p = pattern.replace(/\(\?#[^)]*\)/g, ""); // (?# comments )
+  if (flagGroups.includes("x")) {
+    let out = "";
+    let inClass = false;
+    for (let i = 0; i < p.length; i++) {
+      const c = p[i];
+      if (c === "\\") {
+        out += p.slice(i, i + 2);
+        i++;
+      } else if (inClass) {
+        if (c === "]") inClass = false;
+        out += c;
+      } else if (c === "[") {
+        inClass = true;
+        out += c;
+        if (p[i + 1] === "^") (out += "^"), i++;
+        if (p[i + 1] === "]") (out += "]"), i++;
+      } else if (c === "#") {
+        while (i < p.length && p[i] !== "\n") i++;
+      } else if (!/\s/.test(c)) out += c;
+    }
+    p = out.replace(/\\ /g, " ");
+  }
+  p = p.replace(/\(\?([a-z]*)x([a-z]*)\)/g, (_, a: string, b: string) => (a + b ? `(?${a}${b})` : ""));
+  // escapes Rust allows and JavaScript's u mode refuses, and classes it names differently
+  p = p.replace(/\\([-#&~ ])/g, (_, c: string) => (c === "-" ? "\\-" : c === " " ? " " : "\\x" + c.charCodeAt(0).toString(16).padStart(2, "0")));
+  return goRegex(p);
+}
+
 function hash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
@@ -291,9 +389,14 @@ export function sourcesIn(data: string): SourceInfo[] {
     { name: "trufflehog", repo: "trufflesecurity/trufflehog", dir: join(data, "trufflehog") },
     { name: "presidio", repo: "microsoft/presidio", dir: join(data, "presidio") },
     { name: "detect-secrets", repo: "Yelp/detect-secrets", dir: join(data, "detect-secrets") },
+    { name: "noseyparker", repo: "praetorian-inc/noseyparker", dir: firstDir(data, "noseyparker", "praetorian-inc+noseyparker") },
+    { name: "kingfisher", repo: "mongodb/kingfisher", dir: firstDir(data, "kingfisher", "mongodb+kingfisher") },
   ];
   return candidates.filter((c) => existsSync(c.dir)).map((c) => ({ ...c, commit: commitOf(c.dir) }));
 }
+
+/** The first of the names that exists under data (a plain name, or `owner+name` as fetched). */
+const firstDir = (data: string, ...names: string[]) => names.map((n) => join(data, n)).find(existsSync) ?? join(data, names[0]);
 
 /** A COMMIT file next to the data (written when it was extracted), else undefined. */
 function commitOf(dir: string): string | undefined {
@@ -309,6 +412,7 @@ export function readExamples(data: string): { sources: SourceInfo[]; examples: E
     if (s.name === "trufflehog") examples.push(...readTrufflehog(s.dir));
     if (s.name === "presidio") examples.push(...readPresidio(s.dir));
     if (s.name === "detect-secrets") examples.push(...readDetectSecrets(s.dir));
+    if (s.name === "noseyparker" || s.name === "kingfisher") examples.push(...readRuleYaml(s.dir, s.name));
   }
   return { sources, examples };
 }

@@ -12,7 +12,7 @@
 // specific shape (a JWT, a GitHub token, a PEM key...) is reported as that detector.
 import { SpanList } from "../spans";
 import { ALNUM, BACKSLASH, classOf, DIGIT, escapeLength, HEX, isIn, peek, runEndWithin } from "./chars";
-import { matchEnd, matchStart } from "./match";
+import { matchEnd, matchStart, setClaimedEnd } from "./match";
 import { cardAt, ssnAt } from "./numbers";
 import { ibanAt } from "./iban";
 import { emailAt, ipv4At, ipv6At, urlPasswordAt } from "./network";
@@ -336,6 +336,7 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
   spans.reset();
   const enabled = rules.slots;
   if (enabled == 0) return;
+  setClaimedEnd(0);
   setActiveRules(rules.bits);
   let escapeEnd: usize = 0;
   let i: usize = 0;
@@ -347,6 +348,7 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
       if (id >= 0 && (id == <i32>PAIR_RULE || id == <i32>AUTH_RULE || id == <i32>CLI_PASSWORD_RULE)) id = specificShape(ptr, id, enabled);
       if (id >= 0) {
         spans.add(<u32>matchStart, <u32>matchEnd, id);
+        setClaimedEnd(matchEnd);
         i = max(matchEnd, i + 1);
         continue;
       }

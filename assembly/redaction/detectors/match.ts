@@ -10,3 +10,11 @@ export let matchEnd: usize = 0;
   matchEnd = end;
   return true;
 }
+
+/** End of the last span claimed in the string being scanned (0 before any): a floor for the
+ * few backward reads that may cross escapes but never a claimed span (`"…" == password`). */
+export let claimedEnd: usize = 0;
+
+@inline export function setClaimedEnd(end: usize): void {
+  claimedEnd = end;
+}

@@ -21,7 +21,41 @@ export function emailAt(p: usize, n: usize, at: usize, floor: usize): bool {
   }
   if (s == at || load<u8>(p + s) == DOT || load<u8>(p + at - 1) == DOT) return false;
   const end = domainEnd(p, n, at + 1);
-  return end != 0 && found(s, end);
+  return end != 0 && !inAlgorithmList(p, n, s, end) && found(s, end);
+}
+
+/** Whether `name@domain` at [s, end) is an item of a comma list of algorithm names, as SSH
+ * prints its offers (`aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-cbc`): SSH names its
+ * local extensions `name@domain` (RFC 4251 §6), not a mailbox. A neighbour right across a
+ * comma must look like an algorithm: lower case, digits, `-`, `.`, with a `-` and a digit. */
+function inAlgorithmList(p: usize, n: usize, s: usize, end: usize): bool {
+  if (s > 0 && load<u8>(p + s - 1) == 0x2c) {
+    let k = s - 1;
+    while (k > 0 && s - 1 - k < 64 && isAlgorithmByte(load<u8>(p + k - 1))) k--;
+    if (algorithmName(p, k, s - 1)) return true;
+  }
+  if (peek(p, n, end) == 0x2c) {
+    let k = end + 1;
+    while (k < n && k - end < 64 && isAlgorithmByte(load<u8>(p + k))) k++;
+    if (algorithmName(p, end + 1, k)) return true;
+  }
+  return false;
+}
+
+@inline function isAlgorithmByte(b: u32): bool {
+  return b - 0x61 < 26 || b - 0x30 < 10 || b == DASH || b == DOT;
+}
+
+function algorithmName(p: usize, from: usize, to: usize): bool {
+  if (to - from < 6) return false;
+  let dash = false;
+  let digit = false;
+  for (let k = from; k < to; k++) {
+    const b = <u32>load<u8>(p + k);
+    if (b == DASH) dash = true;
+    else if (b - 0x30 < 10) digit = true;
+  }
+  return dash && digit;
 }
 
 /** End of `label(.label)+` at `j` whose last label is letters only (2+), or 0. Trailing labels

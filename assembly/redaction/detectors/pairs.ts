@@ -2,7 +2,7 @@
 // `Authorization: Bearer …`, and AWS secret keys written next to their name. Only the value
 // (for Authorization, the credential after the scheme) is a span; the name stays readable.
 import { ALNUM, APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
-import { found, matchEnd, matchStart } from "./match";
+import { claimedEnd, found, matchEnd, matchStart } from "./match";
 import { cliPasswordRule, curlUserRule, hasContextWord, setMatchRule } from "./rules";
 
 const COLON: u32 = 0x3a;
@@ -10,10 +10,11 @@ const EQUALS: u32 = 0x3d;
 const SLASH: u32 = 0x2f;
 
 // Sensitive names, folded and without separators; a key matches when it ends with one of
-// them (`DB_PASSWORD`, `x-api-key`, `client_secret`, `oauth.refresh_token`).
+// them (`DB_PASSWORD`, `x-api-key`, `client_secret`, `oauth.refresh_token`). `secrete` is
+// the misspelling people write to dodge scanners that look for `secret`.
 const SENSITIVE: StaticArray<string> = [
   "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "accesskey",
-  "privatekey", "secretkey", "credentials",
+  "privatekey", "secretkey", "credentials", "secrete",
 ];
 
 // The names again, indexed by last letter: the key's last letter selects the few names worth
@@ -250,6 +251,8 @@ function valueAt(p: usize, n: usize, j: usize, lineStart: bool): bool {
   // env files): the rest of the line; elsewhere in a log line, one word.
   const spaced = lineStart && peek(p, n, j) == SPACE;
   j = skipSpaces(p, n, j);
+  if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == QUOTE) j++; // C# `@"…"` (raw `"` only outside JSON)
+  else if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == BACKSLASH && peek(p, n, j + 2) == QUOTE) j++;
   const b = peek(p, n, j);
   if (b == QUOTE || b == APOSTROPHE) return quotedValue(p, n, j + 1, b, false) && !isObjectDump(p, j + 1, n) && !isPlaceholderValue(p, matchStart, matchEnd);
   if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) return quotedValue(p, n, j + 2, QUOTE, true) && !isPlaceholderValue(p, matchStart, matchEnd);
@@ -312,14 +315,71 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
     else if (next == COLON || next == SLASH) return false; // `::`, `://`
   } else if (next == 0x3e) {
     value++; // `=>`
+  } else if (sep > 0 && load<u8>(p + sep - 1) == 0x21) {
+    return comparisonAt(p, n, sep - 1, sep + 1, floor); // `!=`, `!==`
   } else if (next == EQUALS) {
-    return false; // `==`
+    return comparisonAt(p, n, sep, sep + 2, floor); // `==`, `===`
   }
   let keyEnd = keyEndBefore(p, sep);
+  if (b == EQUALS && keyEnd > 2 && load<u8>(p + keyEnd - 1) == 0x5d) return arrayPairAt(p, n, keyEnd, value);
   if (isTypeWord(p, keyEnd)) keyEnd = keyEndBefore(p, keyEnd - typeWordLength(p, keyEnd)); // `var token string = "…"`
   if (!sensitiveKeyBefore(p, keyEnd)) return false;
   if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value)) return false;
   return valueAt(p, n, value, keyAtLineStart(p, keyEnd));
+}
+
+/** A C array set from a literal: `secret[] = "…"`, `char secret[25] = "…"` (only with `=` and
+ * a quoted value: `passwd[4242]: …` is a syslog program and its pid). */
+function arrayPairAt(p: usize, n: usize, keyEnd: usize, value: usize): bool {
+  let d = keyEnd - 1;
+  while (d > 0 && keyEnd - d < 6 && <u32>load<u8>(p + d - 1) - 0x30 < 10) d--;
+  if (d == 0 || load<u8>(p + d - 1) != 0x5b || !sensitiveKeyBefore(p, d - 1)) return false;
+  const v = skipSpaces(p, n, value);
+  const b = peek(p, n, v);
+  return (b == QUOTE || b == APOSTROPHE || (b == BACKSLASH && peek(p, n, v + 1) == QUOTE)) && valueAt(p, n, v, false);
+}
+
+/** A comparison with a literal (`password == "…"`, `if ("…" !== api_key)`): the operator is
+ * [op, opEnd) (`===`/`!==` take one more `=`); the literal must be quoted, on either side of a
+ * sensitive name. Comparisons of two names (`password == hash`) hold no secret. */
+function comparisonAt(p: usize, n: usize, op: usize, opEnd: usize, floor: usize): bool {
+  if (peek(p, n, opEnd) == EQUALS) opEnd++;
+  // name first
+  const keyEnd = keyEndBefore(p, op);
+  if (keyEnd > 0 && keyEnd < op && isIn(load<u8>(p + keyEnd - 1), KEY) && sensitiveKeyBefore(p, keyEnd)) {
+    const v = skipSpaces(p, n, opEnd);
+    const b = peek(p, n, v);
+    if (b == QUOTE || b == APOSTROPHE || (b == BACKSLASH && peek(p, n, v + 1) == QUOTE) || (b == 0x40 && peek(p, n, v + 1) == QUOTE)) return valueAt(p, n, v, false);
+    return false;
+  }
+  // literal first: a closing quote before the operator, a sensitive name after it; the quotes
+  // are escapes (`\"…\" == password`), so the read goes back to the last claimed span, not to
+  // the last escape
+  floor = claimedEnd;
+  let close = op;
+  while (close > floor && load<u8>(p + close - 1) == SPACE) close--;
+  if (close <= floor + 1) return false;
+  const q = <u32>load<u8>(p + close - 1);
+  if (q != QUOTE && q != APOSTROPHE) return false;
+  const escaped = q == QUOTE && close >= 2 && load<u8>(p + close - 2) == BACKSLASH;
+  if (q == QUOTE && !escaped) return false; // a raw `"` ends the JSON string: never inside one
+  const to = close - (escaped ? 2 : 1);
+  const k = skipSpaces(p, n, opEnd);
+  const kEnd = runEndWithin(p, n, k, KEY, MAX_KEY);
+  if (kEnd == k || kEnd - k >= MAX_KEY || !sensitiveKeyBefore(p, kEnd)) return false;
+  // the opening quote, at most 256 bytes back and not before the floor
+  let j = to;
+  while (j > floor && to - j < 256) {
+    j--;
+    const c = <u32>load<u8>(p + j);
+    if (c != q) continue;
+    if (escaped) {
+      if (j > floor && load<u8>(p + j - 1) == BACKSLASH) return j + 1 < to && !isPlaceholderValue(p, j + 1, to) && found(j + 1, to);
+    } else {
+      return j + 1 < to && !isPlaceholderValue(p, j + 1, to) && found(j + 1, to);
+    }
+  }
+  return false;
 }
 
 /** `PWD=/home/ubuntu`: the shell's working directory (sudo logs `PWD=… ; USER=… ; COMMAND=…`),

@@ -204,10 +204,15 @@ export function registerPattern(spec: RuleSpec, user: bool): string {
   for (let c = 0x41; c <= 0x5a; c++) before[c >> 3] |= <u8>(1 << <u8>(c & 7));
   for (let c = 0x61; c <= 0x7a; c++) before[c >> 3] |= <u8>(1 << <u8>(c & 7));
   const reads = keyword ? new Array<Seg>() : (pattern.atWordStart ? pattern.post : pattern.pre.slice(0, 1));
+  const body = new Uint8Array(32);
   for (let k = 0; k < reads.length; k++) {
     const bm = reads[k].bitmap;
-    if (bm != null) for (let q = 0; q < 32; q++) before[q] |= bm[q];
+    if (bm != null) for (let q = 0; q < 32; q++) body[q] |= bm[q];
   }
+  // An anchor at a word start with a byte its body cannot hold (`hooks.slack.com/services/`
+  // then `[A-Za-z0-9/_-]`) never starts inside a run of that body, so only a letter or digit
+  // before it says it is not at a word start (`https://hooks.slack.com/…` is).
+  if (!(pattern.atWordStart && anchorsLeaveBody(pattern.anchors, body))) for (let q = 0; q < 32; q++) before[q] |= body[q];
   if (!pattern.atWordStart) before[0x5f >> 3] |= <u8>(1 << 7);
   before[0x20 >> 3] &= ~<u8>(1 << (0x20 & 7)); // a space before a match is a boundary
   before[0x09 >> 3] &= ~<u8>(1 << (0x09 & 7));
@@ -541,6 +546,21 @@ function matchRuleAt(p: usize, n: usize, i: usize, floor: usize, anchorLen: usiz
   matchRule = rule;
   const keep = <usize>load<u8>(r, 20);
   return found(min(from + keep, end - 1), end);
+}
+
+/** Whether every anchor has a byte outside the body's bitmap. */
+function anchorsLeaveBody(anchors: string[], body: Uint8Array): bool {
+  if (anchors.length == 0) return false;
+  for (let k = 0; k < anchors.length; k++) {
+    const a = anchors[k];
+    let leaves = false;
+    for (let c = 0; c < a.length && !leaves; c++) {
+      const b = a.charCodeAt(c);
+      leaves = b < 256 && (body[b >> 3] & <u8>(1 << <u8>(b & 7))) == 0;
+    }
+    if (!leaves) return false;
+  }
+  return true;
 }
 
 /** Where the value starts after a keyword: the rest of the key name, a closing quote, `:` or
