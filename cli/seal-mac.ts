@@ -47,7 +47,10 @@ export interface Seal {
 
 export const GENESIS = "0".repeat(64);
 export const MAX_EPOCH = 0xffff_ffff;
-const DOMAIN = Buffer.from("logseal-seal-v2\0", "latin1");
+/** Domain separation by seal version: 2 MACs the message itself, 3 a BLAKE2b digest of it. */
+const DOMAINS: Record<number, Buffer> = { 2: Buffer.from("logseal-seal-v2\0", "latin1"), 3: Buffer.from("logseal-seal-v3\0", "latin1") };
+/** Seal versions this verifier reads. */
+export const SEAL_VERSIONS = new Set([2, 3]);
 const SEGMENTS: Record<string, number> = { new: 1, resume: 2 };
 const KEY_ID_LABEL = Buffer.from("logseal-key-id");
 const ROOT_LABEL = Buffer.from("logseal-epochs-v2\0", "latin1");
@@ -60,7 +63,7 @@ export function sealPrefix(seal: Seal): Buffer {
   const keyed = hmac || signed;
   const dot = seal.t.indexOf(".");
   const out = new Writer();
-  out.bytes(DOMAIN);
+  out.bytes(DOMAINS[seal.v] ?? DOMAINS[3]);
   out.u8(hmac ? 1 : signed ? 3 : 2);
   out.text(seal.o);
   out.hex(seal.i);
@@ -97,10 +100,15 @@ export function sealPrefix(seal: Seal): Buffer {
   return out.done();
 }
 
-/** The seal's MAC (hex) over its fields and the canonical record, under `key` (HMAC) or none (SHA-256). */
+/**
+ * The seal's MAC (hex) over its fields and the canonical record, under `key` (HMAC-SHA256) or none
+ * (SHA-256); from version 3 over the first 32 bytes of the message's BLAKE2b-512 digest.
+ */
 export function sealMac(seal: Seal, canonical: string, key?: Buffer | KeyObject): string {
   const hash = key ? createHmac("sha256", key) : createHash("sha256");
-  return hash.update(sealPrefix(seal)).update(canonical, "utf8").digest("hex");
+  if (seal.v === 2) return hash.update(sealPrefix(seal)).update(canonical, "utf8").digest("hex");
+  const digest = createHash("blake2b512").update(sealPrefix(seal)).update(canonical, "utf8").digest();
+  return hash.update(digest.subarray(0, 32)).digest("hex");
 }
 
 /** The key id seals name: the first 8 bytes of HMAC(K0, "logseal-key-id"), hex. */

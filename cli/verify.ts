@@ -15,7 +15,7 @@ import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
 import { utf8Lines } from "./utf8.ts";
-import { EpochKeys, GENESIS, MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
+import { EpochKeys, GENESIS, MAX_EPOCH, SEAL_VERSIONS, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
 import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
 import { STORE_FORMATS, type StoreFormat, type StoreOptions, StoreReader, type StoreReport } from "./stores/index.ts";
 import { parseLokiLabels } from "./stores/loki-labels.ts";
@@ -525,7 +525,7 @@ function sealOf(members: Member[] | undefined, line: string): Seal | string {
     v: uintOf(fields.v, line), c: stringOf(fields.c), s: uintOf(fields.s, line), t: stringOf(fields.t), a,
     pv: stringOf(fields.pv), p: stringOf(fields.p), m: stringOf(fields.m),
   } as Seal;
-  if (seal.v !== 2) return seal.v === 1 ? "is of version 1 (logseal before the hardening): not accepted" : "has an unknown version";
+  if (!SEAL_VERSIONS.has(seal.v)) return seal.v === 1 ? "is of version 1 (logseal before the hardening): not accepted" : "has an unknown version";
   seal.o = stringOf(fields.o)!;
   seal.i = stringOf(fields.i)!;
   if (seal.o === undefined || seal.i === undefined || !HEX16.test(seal.i)) return "lacks its origin or instance id";

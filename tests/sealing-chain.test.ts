@@ -20,7 +20,7 @@ describe("the seal", () => {
       { tag: "kube.app", body: { msg: "hello" }, sec: 1_700_000_000, nsec: 5 },
       { tag: "kube.app", body: '{"msg":"again"}', sec: 1_700_000_001, nsec: 999_999_999 },
     ]);
-    expect(first).toMatch(/^\{"msg":"hello","_seal":\{"v":2,"o":"","i":"[0-9a-f]{16}","c":"kube\.app","s":0,"t":"1700000000\.000000005","a":"hmac-sha256","k":"[0-9a-f]{16}","e":0,"pv":"seal-test-1","g":"new","p":"0{64}","m":"[0-9a-f]{64}"\}\}$/);
+    expect(first).toMatch(/^\{"msg":"hello","_seal":\{"v":3,"o":"","i":"[0-9a-f]{16}","c":"kube\.app","s":0,"t":"1700000000\.000000005","a":"hmac-sha256","k":"[0-9a-f]{16}","e":0,"pv":"seal-test-1","g":"new","p":"0{64}","m":"[0-9a-f]{64}"\}\}$/);
     const a = sealOf(first), b = sealOf(second);
     expect(a.k).toBe(keyId(KEY_BYTES));
     expect(b).toMatchObject({ s: 1, t: "1700000001.999999999", p: a.m });
@@ -148,6 +148,30 @@ describe("restarts", () => {
     const result = verifyLines([...before, ...after]);
     expect(result.ok).toBe(true);
     expect(result.chains.map((c) => c.resumed)).toEqual([1, 1]);
+  });
+
+  it("keep whole padded lines in the state file while only a line's bytes are rewritten, as it grows or shrinks", () => {
+    const dir = sealDir(sealPolicy({ max_chains: 1 }));
+    const slots = () => {
+      const state = readFileSync(join(dir, "logseal.state"), "latin1");
+      expect((state.length - 4096) % 1024).toBe(0);
+      return Array.from({ length: (state.length - 4096) / 1024 }, (_, i) => state.slice(4096 + i * 1024, 4096 + (i + 1) * 1024));
+    };
+    const whole = /^seq=\d+ count=\d+ dropped=\d+ head=[0-9a-f]{64} chain=[0-9a-f]+ evicted=\S+ check=[0-9a-f]{8} *\n$/;
+    const long = "kube.".padEnd(200, "x");
+    const before = sealAll(dir, [{ tag: long, body: { i: 0 } }]);
+    expect(slots()).toHaveLength(1);
+    expect(slots()[0]).toMatch(whole);
+    // The short tag takes the slot (max_chains 1): its line is ~390 bytes shorter than the long one's.
+    const after = sealAll(dir, Array.from({ length: 12 }, (_, i) => ({ tag: "s", body: { i } })));
+    const [slot] = slots();
+    expect(slot).toMatch(whole);
+    expect(slot).toContain(`seq=12 `);
+    expect(slot).toContain(`chain=${Buffer.from("s").toString("hex")} `);
+    // And the next instance reads it back: the chain resumes where it was.
+    const resumed = sealAll(dir, [{ tag: "s", body: { i: 12 } }]);
+    expect(sealOf(resumed[0])).toMatchObject({ c: "s", s: 12, g: "resume", p: sealOf(after[11]).m });
+    expect(verifyLines([...before, ...after, ...resumed]).failures).toEqual([]);
   });
 
   it("verify as one chain when every chunk gets a new instance (Fluent Bit before 4.1)", () => {

@@ -234,7 +234,7 @@ describe("signed mode: what verification refuses", () => {
     });
     let previous = new Map<string, string>();
     const out = downgraded.map(({ body, seal, canonical }) => {
-      const plain: Seal = { v: 2, o: seal.o, i: seal.i, c: seal.c, s: seal.s, t: seal.t, a: "sha256", pv: seal.pv, g: seal.g, p: previous.get(seal.c) ?? seal.p, m: "" };
+      const plain: Seal = { v: seal.v, o: seal.o, i: seal.i, c: seal.c, s: seal.s, t: seal.t, a: "sha256", pv: seal.pv, g: seal.g, p: previous.get(seal.c) ?? seal.p, m: "" };
       if (plain.g === undefined) delete plain.g;
       plain.m = sealMac(plain, canonical);
       previous.set(seal.c, plain.m);

@@ -8,7 +8,7 @@
 // the validating pull reader for any text, or, for a record logseal wrote itself (valid JSON,
 // valid UTF-8), a scan that only finds the tokens: about half the cost in the interpreter.
 import { ByteBuffer } from "../buffer";
-import { Sha256 } from "../crypto/sha256";
+import { Blake2b } from "../crypto/blake2b";
 import { putCodePoint } from "../json/decode";
 import { JsonReader, MAX_DEPTH, quoteBackslashOrHigh, STRING_BAD_UTF8, STRING_ESCAPED, Token } from "../json/reader";
 import { utf8SequenceLength } from "../json/utf8";
@@ -32,7 +32,7 @@ export class Canonicalizer {
   readonly text: ByteBuffer = new ByteBuffer(FLUSH_AT * 2);
   /** Numbers with 17 significant digits rounded to 16, as Fluent Bit prints them (see number/canonical.ts). */
   fluentStable: bool = true;
-  private sink: Sha256 | null = null;
+  private sink: Blake2b | null = null;
   private readonly reader: JsonReader = new JsonReader();
   private readonly tape: ByteBuffer = new ByteBuffer(256 * ENTRY);
   private readonly members: ByteBuffer = new ByteBuffer(1024);
@@ -47,7 +47,7 @@ export class Canonicalizer {
    * Streams the canonical form of the object in `buffer`, which lacks its closing brace (a record
    * being written), into `sink`, or into `text` when sink is null. False if it is not valid JSON.
    */
-  writeOpenObject(buffer: ByteBuffer, sink: Sha256 | null): bool {
+  writeOpenObject(buffer: ByteBuffer, sink: Blake2b | null): bool {
     store<u8>(buffer.reserve(1), 0x7D); // the brace, past the end: the record stays as it is
     return this.write(buffer.ptr, buffer.len + 1, sink, true);
   }
@@ -56,7 +56,7 @@ export class Canonicalizer {
    * Streams the canonical form of the JSON text [ptr, ptr + len). `trusted`: the text is known to
    * be valid JSON (logseal wrote it), so it is tokenised without validation.
    */
-  write(ptr: usize, len: usize, sink: Sha256 | null, trusted: bool = false): bool {
+  write(ptr: usize, len: usize, sink: Blake2b | null, trusted: bool = false): bool {
     this.text.reset();
     this.sink = sink;
     if (!(trusted ? this.recordTrusted(ptr, len) : this.record(ptr, len))) return false;

@@ -22,6 +22,12 @@ export class Chain {
   resumed: bool = false;
   /** Records sealed since the state was last written. */
   unsaved: i32 = 0;
+  /**
+   * Bytes of the line the state file holds in this slot, up to its checksum (spaces follow to
+   * the slot's newline); 0: not known, the next write fills the whole slot. Kept across begin():
+   * it describes the file, not the chain.
+   */
+  written: u32 = 0;
   /** A chain this one displaced, to announce with its next record. */
   hasEvicted: bool = false;
   readonly evictedId: ByteBuffer = new ByteBuffer(MAX_CHAIN_ID);

@@ -8,11 +8,16 @@ const checkScratch = memory.data(4, 4);
 
 /** Appends the line's checksum and pads it with spaces to `size` bytes, the last a newline. */
 export function sealLine(line: ByteBuffer, size: usize): void {
+  checkLine(line);
+  if (line.len < size - 1) line.putFill(0x20, size - 1 - line.len);
+  line.putByte(0x0A);
+}
+
+/** Appends the line's checksum, and nothing after it. */
+export function checkLine(line: ByteBuffer): void {
   store<u32>(checkScratch, bswap<u32>(checksum(line.ptr, line.len)));
   line.putBuffer(CHECK);
   line.putHex(checkScratch, 4);
-  if (line.len < size - 1) line.putFill(0x20, size - 1 - line.len);
-  line.putByte(0x0A);
 }
 
 /** Reads a checked line; any surprise clears `ok` (and reads stay inside the line). */
@@ -46,6 +51,11 @@ export class LineCursor {
 
   atCheck(): bool {
     return this.ok && this.p == this.checkAt;
+  }
+
+  /** Bytes from the line's start to the end of its checksum (after `sealed`). */
+  get checkedLength(): usize {
+    return this.checkAt + <usize>CHECK.byteLength + 8 - this.start;
   }
 
   label(bytes: ArrayBuffer): void {

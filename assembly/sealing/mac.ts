@@ -1,15 +1,16 @@
 // The message a seal's MAC covers: the seal's fields in a fixed, length-prefixed binary encoding
-// (so no two seals encode alike), then the canonical record. docs/sealing.md, "MAC".
-import { Sha256 } from "../crypto/sha256";
+// (so no two seals encode alike), then the canonical record, digested with BLAKE2b before the MAC
+// (docs/sealing.md, "MAC").
+import { Blake2b } from "../crypto/blake2b";
 
-/** Domain separation: "logseal-seal-v2" and a NUL, 16 bytes. */
+/** Domain separation: "logseal-seal-v3" and a NUL, 16 bytes. */
 const DOMAIN = memory.data<u8>([
-  0x6c, 0x6f, 0x67, 0x73, 0x65, 0x61, 0x6c, 0x2d, 0x73, 0x65, 0x61, 0x6c, 0x2d, 0x76, 0x32, 0x00,
+  0x6c, 0x6f, 0x67, 0x73, 0x65, 0x61, 0x6c, 0x2d, 0x73, 0x65, 0x61, 0x6c, 0x2d, 0x76, 0x33, 0x00,
 ]);
 const number = memory.data(8);
 
 export class MacInput {
-  constructor(readonly ctx: Sha256) {}
+  constructor(readonly ctx: Blake2b) {}
 
   domain(): void {
     this.ctx.update(DOMAIN, 16);

@@ -14,7 +14,7 @@ import { WritableFile, openWritable, wipe } from "../wasi/files";
 import { Chain, ChainTable, MAC_SIZE, MAX_CHAIN_ID } from "./chains";
 import { NODE_SIZE, TREE_DEPTH } from "./epochtree";
 import { Identity, INSTANCE_SIZE, MAX_ORIGIN } from "./identity";
-import { LineCursor, sealLine } from "./lines";
+import { checkLine, LineCursor, sealLine } from "./lines";
 import { KEY_ID_SIZE, SealKey } from "./sealkey";
 
 const HEADER_SIZE: usize = 4096;
@@ -208,8 +208,24 @@ export class StateFile {
     } else {
       line.putByte(0x2D);
     }
-    this.write(HEADER_SIZE + <usize>chain.slot * SLOT_SIZE, SLOT_SIZE);
+    // Only the line, padded over what is left of a longer previous one; the whole slot (spaces,
+    // then the newline) when the file's slot is not known. A system call costs about its size
+    // here: 1.4 µs for 160 bytes against 2.4 µs for 1 KiB (docs/measuring.md).
+    checkLine(line);
+    const length = line.len;
+    const cover = chain.written == 0 ? SLOT_SIZE - 1 : <usize>chain.written;
+    if (length < cover) line.putFill(0x20, cover - length);
+    if (chain.written == 0) line.putByte(0x0A);
+    this.writeRaw(HEADER_SIZE + <usize>chain.slot * SLOT_SIZE, line.len, length);
+    chain.written = <u32>length;
     chain.unsaved = 0;
+  }
+
+  /** Writes `size` bytes of the line at `offset`; a line of `length` that does not fit its slot fails. */
+  private writeRaw(offset: usize, size: usize, length: usize): void {
+    const file = this.file;
+    if (file == null) return;
+    this.failing = length > SLOT_SIZE - 1 || !file.writeAt(<u64>offset, this.line.ptr, size);
   }
 
   /** Seals the line with its checksum, pads it to `size` and writes it at `offset`. */
@@ -289,6 +305,7 @@ export class StateFile {
     if (!cursor.atCheck()) return false;
     const chain = table.restore(slot, savedId.ptr, savedId.len);
     if (chain == null) return false;
+    chain.written = <u32>cursor.checkedLength;
     chain.seq = seq;
     chain.dropped = dropped;
     memory.copy(chain.head, savedHead, MAC_SIZE);

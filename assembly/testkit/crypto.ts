@@ -1,6 +1,7 @@
 // Probes of SHA-256, HMAC-SHA256, SHA-512 and Ed25519 for tests/crypto.test.ts, tests/ed25519.test.ts,
 // bench/sections/crypto.ts and bench/ed25519.ts.
 import { sha256, sha256Final, sha256Reset, sha256Update } from "../crypto/sha256";
+import { Blake2b, BLAKE2B_CONTEXT_SIZE, blake2b } from "../crypto/blake2b";
 import { Sha512, SHA512_CONTEXT_SIZE, sha512 } from "../crypto/sha512";
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from "../crypto/ed25519";
 import { EpochTree } from "../sealing/epochtree";
@@ -119,4 +120,17 @@ export function ed25519_sign(signature: usize, message: usize, len: usize, secre
 
 export function ed25519_verify(signature: usize, message: usize, len: usize, publicKey: usize): bool {
   return ed25519Verify(signature, message, len, publicKey);
+}
+
+export function blake2b_oneshot(ptr: usize, len: usize, out: usize): void {
+  blake2b(ptr, len, out);
+}
+
+const B2 = Blake2b.at(memory.data(<i32>BLAKE2B_CONTEXT_SIZE, 8));
+
+/** BLAKE2b-512 of `len` bytes streamed in pieces of `chunk` bytes (0: one piece), first `size` bytes. */
+export function blake2b_stream(ptr: usize, len: usize, chunk: usize, out: usize, size: usize): void {
+  B2.reset();
+  forEachChunk(ptr, len, chunk, (p: usize, l: usize): void => B2.update(p, l));
+  B2.final(out, size);
 }

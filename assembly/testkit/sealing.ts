@@ -1,6 +1,6 @@
 // Probes of the sealing internals (canonical form, numbers) for tests/sealing-canonical.test.ts.
 import { ByteBuffer } from "../buffer";
-import { Sha256 } from "../crypto/sha256";
+import { Blake2b, BLAKE2B_CONTEXT_SIZE } from "../crypto/blake2b";
 import { Canonicalizer } from "../sealing/canonical";
 import { Decimal } from "../sealing/number/decimal";
 import { decimalToBits } from "../sealing/number/parse";
@@ -37,7 +37,7 @@ export function number_parse(ptr: usize, len: usize): f64 {
 }
 
 const canonicalizer = new Canonicalizer();
-const hash = Sha256.create();
+const hash = Blake2b.at(memory.data(<i32>BLAKE2B_CONTEXT_SIZE, 8));
 
 /**
  * Canonical form of the JSON text at [ptr, ptr + len) into `canonical_text()`; its length, or -1 if
@@ -52,11 +52,11 @@ export function canonical_text(): usize {
   return canonicalizer.text.ptr;
 }
 
-/** SHA-256 of the canonical form, streamed as the sealer streams it; false if invalid JSON. */
-export function canonical_sha256(ptr: usize, len: usize, out: usize): bool {
+/** The seal digest (BLAKE2b-512, first 32 bytes) of the canonical form, streamed as the sealer streams it; false if invalid JSON. */
+export function canonical_digest(ptr: usize, len: usize, out: usize): bool {
   canonicalizer.fluentStable = true;
   hash.reset();
   if (!canonicalizer.write(ptr, len, hash)) return false;
-  hash.final(out);
+  hash.final(out, 32);
   return true;
 }

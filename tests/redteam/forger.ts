@@ -1,4 +1,4 @@
-// The attacker's tools: an implementation of docs/seal-format.md (seal version 2) written from
+// The attacker's tools: an implementation of docs/seal-format.md (seal versions 3 and 2) written from
 // that page alone, with node:crypto. Nothing here is taken from the module or the verifier
 // (assembly/sealing, assembly/crypto, cli/seal-mac.ts, cli/canonical.ts, cli/verify.ts): the tamper
 // suite uses it to re-seal, recompute and invent chains the way an outsider who read the
@@ -429,7 +429,7 @@ export function macMessage(seal: Seal, canonicalBody: string): Buffer {
   const signed = seal.a === "ed25519";
   // Signed mode: algorithm byte 3; k and e are in the message as an HMAC key id and epoch are.
   const hmac = seal.a === "hmac-sha256" || signed;
-  const parts: Buffer[] = [Buffer.from("logseal-seal-v2\0", "latin1"), u8(signed ? 3 : hmac ? 1 : 2), lp(seal.o), Buffer.from(seal.i, "hex")];
+  const parts: Buffer[] = [Buffer.from(`logseal-seal-v${seal.v === 2 ? 2 : 3}\0`, "latin1"), u8(signed ? 3 : hmac ? 1 : 2), lp(seal.o), Buffer.from(seal.i, "hex")];
   if (seal.cb !== undefined) parts.push(u8(1), lp(seal.cb));
   else parts.push(u8(0));
   parts.push(lp(seal.c), u64(seal.s));
@@ -547,7 +547,9 @@ export function macKey(signer: Signer, seal: Seal): Buffer | null {
 }
 
 export function computeMac(seal: Seal, body: ObjectNode, signer: Signer): string {
-  const message = macMessage(seal, canonical(body));
+  const M = macMessage(seal, canonical(body));
+  // Version 3: the MAC is over D, the first 32 bytes of BLAKE2b-512(M); version 2 over M.
+  const message = seal.v === 2 ? M : createHash("blake2b512").update(M).digest().subarray(0, 32);
   // Signed mode: m is the SHA-256 of the message whatever the signer (no key in a link).
   if (seal.a === "ed25519") return createHash("sha256").update(message).digest("hex");
   const key = macKey(signer, seal);
@@ -689,7 +691,7 @@ export function inventChain(opts: { o: string; i: string; c: string; pv: string;
   let p = ZEROS;
   opts.bodies.forEach((b, s) => {
     const seal: Seal = {
-      v: 2,
+      v: 3,
       o: opts.o,
       i: opts.i,
       c: opts.c,
