@@ -172,11 +172,14 @@ describe("ssn", () => {
     ["ssn=123 45 6789,", "123 45 6789"],
     ["\\n899-99-9999\\t", "899-99-9999"],
     ["\\\"ssn\\\":\\\"665-01-0001\\\"", "665-01-0001"],
+    "078.05.1123", // dotted, as Presidio's recognizer reads it, with or without a label
+    ["holder 219.09.9999 verified", "219.09.9999"],
   ]);
   negatives([
     "000-12-3456", "666-12-3456", "900-12-3456", "999-12-3456", "123-00-4567", "123-45-0000",
     "1123-45-6789", "123-45-67890", "123-456-7890", "12-345-6789", "123456789", "123-45 6789",
     "1-123-45-6789", "123-45-6789-1", "123-45-6789.5", "a123-45-6789", "123-45-6789b",
+    "078.05.1123.4", "1.078.05.1123", "v078.05.1123", "000.12.3456", "078.05.11234", "078.05-1123",
   ]);
 });
 
@@ -418,6 +421,13 @@ describe("secret_pair", () => {
     ["secrete = \\\"misspelt on purpose\\\"", "misspelt on purpose"],
     ["char secret[25] = \\\"in a C array\\\";", "in a C array"],
     ["token[] = 'in a C array'", "in a C array"],
+    // a quoted value after a password's name and spaces, or ` is ` (Gradle, Go calls, prose)
+    ["credentials { username 'u' password 'gr4dle-pw' }", "gr4dle-pw"],
+    ["password \\\"go-call-pw\\\";", "go-call-pw"],
+    ["the default password is 'blue-moon-7'", "blue-moon-7"],
+    ["DB_PASSWD  \\\"two  spaces\\\"", "two  spaces"],
+    // .NET appSettings: the name is the key attribute, the secret the value attribute
+    ["<add key=\\\"SmtpPassword\\\" value=\\\"app-settings-pw\\\"/>", "app-settings-pw"],
   ]);
   negatives([
     "password=", "password: \\\"\\\"", "token_count=42", "max_tokens: 256", "password_policy=strict", "secretName=db",
@@ -428,6 +438,9 @@ describe("secret_pair", () => {
     // a syslog program and its pid, not a C array; comparisons of two names; a literal compared with no secret name
     "chpasswd[30938]: pam_unix(chpasswd:chauthtok): user x does not exist", "passwd[12] = 3", "if (password == hash) {",
     "if (password != stored_password)", "if (\\\"admin\\\" == username)", "if ('x' === token_count)", "password === ''",
+    // a Secret's name in Kubernetes errors; apostrophes in prose; another attribute's value
+    "error: secret \\\"db-creds\\\" not found", "it's the user's password", "password '$DB_PASSWORD'",
+    "<add key=\\\"SmtpServer\\\" value=\\\"mail.example.com\\\"/>", "<input type=\\\"password\\\" value=\\\"x\\\"/>",
   ]);
   it("reports a value of a specific shape as that detector, or as a pair when it is off", () => {
     const token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
@@ -519,4 +532,18 @@ describe("robustness", () => {
       expectWellFormed(cut, spansOf(cut));
     }
   });
+});
+
+describe("command-line secrets", () => {
+  // -p after -u <user> (PsExec, mysql), PowerShell-style word flags
+  positives("secret_pair", [
+    ["PsExec.exe \\\\\\\\host -u DOMAIN\\\\admin -p Winter-2026 cmd", "Winter-2026"],
+    ["mysql -u root -p s3cret mydb", "s3cret"],
+    ["Connect-VIServer -Server vc1 -User admin -Password VMware1!", "VMware1!"],
+    ["tool -ApiKey k-0123456789 -Verbose", "k-0123456789"],
+    ["java -jar app.jar -password hunter22 -port 8080", "hunter22"],
+  ]);
+  negatives([
+    "docker run -u 1000 -p 8080:80 nginx", "ls -token", "tool -Password $PW", "tool -PasswordFile /etc/pw", "grep -u x -p",
+  ]);
 });

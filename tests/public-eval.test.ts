@@ -109,6 +109,8 @@ describe("evaluation readers and scoring", () => {
     expect(leaks("sk_live_abcdefghijklmnop", "key sk_live_********")).toBe(true); // the prefix alone is 8 characters
     expect(leaks("abcdefghijklmnop", "x ********ijklmnop")).toBe(true);
     expect(leaks("short", "a short one")).toBe(true);
+    expect(leaks("pass", "u:[REDACTED]@h password", "u:pass@h password")).toBe(false); // only inside another word now
+    expect(leaks("pass", "u:pass@h password", "u:pass@h password")).toBe(true);
     expect(leaks('a"b\\cdefghij', 'v: "a\\"b\\\\cdefghij"')).toBe(true); // escaped inside JSON text
     // a piece the context also holds ("password") is no evidence of a leak
     expect(leaks("testpassword", "x?password=[REDACTED]&u=1", "x?password=testpassword&u=1")).toBe(false);

@@ -175,6 +175,14 @@ describe("built-in rule pack", () => {
     expect(spansOfRule("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", ids.get("github_classic_pat")!)).toEqual([]);
     expect(spansOfRule("npm_${NPM_TOKEN_VALUE_FROM_THE_ENVIRONMENT}", ids.get("npm_access_token")!)).toEqual([]);
   });
+
+  it("finds an AWS session token under a plain `session` key, only when it is that long", () => {
+    const token = "Ab3+/".repeat(40); // 200 base64 characters, as STS session tokens are (hundreds)
+    const rule = ruleIds().get("aws_session_token")!;
+    expect(spansOfRule(`\\n\\tsession: ${token}`, rule).length).toBe(1);
+    expect(spansOfRule(`session: ${token.slice(0, 60)}`, rule)).toEqual([]); // a session id, not a token
+    expect(spansOfRule(`session opened for user ${token}`, rule)).toEqual([]); // no separator: no key
+  });
 });
 
 describe("validators", () => {

@@ -91,7 +91,9 @@ export function leaks(secret: string, output: string, input = ""): boolean {
   const rest = [...forms].reduce((text, f) => text.split(f).join("\u0000"), input);
   for (const s of forms) {
     if (s.length <= 8) {
-      if (output.includes(s)) return true;
+      // a short secret may also be part of other words (`pass` in `password`): it leaked when
+      // no occurrence of it went
+      if (input ? count(output, s) >= count(input, s) && count(input, s) > 0 : output.includes(s)) return true;
       continue;
     }
     for (let i = 0; i + 8 <= s.length; i++) {
@@ -101,6 +103,8 @@ export function leaks(secret: string, output: string, input = ""): boolean {
   }
   return false;
 }
+
+const count = (text: string, s: string) => text.split(s).length - 1;
 
 /** The examples policy: the default, with IP addresses masked so that they can be measured. */
 export const maskAddresses = (policy: any) => {

@@ -225,7 +225,7 @@ function buildTables(): void {
     if ((classOf(b) & ALNUM) != 0) store<u32>(STARTS + (<usize>b << 2), WORD);
     store<u32>(SECONDS + (<usize>b << 2), 1 << S_PAIR); // a value may start with anything
   }
-  store<u32>(STARTS + (<usize>BACKSLASH << 2), ESCAPE);
+  store<u32>(STARTS + (<usize>BACKSLASH << 2), ESCAPE | (1 << S_PAIR)); // `password \"x\"`: then the escape is skipped
   starts(S_CARD, digits, digits);
   starts(S_SSN, digits, digits);
   starts(S_IBAN, upper, upper);
@@ -237,8 +237,8 @@ function buildTables(): void {
   starts(S_AWS_SECRET, "aAsS", "wWeE");
   starts(S_URL, ":", "/\\");
   starts(S_AUTH, "aA", "uU");
-  starts(S_PAIR, ":=,>", "");
-  starts(S_CLI, "-", "-upa");
+  starts(S_PAIR, ":=,>'", ""); // `'`, and `\"` above: a quoted value after `password ` (spacedValueAt)
+  starts(S_CLI, "-", "-upaPAsStTcC"); // `--x`, `-u`, `-p`, `-a`, and word flags naming a secret (`-Password`)
   syncRuleSlots();
 }
 

@@ -161,8 +161,8 @@ export function ssnAt(p: usize, n: usize, i: usize, floor: usize): bool {
   if ((sep != DASH && sep != SPACE && sep != DOT) || peek(p, n, i + 6) != sep) return false;
   if (runEnd(p, n, i + 4, DIGIT) != i + 6 || runEnd(p, n, i + 7, DIGIT) != i + 11) return false;
   if (continuesAfter(p, n, i + 11)) return false;
-  // Dotted (`078.05.1123`) reads like a version or an address: only with context.
-  if (sep == DOT && !hasContextWord(p, i, SSN_CONTEXT)) return false;
+  // Dotted (`078.05.1123`) too, without context: versions and addresses are not 3-2-4 digits,
+  // and a longer dotted number (`1.078.05.1123`, `078.05.1123.4`) is refused on both sides.
   if (!validSsn(digitsValue(p, i, 3), digitsValue(p, i + 4, 2), digitsValue(p, i + 7, 4))) return false;
   return found(i, i + 11);
 }

@@ -308,6 +308,7 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   const b = <u32>load<u8>(p + sep);
   const next = peek(p, n, sep + 1);
   let value = sep + 1;
+  if (b == APOSTROPHE || b == BACKSLASH) return spacedValueAt(p, n, sep, floor);
   if (b == 0x2c) return commaPairAt(p, n, sep);
   if (b == 0x3e) return xmlPairAt(p, n, sep);
   if (b == COLON) {
@@ -323,9 +324,60 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   let keyEnd = keyEndBefore(p, sep);
   if (b == EQUALS && keyEnd > 2 && load<u8>(p + keyEnd - 1) == 0x5d) return arrayPairAt(p, n, keyEnd, value);
   if (isTypeWord(p, keyEnd)) keyEnd = keyEndBefore(p, keyEnd - typeWordLength(p, keyEnd)); // `var token string = "…"`
-  if (!sensitiveKeyBefore(p, keyEnd)) return false;
+  if (!sensitiveKeyBefore(p, keyEnd)) return b == EQUALS && namedByKeyAttribute(p, keyEnd) && valueAt(p, n, value, false);
   if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value)) return false;
   return valueAt(p, n, value, keyAtLineStart(p, keyEnd));
+}
+
+// Names a quoted value may follow with only spaces (or ` is `) between: Gradle's `password 'x'`,
+// Go/Groovy calls, prose (`the password is 'x'`). Only passwords: `secret "db-creds" not found`
+// names a Kubernetes Secret, it does not hold one.
+const SPACED_NAMES: StaticArray<string> = ["password", "passwd", "passphrase"];
+
+/** At the opening quote (`'`, or `\"` inside a JSON string) of a value that follows a password
+ * name and spaces, optionally ` is `: `password 'x'`, `password \"x\";`, `password is 'x'`. */
+function spacedValueAt(p: usize, n: usize, q: usize, floor: usize): bool {
+  const escaped = load<u8>(p + q) == BACKSLASH;
+  if (escaped && peek(p, n, q + 1) != QUOTE) return false;
+  if (q <= floor + 1 || load<u8>(p + q - 1) != SPACE) return false;
+  let k = q - 1;
+  while (k > floor && q - k < MAX_SPACES && load<u8>(p + k - 1) == SPACE) k--;
+  if (k >= floor + 4 && matchesFoldedAt(p, k, k - 2, "is") && load<u8>(p + k - 3) == SPACE) {
+    k -= 3;
+    while (k > floor && load<u8>(p + k - 1) == SPACE) k--;
+  }
+  const last = fold(load<u8>(p + k - 1));
+  if (last != 0x64 && last != 0x65) return false; // password, passwd, passphrase
+  let from = k;
+  while (from > floor && k - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
+  let named = false;
+  for (let w = 0; w < SPACED_NAMES.length && !named; w++) {
+    const name = unchecked(SPACED_NAMES[w]);
+    named = keyEndsWithChars(p, from, k, changetype<usize>(name), <usize>name.length);
+  }
+  if (!named) return false;
+  const quote = escaped ? QUOTE : APOSTROPHE;
+  return quotedValue(p, n, q + (escaped ? 2 : 1), quote, escaped) && !isPlaceholderValue(p, matchStart, matchEnd);
+}
+
+/** `<add key="SmtpPassword" value="…"/>` (.NET appSettings): at `value=`, whether the attribute
+ * before it is `key="…"` naming a secret. */
+function namedByKeyAttribute(p: usize, keyEnd: usize): bool {
+  if (keyEnd < 14 || !matchesFoldedAt(p, keyEnd, keyEnd - 5, "value") || isIn(load<u8>(p + keyEnd - 6), KEY)) return false;
+  let k = keyEnd - 5;
+  while (k > 0 && keyEnd - k < 16 && load<u8>(p + k - 1) == SPACE) k--;
+  if (k == keyEnd - 5 || k < 2) return false;
+  const q = <u32>load<u8>(p + k - 1);
+  if (q != QUOTE && q != APOSTROPHE) return false;
+  const close = q == QUOTE && load<u8>(p + k - 2) == BACKSLASH ? k - 2 : k - 1;
+  if (!sensitiveKeyBefore(p, close)) return false;
+  let o = close;
+  while (o > 0 && close - o < MAX_KEY && isIn(load<u8>(p + o - 1), KEY)) o--;
+  // `key=` right before the quote that opens the name
+  if (o == 0 || <u32>load<u8>(p + o - 1) != q) return false;
+  o--;
+  if (o > 0 && load<u8>(p + o - 1) == BACKSLASH) o--;
+  return o >= 4 && load<u8>(p + o - 1) == EQUALS && matchesFoldedAt(p, o - 1, o - 4, "key") && (o == 4 || !isIn(load<u8>(p + o - 5), KEY));
 }
 
 /** A C array set from a literal: `secret[] = "…"`, `char secret[25] = "…"` (only with `=` and
@@ -609,6 +661,13 @@ export function cliSecretAt(p: usize, n: usize, i: usize, floor: usize): bool {
   }
   const flag = peek(p, n, i + 1);
   const after = peek(p, n, i + 2);
+  if (flag == 0x70 && after == SPACE && userFlagBefore(p, i, claimedEnd)) return flagValue(p, n, i + 3, false, true); // `-u admin -p pw`
+  if (after != SPACE && isIn(after, ALNUM)) {
+    // a word flag naming a secret, PowerShell style: `-Password x`, `-ApiKey x`
+    const nameEnd = runEndWithin(p, n, i + 1, ALNUM, MAX_KEY);
+    // PascalCase ending in a secret's name, or exactly the name: not `-pSecret` (mysql's -p glued to its value)
+    if (nameEnd - i > 5 && peek(p, n, nameEnd) == SPACE && (isUpperAt(p, i + 1) ? sensitiveKeyBefore(p, nameEnd) : isSensitiveName(p, i + 1, nameEnd))) return flagValue(p, n, nameEnd + 1, false);
+  }
   if (flag == 0x70 && hasContextWord(p, i, PASSWORD_P)) {
     if (after == SPACE) return flagValue(p, n, i + 3, false);
     if (after != 0 && !isIn(after, KEY) && after != 0x21 && after != 0x40 && after != 0x23) return false;
@@ -619,9 +678,30 @@ export function cliSecretAt(p: usize, n: usize, i: usize, floor: usize): bool {
   return false;
 }
 
+/** Whether [from, to) is exactly one of the sensitive names (any case). */
+function isSensitiveName(p: usize, from: usize, to: usize): bool {
+  for (let k = 0; k < SENSITIVE.length; k++) {
+    const w = unchecked(SENSITIVE[k]);
+    if (<usize>w.length == to - from && matchesFoldedAt(p, to, from, w)) return true;
+  }
+  return false;
+}
+
+/** Whether `-u <user> ` comes right before the flag at `i` (PsExec, mysql, sshpass: `-u admin
+ * -p pw`); the user may hold escapes (`DOMAIN\\admin`), so `floor` is the last claimed span. */
+function userFlagBefore(p: usize, i: usize, floor: usize): bool {
+  let k = i;
+  while (k > floor && i - k < MAX_SPACES && load<u8>(p + k - 1) == SPACE) k--;
+  const valueEnd = k;
+  while (k > floor && valueEnd - k < MAX_KEY && load<u8>(p + k - 1) != SPACE) k--;
+  if (k == valueEnd || k < floor + 3 || load<u8>(p + k - 1) != SPACE) return false;
+  return load<u8>(p + k - 2) == 0x75 && load<u8>(p + k - 3) == 0x2d && (k - 3 == floor || k == 3 || load<u8>(p + k - 4) == SPACE);
+}
+
 /** The value of a flag at `j` (quoted or to the next space); with `userPass`, only what follows
- * the first `:` of `user:pass` (nothing without one: curl then asks for the password). */
-function flagValue(p: usize, n: usize, j: usize, userPass: bool): bool {
+ * the first `:` of `user:pass` (nothing without one: curl then asks for the password); with
+ * `notPort`, a value of digits and colons (`-p 8080:80`, a port) is not a password. */
+function flagValue(p: usize, n: usize, j: usize, userPass: bool, notPort: bool = false): bool {
   j = skipSpaces(p, n, j);
   const b = peek(p, n, j);
   let from = j;
@@ -639,6 +719,12 @@ function flagValue(p: usize, n: usize, j: usize, userPass: bool): bool {
     to = unquotedEnd(p, n, j);
   }
   if (to <= from) return false;
+  if (notPort) {
+    let k = from;
+    while (k < to && (<u32>load<u8>(p + k) - 0x30 < 10 || load<u8>(p + k) == COLON)) k++;
+    if (k == to) return false;
+  }
+  if (!userPass && isPlaceholderValue(p, from, to)) return false;
   if (userPass) {
     let colon = from;
     while (colon < to && load<u8>(p + colon) != COLON) colon++;
