@@ -238,7 +238,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dir = dataDir();
   const loaded = dir ? readExamples(dir) : undefined;
   if (!loaded || loaded.sources.length === 0) {
-    console.log("public-example evaluation skipped: set LOGSEAL_EVAL_DATA to a directory holding checkouts named gitleaks/, trufflehog/, presidio/, detect-secrets/ (see docs/detectors.md#accuracy)");
+    console.log("public-example evaluation skipped: set LOGSEAL_EVAL_DATA to a directory holding checkouts named gitleaks/, trufflehog/, presidio/, detect-secrets/, noseyparker/, kingfisher/ (see docs/detectors.md#accuracy)");
     process.exit(0);
   }
   const redactor = new Redactor(undefined, maskAddresses);

@@ -18,7 +18,7 @@ import { ibanAt } from "./iban";
 import { emailAt, ipv4At, ipv6At, urlPasswordAt } from "./network";
 import { jwtAt } from "./tokens";
 import { pemPrivateKeyAt } from "./pem";
-import { authHeaderAt, awsSecretKeyAt, cliSecretAt, secretPairAt } from "./pairs";
+import { authHeaderAt, awsSecretKeyAt, cliSecretAt, secretPairAt, spacedValueAt } from "./pairs";
 import {
   addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, matchRule, MAX_RULES,
   registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
@@ -225,7 +225,7 @@ function buildTables(): void {
     if ((classOf(b) & ALNUM) != 0) store<u32>(STARTS + (<usize>b << 2), WORD);
     store<u32>(SECONDS + (<usize>b << 2), 1 << S_PAIR); // a value may start with anything
   }
-  store<u32>(STARTS + (<usize>BACKSLASH << 2), ESCAPE | (1 << S_PAIR)); // `password \"x\"`: then the escape is skipped
+  store<u32>(STARTS + (<usize>BACKSLASH << 2), ESCAPE);
   starts(S_CARD, digits, digits);
   starts(S_SSN, digits, digits);
   starts(S_IBAN, upper, upper);
@@ -238,7 +238,7 @@ function buildTables(): void {
   starts(S_URL, ":", "/\\");
   starts(S_AUTH, "aA", "uU");
   starts(S_PAIR, ":=,>'", ""); // `'`, and `\"` above: a quoted value after `password ` (spacedValueAt)
-  starts(S_CLI, "-", "-upaPAsStTcC"); // `--x`, `-u`, `-p`, `-a`, and word flags naming a secret (`-Password`)
+  starts(S_CLI, "-", "-upaPAST"); // `--x`, `-u`, `-p`, `-a`, and word flags naming a secret (`-Password`, `-ApiKey`, `-SecretKey`, `-Token`)
   syncRuleSlots();
 }
 
@@ -326,6 +326,7 @@ const NUMERIC: u32 = DECIMAL | (1 << S_IPV6);
 }
 
 const SPACE: u32 = 0x20;
+const QUOTE_BYTE: u32 = 0x22;
 const DASH: u32 = 0x2d;
 const DOT: u32 = 0x2e;
 const COLON: u32 = 0x3a;
@@ -356,6 +357,15 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
     if (entry & WORD) {
       i = wordEnd(ptr, len, i + 1);
     } else if (entry & ESCAPE) {
+      // `password \"x\"`: a quoted value after a password's name; tried here, not through the
+      // slots, so that the other escapes (most of a JSON-in-JSON line) cost one compare
+      if (peek(ptr, len, i + 1) == QUOTE_BYTE && i > 0 && load<u8>(ptr + i - 1) == SPACE && (enabled & (1 << S_PAIR)) != 0 &&
+          spacedValueAt(ptr, len, i, max(<usize>spans.lastEnd(), escapeEnd))) {
+        spans.add(<u32>matchStart, <u32>matchEnd, specificShape(ptr, <i32>PAIR_RULE, enabled));
+        setClaimedEnd(matchEnd);
+        i = matchEnd;
+        continue;
+      }
       i += escapeLength(ptr, len, i);
       escapeEnd = i;
     } else {

@@ -70,7 +70,7 @@ export const BUILTIN_RULES: string[] = [
   "aws_context_credential_id aws_access_key_id ACCA[A-Z0-9]{16}",
   "aws_legacy_access_key aws_access_key_id A3T[A-Z0-9]{17}",
   "aws_iam_unique_id aws_access_key_id (AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}",
-  "aws_session_token aws_session_token [A-Za-z0-9+/]{100,1024}[=]{0,2} kw=aws_session_token|x-amz-security-token|awssessiontoken|sessiontoken|session",
+  "aws_session_token aws_session_token [A-Za-z0-9+/]{100,1024}[=]{0,2} kw=aws_session_token|x-amz-security-token|awssessiontoken|session",
   "aws_bedrock_api_key aws_bedrock ABSK[A-Za-z0-9+/]{100,1000}[=]{0,2}",
   "aws_bedrock_short_term_key aws_bedrock bedrock-api-key-[A-Za-z0-9+/]{50,1024}[=]{0,2}",
   "amazon_mws_token amazon amzn.mws." + UUID,

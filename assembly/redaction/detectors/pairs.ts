@@ -308,7 +308,7 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   const b = <u32>load<u8>(p + sep);
   const next = peek(p, n, sep + 1);
   let value = sep + 1;
-  if (b == APOSTROPHE || b == BACKSLASH) return spacedValueAt(p, n, sep, floor);
+  if (b == APOSTROPHE) return spacedValueAt(p, n, sep, floor);
   if (b == 0x2c) return commaPairAt(p, n, sep);
   if (b == 0x3e) return xmlPairAt(p, n, sep);
   if (b == COLON) {
@@ -336,7 +336,7 @@ const SPACED_NAMES: StaticArray<string> = ["password", "passwd", "passphrase"];
 
 /** At the opening quote (`'`, or `\"` inside a JSON string) of a value that follows a password
  * name and spaces, optionally ` is `: `password 'x'`, `password \"x\";`, `password is 'x'`. */
-function spacedValueAt(p: usize, n: usize, q: usize, floor: usize): bool {
+export function spacedValueAt(p: usize, n: usize, q: usize, floor: usize): bool {
   const escaped = load<u8>(p + q) == BACKSLASH;
   if (escaped && peek(p, n, q + 1) != QUOTE) return false;
   if (q <= floor + 1 || load<u8>(p + q - 1) != SPACE) return false;
@@ -533,7 +533,7 @@ function keyAtLineStart(p: usize, keyEnd: usize): bool {
   return k >= 2 && load<u8>(p + k - 2) == BACKSLASH && (load<u8>(p + k - 1) == 0x6e || load<u8>(p + k - 1) == 0x72);
 }
 
-/** Whether a pair's value is a placeholder rather than a secret: `$VAR`, `${VAR}`, `$(cmd)`,
+/** Whether a pair's value is a placeholder rather than a secret: `$VAR`, `$var`, `%VAR%`, `${VAR}`, `$(cmd)`,
  * `<your token>`, `{{ .Values.x }}`, `%s`, `xxxx…`, `****`, `...`, `null`-like words. */
 function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
   if (to <= from) return true;
@@ -542,15 +542,29 @@ function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
   if (first == 0x24 && len >= 2) {
     const c = <u32>load<u8>(p + from + 1);
     if (c == 0x7b || c == 0x28) return true; // `${VAR}`, `$(cmd)`
-    if (c == 0x5f || c - 0x41 < 26) {
-      // `$API_KEY`: an environment variable's name, upper case.
-      let name = true;
-      for (let j = from + 2; j < to; j++) {
+    if (c == 0x5f || c - 0x41 < 26 || c - 0x61 < 26) {
+      // `$API_KEY` (upper case and digits), `$Password`, `$db_pass` (letters, no digit): a shell,
+      // PowerShell or PHP variable's name; `$P5t5agX` is a password that starts with `$`.
+      let upper = true;
+      let letters = true;
+      for (let j = from + 1; j < to; j++) {
         const d = <u32>load<u8>(p + j);
-        if (d != 0x5f && d - 0x41 >= 26 && d - 0x30 >= 10) { name = false; break; }
+        const isUpper = d - 0x41 < 26;
+        const isLower = d - 0x61 < 26;
+        if (d != 0x5f && !isUpper && (isLower || d - 0x30 >= 10)) upper = false;
+        if (d != 0x5f && !isUpper && !isLower) letters = false;
       }
-      if (name) return true;
+      if (upper || letters) return true;
     }
+  }
+  if (first == 0x25 && len >= 3 && load<u8>(p + to - 1) == 0x25) {
+    // `%DB_PASSWORD%`: a Windows environment variable.
+    let name = true;
+    for (let j = from + 1; j + 1 < to; j++) {
+      const d = <u32>load<u8>(p + j);
+      if (d != 0x5f && d - 0x41 >= 26 && d - 0x61 >= 26 && d - 0x30 >= 10) { name = false; break; }
+    }
+    if (name) return true;
   }
   if (first == 0x3c && load<u8>(p + to - 1) == 0x3e) return true;
   if (len >= 2 && first == 0x7b && load<u8>(p + from + 1) == 0x7b) return true;
