@@ -109,9 +109,9 @@ function example(pattern: string, rng: Rng, cut = false): string | null {
 /** The rule's example in a log line: after its keyword or context where it needs one. */
 function inContext(rule: PackRule, value: string): string {
   const kw = rule.options.find((o) => o.startsWith("kw="));
-  if (kw) return `config ${kw.slice(3).split("|")[0].toUpperCase()}_VALUE: ${value} loaded`;
   const ctx = rule.options.find((o) => o.startsWith("ctx="));
   const before = ctx ? `${ctx.slice(4).split("|")[0]} ` : "";
+  if (kw) return `config ${before}${kw.slice(3).split("|")[0].toUpperCase()}_VALUE: ${value} loaded`;
   return `request ${before}${value} done`;
 }
 
@@ -174,6 +174,15 @@ describe("built-in rule pack", () => {
     expect(spansOfRule("AKIAIOSFODNN7EXAMPLE", ids.get("aws_access_key")!)).toEqual([]);
     expect(spansOfRule("ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", ids.get("github_classic_pat")!)).toEqual([]);
     expect(spansOfRule("npm_${NPM_TOKEN_VALUE_FROM_THE_ENVIRONMENT}", ids.get("npm_access_token")!)).toEqual([]);
+  });
+
+  it("finds a .netrc password after spaces alone, only where `machine` says it is a .netrc", () => {
+    const rule = ruleIds().get("netrc_password")!;
+    const spans = (t: string) => spansOfRule(t, rule).map((s) => t.slice(s.start, s.end));
+    expect(spans("machine git.example.org login ci password n3trc-Pw")).toEqual(["n3trc-Pw"]);
+    expect(spans("machine git.example.org\\n  login ci\\n  password n3trc-Pw\\n")).toEqual(["n3trc-Pw"]);
+    expect(spans("Failed password for invalid user admin from 10.0.0.1")).toEqual([]);
+    expect(spans("login ok; password changed")).toEqual([]);
   });
 
   it("finds an AWS session token under a plain `session` key, only when it is that long", () => {

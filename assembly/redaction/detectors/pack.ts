@@ -9,6 +9,7 @@
 //          crc      GitHub/npm-style CRC-32 in the last 6 characters (base 62)
 //          noph     no placeholder check (formats that are themselves repetitive)
 //          keep=N   the first N bytes stay readable (a webhook's host and path)
+//          sp       (with kw=) the value may follow the key after spaces alone, no `=`/`:`
 // Sources: each provider's documentation of its token format (linked in docs/detectors.md).
 import { Kind, RuleSpec, registerPattern } from "./rules";
 
@@ -63,6 +64,9 @@ export const BUILTIN_RULES: string[] = [
   // Hugging Face: https://huggingface.co/docs/hub/security-tokens
   "huggingface_token huggingface hf_[A-Za-z0-9]{34,40}",
   "huggingface_org_token huggingface api_org_[A-Za-z0-9]{34}",
+  // .netrc (https://www.gnu.org/software/inetutils/manual/html_node/The-_002enetrc-file.html):
+  // `machine host login user password secret`, tokens split by spaces; only after `machine`
+  "netrc_password secret_pair [!-[\\]^-~]{1,128} kw=password sp ctx=machine",
   // AWS: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_identifiers.html#identifiers-unique-ids
   "aws_access_key aws_access_key_id AKIA[A-Z0-9]{16}",
   "aws_temporary_access_key aws_access_key_id ASIA[A-Z0-9]{16}",
@@ -325,6 +329,7 @@ export function registerBuiltinPack(): string[] {
       else if (opt == "ci") spec.caseInsensitive = true;
       else if (opt == "crc") spec.flags |= 4;
       else if (opt == "noph") spec.flags |= 2;
+      else if (opt == "sp") spec.flags |= 32;
       else problems.push(spec.id + ": unknown option " + opt);
     }
     const error = registerPattern(spec, false);

@@ -29,6 +29,8 @@ export const F_NO_PLACEHOLDERS: u32 = 2;
 export const F_CRC32: u32 = 4;
 export const F_LUHN: u32 = 8;
 export const F_BASE64_JSON: u32 = 16;
+/** The value may follow the keyword after spaces alone (`.netrc`'s `password x`). */
+export const F_SPACED: u32 = 32;
 
 // Rule record, 32 bytes: type u8, flags u8, family u16, preCount u8, postCount u8,
 // minEntropy (tenths of a bit) u8, contextCount u8, segments u32, before-bitmap u32,
@@ -517,7 +519,7 @@ function matchRuleAt(p: usize, n: usize, i: usize, floor: usize, anchorLen: usiz
   let body = i + anchorLen;
   let end: usize;
   if (type == Type.Keyword) {
-    body = valueAfterKey(p, n, i + anchorLen);
+    body = valueAfterKey(p, n, i + anchorLen, (<u32>load<u8>(r, 1) & F_SPACED) != 0);
     if (body == FAIL) return false;
     from = body;
     end = forward(p, n, body, segs, post);
@@ -565,7 +567,7 @@ function anchorsLeaveBody(anchors: string[], body: Uint8Array): bool {
 
 /** Where the value starts after a keyword: the rest of the key name, a closing quote, `:` or
  * `=` between spaces, an opening quote; FAIL when there is no such separator. */
-function valueAfterKey(p: usize, n: usize, j: usize): usize {
+function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
   for (let t = 0; t < 48; t++) {
     const b = peek(p, n, j);
     if (isIdent(b) || b == 0x2d || b == 0x2e) j++;
@@ -574,8 +576,10 @@ function valueAfterKey(p: usize, n: usize, j: usize): usize {
   let b = peek(p, n, j);
   if (b == QUOTE || b == APOSTROPHE) j++;
   else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
+  const key = j;
   for (let s = 0; s < 8 && peek(p, n, j) == 0x20; s++) j++;
   b = peek(p, n, j);
+  if (spaced && j > key && b != 0x3a && b != 0x3d && b != 0) return j;
   if (b != 0x3a && b != 0x3d) return FAIL;
   j++;
   if (peek(p, n, j) == 0x3d || peek(p, n, j) == 0x3e) j++; // `:=`, `=>`
