@@ -6,6 +6,7 @@ import { Captures } from "./enrichment/capture";
 import { Enricher } from "./enrichment/enricher";
 import { InputStage } from "./input/stage";
 import { Sealer } from "./sealing/sealer";
+import { KEY_ID_SIZE, keyIdOf } from "./sealing/sealkey";
 import { DEFAULT_POLICY } from "./policy/default";
 import { loadKey } from "./policy/keys";
 import { CompiledPolicy, Policy, compilePolicy } from "./policy/policy";
@@ -18,6 +19,7 @@ import { wallClock } from "./wasi/wallclock";
 export const POLICY_FILE = "logseal.policy.json";
 /** The pseudonym key's one home: a reload re-keys it in place rather than allocating another. */
 const PSEUDONYM_KEY = HmacKey.at(memory.data(<i32>HMAC_KEY_SIZE, 16));
+const PSEUDONYM_KEY_ID = memory.data(<i32>KEY_ID_SIZE);
 export const EMBEDDED = "embedded default";
 
 export class Engine {
@@ -110,6 +112,13 @@ function attachPseudonymKey(engine: Engine): string {
   const bytes = key.bytes;
   if (bytes != null) {
     PSEUDONYM_KEY.set(changetype<usize>(bytes), <usize>bytes.byteLength);
+    memory.fill(changetype<usize>(bytes), 0, <usize>bytes.byteLength);
+    keyIdOf(PSEUDONYM_KEY, PSEUDONYM_KEY_ID);
+    if (engine.sealer.sealsWithKey(PSEUDONYM_KEY_ID)) {
+      // A pseudonym is HMAC(key, value): under the seal key it would hand out MACs (docs/redteam.md).
+      memory.fill(changetype<usize>(PSEUDONYM_KEY), 0, HMAC_KEY_SIZE);
+      return usesHash(engine.policy) ? "the pseudonym key " + key.where + " is the seal key: hashed values are masked instead (give pseudonyms a key of their own)" : "";
+    }
     engine.redactor.renderer.pseudonyms.key = PSEUDONYM_KEY;
     return "";
   }

@@ -49,6 +49,8 @@ export const GENESIS = "0".repeat(64);
 export const MAX_EPOCH = 0xffff_ffff;
 /** Domain separation by seal version: 2 MACs the message itself, 3 a BLAKE2b digest of it. */
 const DOMAINS: Record<number, Buffer> = { 2: Buffer.from("logseal-seal-v2\0", "latin1"), 3: Buffer.from("logseal-seal-v3\0", "latin1") };
+/** Before D in a version 3 MAC: a byte no UTF-8 text starts with, so no pseudonym is a seal's MAC. */
+const MAC_DIGEST_PREFIX = Buffer.of(0xff);
 /** Seal versions this verifier reads. */
 export const SEAL_VERSIONS = new Set([2, 3]);
 const SEGMENTS: Record<string, number> = { new: 1, resume: 2 };
@@ -102,13 +104,13 @@ export function sealPrefix(seal: Seal): Buffer {
 
 /**
  * The seal's MAC (hex) over its fields and the canonical record, under `key` (HMAC-SHA256) or none
- * (SHA-256); from version 3 over the first 32 bytes of the message's BLAKE2b-512 digest.
+ * (SHA-256); from version 3 over 0xFF and the first 32 bytes of the message's BLAKE2b-512 digest.
  */
 export function sealMac(seal: Seal, canonical: string, key?: Buffer | KeyObject): string {
   const hash = key ? createHmac("sha256", key) : createHash("sha256");
   if (seal.v === 2) return hash.update(sealPrefix(seal)).update(canonical, "utf8").digest("hex");
   const digest = createHash("blake2b512").update(sealPrefix(seal)).update(canonical, "utf8").digest();
-  return hash.update(digest.subarray(0, 32)).digest("hex");
+  return hash.update(MAC_DIGEST_PREFIX).update(digest.subarray(0, 32)).digest("hex");
 }
 
 /** The key id seals name: the first 8 bytes of HMAC(K0, "logseal-key-id"), hex. */

@@ -31,6 +31,7 @@ const message = Blake2b.at(memory.data(<i32>BLAKE2B_CONTEXT_SIZE, 8));
 const context = Sha256.at(memory.data(<i32>SHA256_CONTEXT_SIZE, 8));
 const input = new MacInput(message);
 const digest = memory.data(<i32>MAC_SIZE);
+const MAC_DIGEST_PREFIX = memory.data<u8>([0xFF]);
 const canonical = new Canonicalizer();
 const mac = memory.data(<i32>SHA256_SIZE);
 const chainId = new ByteBuffer(MAX_CHAIN_ID + 4);
@@ -63,6 +64,12 @@ export class Sealer {
     const problem = session != null ? session.problem : "";
     if (signer == null || signer.problem.length == 0) return problem;
     return problem.length != 0 ? problem + "; " + signer.problem : signer.problem;
+  }
+
+  /** Whether records are sealed with HMAC under the key whose id (sealkey.ts keyIdOf) is at `id`. */
+  sealsWithKey(id: usize): bool {
+    const session = this.session;
+    return session != null && session.key.hmac && this.signer == null && memory.compare(session.key.id, id, KEY_ID_SIZE) == 0;
   }
 
   /** Problems that arose while sealing (a failed state write), for this record's error marker. */
@@ -202,6 +209,8 @@ export class Sealer {
     message.final(digest, MAC_SIZE);
     if (hmac) key.key.begin(context);
     else context.reset();
+    // 0xFF first: no UTF-8 text starts so, so no pseudonym (an HMAC of a value) is ever a seal's MAC.
+    context.update(MAC_DIGEST_PREFIX, 1);
     context.update(digest, MAC_SIZE);
     if (hmac) key.key.finish(context, mac);
     else context.final(mac);

@@ -47,8 +47,7 @@ export class SealKey {
   setInitial(raw: ArrayBuffer): void {
     const ptr = changetype<usize>(raw), len = <usize>raw.byteLength;
     this.key.set(ptr, len);
-    hmacSha256(this.key, changetype<usize>(KEY_ID_LABEL), <usize>KEY_ID_LABEL.byteLength, digest);
-    memory.copy(this.id, digest, KEY_ID_SIZE);
+    keyIdOf(this.key, this.id);
     this.hmac = true;
     this.epoch = 0;
   }
@@ -100,6 +99,13 @@ export class SealKey {
     memory.fill(digest, 0, SHA256_SIZE);
     this.epoch = epoch;
   }
+}
+
+/** A key's id, the first KEY_ID_SIZE bytes of HMAC(K, "logseal-key-id"): names it without revealing it. */
+export function keyIdOf(key: HmacKey, out: usize): void {
+  hmacSha256(key, changetype<usize>(KEY_ID_LABEL), <usize>KEY_ID_LABEL.byteLength, digest);
+  memory.copy(out, digest, KEY_ID_SIZE);
+  memory.fill(digest, 0, SHA256_SIZE);
 }
 
 function putU32(out: ByteBuffer, v: u32): void {

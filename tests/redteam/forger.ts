@@ -548,8 +548,8 @@ export function macKey(signer: Signer, seal: Seal): Buffer | null {
 
 export function computeMac(seal: Seal, body: ObjectNode, signer: Signer): string {
   const M = macMessage(seal, canonical(body));
-  // Version 3: the MAC is over D, the first 32 bytes of BLAKE2b-512(M); version 2 over M.
-  const message = seal.v === 2 ? M : createHash("blake2b512").update(M).digest().subarray(0, 32);
+  // Version 3: the MAC is over 0xFF || D, D the first 32 bytes of BLAKE2b-512(M); version 2 over M.
+  const message = seal.v === 2 ? M : Buffer.concat([Buffer.of(0xff), createHash("blake2b512").update(M).digest().subarray(0, 32)]);
   // Signed mode: m is the SHA-256 of the message whatever the signer (no key in a link).
   if (seal.a === "ed25519") return createHash("sha256").update(message).digest("hex");
   const key = macKey(signer, seal);

@@ -8,11 +8,10 @@
 // module prints the forged record's MAC. Version 2 MACed the whole message, whose binary fields (the
 // instance id, the previous MAC) a forger cannot choose, so it was not practical there.
 //
-// OPEN FINDING: this test pins today's behaviour, the forgery verifies. When the module refuses a
-// pseudonym key equal to the seal key, or derives the seal's MAC key from K0 with a label, the last
-// assertion fails: flip it to `toBe(false)` (every step before it must still pass, so the test
-// cannot pass for a wrong reason, as an it.fails would).
-import { createHash } from "node:crypto";
+// FIXED (same day): the module refuses a pseudonym key that is the seal key (same key id: hashed
+// values are masked, every record says why), and a v3 MAC is taken over 0xFF || D, which no UTF-8
+// value is, so even an HMAC of D under the seal key obtained elsewhere is not a seal's MAC.
+import { createHash, createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -21,7 +20,8 @@ import { keyId, type Seal, sealPrefix } from "../../cli/seal-mac.js";
 import { KEY, KEY_BYTES, sealAll, sealDir, sealOf, verifyLines } from "../support/sealing.js";
 
 const INSTANCE = "1111111111111111";
-/** Found by grinding BLAKE2b over forgedMessage(...).message for this instance (13 s in C with OpenSSL). */
+/** Ground (13 s in C with OpenSSL) so that D was valid UTF-8 for the chain as version 3 sealed it before the
+ * 0xFF prefix; since then it need not be: the module refuses the shared key whatever the value. */
 const NONCE = "0010812705";
 
 function fnv1a(bytes: Buffer): number {
@@ -48,7 +48,7 @@ function forgedMessage(real: string, nonce: string): { body: Record<string, unkn
 }
 
 describe("seal key reused as the pseudonym key (v3: HMAC over a 32-byte digest)", () => {
-  it("FINDING: the pseudonym of a forged record's digest is a valid MAC for it (the forgery verifies)", () => {
+  it("is refused, and the digest an attacker grinds to valid UTF-8 would not be a MAC anyway (0xFF || D)", () => {
     const policy = {
       version: "shared-key-1",
       redact: { keys: [{ name: "user", action: "hash" }], scan: [], pseudonym: { key_file: "seal.key", length: 64, prefix: "" } },
@@ -64,19 +64,21 @@ describe("seal key reused as the pseudonym key (v3: HMAC over a 32-byte digest)"
     expect(sealOf(real[2]).i).toBe(INSTANCE);
     expect(verifyLines(real).ok).toBe(true);
 
-    // The attacker (no key): the forged record's digest D, which the nonce makes valid UTF-8.
+    // The attacker (no key): the forged record's digest D (a nonce makes it valid UTF-8 in ~2^26.6 tries).
     const forged = forgedMessage(real[2], NONCE);
     const D = createHash("blake2b512").update(forged.message).digest().subarray(0, 32);
-    expect(Buffer.from(D.toString("utf8"), "utf8").equals(D)).toBe(true);
-    // Logs D as a user name on any tag and reads its pseudonym from the output.
+    // Logs D as a user name on any tag: the module refuses to pseudonymise under the seal key, so
+    // the value is masked and every record says why.
     const [oracle] = sealAll(dir, [{ tag: "other", body: { msg: "hello", user: D.toString("utf8") }, sec: 1_700_000_100, nsec: 0 }]);
-    const pseudonym = JSON.parse(oracle).user as string;
-    const line = JSON.stringify({ ...forged.body, _seal: { ...forged.seal, m: pseudonym } });
+    const out = JSON.parse(oracle);
+    expect(out.user).not.toMatch(/^[0-9a-f]{64}$/);
+    expect(out.logseal_error).toContain("is the seal key: hashed values are masked instead");
+    // And were HMAC(K0, D) obtained some other way, it is not the MAC: a v3 MAC is HMAC(K0, 0xFF || D).
+    const leaked = createHmac("sha256", Buffer.from(KEY)).update(D).digest("hex");
+    const line = JSON.stringify({ ...forged.body, _seal: { ...forged.seal, m: leaked } });
     expect(line).toContain("9999 EUR to mallory");
-    expect(pseudonym).toMatch(/^[0-9a-f]{64}$/);
-    // Today the forged record verifies under the seal key (the safe behaviour is false).
     const result = verifyLines([real[0], real[1], line], { keys: [Buffer.from(KEY)] });
-    expect(result.failures).toEqual([]);
-    expect(result.ok).toBe(true);
+    expect(result.ok).toBe(false);
+    expect(result.byReason).toEqual({ modified: 1 });
   });
 });
