@@ -421,7 +421,8 @@ describe("secret_pair", () => {
     ["secrete = \\\"misspelt on purpose\\\"", "misspelt on purpose"],
     ["char secret[25] = \\\"in a C array\\\";", "in a C array"],
     ["token[] = 'in a C array'", "in a C array"],
-    ["password=$P5t5agX;next", "$P5t5agX"], // starts with `$` but is no variable's name (digits in mixed case)
+    ["password=$P5t5agX;next", "$P5t5agX"],
+    ["password=my.env.Pw1", "my.env.Pw1"], // not an environment variable's upper-case name // starts with `$` but is no variable's name (digits in mixed case)
     // a quoted value after a password's name and spaces, or ` is ` (Gradle, Go calls, prose)
     ["credentials { username 'u' password 'gr4dle-pw' }", "gr4dle-pw"],
     ["password \\\"go-call-pw\\\";", "go-call-pw"],
@@ -546,6 +547,6 @@ describe("command-line secrets", () => {
   ]);
   negatives([
     "docker run -u 1000 -p 8080:80 nginx", "ls -token", "tool -Password $PW", "tool -PasswordFile /etc/pw", "grep -u x -p",
-    "psexec -u admin -p %ADMIN_PW% cmd", "Connect-VIServer vc -User $u -Password \\\"$password\\\"", "password=$db_pass",
+    "psexec -u admin -p %ADMIN_PW% cmd", "char *password = NULL;", "password = env.DB_PASSWORD", "DB_PASSWORD=process.env.DB_PASSWORD", "Connect-VIServer vc -User $u -Password \\\"$password\\\"", "password=$db_pass",
   ]);
 });

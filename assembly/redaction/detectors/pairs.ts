@@ -580,10 +580,23 @@ function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
     const w = unchecked(PLACEHOLDER_VALUES[k]);
     if (<usize>w.length == len && matchesFoldedAt(p, to, from, w)) return true;
   }
-  return containsFolded(p, from, to, "xxxx") || containsFolded(p, from, to, "your_") || containsFolded(p, from, to, "<your");
+  return containsFolded(p, from, to, "xxxx") || containsFolded(p, from, to, "your_") || containsFolded(p, from, to, "<your") || isEnvReference(p, from, to);
 }
 
-const PLACEHOLDER_VALUES: StaticArray<string> = ["none", "nil", "undefined", "redacted", "[redacted]", "placeholder", "empty", "n/a"];
+/** `env.DB_PASSWORD`, `process.env.API_TOKEN`: code reading an environment variable, ended by an
+ * upper-case name after `env.`. */
+function isEnvReference(p: usize, from: usize, to: usize): bool {
+  let k = to;
+  while (k > from) {
+    const c = <u32>load<u8>(p + k - 1);
+    if (c == 0x5f || c - 0x41 < 26 || c - 0x30 < 10) k--;
+    else break;
+  }
+  if (k == to || k < from + 4 || load<u8>(p + k - 1) != 0x2e || !matchesAt(p, k - 1, k - 4, "env")) return false;
+  return k - 4 == from || load<u8>(p + k - 5) == 0x2e;
+}
+
+const PLACEHOLDER_VALUES: StaticArray<string> = ["none", "nil", "null", "undefined", "redacted", "[redacted]", "placeholder", "empty", "n/a"];
 
 function containsFolded(p: usize, from: usize, to: usize, w: string): bool {
   const len = <usize>w.length;
