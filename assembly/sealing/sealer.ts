@@ -1,6 +1,6 @@
 // Sealing: appends the `_seal` link of the record's chain, a MAC over the seal's fields and the
 // canonical form of everything else in the record (docs/sealing.md). Since seal version 3 that
-// message is digested with BLAKE2b and the MAC (SHA-256 or HMAC-SHA256) taken over the digest:
+// message is digested with BLAKE2b and the MAC (SHA-256 or HMAC-SHA256) taken over 0xFF and the digest:
 // the same guarantees at a third of the hashing cost per record (docs/crypto.md).
 import { ByteBuffer, utf8 } from "../buffer";
 import { Blake2b, BLAKE2B_CONTEXT_SIZE } from "../crypto/blake2b";
