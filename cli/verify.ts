@@ -1027,11 +1027,28 @@ export function headsFromState(text: string): Map<string, { seq: number; mac: st
   const origin = /^logseal-state 2 instance=[0-9a-f]{16} origin=([0-9a-f]*|-) /.exec(text);
   if (!origin) throw new Error("--state: not a logseal state file of version 2");
   const name = origin[1] === "-" ? "" : Buffer.from(origin[1], "hex").toString("latin1");
-  for (const line of text.split("\n")) {
+  const lines = text.split("\n");
+  lines.forEach((line, i) => {
+    // Each line ends with " check=<FNV-1a of what precedes, 8 hex>" (docs/sealing.md): a torn or
+    // edited copy is refused rather than read as heads the logs then seem to fall short of.
+    if (line.trim() === "") return;
+    const check = / check=([0-9a-f]{8})/.exec(line);
+    if (!check || fnv1a(Buffer.from(line.slice(0, check.index), "utf8")) !== parseInt(check[1], 16)) {
+      throw new Error(`--state: line ${i + 1} is damaged (no checksum, or it does not match): a torn or edited copy; copy the state file again`);
+    }
+  });
+  for (const line of lines) {
     const match = /^seq=(\d+) count=\d+ dropped=\d+ head=([0-9a-f]{64}) chain=([0-9a-f]*) /.exec(line);
     if (match && Number(match[1]) > 0) heads.set(chainKey(name, Buffer.from(match[3], "hex").toString("utf8")), { seq: Number(match[1]) - 1, mac: match[2] });
   }
   return heads;
+}
+
+/** FNV-1a (32-bit) over bytes: the checksum of the module's state lines (assembly/sealing/lines.ts). */
+export function fnv1a(bytes: Uint8Array): number {
+  let hash = 0x811c9dc5;
+  for (const b of bytes) hash = Math.imul(hash ^ b, 0x01000193) >>> 0;
+  return hash;
 }
 
 const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-out TRUST2] [--anchors FILE]...] [--allow-sha256] [--origin NAME]... [--continue HEADS]

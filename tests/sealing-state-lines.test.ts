@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sealAll, sealDir, sealOf, sealPolicy, verifyLines } from "./support/sealing.js";
+import { fnv1a } from "../cli/verify.js";
 
 const HEADER = 4096, SLOT = 1024;
 const LONG = "kube.".padEnd(150, "x");
@@ -15,11 +16,6 @@ const state = (dir: string): Buffer => readFileSync(join(dir, "logseal.state"));
 const slotText = (file: Buffer, slot: number): string => file.subarray(HEADER + slot * SLOT, HEADER + (slot + 1) * SLOT).toString("latin1");
 const lineLength = (slot: string): number => slot.indexOf(" check=") + 15;
 
-function fnv1a(bytes: Buffer): number {
-  let h = 0x811c9dc5;
-  for (const b of bytes) h = Math.imul(h ^ b, 0x01000193) >>> 0;
-  return h;
-}
 
 /**
  * A chain line that shrinks on the first write after a restart: the long chain's line is restored,

@@ -126,6 +126,20 @@ describe("tampering is detected with the right reason", () => {
     expect(reasons(all.slice(0, -3), { keys: [KEY_BYTES], expectHeads }).map((r) => r.split("@")[0])).toEqual(["truncated", "truncated"]);
   });
 
+  it("truncate: a torn or edited copy of the state file is refused, not read as heads", () => {
+    const dir = sealDir(sealPolicy());
+    sealAll(dir, records(30, ["a", "b"]));
+    const state = readState(dir);
+    expect(headsFromState(state).size).toBe(2);
+    // One digit of chain a's head changed: without the checksum, a false "truncated" (or a wrong head).
+    const at = state.indexOf("head=", 4096) + 5;
+    const edited = state.slice(0, at) + (state[at] === "0" ? "1" : "0") + state.slice(at + 1);
+    expect(() => headsFromState(edited)).toThrow(/--state: line 2 is damaged/);
+    // Torn in the middle of a line (the rest of the slot never written).
+    const torn = state.slice(0, 4096 + 100) + " ".repeat(state.length - 4096 - 100);
+    expect(() => headsFromState(torn)).toThrow(/damaged/);
+  });
+
   it("restart from lost state", () => {
     const dir = sealDir(sealPolicy());
     const before = sealAll(dir, records(10));
