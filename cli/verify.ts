@@ -758,7 +758,7 @@ class ChainCheck {
     this.seen.set(entry);
   }
 
-  /** Key rules along the chain: no HMAC downgrade, no epoch going back under the same key. */
+  /** Key rules along the chain: no HMAC downgrade, no epoch going back under the same key, no format change mid-run. */
   private checkKey(entry: Entry): void {
     const last = this.last;
     const seal = entry.seal;
@@ -767,6 +767,11 @@ class ChainCheck {
     }
     if (last && seal.a === "hmac-sha256" && last.seal.k === seal.k && (seal.e ?? 0) < (last.seal.e ?? 0) && seal.s > last.seal.s) {
       this.fail(entry, "wrong-key", `epoch ${seal.e} after epoch ${last.seal.e}: keys only move forward`);
+    }
+    // The seal format changes only with the process (an upgrade or a rollback restarts it, and the
+    // first record after that says so in `g`): a change inside a segment is not the module's.
+    if (last && seal.v !== last.seal.v && seal.g === undefined && seal.s > last.seal.s) {
+      this.fail(entry, "modified", `seal version ${seal.v} after version ${last.seal.v} within one instance's run: only a restart changes it`);
     }
     // Within an instance, seal times and counts only move forward (the epoch follows them).
     if (last && seal.f && last.seal.f && seal.i === last.seal.i && seal.s > last.seal.s && (seal.w! < last.seal.w! || seal.n! <= last.seal.n!)) {
