@@ -65,7 +65,9 @@ export function sealPrefix(seal: Seal): Buffer {
   const keyed = hmac || signed;
   const dot = seal.t.indexOf(".");
   const out = new Writer();
-  out.bytes(DOMAINS[seal.v] ?? DOMAINS[3]);
+  const domain = DOMAINS[seal.v];
+  if (!domain) throw new RangeError(`seal version ${seal.v}: no MAC is defined for it`); // the verifier refuses it before
+  out.bytes(domain);
   out.u8(hmac ? 1 : signed ? 3 : 2);
   out.text(seal.o);
   out.hex(seal.i);

@@ -8,6 +8,8 @@
 // Always BLAKE2b-512 (digest length 64 in the parameter block, no key, no salt), so node:crypto's
 // `blake2b512` checks it; a seal keeps the first 32 bytes (docs/seal-format.md).
 
+import { SHA512_IV } from "./sha512";
+
 /** Digest size in bytes. */
 export const BLAKE2B_SIZE: usize = 64;
 /** Block size in bytes. */
@@ -23,12 +25,9 @@ const PENDING: usize = 80;
 /** Bytes a context occupies (for memory.data or malloc). */
 export const BLAKE2B_CONTEXT_SIZE: usize = PENDING + BLAKE2B_BLOCK;
 
-// The IV (the SHA-512 IV), RFC 7693 section 2.6; the first word as h[0] starts: IV[0] ^ 0x01010040
+// The IV is SHA-512's (RFC 7693 section 2.6); the first word as h[0] starts: IV[0] ^ 0x01010040
 // (digest length 64, key length 0, fanout 1, depth 1; section 2.5).
-const IV: usize = memory.data<u64>([
-  0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-  0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
-]);
+const IV: usize = SHA512_IV;
 const PARAMETERS: u64 = 0x01010040;
 
 @unmanaged

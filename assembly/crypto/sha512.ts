@@ -15,8 +15,8 @@ const PENDING: usize = 72;
 /** Bytes a context occupies (for memory.data or malloc). */
 export const SHA512_CONTEXT_SIZE: usize = PENDING + SHA512_BLOCK;
 
-// Initial hash value H(0), FIPS 180-4 section 5.3.5.
-const IV: usize = memory.data<u64>([
+// Initial hash value H(0), FIPS 180-4 section 5.3.5 (BLAKE2b's IV too).
+export const SHA512_IV: usize = memory.data<u64>([
   0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
   0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
 ]);
@@ -50,7 +50,7 @@ export class Sha512 {
 
   /** Starts a new message. */
   reset(): void {
-    memory.copy(changetype<usize>(this) + STATE, IV, SHA512_SIZE);
+    memory.copy(changetype<usize>(this) + STATE, SHA512_IV, SHA512_SIZE);
     store<u64>(changetype<usize>(this), 0, LENGTH);
   }
 
