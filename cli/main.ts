@@ -32,7 +32,19 @@ async function main(argv: string[]): Promise<number> {
   }
   const load = commands[name];
   if (!load) return fail(`unknown command '${name}'\n\n${USAGE}`);
-  return (await load()).main(args);
+  // verify and keys print their own, longer help
+  if ((args[0] === "--help" || args[0] === "-h") && name !== "verify" && name !== "keys") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  try {
+    return await (await load()).main(args);
+  } catch (error) {
+    // A command's own errors have their exit codes; what escapes them (an unknown option, an
+    // unreadable input) is reported in one line, never as a stack trace, and never as success.
+    const usage = (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS") ? `\n\n${USAGE}` : "";
+    return fail(`${name}: ${(error as Error).message}${usage}`);
+  }
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -29,7 +29,12 @@ export async function main(args: string[]): Promise<number> {
   }
   const format = { ...DEFAULT_FORMAT };
   if (values.policy) {
-    const settings = JSON.parse(readPolicy(values.policy).json)?.redact?.pseudonym ?? {};
+    let settings;
+    try {
+      settings = JSON.parse(readPolicy(values.policy).json)?.redact?.pseudonym ?? {};
+    } catch (error) {
+      return fail(`${values.policy}: ${(error as Error).message}`);
+    }
     format.prefix = settings.prefix ?? format.prefix;
     format.length = settings.length ?? format.length;
   }

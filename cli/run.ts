@@ -122,7 +122,9 @@ export async function main(args: string[]): Promise<number> {
       quiet: { type: "boolean", default: false },
     },
   });
-  const input = positionals[0] && positionals[0] !== "-" ? createReadStream(positionals[0]) : process.stdin;
+  const file = positionals[0] && positionals[0] !== "-" ? positionals[0] : undefined;
+  if (file && !existsSync(file)) return fail(`${file}: no such file`, 1);
+  const input = file ? createReadStream(file) : process.stdin;
   let host: FilterHost;
   try {
     const preopens = preopensFor({ policy: values.policy, accessiblePaths: values["accessible-paths"] });
@@ -142,8 +144,13 @@ export async function main(args: string[]): Promise<number> {
     const { sec, nsec, body } = parseLine(line, Date.now());
     if (!body.startsWith("{")) {
       malformed++;
+      if (values.strict) {
+        // The records before it are sealed and the chain state has moved past them: write them.
+        if (out.length) process.stdout.write(out.join("\n") + "\n");
+        process.stderr.write(`logseal: line ${lineNo}: not a JSON object (--strict: stopped here, the ${passed} records before it written)\n`);
+        return 1;
+      }
       process.stderr.write(`logseal: line ${lineNo}: not a JSON object (passed on with logseal_error)\n`);
-      if (values.strict) return 1;
     }
     const result = host.call(values.tag!, body, sec, nsec);
     if (result.kind === "record") {

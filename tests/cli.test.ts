@@ -48,9 +48,36 @@ describe("logseal run", () => {
     expect(readFileSync(join(dir, "logseal.state"), "utf8")).toMatch(/^logseal-state 2 /);
   });
 
-  it("stops at the first bad line with --strict", () => {
+  it("stops at the first bad line with --strict, writing the records sealed before it", () => {
     const run = logseal(["run", "--strict", "-"], '{"a":1}\nnope\n{"b":2}\n');
     expect(run.status).toBe(1);
+    // the chain state has moved past {"a":1}: losing its line would leave a gap in the chain
+    expect(run.stdout.trim().split("\n").map((l) => JSON.parse(l).a)).toEqual([1]);
+    expect(run.stderr).toMatch(/line 2: not a JSON object \(--strict: stopped here, the 1 records before it written\)/);
+  });
+
+  it("refuses an unknown option or a missing input file in one line, without a stack trace", () => {
+    for (const args of [["run", "--bogus"], ["pseudonym", "--bogus"]]) {
+      const run = logseal(args);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(new RegExp(`^logseal: ${args[0]}: Unknown option '--bogus'`));
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+    const missing = logseal(["run", "/nonexistent/input.ndjson"]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toBe("logseal: /nonexistent/input.ndjson: no such file\n");
+    const help = logseal(["run", "--help"]);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/logseal run \[--policy FILE\]/);
+  });
+
+  it("names the policy file when pseudonym's --policy cannot be read", () => {
+    const policy = temp("bad.json", "{bad");
+    const key = temp("k", "0123456789abcdef0123456789abcdef\n");
+    const run = logseal(["pseudonym", "--key-file", key, "--policy", policy, "x"]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`^logseal: ${policy.replace(/[.]/g, "\\.")}: `));
+    expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("applies a YAML policy given with --policy", () => {
