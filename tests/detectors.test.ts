@@ -298,7 +298,9 @@ describe("pem_private_key", () => {
       "-----BEGIN EC PRIVATE KEY-----\\nAA\\n-----END RSA PRIVATE KEY-----\\nBB\\n-----END EC PRIVATE KEY-----",
     ],
   ]);
-  negatives(["-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----", "-----BEGIN PUBLIC KEY-----\\nMIIB", "----BEGIN PRIVATE KEY-----", "-----BEGIN private key-----"]);
+  // a key under a label RFC 7468 does not list but that is no public key
+  positives("pem_private_key", [["\\\"key\\\": \\\"-----BEGIN RSA KEY-----QUJDREVGR0g=-----END RSA KEY-----\\\"", "-----BEGIN RSA KEY-----QUJDREVGR0g=-----END RSA KEY-----"]]);
+  negatives(["-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----", "-----BEGIN PUBLIC KEY-----\\nMIIB", "----BEGIN PRIVATE KEY-----", "-----BEGIN private key-----", "-----BEGIN RSA PUBLIC KEY-----\\nMIIB\\n-----END RSA PUBLIC KEY-----", "-----BEGIN SSH2 PUBLIC KEY-----\\nAAAA", "-----BEGIN KEY-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----\\nmQEN"]);
 });
 
 describe("aws_access_key_id", () => {
@@ -316,8 +318,11 @@ describe("aws_secret_key", () => {
     [`secret_access_key ${key}`, key],
     [`aws_secret_access_key=${key.replace(/\//g, "\\/")}`, key.replace(/\//g, "\\/")],
     [`MY_AWS_SECRET_ACCESS_KEY=${key}`, key],
+    // the bare name `aws_key` with exactly 40 base64 characters, also as an XML element
+    [`aws_key: ${key}`, key],
+    [`<aws_key>${key}</aws_key>`, key],
   ]);
-  negatives([key, `aws_region=${key}`, `note ${key}`]);
+  negatives([key, `aws_region=${key}`, `note ${key}`, `aws_key_id=${key}`, `aws_keypair=${key}`, `aws_key: ${key.slice(1)}`]);
   it("leaves a wrong-length value to secret_pair", () => {
     expect(find(`aws_secret_access_key=${key}X`)).toEqual([`secret_pair:${key}X`]);
     expect(find(`aws_secret_access_key=${key.slice(1)}`)).toEqual([`secret_pair:${key.slice(1)}`]);
@@ -327,6 +332,8 @@ describe("aws_secret_key", () => {
 describe("vendor tokens", () => {
   const a36 = "aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
   positives("github_token", [`ghp_${a36}`, `gho_${a36}`, `ghu_${a36}`, `ghs_${a36}`, `ghr_${a36}`, [`token ghp_${a36}.`, `ghp_${a36}`], `github_pat_11ABCDEFG0${"a1B2".repeat(3)}_${"Y".repeat(59)}`]);
+  // a GitHub App installation token that carries a signed JWT after the installation id
+  positives("github_token", [[`token ghs_4242_${HEADER}.${PAYLOAD}.c2lnbmF0dXJl after`, `ghs_4242_${HEADER}.${PAYLOAD}.c2lnbmF0dXJl`]]);
   positives("slack_token", ["xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx", "xoxp-1234-5678-abcdefghijklmnopqrst"]);
   // a webhook after its scheme: `/` is in the webhook's alphabet but not `.`, so the anchor can start after it
   positives("slack_token", [
@@ -350,6 +357,8 @@ describe("url_password", () => {
     ["mongodb+srv://u:p@ss@cluster0.mongodb.net/", "p@ss"],
     ["https:\\/\\/user:pw!x@proxy.corp\\/path", "pw!x"],
     ["amqp://guest:gu:est@rabbit", "gu:est"],
+    // GitHub's token-as-user form: the token is the user, the password a fixed word
+    ["git+https://a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0:x-oauth-basic@github.com/o/r.git", "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0:x-oauth-basic"],
   ]);
   negatives(["https://example.com:8443/path", "ssh://git@github.com:22/x", "http://user@host/", "https://:@host/", "://user:pw@host", "http://user:pw/x@host"], () => only("url_password"));
   it("keeps the host out of the e-mail detector", () => {
@@ -430,6 +439,26 @@ describe("secret_pair", () => {
     ["DB_PASSWD  \\\"two  spaces\\\"", "two  spaces"],
     // .NET appSettings: the name is the key attribute, the secret the value attribute
     ["<add key=\\\"SmtpPassword\\\" value=\\\"app-settings-pw\\\"/>", "app-settings-pw"],
+    // numbered names (up to three digits after a letter)
+    ["static_password01 = \\\"n0t-hunter2\\\";", "n0t-hunter2"],
+    ["token2=abc123def", "abc123def"],
+    // name/value objects: ECS and Kubernetes env lists, key/value settings (JSON inside the line and as a JSON string holds it)
+    ["{\"name\": \"DB_PASSWORD\", \"value\": \"ecs-env-pw\"}", "ecs-env-pw"],
+    ["{\\\"name\\\":\\\"DB_PASSWORD\\\",\\\"value\\\":\\\"ecs-env-pw\\\"}", "ecs-env-pw"],
+    ["{\"key\": \"db.password\", \"value\": \"kv-object-pw\", \"info\": \"x\"}", "kv-object-pw"],
+    // a quoted name in brackets (PHP, Python, Ruby)
+    ["$config['db_password'] = 'php-array-pw';", "php-array-pw"],
+    ["settings[\\\"api_token\\\"] = \\\"py-dict-tok\\\"", "py-dict-tok"],
+    // Python's f-string literal compared with a name
+    ["if password == f\\\"py-fstring-pw\\\":", "py-fstring-pw"],
+    // more names: a licence key, `pass` glued to db/user (JDBC's userpass)
+    ["license_key: nr-0123456789abcdef", "nr-0123456789abcdef"],
+    ["jdbc:mysql://db/app?user=app&userpass=jdbc-userpass-1", "jdbc-userpass-1"],
+    ["dbpass: dbpass-value-9", "dbpass-value-9"],
+    // a provider's name then `key`
+    ["GITLAB_KEY=glk-0123456789", "glk-0123456789"],
+    ["{\\\"slackKey\\\": \\\"sl4ck-k3y-value\\\"}", "sl4ck-k3y-value"],
+    ["<githubKey>gh-k3y-value</githubKey>", "gh-k3y-value"],
   ]);
   negatives([
     "password=", "password: \\\"\\\"", "token_count=42", "max_tokens: 256", "password_policy=strict", "secretName=db",
@@ -443,6 +472,12 @@ describe("secret_pair", () => {
     // a Secret's name in Kubernetes errors; apostrophes in prose; another attribute's value
     "error: secret \\\"db-creds\\\" not found", "it's the user's password", "password '$DB_PASSWORD'",
     "<add key=\\\"SmtpServer\\\" value=\\\"mail.example.com\\\"/>", "<input type=\\\"password\\\" value=\\\"x\\\"/>",
+    // a name/value object whose value comes from elsewhere, or is empty; a call's two names
+    "{\\\"name\\\":\\\"DB_PASSWORD\\\",\\\"valueFrom\\\":{\\\"secretKeyRef\\\":{}}}", "{\"key\": \"password\", \"value\": \"\"}", "{\"name\": \"password\", \"type\": \"string\"}",
+    // numbered plural counts, template fields, Compose's `$$`, a function call
+    "cache_key=user:1:profile", "routing_key: orders.created", "monkey=3", "key=abc123", "s3_key=logs/2026/12/05.gz", "mygithubkey=x1",
+    "tokens2=5", "max_tokens_1: 256", "password = \\\"{password}\\\"", "password: \\\"{ db_password }\\\"", "password: $$password", "password = getPassword()", "secret = cfg.load_secret();",
+    "$config['db_host'] = 'db.internal';", "settings['password'] = $pw;", "if password == f(x):",
   ]);
   it("reports a value of a specific shape as that detector, or as a pair when it is off", () => {
     const token = "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
@@ -544,9 +579,12 @@ describe("command-line secrets", () => {
     ["Connect-VIServer -Server vc1 -User admin -Password VMware1!", "VMware1!"],
     ["tool -ApiKey k-0123456789 -Verbose", "k-0123456789"],
     ["java -jar app.jar -password hunter22 -port 8080", "hunter22"],
+    // curl's and wget's proxy credentials name themselves (no `curl` needed on the line)
+    ["    --proxy-user admin:pr0xy-pw \\\\", "pr0xy-pw"],
   ]);
   negatives([
     "docker run -u 1000 -p 8080:80 nginx", "ls -token", "tool -Password $PW", "tool -PasswordFile /etc/pw", "grep -u x -p",
+    "wget --proxy-user admin --proxy-password=$PROXY_PW", "--proxy-user admin:",
     "psexec -u admin -p %ADMIN_PW% cmd", "char *password = NULL;", "password = env.DB_PASSWORD", "DB_PASSWORD=process.env.DB_PASSWORD", "Connect-VIServer vc -User $u -Password \\\"$password\\\"", "password=$db_pass",
   ]);
 });

@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../bench/rng.js";
-import { classFor, classOf, isPlaceholder, isVariable, normaliseSecret } from "../bench/eval/classes.js";
+import { classFor, classOf, isPlaceholder, isVariable, normaliseSecret, outsideClaim } from "../bench/eval/classes.js";
 import { contextsFor, leaks } from "../bench/eval/examples.js";
 import { Evaluator, exprEnd, generate, goRegex, tokenize } from "../bench/eval/golit.js";
 import { JUDGEMENTS, judgementsFor, parseCsv, readJudgements, recordForms, systemFiles } from "../bench/eval/reallogs.js";
@@ -14,7 +14,7 @@ import { dataDir, diffWords } from "../bench/eval/runner.js";
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readRuleYaml, rustRegex, secretIn, urlAround, type Example } from "../bench/eval/sources.js";
+import { readRuleYaml, readSecretlint, readWhispers, rustRegex, secretIn, urlAround, type Example } from "../bench/eval/sources.js";
 
 describe("evaluation readers and scoring", () => {
   it("evaluates Go string expressions as gitleaks and trufflehog write them", () => {
@@ -96,6 +96,54 @@ describe("evaluation readers and scoring", () => {
     expect(classOf(np("noseyparker:reactapp.1", "bowie"))).toBeUndefined();
     for (const v of ["$Password", '"$db_pass"', "%nothing%", "#{datastore['X']}", "######"]) expect(isVariable(v)).toBe(true);
     for (const v of ["super$ecret", "pa$$word1", "#gets0m3", "abc%def%"]) expect(isVariable(v)).toBe(false);
+  });
+
+  it("reads whispers-style fixtures (the `hardcoded` label, Compliant/Noncompliant parts) and secretlint snapshots", () => {
+    // fixtures written here in those projects' layouts, with made-up values
+    const dir = mkdtempSync(join(tmpdir(), "logseal-ws-"));
+    try {
+      mkdirSync(join(dir, "w/tests/fixtures"), { recursive: true });
+      writeFileSync(join(dir, "w/tests/fixtures/app.yml"), [
+        "# Compliant", "user: hardcoded", "password: ${DB_PASSWORD}", "", "# Noncompliant",
+        "db_password: myHardcodedPw", "list:", "  - \"HARDCODED-item\"", "url: https://bob:hardcoded9@db.example/x", "",
+      ].join("\n"));
+      writeFileSync(join(dir, "w/tests/fixtures/cors.py"), "# Noncompliant\nallow = 'hardcoded'\n");
+      const w = readWhispers(join(dir, "w"));
+      expect(w.filter((e) => e.positive).map((e) => [e.family, e.secret, e.carrier ?? "", e.outside ? "outside" : ""])).toEqual([
+        ["whispers:pairs", "myHardcodedPw", "", ""],
+        ["whispers:pairs", "HARDCODED-item", "", "outside"],
+        ["whispers:url", "hardcoded9", "https://bob:hardcoded9@db.example/x", ""],
+      ]);
+      expect(w.filter((e) => !e.positive).map((e) => e.line)).toEqual(["user: hardcoded", "password: ${DB_PASSWORD}"]);
+      const snap = join(dir, "s/packages/@secretlint/secretlint-rule-acme/test/snapshots");
+      mkdirSync(join(snap, "ng.key"), { recursive: true });
+      mkdirSync(join(snap, "ok.valid"), { recursive: true });
+      const input = "config:\nACME_KEY = acm_0123456789abcdef\n";
+      writeFileSync(join(snap, "ng.key/input.txt"), input);
+      writeFileSync(join(snap, "ng.key/output.json"), JSON.stringify({ filePath: "[SNAPSHOT]/ng.key/input.txt", messages: [{ range: [8, 36], messageId: "ACME", data: { KEY: "acm_0123456789abcdef" } }] }));
+      writeFileSync(join(snap, "ok.valid/input.txt"), "acm_ is the prefix\n");
+      writeFileSync(join(snap, "ok.valid/output.json"), JSON.stringify({ filePath: "[SNAPSHOT]/ok.valid/input.txt", messages: [] }));
+      const sl = readSecretlint(join(dir, "s"));
+      expect(sl.map((e) => [e.positive, e.family, e.secret ?? "", e.line])).toEqual([
+        [true, "secretlint:acme/ACME", "acm_0123456789abcdef", "ACME_KEY = acm_0123456789abcdef"],
+        [false, "secretlint:acme", "", "acm_ is the prefix"],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("counts shapes outside the claim apart, each with its reason", () => {
+    const e = (family: string, secret: string, more: Partial<Example> = {}): Example => ({ source: family.split(":")[0] as Example["source"], family, positive: true, secret, ...more });
+    expect(outsideClaim(e("trufflehog:github", "0123456789abcdef0123456789abcdef01234567"), "github_token", "0123456789abcdef0123456789abcdef01234567")).toMatch(/commit id/);
+    expect(outsideClaim(e("trufflehog:github", "ghp_x"), "github_token", "ghp_0123456789abcdef0123456789abcdef0123")).toBeUndefined();
+    expect(outsideClaim(e("presidio:ip", "::1"), "ipv6", "::1")).toMatch(/loopback/);
+    expect(outsideClaim(e("presidio:ip", "fe80::1:2"), "ipv6", "fe80::1:2")).toBeUndefined();
+    expect(outsideClaim(e("whispers:card", "52830000000000007"), "card", "52830000000000007")).toMatch(/length/);
+    expect(outsideClaim(e("whispers:card", "5283000000000007"), "card", "5283000000000007")).toBeUndefined();
+    expect(outsideClaim(e("whispers:pairs", "x", { outside: "elsewhere" }), "pairs", "x")).toBe("elsewhere");
+    expect(isPlaceholder("hooks.slack.com/services/TXXXXX/BXXXXX/XXXXXXXXXX")).toBe(true);
+    expect(isPlaceholder("hooks.slack.com/services/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")).toBe(false);
   });
 
   it("finds a scanner's result in its input, also when the result is key + endpoint", () => {

@@ -185,6 +185,15 @@ describe("built-in rule pack", () => {
     expect(spans("login ok; password changed")).toEqual([]);
   });
 
+  it("finds a 1Password service-account token after `=`, its padding left out of the body", () => {
+    const token = "ops_eyJ" + "aBcD0123+/_-".repeat(10); // 127 characters of the token's alphabet
+    const rule = ruleIds().get("onepassword_service_account_token")!;
+    const spans = (t: string) => spansOfRule(t, rule).map((s) => t.slice(s.start, s.end));
+    expect(spans(`ref=${token} status=200`)).toEqual([token]);
+    expect(spans(`OP_SERVICE_ACCOUNT_TOKEN=${token}==`)).toEqual([token]);
+    expect(spans(`ref=ops_eyJ${"a".repeat(40)}`)).toEqual([]); // too short for the format
+  });
+
   it("finds an AWS session token under a plain `session` key, only when it is that long", () => {
     const token = "Ab3+/".repeat(40); // 200 base64 characters, as STS session tokens are (hundreds)
     const rule = ruleIds().get("aws_session_token")!;

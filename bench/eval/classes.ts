@@ -47,7 +47,37 @@ const TABLE: [RegExp, ClaimedClass | ((e: Example) => ClaimedClass | undefined)]
   [/^(noseyparker|kingfisher):(generic\.(?![78]$)\d+|jwt\.[23]|reactapp\.2|netrc\.1|psexec\.1|gradle\.1|phpmailer\.1|vmware\.1|odbc\.1)$/, "pairs"],
   // any other rule whose secret is the password of a URL's user info
   [/^(noseyparker|kingfisher):/, (e) => (e.carrier?.includes("://") ? "url_password" : undefined)],
+  // Skyscanner/whispers' fixtures (families named by the reader) and secretlint's rules
+  [/^whispers:pairs$/, "pairs"],
+  [/^whispers:url$/, "url_password"],
+  [/^whispers:pem$/, "pem_private_key"],
+  [/^whispers:card$/, "card"],
+  [/^whispers:github$/, "github_token"],
+  [/^whispers:slack$/, "slack_token"],
+  [/^whispers:aws$/, (e) => (AWS_ID.test(e.secret ?? "") ? "aws_access_key_id" : "aws_secret_key")],
+  [/^secretlint:slack\//, "slack_token"],
+  [/^secretlint:github\//, "github_token"],
+  [/^secretlint:stripe\//, "stripe_key"],
+  [/^secretlint:(privatekey|gcp)\//, "pem_private_key"],
+  [/^secretlint:aws\/AWS(AccessKeyID|SecretAccessKey)$/, (e) => (AWS_ID.test(e.secret ?? "") ? "aws_access_key_id" : "aws_secret_key")],
+  [/^secretlint:(basicauth|database-connection-string)\//, "url_password"],
 ];
+
+/**
+ * Why an example is outside what logseal claims, or undefined: the reader's reason (a value no
+ * one-line record carries as written), else shapes no redactor can tell from harmless text. Such
+ * examples are run and counted apart (how many went anyway), never dropped and never in recall.
+ */
+export function outsideClaim(e: Example, cls: string | undefined, secret: string): string | undefined {
+  if (e.outside) return e.outside;
+  if (cls === "github_token" && /^[0-9a-f]{40}$/.test(secret)) return "a bare 40-hex string: GitHub's token format before 2021, the same shape as a git commit id (SHA-1)";
+  if (cls === "ipv6" && (/^::1?$/.test(secret) || secret.includes("/"))) return "IPv6 loopback `::1`, unspecified `::` or a prefix (`fe80::/10`): no host's address";
+  if (cls === "jwt" && e.generated && !/^eyJ/.test(secret)) return "not a JWT: a string made from a scanner's regex with no JOSE header (a JWT's header is JSON, base64url `eyJ…`)";
+  if (cls === "card" && /^\d+$/.test(secret) && ((/^(5[1-5]|2[2-7])/.test(secret) && secret.length !== 16) || (/^35/.test(secret) && secret.length < 16))) return "a number of a length its issuer does not issue (Mastercard 16 digits, JCB 16-19): a Luhn-valid number of another length is any id";
+  if (/^secretlint:azure\/Azure(TenantId|ClientId)$/.test(e.family)) return "an Azure tenant or client id: a UUID that identifies, not a credential";
+  if (e.family === "secretlint:aws/AWSAccountID") return "an AWS account id: an identifier AWS does not treat as secret";
+  return undefined;
+}
 
 export function classOf(e: Example): ClaimedClass | undefined {
   for (const [pattern, cls] of TABLE) {
@@ -87,6 +117,7 @@ export function providerOf(e: Example): string {
   const [, name] = e.family.split(":");
   if (e.source === "gitleaks") return name.split("-")[0];
   if (e.source === "noseyparker" || e.source === "kingfisher") return name.split(".")[0];
+  if (e.source === "secretlint") return name.split("/")[0].replace(/-/g, "_");
   return name.split("/")[0];
 }
 
@@ -114,14 +145,15 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
 
 /**
  * A placeholder rather than a secret: a run of 8+ identical letters or `*`/`#` that is half
- * the secret or more (`AKIAZZZZZZZZZZZZZZZZ`, `sk_live_xxxxxxxx…`; digits not: test cards are
+ * the secret or more, or six `x`s anywhere (`hooks.slack.com/services/TXXXXX/BXXXXX/XXXX…`: no
+ * random token holds them; logseal's rules take `xxxx` for a placeholder) (`AKIAZZZZZZZZZZZZZZZZ`, `sk_live_xxxxxxxx…`; digits not: test cards are
  * 4111111111111111; Twitter bearer tokens really start with 22 `A`),
  * `EXAMPLE`, `${VAR}`, `<YOUR_…>`, a variable reference (isVariable). Issue 12 asks for these to stay (they
  * are documentation, not credentials), so positives of this shape are counted apart.
  */
 export function isPlaceholder(secret: string): boolean {
   const run = /([A-Za-z*#])\1{7,}/.exec(secret);
-  return (run !== null && run[0].length * 2 >= secret.length) || /EXAMPLE/.test(secret) || isVariable(secret) || /\$\{[A-Za-z_][A-Za-z0-9_]*\}|<your|your[_-]?(api|token|key|secret)/i.test(secret);
+  return (run !== null && run[0].length * 2 >= secret.length) || /[xX]{6,}/.test(secret) || /EXAMPLE/.test(secret) || isVariable(secret) || /\$\{[A-Za-z_][A-Za-z0-9_]*\}|<your|your[_-]?(api|token|key|secret)/i.test(secret);
 }
 
 /**

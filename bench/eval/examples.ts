@@ -17,7 +17,7 @@
 //   LOGSEAL_EVAL_DATA=/work/data node --import tsx bench/eval/examples.ts [--json FILE]
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { CLAIMED_CLASSES, classFor, classOf, isPlaceholder, normaliseSecret, providerOf } from "./classes.ts";
+import { CLAIMED_CLASSES, classFor, classOf, isPlaceholder, normaliseSecret, outsideClaim, providerOf } from "./classes.ts";
 import { dataDir, detectorLabel, Redactor } from "./runner.ts";
 import { readExamples, type Example, type SourceInfo } from "./sources.ts";
 
@@ -57,6 +57,18 @@ export interface ExampleResult {
   negatives: { source: string; total: number; changed: number; lines: { family: string; input: string; output: string; detector: string }[] }[];
   /** Positives shaped like placeholders (kept apart from recall): examples, instances, redacted. */
   placeholders: { examples: number; instances: number; redacted: number; samples: string[] };
+  /** Positives outside what logseal claims (classes.ts outsideClaim), per class and reason: run, counted apart. */
+  outside: Outside[];
+}
+
+export interface Outside {
+  cls: string;
+  reason: string;
+  examples: number;
+  instances: number;
+  /** Instances masked anyway. */
+  redacted: number;
+  sample: string;
 }
 
 const tally = (name: string): Tally => ({ name, examples: 0, instances: 0, redacted: 0, handInstances: 0, handRedacted: 0, byContext: {}, detectors: {}, misses: [], families: new Set(), samples: new Map(), byFamily: new Map() });
@@ -147,6 +159,7 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
   const names = [...claimed];
   const counted = new Set<Example>();
   const placeholders = { examples: 0, instances: 0, redacted: 0, samples: [] as string[] };
+  const outside = new Map<string, Outside>();
   for (const { e, secret, context, input, output, ok, label } of runs) {
     if (isPlaceholder(secret)) {
       if (!counted.has(e)) (counted.add(e), placeholders.examples++, placeholders.samples.length < 12 && placeholders.samples.push(`${e.family} ${secret}`));
@@ -155,6 +168,16 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       continue;
     }
     const cls = classFor(e, names);
+    const reason = outsideClaim(e, cls, secret);
+    if (reason) {
+      const key = `${cls ?? providerOf(e)}\0${reason}`;
+      const o = outside.get(key) ?? { cls: cls ?? providerOf(e), reason, examples: 0, instances: 0, redacted: 0, sample: secret };
+      outside.set(key, o);
+      if (!counted.has(e)) (counted.add(e), o.examples++);
+      o.instances++;
+      if (ok) o.redacted++;
+      continue;
+    }
     let t: Tally;
     if (cls) {
       t = classes.get(cls) ?? tally(cls);
@@ -185,7 +208,7 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       t.detectors[label] = (t.detectors[label] ?? 0) + 1;
     } else if (t.misses.length < 2000) t.misses.push({ family: e.family, secret, context, input, output });
   }
-  return { sources, classes: [...classes.values()], providers: [...providers.values()].sort((a, b) => a.name.localeCompare(b.name)), negatives: [...negatives.values()], placeholders };
+  return { sources, classes: [...classes.values()], providers: [...providers.values()].sort((a, b) => a.name.localeCompare(b.name)), negatives: [...negatives.values()], placeholders, outside: [...outside.values()] };
 }
 
 export const pct = (part: number, whole: number) => (whole === 0 ? "-" : ((100 * part) / whole).toFixed(1));
@@ -199,6 +222,13 @@ export function formatClassTable(tallies: Tally[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ") + " |";
   return [line(header), "|" + widths.map((w, i) => "-".repeat(w + 1) + (i === 0 ? "-" : ":")).join("|") + "|", ...rows.map(line)].join("\n");
+}
+
+/** The examples outside the claim, one line per class and reason (counted, not in recall). */
+export function formatOutside(outside: Outside[]): string {
+  if (outside.length === 0) return "outside the claim: none";
+  const lines = [...outside].sort((a, b) => a.cls.localeCompare(b.cls)).map((o) => `  ${o.cls}: ${o.examples} examples, ${o.instances} instances (${o.redacted} masked anyway): ${o.reason}; e.g. ${JSON.stringify(o.sample.length > 60 ? o.sample.slice(0, 60) + "…" : o.sample)}`);
+  return [`outside the claim (run and counted here, not in recall): ${outside.reduce((n, o) => n + o.examples, 0)} examples`, ...lines].join("\n");
 }
 
 /** Providers whose examples logseal mostly misses (recall under 50%): token families with no rule. */
@@ -230,6 +260,7 @@ export function summary(r: ExampleResult) {
     providersUncoveredWithPrefix: uncoveredWithPrefix(r).length,
     providerRecall: Number(pct(sum(r.providers, "redacted"), sum(r.providers, "instances"))),
     placeholders: { examples: r.placeholders.examples, instances: r.placeholders.instances, redacted: r.placeholders.redacted },
+    outside: r.outside.map((o) => ({ cls: o.cls, reason: o.reason, examples: o.examples, instances: o.instances, redacted: o.redacted })),
     negatives: Object.fromEntries(r.negatives.map((n) => [n.source, { total: n.total, changed: n.changed }])),
   };
 }
@@ -249,6 +280,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
     console.log("classes logseal claims:\n" + formatClassTable(result.classes));
     const s = summary(result);
     console.log(`\nother providers' families: ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (recall < 50%), ${s.providersUncoveredWithPrefix} of them with a token prefix`);
+    console.log(formatOutside(result.outside));
     console.log(`negative examples flagged: ${result.negatives.map((n) => `${n.source} ${n.changed}/${n.total}`).join(", ")}`);
     const jsonAt = process.argv.indexOf("--json");
     if (jsonAt > 0) {

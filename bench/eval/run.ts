@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { evaluateExamples, formatClassTable, maskAddresses, pct, summary, tokenPrefix, uncovered, uncoveredWithPrefix, type ExampleResult } from "./examples.ts";
+import { evaluateExamples, formatClassTable, formatOutside, maskAddresses, pct, summary, tokenPrefix, uncovered, uncoveredWithPrefix, type ExampleResult } from "./examples.ts";
 import { describeChange, evaluateRealLogs, formatRealLogTable, per10k, systemsIn, type ChangedLine, type SystemScore } from "./reallogs.ts";
 import { dataDir, Redactor } from "./runner.ts";
 import { readExamples } from "./sources.ts";
@@ -98,9 +98,10 @@ export function report(r: PublicEvaluation, before?: Before): string {
     }
     const s = summary(ex);
     out.push(`\nother families (providers logseal has no class for): ${s.providers} providers, recall ${s.providerRecall}%, ${s.providersUncovered} mostly missed (< 50%), ${s.providersUncoveredWithPrefix} of those with a token prefix a rule could anchor on`);
+    out.push(formatOutside(ex.outside));
     out.push(`placeholder-shaped positives (kept apart: AKIAZZZZ…, EXAMPLE, \${VAR}): ${ex.placeholders.examples} examples, ${ex.placeholders.redacted}/${ex.placeholders.instances} instances redacted`);
     out.push(`negative examples changed (their authors' false positives; placeholders masked count here too): ${ex.negatives.map((n) => `${n.source} ${n.changed}/${n.total}`).join(", ")}`);
-  } else out.push("public examples: none found under the data directory (gitleaks/, trufflehog/, presidio/, detect-secrets/, noseyparker/, kingfisher/)");
+  } else out.push("public examples: none found under the data directory (gitleaks/, trufflehog/, presidio/, detect-secrets/, noseyparker/, kingfisher/, whispers/, secretlint/)");
   if (r.reallogs) {
     out.push(`\nreal logs (Loghub${r.reallogs.commit ? "@" + r.reallogs.commit.slice(0, 12) : ""}, default policy, forms raw/cri/parsed, verdicts bench/judgements/reallogs.tsv):`);
     out.push(formatRealLogTable(r.reallogs.scores));
@@ -163,7 +164,7 @@ if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const positional = args.filter((a, i) => !a.startsWith("--") && !args[i - 1]?.startsWith("--"));
   const dir = dataDir(positional);
   if (!dir) {
-    console.log("\naccuracy on others' data skipped: set LOGSEAL_EVAL_DATA to a directory with checkouts of logpai/loghub (loghub/), gitleaks/gitleaks (gitleaks/), trufflesecurity/trufflehog (trufflehog/), microsoft/presidio (presidio/), Yelp/detect-secrets (detect-secrets/), praetorian-inc/noseyparker (noseyparker/), mongodb/kingfisher (kingfisher/); docs/detectors.md#accuracy");
+    console.log("\naccuracy on others' data skipped: set LOGSEAL_EVAL_DATA to a directory with checkouts of logpai/loghub (loghub/), gitleaks/gitleaks (gitleaks/), trufflesecurity/trufflehog (trufflehog/), microsoft/presidio (presidio/), Yelp/detect-secrets (detect-secrets/), praetorian-inc/noseyparker (noseyparker/), mongodb/kingfisher (kingfisher/), Skyscanner/whispers (whispers/), secretlint/secretlint (secretlint/); docs/detectors.md#accuracy");
     process.exit(0);
   }
   const started = performance.now();

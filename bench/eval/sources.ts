@@ -11,6 +11,10 @@
 //   mongodb/kingfisher         data/rules/*.yml: YAML rules, each with a Rust regex, `examples`
 //                              (text that must match; the regex's capture groups locate the
 //                              secret) and `negative_examples` (text that must not)
+//   Skyscanner/whispers        tests/fixtures/*: config files in many formats, secrets labelled
+//                              by the `hardcoded` convention and Compliant/Noncompliant parts
+//   secretlint/secretlint      packages/@secretlint/secretlint-rule-*/test/snapshots/*: inputs
+//                              and the snapshot of each rule's findings (ranges, secrets)
 // Each reader takes the checkout's directory and returns [] when it is absent.
 import { execFileSync } from "node:child_process";
 import { parse as parseYaml } from "yaml";
@@ -20,7 +24,7 @@ import { Rng } from "../rng.ts";
 import { closing, Evaluator, exprEnd, goRegex, isSample, tokenize, Unsupported, type Tok, type Value } from "./golit.ts";
 
 export interface Example {
-  source: "gitleaks" | "trufflehog" | "presidio" | "detect-secrets" | "noseyparker" | "kingfisher";
+  source: "gitleaks" | "trufflehog" | "presidio" | "detect-secrets" | "noseyparker" | "kingfisher" | "whispers" | "secretlint";
   /** Source-qualified family: "gitleaks:gitlab-pat", "trufflehog:gitlab", "presidio:credit_card". */
   family: string;
   /** true: the secret must go; false: a negative example (the line should stay). */
@@ -37,6 +41,12 @@ export interface Example {
   generated?: boolean;
   /** Presidio reports it only as a weak match: needs context (evaluated in labelled contexts only). */
   weak?: boolean;
+  /**
+   * Why the example is outside what logseal claims (kept and counted apart, never dropped): set by
+   * a reader for an example no one-line log record can carry as written; classes.ts adds the
+   * shapes no redactor can tell from harmless text (outsideClaim).
+   */
+  outside?: string;
 }
 
 function walk(dir: string, keep: (path: string) => boolean, out: string[] = []): string[] {
@@ -369,6 +379,192 @@ export function rustRegex(pattern: string): RegExp | undefined {
   return goRegex(p);
 }
 
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Skyscanner/whispers `tests/fixtures/`: configuration files in many formats (YAML, JSON, XML,
+ * INI, .env, .properties, Dockerfile, shell, Python, Go, Java, JS, PHP, .npmrc, .pypirc, pip.conf,
+ * .htpasswd, .aws/credentials) whose secrets are labelled by whispers' own convention: a value
+ * that contains `hardcoded` (any case) is a secret (its test asserts every finding has it), and the
+ * files split into `Compliant` and `Noncompliant` parts. Read one line at a time, as a log record
+ * carries one line: a positive is a noncompliant line's value holding `hardcoded`, plus the files
+ * whose secrets whispers finds by their key (aws, privatekeys, creditcards, jenkins.xml,
+ * connection.config, .dockercfg); every other non-empty line of a compliant part is a negative.
+ * A value whose name is on another line (a YAML/JSON list item, XML `<value>` under a `<key>`
+ * element, CloudFormation's `Default:`, a key continued with `\`) is kept and counted as outside
+ * the claim (`outside`). Fixtures of whispers' non-secret rules (cors.py, the comments in
+ * language.html, paths.yml) and of its configuration options (excluded.*, custom.*) are left out.
+ */
+export function readWhispers(root: string): Example[] {
+  const dir = join(root, "tests/fixtures");
+  const out: Example[] = [];
+  const skip = /(^|\/)(cors\.py|language\.html|language\.py2|paths\.yml|excluded\.\w+|custom\.\w+|invalid\.json|empty\.dockercfg)$/;
+  const marker = /^\s*(?:#|\/\/|<!--)?\s*["'<[]?\s*((?:non-?|in)?compliant)\s*["'>\]]?\s*(?::|=)?\s*\{?\s*(?:-->)?\s*$/i;
+  for (const file of walk(dir, (p) => !skip.test(relative(dir, p)))) {
+    const name = relative(dir, file);
+    const base = name.split("/").pop()!;
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      continue;
+    }
+    if (text.includes("\u0000")) continue;
+    let region: "compliant" | "noncompliant" | "unknown" = "unknown";
+    const lines = text.split("\n");
+    for (let n = 0; n < lines.length; n++) {
+      const line = lines[n].replace(/\r$/, "");
+      const m = marker.exec(line);
+      if (m) {
+        region = /^(non-?|in)/i.test(m[1]) ? "noncompliant" : "compliant";
+        continue;
+      }
+      if (base === ".dockercfg" && /docker\.io\/v1\/(non)?compliant/.test(line)) region = /noncompliant/.test(line) ? "noncompliant" : "compliant";
+      if (!line.trim()) continue;
+      const found = whispersSecrets(base, line, region);
+      if (region === "compliant") {
+        if (!/^\s*[[\]{}(),]*\s*$/.test(line) && !/^\s*<\/?[\w.:-]+>\s*$/.test(line)) out.push({ source: "whispers", family: `whispers:${whispersFamily(base, line)}`, positive: false, line });
+        continue;
+      }
+      for (const f of found) out.push({ source: "whispers", positive: true, line, ...f });
+    }
+  }
+  return out;
+}
+
+function whispersFamily(base: string, line: string): string {
+  if (/^aws\./.test(base) || base === "credentials") return "aws";
+  if (/^privatekeys\./.test(base)) return "pem";
+  if (base === "creditcards.yml") return "card";
+  if (base === "gitkeys.yml") return "github";
+  if (base === "webhooks.yml" || /hooks\.slack\.com/.test(line)) return /slack/.test(line) ? "slack" : /hubapi/.test(line) ? "hubspot" : /twilio/.test(line) ? "twilio" : "webhook";
+  if (base === ".htpasswd") return "htpasswd";
+  return "pairs";
+}
+
+type WhispersFound = Pick<Example, "family" | "secret" | "carrier" | "outside" | "pair">;
+
+/** The secrets of one fixture line (whispers' labels), with their family and, if so, why they are outside the claim. */
+function whispersSecrets(base: string, line: string, region: string): WhispersFound[] {
+  const family = whispersFamily(base, line);
+  const out: WhispersFound[] = [];
+  const add = (secret: string, extra: Partial<WhispersFound> = {}) => {
+    if (!secret || out.some((o) => o.secret === secret)) return;
+    const cls = family === "pairs" || family === "htpasswd" ? { pair: family === "pairs" } : {};
+    out.push({ family: `whispers:${family}`, secret, ...cls, ...extra });
+  };
+  const otherLine = "the value's name is on another line of the file (a list item, an XML <value> under its <key>, a YAML `value:` under `key:`, CloudFormation's `Default:`): a log record holds one line";
+  // the files whispers reads by key, whose secrets carry no `hardcoded`
+  if (region !== "compliant" && /^(aws|privatekeys)\./.test(base)) {
+    const kv = /^\s*(?:"(\w+)"\s*:|<(\w+)>|(\w+)\s*[:=])\s*"?(.*?)"?\s*(?:<\/\w+>)?,?\s*$/.exec(line);
+    const key = kv ? kv[1] ?? kv[2] ?? kv[3] : undefined;
+    if (key === "public") return out;
+    if (kv && kv[4] && kv[4] !== "\\") add(kv[4], key === "aws_token" ? { family: "whispers:pairs", pair: true } : {});
+    else if (!kv && /^\s*[A-Za-z0-9+/]{20,}\s*\\?\s*$/.test(line)) add(line.trim().replace(/\s*\\$/, ""), { outside: "a value continued over several lines with `\\`: a log record holds one line" });
+    return out;
+  }
+  if (region === "noncompliant" && base === "creditcards.yml") {
+    const m = /:\s*(\d{12,19})\s*$/.exec(line);
+    if (m) add(m[1]);
+    return out;
+  }
+  if (base === "jenkins.xml") {
+    const m = /<(noncompliant\w+)>(.*)<\/\1>/.exec(line);
+    if (m) add(m[2], { family: "whispers:pairs", pair: true });
+    return out;
+  }
+  if (base === "connection.config" && region === "noncompliant") {
+    const m = /Password=([^;]+);/.exec(line);
+    if (m) add(m[1]);
+    return out;
+  }
+  if (base === ".dockercfg") {
+    const m = /"auth":\s*"([^"]+)"/.exec(line);
+    if (m && region === "noncompliant") add(m[1]);
+    return out;
+  }
+  if (/^cloudformation\./.test(base)) {
+    if (/"?Default"?\s*:\s*"?admin/.test(line) && region === "noncompliant") add("admin", { outside: otherLine });
+    return out;
+  }
+  if (!/hardcoded/i.test(line)) return out;
+  // a URL's user info
+  for (const m of line.matchAll(/([a-z][a-z0-9+.-]*:\/\/[^\s:@/"']*:)([^\s@/"']*hardcoded[^\s@/"']*)@[^\s"']*/gi)) add(m[2], { carrier: m[0], family: "whispers:url", pair: false });
+  // a URL's query parameter (`?user=admin&userpass=…`): a name and its value, a pair
+  if (out.length) return out;
+  // quoted values first (one line may hold several), then words
+  const quoted = [...line.matchAll(/"([^"]*)"|'([^']*)'/g)].map((m) => m[1] ?? m[2]).filter((s) => /hardcoded/i.test(s) && !/[\s=&?]/.test(s) && !/_passwords?$/i.test(s));
+  const words = line.split(/[\s"'<>`,;=()[\]{}&?]+/).flatMap((w) => (w.includes("://") ? [w] : w.split(":"))).filter((w) => /hardcoded/i.test(w) && !/_passwords?$/i.test(w) && !/^\/?\w*hardcoded_passwords?$/i.test(w));
+  const values = quoted.length ? quoted : words;
+  for (const v of values) {
+    const rest = line.replace(v, "").replace(/^[\s#]+/, "");
+    const alone = /^["',\s-]*$/.test(rest) || /^<value>\s*<\/value>$/.test(rest.trim()) || /^value:\s*$/.test(rest.trim());
+    add(v, alone ? { outside: otherLine } : {});
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * secretlint/secretlint `packages/@secretlint/secretlint-rule-*​/test/snapshots/<case>/`: each
+ * rule's test inputs with the snapshot of what it reported (`output.json`: messages with the
+ * byte range and the secret in `data`). A message gives one positive: the `data` value found in
+ * the input (the token), else the range's text; its line (or, for a multi-line key, the lines it
+ * spans) is the example's own context. Inputs of cases with no message (`ok.*`) are negatives,
+ * one per non-empty line. The presets (copies of the rules' cases), the pattern and comment
+ * filters, and the file-name rules (no-dotenv, no-homedir, no-k8s-kind-secret) are left out, as
+ * are cases that allow a secret by configuration (`.secretlintrc.json`, `*allows*`) and binary inputs.
+ */
+export function readSecretlint(root: string): Example[] {
+  const dir = join(root, "packages/@secretlint");
+  const out: Example[] = [];
+  if (!existsSync(dir)) return out;
+  for (const pkg of readdirSync(dir).sort()) {
+    const rule = pkg.replace(/^secretlint-rule-/, "");
+    if (rule === pkg || /^(preset-|pattern$|filter-comments$|example$|no-dotenv$|no-homedir$|no-k8s-kind-secret$)/.test(rule)) continue;
+    const snaps = join(dir, pkg, "test/snapshots");
+    if (!existsSync(snaps)) continue;
+    for (const c of readdirSync(snaps).sort()) {
+      const outputFile = join(snaps, c, "output.json");
+      if (!existsSync(outputFile) || existsSync(join(snaps, c, ".secretlintrc.json")) || /allows/.test(c)) continue;
+      let output: { filePath?: string; messages?: { range: [number, number]; messageId?: string; data?: Record<string, unknown> }[]; sourceContent?: string };
+      try {
+        output = JSON.parse(readFileSync(outputFile, "utf8"));
+      } catch {
+        continue;
+      }
+      const inputFile = join(snaps, c, (output.filePath ?? "").split("/").pop() ?? "input.txt");
+      const src = output.sourceContent ?? (existsSync(inputFile) ? readFileSync(inputFile, "latin1") : "");
+      if (!src || /[\u0000-\u0008]/.test(src)) continue;
+      const messages = output.messages ?? [];
+      if (messages.length === 0) {
+        for (const line of src.split("\n")) if (line.trim()) out.push({ source: "secretlint", family: `secretlint:${rule}`, positive: false, line });
+        continue;
+      }
+      const seen = new Set<string>();
+      for (const m of messages) {
+        const [s, e] = m.range;
+        const ranged = src.slice(s, e);
+        const data = Object.values(m.data ?? {}).filter((v): v is string => typeof v === "string" && v.length >= 4 && src.includes(v));
+        let secret = data.sort((a, b) => b.length - a.length)[0] ?? ranged;
+        // a key file as a whole (GCP's service-account JSON): its private_key value
+        const pk = /"private_key"\s*:\s*"([^"]+)"/.exec(secret);
+        if (pk) secret = pk[1];
+        if (!secret || secret.length < 4 || seen.has(secret)) continue;
+        seen.add(secret);
+        const at = src.indexOf(secret, Math.max(0, s - secret.length));
+        const from = src.lastIndexOf("\n", (at >= 0 ? at : s) - 1) + 1;
+        const endNl = src.indexOf("\n", (at >= 0 ? at + secret.length : e));
+        const line = src.slice(from, endNl < 0 ? src.length : endNl);
+        const family = `secretlint:${rule}${m.messageId ? "/" + m.messageId : ""}`;
+        out.push({ source: "secretlint", family, positive: true, secret, line });
+      }
+    }
+  }
+  return out;
+}
+
 function hash(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619) >>> 0;
@@ -391,6 +587,8 @@ export function sourcesIn(data: string): SourceInfo[] {
     { name: "detect-secrets", repo: "Yelp/detect-secrets", dir: join(data, "detect-secrets") },
     { name: "noseyparker", repo: "praetorian-inc/noseyparker", dir: firstDir(data, "noseyparker", "praetorian-inc+noseyparker") },
     { name: "kingfisher", repo: "mongodb/kingfisher", dir: firstDir(data, "kingfisher", "mongodb+kingfisher") },
+    { name: "whispers", repo: "Skyscanner/whispers", dir: firstDir(data, "whispers", "Skyscanner+whispers") },
+    { name: "secretlint", repo: "secretlint/secretlint", dir: firstDir(data, "secretlint", "secretlint+secretlint") },
   ];
   return candidates.filter((c) => existsSync(c.dir)).map((c) => ({ ...c, commit: commitOf(c.dir) }));
 }
@@ -413,6 +611,8 @@ export function readExamples(data: string): { sources: SourceInfo[]; examples: E
     if (s.name === "presidio") examples.push(...readPresidio(s.dir));
     if (s.name === "detect-secrets") examples.push(...readDetectSecrets(s.dir));
     if (s.name === "noseyparker" || s.name === "kingfisher") examples.push(...readRuleYaml(s.dir, s.name));
+    if (s.name === "whispers") examples.push(...readWhispers(s.dir));
+    if (s.name === "secretlint") examples.push(...readSecretlint(s.dir));
   }
   return { sources, examples };
 }

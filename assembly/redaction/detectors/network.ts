@@ -1,6 +1,6 @@
 // Network identifiers: e-mail addresses, IPv4 and IPv6 addresses, and the password in a URL's
 // userinfo (`scheme://user:password@host`).
-import { ALNUM, AUTHORITY_END, BACKSLASH, classOf, DOMAIN, HEX, isDigit, isIn, keyEndsWith, KEY, LOCAL, LOWER, peek, runEnd, UPPER } from "./chars";
+import { ALNUM, AUTHORITY_END, BACKSLASH, classOf, DOMAIN, HEX, isDigit, isIn, keyEndsWith, KEY, LOCAL, LOWER, matchesAt, peek, runEnd, UPPER } from "./chars";
 import { found } from "./match";
 
 const AT: u32 = 0x40;
@@ -193,6 +193,7 @@ export function urlPasswordAt(p: usize, n: usize, colon: usize, floor: usize): b
   if (peek(p, n, j) == SLASH && peek(p, n, j + 1) == SLASH) j += 2;
   else if (peek(p, n, j) == BACKSLASH && peek(p, n, j + 1) == SLASH && peek(p, n, j + 2) == BACKSLASH && peek(p, n, j + 3) == SLASH) j += 4;
   else return false;
+  const authority = j;
   let userColon: usize = 0;
   let lastAt: usize = 0;
   for (; j < n; j++) {
@@ -202,5 +203,9 @@ export function urlPasswordAt(p: usize, n: usize, colon: usize, floor: usize): b
     else if (b == COLON && userColon == 0 && lastAt == 0) userColon = j;
   }
   if (userColon == 0 || lastAt <= userColon + 1) return false;
+  // `https://<token>:x-oauth-basic@github.com/…`: GitHub's documented way to put a token in a
+  // URL, as the user with a fixed password; the token is the secret (the span ends at `@`, so
+  // the fixed word does not read as an e-mail's local part).
+  if (lastAt - userColon - 1 == 13 && userColon > authority && matchesAt(p, n, userColon + 1, "x-oauth-basic")) return found(authority, lastAt);
   return found(userColon + 1, lastAt);
 }

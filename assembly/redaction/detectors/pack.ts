@@ -21,7 +21,8 @@ export const BUILTIN_RULES: string[] = [
   "github_classic_pat github_token ghp_[A-Za-z0-9_]{36,251}",
   "github_oauth_token github_token gho_[A-Za-z0-9_]{36,251}",
   "github_user_to_server_token github_token ghu_[A-Za-z0-9_]{36,251}",
-  "github_server_to_server_token github_token ghs_[A-Za-z0-9_]{36,251}",
+  // installation tokens may also carry a signed JWT after the id (`ghs_<id>_eyJ….eyJ….sig`)
+  "github_server_to_server_token github_token ghs_[A-Za-z0-9_.-]{36,1024}",
   "github_refresh_token github_token ghr_[A-Za-z0-9_]{36,251}",
   "github_fine_grained_pat github_token github_pat_[A-Za-z0-9_]{82,244}",
   // GitLab: https://docs.gitlab.com/security/tokens/#token-prefixes
@@ -87,7 +88,8 @@ export const BUILTIN_RULES: string[] = [
   "terraform_cloud_token terraform_cloud [A-Za-z0-9]{14}.atlasv1.[A-Za-z0-9_=-]{60,70}",
   "hcp_client_secret hashicorp_vault [A-Za-z0-9_-]{64} kw=hcp_client_secret",
   // 1Password: service accounts (ops_) and account Secret Keys (A3-).
-  "onepassword_service_account_token 1password ops_eyJ[A-Za-z0-9+/=_-]{100,1024}",
+  // the body without `=` (padding ends it), so that the token is found after `ref=` too
+  "onepassword_service_account_token 1password ops_eyJ[A-Za-z0-9+/_-]{100,1024}",
   "onepassword_secret_key 1password A3-[A-Z0-9]{6}-[A-Z0-9]{5,6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
   // Atlassian and Bitbucket: API tokens (ATATT3...), app passwords (ATBB...).
   "atlassian_api_token atlassian ATATT3[A-Za-z0-9_=-]{150,300}",

@@ -11,15 +11,16 @@ const SLASH: u32 = 0x2f;
 
 // Sensitive names, folded and without separators; a key matches when it ends with one of
 // them (`DB_PASSWORD`, `x-api-key`, `client_secret`, `oauth.refresh_token`). `secrete` is
-// the misspelling people write to dodge scanners that look for `secret`.
+// the misspelling people write to dodge scanners that look for `secret`; `dbpass` and
+// `userpass` (JDBC's `?userpass=`) are `pass` glued to a word (`pass` alone is not a name).
 const SENSITIVE: StaticArray<string> = [
   "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "accesskey",
-  "privatekey", "secretkey", "credentials", "secrete",
+  "privatekey", "secretkey", "credentials", "secrete", "licensekey", "dbpass", "userpass",
 ];
 
 // The names again, indexed by last letter: the key's last letter selects the few names worth
-// comparing, as (data pointer, length) slots, up to four per letter; most keys select none.
-const NAMES_PER_LETTER = 4;
+// comparing, as (data pointer, length) slots, up to five per letter; most keys select none.
+const NAMES_PER_LETTER = 5;
 const BY_LAST_LETTER = memory.data(26 * NAMES_PER_LETTER * 8);
 
 function indexNames(): void {
@@ -48,6 +49,10 @@ const MAX_SPACES: usize = 8;
  * something else (`password_super_secure` is, `token_count` and `secretName` are not). */
 function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
   if (keyEnd == 0) return false;
+  // a numbered name (`static_password01`, `token2`): up to three digits after a letter
+  let digits = keyEnd;
+  while (digits > 0 && keyEnd - digits < 3 && <u32>load<u8>(p + digits - 1) - 0x30 < 10) digits--;
+  if (digits < keyEnd && digits > 0 && fold(load<u8>(p + digits - 1)) - 0x61 < 26) keyEnd = digits;
   let from = keyEnd;
   const last = fold(load<u8>(p + keyEnd - 1)) - 0x61;
   if (last < 26) {
@@ -60,7 +65,31 @@ function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
     }
   }
   if (from == keyEnd) while (from > 0 && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
-  return (keyEnd - from >= 7 && containsSensitiveWord(p, from, keyEnd)) || endsWithPassWord(p, from, keyEnd);
+  return (keyEnd - from >= 7 && containsSensitiveWord(p, from, keyEnd)) || endsWithPassWord(p, from, keyEnd) || isProviderKey(p, from, keyEnd);
+}
+
+// Providers whose name before `key` makes the key theirs: `GITLAB_KEY`, `slackKey`, `GITHUBKEY`
+// (a bare `key`, `cache_key`, `routing_key` name no credential).
+const PROVIDERS: StaticArray<string> = [
+  "github", "gitlab", "bitbucket", "slack", "stripe", "twilio", "sendgrid", "mailgun", "mailchimp", "datadog",
+  "newrelic", "heroku", "openai", "anthropic", "google", "firebase", "algolia", "shopify", "okta", "pagerduty",
+  "npm", "pypi", "dockerhub", "circleci", "travis", "atlassian", "jira", "notion", "figma", "discord",
+  "telegram", "dropbox", "mapbox", "hubspot", "zendesk", "cloudflare", "digitalocean", "netlify", "vercel",
+];
+
+/** Whether the key ends with a provider's name then `key` (separators and case ignored), the
+ * name starting a word. */
+function isProviderKey(p: usize, from: usize, keyEnd: usize): bool {
+  if (keyEnd - from < 6 || !matchesFoldedAt(p, keyEnd, keyEnd - 3, "key")) return false;
+  let stem = keyEnd - 3;
+  if (stem > from && (load<u8>(p + stem - 1) == 0x5f || load<u8>(p + stem - 1) == 0x2d || load<u8>(p + stem - 1) == 0x2e)) stem--;
+  for (let k = 0; k < PROVIDERS.length; k++) {
+    const w = unchecked(PROVIDERS[k]);
+    const len = <usize>w.length;
+    if (stem - from < len || !matchesFoldedAt(p, stem, stem - len, w)) continue;
+    return wordStartAt(p, from, stem - len);
+  }
+  return false;
 }
 
 /** `db_pass`, `SMTP-PASS`: `pass` as the last word after another (alone it is a count in test
@@ -204,6 +233,8 @@ function lineValueEnd(p: usize, n: usize, j: usize): usize {
       j++;
     } else if ((b == 0x2c || b == 0x3b) && peek(p, n, j + 1) == SPACE) {
       break; // `password: x, user: y`
+    } else if (b == 0x3b && (j + 1 == n || (peek(p, n, j + 1) == BACKSLASH && peek(p, n, j + 2) == 0x6e))) {
+      break; // a statement's `;` at the end of the line: `password = $password;`
     } else if (b < 0x20 || b == QUOTE) {
       break;
     } else {
@@ -258,8 +289,19 @@ function valueAt(p: usize, n: usize, j: usize, lineStart: bool): bool {
   if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) return quotedValue(p, n, j + 2, QUOTE, true) && !isPlaceholderValue(p, matchStart, matchEnd);
   if (b == 0x7b || b == 0x5b) return false;
   const end = spaced ? lineValueEnd(p, n, j) : unquotedEnd(p, n, j);
-  if (end == j || isJsonLiteral(p, n, j, end) || isObjectDump(p, j, n) || isPlaceholderValue(p, j, end)) return false;
+  if (end == j || isJsonLiteral(p, n, j, end) || isObjectDump(p, j, n) || isPlaceholderValue(p, j, end) || isCall(p, j, end)) return false;
   return found(j, end);
+}
+
+/** `getPassword()`, `cfg.load_token()`: code calling a function with no argument (an unquoted
+ * value of identifier characters and dots ending in `()`), not a secret. */
+function isCall(p: usize, from: usize, to: usize): bool {
+  if (to - from < 4 || load<u8>(p + to - 1) != 0x29 || load<u8>(p + to - 2) != 0x28) return false;
+  for (let j = from; j < to - 2; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c != 0x5f && c != 0x2e && !isIn(c, ALNUM)) return false;
+  }
+  return <u32>load<u8>(p + from) - 0x30 >= 10;
 }
 
 /** Whether the value at `j` is a printed object rather than a secret: `Token{a64f992 …}`,
@@ -383,12 +425,33 @@ function namedByKeyAttribute(p: usize, keyEnd: usize): bool {
 /** A C array set from a literal: `secret[] = "…"`, `char secret[25] = "…"` (only with `=` and
  * a quoted value: `passwd[4242]: …` is a syslog program and its pid). */
 function arrayPairAt(p: usize, n: usize, keyEnd: usize, value: usize): bool {
+  const q = <u32>load<u8>(p + keyEnd - 2);
+  if (q == QUOTE || q == APOSTROPHE) return subscriptPairAt(p, n, keyEnd - 2, q, value);
   let d = keyEnd - 1;
   while (d > 0 && keyEnd - d < 6 && <u32>load<u8>(p + d - 1) - 0x30 < 10) d--;
   if (d == 0 || load<u8>(p + d - 1) != 0x5b || !sensitiveKeyBefore(p, d - 1)) return false;
   const v = skipSpaces(p, n, value);
   const b = peek(p, n, v);
   return (b == QUOTE || b == APOSTROPHE || (b == BACKSLASH && peek(p, n, v + 1) == QUOTE)) && valueAt(p, n, v, false);
+}
+
+/** `$config['db_password'] = '…'`, `settings["api_token"] = "…"` (PHP, Python, Ruby): a quoted
+ * name in brackets set from a quoted literal; `close` is the quote before `]`. */
+function subscriptPairAt(p: usize, n: usize, close: usize, q: u32, value: usize): bool {
+  const escaped = q == QUOTE && close > 0 && load<u8>(p + close - 1) == BACKSLASH; // `[\"name\"]` in a JSON string
+  if (escaped) close--;
+  if (!sensitiveKeyBefore(p, close)) return false;
+  let o = close;
+  while (o > 0 && close - o < MAX_KEY && isIn(load<u8>(p + o - 1), KEY)) o--;
+  if (escaped) {
+    if (o < 3 || load<u8>(p + o - 1) != QUOTE || load<u8>(p + o - 2) != BACKSLASH || load<u8>(p + o - 3) != 0x5b) return false;
+    const v = skipSpaces(p, n, value);
+    return peek(p, n, v) == BACKSLASH && peek(p, n, v + 1) == QUOTE && valueAt(p, n, v, false);
+  }
+  if (o < 2 || <u32>load<u8>(p + o - 1) != q || load<u8>(p + o - 2) != 0x5b) return false;
+  const v = skipSpaces(p, n, value);
+  const b = peek(p, n, v);
+  return (b == QUOTE || b == APOSTROPHE) && valueAt(p, n, v, false);
 }
 
 /** A comparison with a literal (`password == "…"`, `if ("…" !== api_key)`): the operator is
@@ -399,7 +462,10 @@ function comparisonAt(p: usize, n: usize, op: usize, opEnd: usize, floor: usize)
   // name first
   const keyEnd = keyEndBefore(p, op);
   if (keyEnd > 0 && keyEnd < op && isIn(load<u8>(p + keyEnd - 1), KEY) && sensitiveKeyBefore(p, keyEnd)) {
-    const v = skipSpaces(p, n, opEnd);
+    let v = skipSpaces(p, n, opEnd);
+    const pre = peek(p, n, v);
+    const q1 = peek(p, n, v + 1);
+    if ((pre == 0x66 || pre == 0x62 || pre == 0x72) && (q1 == QUOTE || q1 == APOSTROPHE || (q1 == BACKSLASH && peek(p, n, v + 2) == QUOTE))) v++; // Python's f"…", b"…", r"…"
     const b = peek(p, n, v);
     if (b == QUOTE || b == APOSTROPHE || (b == BACKSLASH && peek(p, n, v + 1) == QUOTE) || (b == 0x40 && peek(p, n, v + 1) == QUOTE)) return valueAt(p, n, v, false);
     return false;
@@ -464,10 +530,26 @@ function commaPairAt(p: usize, n: usize, sep: usize): bool {
   const j = skipSpaces(p, n, sep + 1);
   if (escaped) {
     if (peek(p, n, j) != BACKSLASH || peek(p, n, j + 1) != QUOTE) return false;
-    return sensitiveKeyBefore(p, sep - 2) && quotedValue(p, n, j + 2, QUOTE, true) && !isPlaceholderValue(p, matchStart, matchEnd);
+    if (!sensitiveKeyBefore(p, sep - 2) || !quotedValue(p, n, j + 2, QUOTE, true)) return false;
+    return memberValue(p, n, matchStart, matchEnd, matchEnd + 2, true) && !isPlaceholderValue(p, matchStart, matchEnd);
   }
   if (peek(p, n, j) != q) return false;
-  return sensitiveKeyBefore(p, sep - 1) && quotedValue(p, n, j + 1, q, false) && !isPlaceholderValue(p, matchStart, matchEnd);
+  if (!sensitiveKeyBefore(p, sep - 1) || !quotedValue(p, n, j + 1, q, false)) return false;
+  return memberValue(p, n, matchStart, matchEnd, matchEnd + 1, false) && !isPlaceholderValue(p, matchStart, matchEnd);
+}
+
+/** After `"DB_PASSWORD", "…"`: when the second string is followed by `:` it names the next
+ * member of an object (`{"name": "DB_PASSWORD", "value": "…"}`, ECS and Kubernetes env lists,
+ * `{"key": "password", "value": "…"}`): the value is the string after `"value":`, and any other
+ * member holds none. [from, to) is the second string, `after` the byte after its closing quote. */
+function memberValue(p: usize, n: usize, from: usize, to: usize, after: usize, escaped: bool): bool {
+  const c = skipSpaces(p, n, after);
+  if (peek(p, n, c) != COLON) return true;
+  if (to - from != 5 || !matchesFoldedAt(p, to, from, "value")) return false;
+  const v = skipSpaces(p, n, c + 1);
+  if (escaped) return peek(p, n, v) == BACKSLASH && peek(p, n, v + 1) == QUOTE && quotedValue(p, n, v + 2, QUOTE, true);
+  const q = peek(p, n, v);
+  return (q == QUOTE || q == APOSTROPHE) && quotedValue(p, n, v + 1, q, false);
 }
 
 /** `<password>value</password>`: at the `>` of an opening tag. */
@@ -539,7 +621,8 @@ function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
   if (to <= from) return true;
   const first = <u32>load<u8>(p + from);
   const len = to - from;
-  if (first == 0x24 && len >= 2) {
+  if (first == 0x24 && len >= 3 && load<u8>(p + from + 1) == 0x24) from++; // `$$password`: Compose's escaped `$`
+  if (first == 0x24 && to - from >= 2) {
     const c = <u32>load<u8>(p + from + 1);
     if (c == 0x7b || c == 0x28) return true; // `${VAR}`, `$(cmd)`
     if (c == 0x5f || c - 0x41 < 26 || c - 0x61 < 26) {
@@ -567,6 +650,7 @@ function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
     if (name) return true;
   }
   if (first == 0x3c && load<u8>(p + to - 1) == 0x3e) return true;
+  if (first == 0x7b && len >= 3 && load<u8>(p + to - 1) == 0x7d && isTemplateName(p, from + 1, to - 1)) return true;
   if (len >= 2 && first == 0x7b && load<u8>(p + from + 1) == 0x7b) return true;
   if (len == 2 && first == 0x25) return true;
   // Only x, X, *, . or # (`xxxxxxxx`, `********`, `...`).
@@ -581,6 +665,19 @@ function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
     if (<usize>w.length == len && matchesFoldedAt(p, to, from, w)) return true;
   }
   return containsFolded(p, from, to, "xxxx") || containsFolded(p, from, to, "your_") || containsFolded(p, from, to, "<your") || isEnvReference(p, from, to);
+}
+
+/** `{password}`, `{ db_password }`: a template's field name in single braces (Python's
+ * `format`, Go and .NET templates), letters, digits, `_`, `.` and spaces around. */
+function isTemplateName(p: usize, from: usize, to: usize): bool {
+  while (from < to && load<u8>(p + from) == SPACE) from++;
+  while (to > from && load<u8>(p + to - 1) == SPACE) to--;
+  if (to == from || <u32>load<u8>(p + from) - 0x30 < 10) return false;
+  for (let j = from; j < to; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c != 0x5f && c != 0x2e && !isIn(c, ALNUM)) return false;
+  }
+  return true;
 }
 
 /** `env.DB_PASSWORD`, `process.env.API_TOKEN`: code reading an environment variable, ended by an
@@ -682,8 +779,10 @@ export function cliSecretAt(p: usize, n: usize, i: usize, floor: usize): bool {
     if (nameEnd == name || nameEnd - name > MAX_KEY) return false;
     const sep = peek(p, n, nameEnd);
     if (sep != SPACE && sep != EQUALS) return false;
-    const userFlag = nameEnd - name == 4 && matchesAt(p, n, name, "user");
-    if (userFlag ? !hasContextWord(p, i, USER_U) : !sensitiveKeyBefore(p, nameEnd)) return false;
+    // `--user user:pass` after `curl`; `--proxy-user user:pass` (curl, wget) names itself
+    const proxyUser = nameEnd - name == 10 && matchesAt(p, n, name, "proxy-user");
+    const userFlag = proxyUser || (nameEnd - name == 4 && matchesAt(p, n, name, "user"));
+    if (userFlag ? !proxyUser && !hasContextWord(p, i, USER_U) : !sensitiveKeyBefore(p, nameEnd)) return false;
     return flagValue(p, n, nameEnd + 1, userFlag);
   }
   const flag = peek(p, n, i + 1);
@@ -788,17 +887,24 @@ function matchEndOfEscaped(p: usize, n: usize, j: usize): usize {
 
 const AWS_SECRET_LENGTH = 40;
 
+/** `aws_key`, `AWS-KEY`, `awsKey` as the whole name (not `aws_key_id`, `aws_keypair`): with
+ * exactly 40 base64 characters after it, the shape of a secret access key. */
+function isAwsKeyName(p: usize, n: usize, i: usize): bool {
+  const end = keyPrefixEnd(p, n, i, "awskey");
+  return end != 0 && !isIn(peek(p, n, end), KEY);
+}
+
 /** A 40-character AWS secret access key shortly after its name (`aws_secret_access_key`,
  * `SecretAccessKey`, `aws_secret...`): at most 8 bytes of quotes, spaces, `=` or `:` in
  * between. A `/` in the key may arrive escaped as `\/`. */
 export function awsSecretKeyAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (keyPrefixEnd(p, n, i, "awssecret") == 0 && keyPrefixEnd(p, n, i, "secretaccesskey") == 0) return false;
+  if (keyPrefixEnd(p, n, i, "awssecret") == 0 && keyPrefixEnd(p, n, i, "secretaccesskey") == 0 && !isAwsKeyName(p, n, i)) return false;
   let j = runEndWithin(p, n, i, KEY, MAX_KEY);
   // The gap: quotes (`\"` too, but not the `\/` that may start the key), spaces, `=` or `:`.
   for (let gap = 0; gap < 8; gap++) {
     const b = peek(p, n, j);
     if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
-    else if (b == SPACE || b == QUOTE || b == APOSTROPHE || b == COLON || b == EQUALS) j++;
+    else if (b == SPACE || b == QUOTE || b == APOSTROPHE || b == COLON || b == EQUALS || b == 0x3e) j++; // `>`: `<aws_key>…`
     else break;
   }
   const from = j;

@@ -1,6 +1,6 @@
 // PEM-armoured private keys: from `-----BEGIN <label>-----` to the matching
 // `-----END <label>-----`, where the label names a private key (RSA, EC, DSA, OPENSSH,
-// ENCRYPTED, PGP ... PRIVATE KEY [BLOCK]). Line breaks arrive as `\n` escapes and are simply
+// ENCRYPTED, PGP ... PRIVATE KEY [BLOCK]) or another key that is not public (`RSA KEY`). Line breaks arrive as `\n` escapes and are simply
 // part of the span. With no END line the rest of the string is key material. RFC 7468.
 import { classOf, matchesAt, UPPER } from "./chars";
 import { found } from "./match";
@@ -21,7 +21,12 @@ function labelEnd(p: usize, n: usize, j: usize): usize {
 
 function namesPrivateKey(p: usize, n: usize, from: usize, to: usize): bool {
   const len = to - from;
-  return (len >= 11 && matchesAt(p, n, to - 11, "PRIVATE KEY")) || (len >= 17 && matchesAt(p, n, to - 17, "PRIVATE KEY BLOCK"));
+  if ((len >= 11 && matchesAt(p, n, to - 11, "PRIVATE KEY")) || (len >= 17 && matchesAt(p, n, to - 17, "PRIVATE KEY BLOCK"))) return true;
+  // Another label ending in ` KEY` that is not a public key (`RSA KEY`, `EC KEY`, `SECRET KEY`:
+  // not RFC 7468's names, but nobody armours a public key without saying so): key material too.
+  if (len < 6 || !matchesAt(p, n, to - 4, " KEY")) return false;
+  for (let j = from; j + 6 <= to; j++) if (load<u8>(p + j) == 0x50 && matchesAt(p, n, j, "PUBLIC")) return false;
+  return true;
 }
 
 export function pemPrivateKeyAt(p: usize, n: usize, i: usize, floor: usize): bool {
