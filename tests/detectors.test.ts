@@ -360,6 +360,8 @@ describe("url_password", () => {
     // GitHub's token-as-user form: the token is the user, the password a fixed word
     ["git+https://a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0:x-oauth-basic@github.com/o/r.git", "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0:x-oauth-basic"],
   ]);
+  // stand-ins for a password in templates and documentation
+  negatives(["https://user:${PASSWORD}@api.example.com/v1", "mysql://u:{{pass}}@db:3306/x", "postgres://$(PGUSER):$(PGPASSWORD)@$(PGHOST)/db", "https://u:{PASS}@host/x", "redis://:<password>@cache:6379"], () => only("url_password"));
   negatives(["https://example.com:8443/path", "ssh://git@github.com:22/x", "http://user@host/", "https://:@host/", "://user:pw@host", "http://user:pw/x@host"], () => only("url_password"));
   it("keeps the host out of the e-mail detector", () => {
     expect(find("postgres://app:pw@db.example.com/x")).toEqual(["url_password:pw"]);
@@ -455,6 +457,8 @@ describe("secret_pair", () => {
     ["license_key: nr-0123456789abcdef", "nr-0123456789abcdef"],
     ["jdbc:mysql://db/app?user=app&userpass=jdbc-userpass-1", "jdbc-userpass-1"],
     ["dbpass: dbpass-value-9", "dbpass-value-9"],
+    // spaces before the comma of a quoted name and value (Gradle's buildConfigField)
+    ["buildConfigField 'String' , 'API_KEY' , 'k3y-in-gradle'", "k3y-in-gradle"],
     // a provider's name then `key`
     ["GITLAB_KEY=glk-0123456789", "glk-0123456789"],
     ["{\\\"slackKey\\\": \\\"sl4ck-k3y-value\\\"}", "sl4ck-k3y-value"],

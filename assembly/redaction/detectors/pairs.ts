@@ -523,11 +523,14 @@ function isPamServiceType(p: usize, n: usize, sep: u32, keyEnd: usize, value: us
 /** `"API_TOKEN", "value"` (setProperty, setenv, os.environ.get): at the comma; also as a JSON
  * string holds it, the quotes escaped (`\"API_TOKEN\", \"value\"`). */
 function commaPairAt(p: usize, n: usize, sep: usize): bool {
+  // `'API_KEY' , '…'` (Gradle's buildConfigField): spaces before the comma
+  const comma = sep;
+  while (sep > 2 && comma - sep < MAX_SPACES && load<u8>(p + sep - 1) == SPACE) sep--;
   if (sep < 2) return false;
   const q = <u32>load<u8>(p + sep - 1);
   if (q != QUOTE && q != APOSTROPHE) return false;
   const escaped = q == QUOTE && sep >= 3 && load<u8>(p + sep - 2) == BACKSLASH;
-  const j = skipSpaces(p, n, sep + 1);
+  const j = skipSpaces(p, n, comma + 1);
   if (escaped) {
     if (peek(p, n, j) != BACKSLASH || peek(p, n, j + 1) != QUOTE) return false;
     if (!sensitiveKeyBefore(p, sep - 2) || !quotedValue(p, n, j + 2, QUOTE, true)) return false;
@@ -617,7 +620,7 @@ function keyAtLineStart(p: usize, keyEnd: usize): bool {
 
 /** Whether a pair's value is a placeholder rather than a secret: `$VAR`, `$var`, `%VAR%`, `${VAR}`, `$(cmd)`,
  * `<your token>`, `{{ .Values.x }}`, `%s`, `xxxx…`, `****`, `...`, `null`-like words. */
-function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
+export function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
   if (to <= from) return true;
   const first = <u32>load<u8>(p + from);
   const len = to - from;
