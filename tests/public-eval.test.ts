@@ -8,10 +8,10 @@ import { Rng } from "../bench/rng.js";
 import { classFor, classOf, isPlaceholder, isVariable, normaliseSecret, outsideClaim } from "../bench/eval/classes.js";
 import { contextsFor, leaks } from "../bench/eval/examples.js";
 import { Evaluator, exprEnd, generate, goRegex, tokenize } from "../bench/eval/golit.js";
-import { JUDGEMENTS, parseCsv, readJudgements, recordForms } from "../bench/eval/reallogs.js";
+import { JUDGEMENTS, judgementsFor, parseCsv, readJudgements, recordForms, systemFiles } from "../bench/eval/reallogs.js";
 import { evaluatePublicAsync, missedPublicTargets, type PublicEvaluation } from "../bench/eval/run.js";
 import { dataDir, diffWords } from "../bench/eval/runner.js";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readRuleYaml, readSecretlint, readWhispers, rustRegex, secretIn, urlAround, type Example } from "../bench/eval/sources.js";
@@ -212,16 +212,41 @@ describe("evaluation readers and scoring", () => {
     expect(diffWords("a password=x b", "a password=[REDACTED] b")).toEqual([{ before: "password=x", after: "password=[REDACTED]" }]);
   });
 
-  it("keeps verdicts as hashes and words only, each one true or false", () => {
-    const judgements = readJudgements();
-    expect(judgements.size).toBeGreaterThan(0);
-    for (const j of judgements.values()) {
-      expect(j.line).toMatch(/^[0-9a-f]{64}$/);
-      expect(j.fragment === "*" || /^[0-9a-f]{16}$/.test(j.fragment)).toBe(true);
-      expect(j.reason.length).toBeGreaterThan(10);
+  it("keeps verdicts as hashes and words only, each one true or false, in every corpus's file", () => {
+    const files = readdirSync(join(JUDGEMENTS, "..")).filter((f) => f.endsWith(".tsv"));
+    expect(files).toContain("reallogs.tsv");
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    for (const file of files) {
+      const path = file === "reallogs.tsv" ? JUDGEMENTS : judgementsFor(file.slice(0, -4));
+      const judgements = readJudgements(path);
+      expect(judgements.size).toBeGreaterThan(0);
+      for (const j of judgements.values()) {
+        expect(j.line).toMatch(/^[0-9a-f]{64}$/);
+        expect(j.fragment === "*" || /^[0-9a-f]{16}$/.test(j.fragment)).toBe(true);
+        expect(j.reason.length).toBeGreaterThan(10);
+      }
+      // no log text: every row is exactly six tab-separated columns
+      for (const row of readFileSync(path, "utf8").split("\n").filter((r) => r && !r.startsWith("#"))) expect(row.split("\t")).toHaveLength(6);
     }
-    // no log text: every row is exactly six tab-separated columns
-    for (const row of readFileSync(JUDGEMENTS, "utf8").split("\n").filter((r) => r && !r.startsWith("#"))) expect(row.split("\t")).toHaveLength(6);
+  });
+
+  it("reads a corpus as Loghub's layout or as a directory of <system>.log files, or both", () => {
+    const dir = mkdtempSync(join(tmpdir(), "logseal-corpus-"));
+    try {
+      mkdirSync(join(dir, "HDFS"));
+      writeFileSync(join(dir, "HDFS", "HDFS_2k.log"), "a\n");
+      writeFileSync(join(dir, "sshd.log"), "b\n");
+      writeFileSync(join(dir, "COMMIT"), "abc\n");
+      mkdirSync(join(dir, "empty"));
+      expect(systemFiles(dir)).toEqual([
+        { system: "HDFS", log: join(dir, "HDFS", "HDFS_2k.log"), csv: join(dir, "HDFS", "HDFS_2k.log_structured.csv") },
+        { system: "sshd", log: join(dir, "sshd.log") },
+      ]);
+      expect(systemFiles(join(dir, "absent"))).toEqual([]);
+      expect(judgementsFor("wazuh-ruleset")).toBe(join(JUDGEMENTS, "..", "wazuh-ruleset.tsv"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

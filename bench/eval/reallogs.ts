@@ -10,12 +10,18 @@
 //
 //   LOGSEAL_EVAL_DATA=/work/data node --import tsx bench/eval/reallogs.ts [--list]
 // reads $LOGSEAL_EVAL_DATA/loghub/<System>/<System>_2k.log (+ _structured.csv); skips when absent.
+//   node --import tsx bench/eval/reallogs.ts --corpus=DIR [--list]
+// another corpus, judged apart: DIR (or $LOGSEAL_EVAL_DATA/DIR) holds <system>.log files (raw and
+// cri forms) and/or Loghub's layout; its verdicts are in bench/judgements/<basename of DIR>.tsv.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { dataDir, detectorLabel, Redactor, sha256 } from "./runner.ts";
 
 export const JUDGEMENTS = new URL("../judgements/reallogs.tsv", import.meta.url).pathname;
+
+/** Where the verdicts on a corpus other than Loghub (and the holdout) are kept. */
+export const judgementsFor = (corpus: string) => new URL(`../judgements/${corpus}.tsv`, import.meta.url).pathname;
 
 export type Verdict = "true" | "false";
 
@@ -90,10 +96,24 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-export function systemsIn(root: string): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root).filter((s) => existsSync(join(root, s, `${s}_2k.log`))).sort();
+/** One system's lines: Loghub's <S>/<S>_2k.log (with its structured CSV), or a flat <system>.log. */
+export interface SystemFile {
+  system: string;
+  log: string;
+  csv?: string;
 }
+
+export function systemFiles(root: string): SystemFile[] {
+  if (!existsSync(root)) return [];
+  const files: SystemFile[] = [];
+  for (const name of readdirSync(root).sort()) {
+    if (existsSync(join(root, name, `${name}_2k.log`))) files.push({ system: name, log: join(root, name, `${name}_2k.log`), csv: join(root, name, `${name}_2k.log_structured.csv`) });
+    else if (name.endsWith(".log")) files.push({ system: name.slice(0, -4), log: join(root, name) });
+  }
+  return files;
+}
+
+export const systemsIn = (root: string): string[] => systemFiles(root).map((f) => f.system);
 
 /** Record forms of one line (the parsed form when the structured row is there). */
 export function recordForms(line: string, header: string[] | undefined, row: string[] | undefined): [string, Record<string, string>][] {
@@ -115,11 +135,10 @@ export function recordForms(line: string, header: string[] | undefined, row: str
 export function evaluateRealLogs(root: string, redactor: Redactor, judgements = readJudgements()): { scores: SystemScore[]; changed: ChangedLine[] } {
   const scores: SystemScore[] = [];
   const changedLines: ChangedLine[] = [];
-  for (const system of systemsIn(root)) {
-    const lines = readFileSync(join(root, system, `${system}_2k.log`), "utf8").split(/\r?\n/);
+  for (const { system, log, csv: csvPath } of systemFiles(root)) {
+    const lines = readFileSync(log, "utf8").split(/\r?\n/);
     if (lines[lines.length - 1] === "") lines.pop();
-    const csvPath = join(root, system, `${system}_2k.log_structured.csv`);
-    const csv = existsSync(csvPath) ? parseCsv(readFileSync(csvPath, "utf8")) : [];
+    const csv = csvPath && existsSync(csvPath) ? parseCsv(readFileSync(csvPath, "utf8")) : [];
     const header = csv[0];
     const score: SystemScore = { system, lines: lines.length, changed: 0, truePositive: 0, falsePositive: 0, unjudged: 0 };
     lines.forEach((text, index) => {
@@ -178,19 +197,25 @@ export function describeChange(c: ChangedLine): string {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const dir = dataDir();
-  const root = dir && join(dir, "loghub");
+  const corpus = process.argv.find((a) => a.startsWith("--corpus="))?.slice("--corpus=".length);
+  const root = corpus ? (existsSync(corpus) || !dir ? corpus : join(dir, corpus)) : dir && join(dir, "loghub");
   if (!root || systemsIn(root).length === 0) {
-    console.log("real-log evaluation skipped: set LOGSEAL_EVAL_DATA to a directory holding loghub/<System>/<System>_2k.log (a checkout of github.com/logpai/loghub)");
+    console.log(
+      corpus
+        ? `real-log evaluation skipped: ${root} holds no <system>.log nor <System>/<System>_2k.log`
+        : "real-log evaluation skipped: set LOGSEAL_EVAL_DATA to a directory holding loghub/<System>/<System>_2k.log (a checkout of github.com/logpai/loghub)",
+    );
     process.exit(0);
   }
+  const judgementFile = corpus ? judgementsFor(basename(root)) : JUDGEMENTS;
   const redactor = new Redactor();
   try {
-    const { scores, changed } = evaluateRealLogs(root, redactor);
-    console.log(`real logs (Loghub, ${root}), default policy ${redactor.policyVersion}, forms raw/cri/parsed\n`);
+    const { scores, changed } = evaluateRealLogs(root, redactor, readJudgements(judgementFile));
+    console.log(`real logs (${corpus ? basename(root) : "Loghub"}, ${root}), default policy ${redactor.policyVersion}, forms raw/cri/parsed, verdicts ${judgementFile}\n`);
     console.log(formatRealLogTable(scores));
     const list = process.argv.includes("--list");
     if (process.argv.includes("--template")) {
-      // Rows to fill in for bench/judgements/reallogs.tsv (verdict "?" until a person decides).
+      // Rows to fill in for the corpus's verdict file (verdict "?" until a person decides).
       for (const c of changed) if (c.fragments.some((f) => !f.verdict)) console.log([c.hash, "*", c.system, c.detector, "?", c.text.slice(0, 160)].join("\t"));
       process.exit(0);
     }
