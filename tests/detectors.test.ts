@@ -360,6 +360,8 @@ describe("url_password", () => {
     // GitHub's token-as-user form: the token is the user, the password a fixed word
     ["git+https://a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0:x-oauth-basic@github.com/o/r.git", "a1b2c3d4e5f6a7b8c9d0a1b2c3d4e5f6a7b8c9d0:x-oauth-basic"],
   ]);
+  // stand-ins for a password in templates and documentation
+  negatives(["https://user:${PASSWORD}@api.example.com/v1", "mysql://u:{{pass}}@db:3306/x", "postgres://$(PGUSER):$(PGPASSWORD)@$(PGHOST)/db", "https://u:{PASS}@host/x", "redis://:<password>@cache:6379"], () => only("url_password"));
   negatives(["https://example.com:8443/path", "ssh://git@github.com:22/x", "http://user@host/", "https://:@host/", "://user:pw@host", "http://user:pw/x@host"], () => only("url_password"));
   it("keeps the host out of the e-mail detector", () => {
     expect(find("postgres://app:pw@db.example.com/x")).toEqual(["url_password:pw"]);
@@ -431,6 +433,7 @@ describe("secret_pair", () => {
     ["char secret[25] = \\\"in a C array\\\";", "in a C array"],
     ["token[] = 'in a C array'", "in a C array"],
     ["password=$P5t5agX;next", "$P5t5agX"],
+    ["password=$$IoHVRkpDCp;next", "$$IoHVRkpDCp"], // `$$` then mixed case: a password, not Compose's escaped variable
     ["password=my.env.Pw1", "my.env.Pw1"], // not an environment variable's upper-case name // starts with `$` but is no variable's name (digits in mixed case)
     // a quoted value after a password's name and spaces, or ` is ` (Gradle, Go calls, prose)
     ["credentials { username 'u' password 'gr4dle-pw' }", "gr4dle-pw"],
@@ -455,6 +458,11 @@ describe("secret_pair", () => {
     ["license_key: nr-0123456789abcdef", "nr-0123456789abcdef"],
     ["jdbc:mysql://db/app?user=app&userpass=jdbc-userpass-1", "jdbc-userpass-1"],
     ["dbpass: dbpass-value-9", "dbpass-value-9"],
+    // a list of passwords, one of them in an XML element
+    ["<admin_passwords>Adm1n-pw</admin_passwords>", "Adm1n-pw"],
+    ["db_passwords: 'p1-abc,p2-def'", "p1-abc,p2-def"],
+    // spaces before the comma of a quoted name and value (Gradle's buildConfigField)
+    ["buildConfigField 'String' , 'API_KEY' , 'k3y-in-gradle'", "k3y-in-gradle"],
     // a provider's name then `key`
     ["GITLAB_KEY=glk-0123456789", "glk-0123456789"],
     ["{\\\"slackKey\\\": \\\"sl4ck-k3y-value\\\"}", "sl4ck-k3y-value"],
@@ -476,7 +484,8 @@ describe("secret_pair", () => {
     "{\\\"name\\\":\\\"DB_PASSWORD\\\",\\\"valueFrom\\\":{\\\"secretKeyRef\\\":{}}}", "{\"key\": \"password\", \"value\": \"\"}", "{\"name\": \"password\", \"type\": \"string\"}",
     // numbered plural counts, template fields, Compose's `$$`, a function call
     "cache_key=user:1:profile", "routing_key: orders.created", "monkey=3", "key=abc123", "s3_key=logs/2026/12/05.gz", "mygithubkey=x1",
-    "tokens2=5", "max_tokens_1: 256", "password = \\\"{password}\\\"", "password: \\\"{ db_password }\\\"", "password: $$password", "password = getPassword()", "secret = cfg.load_secret();",
+    "passwords: 3", "<weak_passwords>12</weak_passwords>", "expired_passwords=\\\"4\\\"",
+    "tokens2=5", "max_tokens_1: 256", "password = \\\"{password}\\\"", "password: \\\"{ db_password }\\\"", "password: $$password", "password: $${PYPI_PASSWORD}", "password = getPassword()", "secret = cfg.load_secret();",
     "$config['db_host'] = 'db.internal';", "settings['password'] = $pw;", "if password == f(x):",
   ]);
   it("reports a value of a specific shape as that detector, or as a pair when it is off", () => {

@@ -144,6 +144,15 @@ describe("evaluation readers and scoring", () => {
     expect(outsideClaim(e("whispers:pairs", "x", { outside: "elsewhere" }), "pairs", "x")).toBe("elsewhere");
     expect(isPlaceholder("hooks.slack.com/services/TXXXXX/BXXXXX/XXXXXXXXXX")).toBe(true);
     expect(isPlaceholder("hooks.slack.com/services/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")).toBe(false);
+    // a password equal to the user name beside it: gone when one occurrence went
+    const line = "User ID=svc_user; Password=svc_user;";
+    expect(leaks("svc_user", "User ID=svc_user; Password=[REDACTED];", line)).toBe(false);
+    expect(leaks("svc_user", line, line)).toBe(true);
+    // a rule capturing a whole connection string, or the `=` and a closing quote with the value
+    const kf = (secret: string): Example => ({ source: "kingfisher", family: "kingfisher:generic.10", positive: true, secret });
+    expect(normaliseSecret(kf("Server=db,1433;User ID=u;Password=#gets0m3;Trusted_Connection=False"), "pairs")).toBe("#gets0m3");
+    expect(normaliseSecret(kf("=######"), "pairs")).toBe("######");
+    expect(normaliseSecret(kf("#{datastore['DBPASSWORD']}\"\n"), "pairs")).toBe("#{datastore['DBPASSWORD']}");
   });
 
   it("finds a scanner's result in its input, also when the result is key + endpoint", () => {

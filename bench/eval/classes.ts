@@ -134,6 +134,14 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
     return /\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*::?[0-9a-f:.]+/i.exec(e.secret)?.[0] ?? e.secret;
   }
   if (e.carrier && e.secret) return e.secret;
+  if (cls === "pairs" && e.secret && (e.source === "noseyparker" || e.source === "kingfisher")) {
+    // a rule that captures a whole `Server=…;Password=…` string or the value with the `=` before it
+    // or the quote and line break after it: the password is what is secret
+    const conn = e.secret.includes(";") ? /(?:^|;)\s*(?:password|pwd)\s*=\s*([^;]+)/i.exec(e.secret) : null;
+    if (conn) return conn[1];
+    const trimmed = e.secret.replace(/^=+/, "").replace(/(\\?["'])?\s*$/, "");
+    return trimmed.length > 0 ? trimmed : e.secret;
+  }
   // a webhook URL's scheme is no secret (`https://` left in front of a mask is not a leak)
   if (cls !== "url_password" && e.secret && /^https?:\/\/[^/\s]+\/./.test(e.secret)) return e.secret.replace(/^https?:\/\//, "");
   if (cls !== "url_password" || !e.secret) return e.secret;

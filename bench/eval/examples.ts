@@ -99,6 +99,9 @@ export function contextsFor(carrier: string, e: Example, cls: string | undefined
  * nothing and are skipped.
  */
 export function leaks(secret: string, output: string, input = ""): boolean {
+  // a secret the input holds more than once (a password equal to the user name beside it): it
+  // leaked when no occurrence of it went
+  if (input && count(input, secret) > 1) return count(output, secret) >= count(input, secret);
   const forms = new Set([secret, JSON.stringify(secret).slice(1, -1)]);
   const rest = [...forms].reduce((text, f) => text.split(f).join("\u0000"), input);
   for (const s of forms) {

@@ -2,6 +2,7 @@
 // userinfo (`scheme://user:password@host`).
 import { ALNUM, AUTHORITY_END, BACKSLASH, classOf, DOMAIN, HEX, isDigit, isIn, keyEndsWith, KEY, labelBefore, LOCAL, LOWER, matchesAt, peek, runEnd, UPPER } from "./chars";
 import { found } from "./match";
+import { isPlaceholderValue } from "./pairs";
 
 const AT: u32 = 0x40;
 const DOT: u32 = 0x2e;
@@ -212,5 +213,7 @@ export function urlPasswordAt(p: usize, n: usize, colon: usize, floor: usize): b
   // URL, as the user with a fixed password; the token is the secret (the span ends at `@`, so
   // the fixed word does not read as an e-mail's local part).
   if (lastAt - userColon - 1 == 13 && userColon > authority && matchesAt(p, n, userColon + 1, "x-oauth-basic")) return found(authority, lastAt);
+  // a template's or a document's stand-in (`${PASSWORD}`, `{{pass}}`, `$(PGPASSWORD)`, `YOUR_PASSWORD`)
+  if (isPlaceholderValue(p, userColon + 1, lastAt)) return false;
   return found(userColon + 1, lastAt);
 }

@@ -12,10 +12,11 @@ const SLASH: u32 = 0x2f;
 // Sensitive names, folded and without separators; a key matches when it ends with one of
 // them (`DB_PASSWORD`, `x-api-key`, `client_secret`, `oauth.refresh_token`). `secrete` is
 // the misspelling people write to dodge scanners that look for `secret`; `dbpass` and
-// `userpass` (JDBC's `?userpass=`) are `pass` glued to a word (`pass` alone is not a name).
+// `userpass` (JDBC's `?userpass=`) are `pass` glued to a word (`pass` alone is not a name);
+// `passwords` holds a list of them, but a number after it is a count (`passwords: 3`).
 const SENSITIVE: StaticArray<string> = [
   "password", "passwd", "pwd", "passphrase", "secret", "token", "apikey", "accesskey",
-  "privatekey", "secretkey", "credentials", "secrete", "licensekey", "dbpass", "userpass",
+  "privatekey", "secretkey", "credentials", "secrete", "licensekey", "dbpass", "userpass", "passwords",
 ];
 
 // The names again, indexed by last letter: the key's last letter selects the few names worth
@@ -426,7 +427,7 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   if (b == EQUALS && keyEnd > 2 && load<u8>(p + keyEnd - 1) == 0x5d) return arrayPairAt(p, n, keyEnd, value);
   if (isTypeWord(p, keyEnd)) keyEnd = keyEndBefore(p, keyEnd - typeWordLength(p, keyEnd)); // `var token string = "…"`
   if (!sensitiveKeyBefore(p, keyEnd)) return b == EQUALS && namedByKeyAttribute(p, keyEnd) && valueAt(p, n, value, false);
-  if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value)) return false;
+  if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value) || isPasswordCount(p, n, keyEnd, value)) return false;
   const keyStart = keyStartBefore(p, keyEnd);
   // `system_r:passwd_t:s0`: a field of a colon-separated name (an SELinux context), not a key
   // (`ARGS:password: x`, with a space, is one)
@@ -596,6 +597,16 @@ function comparisonAt(p: usize, n: usize, op: usize, opEnd: usize, floor: usize)
   return false;
 }
 
+/** `passwords: 3`, `<weak_passwords>12</weak_passwords>`: a count of passwords (a digit first). */
+function isPasswordCount(p: usize, n: usize, keyEnd: usize, value: usize): bool {
+  if (keyEnd < 9 || fold(load<u8>(p + keyEnd - 1)) != 0x73 || !matchesFoldedAt(p, keyEnd, keyEnd - 9, "passwords")) return false;
+  let v = skipSpaces(p, n, value);
+  const q = peek(p, n, v);
+  if (q == QUOTE || q == APOSTROPHE) v++;
+  else if (q == BACKSLASH && peek(p, n, v + 1) == QUOTE) v += 2;
+  return <u32>peek(p, n, v) - 0x30 < 10;
+}
+
 /** `PWD=/home/ubuntu`: the shell's working directory (sudo logs `PWD=… ; USER=… ; COMMAND=…`),
  * not a password: the whole key is upper-case `PWD` and the value an absolute path. */
 function isWorkingDirectory(p: usize, n: usize, keyEnd: usize, value: usize): bool {
@@ -619,11 +630,14 @@ function isPamServiceType(p: usize, n: usize, sep: u32, keyEnd: usize, value: us
 /** `"API_TOKEN", "value"` (setProperty, setenv, os.environ.get): at the comma; also as a JSON
  * string holds it, the quotes escaped (`\"API_TOKEN\", \"value\"`). */
 function commaPairAt(p: usize, n: usize, sep: usize): bool {
+  // `'API_KEY' , '…'` (Gradle's buildConfigField): spaces before the comma
+  const comma = sep;
+  while (sep > 2 && comma - sep < MAX_SPACES && load<u8>(p + sep - 1) == SPACE) sep--;
   if (sep < 2) return false;
   const q = <u32>load<u8>(p + sep - 1);
   if (q != QUOTE && q != APOSTROPHE) return false;
   const escaped = q == QUOTE && sep >= 3 && load<u8>(p + sep - 2) == BACKSLASH;
-  const j = skipSpaces(p, n, sep + 1);
+  const j = skipSpaces(p, n, comma + 1);
   if (escaped) {
     if (peek(p, n, j) != BACKSLASH || peek(p, n, j + 1) != QUOTE) return false;
     if (!sensitiveKeyBefore(p, sep - 2) || !quotedValue(p, n, j + 2, QUOTE, true)) return false;
@@ -653,7 +667,7 @@ function xmlPairAt(p: usize, n: usize, sep: usize): bool {
   let k = sep;
   while (k > 0 && sep - k < MAX_KEY && isIn(load<u8>(p + k - 1), KEY)) k--;
   if (k == sep || k == 0 || load<u8>(p + k - 1) != 0x3c) return false;
-  if (!sensitiveKeyBefore(p, sep)) return false;
+  if (!sensitiveKeyBefore(p, sep) || isPasswordCount(p, n, sep, sep + 1)) return false;
   // The text up to the next `<`, without the whitespace (and `\n` escapes) around it.
   let from = sep + 1;
   while (from < n) {
@@ -713,11 +727,11 @@ function keyAtLineStart(p: usize, keyEnd: usize): bool {
 
 /** Whether a pair's value is a placeholder rather than a secret: `$VAR`, `$var`, `%VAR%`, `${VAR}`, `$(cmd)`,
  * `<your token>`, `{{ .Values.x }}`, `%s`, `xxxx…`, `****`, `...`, `null`-like words. */
-function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
+export function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
   if (to <= from) return true;
   const first = <u32>load<u8>(p + from);
   const len = to - from;
-  if (first == 0x24 && len >= 3 && load<u8>(p + from + 1) == 0x24) from++; // `$$password`: Compose's escaped `$`
+  if (first == 0x24 && len >= 3 && load<u8>(p + from + 1) == 0x24 && (load<u8>(p + from + 2) == 0x7b || isOneCaseName(p, from + 2, to))) return true; // `$$password`, `$${DB_PASS}`: Compose's escaped `$`
   if (first == 0x24 && to - from >= 2) {
     const c = <u32>load<u8>(p + from + 1);
     if (c == 0x7b || c == 0x28) return true; // `${VAR}`, `$(cmd)`
@@ -795,6 +809,20 @@ function isRedactionMarker(p: usize, from: usize, to: usize): bool {
     if (<usize>w.length == to - from && matchesFoldedAt(p, to, from, w)) return true;
   }
   return false;
+}
+
+/** A variable's name in one case: lower-case letters and `_`, or upper-case letters, digits and
+ * `_` (`$$IoHVRkpDCp`, mixed case, is a password that starts with `$$`). */
+function isOneCaseName(p: usize, from: usize, to: usize): bool {
+  if (to <= from) return false;
+  let lower = true;
+  let upper = true;
+  for (let j = from; j < to; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c != 0x5f && c - 0x61 >= 26) lower = false;
+    if (c != 0x5f && c - 0x41 >= 26 && c - 0x30 >= 10) upper = false;
+  }
+  return lower || upper;
 }
 
 /** `{password}`, `{ db_password }`: a template's field name in single braces (Python's
