@@ -485,7 +485,7 @@ describe("secret_pair", () => {
     // numbered plural counts, template fields, Compose's `$$`, a function call
     "cache_key=user:1:profile", "routing_key: orders.created", "monkey=3", "key=abc123", "s3_key=logs/2026/12/05.gz", "mygithubkey=x1",
     "passwords: 3", "<weak_passwords>12</weak_passwords>", "expired_passwords=\\\"4\\\"",
-    "tokens2=5", "max_tokens_1: 256", "password = \\\"{password}\\\"", "password: \\\"{ db_password }\\\"", "password: $$password", "password: $${PYPI_PASSWORD}", "password = getPassword()", "secret = cfg.load_secret();",
+    "tokens2=5", "max_tokens_1: 256", "password = \\\"{password}\\\"", "password: \\\"{ db_password }\\\"", "password: $$password", "password: $${PYPI_PASSWORD}", "{\\\"key\\\":\\\"password\\\",\\\"value\\\":\\\"[FILTERED]\\\"}", "\\\"password\\\":\\\"__REDACTED__\\\"", "Access denied for user 'x'@'h' (using password: YES)", "password: no", "password = getPassword()", "secret = cfg.load_secret();",
     "$config['db_host'] = 'db.internal';", "settings['password'] = $pw;", "if password == f(x):",
   ]);
   it("reports a value of a specific shape as that detector, or as a pair when it is off", () => {

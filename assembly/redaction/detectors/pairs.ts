@@ -851,7 +851,9 @@ function isEnvReference(p: usize, from: usize, to: usize): bool {
   return k - 4 == from || load<u8>(p + k - 5) == 0x2e;
 }
 
-const PLACEHOLDER_VALUES: StaticArray<string> = ["none", "nil", "null", "undefined", "redacted", "[redacted]", "placeholder", "empty", "n/a"];
+// ...and an application's own mask (Rails' `[FILTERED]`, `__REDACTED__`), and `YES`/`NO`, which
+// say whether a password was given (MySQL's `(using password: YES)`).
+const PLACEHOLDER_VALUES: StaticArray<string> = ["none", "nil", "null", "undefined", "redacted", "[redacted]", "placeholder", "empty", "n/a", "[filtered]", "__redacted__", "yes", "no"];
 
 function containsFolded(p: usize, from: usize, to: usize, w: string): bool {
   const len = <usize>w.length;
