@@ -298,7 +298,7 @@ function valueAt(p: usize, n: usize, j: usize, lineStart: bool): bool {
   if (depth != 0) return deepQuotedValue(p, n, j, depth) && !isPlaceholderValue(p, matchStart, matchEnd);
   if (b == 0x7b || b == 0x5b) return false;
   const end = spaced ? lineValueEnd(p, n, j) : unquotedEnd(p, n, j);
-  if (end == j || isJsonLiteral(p, n, j, end) || isYesNo(p, j, end) || isObjectDump(p, j, n) || isPlaceholderValue(p, j, end) ||
+  if (end == j || isJsonLiteral(p, n, j, end) || isObjectDump(p, j, n) || isPlaceholderValue(p, j, end) ||
       isCall(p, j, end) || isCommand(p, n, j, end)) return false;
   return found(j, end);
 }
@@ -333,13 +333,6 @@ function deepQuotedValue(p: usize, n: usize, j: usize, depth: usize): bool {
     k += escapeLength(p, n, k);
   }
   return k > from && found(from, min(k, n));
-}
-
-/** `YES`/`NO`: whether a password was given (`Access denied … (using password: YES)`), or an
- * event's Yes/No, not the password. */
-function isYesNo(p: usize, from: usize, to: usize): bool {
-  const len = to - from;
-  return (len == 3 && matchesFoldedAt(p, to, from, "yes")) || (len == 2 && matchesFoldedAt(p, to, from, "no"));
 }
 
 /** `OpenProcessToken -ProcessHandle $h`: a command (a PascalCase or Verb-Noun name) given
@@ -851,9 +844,9 @@ function isEnvReference(p: usize, from: usize, to: usize): bool {
   return k - 4 == from || load<u8>(p + k - 5) == 0x2e;
 }
 
-// ...and an application's own mask (Rails' `[FILTERED]`, `__REDACTED__`), and `YES`/`NO`, which
-// say whether a password was given (MySQL's `(using password: YES)`).
-const PLACEHOLDER_VALUES: StaticArray<string> = ["none", "nil", "null", "undefined", "redacted", "[redacted]", "placeholder", "empty", "n/a", "[filtered]", "__redacted__", "yes", "no"];
+// ...and `YES`/`NO`, which say whether a password was given (MySQL's `(using password: YES)`).
+// An application's own mask (`[FILTERED]`, `__REDACTED__`) is `isRedactionMarker`'s.
+const PLACEHOLDER_VALUES: StaticArray<string> = ["none", "nil", "null", "undefined", "placeholder", "empty", "n/a", "yes", "no"];
 
 function containsFolded(p: usize, from: usize, to: usize, w: string): bool {
   const len = <usize>w.length;
