@@ -5,6 +5,7 @@ import { HMAC_KEY_SIZE, HmacKey } from "./crypto/hmac";
 import { Captures } from "./enrichment/capture";
 import { Enricher } from "./enrichment/enricher";
 import { InputStage } from "./input/stage";
+import { requestCollection } from "./gc";
 import { Sealer } from "./sealing/sealer";
 import { KEY_ID_SIZE, keyIdOf } from "./sealing/sealkey";
 import { DEFAULT_POLICY } from "./policy/default";
@@ -72,6 +73,7 @@ export function maybeReload(sec: u32): void {
   if (modifiedNs(POLICY_FILE) == current.policyMtime) return;
   const next = startEngine();
   engine = next;
+  requestCollection(); // the previous policy's objects
   logLine("policy changed: now " + next.policy.source + " version " + next.policy.version);
 }
 
