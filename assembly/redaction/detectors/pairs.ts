@@ -110,6 +110,7 @@ const BENIGN_AFTER: StaticArray<string> = [
   "scope", "scopes", "status", "state", "error", "reset", "changed", "updated", "created", "age", "strength",
   "hint", "location", "source", "exists", "set", "valid", "invalid", "missing", "used", "display", "request",
   "requests", "endpoint", "method", "algorithm", "type", "bucket", "rate", "total", "input", "output", "cache",
+  "last", "t", // `passwordLastSet` (a date), SELinux's type `passwd_t`
 ];
 
 @inline function isLowerAt(p: usize, j: usize): bool {
@@ -202,6 +203,8 @@ function unquotedEnd(p: usize, n: usize, j: usize): usize {
     if (b == BACKSLASH) {
       const e = peek(p, n, j + 1);
       if (e == QUOTE || e == 0x6e || e == 0x72 || e == 0x74 || e == 0x62 || e == 0x66) break;
+      // `\\r\\n`: a line break written as text inside JSON text (an event's message in a JSON log line)
+      if (e == BACKSLASH && (peek(p, n, j + 2) == 0x72 || peek(p, n, j + 2) == 0x6e)) break;
       j += escapeLength(p, n, j);
     } else if (b == 0x28 || b == 0x5b || b == 0x7b) {
       open++;
@@ -283,6 +286,13 @@ function valueAt(p: usize, n: usize, j: usize, lineStart: bool): bool {
   // env files): the rest of the line; elsewhere in a log line, one word.
   const spaced = lineStart && peek(p, n, j) == SPACE;
   j = skipSpaces(p, n, j);
+  // tabs as a JSON string holds them (`Elevated Token:\t\tYes`, Windows event text), also as
+  // text inside JSON text (`\\t`)
+  while (peek(p, n, j) == BACKSLASH) {
+    if (peek(p, n, j + 1) == 0x74) j = skipSpaces(p, n, j + 2);
+    else if (peek(p, n, j + 1) == BACKSLASH && peek(p, n, j + 2) == 0x74) j = skipSpaces(p, n, j + 3);
+    else break;
+  }
   if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == QUOTE) j++; // C# `@"…"` (raw `"` only outside JSON)
   else if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == BACKSLASH && peek(p, n, j + 2) == QUOTE) j++;
   const b = peek(p, n, j);
@@ -369,6 +379,7 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   if (isTypeWord(p, keyEnd)) keyEnd = keyEndBefore(p, keyEnd - typeWordLength(p, keyEnd)); // `var token string = "…"`
   if (!sensitiveKeyBefore(p, keyEnd)) return b == EQUALS && namedByKeyAttribute(p, keyEnd) && valueAt(p, n, value, false);
   if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value) || isPasswordCount(p, n, keyEnd, value)) return false;
+  if (b == COLON && isJsonNumber(p, n, keyEnd, value)) return false;
   return valueAt(p, n, value, keyAtLineStart(p, keyEnd));
 }
 
@@ -499,6 +510,19 @@ function comparisonAt(p: usize, n: usize, op: usize, opEnd: usize, floor: usize)
     }
   }
   return false;
+}
+
+/** `"full_hash_pass":2128`: a JSON member whose value is a number (the key quoted, the value
+ * digits then `,`, `}` or the end): JSON carries a password as a string, a number is a count. */
+function isJsonNumber(p: usize, n: usize, keyEnd: usize, value: usize): bool {
+  const q = peek(p, n, keyEnd);
+  if (q != QUOTE && !(q == BACKSLASH && peek(p, n, keyEnd + 1) == QUOTE)) return false;
+  const v = skipSpaces(p, n, value);
+  let j = v;
+  while (j < n && <u32>load<u8>(p + j) - 0x30 < 10) j++;
+  if (j == v) return false;
+  const e = peek(p, n, j);
+  return j == n || e == 0x2c || e == 0x7d;
 }
 
 /** `passwords: 3`, `<weak_passwords>12</weak_passwords>`: a count of passwords (a digit first). */
@@ -667,6 +691,7 @@ export function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
   if (first == 0x7b && len >= 3 && load<u8>(p + to - 1) == 0x7d && isTemplateName(p, from + 1, to - 1)) return true;
   if (len >= 2 && first == 0x7b && load<u8>(p + from + 1) == 0x7b) return true;
   if (len == 2 && first == 0x25) return true;
+  if (len >= 3 && first == 0x25 && load<u8>(p + from + 1) == 0x25 && allDigits(p, from + 2, to)) return true; // `%%1842`: a Windows message-table reference
   // Only x, X, *, . or # (`xxxxxxxx`, `********`, `...`).
   let filler = len >= 3;
   for (let j = from; j < to; j++) {
@@ -679,6 +704,11 @@ export function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
     if (<usize>w.length == len && matchesFoldedAt(p, to, from, w)) return true;
   }
   return containsFolded(p, from, to, "xxxx") || containsFolded(p, from, to, "your_") || containsFolded(p, from, to, "<your") || isEnvReference(p, from, to);
+}
+
+function allDigits(p: usize, from: usize, to: usize): bool {
+  for (let j = from; j < to; j++) if (<u32>load<u8>(p + j) - 0x30 >= 10) return false;
+  return to > from;
 }
 
 /** A variable's name in one case: lower-case letters and `_`, or upper-case letters, digits and
@@ -741,6 +771,11 @@ export function authHeaderAt(p: usize, n: usize, i: usize, floor: usize): bool {
   const sep = separatorAfter(p, n, i + 13);
   if (sep == 0) return false;
   let j = skipSpaces(p, n, sep + 1);
+  // Caddy logs headers as lists: `"Authorization":["Bearer …"]`, or `[]` when it stripped them
+  if (peek(p, n, j) == 0x5b) {
+    if (peek(p, n, j + 1) == 0x5d) return false;
+    j++;
+  }
   const open = peek(p, n, j);
   let quote: u32 = 0;
   if (open == QUOTE || open == APOSTROPHE) {
