@@ -503,6 +503,41 @@ describe("secret_pair", () => {
   });
 });
 
+// What real logs write that is no secret, as the forms appeared in two corpora of others' log
+// lines (docs/detectors.md, "two corpora the code never saw"); the examples are written here.
+describe("real logs' look-alikes", () => {
+  negatives([
+    "Access denied for user 'app'@'localhost' (using password: YES)",
+    "Access denied for user 'app'@'localhost' (using password: NO)",
+    "\\\"elevatedToken\\\":\\\"%%1842\\\",\\\"virtualAccount\\\":\\\"%%1843\\\"",
+    "\\\"tokenElevationType\\\":\\\"%%1936\\\"",
+    "Elevated Token:\\t\\tYes\\r\\n\\r\\nImpersonation Level:\\t\\tImpersonation",
+    "Elevated Token:\\\\t\\\\tNo\\\\r\\\\n\\\\r\\\\nImpersonation Level",
+    "\\\"passwordLastSet\\\":\\\"3/1/2024 9:15:02 AM\\\"",
+    "{\\\"key\\\":\\\"authenticity_token\\\",\\\"value\\\":\\\"[FILTERED]\\\"}",
+    "\\\"password\\\":\\\"__REDACTED__\\\"",
+    "password=(hidden) token=**MASKED**",
+    "scontext=system_u:system_r:passwd_t:s0-s0:c0.c1023",
+    "$hToken = OpenProcessToken -ProcessHandle $hProcess",
+    "error decoding token:Expired token",
+    "\\\"full_hash_pass\\\":2128,\\\"closed_pruned\\\":0",
+    "url=/p?sticky_token=274&sticky_pool=a",
+    "\\\"headers\\\":{\\\"Authorization\\\":[],\\\"Accept\\\":[\\\"*/*\\\"]}",
+    "Message-ID: <20240223075525.8CD9941B67@mx.example.com>",
+    "[session 50181234567896] [client x]",
+  ]);
+  positives("secret_pair", [
+    ["found within ARGS:password: l0ng-s3cret-value", "l0ng-s3cret-value"],
+    ["password=1234", "1234"], // a person's choice may be short digits or a word
+    ["secret=dragon", "dragon"],
+    ["-Password \\\\\\\"pw-1234\\\\\\\" -Force", "pw-1234"], // quotes of JSON text inside a JSON string
+    ["api_token=9f8e7d6c5b4a", "9f8e7d6c5b4a"],
+  ]);
+  positives("auth_header", [["\\\"Authorization\\\":[\\\"Bearer abc.def-123\\\"]", "abc.def-123"]]);
+  positives("card", [["card 50181234567896", "50181234567896"]]);
+  positives("email", [["From: <jane@example.com>", "jane@example.com"]]);
+});
+
 describe("boundaries and overlaps", () => {
   it("keeps spans sorted and disjoint across detectors", () => {
     const text = "a@b.io 4111111111111111 123-45-6789 10.0.0.1 password=x AKIA2E0A8F3B244C9986 fe80::1:2";

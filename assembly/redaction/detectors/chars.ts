@@ -112,6 +112,30 @@ export function runEndWithin(p: usize, n: usize, j: usize, cls: u32, max: usize)
   return runEnd(p, min(n, j + max + 1), j, cls);
 }
 
+/** Whether the word right before `i`, past one to four separators (spaces, `<[(:=#`), is one of
+ * `words` (lower case, `_` for `-` too, compared folded): the label a log gives a value (`[session 5603…]`,
+ * `Message-ID: <…@…>`). Nothing below `floor` is read. */
+export function labelBefore(p: usize, i: usize, floor: usize, words: StaticArray<string>): bool {
+  let k = i;
+  while (k > floor && i - k < 4) {
+    const b = <u32>load<u8>(p + k - 1);
+    if (b != 0x20 && b != 0x3c && b != 0x5b && b != 0x28 && b != 0x3a && b != 0x3d && b != 0x23) break;
+    k--;
+  }
+  if (k == i) return false;
+  const end = k;
+  while (k > floor && end - k < 24) {
+    const b = <u32>load<u8>(p + k - 1);
+    if (!isIn(b, ALNUM) && b != 0x2d && b != 0x5f) break;
+    k--;
+  }
+  for (let w = 0; w < words.length; w++) {
+    const word = unchecked(words[w]);
+    if (<usize>word.length == end - k && matchesFoldedAt(p, end, k, word)) return true;
+  }
+  return false;
+}
+
 /** Whether the bytes at `j` are exactly `word` (ASCII). */
 export function matchesAt(p: usize, n: usize, j: usize, word: string): bool {
   const len = <usize>word.length;

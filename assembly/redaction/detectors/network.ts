@@ -1,6 +1,6 @@
 // Network identifiers: e-mail addresses, IPv4 and IPv6 addresses, and the password in a URL's
 // userinfo (`scheme://user:password@host`).
-import { ALNUM, AUTHORITY_END, BACKSLASH, classOf, DOMAIN, HEX, isDigit, isIn, keyEndsWith, KEY, LOCAL, LOWER, matchesAt, peek, runEnd, UPPER } from "./chars";
+import { ALNUM, AUTHORITY_END, BACKSLASH, classOf, DOMAIN, HEX, isDigit, isIn, keyEndsWith, KEY, labelBefore, LOCAL, LOWER, matchesAt, peek, runEnd, UPPER } from "./chars";
 import { found } from "./match";
 import { isPlaceholderValue } from "./pairs";
 
@@ -21,9 +21,14 @@ export function emailAt(p: usize, n: usize, at: usize, floor: usize): bool {
     if (at - s > MAX_LOCAL) return false;
   }
   if (s == at || load<u8>(p + s) == DOT || load<u8>(p + at - 1) == DOT) return false;
+  if (labelBefore(p, s, floor, MESSAGE_ID_LABELS)) return false;
   const end = domainEnd(p, n, at + 1);
   return end != 0 && !inAlgorithmList(p, n, s, end) && found(s, end);
 }
+
+// Message identifiers look like addresses (`Message-ID: <20240223075525.8CD9941B67@mx.example>`,
+// RFC 5322 §3.6.4) but name a message, not a mailbox.
+const MESSAGE_ID_LABELS: StaticArray<string> = ["message_id", "messageid", "msgid", "msg_id", "in_reply_to", "references"]; // `_` stands for `-` too
 
 /** Whether `name@domain` at [s, end) is an item of a comma list of algorithm names, as SSH
  * prints its offers (`aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-cbc`): SSH names its

@@ -1,6 +1,6 @@
 // Payment card numbers and US social security numbers: digit groups with issuer ranges, a
 // checksum or validity rules, and no digits/letters glued on either side.
-import { ALNUM, isDigit, isIn, peek, runEnd, DIGIT, UPPER } from "./chars";
+import { ALNUM, isDigit, isIn, labelBefore, peek, runEnd, DIGIT, UPPER } from "./chars";
 import { found } from "./match";
 import { hasContextWord } from "./rules";
 
@@ -102,8 +102,15 @@ function realLayout(sizes: u32, groups: i32): bool {
 /** A card number at `i`: 13-19 digits in one run, or groups as cards are printed (4-4-4-4,
  * 4-6-5, 4-4-4-4-3...), all separated by the same single space or dash. When grouped, shorter
  * layouts are tried too, so a number written after a card stays out. */
+// Labels of identifiers: a number a log names so is not a card (`[session 56035785906040]`,
+// `pid=…`, `trace_id: …`) even when it passes Luhn in an issuer's range.
+const ID_LABELS: StaticArray<string> = [
+  "session", "sid", "id", "pid", "tid", "uid", "gid", "txid", "xid", "trace", "trace_id", "span", "span_id",
+  "thread", "job", "build", "seq", "request", "request_id", "req", "msgid", "queue_id", "mail_id",
+]; // `_` stands for `-` too
+
 export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i)) return false;
+  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelBefore(p, i, floor, ID_LABELS)) return false;
   const run = runEnd(p, n, i, DIGIT);
   const first = <u32>(run - i);
   if (first >= 13) return !continuesAfter(p, n, run) && isCard(p, i, run, first) && found(i, run);

@@ -1,7 +1,7 @@
 // Credentials introduced by a name: `password=…`, `"token": "…"`, `\"secret\":\"…\"`,
 // `Authorization: Bearer …`, and AWS secret keys written next to their name. Only the value
 // (for Authorization, the credential after the scheme) is a span; the name stays readable.
-import { ALNUM, APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
+import { ALNUM, APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWith, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
 import { claimedEnd, found, matchEnd, matchStart } from "./match";
 import { cliPasswordRule, curlUserRule, hasContextWord, setMatchRule } from "./rules";
 
@@ -108,9 +108,8 @@ const BENIGN_AFTER: StaticArray<string> = [
   "manager", "store", "provider", "field", "env", "mode", "limit", "usage", "index", "encoding", "kind", "label",
   "endpoint", "header", "prefix", "format", "timeout", "max", "min", "lifetime", "validity", "issuer", "audience",
   "scope", "scopes", "status", "state", "error", "reset", "changed", "updated", "created", "age", "strength",
-  "hint", "location", "source", "exists", "set", "valid", "invalid", "missing", "used", "display", "request",
+  "hint", "location", "source", "exists", "set", "last", "valid", "invalid", "missing", "used", "display", "request",
   "requests", "endpoint", "method", "algorithm", "type", "bucket", "rate", "total", "input", "output", "cache",
-  "last", "t", // `passwordLastSet` (a date), SELinux's type `passwd_t`
 ];
 
 @inline function isLowerAt(p: usize, j: usize): bool {
@@ -203,8 +202,7 @@ function unquotedEnd(p: usize, n: usize, j: usize): usize {
     if (b == BACKSLASH) {
       const e = peek(p, n, j + 1);
       if (e == QUOTE || e == 0x6e || e == 0x72 || e == 0x74 || e == 0x62 || e == 0x66) break;
-      // `\\r\\n`: a line break written as text inside JSON text (an event's message in a JSON log line)
-      if (e == BACKSLASH && (peek(p, n, j + 2) == 0x72 || peek(p, n, j + 2) == 0x6e)) break;
+      if (e == BACKSLASH && isLineBreakOrTab(peek(p, n, j + 2))) break; // `\\r\\n`: JSON text inside a JSON string
       j += escapeLength(p, n, j);
     } else if (b == 0x28 || b == 0x5b || b == 0x7b) {
       open++;
@@ -221,6 +219,10 @@ function unquotedEnd(p: usize, n: usize, j: usize): usize {
   return j;
 }
 
+@inline function isLineBreakOrTab(e: u32): bool {
+  return e == 0x6e || e == 0x72 || e == 0x74;
+}
+
 /** End of a value written after `key: ` or `key = ` (YAML, INI, prose): the rest of the line,
  * spaces included, up to a line break, a quote, or the next `word=`/`word: ` pair. */
 function lineValueEnd(p: usize, n: usize, j: usize): usize {
@@ -229,7 +231,7 @@ function lineValueEnd(p: usize, n: usize, j: usize): usize {
     const b = <u32>load<u8>(p + j);
     if (b == BACKSLASH) {
       const e = peek(p, n, j + 1);
-      if (e == QUOTE || e == 0x6e || e == 0x72 || e == 0x74) break;
+      if (e == QUOTE || isLineBreakOrTab(e) || (e == BACKSLASH && isLineBreakOrTab(peek(p, n, j + 2)))) break;
       j += escapeLength(p, n, j);
       end = j;
     } else if (b == SPACE || b == 0x09) {
@@ -286,22 +288,62 @@ function valueAt(p: usize, n: usize, j: usize, lineStart: bool): bool {
   // env files): the rest of the line; elsewhere in a log line, one word.
   const spaced = lineStart && peek(p, n, j) == SPACE;
   j = skipSpaces(p, n, j);
-  // tabs as a JSON string holds them (`Elevated Token:\t\tYes`, Windows event text), also as
-  // text inside JSON text (`\\t`)
-  while (peek(p, n, j) == BACKSLASH) {
-    if (peek(p, n, j + 1) == 0x74) j = skipSpaces(p, n, j + 2);
-    else if (peek(p, n, j + 1) == BACKSLASH && peek(p, n, j + 2) == 0x74) j = skipSpaces(p, n, j + 3);
-    else break;
-  }
+  j = skipEscapedTabs(p, n, j); // `Elevated Token:\t\tYes` in an event's text
   if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == QUOTE) j++; // C# `@"…"` (raw `"` only outside JSON)
   else if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == BACKSLASH && peek(p, n, j + 2) == QUOTE) j++;
   const b = peek(p, n, j);
   if (b == QUOTE || b == APOSTROPHE) return quotedValue(p, n, j + 1, b, false) && !isObjectDump(p, j + 1, n) && !isPlaceholderValue(p, matchStart, matchEnd);
   if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) return quotedValue(p, n, j + 2, QUOTE, true) && !isPlaceholderValue(p, matchStart, matchEnd);
+  const depth = b == BACKSLASH ? deepQuoteAt(p, n, j) : 0;
+  if (depth != 0) return deepQuotedValue(p, n, j, depth) && !isPlaceholderValue(p, matchStart, matchEnd);
   if (b == 0x7b || b == 0x5b) return false;
   const end = spaced ? lineValueEnd(p, n, j) : unquotedEnd(p, n, j);
-  if (end == j || isJsonLiteral(p, n, j, end) || isObjectDump(p, j, n) || isPlaceholderValue(p, j, end) || isCall(p, j, end)) return false;
+  if (end == j || isJsonLiteral(p, n, j, end) || isObjectDump(p, j, n) || isPlaceholderValue(p, j, end) ||
+      isCall(p, j, end) || isCommand(p, n, j, end)) return false;
   return found(j, end);
+}
+
+/** Past escaped tabs (`\t`, or `\\t` in JSON inside a JSON string) at `j`. */
+function skipEscapedTabs(p: usize, n: usize, j: usize): usize {
+  for (let s = 0; s < 4; s++) {
+    if (peek(p, n, j) != BACKSLASH) break;
+    if (peek(p, n, j + 1) == 0x74) j += 2;
+    else if (peek(p, n, j + 1) == BACKSLASH && peek(p, n, j + 2) == 0x74) j += 3;
+    else break;
+  }
+  return j;
+}
+
+/** How many backslashes escape the quote at `j` when they are 3, 5 or 7 (a quote of JSON text
+ * inside a JSON string inside a JSON string, and deeper), else 0. */
+function deepQuoteAt(p: usize, n: usize, j: usize): usize {
+  let k = j;
+  while (k < n && k - j < 8 && load<u8>(p + k) == BACKSLASH) k++;
+  const depth = k - j;
+  return depth >= 3 && (depth & 1) == 1 && peek(p, n, k) == QUOTE ? depth : 0;
+}
+
+/** The value after a quote escaped `depth` times at `j`, to the next such quote (or the end). */
+function deepQuotedValue(p: usize, n: usize, j: usize, depth: usize): bool {
+  const from = j + depth + 1;
+  let k = from;
+  while (k < n) {
+    if (load<u8>(p + k) != BACKSLASH) { k++; continue; }
+    if (deepQuoteAt(p, n, k) == depth) break;
+    k += escapeLength(p, n, k);
+  }
+  return k > from && found(from, min(k, n));
+}
+
+/** `OpenProcessToken -ProcessHandle $h`: a command (a PascalCase or Verb-Noun name) given
+ * parameters, PowerShell style, whose result the name holds; not a secret. */
+function isCommand(p: usize, n: usize, from: usize, to: usize): bool {
+  if (to - from < 4 || !isUpperAt(p, from) || peek(p, n, to) != SPACE || peek(p, n, to + 1) != 0x2d || <u32>fold(peek(p, n, to + 2)) - 0x61 >= 26) return false;
+  for (let j = from; j < to; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c - 0x41 >= 26 && c - 0x61 >= 26 && c != 0x2d) return false;
+  }
+  return true;
 }
 
 /** `getPassword()`, `cfg.load_token()`: code calling a function with no argument (an unquoted
@@ -379,8 +421,44 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   if (isTypeWord(p, keyEnd)) keyEnd = keyEndBefore(p, keyEnd - typeWordLength(p, keyEnd)); // `var token string = "…"`
   if (!sensitiveKeyBefore(p, keyEnd)) return b == EQUALS && namedByKeyAttribute(p, keyEnd) && valueAt(p, n, value, false);
   if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value) || isPasswordCount(p, n, keyEnd, value)) return false;
-  if (b == COLON && isJsonNumber(p, n, keyEnd, value)) return false;
-  return valueAt(p, n, value, keyAtLineStart(p, keyEnd));
+  const keyStart = keyStartBefore(p, keyEnd);
+  // `system_r:passwd_t:s0`: a field of a colon-separated name (an SELinux context), not a key
+  // (`ARGS:password: x`, with a space, is one)
+  if (b == COLON && next != SPACE && keyStart > 0 && load<u8>(p + keyStart - 1) == COLON) return false;
+  if (!valueAt(p, n, value, keyAtLineStart(p, keyEnd))) return false;
+  return !isWeakValue(p, matchStart, matchEnd) || namesPassword(p, keyStart, keyEnd);
+}
+
+/** Where the key that ends at `keyEnd` starts. */
+function keyStartBefore(p: usize, keyEnd: usize): usize {
+  let k = keyEnd;
+  while (k > 0 && keyEnd - k < MAX_KEY && isIn(load<u8>(p + k - 1), KEY)) k--;
+  return k;
+}
+
+// Names of what a person chooses: any value may be one (`pin=1234`, `password: dragon`).
+const PASSWORD_NAMES: StaticArray<string> = ["password", "passwd", "pwd", "passphrase", "secret", "pin"];
+
+function namesPassword(p: usize, from: usize, to: usize): bool {
+  for (let k = 0; k < PASSWORD_NAMES.length; k++) if (keyEndsWith(p, from, to, unchecked(PASSWORD_NAMES[k]))) return true;
+  return false;
+}
+
+/** An unquoted value no machine-made credential is: up to 5 digits (`sticky_token=274`,
+ * `"full_hash_pass":2128`, a count) or a capitalised word of up to 7 letters, prose
+ * (`token:Expired`, `Invalid`). */
+function isWeakValue(p: usize, from: usize, to: usize): bool {
+  if (from == 0 || to - from > 7) return false;
+  const q = <u32>load<u8>(p + from - 1);
+  if (q == QUOTE || q == APOSTROPHE) return false;
+  let digits = true;
+  let word = to - from >= 3 && isUpperAt(p, from);
+  for (let j = from; j < to; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c - 0x30 >= 10) digits = false;
+    if (j > from && c - 0x61 >= 26) word = false;
+  }
+  return (digits && to - from <= 5) || word;
 }
 
 // Names a quoted value may follow with only spaces (or ` is `) between: Gradle's `password 'x'`,
@@ -510,19 +588,6 @@ function comparisonAt(p: usize, n: usize, op: usize, opEnd: usize, floor: usize)
     }
   }
   return false;
-}
-
-/** `"full_hash_pass":2128`: a JSON member whose value is a number (the key quoted, the value
- * digits then `,`, `}` or the end): JSON carries a password as a string, a number is a count. */
-function isJsonNumber(p: usize, n: usize, keyEnd: usize, value: usize): bool {
-  const q = peek(p, n, keyEnd);
-  if (q != QUOTE && !(q == BACKSLASH && peek(p, n, keyEnd + 1) == QUOTE)) return false;
-  const v = skipSpaces(p, n, value);
-  let j = v;
-  while (j < n && <u32>load<u8>(p + j) - 0x30 < 10) j++;
-  if (j == v) return false;
-  const e = peek(p, n, j);
-  return j == n || e == 0x2c || e == 0x7d;
 }
 
 /** `passwords: 3`, `<weak_passwords>12</weak_passwords>`: a count of passwords (a digit first). */
@@ -691,7 +756,8 @@ export function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
   if (first == 0x7b && len >= 3 && load<u8>(p + to - 1) == 0x7d && isTemplateName(p, from + 1, to - 1)) return true;
   if (len >= 2 && first == 0x7b && load<u8>(p + from + 1) == 0x7b) return true;
   if (len == 2 && first == 0x25) return true;
-  if (len >= 3 && first == 0x25 && load<u8>(p + from + 1) == 0x25 && allDigits(p, from + 2, to)) return true; // `%%1842`: a Windows message-table reference
+  if (first == 0x25 && isInsert(p, from + 1, to)) return true;
+  if (isRedactionMarker(p, from, to)) return true;
   // Only x, X, *, . or # (`xxxxxxxx`, `********`, `...`).
   let filler = len >= 3;
   for (let j = from; j < to; j++) {
@@ -706,9 +772,36 @@ export function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
   return containsFolded(p, from, to, "xxxx") || containsFolded(p, from, to, "your_") || containsFolded(p, from, to, "<your") || isEnvReference(p, from, to);
 }
 
-function allDigits(p: usize, from: usize, to: usize): bool {
+/** `%%1842`, `%1`: a Windows message-table reference or insert (the value is looked up, Yes/No
+ * for `elevatedToken`), digits after one or two `%`. */
+function isInsert(p: usize, from: usize, to: usize): bool {
+  if (from < to && load<u8>(p + from) == 0x25) from++;
+  if (from == to || to - from > 6) return false;
   for (let j = from; j < to; j++) if (<u32>load<u8>(p + j) - 0x30 >= 10) return false;
-  return to > from;
+  return true;
+}
+
+// What applications write where they have already removed a secret (Rails' `[FILTERED]`,
+// `__REDACTED__`, `<masked>`): masking it again hides nothing.
+const REDACTION_WORDS: StaticArray<string> = ["filtered", "redacted", "masked", "hidden", "removed", "omitted", "sanitized", "scrubbed", "censored"];
+
+/** `[FILTERED]`, `__REDACTED__`, `(hidden)`, `**MASKED**`: one of those words, wrapped. */
+function isRedactionMarker(p: usize, from: usize, to: usize): bool {
+  while (from < to) {
+    const c = <u32>load<u8>(p + from);
+    if (c != 0x5b && c != 0x28 && c != 0x5f && c != 0x2a && c != 0x3c) break;
+    from++;
+  }
+  while (to > from) {
+    const c = <u32>load<u8>(p + to - 1);
+    if (c != 0x5d && c != 0x29 && c != 0x5f && c != 0x2a && c != 0x3e) break;
+    to--;
+  }
+  for (let k = 0; k < REDACTION_WORDS.length; k++) {
+    const w = unchecked(REDACTION_WORDS[k]);
+    if (<usize>w.length == to - from && matchesFoldedAt(p, to, from, w)) return true;
+  }
+  return false;
 }
 
 /** A variable's name in one case: lower-case letters and `_`, or upper-case letters, digits and
@@ -751,9 +844,9 @@ function isEnvReference(p: usize, from: usize, to: usize): bool {
   return k - 4 == from || load<u8>(p + k - 5) == 0x2e;
 }
 
-// ...and an application's own mask (Rails' `[FILTERED]`, `__REDACTED__`), and `YES`/`NO`, which
-// say whether a password was given (MySQL's `(using password: YES)`).
-const PLACEHOLDER_VALUES: StaticArray<string> = ["none", "nil", "null", "undefined", "redacted", "[redacted]", "placeholder", "empty", "n/a", "[filtered]", "__redacted__", "yes", "no"];
+// ...and `YES`/`NO`, which say whether a password was given (MySQL's `(using password: YES)`).
+// An application's own mask (`[FILTERED]`, `__REDACTED__`) is `isRedactionMarker`'s.
+const PLACEHOLDER_VALUES: StaticArray<string> = ["none", "nil", "null", "undefined", "placeholder", "empty", "n/a", "yes", "no"];
 
 function containsFolded(p: usize, from: usize, to: usize, w: string): bool {
   const len = <usize>w.length;
@@ -771,12 +864,13 @@ export function authHeaderAt(p: usize, n: usize, i: usize, floor: usize): bool {
   const sep = separatorAfter(p, n, i + 13);
   if (sep == 0) return false;
   let j = skipSpaces(p, n, sep + 1);
-  // Caddy logs headers as lists: `"Authorization":["Bearer …"]`, or `[]` when it stripped them
-  if (peek(p, n, j) == 0x5b) {
-    if (peek(p, n, j + 1) == 0x5d) return false;
-    j++;
+  let open = peek(p, n, j);
+  if (open == 0x5b) {
+    // `"Authorization":["Bearer …"]` (Caddy, Go's http.Header): the list's first string; `[]` holds none
+    j = skipSpaces(p, n, j + 1);
+    open = peek(p, n, j);
+    if (open != QUOTE && !(open == BACKSLASH && peek(p, n, j + 1) == QUOTE)) return false;
   }
-  const open = peek(p, n, j);
   let quote: u32 = 0;
   if (open == QUOTE || open == APOSTROPHE) {
     quote = open;
@@ -905,6 +999,10 @@ function flagValue(p: usize, n: usize, j: usize, userPass: bool, notPort: bool =
     if (!quotedValue(p, n, j + 2, QUOTE, true)) return false;
     from = j + 2;
     to = matchEndOfEscaped(p, n, from);
+  } else if (b == BACKSLASH && deepQuoteAt(p, n, j) != 0) {
+    if (!deepQuotedValue(p, n, j, deepQuoteAt(p, n, j))) return false;
+    from = matchStart;
+    to = matchEnd;
   } else {
     if (b == 0x2d || b == 0) return false; // another flag, or nothing
     to = unquotedEnd(p, n, j);
