@@ -378,8 +378,10 @@ describe("auth_header", () => {
     ["Proxy-Authorization: Basic dXNlcjpwYXNz\\r\\nHost: x", "dXNlcjpwYXNz"],
     ["Authorization: justonetoken", "justonetoken"],
     ["Authorization: Basic dXNl\\/cjpw", "dXNl\\/cjpw"],
+    // Caddy's header lists
+    ["\\\"headers\\\":{\\\"Authorization\\\":[\\\"Bearer caddy-list-token\\\"],\\\"X\\\":[]}", "caddy-list-token"],
   ]);
-  negatives(["Authorization header missing", "authorization_code=abc", "authorization:", "Authorization: \\n"]);
+  negatives(["Authorization header missing", "authorization_code=abc", "authorization:", "Authorization: \\n", "\\\"headers\\\":{\\\"Authorization\\\":[],\\\"User-Agent\\\":[\\\"curl/7\\\"]}"]);
 });
 
 describe("secret_pair", () => {
@@ -461,6 +463,10 @@ describe("secret_pair", () => {
     // a list of passwords, one of them in an XML element
     ["<admin_passwords>Adm1n-pw</admin_passwords>", "Adm1n-pw"],
     ["db_passwords: 'p1-abc,p2-def'", "p1-abc,p2-def"],
+    // a number as text, and a tab before the value
+    ["{\\\"pin_password\\\":\\\"2128\\\"}", "2128"],
+    ["password=2128", "2128"],
+    ["Token:\\t\\tdGhpcy1pcy1hLXRva2Vu\\r\\n", "dGhpcy1pcy1hLXRva2Vu"],
     // spaces before the comma of a quoted name and value (Gradle's buildConfigField)
     ["buildConfigField 'String' , 'API_KEY' , 'k3y-in-gradle'", "k3y-in-gradle"],
     // a provider's name then `key`
@@ -485,7 +491,7 @@ describe("secret_pair", () => {
     // numbered plural counts, template fields, Compose's `$$`, a function call
     "cache_key=user:1:profile", "routing_key: orders.created", "monkey=3", "key=abc123", "s3_key=logs/2026/12/05.gz", "mygithubkey=x1",
     "passwords: 3", "<weak_passwords>12</weak_passwords>", "expired_passwords=\\\"4\\\"",
-    "tokens2=5", "max_tokens_1: 256", "password = \\\"{password}\\\"", "password: \\\"{ db_password }\\\"", "password: $$password", "password: $${PYPI_PASSWORD}", "{\\\"key\\\":\\\"password\\\",\\\"value\\\":\\\"[FILTERED]\\\"}", "\\\"password\\\":\\\"__REDACTED__\\\"", "Access denied for user 'x'@'h' (using password: YES)", "password: no", "password = getPassword()", "secret = cfg.load_secret();",
+    "tokens2=5", "max_tokens_1: 256", "password = \\\"{password}\\\"", "password: \\\"{ db_password }\\\"", "password: $$password", "password: $${PYPI_PASSWORD}", "{\\\"key\\\":\\\"password\\\",\\\"value\\\":\\\"[FILTERED]\\\"}", "\\\"password\\\":\\\"__REDACTED__\\\"", "Access denied for user 'x'@'h' (using password: YES)", "password: no", "{\\\"elevatedToken\\\":\\\"%%1842\\\"}", "Elevated Token:\\t\\tYes\\r\\n", "\\\"passwordLastSet\\\":\\\"11/8/2021 10:09:47 AM\\\"", "subj=unconfined_u:unconfined_r:passwd_t:s0-s0:c0.c1023", "{\\\"full_hash_pass\\\":2128,\\\"x\\\":1}", "password = getPassword()", "secret = cfg.load_secret();",
     "$config['db_host'] = 'db.internal';", "settings['password'] = $pw;", "if password == f(x):",
   ]);
   it("reports a value of a specific shape as that detector, or as a pair when it is off", () => {
