@@ -525,7 +525,24 @@ describe("real logs' look-alikes", () => {
     "\\\"headers\\\":{\\\"Authorization\\\":[],\\\"Accept\\\":[\\\"*/*\\\"]}",
     "Message-ID: <20240223075525.8CD9941B67@mx.example.com>",
     "[session 50181234567896] [client x]",
-  ]);
+    // a third outside corpus (fail2ban, lnav, mtail, Panther test data)
+    "\\\"messageID\\\":\\\"<a1b2c3@mx.example.com>\\\"",
+    "{\\\"rfc2822_message_id\\\":\\\"<x9@mail.example.org>\\\"}",
+    "\\\"scope\\\":[\\\"read:client_credentials\\\",\\\"read:client_grants\\\"]",
+    "[\"VPN_CREDENTIALS\", \"APIKEY_MANAGEMENT\", \"AUDIT_LOGS\"]",
+    "\\\"clientToken\\\":\\\"5f1c9a8e-1b7d-4c3e-9a6f-2d8e4b1c7a90\\\"",
+    "nextToken=AAMA-EFRSURBSGh3",
+    "\\\"tokenHash\\\":\\\"key1(AbCdEf0123)\\\"",
+    "\\\"uniqueTokenIdentifier\\\":\\\"AbCd123_45xyz\\\"",
+    "\\\"ssh_url\\\":\\\"git@github.com:owner/repo.git\\\"",
+    "abfss://container@account.dfs.core.windows.net/path",
+    "GET /ad;ord=50181234567896? HTTP/1.1",
+    "\\\"authorization\\\":{\\\"action\\\":\\\"Microsoft.Storage/read\\\"}",
+    "\\\"FAILED_PASSWD_ATTEMPTS\\\":\\\"100\\\"",
+    "\\\"accessToken\\\":\\\"HIDDEN_DUE_TO_SECURITY_REASONS\\\"",
+    "FTP command: Client \\\"192.0.2.1\\\", \\\"PASS <password>\\\"",
+    "\\\"encCS\\\":[\\\"aes128-ctr\\\",\\\"aes128-gcm@openssh.com\\\"]",
+  ].map((t) => t.replace(/\d+\.\d+\.\d+\.\d+/, "host")));
   positives("secret_pair", [
     ["found within ARGS:password: l0ng-s3cret-value", "l0ng-s3cret-value"],
     ["password=1234", "1234"], // a person's choice may be short digits or a word
@@ -535,7 +552,11 @@ describe("real logs' look-alikes", () => {
   ]);
   positives("auth_header", [["\\\"Authorization\\\":[\\\"Bearer abc.def-123\\\"]", "abc.def-123"]]);
   positives("card", [["card 50181234567896", "50181234567896"]]);
-  positives("email", [["From: <jane@example.com>", "jane@example.com"]]);
+  positives("email", [
+    ["From: <jane@example.com>", "jane@example.com"],
+    ["https://jane%40example.com@contacts.example.net/x", "jane%40example.com@contacts.example.net"], // an address as a URL's user
+  ]);
+  positives("secret_pair", [["<password>hunter22</password>", "hunter22"], ["\\\"scope\\\":\\\"admin\\\",\\\"client_secret\\\", \\\"s3cr3t-v4lue\\\"", "s3cr3t-v4lue"]]);
 });
 
 describe("boundaries and overlaps", () => {

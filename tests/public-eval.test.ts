@@ -8,7 +8,8 @@ import { Rng } from "../bench/rng.js";
 import { classFor, classOf, isPlaceholder, isVariable, normaliseSecret, outsideClaim } from "../bench/eval/classes.js";
 import { contextsFor, leaks } from "../bench/eval/examples.js";
 import { Evaluator, exprEnd, generate, goRegex, tokenize } from "../bench/eval/golit.js";
-import { JUDGEMENTS, judgementsFor, parseCsv, readJudgements, recordForms, systemFiles } from "../bench/eval/reallogs.js";
+import { JUDGEMENTS, judgementKey, judgementsFor, outcomeKey, parseCsv, readJudgements, recordForms, systemFiles } from "../bench/eval/reallogs.js";
+import { scratchDir } from "../cli/scratch.js";
 import { evaluatePublicAsync, missedPublicTargets, type PublicEvaluation } from "../bench/eval/run.js";
 import { dataDir, diffWords } from "../bench/eval/runner.js";
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -212,6 +213,23 @@ describe("evaluation readers and scoring", () => {
     expect(diffWords("a password=x b", "a password=[REDACTED] b")).toEqual([{ before: "password=x", after: "password=[REDACTED]" }]);
   });
 
+  it("takes a verdict given for one result of a fragment before the fragment's general one", () => {
+    const dir = scratchDir("logseal-verdicts-");
+    const line = "a".repeat(64);
+    const before = "password=x", after = "password=[REDACTED]";
+    const [hash, fragment] = judgementKey(line, before).split(":");
+    const path = join(dir, "v.tsv");
+    writeFileSync(path, [
+      [hash, fragment, "s", "secret_pair", "false", "the first build's masking was wrong"].join("\t"),
+      [hash, outcomeKey(line, before, after).split(":")[1], "s", "secret_pair", "true", "re-judged for the fixed masking"].join("\t"),
+    ].join("\n") + "\n");
+    const judgements = readJudgements(path);
+    expect(judgements.get(outcomeKey(line, before, after))?.verdict).toBe("true");
+    expect(judgements.get(judgementKey(line, before))?.verdict).toBe("false");
+    expect(judgements.get(outcomeKey(line, before, "password=[REDACTED]x"))).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("keeps verdicts as hashes and words only, each one true or false, in every corpus's file", () => {
     const files = readdirSync(join(JUDGEMENTS, "..")).filter((f) => f.endsWith(".tsv"));
     expect(files).toContain("reallogs.tsv");
@@ -222,7 +240,7 @@ describe("evaluation readers and scoring", () => {
       expect(judgements.size).toBeGreaterThan(0);
       for (const j of judgements.values()) {
         expect(j.line).toMatch(/^[0-9a-f]{64}$/);
-        expect(j.fragment === "*" || /^[0-9a-f]{16}$/.test(j.fragment)).toBe(true);
+        expect(j.fragment === "*" || /^[0-9a-f]{16}(>[0-9a-f]{16})?$/.test(j.fragment)).toBe(true); // `>`: for one result only
         expect(j.reason.length).toBeGreaterThan(10);
       }
       // no log text: every row is exactly six tab-separated columns

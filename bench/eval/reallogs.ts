@@ -37,9 +37,13 @@ export interface Judgement {
 /**
  * Key of one changed fragment of one line: hashes of the line and of the fragment as it went in.
  * A verdict with fragment `*` covers every change on the line (a line with no secret in it: any
- * change is a false positive; a line whose sensitive part the reason names).
+ * change is a false positive; a line whose sensitive part the reason names). A fragment written
+ * `<hash>><hash of the result>` holds for that masking of the fragment only: a JSON line without
+ * spaces is one fragment, and when a fix changes what is masked in it the verdict is given again
+ * for the new result while the first still holds for the old one.
  */
 export const judgementKey = (lineHash: string, fragment: string) => `${lineHash}:${sha256(fragment).slice(0, 16)}`;
+export const outcomeKey = (lineHash: string, fragment: string, result: string) => `${judgementKey(lineHash, fragment)}>${sha256(result).slice(0, 16)}`;
 
 export function readJudgements(path = JUDGEMENTS): Map<string, Judgement> {
   const map = new Map<string, Judgement>();
@@ -156,7 +160,7 @@ export function evaluateRealLogs(root: string, redactor: Redactor, judgements = 
           for (const f of change.fragments.length ? change.fragments : [{ before: change.before, after: change.after }]) {
             const key = judgementKey(hash, f.before);
             if (!fragments.has(key)) {
-              const j = judgements.get(key) ?? judgements.get(`${hash}:*`);
+              const j = judgements.get(outcomeKey(hash, f.before, f.after)) ?? judgements.get(key) ?? judgements.get(`${hash}:*`);
               fragments.set(key, { ...f, key, verdict: j?.verdict, reason: j?.reason });
             }
           }

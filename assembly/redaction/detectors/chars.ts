@@ -112,26 +112,34 @@ export function runEndWithin(p: usize, n: usize, j: usize, cls: u32, max: usize)
   return runEnd(p, min(n, j + max + 1), j, cls);
 }
 
-/** Whether the word right before `i`, past one to four separators (spaces, `<[(:=#`), is one of
- * `words` (lower case, `_` for `-` too, compared folded): the label a log gives a value (`[session 5603…]`,
- * `Message-ID: <…@…>`). Nothing below `floor` is read. */
-export function labelBefore(p: usize, i: usize, floor: usize, words: StaticArray<string>): bool {
+/** Whether the word right before `i`, past one to eight separators (spaces, quotes, `\\`,
+ * `<[(:=#`), is one of `words` (lower case, `_` for `-` too, compared folded), or with `suffix`
+ * ends with one after `_` or a camel hump: the label a log gives a value (`[session 5603…]`,
+ * `Message-ID: <…@…>`, `"rfc2822_message_id":"<…>"`). Read across escapes and spans: a label is
+ * context, never masked. */
+export function labelBefore(p: usize, i: usize, words: StaticArray<string>, suffix: bool = false): bool {
   let k = i;
-  while (k > floor && i - k < 4) {
+  while (k > 0 && i - k < 8) {
     const b = <u32>load<u8>(p + k - 1);
-    if (b != 0x20 && b != 0x3c && b != 0x5b && b != 0x28 && b != 0x3a && b != 0x3d && b != 0x23) break;
+    if (b != 0x20 && b != 0x3c && b != 0x5b && b != 0x28 && b != 0x3a && b != 0x3d && b != 0x23 && b != 0x22 && b != 0x27 && b != 0x5c) break;
     k--;
   }
   if (k == i) return false;
   const end = k;
-  while (k > floor && end - k < 24) {
+  while (k > 0 && end - k < 32) {
     const b = <u32>load<u8>(p + k - 1);
     if (!isIn(b, ALNUM) && b != 0x2d && b != 0x5f) break;
     k--;
   }
   for (let w = 0; w < words.length; w++) {
     const word = unchecked(words[w]);
-    if (<usize>word.length == end - k && matchesFoldedAt(p, end, k, word)) return true;
+    const len = <usize>word.length;
+    if (end - k < len || !matchesFoldedAt(p, end, end - len, word)) continue;
+    if (end - k == len) return true;
+    if (suffix) {
+      const before = <u32>load<u8>(p + end - len - 1);
+      if (before == 0x5f || before == 0x2d || (<u32>load<u8>(p + end - len) - 0x41 < 26 && before - 0x61 < 26)) return true;
+    }
   }
   return false;
 }

@@ -18,7 +18,7 @@ import { ibanAt } from "./iban";
 import { emailAt, ipv4At, ipv6At, urlPasswordAt } from "./network";
 import { jwtAt } from "./tokens";
 import { pemPrivateKeyAt } from "./pem";
-import { authHeaderAt, awsSecretKeyAt, cliSecretAt, secretPairAt, spacedValueAt } from "./pairs";
+import { authHeaderAt, awsSecretKeyAt, cliSecretAt, resetPairMemory, secretPairAt, spacedValueAt } from "./pairs";
 import {
   addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, matchRule, MAX_RULES,
   registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
@@ -338,6 +338,7 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
   const enabled = rules.slots;
   if (enabled == 0) return;
   setClaimedEnd(0);
+  resetPairMemory();
   setActiveRules(rules.bits);
   let escapeEnd: usize = 0;
   let i: usize = 0;

@@ -21,9 +21,30 @@ export function emailAt(p: usize, n: usize, at: usize, floor: usize): bool {
     if (at - s > MAX_LOCAL) return false;
   }
   if (s == at || load<u8>(p + s) == DOT || load<u8>(p + at - 1) == DOT) return false;
-  if (labelBefore(p, s, floor, MESSAGE_ID_LABELS)) return false;
+  if (labelBefore(p, s, MESSAGE_ID_LABELS, true) || afterScheme(p, s, at, floor)) return false;
   const end = domainEnd(p, n, at + 1);
-  return end != 0 && !inAlgorithmList(p, n, s, end) && found(s, end);
+  return end != 0 && !inAlgorithmList(p, n, s, end) && !scpPathAfter(p, n, end) && found(s, end);
+}
+
+/** `abfss://container@account.dfs.core.windows.net`, `ssh://git@host`: a URL's user, not a
+ * mailbox (a password there is url_password's), unless the user is itself an address written
+ * with `%40` (`https://13957525385%40163.com@contacts.icloud.com/`). */
+function afterScheme(p: usize, s: usize, at: usize, floor: usize): bool {
+  if (s < floor + 3 || load<u8>(p + s - 1) != SLASH || load<u8>(p + s - 2) != SLASH || load<u8>(p + s - 3) != COLON) return false;
+  for (let k = s; k + 3 <= at; k++) if (load<u8>(p + k) == 0x25 && load<u8>(p + k + 1) == 0x34 && load<u8>(p + k + 2) == 0x30) return false;
+  return true;
+}
+
+/** `git@github.com:owner/repo.git`: scp-style SSH (a user and a host, then `:` and a path with a
+ * `/` before any space or quote). `bob@example.com: denied` stays an address. */
+function scpPathAfter(p: usize, n: usize, end: usize): bool {
+  if (peek(p, n, end) != COLON) return false;
+  for (let k = end + 1; k < n && k - end < 128; k++) {
+    const b = <u32>load<u8>(p + k);
+    if (b == SLASH) return k > end + 1;
+    if (b <= 0x20 || b == 0x22 || b == 0x27 || b == BACKSLASH) return false;
+  }
+  return false;
 }
 
 // Message identifiers look like addresses (`Message-ID: <20240223075525.8CD9941B67@mx.example>`,
@@ -35,17 +56,34 @@ const MESSAGE_ID_LABELS: StaticArray<string> = ["message_id", "messageid", "msgi
  * local extensions `name@domain` (RFC 4251 §6), not a mailbox. A neighbour right across a
  * comma must look like an algorithm: lower case, digits, `-`, `.`, with a `-` and a digit. */
 function inAlgorithmList(p: usize, n: usize, s: usize, end: usize): bool {
-  if (s > 0 && load<u8>(p + s - 1) == 0x2c) {
-    let k = s - 1;
-    while (k > 0 && s - 1 - k < 64 && isAlgorithmByte(load<u8>(p + k - 1))) k--;
-    if (algorithmName(p, k, s - 1)) return true;
+  // each item may be quoted, as in a JSON list (cowrie's `["aes128-ctr","aes128-gcm@openssh.com"]`)
+  const from = s - quoteBefore(p, s);
+  const to = end + quoteAt(p, n, end);
+  if (from > 0 && load<u8>(p + from - 1) == 0x2c) {
+    const itemEnd = from - 1 - quoteBefore(p, from - 1);
+    let k = itemEnd;
+    while (k > 0 && itemEnd - k < 64 && isAlgorithmByte(load<u8>(p + k - 1))) k--;
+    if (algorithmName(p, k, itemEnd)) return true;
   }
-  if (peek(p, n, end) == 0x2c) {
-    let k = end + 1;
-    while (k < n && k - end < 64 && isAlgorithmByte(load<u8>(p + k))) k++;
-    if (algorithmName(p, end + 1, k)) return true;
+  if (peek(p, n, to) == 0x2c) {
+    const itemStart = to + 1 + quoteAt(p, n, to + 1);
+    let k = itemStart;
+    while (k < n && k - itemStart < 64 && isAlgorithmByte(load<u8>(p + k))) k++;
+    if (algorithmName(p, itemStart, k)) return true;
   }
   return false;
+}
+
+/** Length of the quote (`"`, or `\"` inside a JSON string) that ends at `j`, or 0. */
+function quoteBefore(p: usize, j: usize): usize {
+  if (j == 0 || load<u8>(p + j - 1) != 0x22) return 0;
+  return j > 1 && load<u8>(p + j - 2) == BACKSLASH ? 2 : 1;
+}
+
+/** Length of the quote that starts at `j`, or 0. */
+function quoteAt(p: usize, n: usize, j: usize): usize {
+  if (peek(p, n, j) == 0x22) return 1;
+  return peek(p, n, j) == BACKSLASH && peek(p, n, j + 1) == 0x22 ? 2 : 0;
 }
 
 @inline function isAlgorithmByte(b: u32): bool {

@@ -107,10 +107,12 @@ function realLayout(sizes: u32, groups: i32): bool {
 const ID_LABELS: StaticArray<string> = [
   "session", "sid", "id", "pid", "tid", "uid", "gid", "txid", "xid", "trace", "trace_id", "span", "span_id",
   "thread", "job", "build", "seq", "request", "request_id", "req", "msgid", "queue_id", "mail_id",
+  // cache busters in ad and analytics URLs (`;ord=6795061899455057?`)
+  "ord", "cb", "rnd", "rand", "random", "nonce", "correlator", "cachebuster",
 ]; // `_` stands for `-` too
 
 export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelBefore(p, i, floor, ID_LABELS)) return false;
+  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelBefore(p, i, ID_LABELS)) return false;
   const run = runEnd(p, n, i, DIGIT);
   const first = <u32>(run - i);
   if (first >= 13) return !continuesAfter(p, n, run) && isCard(p, i, run, first) && found(i, run);

@@ -108,7 +108,7 @@ const BENIGN_AFTER: StaticArray<string> = [
   "manager", "store", "provider", "field", "env", "mode", "limit", "usage", "index", "encoding", "kind", "label",
   "endpoint", "header", "prefix", "format", "timeout", "max", "min", "lifetime", "validity", "issuer", "audience",
   "scope", "scopes", "status", "state", "error", "reset", "changed", "updated", "created", "age", "strength",
-  "hint", "location", "source", "exists", "set", "last", "valid", "invalid", "missing", "used", "display", "request",
+  "hint", "location", "source", "exists", "set", "last", "identifier", "attempts", "attempt", "valid", "invalid", "missing", "used", "display", "request",
   "requests", "endpoint", "method", "algorithm", "type", "bucket", "rate", "total", "input", "output", "cache",
 ];
 
@@ -422,6 +422,7 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   if (!sensitiveKeyBefore(p, keyEnd)) return b == EQUALS && namedByKeyAttribute(p, keyEnd) && valueAt(p, n, value, false);
   if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value) || isPasswordCount(p, n, keyEnd, value)) return false;
   const keyStart = keyStartBefore(p, keyEnd);
+  if (namesRequestToken(p, keyStart, keyEnd)) return false;
   // `system_r:passwd_t:s0`: a field of a colon-separated name (an SELinux context), not a key
   // (`ARGS:password: x`, with a space, is one)
   if (b == COLON && next != SPACE && keyStart > 0 && load<u8>(p + keyStart - 1) == COLON) return false;
@@ -434,6 +435,28 @@ function keyStartBefore(p: usize, keyEnd: usize): usize {
   let k = keyEnd;
   while (k > 0 && keyEnd - k < MAX_KEY && isIn(load<u8>(p + k - 1), KEY)) k--;
   return k;
+}
+
+// Whole names of tokens that name a request or a page, not a credential: AWS's idempotency
+// tokens (`clientToken`, `ClientRequestToken`), pagination cursors (`nextToken`, `pageToken`),
+// a token's hash kept to look it up (`tokenHash`, `hashed_token`). Whole names only:
+// `VAULT_CLIENT_TOKEN` is a credential.
+const REQUEST_TOKEN_NAMES: StaticArray<string> = [
+  "clienttoken", "clientrequesttoken", "idempotencytoken", "nexttoken", "pagetoken", "nextpagetoken", "paginationtoken",
+  "continuationtoken", "synctoken", "resumptiontoken", "hashedtoken", "tokenhash",
+];
+
+function namesRequestToken(p: usize, from: usize, to: usize): bool {
+  let letters: usize = 0;
+  for (let j = from; j < to; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c != 0x5f && c != 0x2d && c != 0x2e) letters++;
+  }
+  for (let k = 0; k < REQUEST_TOKEN_NAMES.length; k++) {
+    const w = unchecked(REQUEST_TOKEN_NAMES[k]);
+    if (<usize>w.length == letters && keyEndsWith(p, from, to, w)) return true;
+  }
+  return false;
 }
 
 // Names of what a person chooses: any value may be one (`pin=1234`, `password: dragon`).
@@ -633,12 +656,63 @@ function commaPairAt(p: usize, n: usize, sep: usize): bool {
   const j = skipSpaces(p, n, comma + 1);
   if (escaped) {
     if (peek(p, n, j) != BACKSLASH || peek(p, n, j + 1) != QUOTE) return false;
-    if (!sensitiveKeyBefore(p, sep - 2) || !quotedValue(p, n, j + 2, QUOTE, true)) return false;
+    if (!sensitiveKeyBefore(p, sep - 2) || inStringList(p, sep - 1, q, true) || !quotedValue(p, n, j + 2, QUOTE, true)) return false;
     return memberValue(p, n, matchStart, matchEnd, matchEnd + 2, true) && !isPlaceholderValue(p, matchStart, matchEnd);
   }
   if (peek(p, n, j) != q) return false;
-  if (!sensitiveKeyBefore(p, sep - 1) || !quotedValue(p, n, j + 1, q, false)) return false;
+  if (!sensitiveKeyBefore(p, sep - 1) || inStringList(p, sep - 1, q, false) || !quotedValue(p, n, j + 1, q, false)) return false;
   return memberValue(p, n, matchStart, matchEnd, matchEnd + 1, false) && !isPlaceholderValue(p, matchStart, matchEnd);
+}
+
+/** Whether the string whose closing quote is at `close` is an item of a list of strings
+ * (`["read:client_credentials","read:client_grants"]`, a JSON array of scopes, permissions or
+ * names): back over quoted items and commas to a `[`. Items of a list are names, not a name and
+ * its value. The walk is bounded (LIST_LOOKBACK bytes) and remembers the last list item it
+ * reached, so the items of one long list cost their own length, not the list's. */
+function inStringList(p: usize, close: usize, q: u32, escaped: bool): bool {
+  const esc: usize = escaped ? 1 : 0;
+  let k = close;
+  while (close - k < LIST_LOOKBACK) {
+    if (p == knownListText && k == knownListItem) return remember(p, close);
+    // the item's opening quote
+    let j = k - esc;
+    let opened = false;
+    while (j > 0 && close - j < LIST_LOOKBACK) {
+      j--;
+      if (<u32>load<u8>(p + j) != q) continue;
+      const backslash = j > 0 && load<u8>(p + j - 1) == BACKSLASH;
+      if (backslash == escaped) { opened = true; break; }
+    }
+    if (!opened) return false;
+    let o = j - esc;
+    while (o > 0 && load<u8>(p + o - 1) == SPACE) o--;
+    if (o == 0) return false;
+    const b = <u32>load<u8>(p + o - 1);
+    if (b == 0x5b) return remember(p, close);
+    if (b != 0x2c) return false;
+    // the previous item's closing quote
+    let c = o - 1;
+    while (c > 0 && load<u8>(p + c - 1) == SPACE) c--;
+    if (c == 0 || <u32>load<u8>(p + c - 1) != q) return false;
+    k = c - 1;
+    if (escaped && (k == 0 || load<u8>(p + k - 1) != BACKSLASH)) return false;
+  }
+  return false;
+}
+
+const LIST_LOOKBACK: usize = 1024;
+let knownListText: usize = 0;
+let knownListItem: usize = 0;
+
+function remember(p: usize, item: usize): bool {
+  knownListText = p;
+  knownListItem = item;
+  return true;
+}
+
+/** Forgets the list items seen in the previous string (a new string starts). */
+export function resetPairMemory(): void {
+  knownListText = 0;
 }
 
 /** After `"DB_PASSWORD", "…"`: when the second string is followed by `:` it names the next
@@ -682,6 +756,8 @@ function xmlPairAt(p: usize, n: usize, sep: usize): bool {
       if (c != SPACE && c != 0x09) end = to;
     }
   }
+  // an element has a closing tag: `"PASS <password>"` (a placeholder in angle brackets) does not
+  if (to >= n || peek(p, n, to + 1) != SLASH) return false;
   return end > from && !isPlaceholderValue(p, from, end) && found(from, end);
 }
 
@@ -797,11 +873,23 @@ function isRedactionMarker(p: usize, from: usize, to: usize): bool {
     if (c != 0x5d && c != 0x29 && c != 0x5f && c != 0x2a && c != 0x3e) break;
     to--;
   }
+  // the word alone, or as the first word of an upper-case name (CloudTrail's `HIDDEN_DUE_TO_SECURITY_REASONS`)
   for (let k = 0; k < REDACTION_WORDS.length; k++) {
     const w = unchecked(REDACTION_WORDS[k]);
-    if (<usize>w.length == to - from && matchesFoldedAt(p, to, from, w)) return true;
+    const len = <usize>w.length;
+    if (to - from < len || !matchesFoldedAt(p, from + len, from, w)) continue;
+    if (to - from == len) return true;
+    if (load<u8>(p + from + len) == 0x5f && isUpperName(p, from, to)) return true;
   }
   return false;
+}
+
+function isUpperName(p: usize, from: usize, to: usize): bool {
+  for (let j = from; j < to; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c != 0x5f && c - 0x41 >= 26) return false;
+  }
+  return true;
 }
 
 /** A variable's name in one case: lower-case letters and `_`, or upper-case letters, digits and
@@ -865,6 +953,7 @@ export function authHeaderAt(p: usize, n: usize, i: usize, floor: usize): bool {
   if (sep == 0) return false;
   let j = skipSpaces(p, n, sep + 1);
   let open = peek(p, n, j);
+  if (open == 0x7b) return false; // Azure's `"authorization":{"action":…}`: an object about authorisation
   if (open == 0x5b) {
     // `"Authorization":["Bearer …"]` (Caddy, Go's http.Header): the list's first string; `[]` holds none
     j = skipSpaces(p, n, j + 1);
