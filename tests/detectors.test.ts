@@ -550,6 +550,16 @@ describe("real logs' look-alikes", () => {
     ["-Password \\\\\\\"pw-1234\\\\\\\" -Force", "pw-1234"], // quotes of JSON text inside a JSON string
     ["api_token=9f8e7d6c5b4a", "9f8e7d6c5b4a"],
   ]);
+  positives("secret_pair", [
+    // an argument vector printed as a list: a flag's value, not a list of names
+    ["Command '['mysql', '--password', 'S3cr3tP4ss']' returned non-zero exit status 1.", "S3cr3tP4ss"],
+    ["exec [\"vault\",\"login\",\"-token\",\"tok-not-real-1\"]", "tok-not-real-1"],
+    ["[\\\"--db-password\\\", \\\"hunter2hunter2\\\"]", "hunter2hunter2"],
+    // a password's numbered or glued name keeps a short value secret
+    ["PASSWORD_1=Welcome", "Welcome"],
+    ["db_password2=12345", "12345"],
+    ["dbpass=1234", "1234"],
+  ]);
   positives("auth_header", [["\\\"Authorization\\\":[\\\"Bearer abc.def-123\\\"]", "abc.def-123"]]);
   positives("card", [["card 50181234567896", "50181234567896"]]);
   positives("email", [

@@ -463,8 +463,14 @@ function namesRequestToken(p: usize, from: usize, to: usize): bool {
 const PASSWORD_NAMES: StaticArray<string> = ["password", "passwd", "pwd", "passphrase", "secret", "pin"];
 
 function namesPassword(p: usize, from: usize, to: usize): bool {
-  for (let k = 0; k < PASSWORD_NAMES.length; k++) if (keyEndsWith(p, from, to, unchecked(PASSWORD_NAMES[k]))) return true;
-  return false;
+  // numbered as sensitiveKeyBefore reads them (`db_password2`, `PASSWORD_1`)
+  let end = to;
+  while (end > from && to - end < 3 && <u32>load<u8>(p + end - 1) - 0x30 < 10) end--;
+  if (end < to && end > from && (load<u8>(p + end - 1) == 0x5f || load<u8>(p + end - 1) == 0x2d)) end--;
+  if (end == from) return false;
+  for (let k = 0; k < PASSWORD_NAMES.length; k++) if (keyEndsWith(p, from, end, unchecked(PASSWORD_NAMES[k]))) return true;
+  // `pass` glued to db/user names one too (`_pass` alone may be a count: `full_hash_pass`)
+  return keyEndsWith(p, from, end, "dbpass") || keyEndsWith(p, from, end, "userpass");
 }
 
 /** An unquoted value no machine-made credential is: up to 5 digits (`sticky_token=274`,
@@ -656,11 +662,11 @@ function commaPairAt(p: usize, n: usize, sep: usize): bool {
   const j = skipSpaces(p, n, comma + 1);
   if (escaped) {
     if (peek(p, n, j) != BACKSLASH || peek(p, n, j + 1) != QUOTE) return false;
-    if (!sensitiveKeyBefore(p, sep - 2) || inStringList(p, sep - 1, q, true) || !quotedValue(p, n, j + 2, QUOTE, true)) return false;
+    if (!sensitiveKeyBefore(p, sep - 2) || (!isFlagBefore(p, sep - 2) && inStringList(p, sep - 1, q, true)) || !quotedValue(p, n, j + 2, QUOTE, true)) return false;
     return memberValue(p, n, matchStart, matchEnd, matchEnd + 2, true) && !isPlaceholderValue(p, matchStart, matchEnd);
   }
   if (peek(p, n, j) != q) return false;
-  if (!sensitiveKeyBefore(p, sep - 1) || inStringList(p, sep - 1, q, false) || !quotedValue(p, n, j + 1, q, false)) return false;
+  if (!sensitiveKeyBefore(p, sep - 1) || (!isFlagBefore(p, sep - 1) && inStringList(p, sep - 1, q, false)) || !quotedValue(p, n, j + 1, q, false)) return false;
   return memberValue(p, n, matchStart, matchEnd, matchEnd + 1, false) && !isPlaceholderValue(p, matchStart, matchEnd);
 }
 
@@ -698,6 +704,12 @@ function inStringList(p: usize, close: usize, q: u32, escaped: bool): bool {
     if (escaped && (k == 0 || load<u8>(p + k - 1) != BACKSLASH)) return false;
   }
   return false;
+}
+
+/** Whether the name that ends at `keyEnd` is a command-line flag (`"--password"`, `'-token'`):
+ * in a list it is an argument vector (`['mysql', '--password', '…']`), the next item its value. */
+function isFlagBefore(p: usize, keyEnd: usize): bool {
+  return load<u8>(p + keyStartBefore(p, keyEnd)) == 0x2d;
 }
 
 const LIST_LOOKBACK: usize = 1024;
