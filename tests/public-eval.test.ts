@@ -143,6 +143,15 @@ describe("evaluation readers and scoring", () => {
     expect(outsideClaim(e("whispers:card", "52830000000000007"), "card", "52830000000000007")).toMatch(/length/);
     expect(outsideClaim(e("whispers:card", "5283000000000007"), "card", "5283000000000007")).toBeUndefined();
     expect(outsideClaim(e("whispers:pairs", "x", { outside: "elsewhere" }), "pairs", "x")).toBe("elsewhere");
+    // the formats' edges: a grouping that is not AAA-GG-SSSS, a key shorter than Stripe issues, a `/` in a Slack token, five dotted numbers
+    expect(outsideClaim(e("presidio:us_ssn", "078-051121"), "ssn", "078-051121")).toMatch(/AAA-GG-SSSS/);
+    expect(outsideClaim(e("presidio:us_ssn", "078-05-1120"), "ssn", "078-05-1120")).toBeUndefined();
+    expect(outsideClaim(e("kingfisher:stripe.1", "sk_live_HQS0j4H75Xpth"), "stripe_key", "sk_live_HQS0j4H75Xpth")).toMatch(/shorter/);
+    expect(outsideClaim(e("kingfisher:stripe.1", "sk_live_x"), "stripe_key", "sk_live_0123456789abcdefABCDEFgh")).toBeUndefined();
+    expect(outsideClaim(e("noseyparker:slack.5", "xapp-1-A/B"), "slack_token", "xapp-1-A0/B1")).toMatch(/alphabet/);
+    expect(outsideClaim(e("gitleaks:slack-webhook-url", "x"), "slack_token", "hooks.slack.com/services/T0/B0/x")).toBeUndefined();
+    expect(outsideClaim({ ...e("presidio:ip", "192.168.1.1"), line: "192.168.1.1.1" }, "ipv4", "192.168.1.1")).toMatch(/dotted/);
+    expect(outsideClaim({ ...e("presidio:ip", "192.168.1.1"), line: "from 192.168.1.1." }, "ipv4", "192.168.1.1")).toBeUndefined();
     expect(isPlaceholder("hooks.slack.com/services/TXXXXX/BXXXXX/XXXXXXXXXX")).toBe(true);
     expect(isPlaceholder("hooks.slack.com/services/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")).toBe(false);
     // a password equal to the user name beside it: gone when one occurrence went

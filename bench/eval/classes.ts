@@ -76,6 +76,10 @@ export function outsideClaim(e: Example, cls: string | undefined, secret: string
   if (cls === "card" && /^\d+$/.test(secret) && ((/^(5[1-5]|2[2-7])/.test(secret) && secret.length !== 16) || (/^35/.test(secret) && secret.length < 16))) return "a number of a length its issuer does not issue (Mastercard 16 digits, JCB 16-19): a Luhn-valid number of another length is any id";
   if (/^secretlint:azure\/Azure(TenantId|ClientId)$/.test(e.family)) return "an Azure tenant or client id: a UUID that identifies, not a credential";
   if (e.family === "secretlint:aws/AWSAccountID") return "an AWS account id: an identifier AWS does not treat as secret";
+  if (cls === "ssn" && /^\d{3}-\d{6}$|^\d{5}-\d{4}$/.test(secret)) return "a number grouped 3-6 or 5-4 with no SSN label: not the AAA-GG-SSSS form (a recognizer's weak pattern; any dashed id has that shape)";
+  if (cls === "stripe_key" && /^[sr]k_(live|test|prod)_[A-Za-z0-9]{1,23}$/.test(secret)) return "a key shorter than Stripe issues (24 or more characters after the prefix)";
+  if (cls === "slack_token" && /^xa?[a-z]{2,3}-/.test(secret) && secret.includes("/")) return "a `/` inside a token: not in Slack's token alphabet (letters, digits, `-`)";
+  if (cls === "ipv4" && new RegExp(`(^|[^\\d.])${secret.replace(/\./g, "\\.")}\\.\\d`).test(e.line ?? "")) return "five or more dotted numbers (`192.168.1.1.1`): not an IPv4 address";
   return undefined;
 }
 
