@@ -542,6 +542,11 @@ describe("real logs' look-alikes", () => {
     "\\\"accessToken\\\":\\\"HIDDEN_DUE_TO_SECURITY_REASONS\\\"",
     "FTP command: Client \\\"192.0.2.1\\\", \\\"PASS <password>\\\"",
     "\\\"encCS\\\":[\\\"aes128-ctr\\\",\\\"aes128-gcm@openssh.com\\\"]",
+    // a fourth (loki, logstash, sshguard test data)
+    "<= sender@ H=mx (helo) P=esmtp id=0123456789abcdef0123456789abcdef@mx.example.net",
+    "msgid=<202403201244.r2KCi11V018784@host.example.com>",
+    "LastUpdated:time.Time{wall:0xc0d8, ext:50181234567896, loc:(*time.Location)(nil)}",
+    "level=info traceID=50181234567896 msg=done",
   ].map((t) => t.replace(/\d+\.\d+\.\d+\.\d+/, "host")));
   positives("secret_pair", [
     ["found within ARGS:password: l0ng-s3cret-value", "l0ng-s3cret-value"],

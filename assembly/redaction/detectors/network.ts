@@ -21,9 +21,21 @@ export function emailAt(p: usize, n: usize, at: usize, floor: usize): bool {
     if (at - s > MAX_LOCAL) return false;
   }
   if (s == at || load<u8>(p + s) == DOT || load<u8>(p + at - 1) == DOT) return false;
-  if (labelBefore(p, s, MESSAGE_ID_LABELS, true) || afterScheme(p, s, at, floor)) return false;
+  if (labelBefore(p, s, MESSAGE_ID_LABELS, true) || afterScheme(p, s, at, floor) || messageIdShape(p, s, at)) return false;
   const end = domainEnd(p, n, at + 1);
   return end != 0 && !inAlgorithmList(p, n, s, end) && !scpPathAfter(p, n, end) && found(s, end);
+}
+
+/** A local part no mailbox has but message ids do: 16 or more hex digits (`f828ca60127d8646a0fa75cbf8db9ba3@host`,
+ * Exim's `id=`), or a timestamp of 8 or more digits then `.` (`201303201244.r2KCi11V018784@host`,
+ * `20240223075525.8CD9941B67@host`, Sendmail's and Postfix's). */
+function messageIdShape(p: usize, s: usize, at: usize): bool {
+  let hex = at - s >= 16;
+  for (let k = s; k < at && hex; k++) if (!isIn(load<u8>(p + k), HEX)) hex = false;
+  if (hex) return true;
+  let d = s;
+  while (d < at && isDigit(load<u8>(p + d))) d++;
+  return d - s >= 8 && d < at && load<u8>(p + d) == DOT;
 }
 
 /** `abfss://container@account.dfs.core.windows.net`, `ssh://git@host`: a URL's user, not a

@@ -107,8 +107,11 @@ function realLayout(sizes: u32, groups: i32): bool {
 const ID_LABELS: StaticArray<string> = [
   "session", "sid", "id", "pid", "tid", "uid", "gid", "txid", "xid", "trace", "trace_id", "span", "span_id",
   "thread", "job", "build", "seq", "request", "request_id", "req", "msgid", "queue_id", "mail_id",
-  // cache busters in ad and analytics URLs (`;ord=6795061899455057?`)
-  "ord", "cb", "rnd", "rand", "random", "nonce", "correlator", "cachebuster",
+  // the same in camel case (`traceID=2223839516656616`)
+  "traceid", "spanid", "requestid", "sessionid", "correlationid", "messageid",
+  // cache busters in ad and analytics URLs (`;ord=6795061899455057?`); Go's time.Time printed
+  // with %#v (`wall:0x…, ext:583521218251528`)
+  "ord", "cb", "rnd", "rand", "random", "nonce", "correlator", "cachebuster", "ext", "wall",
 ]; // `_` stands for `-` too
 
 export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
