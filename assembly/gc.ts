@@ -20,6 +20,18 @@ export function requestCollection(): void {
   requested = true;
 }
 
+// Records whose handling leaves garbage (an error message for a malformed one): a collection
+// after GARBAGE_EVENTS of them keeps a flood of such records to a few hundred KiB of garbage.
+const GARBAGE_EVENTS: u32 = 1024;
+let garbageEvents: u32 = 0;
+
+/** A record left garbage behind it. */
+export function noteGarbage(): void {
+  if (++garbageEvents < GARBAGE_EVENTS) return;
+  garbageEvents = 0;
+  requested = true;
+}
+
 /** At the top of an exported call: collects when it is due. */
 export function collectIfDue(): void {
   if (memory.size() < pagesAtCollection + GROWTH_PAGES && ++callsSinceCollection < COLLECT_EVERY && !requested) return;

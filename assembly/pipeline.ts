@@ -5,6 +5,7 @@
 import { ByteBuffer } from "./buffer";
 import { Engine, currentEngine, maybeReload } from "./engine";
 import { Editor } from "./json/editor";
+import { noteGarbage } from "./gc";
 import { JsonError, jsonErrorMessage } from "./json/reader";
 import { writeJsonStringContent } from "./json/write";
 import { RAW_KEY, RecordOut } from "./record";
@@ -62,6 +63,7 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
  * redacted like any string) and `logseal_error` saying why and where.
  */
 function writeUnparsable(engine: Engine, body: usize, bodyLen: usize): void {
+  noteGarbage(); // the message below
   const error = reader.error;
   record.begin();
   record.out.putByte(0x7B);

@@ -565,6 +565,12 @@ describe("real logs' look-alikes", () => {
     ["db_password2=12345", "12345"],
     ["dbpass=1234", "1234"],
   ]);
+  positives("secret_pair", [
+    // the review's leaks: a person's word under a password name, a `_pass` name's word
+    ["psql password=Sunshine -h localhost", "Sunshine"],
+    ["DB_PASS=Welcome", "Welcome"],
+  ]);
+  negatives(["full_hash_pass=2128 retries", "status=%1 done", "arn:aws:secretsmanager:us-east-1:123456789012:secret:Db-Creds-ab12cd"]);
   positives("auth_header", [["\\\"Authorization\\\":[\\\"Bearer abc.def-123\\\"]", "abc.def-123"]]);
   positives("card", [["card 50181234567896", "50181234567896"]]);
   positives("email", [

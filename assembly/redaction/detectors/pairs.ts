@@ -299,7 +299,7 @@ function valueAt(p: usize, n: usize, j: usize, lineStart: bool): bool {
   if (b == 0x7b || b == 0x5b) return false;
   const end = spaced ? lineValueEnd(p, n, j) : unquotedEnd(p, n, j);
   if (end == j || isJsonLiteral(p, n, j, end) || isObjectDump(p, j, n) || isPlaceholderValue(p, j, end) ||
-      isCall(p, j, end) || isCommand(p, n, j, end)) return false;
+      isCall(p, j, end)) return false;
   return found(j, end);
 }
 
@@ -423,11 +423,15 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value) || isPasswordCount(p, n, keyEnd, value)) return false;
   const keyStart = keyStartBefore(p, keyEnd);
   if (namesRequestToken(p, keyStart, keyEnd)) return false;
-  // `system_r:passwd_t:s0`: a field of a colon-separated name (an SELinux context), not a key
-  // (`ARGS:password: x`, with a space, is one)
+  // a field of a colon-separated name (`system_r:passwd_t:s0`, SELinux; an ARN's
+  // `…:123456789012:secret:name`; `incident:canarytoken:…`), not a key; `ARGS:password: x`, with
+  // a space, is one (`user:password:x` written without one is read as a name: a known leak)
   if (b == COLON && next != SPACE && keyStart > 0 && load<u8>(p + keyStart - 1) == COLON) return false;
   if (!valueAt(p, n, value, keyAtLineStart(p, keyEnd))) return false;
-  return !isWeakValue(p, matchStart, matchEnd) || namesPassword(p, keyStart, keyEnd);
+  const weak = weakValue(p, n, matchStart, matchEnd);
+  // a person's choice may be any word (`password=Sunshine -h host`); counts under `_pass` names
+  // are numbers (`"full_hash_pass":2128`)
+  return weak == 0 || (weak == WEAK_DIGITS ? namesPassword(p, keyStart, keyEnd) : namesPassword(p, keyStart, keyEnd) || endsWithPassWord(p, keyStart, keyEnd));
 }
 
 /** Where the key that ends at `keyEnd` starts. */
@@ -473,13 +477,19 @@ function namesPassword(p: usize, from: usize, to: usize): bool {
   return keyEndsWith(p, from, end, "dbpass") || keyEndsWith(p, from, end, "userpass");
 }
 
-/** An unquoted value no machine-made credential is: up to 5 digits (`sticky_token=274`,
- * `"full_hash_pass":2128`, a count) or a capitalised word of up to 7 letters, prose
- * (`token:Expired`, `Invalid`). */
-function isWeakValue(p: usize, from: usize, to: usize): bool {
-  if (from == 0 || to - from > 7) return false;
+const WEAK_DIGITS = 1;
+const WEAK_WORD = 2;
+
+/** Whether an unquoted value is one no machine-made credential is: up to 5 digits
+ * (`sticky_token=274`, `"full_hash_pass":2128`, a count: WEAK_DIGITS), or a word — a capitalised
+ * one of up to 7 letters, prose (`token:Expired`), or a command given parameters
+ * (`$hToken = OpenProcessToken -ProcessHandle`): WEAK_WORD; else 0. */
+function weakValue(p: usize, n: usize, from: usize, to: usize): i32 {
+  if (from == 0) return 0;
   const q = <u32>load<u8>(p + from - 1);
-  if (q == QUOTE || q == APOSTROPHE) return false;
+  if (q == QUOTE || q == APOSTROPHE) return 0;
+  if (isCommand(p, n, from, to)) return WEAK_WORD;
+  if (to - from > 7) return 0;
   let digits = true;
   let word = to - from >= 3 && isUpperAt(p, from);
   for (let j = from; j < to; j++) {
@@ -487,7 +497,7 @@ function isWeakValue(p: usize, from: usize, to: usize): bool {
     if (c - 0x30 >= 10) digits = false;
     if (j > from && c - 0x61 >= 26) word = false;
   }
-  return (digits && to - from <= 5) || word;
+  return digits && to - from <= 5 ? WEAK_DIGITS : word ? WEAK_WORD : 0;
 }
 
 // Names a quoted value may follow with only spaces (or ` is `) between: Gradle's `password 'x'`,
@@ -863,8 +873,9 @@ export function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
 /** `%%1842`, `%1`: a Windows message-table reference or insert (the value is looked up, Yes/No
  * for `elevatedToken`), digits after one or two `%`. */
 function isInsert(p: usize, from: usize, to: usize): bool {
-  if (from < to && load<u8>(p + from) == 0x25) from++;
-  if (from == to || to - from > 6) return false;
+  const twice = from < to && load<u8>(p + from) == 0x25;
+  if (twice) from++;
+  if (from == to || to - from > (twice ? 6 : 2)) return false;
   for (let j = from; j < to; j++) if (<u32>load<u8>(p + j) - 0x30 >= 10) return false;
   return true;
 }
