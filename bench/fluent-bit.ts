@@ -479,7 +479,7 @@ Written by \`make bench-fluent-bit\` (bench/fluent-bit.ts); rerun it to refresh 
 - **Module**: commit ${commit}${dirtyModule ? ` plus ${dirtyModule} uncommitted file(s) under assembly/` : ""}; build/logseal.wasm ${size(WASM)} (sha256 ${sha(WASM)}…), ${haveAot ? `build/${basename(builtAot!)} ${size(AOT)} (sha256 ${sha(AOT)}…; what install-module.sh picks for this CPU), build/logseal.aot (x86-64-v2) ${size(AOT_V2)}` : `AOT absent (${aotNote})`}
 - **Workloads**: ${workloads.map((w) => `${w.name}: ${w.records.toLocaleString("en-US")} records, ${(w.bytes / w.records).toFixed(0)} B each on average (${w.description}), 10% with a secret`).join("; ")}
 - **Runs**: ${RUNS} rounds, each one timed run of every configuration (backwards on odd rounds), median per configuration; before them one untimed run into a file that counts and inspects every record; Fluent Bit ${CPU ? `pinned to CPU ${CPU} (\`taskset\`)` : "not pinned"}
-- **Commands**: \`make build && make aot && make bench-fluent-bit\` (= \`node --import tsx bench/fluent-bit.ts\`), settings: BENCH_RUNS=${RUNS} BENCH_RECORDS=${CONTAINER_RECORDS} BENCH_AUDIT_RECORDS=${AUDIT_RECORDS} BENCH_CPU=${CPU || "none"}
+- **Commands**: \`make build && make aot && make bench-fluent-bit\` (= \`node --import tsx bench/fluent-bit.ts\`), settings: BENCH_RUNS=${RUNS} BENCH_RECORDS=${CONTAINER_RECORDS} BENCH_AUDIT_RECORDS=${AUDIT_RECORDS} BENCH_CPU=${CPU || "none"}${ONLY ? ` BENCH_ONLY=${ONLY.join(",")} (only those configurations)` : ""}${process.env.BENCH_WORKLOADS ? ` BENCH_WORKLOADS=${WORKLOADS.join(",")}` : ""}
 
 ## Results
 
