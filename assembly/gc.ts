@@ -1,12 +1,12 @@
 // When garbage is collected. The module is built with AssemblyScript's minimal runtime
 // (asconfig.json): no shadow stack, write barriers or incremental steps in the per-record code
 // (15% of its instructions with the incremental collector), and nothing is collected unless the
-// module asks. It asks here, at the top of an exported call, where no managed reference lives
-// on the stack (the minimal collector cannot see the stack): when memory grew by GROWTH_PAGES
-// since the last collection (a record's buffers growing to its size is no reason), after a policy
-// was put in force, or every COLLECT_EVERY calls. Per-record work
-// allocates nothing managed; garbage comes from cold paths (a policy load, an error message
-// for a malformed record), so a collection (~0.4 ms: every policy object is marked) is rare.
+// module asks. It asks here, at the top of an exported call, where no managed reference lives on
+// the stack (the minimal collector cannot see the stack): when memory grew by GROWTH_PAGES since
+// the last collection (a record's buffers growing to its size is no reason), after a policy was put
+// in force (requestCollection), after GARBAGE_EVENTS records that left garbage (noteGarbage: an
+// error message for a malformed record), or every COLLECT_EVERY calls. Per-record work allocates
+// nothing managed, so a collection (~0.4 ms: every policy object is marked) is rare.
 
 const COLLECT_EVERY: u32 = 1 << 16;
 const GROWTH_PAGES: i32 = 16; // 1 MiB
