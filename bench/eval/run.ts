@@ -14,7 +14,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { evaluateExamples, formatClassTable, formatOutside, maskAddresses, pct, summary, tokenPrefix, uncovered, uncoveredWithPrefix, type ExampleResult } from "./examples.ts";
-import { describeChange, evaluateRealLogs, formatRealLogTable, per10k, systemsIn, type ChangedLine, type SystemScore } from "./reallogs.ts";
+import { describeChange, evaluateRealLogs, formatRealLogTable, JUDGEMENTS, judgementsFor, per10k, readJudgements, systemFiles, systemsIn, type ChangedLine, type SystemScore } from "./reallogs.ts";
 import { dataDir, Redactor } from "./runner.ts";
 import { readExamples } from "./sources.ts";
 
@@ -24,7 +24,14 @@ export interface PublicEvaluation {
   date: string;
   examples?: ExampleResult;
   reallogs?: { scores: SystemScore[]; changed: ChangedLine[]; commit?: string };
+  /** The other real-log corpora found under the data directory, each with its own verdicts. */
+  corpora?: { name: string; scores: SystemScore[]; changed: ChangedLine[] }[];
 }
+
+/** Corpora of others' log lines judged line by line (extracted by bench/eval/*-logs.sh; docs/detectors.md);
+ * `holdout` is the held-out Loghub-layout corpus, whose verdicts are Loghub's file. */
+export const REAL_LOG_CORPORA = ["holdout", "wazuh-ruleset", "crowdsec-hub", "testsuite-logs", "parsertests-logs"];
+const verdictsOf = (name: string) => (name === "holdout" ? JUDGEMENTS : judgementsFor(name));
 
 export function evaluatePublic(dir: string): PublicEvaluation {
   const result: PublicEvaluation = { date: new Date().toISOString() };
@@ -65,7 +72,27 @@ function evaluateRealLogPart(dir: string, result: PublicEvaluation): void {
       redactor.dispose();
     }
   }
+  const present = REAL_LOG_CORPORA.filter((name) => systemFiles(join(dir, name)).length > 0);
+  if (present.length === 0) return;
+  const redactor = new Redactor();
+  try {
+    result.corpora = present.map((name) => ({ name, ...evaluateRealLogs(join(dir, name), redactor, readJudgements(verdictsOf(name))) }));
+  } finally {
+    redactor.dispose();
+  }
 }
+
+/** Every real-log score of the evaluation: Loghub's and the other corpora's. */
+function realLogScores(r: PublicEvaluation): SystemScore[] {
+  return [...(r.reallogs?.scores ?? []), ...(r.corpora ?? []).flatMap((c) => c.scores)];
+}
+
+const totals = (scores: SystemScore[]) => ({
+  lines: scores.reduce((n, s) => n + s.lines, 0),
+  changed: scores.reduce((n, s) => n + s.changed, 0),
+  fp: scores.reduce((n, s) => n + s.falsePositive, 0),
+  unjudged: scores.reduce((n, s) => n + s.unjudged, 0),
+});
 
 export function missedPublicTargets(r: PublicEvaluation): string[] {
   const missed: string[] = [];
@@ -75,10 +102,8 @@ export function missedPublicTargets(r: PublicEvaluation): string[] {
     const recall = (100 * t.redacted) / t.instances;
     if (recall < target) missed.push(`${t.name}: recall ${recall.toFixed(1)}% < ${target}% on others' examples`);
   }
-  if (r.reallogs) {
-    const lines = r.reallogs.scores.reduce((n, s) => n + s.lines, 0);
-    const fp = r.reallogs.scores.reduce((n, s) => n + s.falsePositive, 0);
-    const unjudged = r.reallogs.scores.reduce((n, s) => n + s.unjudged, 0);
+  if (r.reallogs || r.corpora) {
+    const { lines, fp, unjudged } = totals(realLogScores(r));
     if (per10k(fp, lines) > PUBLIC_TARGETS.fpPer10k) missed.push(`real logs: ${per10k(fp, lines).toFixed(1)} false positives per 10,000 lines > ${PUBLIC_TARGETS.fpPer10k}`);
     if (unjudged > 0) missed.push(`real logs: ${unjudged} changed line(s) nobody has judged (bench/eval/reallogs.ts --template)`);
   }
@@ -106,6 +131,14 @@ export function report(r: PublicEvaluation, before?: Before): string {
     out.push(`\nreal logs (Loghub${r.reallogs.commit ? "@" + r.reallogs.commit.slice(0, 12) : ""}, default policy, forms raw/cri/parsed, verdicts bench/judgements/reallogs.tsv):`);
     out.push(formatRealLogTable(r.reallogs.scores));
   } else out.push("\nreal logs: no loghub/ under the data directory");
+  for (const c of r.corpora ?? []) {
+    const t = totals(c.scores);
+    out.push(`real logs, ${c.name} (verdicts ${verdictsOf(c.name).replace(/.*\/bench\//, "bench/")}): ${t.lines} lines, ${t.changed} changed, ${t.fp} false positives (${per10k(t.fp, t.lines).toFixed(1)} per 10,000)${t.unjudged ? `, ${t.unjudged} unjudged` : ""}`);
+  }
+  if (r.corpora?.length) {
+    const t = totals(realLogScores(r));
+    out.push(`real logs, all corpora above: ${t.lines} lines, ${t.fp} false positives (${per10k(t.fp, t.lines).toFixed(2)} per 10,000)`);
+  }
   return out.join("\n");
 }
 
