@@ -59,13 +59,13 @@ function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
   if (last < 26) {
     let slot = BY_LAST_LETTER + <usize>(last * NAMES_PER_LETTER * 8);
     if (load<u32>(slot) != 0) {
-      while (from > 0 && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
+      from = keyStartBefore(p, keyEnd);
       for (let k = 0; k < NAMES_PER_LETTER && load<u32>(slot) != 0; k++, slot += 8) {
         if (keyEndsWithChars(p, from, keyEnd, <usize>load<u32>(slot), <usize>load<u32>(slot, 4))) return true;
       }
     }
   }
-  if (from == keyEnd) while (from > 0 && keyEnd - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
+  if (from == keyEnd) from = keyStartBefore(p, keyEnd);
   return (keyEnd - from >= 7 && containsSensitiveWord(p, from, keyEnd)) || endsWithPassWord(p, from, keyEnd) || isProviderKey(p, from, keyEnd);
 }
 
@@ -542,8 +542,7 @@ function namedByKeyAttribute(p: usize, keyEnd: usize): bool {
   if (q != QUOTE && q != APOSTROPHE) return false;
   const close = q == QUOTE && load<u8>(p + k - 2) == BACKSLASH ? k - 2 : k - 1;
   if (!sensitiveKeyBefore(p, close)) return false;
-  let o = close;
-  while (o > 0 && close - o < MAX_KEY && isIn(load<u8>(p + o - 1), KEY)) o--;
+  let o = keyStartBefore(p, close);
   // `key=` right before the quote that opens the name
   if (o == 0 || <u32>load<u8>(p + o - 1) != q) return false;
   o--;
@@ -570,8 +569,7 @@ function subscriptPairAt(p: usize, n: usize, close: usize, q: u32, value: usize)
   const escaped = q == QUOTE && close > 0 && load<u8>(p + close - 1) == BACKSLASH; // `[\"name\"]` in a JSON string
   if (escaped) close--;
   if (!sensitiveKeyBefore(p, close)) return false;
-  let o = close;
-  while (o > 0 && close - o < MAX_KEY && isIn(load<u8>(p + o - 1), KEY)) o--;
+  const o = keyStartBefore(p, close);
   if (escaped) {
     if (o < 3 || load<u8>(p + o - 1) != QUOTE || load<u8>(p + o - 2) != BACKSLASH || load<u8>(p + o - 3) != 0x5b) return false;
     const v = skipSpaces(p, n, value);
@@ -753,8 +751,7 @@ function memberValue(p: usize, n: usize, from: usize, to: usize, after: usize, e
 
 /** `<password>value</password>`: at the `>` of an opening tag. */
 function xmlPairAt(p: usize, n: usize, sep: usize): bool {
-  let k = sep;
-  while (k > 0 && sep - k < MAX_KEY && isIn(load<u8>(p + k - 1), KEY)) k--;
+  const k = keyStartBefore(p, sep);
   if (k == sep || k == 0 || load<u8>(p + k - 1) != 0x3c) return false;
   if (!sensitiveKeyBefore(p, sep) || isPasswordCount(p, n, sep, sep + 1)) return false;
   // The text up to the next `<`, without the whitespace (and `\n` escapes) around it.
@@ -804,8 +801,7 @@ function typeWordLength(p: usize, keyEnd: usize): usize {
 /** Whether the key that ends at `keyEnd` starts a line: only spaces (YAML indentation), a
  * list dash or `export ` before it since the string's start or a `\n` escape. */
 function keyAtLineStart(p: usize, keyEnd: usize): bool {
-  let k = keyEnd;
-  while (k > 0 && keyEnd - k < MAX_KEY && isIn(load<u8>(p + k - 1), KEY)) k--;
+  let k = keyStartBefore(p, keyEnd);
   for (let s = 0; s < 16 && k > 0; s++) {
     const c = <u32>load<u8>(p + k - 1);
     if (c == SPACE || c == 0x09 || c == QUOTE || c == APOSTROPHE) k--;
