@@ -1119,7 +1119,7 @@ const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-o
   --source-size P=N a source file's current size: bytes after its last record are reported as lost too; repeatable
   --max-chains N    chains followed at once (default 100,000; records of further chains fail: memory stays bounded)
   --expect-head     a chain (of the --origin given, if one) must reach this head (detects truncation); repeatable
-  --state           expected heads from a copy of the module's logseal.state
+  --state           expected heads from a copy of the module's logseal.state (copied with its time: cp -p)
   --date-key        the member out_stdout json_lines puts in front (json_date_key, e.g. date): checked against the seal's time, then dropped
   --format F        auto (default: store forms told from the content), ndjson (Fluent Bit's lines only), or the store a file
                     comes from: es, opensearch (_search hits), loki (query_range), splunk (export, HEC), s3 (objects, .gz), http
@@ -1177,7 +1177,11 @@ export async function main(args: string[]): Promise<number> {
   if (positionals.length === 0) return fail(USAGE);
   let options: VerifyOptions;
   try {
-    const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8"), statSync(values.state).mtimeMs) : new Map();
+    const stateTime = values.state ? statSync(values.state).mtimeMs : 0;
+    const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8"), stateTime) : new Map();
+    if (values.state && !tallyOf(Math.floor(stateTime / 1000))) {
+      process.stderr.write(`logseal verify: note: --state ${values.state}: its modification time holds no tally; if the module tallied (HMAC or signed seals, persist_every 1), this copy lost its time (cp -p keeps it) and the chain that sealed last is anchored only up to its line, up to 256 records before its end\n`);
+    }
     // --expect-head names a chain of the one origin given with --origin (or of the unnamed origin).
     if ((values.origin?.length ?? 0) > 1 && values["expect-head"]?.length) return fail("--expect-head: with several --origin, which origin's chain is meant is unclear: give one --origin (or use --state)");
     for (const spec of values["expect-head"] ?? []) expectHeads.set(...parseExpectHead(spec, values.origin?.[0] ?? ""));
