@@ -1080,9 +1080,12 @@ export function headsFromState(text: string, mtimeMs?: number): Map<string, Expe
     const match = /^seq=(\d+) count=\d+ dropped=\d+ head=([0-9a-f]{64}) chain=([0-9a-f]*) /.exec(line);
     if (!match || Number(match[1]) === 0) return;
     const saved = Number(match[1]);
+    // `beyond=u`: the chain resumed after u records its head does not cover, and has not sealed since.
+    const beyond = Number(/ beyond=(\d+) /.exec(line)?.[1] ?? 0);
     // Line 0 is the header, line i the chain slot i - 1.
-    const reached = tally?.slot === i - 1 ? saved + ((tally.low - saved) & TALLY_MASK) - 1 : undefined;
-    heads.set(chainKey(name, Buffer.from(match[3], "hex").toString("utf8")), { seq: saved - 1, mac: match[2], ...(reached !== undefined && reached >= saved && { reached }) });
+    const tallied = tally?.slot === i - 1 ? saved + ((tally.low - saved) & TALLY_MASK) - 1 : -1;
+    const reached = Math.max(tallied, beyond ? saved - 1 : -1);
+    heads.set(chainKey(name, Buffer.from(match[3], "hex").toString("utf8")), { seq: saved - 1 - beyond, mac: match[2], ...(reached >= saved - beyond && { reached }) });
   });
   return heads;
 }

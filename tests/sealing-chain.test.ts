@@ -207,6 +207,18 @@ describe("restarts", () => {
     expect(result.byReason).toEqual({ "restart-gap": 1 });
   });
 
+  it("keep a resume beyond the saved head through a run in which that chain sealed nothing", () => {
+    const dir = sealDir(sealPolicy());
+    const first = sealAll(dir, records(6, ["a", "b"])); // b sealed last: one record beyond its line
+    const second = sealAll(dir, records(3, ["a"], 6)); // b seals nothing; its line now says so
+    expect(readState(dir)).toMatch(/seq=3 count=\d+ dropped=0 head=[0-9a-f]{64} chain=62 evicted=- beyond=1 check=/);
+    const third = sealAll(dir, records(2, ["b"], 9));
+    expect(sealOf(third[0])).toMatchObject({ c: "b", s: 3, g: "resume", u: 1, p: sealOf(first[3]).m });
+    expect(verifyLines([...first, ...second, ...third]).failures).toEqual([]);
+    // Without b's last record of the first run, the resume says it is missing.
+    expect(verifyLines([...first.slice(0, 5), ...second, ...third]).byReason).toEqual({ deleted: 1 });
+  });
+
   it("from a state file rewritten without its time resume the last chain from its line: a fork, reported", () => {
     const dir = sealDir(sealPolicy());
     const before = sealAll(dir, records(6, ["a", "b"]));

@@ -7,7 +7,10 @@
 //
 //   logseal-state 2 instance=<16 hex> origin=<hex|-> key=<16 hex|-> epoch=<n> schedule=<T1>/<S>/<R>
 //     wall=<s> epoch_key=<128 hex|-> tree=<8 hex>:<2048 hex|-> check=<8 hex>          (4096 bytes)
-//   seq=<n> count=<n> dropped=<n> head=<64 hex> chain=<hex> evicted=<-|hex,n,64 hex,n> check=<8 hex>
+//   seq=<n> count=<n> dropped=<n> head=<64 hex> chain=<hex> evicted=<-|hex,n,64 hex,n> [beyond=<u>] check=<8 hex>
+//
+// `beyond`: the chain resumed after records its head does not cover (tally.ts) and has not sealed
+// since; its next record links to `head` and says `u`.
 import { ByteBuffer, utf8 } from "../buffer";
 import { HMAC_KEY_SIZE } from "../crypto/hmac";
 import { WritableFile, openWritable, wipe } from "../wasi/files";
@@ -37,6 +40,7 @@ const DROPPED = utf8(" dropped=");
 const HEAD = utf8(" head=");
 const CHAIN = utf8(" chain=");
 const EVICTED = utf8(" evicted=");
+const BEYOND = utf8(" beyond=");
 
 /** What the header said (valid only if `found`). */
 export class SavedHeader {
@@ -152,11 +156,13 @@ export class StateFile {
       return 0;
     }
     if (next == saved) return 0;
-    chain.beyondSaved = next - saved;
+    chain.beyondSaved += next - saved;
     chain.seq = next;
     chain.dropped = 0; // the line's count was reported by the record after it
+    const count = chain.lastUse + (next - saved);
+    this.writeChain(chain, count); // the line now says it (beyond=), whatever the time says next
     this.tallied = chain;
-    return chain.lastUse + (next - saved);
+    return count;
   }
 
   /**
@@ -261,6 +267,10 @@ export class StateFile {
     } else {
       line.putByte(0x2D);
     }
+    if (chain.beyondSaved != 0) {
+      line.putBuffer(BEYOND);
+      line.putUint(chain.beyondSaved);
+    }
     // Only the line, padded over what is left of a longer previous one; the whole slot (spaces,
     // then the newline) when the file's slot is not known. A system call costs about its size
     // here: 1.4 µs for 160 bytes against 2.4 µs for 1 KiB (docs/measuring.md).
@@ -355,6 +365,7 @@ export class StateFile {
       cursor.comma();
       evictedDropped = cursor.uint();
     }
+    const beyond = cursor.optional(BEYOND) ? cursor.uint() : 0;
     if (!cursor.atCheck()) return false;
     const chain = table.restore(slot, savedId.ptr, savedId.len);
     if (chain == null) return false;
@@ -364,6 +375,7 @@ export class StateFile {
     memory.copy(chain.head, savedHead, MAC_SIZE);
     chain.lastUse = count;
     chain.resumed = true;
+    chain.beyondSaved = beyond;
     chain.hasEvicted = hasEvicted;
     if (hasEvicted) {
       chain.evictedId.reset();
