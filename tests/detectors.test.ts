@@ -578,6 +578,35 @@ describe("real logs' look-alikes", () => {
     ["https://jane%40example.com@contacts.example.net/x", "jane%40example.com@contacts.example.net"], // an address as a URL's user
   ]);
   positives("secret_pair", [["<password>hunter22</password>", "hunter22"], ["\\\"scope\\\":\\\"admin\\\",\\\"client_secret\\\", \\\"s3cr3t-v4lue\\\"", "s3cr3t-v4lue"]]);
+  // a fifth (OTRF's lab events, syslog-ng's patterndb, Matomo's access-log tests)
+  negatives([
+    "\\\"CountOfCredentialsReturned\\\":\\\"0\\\",\\\"ProcessCreationTime\\\":\\\"x\\\"",
+    "num_tokens=3 total_secrets=12",
+    "System.Management.Automation, Version=3.0.0.0, Culture=neutral, PublicKeyToken=31bf3856ad364e35",
+    "Culture=neutral, PublicKeyToken=null\\\"\\r\\nParameterBinding",
+    "\\\"QueryName\\\":\\\"HR001\\\",\\\"QueryOptions\\\":\\\"50181234567896\\\"",
+    "access_mask=50181234567896 open_flags 50181234567896",
+    "Cache lookup for name HR001, type 1 and option 50181234567896 returned 9701",
+    "authentication error for the server ldap/dc1.corp.example/corp.example@CORP.EXAMPLE. The failure",
+    "[ValidateSet('All', 'ResetPassword', 'WriteMembers')]",
+    "\\\"x-amz-id-2\\\":\\\"Qm9v2Zx1e+6p2q4h8VM9f5MgKvPwDRd0JvnZYy6Y=\\\"},\\\"eventVersion\\\":\\\"1.07\\\"",
+    "\\\\\\\"InternetMessageId\\\\\\\":\\\\\\\"\\\\u003c00000000-0000-0000-0000-000000000000@az.eastus.production.microsoft.com\\\\u003e\\\\\\\"",
+  ]);
+  positives("email", [
+    // a JSON text's escapes inside a JSON string are not letters of the address
+    ["Account Name:\\\\t\\\\tbob@corp.example.com\\\\r\\\\n", "bob@corp.example.com"],
+    ["Recipient:\\\\r\\\\n\\\\tnora@corp.example.com", "nora@corp.example.com"],
+    ["CORP\\\\nancy@corp.example.com", "nancy@corp.example.com"], // DOMAIN\\user: the n is hers
+    ["Mailbox: jane.doe-1@example.com", "jane.doe-1@example.com"],
+    ["TargetUserName: bob@CORP.EXAMPLE", "bob@CORP.EXAMPLE"], // a user's Kerberos principal
+    ["GET /api/users/bob@example.com HTTP/1.1", "bob@example.com"],
+  ]);
+  positives("secret_pair", [
+    // a key name's digits and the list form of a call's arguments still find the value
+    ["oauth2_client_secret=Zx81QwErTy77", "Zx81QwErTy77"],
+    ["System.setProperty('AWS_SECRET_TOKEN', 'tok-5f1c9a8e1b7d')", "tok-5f1c9a8e1b7d"],
+    ["counter_token=9f8e7d6c5b4a", "9f8e7d6c5b4a"],
+  ]);
 });
 
 describe("boundaries and overlaps", () => {

@@ -3,6 +3,7 @@
 // detectors by name, plus `pairs` (a value under a sensitive key, whatever its shape). Families
 // with no class here are grouped by provider and reported as such: they tell which token types
 // logseal has no rule for.
+import { readFileSync } from "node:fs";
 import type { Example } from "./sources.ts";
 
 export const CLAIMED_CLASSES = [
@@ -68,14 +69,31 @@ const TABLE: [RegExp, ClaimedClass | ((e: Example) => ClaimedClass | undefined)]
  * one-line record carries as written), else shapes no redactor can tell from harmless text. Such
  * examples are run and counted apart (how many went anyway), never dropped and never in recall.
  */
-export function outsideClaim(e: Example, cls: string | undefined, secret: string): string | undefined {
+export function outsideClaim(e: Example, cls: string | undefined, secret: string, context?: string): string | undefined {
   if (e.outside) return e.outside;
+  if (context === "own" && cls && !(CLAIMED_CLASSES as readonly string[]).includes(cls) && e.line?.includes("\n")) {
+    const named = namelessShape(cls, secret);
+    const lines = e.line.split("\n");
+    const own = lines.find((l) => l.includes(secret));
+    if (named && own !== undefined && !namesProvider(own, named.words) && lines.some((l) => l !== own && namesProvider(l, named.words))) return `a ${named.id} value whose name is on another line of the file (a log record holds one line): alone on its line it is any random string of that alphabet`;
+  }
+  if (context && NAMELESS_CONTEXTS.has(context) && cls && !(CLAIMED_CLASSES as readonly string[]).includes(cls)) {
+    // the value as the contexts carry it (a URL's `user:password`), or the part measured
+    const named = namelessShape(cls, e.carrier ?? e.secret ?? secret) ?? namelessShape(cls, secret);
+    if (named) return `a ${named.id} value alone (\`${named.pattern}\`): nothing in it tells its provider (no prefix, or one other formats share), so logseal claims it beside its name (${named.how}), as in the source's own line; alone it is any random string of that alphabet`;
+  }
   if (cls === "github_token" && /^[0-9a-f]{40}$/.test(secret)) return "a bare 40-hex string: GitHub's token format before 2021, the same shape as a git commit id (SHA-1)";
   if (cls === "ipv6" && (/^::1?$/.test(secret) || secret.includes("/"))) return "IPv6 loopback `::1`, unspecified `::` or a prefix (`fe80::/10`): no host's address";
   if (cls === "jwt" && e.generated && !/^eyJ/.test(secret)) return "not a JWT: a string made from a scanner's regex with no JOSE header (a JWT's header is JSON, base64url `eyJ…`)";
   if (cls === "card" && /^\d+$/.test(secret) && ((/^(5[1-5]|2[2-7])/.test(secret) && secret.length !== 16) || (/^35/.test(secret) && secret.length < 16))) return "a number of a length its issuer does not issue (Mastercard 16 digits, JCB 16-19): a Luhn-valid number of another length is any id";
   if (/^secretlint:azure\/Azure(TenantId|ClientId)$/.test(e.family)) return "an Azure tenant or client id: a UUID that identifies, not a credential";
   if (e.family === "secretlint:aws/AWSAccountID") return "an AWS account id: an identifier AWS does not treat as secret";
+  if (/^gitleaks:[a-z0-9]+-client-id$|^(noseyparker|kingfisher):twitter\.1$|^kingfisher:asana\.1$/.test(e.family)) return "an OAuth client (application) id: a public identifier, not a credential";
+  if (cls === "square" && /^(sandbox-)?sq0i[a-z]{2}-/.test(secret)) return "a Square application id (`sq0idp-`, `sq0idb-`): the OAuth client id, public in every payment form";
+  if (cls === "salesforce" && /^3MVG9/.test(secret)) return "a Salesforce connected app's consumer key (`3MVG9…`): the OAuth client id, a public identifier";
+  if (cls === "google_oauth" && /^(service_account|https:\/\/www\.googleapis\.com\/)/.test(secret)) return "a public field of a service-account key file (its type, a certificate URL): the file's private key is the pem_private_key class";
+  if (cls === "mapbox" && /^pk\.eyJ/.test(secret)) return "a Mapbox public token (`pk.`): published in web pages by design, like Stripe's `pk_` keys";
+  if (cls && !(CLAIMED_CLASSES as readonly string[]).includes(cls) && /^["']?(?:https?:\/\/)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:\/(?:api|indexes)\/[A-Za-z0-9_-]+)?["']?$/.test(secret) && /\.(?:net|com|io|au|tw)(?::\d+)?(?:\/|["']?$)/.test(secret)) return "an endpoint (host name or URL) a scanner reports with the key it found: no credential in it";
   if (cls === "ssn" && /^\d{3}-\d{6}$|^\d{5}-\d{4}$/.test(secret)) return "a number grouped 3-6 or 5-4 with no SSN label: not the AAA-GG-SSSS form (a recognizer's weak pattern; any dashed id has that shape)";
   if (cls === "stripe_key" && /^[sr]k_(live|test|prod)_[A-Za-z0-9]{1,23}$/.test(secret)) return "a key shorter than Stripe issues (24 or more characters after the prefix)";
   if (cls === "slack_token" && /^xa?[a-z]{2,3}-/.test(secret) && secret.includes("/")) return "a `/` inside a token: not in Slack's token alphabet (letters, digits, `-`)";
@@ -110,7 +128,8 @@ const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 export function classFor(e: Example, claimed: readonly string[]): string | undefined {
   const fixed = classOf(e);
   if (fixed) return fixed;
-  const provider = /bedrock/.test(e.family) ? "aws_bedrock" : (ALIASES[providerOf(e)] ?? providerOf(e));
+  // Nosey Parker's hashicorp.1-7 are all Vault tokens and unseal keys (its rule names)
+  const provider = /bedrock/.test(e.family) ? "aws_bedrock" : /^noseyparker:hashicorp\./.test(e.family) ? "hashicorp_vault" : (ALIASES[providerOf(e)] ?? providerOf(e));
   const p = norm(provider);
   const names = claimed.filter((c) => !(CLAIMED_CLASSES as readonly string[]).includes(c));
   return names.find((c) => norm(c) === p) ?? names.filter((c) => norm(c).length >= 4 && p.startsWith(norm(c))).sort((a, b) => b.length - a.length)[0];
@@ -146,6 +165,12 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
     const trimmed = e.secret.replace(/^=+/, "").replace(/(\\?["'])?\s*$/, "");
     return trimmed.length > 0 ? trimmed : e.secret;
   }
+  // a Sidekiq Enterprise URL's credential is measured as URL credentials are here: its password
+  if (e.family === "gitleaks:sidekiq-sensitive-url" && e.secret && /^[a-f0-9]{8}:[a-f0-9]{8}$/.test(e.secret)) return e.secret.split(":")[1];
+  if (cls === undefined && e.secret) {
+    const value = vendorSecretValue(e.secret);
+    if (value !== e.secret) return value;
+  }
   // a webhook URL's scheme is no secret (`https://` left in front of a mask is not a leak)
   if (cls !== "url_password" && e.secret && /^https?:\/\/[^/\s]+\/./.test(e.secret)) return e.secret.replace(/^https?:\/\//, "");
   if (cls !== "url_password" || !e.secret) return e.secret;
@@ -153,6 +178,24 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
   if (m && m[2].length > 0) return m[2];
   const p = /(?:password|pwd)=([^;&\s]+)/i.exec(e.secret);
   return p ? p[1] : undefined;
+}
+
+/**
+ * The credential in a scanner's result for a provider's token when the result carries more than
+ * the credential (trufflehog's `want` strings): an Azure SAS token's signature (`sig=`; the
+ * permissions, times and version beside it are not secret), a connection string's `Secret=`,
+ * `AccountKey=` or `SharedAccessKey=`, a value after its key name (`"accountKey":"…"`), without the
+ * quotes, braces and spaces around it. Anything else is returned as it is.
+ */
+export function vendorSecretValue(secret: string): string {
+  const sas = /(?:^|[?&])sig=([^&\s"']+)/.exec(secret);
+  if (sas && /(?:^|[?&])(?:sv|sp|se|sr)=/.test(secret)) return sas[1];
+  const conn = /(?:^|;|:)\s*_?(?:Secret|AccountKey|SharedAccessKey|authToken)=([^;\s"']+)/i.exec(secret);
+  if (conn) return conn[1];
+  secret = secret.replace(/^[\s,{]+/, "");
+  const named = /^\s*(?:"[A-Za-z_][\w.-]*"|'[A-Za-z_][\w.-]*'|[A-Za-z_][\w.-]*(?:key|secret|token|password))\s*[:=]\s*(?!\/\/)/i.exec(secret);
+  const value = named ? secret.slice(named[0].length) : secret;
+  return value.replace(/^[\s"'{]+|[\s"'},]+$/g, "") || secret;
 }
 
 /**
@@ -176,4 +219,88 @@ export function isPlaceholder(secret: string): boolean {
 export function isVariable(secret: string): boolean {
   const s = secret.trim().replace(/^(["'])(.*)\1$/, "$2");
   return /^(\$\{?[A-Za-z_][\w.]*\}?|%[A-Za-z_]\w*%|#\{[^}]*\}|[#*]{3,})$/.test(s);
+}
+
+/** The contexts the evaluation puts a secret in that say nothing of its provider (examples.ts). */
+export const NAMELESS_CONTEXTS = new Set(["bare", "kv", "json", "member", "sentence"]);
+
+export interface PackRule { id: string; family: string; pattern: string; options: string[] }
+
+let packCache: PackRule[] | undefined;
+
+/** The built-in rule pack as written in assembly/redaction/detectors/pack.ts (one string per rule). */
+export function packRules(): PackRule[] {
+  if (packCache) return packCache;
+  const src = readFileSync(new URL("../../assembly/redaction/detectors/pack.ts", import.meta.url), "utf8");
+  const UUID = "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}";
+  const UUID_CI = "[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}";
+  const body = src.slice(src.indexOf("BUILTIN_RULES"), src.indexOf("];"));
+  const out: PackRule[] = [];
+  for (const m of body.matchAll(/^\s*("[^\n]*?("|UUID)),?\s*$/gm)) {
+    const line = m[1].replace(/" \+ UUID_CI \+ "/g, UUID_CI).replace(/" \+ UUID \+ "/g, UUID).replace(/" \+ UUID$/, UUID + '"');
+    const text = JSON.parse(line.endsWith('"') ? line : line + '"') as string;
+    const [id, family, pattern, ...options] = text.split(" ");
+    out.push({ id, family, pattern, options });
+  }
+  return (packCache = out);
+}
+
+/** A rule pattern (pattern.ts's language: literals, classes, {m,n}, a leading group) as a JS regex source. */
+export function patternSource(pattern: string): string {
+  let out = "";
+  let i = 0;
+  if (pattern[0] === "(") {
+    const close = pattern.indexOf(")");
+    out += "(?:" + pattern.slice(1, close).split("|").map((a) => a.replace(/\\(.)/g, "$1").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")).join("|") + ")";
+    i = close + 1;
+  }
+  while (i < pattern.length) {
+    const c = pattern[i];
+    if (c === "[") {
+      let close = i + 2;
+      while (pattern[close] !== "]") close += pattern[close] === "\\" ? 2 : 1;
+      out += pattern.slice(i, close + 1).replace(/\\h/g, "0-9a-f").replace(/\\s/g, " \\t");
+      i = close + 1;
+    } else if (c === "{") {
+      const close = pattern.indexOf("}", i);
+      out += pattern.slice(i, close + 1);
+      i = close + 1;
+    } else if (c === "\\") {
+      const e = pattern[i + 1];
+      out += e === "d" ? "[0-9]" : e === "w" ? "\\w" : e === "h" ? "[0-9a-f]" : e === "s" ? "[ \\t]" : e.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      i += 2;
+    } else {
+      out += c.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
+ * The rule of family `cls` that claims `secret` only beside its provider's name (a `kw=` rule: the
+ * value of a key naming the provider; a `ctx=` rule: the name in the 64 bytes before), when the
+ * secret has that rule's shape and no rule of the family finds that shape on its own; else undefined.
+ */
+export function namelessShape(cls: string, secret: string): { id: string; pattern: string; how: string; words: string[] } | undefined {
+  const s = secret.replace(/^["']|["']$/g, "");
+  // a rule anchored on its key name (`AccountKey=…`, `SharedAccessKey=…`) claims the value beside that name
+  const rules = packRules().filter((r) => r.family === cls).map((r) => {
+    const m = /^([A-Za-z]{3,}=)(\[.*)$/.exec(r.pattern);
+    return m ? { ...r, pattern: m[2], options: [...r.options, `kw=${m[1].slice(0, -1)}`], anchoredOnName: true } : r;
+  }).sort((a, b) => Number("anchoredOnName" in a) - Number("anchoredOnName" in b)); // a name anchor's shape is the widest: last
+  const whole = (r: PackRule) => new RegExp(`^${patternSource(r.pattern)}$`).test(s);
+  if (rules.some((r) => !r.options.some((o) => o.startsWith("kw=") || o.startsWith("ctx=")) && whole(r))) return undefined;
+  const named = rules.find((r) => r.options.some((o) => o.startsWith("kw=") || o.startsWith("ctx=")) && whole(r));
+  if (!named) return undefined;
+  const kw = named.options.find((o) => o.startsWith("kw="));
+  const words = (kw ?? named.options.find((o) => o.startsWith("ctx="))!).replace(/^(kw|ctx)=/, "").split("|");
+  const how = kw ? `the value of a key starting ${kw.slice(3).split("|").map((w) => `\`${w}\``).join(", ")}` : `with ${named.options.find((o) => o.startsWith("ctx="))!.slice(4).split("|").map((w) => `\`${w}\``).join(", ")} in the 64 bytes before`;
+  return { id: named.id, pattern: named.pattern, how, words };
+}
+
+/** Whether a line holds one of a rule's names (case, `_`, `-`, `.` and spaces ignored). */
+function namesProvider(line: string, words: string[]): boolean {
+  const flat = line.toLowerCase().replace(/[_\-. ]/g, "");
+  return words.some((w) => flat.includes(w.toLowerCase().replace(/[_\-. ]/g, "")));
 }

@@ -171,7 +171,7 @@ export function evaluateExamples(examples: Example[], sources: SourceInfo[], red
       continue;
     }
     const cls = classFor(e, names);
-    const reason = outsideClaim(e, cls, secret);
+    const reason = outsideClaim(e, cls, secret, context);
     if (reason) {
       const key = `${cls ?? providerOf(e)}\0${reason}`;
       const o = outside.get(key) ?? { cls: cls ?? providerOf(e), reason, examples: 0, instances: 0, redacted: 0, sample: secret };

@@ -20,19 +20,48 @@ export function emailAt(p: usize, n: usize, at: usize, floor: usize): bool {
     s--;
     if (at - s > MAX_LOCAL) return false;
   }
+  s += innerEscapeAt(p, s, at);
   if (s == at || load<u8>(p + s) == DOT || load<u8>(p + at - 1) == DOT) return false;
   if (labelBefore(p, s, MESSAGE_ID_LABELS, true) || afterScheme(p, s, at, floor) || messageIdShape(p, s, at)) return false;
   const end = domainEnd(p, n, at + 1);
-  return end != 0 && !inAlgorithmList(p, n, s, end) && !scpPathAfter(p, n, end) && found(s, end);
+  return end != 0 && !inAlgorithmList(p, n, s, end) && !scpPathAfter(p, n, end) && !servicePrincipal(p, s, at, end) && found(s, end);
 }
 
-/** A local part no mailbox has but message ids do: 16 or more hex digits (`f828ca60127d8646a0fa75cbf8db9ba3@host`,
+/** Length of the escape of JSON text inside a JSON string that the local part at `s` starts with:
+ * `\\t` (the tab of `Account Name:\t\tbob@corp.example`) or `\\u003c` (a `<`) reach the
+ * detectors as two backslashes, an escape of their own, then `t` or `u003c`, which are letters
+ * of no address. */
+function innerEscapeAt(p: usize, s: usize, at: usize): usize {
+  if (s < 2 || load<u8>(p + s - 1) != BACKSLASH || load<u8>(p + s - 2) != BACKSLASH) return 0;
+  let k = s - 2;
+  while (k > 0 && load<u8>(p + k - 1) == BACKSLASH) k--;
+  if ((s - k) % 4 != 2) return 0; // `\\\\t`: a backslash of the inner text, then a letter
+  const b = <u32>load<u8>(p + s);
+  if (b == 0x74 || b == 0x6e || b == 0x72) {
+    // whitespace only after a label or another such escape: `CORP\\nancy@corp.example` (a
+    // Windows DOMAIN\user in a JSON string) is a backslash, then the address
+    const before = s > 2 ? <u32>load<u8>(p + s - 3) : 0x20;
+    const spacing = !isIn(before, ALNUM) || ((before == 0x74 || before == 0x6e || before == 0x72) && s >= 5 && load<u8>(p + s - 4) == BACKSLASH && load<u8>(p + s - 5) == BACKSLASH);
+    return spacing && at - s > 1 ? 1 : 0;
+  }
+  if (b != 0x75 || at - s <= 5) return 0;
+  for (let j = s + 1; j < s + 5; j++) if (!isIn(load<u8>(p + j), HEX)) return 0;
+  return 5;
+}
+
+/** A local part no mailbox has but message ids do: 16 or more hex digits, dashes allowed (`f828ca60127d8646a0fa75cbf8db9ba3@host`,
+ * a GUID: Exchange Online's `<00000000-0000-0000-0000-000000000000@az.eastus.production.microsoft.com>`,
  * Exim's `id=`), or a timestamp of 8 or more digits then `.` (`201303201244.r2KCi11V018784@host`,
  * `20240223075525.8CD9941B67@host`, Sendmail's and Postfix's). */
 function messageIdShape(p: usize, s: usize, at: usize): bool {
   let hex = at - s >= 16;
-  for (let k = s; k < at && hex; k++) if (!isIn(load<u8>(p + k), HEX)) hex = false;
-  if (hex) return true;
+  let digits = 0;
+  for (let k = s; k < at && hex; k++) {
+    const b = load<u8>(p + k);
+    if (isIn(b, HEX)) digits++;
+    else if (b != DASH) hex = false;
+  }
+  if (hex && digits >= 16) return true;
   let d = s;
   while (d < at && isDigit(load<u8>(p + d))) d++;
   return d - s >= 8 && d < at && load<u8>(p + d) == DOT;
@@ -44,6 +73,15 @@ function messageIdShape(p: usize, s: usize, at: usize): bool {
 function afterScheme(p: usize, s: usize, at: usize, floor: usize): bool {
   if (s < floor + 3 || load<u8>(p + s - 1) != SLASH || load<u8>(p + s - 2) != SLASH || load<u8>(p + s - 3) != COLON) return false;
   for (let k = s; k + 3 <= at; k++) if (load<u8>(p + k) == 0x25 && load<u8>(p + k + 1) == 0x34 && load<u8>(p + k + 2) == 0x30) return false;
+  return true;
+}
+
+/** `ldap/dc1.corp.example/corp.example@CORP.EXAMPLE`, `HTTP/web01@CORP.EXAMPLE`: a Kerberos
+ * service principal (a service and its host before a `/`, the realm in upper case), not a
+ * mailbox. A user's principal (`bob@CORP.EXAMPLE`) and an address in a URL path stay. */
+function servicePrincipal(p: usize, s: usize, at: usize, end: usize): bool {
+  if (s == 0 || load<u8>(p + s - 1) != SLASH) return false;
+  for (let k = at + 1; k < end; k++) if (isIn(load<u8>(p + k), LOWER)) return false;
   return true;
 }
 

@@ -114,8 +114,13 @@ const ID_LABELS: StaticArray<string> = [
   "ord", "cb", "rnd", "rand", "random", "nonce", "correlator", "cachebuster", "ext", "wall",
 ]; // `_` stands for `-` too
 
+// Last words of labels of bit sets written in decimal (`"QueryOptions":"2251801021800464"` and
+// `option 2251801021800464` in Windows' DNS client events; `open_flags`, `access_mask`): whole or
+// ending a longer label.
+const FLAG_LABELS: StaticArray<string> = ["options", "option", "flags", "mask"];
+
 export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelBefore(p, i, ID_LABELS)) return false;
+  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelBefore(p, i, ID_LABELS) || labelBefore(p, i, FLAG_LABELS, true)) return false;
   const run = runEnd(p, n, i, DIGIT);
   const first = <u32>(run - i);
   if (first >= 13) return !continuesAfter(p, n, run) && isCard(p, i, run, first) && found(i, run);

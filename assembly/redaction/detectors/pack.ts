@@ -52,13 +52,36 @@ export const BUILTIN_RULES: string[] = [
   "anthropic_oauth_token anthropic (sk-ant-oat01-|sk-ant-ort01-)[A-Za-z0-9_-]{80,200}",
   // Azure: Entra ID client secrets, storage account keys and connection strings, SAS.
   "azure_ad_client_secret azure [A-Za-z0-9_~.-]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}",
-  "azure_storage_account_key azure AccountKey=[A-Za-z0-9+/]{86}== keep=11 ci",
+  "azure_storage_account_key azure AccountKey=[A-Za-z0-9+/]{20,200}[=]{0,2} keep=11 ci",
   "azure_shared_access_key azure SharedAccessKey=[A-Za-z0-9+/]{43}= keep=16 ci",
   "azure_sas_signature azure sig=[A-Za-z0-9%+/]{40,100} keep=4 ctx=sv=|se=|sp=|sr=|blob|queue|table|file",
   "azure_devops_pat azure [a-z2-7]{52} kw=azure_devops|azdo|ado_pat|system_accesstoken",
   "azure_devops_pat_v2 azure [A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4} kw=azure_devops|azdo|ado_pat|system_accesstoken",
+  // keys with no mark of their own, under the names Azure's SDKs and portals give them
+  "azure_storage_key_named azure [A-Za-z0-9+/]{86}== kw=account_key|accountkey|storage_key|storagekey|storageaccountkey|storage_account_key|azurestorageaccountkey|azure_storage_key|azurestoragekey|azure_storage_account_key|azuredefaultaccountkey|cosmos_key|cosmosdb_key|batch_account_key|batchaccountkey sp",
+  "azure_openai_key azure [a-f0-9]{32} kw=azure_openai|azureopenai|aoai",
+  "azure_search_key azure [A-Za-z0-9]{52} kw=azure_search|azuresearch|search_api_key|search_admin_key|search_query_key|azure_key|azurekey",
+  // Entra ID (Azure AD) refresh tokens: `0.A…` or `1.A…` (client and tenant, base64url), then `.AgAB…`
+  "azure_entra_refresh_token azure [01].A[A-Za-z0-9_-]{40,120}.AgAB[A-Za-z0-9_-]{100,1024}",
+  "azure_entra_refresh_token_v1 azure [01].A[A-Za-z0-9_-]{40,120}.1.AgAB[A-Za-z0-9_-]{100,1024}",
+  // Microsoft's identifiable keys: a service signature at a fixed offset and a checksum character
+  // (microsoft/security-utilities, HighConfidenceSecurityModels), found without a name beside them.
+  "azure_storage_identifiable_key azure [A-Za-z0-9+/]{76}\\+ASt[A-Za-z0-9+/]{5}[AQgw]==",
+  "azure_batch_identifiable_key azure [A-Za-z0-9+/]{76}\\+ABa[A-Za-z0-9+/]{5}[AQgw]==",
+  "azure_ml_identifiable_key azure [A-Za-z0-9+/]{76}\\+AMC[A-Za-z0-9+/]{5}[AQgw]==",
+  "azure_cosmosdb_identifiable_key azure [A-Za-z0-9+/]{76}ACDb[A-Za-z0-9+/]{5}[AQgw]==",
+  "azure_apim_identifiable_key azure [A-Za-z0-9+/]{76}APIM[A-Za-z0-9+/]{5}[AQgw]==",
+  "azure_function_identifiable_key azure [A-Za-z0-9_-]{44}AzFu[A-Za-z0-9_-]{5}[AQgw]==",
+  "azure_container_registry_identifiable_key azure [A-Za-z0-9+/]{42}\\+ACR[A-D][A-Za-z0-9+/]{5}",
+  "azure_relay_identifiable_key azure [A-Za-z0-9+/]{33}\\+ARm[A-P][A-Za-z0-9+/]{5}=",
+  "azure_event_hub_identifiable_key azure [A-Za-z0-9+/]{33}\\+AEh[A-P][A-Za-z0-9+/]{5}=",
+  "azure_service_bus_identifiable_key azure [A-Za-z0-9+/]{33}\\+ASb[A-P][A-Za-z0-9+/]{5}=",
+  // API Management's Git repository password: `git&<yyyyMMddHHmm>&<key>`
+  "azure_apim_repository_key azure git&[0-9]{12}&[A-Za-z0-9+/]{86}==",
   // npm: https://github.blog/2021-09-23-announcing-npms-new-access-token-format/
   "npm_access_token npm npm_[A-Za-z0-9]{36}",
+  // tokens before npm_ (2021) were UUIDs: `//registry.npmjs.org/:_authToken=<uuid>` in .npmrc
+  "npm_legacy_token npm " + UUID + " kw=authtoken|npm_token|npm_auth_token",
   // PyPI: https://pypi.org/help/#apitoken (macaroons, base64 of a header naming pypi.org)
   "pypi_upload_token pypi pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}",
   "testpypi_upload_token pypi pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000}",
@@ -84,7 +107,8 @@ export const BUILTIN_RULES: string[] = [
   "vault_service_token hashicorp_vault hvs.[A-Za-z0-9_-]{24,300}",
   "vault_batch_token hashicorp_vault hvb.[A-Za-z0-9_-]{24,300}",
   "vault_recovery_token hashicorp_vault hvr.[A-Za-z0-9_-]{24,300}",
-  "vault_legacy_token hashicorp_vault s.[A-Za-z0-9]{24} ctx=vault|token",
+  "vault_legacy_token hashicorp_vault (s.|b.|r.)[A-Za-z0-9]{24} ctx=vault|token",
+  "vault_unseal_key hashicorp_vault [A-Za-z0-9+/]{43}= kw=unseal sp",
   "terraform_cloud_token terraform_cloud [A-Za-z0-9]{14}.atlasv1.[A-Za-z0-9_=-]{60,70}",
   "hcp_client_secret hashicorp_vault [A-Za-z0-9_-]{64} kw=hcp_client_secret",
   // 1Password: service accounts (ops_) and account Secret Keys (A3-).
@@ -92,12 +116,20 @@ export const BUILTIN_RULES: string[] = [
   "onepassword_service_account_token 1password ops_eyJ[A-Za-z0-9+/_-]{100,1024}",
   "onepassword_secret_key 1password A3-[A-Z0-9]{6}-[A-Z0-9]{5,6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
   // Atlassian and Bitbucket: API tokens (ATATT3...), app passwords (ATBB...).
-  "atlassian_api_token atlassian ATATT3[A-Za-z0-9_=-]{150,300}",
-  "atlassian_connect_token atlassian ATCTT3[A-Za-z0-9_=-]{150,300}",
+  "atlassian_api_token atlassian ATATT3[A-Za-z0-9_=-]{60,300}",
+  "atlassian_connect_token atlassian ATCTT3[A-Za-z0-9_=-]{60,300}",
+  // Data Center PATs (Jira, Confluence): base64 of `<12-digit id>:<random>`, so they start with a
+  // decimal digit's base64 pair and the `:` puts an O at offset 16
+  "atlassian_datacenter_pat atlassian (MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9]{14}O[A-Za-z0-9+/]{27}",
+  // API tokens before ATATT3 (24 letters and digits) under an Atlassian product's name; Bitbucket Data Center HTTP access tokens
+  "atlassian_legacy_api_token atlassian [A-Za-z0-9]{24} kw=atlassian|jira_api|jira_token|confluence_api|confluence_token",
+  "bitbucket_datacenter_token atlassian BBDC-[A-Za-z0-9+/=_-]{40,60}",
   "bitbucket_app_password bitbucket ATBB[A-Za-z0-9_=.-]{28,40}",
   "bitbucket_client_secret bitbucket [A-Za-z0-9=_-]{64} kw=bitbucket_client_secret|bitbucket_secret",
   // JFrog: API keys (AKCp) and identity/reference tokens (base64 of "reftkn:").
   "jfrog_api_key jfrog AKCp[A-Za-z0-9]{60,80}",
+  "jfrog_identity_token jfrog [a-z0-9]{64} kw=jfrog|artifactory",
+  "jfrog_api_key_named jfrog [a-z0-9]{73} kw=jfrog|artifactory",
   "jfrog_reference_token jfrog cmVmdGtu[A-Za-z0-9]{50,80}",
   // Shopify: https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens
   "shopify_access_token shopify shpat_[a-fA-F0-9]{32}",
@@ -105,10 +137,13 @@ export const BUILTIN_RULES: string[] = [
   "shopify_custom_app_token shopify shpca_[a-fA-F0-9]{32}",
   "shopify_private_app_token shopify shppa_[a-fA-F0-9]{32}",
   // Square: https://developer.squareup.com/docs/build-basics/access-tokens
-  "square_access_token square EAAA[A-Za-z0-9_-]{60}",
+  "square_access_token square EAAA[A-Za-z0-9_-]{22,60}",
   "square_oauth_token square sq0atp-[A-Za-z0-9_-]{22}",
-  "square_oauth_secret square sq0csp-[A-Za-z0-9_-]{43}",
+  "square_oauth_secret square (sq0csp-|sq0csb-|sandbox-sq0csb-)[A-Za-z0-9_-]{40,50}",
+  "facebook_explorer_token facebook EAACEdEose0cBA[A-Za-z0-9]{20,400}",
   "facebook_access_token facebook EAA[A-Za-z0-9]{80,400}",
+  // an app access token: `<app id>|<app secret or token>` (https://developers.facebook.com/docs/facebook-login/guides/access-tokens#apptokens)
+  "facebook_app_access_token facebook [0-9]{15,16}\\|[A-Za-z0-9_-]{27,40}",
   "facebook_app_secret facebook [a-f0-9]{32} kw=facebook_secret|fb_secret|facebook_app_secret|fb_app_secret",
   // Twilio: account SIDs (AC), API key SIDs (SK), 32 hex.
   "twilio_account_sid twilio AC[a-f0-9]{32}",
@@ -117,11 +152,14 @@ export const BUILTIN_RULES: string[] = [
   // SendGrid: https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys
   "sendgrid_api_key sendgrid SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43}",
   // Discord: bot tokens (id.timestamp.hmac) and webhooks.
-  "discord_bot_token discord [A-Za-z0-9_-]{24,28}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40} kw=discord",
+  // the first part is the user id (17-19 decimal digits) in base64: 24-26 characters starting with one of nine pairs
+  "discord_bot_token discord (MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9_-]{22,24}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40}",
   "discord_bot_authorization discord Bot\\s[A-Za-z0-9_-]{24,28}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40} keep=4",
+  "discord_client_secret discord [A-Za-z0-9_-]{32} kw=discord",
   "discord_webhook discord (discord.com/api/webhooks/|discordapp.com/api/webhooks/|discord.com\\\\/api\\\\/webhooks\\\\/|discordapp.com\\\\/api\\\\/webhooks\\\\/)[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
   // Telegram: https://core.telegram.org/bots/api#authorizing-your-bot
-  "telegram_bot_token telegram [0-9]{8,10}:AA[A-Za-z0-9_-]{33}",
+  // `<bot id>:<35 characters>`, which start with A (core.telegram.org: 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11)
+  "telegram_bot_token telegram [0-9]{5,16}:A[A-Za-z0-9_-]{33,34}",
   // Slack: https://api.slack.com/authentication/token-types
   "slack_bot_token slack_token xoxb-[A-Za-z0-9-]{10,250}",
   "slack_user_token slack_token xoxp-[A-Za-z0-9-]{10,250}",
@@ -174,37 +212,48 @@ export const BUILTIN_RULES: string[] = [
   "linear_api_key linear lin_api_[A-Za-z0-9]{40}",
   "linear_oauth_token linear lin_oauth_[a-f0-9]{64}",
   // Mailgun, Mailchimp
-  "mailgun_api_key mailgun key-[a-f0-9]{32}",
+  // the documentation's own example key (key-3ax6xnjp29jd6fds4gc373sgvjxteol0) is not hex
+  "mailgun_api_key mailgun key-[a-z0-9]{32}",
   "mailgun_public_key mailgun pubkey-[a-f0-9]{32}",
   "mailgun_private_key mailgun [a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8} kw=mailgun",
+  "mailgun_key_named mailgun [A-Za-z0-9]{32,72} kw=mailgun",
   "mailchimp_api_key mailchimp [a-f0-9]{32}-us[0-9]{1,2}",
   // New Relic: https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/
-  "newrelic_user_key newrelic NRAK-[A-Z0-9]{27}",
+  "newrelic_user_key newrelic NRAK-[A-Za-z0-9]{27}",
   "newrelic_admin_key newrelic NRAA-[a-f0-9]{27}",
-  "newrelic_insights_insert_key newrelic NRII-[A-Za-z0-9_-]{32}",
-  "newrelic_insights_query_key newrelic NRIQ-[A-Za-z0-9_-]{32}",
-  "newrelic_browser_key newrelic NRJS-[a-f0-9]{19}",
+  "newrelic_insights_insert_key newrelic NRII-[A-Za-z0-9_-]{25,32}",
+  "newrelic_insights_query_key newrelic NRIQ-[A-Za-z0-9_-]{25,32}",
+  "newrelic_browser_key newrelic (NRJS-|NRBR-)[a-f0-9]{19}",
   "newrelic_license_key newrelic [A-Za-z0-9]{40} kw=new_relic_license|newrelic_license|nr_license|nria_license",
+  // EU-region license keys carry their region first; any license key ends `NRAL`, mobile app tokens `-NRMA`
+  "newrelic_eu_license_key newrelic eu01xx[a-f0-9]{30}NRAL",
+  "newrelic_mobile_app_token newrelic [A-Za-z0-9]{42}-NRMA",
+  "newrelic_rest_api_key newrelic NRRA-[a-f0-9]{42}",
+  // Pixie (New Relic's Kubernetes observability): API and deploy keys
+  "newrelic_pixie_key newrelic (px-api-|px-dep-)" + UUID,
   // Okta: API tokens (SSWS) start 00 + 40.
-  "okta_api_token okta 00[A-Za-z0-9_-]{40} kw=okta",
+  "okta_api_token okta 00[A-Za-z0-9_=-]{40} kw=okta",
   // PlanetScale, Postman, Pulumi, RubyGems
-  "planetscale_password planetscale pscale_pw_[A-Za-z0-9_.-]{32,64}",
-  "planetscale_service_token planetscale pscale_tkn_[A-Za-z0-9_.-]{32,64}",
-  "planetscale_oauth_token planetscale pscale_oauth_[A-Za-z0-9_.-]{32,64}",
+  "planetscale_password planetscale pscale_pw_[A-Za-z0-9_.=-]{32,64}",
+  "planetscale_service_token planetscale pscale_tkn_[A-Za-z0-9_.=-]{32,64}",
+  "planetscale_oauth_token planetscale pscale_oauth_[A-Za-z0-9_.=-]{32,64}",
   "postman_api_key postman PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
   "pulumi_access_token pulumi pul-[a-f0-9]{40}",
   "rubygems_api_key rubygems rubygems_[a-f0-9]{48}",
   // Sentry, Snyk, Sumo Logic, Tailscale, Vercel
   "sentry_org_token sentry sntrys_eyJ[A-Za-z0-9+/=_-]{50,1024}",
   "sentry_user_token sentry sntryu_[a-f0-9]{64}",
-  "snyk_token snyk " + UUID + " kw=snyk",
+  "sentry_auth_token sentry [a-f0-9]{64} kw=sentry",
+  "snyk_token snyk " + UUID_CI + " kw=snyk",
   "sumologic_access_key sumologic [A-Za-z0-9]{64} kw=sumo",
   "sumologic_access_id sumologic su[A-Za-z0-9]{12} kw=sumo",
   "tailscale_key tailscale tskey-[a-z]{3,7}-[A-Za-z0-9]{6,20}-[A-Za-z0-9]{20,64}",
   "vercel_token vercel (vcp_|vci_|vca_|vcr_|vck_)[A-Za-z0-9]{24,64}",
   "vercel_legacy_token vercel [A-Za-z0-9]{24} kw=vercel",
   // Cloudflare, Fastly
-  "cloudflare_origin_ca_key cloudflare v1.0-[a-f0-9]{24}-[a-f0-9]{146}",
+  "cloudflare_origin_ca_key cloudflare v1.0-[a-f0-9]{24,64}-[a-f0-9-]{100,400}",
+  // self-identifying tokens (2025): user and account API tokens, the global API key; 8 hex of checksum last
+  "cloudflare_prefixed_token cloudflare (cfut_|cfat_|cfk_)[A-Za-z0-9]{40}[a-f0-9]{8}",
   "cloudflare_api_token cloudflare [A-Za-z0-9_-]{40} kw=cloudflare|cf_api|cf-api",
   "cloudflare_global_api_key cloudflare [a-f0-9]{37} kw=cloudflare|cf_api|cf-api|x-auth-key",
   "fastly_api_token fastly [A-Za-z0-9_-]{32} kw=fastly",
@@ -214,9 +263,13 @@ export const BUILTIN_RULES: string[] = [
   // Adafruit, Airtable, Asana, Beamer
   "adafruit_io_key adafruit aio_[A-Za-z0-9]{28}",
   "airtable_pat airtable pat[A-Za-z0-9]{14}.[a-f0-9]{64}",
+  // OAuth access and refresh tokens: `<id>.v1.<payload>`
+  "airtable_oauth_token airtable [A-Za-z0-9]{14,40}.v1.[A-Za-z0-9_.-]{40,1024}",
   "airtable_api_key airtable key[A-Za-z0-9]{14} kw=airtable",
-  "asana_pat asana [0-9]/[0-9]{16}:[A-Za-z0-9]{32}",
+  // `<version>/<user id>:<secret>`, and since 2023 `<version>/<user id>/<token id>:<secret>`
+  "asana_pat asana [0-9]{1,4}/[0-9/]{16,40}:[A-Za-z0-9]{32,80}",
   "asana_legacy_key asana [0-9]{16}:[A-Za-z0-9]{32} kw=asana",
+  "asana_client_secret asana [A-Za-z0-9]{32,35} kw=asana",
   "beamer_api_key beamer b_[A-Za-z0-9=_-]{44} kw=beamer",
   // Clojars, Contentful, Coinbase, Confluent, Datadog
   "clojars_token clojars CLOJARS_[a-z0-9]{60}",
@@ -233,7 +286,8 @@ export const BUILTIN_RULES: string[] = [
   "duffel_api_token duffel (duffel_test_|duffel_live_)[A-Za-z0-9_=-]{43}",
   "easypost_api_key easypost EZAK[A-Za-z0-9]{54}",
   "easypost_test_key easypost EZTK[A-Za-z0-9]{54}",
-  "figma_pat figma figd_[A-Za-z0-9_-]{40}",
+  "figma_pat figma (figd_|figp_|figr_|figu_|figo_)[A-Za-z0-9_=-]{40,54}",
+  "figma_legacy_pat figma [0-9]{4,6}-" + UUID + " kw=figma",
   "flutterwave_secret_key flutterwave (FLWSECK-|FLWSECK_TEST-)[a-f0-9]{32}-X",
   "flutterwave_encryption_key flutterwave FLWSECK_TEST[a-f0-9]{12}",
   "frameio_api_token frameio fio-u-[A-Za-z0-9_=-]{64}",
@@ -244,8 +298,9 @@ export const BUILTIN_RULES: string[] = [
   "kraken_private_key kraken [A-Za-z0-9/=+]{80,90} kw=kraken",
   "launchdarkly_key launchdarkly (api-|sdk-|mob-)" + UUID + " ctx=launchdarkly|ldclient|ld_|ld-",
   "lob_api_key lob (live_|test_)[a-f0-9]{35} ctx=lob",
-  "mapbox_secret_token mapbox sk.eyJ[A-Za-z0-9_-]{50,200}.[A-Za-z0-9_-]{20,40}",
-  "messagebird_api_key messagebird [A-Za-z0-9]{25} kw=messagebird|message_bird|msgbird",
+  // secret (sk.) and temporary (tk.) tokens; public tokens (pk.) are published in web pages by design
+  "mapbox_secret_token mapbox (sk.eyJ|tk.eyJ)[A-Za-z0-9_-]{30,200}.[A-Za-z0-9_-]{20,40}",
+  "messagebird_api_key messagebird [A-Za-z0-9_-]{25} kw=messagebird|message_bird|msgbird",
   // Netlify, NYTimes, Prefect, ReadMe, Scalingo, Brevo (Sendinblue), Shippo, Sidekiq
   "netlify_pat netlify nfp_[A-Za-z0-9]{36,40}",
   "netlify_access_token netlify [A-Za-z0-9_=-]{40,46} kw=netlify",
@@ -258,24 +313,29 @@ export const BUILTIN_RULES: string[] = [
   "shippo_api_token shippo (shippo_live_|shippo_test_)[a-f0-9]{40}",
   "sidekiq_secret sidekiq [a-f0-9]{8}:[a-f0-9]{8} kw=bundle_enterprise__contribsys__com|bundle_gems__contribsys__com",
   // Squarespace, Travis, Typeform, Yandex, Zendesk
-  "squarespace_api_key squarespace " + UUID + " kw=squarespace",
+  "squarespace_api_key squarespace " + UUID_CI + " kw=squarespace",
   "travis_api_token travis [A-Za-z0-9]{22} kw=travis",
-  "typeform_pat typeform tfp_[A-Za-z0-9_.=-]{59}",
+  "typeform_pat typeform tfp_[A-Za-z0-9_.=-]{40,59}",
   "yandex_api_key yandex AQVN[A-Za-z0-9_-]{35,38}",
   "yandex_access_key yandex YC[A-Za-z0-9_-]{38}",
   "yandex_oauth_token yandex (y0_|y1_|y2_|y3_)[A-Za-z0-9_-]{55}",
   "zendesk_api_token zendesk [A-Za-z0-9]{40} kw=zendesk",
   // Developer platforms and CI
-  "buildkite_token buildkite bkua_[a-f0-9]{40}",
+  "buildkite_token buildkite bkua_[a-z0-9]{40}",
+  "buildkite_legacy_token buildkite [a-z0-9]{40} kw=buildkite",
   "circleci_pat circleci CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}",
   "circleci_token circleci [a-f0-9]{40} kw=circle_token|circleci_token|circle-token",
   "docker_hub_pat docker dckr_pat_[A-Za-z0-9_-]{27}",
   "docker_hub_org_token docker dckr_oat_[A-Za-z0-9_-]{32}",
+  // a registry login in a Docker config (`{"auths": {"<registry>": {"auth": "<base64 user:password>"}}}`)
+  "docker_config_auth docker [A-Za-z0-9+/]{8,1024}[=]{0,2} kw=auth ctx=auths\\\"|auths\"",
   "flyio_token flyio (fo1_|fm1r_|fm1a_|fm2_)[A-Za-z0-9+/=_-]{40,1024}",
   "defined_networking_key defined_networking dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}",
   "octopus_deploy_key octopus API-[A-Z0-9]{26}",
   "openshift_token openshift sha256~[A-Za-z0-9_-]{43}",
-  "sonarqube_token sonarqube (sqp_|squ_|sqa_)[a-f0-9]{40}",
+  "sonarqube_token sonarqube (sqp_|squ_|sqa_)[A-Za-z0-9]{40}",
+  // user tokens before SonarQube 9.5: 40 hex, no prefix
+  "sonarqube_legacy_token sonarqube [A-Za-z0-9]{40} kw=sonar|dsonar",
   "sourcegraph_token sourcegraph sgp_[A-Za-z0-9_]{40,64}",
   "infracost_api_key infracost ico-[A-Za-z0-9]{32}",
   "intra42_secret intra42 (s-s4t2ud-|s-s4t2af-)[a-f0-9]{64}",
@@ -285,18 +345,29 @@ export const BUILTIN_RULES: string[] = [
   "notion_integration_token notion ntn_[0-9]{11}[A-Za-z0-9]{35}",
   "notion_legacy_token notion secret_[A-Za-z0-9]{43}",
   "hubspot_pat hubspot (pat-na1-|pat-eu1-)" + UUID,
+  "hubspot_api_key hubspot " + UUID_CI + " kw=hubspot|hapikey",
   "telnyx_api_key telnyx KEY[0-9A-F]{32}_[A-Za-z0-9]{22}",
   "plaid_access_token plaid (access-sandbox-|access-development-|access-production-)" + UUID,
   "braintree_access_token braintree (access_token$production$|access_token$sandbox$)[a-z0-9]{16}$[a-f0-9]{32}",
   "razorpay_key razorpay (rzp_live_|rzp_test_)[A-Za-z0-9]{14}",
-  "salesforce_access_token salesforce 00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,120}",
+  "salesforce_access_token salesforce [0][0][A-Za-z0-9]{13}![A-Za-z0-9._]{80,120}",
+  "salesforce_refresh_token salesforce 5Aep861[A-Za-z0-9._]{70,100}",
   "zapier_webhook zapier (hooks.zapier.com/hooks/catch/|hooks.zapier.com\\\\/hooks\\\\/catch\\\\/)[0-9]{5,10}/[A-Za-z0-9]{5,10}",
+  // Teams workflows (Power Automate) URLs carry their signature as a `sig=` parameter
+  "teams_workflow_signature microsoft_teams sig=[A-Za-z0-9_-]{43} keep=4 ctx=powerautomate|powerplatform|workflows",
   "teams_webhook microsoft_teams [a-z0-9-]{1,63}.webhook.office.com/webhookb2/[A-Za-z0-9@/_-]{50,300}",
-  "auth0_client_secret auth0 [A-Za-z0-9_-]{64} kw=auth0",
+  "auth0_client_secret auth0 [A-Za-z0-9_-]{64,72} kw=auth0",
   "algolia_api_key algolia [a-f0-9]{32} kw=algolia",
   "pagerduty_api_key pagerduty [A-Za-z0-9_+-]{20} kw=pagerduty|pd_api|pd_token",
   "twitter_bearer_token twitter AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,120} noph",
+  // consumer (API) key and secret, access token (`<user id>-<40>`) and its secret, under Twitter's name
+  // (a bearer token under Twitter's name first: the shorter shapes below would take its first part)
+  "twitter_bearer_token_named twitter AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,120} kw=twitter noph",
+  "twitter_access_token twitter [0-9]{15,25}-[A-Za-z0-9]{20,40} kw=twitter",
+  "twitter_api_key twitter [A-Za-z0-9]{25} kw=twitter",
+  "twitter_api_secret twitter [A-Za-z0-9]{35,50} kw=twitter",
   "twitch_api_token twitch [a-z0-9]{30} kw=twitch",
+  "twitch_stream_key twitch live_[0-9]{5,12}_[A-Za-z0-9]{30}",
   "etsy_api_key etsy [a-z0-9]{24} kw=etsy",
   "mattermost_token mattermost [a-z0-9]{26} kw=mattermost",
   // AI providers

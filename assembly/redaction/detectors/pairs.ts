@@ -47,8 +47,37 @@ const MAX_SPACES: usize = 8;
 
 /** Whether the key that ends at `keyEnd` is sensitive: it ends with a sensitive name
  * (`DB_PASSWORD`), or holds one as a whole word followed by words that do not make it
- * something else (`password_super_secure` is, `token_count` and `secretName` are not). */
+ * something else (`password_super_secure` is, `token_count` and `secretName` are not), and
+ * no word before the name makes it something else either (`PublicKeyToken`). */
 function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
+  return sensitiveNameBefore(p, keyEnd) && !namesSomethingElse(p, keyStartBefore(p, keyEnd), keyEnd);
+}
+
+// First words that make a key with a sensitive name in it about something else: a public key's
+// hash (.NET's `PublicKeyToken=b77a5c561934e089` in every assembly name), a count of them
+// (Windows' `CountOfCredentialsReturned`, `num_tokens_used`, `total_secrets`).
+const BENIGN_FIRST: StaticArray<string> = ["public", "count", "num", "number", "total"];
+
+/** Whether the key [from, to) begins with a word of BENIGN_FIRST followed by more of the key, or
+ * is encoded data rather than a name: six or more places where a digit meets a letter
+ * (`6p2q4h8VM9f5MgKvPwDRd0…`, base64 ending in `=` that happens to hold `PwD`; `oauth2Token`
+ * has two). */
+function namesSomethingElse(p: usize, from: usize, to: usize): bool {
+  for (let k = 0; k < BENIGN_FIRST.length; k++) {
+    const w = unchecked(BENIGN_FIRST[k]);
+    const len = <usize>w.length;
+    if (to - from > len + 2 && matchesFoldedAt(p, to, from, w) && wordStartAt(p, from, from + len)) return true;
+  }
+  let mixed = 0;
+  for (let j = from + 1; j < to; j++) {
+    const a = <u32>load<u8>(p + j - 1) - 0x30 < 10;
+    const b = <u32>load<u8>(p + j) - 0x30 < 10;
+    if (a != b && isIn(load<u8>(p + j - 1), ALNUM) && isIn(load<u8>(p + j), ALNUM) && ++mixed >= 6) return true;
+  }
+  return false;
+}
+
+function sensitiveNameBefore(p: usize, keyEnd: usize): bool {
   if (keyEnd == 0) return false;
   // a numbered name (`static_password01`, `token2`): up to three digits after a letter
   let digits = keyEnd;
@@ -680,7 +709,7 @@ function commaPairAt(p: usize, n: usize, sep: usize): bool {
 
 /** Whether the string whose closing quote is at `close` is an item of a list of strings
  * (`["read:client_credentials","read:client_grants"]`, a JSON array of scopes, permissions or
- * names): back over quoted items and commas to a `[`. Items of a list are names, not a name and
+ * names): back over quoted items and commas to a `[` (or a `(` behind an earlier item). Items of a list are names, not a name and
  * its value. The walk is bounded (LIST_LOOKBACK bytes) and remembers the last list item it
  * reached, so the items of one long list cost their own length, not the list's. */
 function inStringList(p: usize, close: usize, q: u32, escaped: bool): bool {
@@ -703,6 +732,9 @@ function inStringList(p: usize, close: usize, q: u32, escaped: bool): bool {
     if (o == 0) return false;
     const b = <u32>load<u8>(p + o - 1);
     if (b == 0x5b) return remember(p, close);
+    // `ValidateSet('All', 'ResetPassword', 'WriteMembers')`: a list in parentheses when the name
+    // is not its first item (`setProperty("X_TOKEN", "…")` passes a name, then its value)
+    if (b == 0x28 && k < close) return remember(p, close);
     if (b != 0x2c) return false;
     // the previous item's closing quote
     let c = o - 1;

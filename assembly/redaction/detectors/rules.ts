@@ -577,7 +577,8 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
   if (b == QUOTE || b == APOSTROPHE) j++;
   else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
   const key = j;
-  for (let s = 0; s < 8 && peek(p, n, j) == 0x20; s++) j++;
+  // aligned configuration files pad names with spaces before the `=` (`azure_devops_pat      = "…"`)
+  for (let s = 0; s < 40 && peek(p, n, j) == 0x20; s++) j++;
   b = peek(p, n, j);
   if (spaced && j > key && b != 0x3a && b != 0x3d && b != 0) return j;
   if (b != 0x3a && b != 0x3d) return FAIL;
