@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../bench/rng.js";
-import { classFor, classOf, isPlaceholder, isVariable, normaliseSecret, outsideClaim } from "../bench/eval/classes.js";
+import { classFor, classOf, isPlaceholder, isVariable, namelessShape, normaliseSecret, outsideClaim, vendorSecretValue } from "../bench/eval/classes.js";
 import { contextsFor, leaks } from "../bench/eval/examples.js";
 import { Evaluator, exprEnd, generate, goRegex, tokenize } from "../bench/eval/golit.js";
 import { JUDGEMENTS, judgementKey, judgementsFor, outcomeKey, parseCsv, readJudgements, recordForms, systemFiles } from "../bench/eval/reallogs.js";
@@ -132,6 +132,43 @@ describe("evaluation readers and scoring", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it("claims a vendor value with no mark of its own beside its provider's name only, and keeps marked ones in the claim", () => {
+    const e = (family: string, secret: string, more: Partial<Example> = {}): Example => ({ source: family.split(":")[0] as Example["source"], family, positive: true, secret, ...more });
+    const hex32 = "1bb7dde73fe449de229361ea03bab234";
+    // a 32-hex Azure OpenAI key: claimed beside its name (its own line), counted apart alone
+    expect(namelessShape("azure", hex32)?.id).toBe("azure_openai_key");
+    expect(outsideClaim(e("trufflehog:azure_openai", hex32), "azure", hex32, "bare")).toMatch(/azure_openai_key value alone.*beside its name/);
+    expect(outsideClaim(e("trufflehog:azure_openai", hex32), "azure", hex32, "own")).toBeUndefined();
+    // a storage key with Microsoft's signature is found alone: it stays in the claim in every context
+    const signed = "A".repeat(76) + "+AStk5mMyA==";
+    expect(namelessShape("azure", signed)).toBeUndefined();
+    expect(outsideClaim(e("trufflehog:azure_storage", signed), "azure", signed, "bare")).toBeUndefined();
+    // a value under a name anchor (`AccountKey=…`) is claimed beside that name
+    expect(namelessShape("azure", "S8ii67l3Gd1Ba69az78iP9UksewzhjvUfh1DIuDs30w=")?.id).toMatch(/^azure_(storage_account|shared_access)_key$/);
+    // the claimed classes are never moved this way
+    expect(outsideClaim(e("gitleaks:generic-api-key", hex32), "pairs", hex32, "bare")).toBeUndefined();
+    // in its own line, a value whose name is only on another line of the file
+    const file = `azure_openai:\n  endpoint: https://x.openai.azure.com\n  value: ${hex32}`;
+    expect(outsideClaim(e("trufflehog:azure_openai", hex32, { line: file }), "azure", hex32, "own")).toMatch(/another line/);
+    expect(outsideClaim(e("trufflehog:azure_openai", hex32, { line: `AZURE_OPENAI_KEY=${hex32}\nx=1` }), "azure", hex32, "own")).toBeUndefined();
+    // client ids, endpoints and public tokens are not credentials; a webhook URL with its secret path is
+    expect(outsideClaim(e("gitleaks:discord-client-id", "734302099409649095"), "discord", "734302099409649095")).toMatch(/client/);
+    expect(outsideClaim(e("trufflehog:azurefunctionkey", "x"), "azure", "z1dUSi5T.azurewebsites.net/api/W8anB5J4uQi")).toMatch(/endpoint/);
+    expect(outsideClaim(e("trufflehog:zapierwebhook", "x"), "zapier", "hooks.zapier.com/hooks/catch/123456/abcdef")).toBeUndefined();
+    expect(outsideClaim(e("noseyparker:mapbox.1", "x"), "mapbox", "pk.eyJ1Ijoia3Jpc3R3IiwiYSI6Im.lUneM")).toMatch(/public/);
+  });
+
+  it("takes the credential out of a scanner's longer result (SAS signature, connection string, a value after its name)", () => {
+    expect(vendorSecretValue("sp=r&st=2025-03-04T07:24:52Z&se=2025-04-04T15:24:52Z&spr=https&sv=2022-11-02&sr=c&sig=WSdF9Y%2B%3D")).toBe("WSdF9Y%2B%3D");
+    expect(vendorSecretValue("Endpoint=https://x.azconfig.io;Id=u+De;Secret=80DtxZkndXpM2mV2J1Jj")).toBe("80DtxZkndXpM2mV2J1Jj");
+    expect(vendorSecretValue('"accountKey":"hGeB3WqDyx0mGsQMsQDl+gmnXa51ZO=="')).toBe("hGeB3WqDyx0mGsQMsQDl+gmnXa51ZO==");
+    expect(vendorSecretValue("//registry.npmjs.org/:_authToken=743b294a-cd03-11ec-9d64-0242ac120002")).toBe("743b294a-cd03-11ec-9d64-0242ac120002");
+    // an id:secret pair, a URL and a bare token stay as they are
+    expect(vendorSecretValue("omzmg54nn5wa21sh6qwg:dos10bfl1f6vnqcs9lcdwkbqb68gti")).toBe("omzmg54nn5wa21sh6qwg:dos10bfl1f6vnqcs9lcdwkbqb68gti");
+    expect(vendorSecretValue("https://hooks.slack.com/services/T0/B0/abcdefghijklmnopqrstu")).toBe("https://hooks.slack.com/services/T0/B0/abcdefghijklmnopqrstu");
+    expect(vendorSecretValue("glpat-0123456789abcdefghij")).toBe("glpat-0123456789abcdefghij");
   });
 
   it("counts shapes outside the claim apart, each with its reason", () => {

@@ -78,8 +78,9 @@ export function outsideClaim(e: Example, cls: string | undefined, secret: string
     if (named && own !== undefined && !namesProvider(own, named.words) && lines.some((l) => l !== own && namesProvider(l, named.words))) return `a ${named.id} value whose name is on another line of the file (a log record holds one line): alone on its line it is any random string of that alphabet`;
   }
   if (context && NAMELESS_CONTEXTS.has(context) && cls && !(CLAIMED_CLASSES as readonly string[]).includes(cls)) {
-    const named = namelessShape(cls, secret);
-    if (named) return `a ${named.id} value alone (\`${named.pattern}\`): no prefix or mark of its provider, so logseal claims it beside its name (${named.how}), as in the source's own line; alone it is any random string of that alphabet`;
+    // the value as the contexts carry it (a URL's `user:password`), or the part measured
+    const named = namelessShape(cls, e.carrier ?? e.secret ?? secret) ?? namelessShape(cls, secret);
+    if (named) return `a ${named.id} value alone (\`${named.pattern}\`): nothing in it tells its provider (no prefix, or one other formats share), so logseal claims it beside its name (${named.how}), as in the source's own line; alone it is any random string of that alphabet`;
   }
   if (cls === "github_token" && /^[0-9a-f]{40}$/.test(secret)) return "a bare 40-hex string: GitHub's token format before 2021, the same shape as a git commit id (SHA-1)";
   if (cls === "ipv6" && (/^::1?$/.test(secret) || secret.includes("/"))) return "IPv6 loopback `::1`, unspecified `::` or a prefix (`fe80::/10`): no host's address";
@@ -88,6 +89,9 @@ export function outsideClaim(e: Example, cls: string | undefined, secret: string
   if (/^secretlint:azure\/Azure(TenantId|ClientId)$/.test(e.family)) return "an Azure tenant or client id: a UUID that identifies, not a credential";
   if (e.family === "secretlint:aws/AWSAccountID") return "an AWS account id: an identifier AWS does not treat as secret";
   if (/^gitleaks:[a-z0-9]+-client-id$|^(noseyparker|kingfisher):twitter\.1$|^kingfisher:asana\.1$/.test(e.family)) return "an OAuth client (application) id: a public identifier, not a credential";
+  if (cls === "square" && /^(sandbox-)?sq0i[a-z]{2}-/.test(secret)) return "a Square application id (`sq0idp-`, `sq0idb-`): the OAuth client id, public in every payment form";
+  if (cls === "salesforce" && /^3MVG9/.test(secret)) return "a Salesforce connected app's consumer key (`3MVG9…`): the OAuth client id, a public identifier";
+  if (cls === "google_oauth" && /^(service_account|https:\/\/www\.googleapis\.com\/)/.test(secret)) return "a public field of a service-account key file (its type, a certificate URL): the file's private key is the pem_private_key class";
   if (cls === "mapbox" && /^pk\.eyJ/.test(secret)) return "a Mapbox public token (`pk.`): published in web pages by design, like Stripe's `pk_` keys";
   if (cls && !(CLAIMED_CLASSES as readonly string[]).includes(cls) && /^["']?(?:https?:\/\/)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:\/(?:api|indexes)\/[A-Za-z0-9_-]+)?["']?$/.test(secret) && /\.(?:net|com|io|au|tw)(?::\d+)?(?:\/|["']?$)/.test(secret)) return "an endpoint (host name or URL) a scanner reports with the key it found: no credential in it";
   if (cls === "ssn" && /^\d{3}-\d{6}$|^\d{5}-\d{4}$/.test(secret)) return "a number grouped 3-6 or 5-4 with no SSN label: not the AAA-GG-SSSS form (a recognizer's weak pattern; any dashed id has that shape)";
@@ -124,7 +128,8 @@ const norm = (s: string) => s.toLowerCase().replace(/[^a-z0-9]/g, "");
 export function classFor(e: Example, claimed: readonly string[]): string | undefined {
   const fixed = classOf(e);
   if (fixed) return fixed;
-  const provider = /bedrock/.test(e.family) ? "aws_bedrock" : (ALIASES[providerOf(e)] ?? providerOf(e));
+  // Nosey Parker's hashicorp.1-7 are all Vault tokens and unseal keys (its rule names)
+  const provider = /bedrock/.test(e.family) ? "aws_bedrock" : /^noseyparker:hashicorp\./.test(e.family) ? "hashicorp_vault" : (ALIASES[providerOf(e)] ?? providerOf(e));
   const p = norm(provider);
   const names = claimed.filter((c) => !(CLAIMED_CLASSES as readonly string[]).includes(c));
   return names.find((c) => norm(c) === p) ?? names.filter((c) => norm(c).length >= 4 && p.startsWith(norm(c))).sort((a, b) => b.length - a.length)[0];
@@ -160,6 +165,8 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
     const trimmed = e.secret.replace(/^=+/, "").replace(/(\\?["'])?\s*$/, "");
     return trimmed.length > 0 ? trimmed : e.secret;
   }
+  // a Sidekiq Enterprise URL's credential is measured as URL credentials are here: its password
+  if (e.family === "gitleaks:sidekiq-sensitive-url" && e.secret && /^[a-f0-9]{8}:[a-f0-9]{8}$/.test(e.secret)) return e.secret.split(":")[1];
   if (cls === undefined && e.secret) {
     const value = vendorSecretValue(e.secret);
     if (value !== e.secret) return value;
@@ -183,7 +190,7 @@ export function normaliseSecret(e: Example, cls: ClaimedClass | undefined): stri
 export function vendorSecretValue(secret: string): string {
   const sas = /(?:^|[?&])sig=([^&\s"']+)/.exec(secret);
   if (sas && /(?:^|[?&])(?:sv|sp|se|sr)=/.test(secret)) return sas[1];
-  const conn = /(?:^|;)\s*(?:Secret|AccountKey|SharedAccessKey)=([^;\s"']+)/i.exec(secret);
+  const conn = /(?:^|;|:)\s*_?(?:Secret|AccountKey|SharedAccessKey|authToken)=([^;\s"']+)/i.exec(secret);
   if (conn) return conn[1];
   secret = secret.replace(/^[\s,{]+/, "");
   const named = /^\s*(?:"[A-Za-z_][\w.-]*"|'[A-Za-z_][\w.-]*'|[A-Za-z_][\w.-]*(?:key|secret|token|password))\s*[:=]\s*(?!\/\/)/i.exec(secret);
@@ -280,8 +287,8 @@ export function namelessShape(cls: string, secret: string): { id: string; patter
   // a rule anchored on its key name (`AccountKey=…`, `SharedAccessKey=…`) claims the value beside that name
   const rules = packRules().filter((r) => r.family === cls).map((r) => {
     const m = /^([A-Za-z]{3,}=)(\[.*)$/.exec(r.pattern);
-    return m ? { ...r, pattern: m[2], options: [...r.options, `kw=${m[1].slice(0, -1)}`] } : r;
-  });
+    return m ? { ...r, pattern: m[2], options: [...r.options, `kw=${m[1].slice(0, -1)}`], anchoredOnName: true } : r;
+  }).sort((a, b) => Number("anchoredOnName" in a) - Number("anchoredOnName" in b)); // a name anchor's shape is the widest: last
   const whole = (r: PackRule) => new RegExp(`^${patternSource(r.pattern)}$`).test(s);
   if (rules.some((r) => !r.options.some((o) => o.startsWith("kw=") || o.startsWith("ctx=")) && whole(r))) return undefined;
   const named = rules.find((r) => r.options.some((o) => o.startsWith("kw=") || o.startsWith("ctx=")) && whole(r));

@@ -80,6 +80,8 @@ export const BUILTIN_RULES: string[] = [
   "azure_apim_repository_key azure git&[0-9]{12}&[A-Za-z0-9+/]{86}==",
   // npm: https://github.blog/2021-09-23-announcing-npms-new-access-token-format/
   "npm_access_token npm npm_[A-Za-z0-9]{36}",
+  // tokens before npm_ (2021) were UUIDs: `//registry.npmjs.org/:_authToken=<uuid>` in .npmrc
+  "npm_legacy_token npm " + UUID + " kw=authtoken|npm_token|npm_auth_token",
   // PyPI: https://pypi.org/help/#apitoken (macaroons, base64 of a header naming pypi.org)
   "pypi_upload_token pypi pypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}",
   "testpypi_upload_token pypi pypi-AgENdGVzdC5weXBpLm9yZw[A-Za-z0-9_-]{50,1000}",
@@ -105,7 +107,8 @@ export const BUILTIN_RULES: string[] = [
   "vault_service_token hashicorp_vault hvs.[A-Za-z0-9_-]{24,300}",
   "vault_batch_token hashicorp_vault hvb.[A-Za-z0-9_-]{24,300}",
   "vault_recovery_token hashicorp_vault hvr.[A-Za-z0-9_-]{24,300}",
-  "vault_legacy_token hashicorp_vault s.[A-Za-z0-9]{24} ctx=vault|token",
+  "vault_legacy_token hashicorp_vault (s.|b.|r.)[A-Za-z0-9]{24} ctx=vault|token",
+  "vault_unseal_key hashicorp_vault [A-Za-z0-9+/]{43}= kw=unseal sp",
   "terraform_cloud_token terraform_cloud [A-Za-z0-9]{14}.atlasv1.[A-Za-z0-9_=-]{60,70}",
   "hcp_client_secret hashicorp_vault [A-Za-z0-9_-]{64} kw=hcp_client_secret",
   // 1Password: service accounts (ops_) and account Secret Keys (A3-).
@@ -113,8 +116,11 @@ export const BUILTIN_RULES: string[] = [
   "onepassword_service_account_token 1password ops_eyJ[A-Za-z0-9+/_-]{100,1024}",
   "onepassword_secret_key 1password A3-[A-Z0-9]{6}-[A-Z0-9]{5,6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
   // Atlassian and Bitbucket: API tokens (ATATT3...), app passwords (ATBB...).
-  "atlassian_api_token atlassian ATATT3[A-Za-z0-9_=-]{150,300}",
-  "atlassian_connect_token atlassian ATCTT3[A-Za-z0-9_=-]{150,300}",
+  "atlassian_api_token atlassian ATATT3[A-Za-z0-9_=-]{60,300}",
+  "atlassian_connect_token atlassian ATCTT3[A-Za-z0-9_=-]{60,300}",
+  // Data Center PATs (Jira, Confluence): base64 of `<12-digit id>:<random>`, so they start with a
+  // decimal digit's base64 pair and the `:` puts an O at offset 16
+  "atlassian_datacenter_pat atlassian (MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9]{14}O[A-Za-z0-9+/]{27}",
   // API tokens before ATATT3 (24 letters and digits) under an Atlassian product's name; Bitbucket Data Center HTTP access tokens
   "atlassian_legacy_api_token atlassian [A-Za-z0-9]{24} kw=atlassian|jira_api|jira_token|confluence_api|confluence_token",
   "bitbucket_datacenter_token atlassian BBDC-[A-Za-z0-9+/=_-]{40,60}",
@@ -122,6 +128,8 @@ export const BUILTIN_RULES: string[] = [
   "bitbucket_client_secret bitbucket [A-Za-z0-9=_-]{64} kw=bitbucket_client_secret|bitbucket_secret",
   // JFrog: API keys (AKCp) and identity/reference tokens (base64 of "reftkn:").
   "jfrog_api_key jfrog AKCp[A-Za-z0-9]{60,80}",
+  "jfrog_identity_token jfrog [a-z0-9]{64} kw=jfrog|artifactory",
+  "jfrog_api_key_named jfrog [a-z0-9]{73} kw=jfrog|artifactory",
   "jfrog_reference_token jfrog cmVmdGtu[A-Za-z0-9]{50,80}",
   // Shopify: https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens
   "shopify_access_token shopify shpat_[a-fA-F0-9]{32}",
@@ -129,9 +137,9 @@ export const BUILTIN_RULES: string[] = [
   "shopify_custom_app_token shopify shpca_[a-fA-F0-9]{32}",
   "shopify_private_app_token shopify shppa_[a-fA-F0-9]{32}",
   // Square: https://developer.squareup.com/docs/build-basics/access-tokens
-  "square_access_token square EAAA[A-Za-z0-9_-]{60}",
+  "square_access_token square EAAA[A-Za-z0-9_-]{22,60}",
   "square_oauth_token square sq0atp-[A-Za-z0-9_-]{22}",
-  "square_oauth_secret square sq0csp-[A-Za-z0-9_-]{43}",
+  "square_oauth_secret square (sq0csp-|sq0csb-|sandbox-sq0csb-)[A-Za-z0-9_-]{40,50}",
   "facebook_explorer_token facebook EAACEdEose0cBA[A-Za-z0-9]{20,400}",
   "facebook_access_token facebook EAA[A-Za-z0-9]{80,400}",
   // an app access token: `<app id>|<app secret or token>` (https://developers.facebook.com/docs/facebook-login/guides/access-tokens#apptokens)
@@ -144,12 +152,14 @@ export const BUILTIN_RULES: string[] = [
   // SendGrid: https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys
   "sendgrid_api_key sendgrid SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43}",
   // Discord: bot tokens (id.timestamp.hmac) and webhooks.
-  // the first part is the user id (decimal digits) in base64, so it starts with one of nine pairs
-  "discord_bot_token discord (MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9_-]{22,26}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40}",
+  // the first part is the user id (17-19 decimal digits) in base64: 24-26 characters starting with one of nine pairs
+  "discord_bot_token discord (MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9_-]{22,24}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40}",
   "discord_bot_authorization discord Bot\\s[A-Za-z0-9_-]{24,28}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40} keep=4",
+  "discord_client_secret discord [A-Za-z0-9_-]{32} kw=discord",
   "discord_webhook discord (discord.com/api/webhooks/|discordapp.com/api/webhooks/|discord.com\\\\/api\\\\/webhooks\\\\/|discordapp.com\\\\/api\\\\/webhooks\\\\/)[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
   // Telegram: https://core.telegram.org/bots/api#authorizing-your-bot
-  "telegram_bot_token telegram [0-9]{5,16}:A[A-Za-z0-9_-]{34}",
+  // `<bot id>:<35 characters>`, which start with A (core.telegram.org: 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11)
+  "telegram_bot_token telegram [0-9]{5,16}:A[A-Za-z0-9_-]{33,34}",
   // Slack: https://api.slack.com/authentication/token-types
   "slack_bot_token slack_token xoxb-[A-Za-z0-9-]{10,250}",
   "slack_user_token slack_token xoxp-[A-Za-z0-9-]{10,250}",
@@ -202,16 +212,18 @@ export const BUILTIN_RULES: string[] = [
   "linear_api_key linear lin_api_[A-Za-z0-9]{40}",
   "linear_oauth_token linear lin_oauth_[a-f0-9]{64}",
   // Mailgun, Mailchimp
-  "mailgun_api_key mailgun key-[a-f0-9]{32}",
+  // the documentation's own example key (key-3ax6xnjp29jd6fds4gc373sgvjxteol0) is not hex
+  "mailgun_api_key mailgun key-[a-z0-9]{32}",
   "mailgun_public_key mailgun pubkey-[a-f0-9]{32}",
   "mailgun_private_key mailgun [a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8} kw=mailgun",
+  "mailgun_key_named mailgun [A-Za-z0-9]{32,72} kw=mailgun",
   "mailchimp_api_key mailchimp [a-f0-9]{32}-us[0-9]{1,2}",
   // New Relic: https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/
   "newrelic_user_key newrelic NRAK-[A-Za-z0-9]{27}",
   "newrelic_admin_key newrelic NRAA-[a-f0-9]{27}",
-  "newrelic_insights_insert_key newrelic NRII-[A-Za-z0-9_-]{32}",
-  "newrelic_insights_query_key newrelic NRIQ-[A-Za-z0-9_-]{32}",
-  "newrelic_browser_key newrelic NRJS-[a-f0-9]{19}",
+  "newrelic_insights_insert_key newrelic NRII-[A-Za-z0-9_-]{25,32}",
+  "newrelic_insights_query_key newrelic NRIQ-[A-Za-z0-9_-]{25,32}",
+  "newrelic_browser_key newrelic (NRJS-|NRBR-)[a-f0-9]{19}",
   "newrelic_license_key newrelic [A-Za-z0-9]{40} kw=new_relic_license|newrelic_license|nr_license|nria_license",
   // EU-region license keys carry their region first; any license key ends `NRAL`, mobile app tokens `-NRMA`
   "newrelic_eu_license_key newrelic eu01xx[a-f0-9]{30}NRAL",
@@ -220,17 +232,18 @@ export const BUILTIN_RULES: string[] = [
   // Pixie (New Relic's Kubernetes observability): API and deploy keys
   "newrelic_pixie_key newrelic (px-api-|px-dep-)" + UUID,
   // Okta: API tokens (SSWS) start 00 + 40.
-  "okta_api_token okta 00[A-Za-z0-9_-]{40} kw=okta",
+  "okta_api_token okta 00[A-Za-z0-9_=-]{40} kw=okta",
   // PlanetScale, Postman, Pulumi, RubyGems
-  "planetscale_password planetscale pscale_pw_[A-Za-z0-9_.-]{32,64}",
-  "planetscale_service_token planetscale pscale_tkn_[A-Za-z0-9_.-]{32,64}",
-  "planetscale_oauth_token planetscale pscale_oauth_[A-Za-z0-9_.-]{32,64}",
+  "planetscale_password planetscale pscale_pw_[A-Za-z0-9_.=-]{32,64}",
+  "planetscale_service_token planetscale pscale_tkn_[A-Za-z0-9_.=-]{32,64}",
+  "planetscale_oauth_token planetscale pscale_oauth_[A-Za-z0-9_.=-]{32,64}",
   "postman_api_key postman PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
   "pulumi_access_token pulumi pul-[a-f0-9]{40}",
   "rubygems_api_key rubygems rubygems_[a-f0-9]{48}",
   // Sentry, Snyk, Sumo Logic, Tailscale, Vercel
   "sentry_org_token sentry sntrys_eyJ[A-Za-z0-9+/=_-]{50,1024}",
   "sentry_user_token sentry sntryu_[a-f0-9]{64}",
+  "sentry_auth_token sentry [a-f0-9]{64} kw=sentry",
   "snyk_token snyk " + UUID_CI + " kw=snyk",
   "sumologic_access_key sumologic [A-Za-z0-9]{64} kw=sumo",
   "sumologic_access_id sumologic su[A-Za-z0-9]{12} kw=sumo",
@@ -250,6 +263,8 @@ export const BUILTIN_RULES: string[] = [
   // Adafruit, Airtable, Asana, Beamer
   "adafruit_io_key adafruit aio_[A-Za-z0-9]{28}",
   "airtable_pat airtable pat[A-Za-z0-9]{14}.[a-f0-9]{64}",
+  // OAuth access and refresh tokens: `<id>.v1.<payload>`
+  "airtable_oauth_token airtable [A-Za-z0-9]{14,40}.v1.[A-Za-z0-9_.-]{40,1024}",
   "airtable_api_key airtable key[A-Za-z0-9]{14} kw=airtable",
   // `<version>/<user id>:<secret>`, and since 2023 `<version>/<user id>/<token id>:<secret>`
   "asana_pat asana [0-9]{1,4}/[0-9/]{16,40}:[A-Za-z0-9]{32,80}",
@@ -271,7 +286,8 @@ export const BUILTIN_RULES: string[] = [
   "duffel_api_token duffel (duffel_test_|duffel_live_)[A-Za-z0-9_=-]{43}",
   "easypost_api_key easypost EZAK[A-Za-z0-9]{54}",
   "easypost_test_key easypost EZTK[A-Za-z0-9]{54}",
-  "figma_pat figma figd_[A-Za-z0-9_-]{40}",
+  "figma_pat figma (figd_|figp_|figr_|figu_|figo_)[A-Za-z0-9_=-]{40,54}",
+  "figma_legacy_pat figma [0-9]{4,6}-" + UUID + " kw=figma",
   "flutterwave_secret_key flutterwave (FLWSECK-|FLWSECK_TEST-)[a-f0-9]{32}-X",
   "flutterwave_encryption_key flutterwave FLWSECK_TEST[a-f0-9]{12}",
   "frameio_api_token frameio fio-u-[A-Za-z0-9_=-]{64}",
@@ -284,7 +300,7 @@ export const BUILTIN_RULES: string[] = [
   "lob_api_key lob (live_|test_)[a-f0-9]{35} ctx=lob",
   // secret (sk.) and temporary (tk.) tokens; public tokens (pk.) are published in web pages by design
   "mapbox_secret_token mapbox (sk.eyJ|tk.eyJ)[A-Za-z0-9_-]{30,200}.[A-Za-z0-9_-]{20,40}",
-  "messagebird_api_key messagebird [A-Za-z0-9]{25} kw=messagebird|message_bird|msgbird",
+  "messagebird_api_key messagebird [A-Za-z0-9_-]{25} kw=messagebird|message_bird|msgbird",
   // Netlify, NYTimes, Prefect, ReadMe, Scalingo, Brevo (Sendinblue), Shippo, Sidekiq
   "netlify_pat netlify nfp_[A-Za-z0-9]{36,40}",
   "netlify_access_token netlify [A-Za-z0-9_=-]{40,46} kw=netlify",
@@ -299,13 +315,14 @@ export const BUILTIN_RULES: string[] = [
   // Squarespace, Travis, Typeform, Yandex, Zendesk
   "squarespace_api_key squarespace " + UUID_CI + " kw=squarespace",
   "travis_api_token travis [A-Za-z0-9]{22} kw=travis",
-  "typeform_pat typeform tfp_[A-Za-z0-9_.=-]{59}",
+  "typeform_pat typeform tfp_[A-Za-z0-9_.=-]{40,59}",
   "yandex_api_key yandex AQVN[A-Za-z0-9_-]{35,38}",
   "yandex_access_key yandex YC[A-Za-z0-9_-]{38}",
   "yandex_oauth_token yandex (y0_|y1_|y2_|y3_)[A-Za-z0-9_-]{55}",
   "zendesk_api_token zendesk [A-Za-z0-9]{40} kw=zendesk",
   // Developer platforms and CI
-  "buildkite_token buildkite bkua_[a-f0-9]{40}",
+  "buildkite_token buildkite bkua_[a-z0-9]{40}",
+  "buildkite_legacy_token buildkite [a-z0-9]{40} kw=buildkite",
   "circleci_pat circleci CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}",
   "circleci_token circleci [a-f0-9]{40} kw=circle_token|circleci_token|circle-token",
   "docker_hub_pat docker dckr_pat_[A-Za-z0-9_-]{27}",
@@ -318,7 +335,7 @@ export const BUILTIN_RULES: string[] = [
   "openshift_token openshift sha256~[A-Za-z0-9_-]{43}",
   "sonarqube_token sonarqube (sqp_|squ_|sqa_)[A-Za-z0-9]{40}",
   // user tokens before SonarQube 9.5: 40 hex, no prefix
-  "sonarqube_legacy_token sonarqube [a-f0-9]{40} kw=sonar",
+  "sonarqube_legacy_token sonarqube [A-Za-z0-9]{40} kw=sonar|dsonar",
   "sourcegraph_token sourcegraph sgp_[A-Za-z0-9_]{40,64}",
   "infracost_api_key infracost ico-[A-Za-z0-9]{32}",
   "intra42_secret intra42 (s-s4t2ud-|s-s4t2af-)[a-f0-9]{64}",
@@ -333,14 +350,19 @@ export const BUILTIN_RULES: string[] = [
   "plaid_access_token plaid (access-sandbox-|access-development-|access-production-)" + UUID,
   "braintree_access_token braintree (access_token$production$|access_token$sandbox$)[a-z0-9]{16}$[a-f0-9]{32}",
   "razorpay_key razorpay (rzp_live_|rzp_test_)[A-Za-z0-9]{14}",
-  "salesforce_access_token salesforce 00D[A-Za-z0-9]{12}![A-Za-z0-9._]{80,120}",
+  "salesforce_access_token salesforce [0][0][A-Za-z0-9]{13}![A-Za-z0-9._]{80,120}",
+  "salesforce_refresh_token salesforce 5Aep861[A-Za-z0-9._]{70,100}",
   "zapier_webhook zapier (hooks.zapier.com/hooks/catch/|hooks.zapier.com\\\\/hooks\\\\/catch\\\\/)[0-9]{5,10}/[A-Za-z0-9]{5,10}",
+  // Teams workflows (Power Automate) URLs carry their signature as a `sig=` parameter
+  "teams_workflow_signature microsoft_teams sig=[A-Za-z0-9_-]{43} keep=4 ctx=powerautomate|powerplatform|workflows",
   "teams_webhook microsoft_teams [a-z0-9-]{1,63}.webhook.office.com/webhookb2/[A-Za-z0-9@/_-]{50,300}",
-  "auth0_client_secret auth0 [A-Za-z0-9_-]{64} kw=auth0",
+  "auth0_client_secret auth0 [A-Za-z0-9_-]{64,72} kw=auth0",
   "algolia_api_key algolia [a-f0-9]{32} kw=algolia",
   "pagerduty_api_key pagerduty [A-Za-z0-9_+-]{20} kw=pagerduty|pd_api|pd_token",
   "twitter_bearer_token twitter AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,120} noph",
   // consumer (API) key and secret, access token (`<user id>-<40>`) and its secret, under Twitter's name
+  // (a bearer token under Twitter's name first: the shorter shapes below would take its first part)
+  "twitter_bearer_token_named twitter AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,120} kw=twitter noph",
   "twitter_access_token twitter [0-9]{15,25}-[A-Za-z0-9]{20,40} kw=twitter",
   "twitter_api_key twitter [A-Za-z0-9]{25} kw=twitter",
   "twitter_api_secret twitter [A-Za-z0-9]{35,50} kw=twitter",
