@@ -365,14 +365,21 @@ function deepQuotedValue(p: usize, n: usize, j: usize, depth: usize): bool {
 }
 
 /** `OpenProcessToken -ProcessHandle $h`: a command (a PascalCase or Verb-Noun name) given
- * parameters, PowerShell style, whose result the name holds; not a secret. */
+ * parameters, PowerShell style, whose result the name holds; not a secret. A cmdlet's Verb-Noun
+ * name is one with any argument or none (`$tokenPrivileges = New-Object AdjPriv+TOKEN_PRIVILEGES`). */
 function isCommand(p: usize, n: usize, from: usize, to: usize): bool {
-  if (to - from < 4 || !isUpperAt(p, from) || peek(p, n, to) != SPACE || peek(p, n, to + 1) != 0x2d || <u32>fold(peek(p, n, to + 2)) - 0x61 >= 26) return false;
+  if (to - from < 4 || !isUpperAt(p, from)) return false;
+  let dashes = 0;
+  let cmdlet = true;
   for (let j = from; j < to; j++) {
     const c = <u32>load<u8>(p + j);
-    if (c - 0x41 >= 26 && c - 0x61 >= 26 && c != 0x2d) return false;
+    if (c == 0x2d) {
+      dashes++;
+      if (j < from + 3 || j + 1 >= to || !isUpperAt(p, j + 1) || !isLowerAt(p, j - 1)) cmdlet = false;
+    } else if (c - 0x41 >= 26 && c - 0x61 >= 26) return false;
   }
-  return true;
+  if (dashes == 1 && cmdlet) return true;
+  return peek(p, n, to) == SPACE && peek(p, n, to + 1) == 0x2d && <u32>fold(peek(p, n, to + 2)) - 0x61 < 26;
 }
 
 /** `getPassword()`, `cfg.load_token()`: code calling a function with no argument (an unquoted
