@@ -32,6 +32,8 @@ export interface Seal {
   pv: string;
   /** Segment marker: "new" (genesis) or "resume" (continued from the state file). */
   g?: "new" | "resume";
+  /** A resume after records the state file's saved head does not cover: how many (the link is to the record that many before). */
+  u?: number;
   /** Records dropped by the policy since the previous record. */
   d?: number;
   /** A chain evicted to make room for this one: its id, records sealed, head, pending drops. */
@@ -54,6 +56,8 @@ const MAC_DIGEST_PREFIX = Buffer.of(0xff);
 /** Seal versions this verifier reads. */
 export const SEAL_VERSIONS = new Set([2, 3]);
 const SEGMENTS: Record<string, number> = { new: 1, resume: 2 };
+/** The segment byte of a resume with `u`, which follows it as a u64. */
+const RESUME_BEYOND_SAVED = 3;
 const KEY_ID_LABEL = Buffer.from("logseal-key-id");
 const ROOT_LABEL = Buffer.from("logseal-epochs-v2\0", "latin1");
 const NODE_LABEL = Buffer.from("logseal-epoch-node");
@@ -87,7 +91,8 @@ export function sealPrefix(seal: Seal): Buffer {
     out.u64(seal.n ?? 0);
   }
   out.text(seal.pv);
-  out.u8(seal.g ? SEGMENTS[seal.g] : 0);
+  out.u8(seal.u !== undefined ? RESUME_BEYOND_SAVED : seal.g ? SEGMENTS[seal.g] : 0);
+  if (seal.u !== undefined) out.u64(seal.u);
   out.u64(seal.d ?? 0);
   out.u8(seal.x ? 1 : 0);
   if (seal.x) {

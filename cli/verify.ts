@@ -114,7 +114,7 @@ export interface VerifyOptions {
   /** Initial keys (key files' contents): HMAC seals are checked under the one whose id they name. */
   keys?: Buffer[];
   /** Heads the chains must reach: chain key (chainKey(origin, chain)) -> the last record's sequence number and MAC. */
-  expectHeads?: Map<string, { seq: number; mac: string }>;
+  expectHeads?: Map<string, ExpectedHead>;
   /** A member the output added in front of each record (out_stdout json_lines' `json_date_key`). */
   dateKey?: string;
   /** Report reordered records without failing (outputs that retry out of order). */
@@ -151,6 +151,7 @@ const FUTURE_SLACK = 600;
 const MAX_LISTED = 1000;
 const SEEN_WINDOW = 1 << 16; // sequence numbers remembered per chain, for duplicates and reorders
 const MAX_GAPS = 4096; // open gaps per chain that a late record may still fill
+const MAX_BEYOND_SAVED = 4095; // a resume's `u` (seal-format.md); logseal writes at most 256
 const HEX64 = /^[0-9a-f]{64}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
 const TIME = /^\d{1,10}\.\d{9}$/; // Fluent Bit hands the module 32-bit seconds
@@ -485,7 +486,7 @@ function expect(text: string, at: number, char: string): number {
   return at + 1;
 }
 
-const SEAL_MEMBERS = new Set(["v", "o", "i", "c", "cb", "s", "t", "a", "k", "e", "f", "w", "n", "pv", "g", "d", "x", "pk", "pc", "cp", "p", "m"]);
+const SEAL_MEMBERS = new Set(["v", "o", "i", "c", "cb", "s", "t", "a", "k", "e", "f", "w", "n", "pv", "g", "u", "d", "x", "pk", "pc", "cp", "p", "m"]);
 const UINT = /^(0|[1-9]\d*)$/;
 
 /** A member's string value, or undefined for another kind of value. */
@@ -564,6 +565,10 @@ function sealOf(members: Member[] | undefined, line: string): Seal | string {
     if (g !== "new" && g !== "resume") return "has an unknown segment marker";
     seal.g = g;
   }
+  if (fields.u !== undefined) {
+    seal.u = uintOf(fields.u, line);
+    if (seal.g !== "resume" || !seal.u || seal.u > MAX_BEYOND_SAVED || seal.u >= seal.s) return "has an invalid count of records beyond the saved head (u)";
+  }
   if (fields.d !== undefined) {
     seal.d = uintOf(fields.d, line);
     if (!seal.d) return "has an invalid drop count";
@@ -615,7 +620,7 @@ class ChainCheck {
     readonly id: string,
     readonly origin: string,
     private readonly verifier: Verifier,
-    private readonly expectedHead?: { seq: number; mac: string },
+    private readonly expectedHead?: ExpectedHead,
     private readonly start?: ChainHeads,
   ) {
     // A chain that was HMAC at the head it continues cannot go on as SHA-256.
@@ -709,9 +714,10 @@ class ChainCheck {
       this.accept(entry);
       return;
     }
+    if (seal.u !== undefined && !failed) this.checkResumeLink(entry);
     if (s === lastSeq + 1) {
       // After a record that failed its MAC, a broken link is the same incident, already reported.
-      if (seal.p !== last.seal.m && !failed && !last.macFailure) {
+      if (seal.u === undefined && seal.p !== last.seal.m && !failed && !last.macFailure) {
         this.fail(entry, "modified", `does not link to seq ${lastSeq} (${last.file}:${last.line}): a record between them was changed or replaced`);
       }
       this.accept(entry);
@@ -741,6 +747,19 @@ class ChainCheck {
     if (seal.g === "resume") this.fail(entry, "restart-gap", `an instance resumed from stale state: seq ${s} was sealed twice`);
     else if (earlier !== undefined) this.fail(entry, "inserted", `a second, different record with seq ${s}`);
     else this.fail(entry, "duplicated", `seq ${s} appears again after seq ${lastSeq}`);
+  }
+
+  /**
+   * A resume with `u` links to the head its instance found saved, `u` records before it: the
+   * previous run sealed those records (their absence is a gap, reported as deleted).
+   */
+  private checkResumeLink(entry: Entry): void {
+    const seal = entry.seal;
+    const at = seal.s - 1 - seal.u!;
+    const mac = this.seen.get(at) ?? (this.start?.last.seq === at ? this.start.last.mac : undefined);
+    if (mac !== undefined && mac !== seal.p) {
+      this.fail(entry, "modified", `does not link to seq ${at}, the head its instance resumed from (${seal.u} records after it)`);
+    }
   }
 
   private accept(entry: Entry): void {
@@ -796,7 +815,8 @@ class ChainCheck {
       if (head && !evictedAtHead && !this.verifier.options.acceptAnyStart) {
         this.fail(first, "headless", `the chain starts at its genesis, but the previous run's heads have it at seq ${head.last.seq}: not the records that follow them (an earlier file again, or lost state)`);
       }
-    } else if (head && head.verified && seal.s === head.last.seq + 1 && seal.p === head.last.mac) {
+    } else if (head && head.verified && seal.s === head.last.seq + 1 && (seal.p === head.last.mac || seal.u !== undefined)) {
+      // (A resume with `u` links further back, to a head inside the previous run: it says that run ended right here.)
       report.start = "continued";
     } else if (this.verifier.options.acceptAnyStart) {
       report.start = "unverified";
@@ -872,6 +892,8 @@ class ChainCheck {
     if (expected && this.report.lastSeq < expected.seq) {
       const last = this.last!;
       this.fail(last, "truncated", `ends at seq ${this.report.lastSeq}, expected head at seq ${expected.seq}`);
+    } else if (expected?.reached !== undefined && this.report.lastSeq < expected.reached) {
+      this.fail(this.last!, "truncated", `ends at seq ${this.report.lastSeq}, but the state file's tally has the chain at seq ${expected.reached}`);
     }
   }
 }
@@ -1026,9 +1048,20 @@ export function parseExpectHead(spec: string, origin = ""): [string, { seq: numb
   return [chainKey(origin, match[1]), { seq: Number(match[2]), mac: match[3] }];
 }
 
-/** The heads saved in a copy of the module's state file, by chain key: each chain's last sequence number and MAC. */
-export function headsFromState(text: string): Map<string, { seq: number; mac: string }> {
-  const heads = new Map<string, { seq: number; mac: string }>();
+/** A head the chain must reach; `reached`: a later sequence number it must reach too (MAC unknown). */
+export interface ExpectedHead {
+  seq: number;
+  mac: string;
+  reached?: number;
+}
+
+/**
+ * The heads saved in a copy of the module's state file, by chain key: each chain's last sequence
+ * number and MAC; with the file's modification time (`mtimeMs`, a copy that kept it), the chain
+ * it tallies must also reach the tallied sequence number (assembly/sealing/tally.ts).
+ */
+export function headsFromState(text: string, mtimeMs?: number): Map<string, ExpectedHead> {
+  const heads = new Map<string, ExpectedHead>();
   const origin = /^logseal-state 2 instance=[0-9a-f]{16} origin=([0-9a-f]*|-) /.exec(text);
   if (!origin) throw new Error("--state: not a logseal state file of version 2");
   const name = origin[1] === "-" ? "" : Buffer.from(origin[1], "hex").toString("latin1");
@@ -1042,11 +1075,28 @@ export function headsFromState(text: string): Map<string, { seq: number; mac: st
       throw new Error(`--state: line ${i + 1} is damaged (no checksum, or it does not match): a torn or edited copy; copy the state file again`);
     }
   });
-  for (const line of lines) {
+  const tally = mtimeMs === undefined ? undefined : tallyOf(Math.floor(mtimeMs / 1000));
+  lines.forEach((line, i) => {
     const match = /^seq=(\d+) count=\d+ dropped=\d+ head=([0-9a-f]{64}) chain=([0-9a-f]*) /.exec(line);
-    if (match && Number(match[1]) > 0) heads.set(chainKey(name, Buffer.from(match[3], "hex").toString("utf8")), { seq: Number(match[1]) - 1, mac: match[2] });
-  }
+    if (!match || Number(match[1]) === 0) return;
+    const saved = Number(match[1]);
+    // `beyond=u`: the chain resumed after u records its head does not cover, and has not sealed since.
+    const beyond = Number(/ beyond=(\d+) /.exec(line)?.[1] ?? 0);
+    // Line 0 is the header, line i the chain slot i - 1.
+    const tallied = tally?.slot === i - 1 ? saved + ((tally.low - saved) & TALLY_MASK) - 1 : -1;
+    const reached = Math.max(tallied, beyond ? saved - 1 : -1);
+    heads.set(chainKey(name, Buffer.from(match[3], "hex").toString("utf8")), { seq: saved - 1 - beyond, mac: match[2], ...(reached >= saved - beyond && { reached }) });
+  });
   return heads;
+}
+
+const TALLY_BASE = 1_000_000_000;
+const TALLY_MASK = 4095;
+
+/** A state file's modification time (seconds) as a tally: the slot and its sequence number modulo 4096 (tally.ts). */
+function tallyOf(seconds: number): { slot: number; low: number } | undefined {
+  if (seconds < TALLY_BASE || seconds >= TALLY_BASE + 65536 * 4096) return undefined;
+  return { slot: Math.floor((seconds - TALLY_BASE) / 4096), low: (seconds - TALLY_BASE) & TALLY_MASK };
 }
 
 /** FNV-1a (32-bit) over bytes: the checksum of the module's state lines (assembly/sealing/lines.ts). */
@@ -1072,7 +1122,7 @@ const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-o
   --source-size P=N a source file's current size: bytes after its last record are reported as lost too; repeatable
   --max-chains N    chains followed at once (default 100,000; records of further chains fail: memory stays bounded)
   --expect-head     a chain (of the --origin given, if one) must reach this head (detects truncation); repeatable
-  --state           expected heads from a copy of the module's logseal.state
+  --state           expected heads from a copy of the module's logseal.state (copied with its time: cp -p)
   --date-key        the member out_stdout json_lines puts in front (json_date_key, e.g. date): checked against the seal's time, then dropped
   --format F        auto (default: store forms told from the content), ndjson (Fluent Bit's lines only), or the store a file
                     comes from: es, opensearch (_search hits), loki (query_range), splunk (export, HEC), s3 (objects, .gz), http
@@ -1130,7 +1180,11 @@ export async function main(args: string[]): Promise<number> {
   if (positionals.length === 0) return fail(USAGE);
   let options: VerifyOptions;
   try {
-    const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8")) : new Map();
+    const stateTime = values.state ? statSync(values.state).mtimeMs : 0;
+    const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8"), stateTime) : new Map();
+    if (values.state && !tallyOf(Math.floor(stateTime / 1000))) {
+      process.stderr.write(`logseal verify: note: --state ${values.state}: its modification time holds no tally; if the module tallied (HMAC or signed seals, persist_every 1), this copy lost its time (cp -p keeps it) and the chain that sealed last is anchored only up to its line, up to 256 records before its end\n`);
+    }
     // --expect-head names a chain of the one origin given with --origin (or of the unnamed origin).
     if ((values.origin?.length ?? 0) > 1 && values["expect-head"]?.length) return fail("--expect-head: with several --origin, which origin's chain is meant is unclear: give one --origin (or use --state)");
     for (const spec of values["expect-head"] ?? []) expectHeads.set(...parseExpectHead(spec, values.origin?.[0] ?? ""));

@@ -2,7 +2,7 @@
 // format, HMAC and SHA-256 modes, chains per tag or field, drops, restarts and Fluent Bit's
 // pre-4.1 instance per chunk, lost and unwritable state, forward-secure key epochs, eviction,
 // policy validation. Each output is checked with `logseal verify`'s code.
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FilterHost } from "../cli/host.js";
@@ -166,11 +166,11 @@ describe("restarts", () => {
     const after = sealAll(dir, Array.from({ length: 12 }, (_, i) => ({ tag: "s", body: { i } })));
     const [slot] = slots();
     expect(slot).toMatch(whole);
-    expect(slot).toContain(`seq=12 `);
+    expect(slot).toContain(`seq=1 `); // its first record; the eleven after it are tallied in the file's time
     expect(slot).toContain(`chain=${Buffer.from("s").toString("hex")} `);
-    // And the next instance reads it back: the chain resumes where it was.
+    // And the next instance reads it back: the chain resumes after its last record, linked to the saved head.
     const resumed = sealAll(dir, [{ tag: "s", body: { i: 12 } }]);
-    expect(sealOf(resumed[0])).toMatchObject({ c: "s", s: 12, g: "resume", p: sealOf(after[11]).m });
+    expect(sealOf(resumed[0])).toMatchObject({ c: "s", s: 12, g: "resume", u: 11, p: sealOf(after[0]).m });
     expect(verifyLines([...before, ...after, ...resumed]).failures).toEqual([]);
   });
 
@@ -198,10 +198,34 @@ describe("restarts", () => {
     const dir = sealDir(sealPolicy());
     const before = sealAll(dir, records(6, ["a", "b"]));
     const state = readState(dir);
+    const { atime, mtime } = statSync(join(dir, "logseal.state"));
     writeFileSync(join(dir, "logseal.state"), state.replace(/seq=3 /, "seq=4 ")); // the checksum no longer holds
+    utimesSync(join(dir, "logseal.state"), atime, mtime); // the tally (b, one record past its line) kept
     const after = sealAll(dir, records(4, ["a", "b"], 6));
+    expect(sealOf(after[1])).toMatchObject({ c: "b", s: 3, g: "resume", u: 1 });
     const result = verifyLines([...before, ...after]);
     expect(result.byReason).toEqual({ "restart-gap": 1 });
+  });
+
+  it("keep a resume beyond the saved head through a run in which that chain sealed nothing", () => {
+    const dir = sealDir(sealPolicy());
+    const first = sealAll(dir, records(6, ["a", "b"])); // b sealed last: one record beyond its line
+    const second = sealAll(dir, records(3, ["a"], 6)); // b seals nothing; its line now says so
+    expect(readState(dir)).toMatch(/seq=3 count=\d+ dropped=0 head=[0-9a-f]{64} chain=62 evicted=- beyond=1 check=/);
+    const third = sealAll(dir, records(2, ["b"], 9));
+    expect(sealOf(third[0])).toMatchObject({ c: "b", s: 3, g: "resume", u: 1, p: sealOf(first[3]).m });
+    expect(verifyLines([...first, ...second, ...third]).failures).toEqual([]);
+    // Without b's last record of the first run, the resume says it is missing.
+    expect(verifyLines([...first.slice(0, 5), ...second, ...third]).byReason).toEqual({ deleted: 1 });
+  });
+
+  it("from a state file rewritten without its time resume the last chain from its line: a fork, reported", () => {
+    const dir = sealDir(sealPolicy());
+    const before = sealAll(dir, records(6, ["a", "b"]));
+    writeFileSync(join(dir, "logseal.state"), readState(dir)); // same bytes, the time is now
+    const after = sealAll(dir, records(4, ["a", "b"], 6));
+    expect(sealOf(after[1])).toMatchObject({ c: "b", s: 2, g: "resume" });
+    expect(verifyLines([...before, ...after]).byReason).toMatchObject({ "restart-gap": 1 });
   });
 
   it("with unwritable state mark every record and keep sealing in memory", () => {
@@ -334,17 +358,20 @@ describe("the seal policy", () => {
 });
 
 describe("the state file", () => {
-  it("is one fixed-size line per chain, rewritten in place", () => {
+  it("is one fixed-size line per chain, rewritten in place; the chain that sealed last is tallied in the file's time", () => {
     const dir = sealDir(sealPolicy());
     sealAll(dir, records(50, ["a", "b", "c"]));
     const state = readState(dir);
     expect(state.length).toBe(4096 + 3 * 1024);
+    // a, b, c in turn: each record writes the line of the chain before it; b sealed last, its
+    // line is one record behind and the time holds slot 1, seq 17 (assembly/sealing/tally.ts).
     expect(state.split("\n").filter(Boolean).map((l) => l.trimEnd().replace(/[0-9a-f]{64}/g, "H").replace(/check=\w+/, "check=C").replace(/instance=\w+/, "instance=I").replace(/wall=\d+/, "wall=W"))).toEqual([
       `logseal-state 2 instance=I origin=- key=${keyId(KEY_BYTES)} epoch=0 schedule=0/0/0 wall=W epoch_key=- tree=- check=C`,
-      "seq=17 count=49 dropped=0 head=H chain=61 evicted=- check=C",
-      "seq=17 count=50 dropped=0 head=H chain=62 evicted=- check=C",
-      "seq=16 count=48 dropped=0 head=H chain=63 evicted=- check=C",
+      "seq=17 count=50 dropped=0 head=H chain=61 evicted=- check=C",
+      "seq=16 count=48 dropped=0 head=H chain=62 evicted=- check=C",
+      "seq=16 count=49 dropped=0 head=H chain=63 evicted=- check=C",
     ]);
+    expect(statSync(join(dir, "logseal.state")).mtimeMs / 1000).toBe(1_000_000_000 + 1 * 4096 + 17);
     expect(readFileSync(join(dir, "seal.key"), "utf8").trim()).toBe(KEY);
   });
 });

@@ -2,7 +2,7 @@
 // false alarm on equivalent re-serialisations, on Fluent Bit's output formats, or over 1,000,000
 // records sealed by the real module; the command line's exit codes and summary.
 import { createHmac } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalObject, parseMembers, roundTo16Digits } from "../cli/canonical.js";
@@ -124,6 +124,13 @@ describe("tampering is detected with the right reason", () => {
     expect([...expectHeads.keys()]).toEqual([chainKey("", "a"), chainKey("", "b")]);
     expect(verifyLines(all, { keys: [KEY_BYTES], expectHeads }).ok).toBe(true);
     expect(reasons(all.slice(0, -3), { keys: [KEY_BYTES], expectHeads }).map((r) => r.split("@")[0])).toEqual(["truncated", "truncated"]);
+    // b sealed last: its line is one record behind, the file's time has the rest (a copy that keeps it).
+    const cut = all.slice(0, -1);
+    expect(verifyLines(cut, { keys: [KEY_BYTES], expectHeads }).ok).toBe(true);
+    const tallied = headsFromState(readState(dir), statSync(join(dir, "logseal.state")).mtimeMs);
+    expect(tallied.get(chainKey("", "b"))).toMatchObject({ seq: 13, reached: 14 });
+    expect(verifyLines(all, { keys: [KEY_BYTES], expectHeads: tallied }).ok).toBe(true);
+    expect(reasons(cut, { keys: [KEY_BYTES], expectHeads: tallied })).toEqual(["truncated@28"]); // at b's last remaining record (line 28)
   });
 
   it("truncate: a torn or edited copy of the state file is refused, not read as heads", () => {

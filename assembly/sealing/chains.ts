@@ -20,6 +20,11 @@ export class Chain {
   lastUse: u64 = 0;
   /** Loaded from the state file and not sealed since: its next record carries the restart marker. */
   resumed: bool = false;
+  /**
+   * Records the previous instance sealed after the head this chain resumed from (its tally went
+   * further than its line): the resume record says so (`u`) and links to that head.
+   */
+  beyondSaved: u64 = 0;
   /** Records sealed since the state was last written. */
   unsaved: i32 = 0;
   /**
@@ -46,6 +51,7 @@ export class Chain {
     memory.fill(this.head, 0, MAC_SIZE);
     this.dropped = 0;
     this.resumed = false;
+    this.beyondSaved = 0;
     this.unsaved = 0;
   }
 

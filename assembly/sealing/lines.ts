@@ -64,6 +64,14 @@ export class LineCursor {
     else this.p += n;
   }
 
+  /** Whether the optional `bytes` come next (then read past them). */
+  optional(bytes: ArrayBuffer): bool {
+    const n = <usize>bytes.byteLength;
+    if (!this.ok || this.p + n > this.end || memory.compare(this.p, changetype<usize>(bytes), n) != 0) return false;
+    this.p += n;
+    return true;
+  }
+
   dash(): bool {
     if (this.ok && this.p < this.end && load<u8>(this.p) == 0x2D) {
       this.p++;

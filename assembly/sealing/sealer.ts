@@ -26,6 +26,8 @@ export const SEAL_VERSION: u8 = 3;
 
 const enum Algorithm { HmacSha256 = 1, Sha256 = 2 }
 const enum Segment { None = 0, New = 1, Resume = 2 }
+/** The segment byte of a resume with `u` (seal-format.md). */
+const RESUME_BEYOND_SAVED: u8 = 3;
 
 const message = Blake2b.at(memory.data(<i32>BLAKE2B_CONTEXT_SIZE, 8));
 const context = Sha256.at(memory.data(<i32>SHA256_CONTEXT_SIZE, 8));
@@ -126,6 +128,7 @@ export class Sealer {
     chain.dropped = 0;
     chain.hasEvicted = false;
     chain.resumed = false;
+    chain.beyondSaved = 0;
     chain.lastUse = session.count;
     session.save(chain, segment != Segment.None || announced);
   }
@@ -138,7 +141,7 @@ export class Sealer {
     const chain = session.table.get(chainId.ptr, chainId.len);
     chain.dropped++;
     chain.lastUse = session.count;
-    session.save(chain, false);
+    session.saveDrop(chain);
   }
 
   /** The record's chain id into `chainId`: the tag, or the captured field (the tag when absent). */
@@ -192,7 +195,10 @@ export class Sealer {
       input.u64(time.count);
     }
     input.text(changetype<usize>(this.version), <usize>this.version.byteLength);
-    input.u8(<u8>segment);
+    // A resume after records the saved head does not cover: its own marker, then how many.
+    const beyond = segment == Segment.Resume ? chain.beyondSaved : 0;
+    input.u8(beyond != 0 ? RESUME_BEYOND_SAVED : <u8>segment);
+    if (beyond != 0) input.u64(beyond);
     input.u64(chain.dropped);
     input.u8(chain.hasEvicted ? 1 : 0);
     if (chain.hasEvicted) {
@@ -286,6 +292,10 @@ function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: Arr
   out.putBuffer(POLICY_VERSION);
   writeJsonString(out, changetype<usize>(version), <usize>version.byteLength);
   if (segment != Segment.None) out.putBuffer(segment == Segment.New ? SEGMENT_NEW : SEGMENT_RESUME);
+  if (segment == Segment.Resume && chain.beyondSaved != 0) {
+    out.putBuffer(BEYOND_SAVED);
+    out.putUint(chain.beyondSaved);
+  }
   if (chain.dropped != 0) {
     out.putBuffer(DROPPED);
     out.putUint(chain.dropped);
@@ -350,6 +360,7 @@ const COUNT = utf8(",\"n\":");
 const POLICY_VERSION = utf8(",\"pv\":");
 const SEGMENT_NEW = utf8(",\"g\":\"new\"");
 const SEGMENT_RESUME = utf8(",\"g\":\"resume\"");
+const BEYOND_SAVED = utf8(",\"u\":");
 const DROPPED = utf8(",\"d\":");
 const EVICTED = utf8(",\"x\":{\"c\":");
 const EVICTED_COUNT = utf8(",\"n\":");

@@ -11,6 +11,7 @@ import { SealPolicy } from "./policy";
 import { SealKey, KEY_ID_SIZE } from "./sealkey";
 import { StateFile } from "./state";
 import { MAX_EPOCH } from "./epochtree";
+import { TALLY_LINE_EVERY } from "./tally";
 
 export class Session {
   table: ChainTable;
@@ -50,6 +51,7 @@ export class Session {
     if (saved.sameOrigin(identity)) {
       memory.copy(identity.instance, saved.instance, INSTANCE_SIZE);
       this.wall = saved.wall;
+      this.count = max(this.count, state.applyTally(this.table));
     } else {
       // A new instance: a first start, lost state, or another origin (then its chains are not ours).
       if (saved.found) {
@@ -71,6 +73,9 @@ export class Session {
     // An epoch that ended while the process was down is left now, not at the next record.
     this.sealTime(now);
     state.writeHeader(identity, this.key, this.wall, policy.forwardSecure);
+    // Tallied only when records are authenticated: with plain SHA-256 anyone recomputes a chain,
+    // and a copy of the state file's exact heads is then the only anchor (docs/sealing.md).
+    if (policy.persistEvery == 1 && (this.key.hmac || policy.signed)) state.startTally(); // after the header's write, which sets the time
   }
 
   /** Zeroes the key material (this session is being replaced). */
@@ -146,9 +151,35 @@ export class Session {
     }
   }
 
-  /** Saves a chain's state, at once or every `persist_every` records. */
+  /**
+   * Saves a chain's state after it sealed a record: tallied (tally.ts), else at once or every
+   * `persist_every` records. `now`: the record started a segment or announced an eviction.
+   */
   save(chain: Chain, now: bool): void {
-    if (now || ++chain.unsaved >= this.policy.persistEvery) this.state.writeChain(chain, this.count);
+    const state = this.state;
+    if (!state.tallying) {
+      if (now || ++chain.unsaved >= this.policy.persistEvery) state.writeChain(chain, this.count);
+      return;
+    }
+    // Every chain but the tallied one keeps an exact line: the one tallied until now gets its line first.
+    const previous = state.tallied;
+    let failed = false;
+    if (previous != null && previous !== chain && previous.unsaved != 0) {
+      state.writeChain(previous, this.count);
+      failed = state.failing;
+    }
+    if (now || ++chain.unsaved >= TALLY_LINE_EVERY) {
+      state.writeChain(chain, this.count);
+      failed = failed || state.failing;
+    }
+    state.stamp(chain);
+    if (failed) state.failing = true;
+  }
+
+  /** Notes a record the policy dropped: saved at once, or with the chain's next line when tallying. */
+  saveDrop(chain: Chain): void {
+    if (this.state.tallying) chain.unsaved++;
+    else this.save(chain, false);
   }
 
   matches(policy: SealPolicy): bool {

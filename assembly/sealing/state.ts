@@ -7,7 +7,10 @@
 //
 //   logseal-state 2 instance=<16 hex> origin=<hex|-> key=<16 hex|-> epoch=<n> schedule=<T1>/<S>/<R>
 //     wall=<s> epoch_key=<128 hex|-> tree=<8 hex>:<2048 hex|-> check=<8 hex>          (4096 bytes)
-//   seq=<n> count=<n> dropped=<n> head=<64 hex> chain=<hex> evicted=<-|hex,n,64 hex,n> check=<8 hex>
+//   seq=<n> count=<n> dropped=<n> head=<64 hex> chain=<hex> evicted=<-|hex,n,64 hex,n> [beyond=<u>] check=<8 hex>
+//
+// `beyond`: the chain resumed after records its head does not cover (tally.ts) and has not sealed
+// since; its next record links to `head` and says `u`.
 import { ByteBuffer, utf8 } from "../buffer";
 import { HMAC_KEY_SIZE } from "../crypto/hmac";
 import { WritableFile, openWritable, wipe } from "../wasi/files";
@@ -16,6 +19,7 @@ import { NODE_SIZE, TREE_DEPTH } from "./epochtree";
 import { Identity, INSTANCE_SIZE, MAX_ORIGIN } from "./identity";
 import { checkLine, LineCursor, sealLine } from "./lines";
 import { KEY_ID_SIZE, SealKey } from "./sealkey";
+import { encodeTally, NO_TALLY, TALLY_LINE_EVERY, tallySeq, tallySlot } from "./tally";
 
 const HEADER_SIZE: usize = 4096;
 const SLOT_SIZE: usize = 1024;
@@ -36,6 +40,7 @@ const DROPPED = utf8(" dropped=");
 const HEAD = utf8(" head=");
 const CHAIN = utf8(" chain=");
 const EVICTED = utf8(" evicted=");
+const BEYOND = utf8(" beyond=");
 
 /** What the header said (valid only if `found`). */
 export class SavedHeader {
@@ -78,6 +83,12 @@ export class StateFile {
   readonly header: SavedHeader = new SavedHeader();
   /** Whether the last write failed. */
   failing: bool = false;
+  /** Whether each record's sequence number goes into the file's modification time (tally.ts). */
+  tallying: bool = false;
+  /** The chain the modification time tallies (the last one sealed), if any. */
+  tallied: Chain | null = null;
+  /** The file's modification time when it was opened: the previous run's tally, perhaps. */
+  private savedTime: u64 = 0;
   // Room for the header from the start: a grown buffer would leave a copy of the epoch key behind.
   private readonly line: ByteBuffer = new ByteBuffer(HEADER_SIZE);
 
@@ -100,6 +111,7 @@ export class StateFile {
       this.problem = "chain state " + this.path + " cannot be written in any accessible path: chains are kept in memory only";
       return;
     }
+    this.savedTime = file.modified();
     const content = file.readAll();
     if (content == null) {
       this.problem = "chain state " + file.where + " cannot be read: chains start anew";
@@ -125,6 +137,53 @@ export class StateFile {
     if (damaged != 0) {
       this.problem = "chain state " + where + ": " + damaged.toString() + " damaged chain line(s) ignored, those chains start anew";
     }
+  }
+
+  /**
+   * Applies the previous run's tally to the chain it names: that chain sealed records after its
+   * line was written, so it resumes after them (its next record says how many, `u`). Returns the
+   * records sealed by all chains as far as the tally shows (0 when it shows nothing).
+   */
+  applyTally(table: ChainTable): u64 {
+    const slot = tallySlot(this.savedTime, table.maxChains);
+    if (slot < 0 || slot >= table.chains.length) return 0;
+    const chain = unchecked(table.chains[slot]);
+    if (!chain.resumed) return 0;
+    const saved = chain.seq;
+    const next = tallySeq(this.savedTime, saved);
+    if (next - saved > <u64>TALLY_LINE_EVERY) {
+      this.problem = "chain state " + this.where + ": its tally names " + (next - saved).toString() + " unsaved records, more than logseal leaves: ignored";
+      return 0;
+    }
+    if (next == saved) return 0;
+    chain.beyondSaved += next - saved;
+    chain.seq = next;
+    chain.dropped = 0; // the line's count was reported by the record after it
+    const count = chain.lastUse + (next - saved);
+    this.writeChain(chain, count); // the line now says it (beyond=), whatever the time says next
+    this.tallied = chain;
+    return count;
+  }
+
+  /**
+   * Starts tallying if the file keeps a modification time to the second (checked by writing one
+   * and reading it back); the chain the previous run tallied stays tallied.
+   */
+  startTally(): void {
+    const file = this.file;
+    if (file == null) return;
+    this.tallying = file.setModified(NO_TALLY) && file.modified() / 1_000_000_000 == NO_TALLY / 1_000_000_000;
+    const chain = this.tallied;
+    if (this.tallying && chain != null) this.stamp(chain);
+    else this.tallied = null;
+  }
+
+  /** Tallies a record of `chain`: its next sequence number into the modification time. */
+  stamp(chain: Chain): void {
+    const file = this.file;
+    if (file == null) return;
+    this.tallied = chain;
+    this.failing = !file.setModified(encodeTally(chain.slot, chain.seq));
   }
 
   /** Blanks a chain's line (its chain belongs to another origin's instance). */
@@ -207,6 +266,10 @@ export class StateFile {
       line.putUint(chain.evictedDropped);
     } else {
       line.putByte(0x2D);
+    }
+    if (chain.beyondSaved != 0) {
+      line.putBuffer(BEYOND);
+      line.putUint(chain.beyondSaved);
     }
     // Only the line, padded over what is left of a longer previous one; the whole slot (spaces,
     // then the newline) when the file's slot is not known. A system call costs about its size
@@ -302,6 +365,7 @@ export class StateFile {
       cursor.comma();
       evictedDropped = cursor.uint();
     }
+    const beyond = cursor.optional(BEYOND) ? cursor.uint() : 0;
     if (!cursor.atCheck()) return false;
     const chain = table.restore(slot, savedId.ptr, savedId.len);
     if (chain == null) return false;
@@ -311,6 +375,7 @@ export class StateFile {
     memory.copy(chain.head, savedHead, MAC_SIZE);
     chain.lastUse = count;
     chain.resumed = true;
+    chain.beyondSaved = beyond;
     chain.hasEvicted = hasEvicted;
     if (hasEvicted) {
       chain.evictedId.reset();

@@ -11,6 +11,8 @@ export declare function fd_read(fd: u32, iovs: usize, iovsLen: u32, nread: usize
 export declare function fd_close(fd: u32): u16;
 @external("wasi_snapshot_preview1", "fd_filestat_get")
 export declare function fd_filestat_get(fd: u32, buf: usize): u16;
+@external("wasi_snapshot_preview1", "fd_filestat_set_times")
+export declare function fd_filestat_set_times(fd: u32, atim: u64, mtim: u64, flags: u16): u16;
 @external("wasi_snapshot_preview1", "fd_prestat_get")
 export declare function fd_prestat_get(fd: u32, buf: usize): u16;
 @external("wasi_snapshot_preview1", "fd_prestat_dir_name")

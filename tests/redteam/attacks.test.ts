@@ -355,6 +355,39 @@ function dayTwoFlags(fx: Fixture, trustOut: string): string[] {
   flags[flags.indexOf("--trust") + 1] = trustOut;
   return flags;
 }
+// Restarts after records the state file's line does not cover (HMAC and signed modes keep each
+// record's sequence number in the file's time, docs/sealing.md): the resume says how many (`u`).
+attack({
+  id: "restart-unsaved-tail-cut",
+  title: "day 1's last two records deleted before day 2's resume (which says day 1 sealed them)",
+  modes: ALL,
+  run(fx) {
+    // The fixture must exercise a resume with u where records are authenticated, else this proves nothing.
+    if (fx.mode !== "sha256") expect(P(fx.day2)[0].seal.u).toBe(5);
+    return verify([fx.day1.slice(0, -2), fx.day2], fx.flags);
+  },
+  expect: { code: 1, reason: "deleted" },
+});
+attack({
+  id: "resume-u-changed",
+  title: "day 2's resume claims one record more beyond the saved head (u + 1, no key)",
+  modes: ALL,
+  run: (fx) => verify([fx.day1, W(P(fx.day2).map((l, i) => (i === 0 ? { ...l, seal: { ...l.seal, g: "resume", u: (l.seal.u ?? 0) + 1 } } : l)))], fx.flags),
+  expect: { code: 1, reason: "modified" },
+});
+attack({
+  id: "continue-unsaved-tail-cut",
+  title: "day 1 verified without its last two records (--heads-out), day 2 --continue",
+  modes: ALL,
+  async run(fx) {
+    const heads = join(tempDir("heads"), "heads.json");
+    const trustOut = join(tempDir("trust"), "trust.json");
+    const day1 = await verify([fx.day1.slice(0, -2)], [...fx.flags, "--heads-out", heads, ...(fx.mode === "signed" ? ["--trust-out", trustOut] : [])]);
+    expect(day1.code, `day 1: ${day1.stdout}${day1.stderr}`).toBe(0);
+    return verify([fx.day2], [...dayTwoFlags(fx, trustOut), "--continue", heads]);
+  },
+  expect: { code: 1, reason: "headless" },
+});
 attack({
   id: "headless-day2",
   title: "day 2's file alone, without --continue",

@@ -351,6 +351,7 @@ export interface Seal {
   n?: number;
   pv: string;
   g?: "new" | "resume" | string;
+  u?: number;
   d?: number;
   x?: Evicted;
   pk?: string;
@@ -442,7 +443,8 @@ export function macMessage(seal: Seal, canonicalBody: string): Buffer {
     parts.push(u8(1), u64(T1), u64(S), u64(R), u64(seal.w ?? 0), u64(seal.n ?? 0));
   } else parts.push(u8(0));
   parts.push(lp(seal.pv));
-  parts.push(u8(seal.g === "new" ? 1 : seal.g === "resume" ? 2 : 0));
+  if (seal.u !== undefined) parts.push(u8(3), u64(seal.u));
+  else parts.push(u8(seal.g === "new" ? 1 : seal.g === "resume" ? 2 : 0));
   parts.push(u64(seal.d ?? 0));
   if (seal.x !== undefined) parts.push(u8(1), lp(seal.x.c), u64(seal.x.n), hex32(seal.x.m), u64(seal.x.d));
   else parts.push(u8(0));
@@ -652,22 +654,25 @@ export const chainOf = (seal: Seal): string => `${seal.o}\u0000${seal.c}`;
 
 /**
  * Recomputes the links of every chain from `from` on: each line's p becomes the m of the line
- * before it on the same chain (as it now stands), then its m is recomputed. `edit` may change a
- * line first (content, seal members). Lines before `from` are kept as they are.
+ * before it on the same chain (as it now stands; with `u`, the line u before that), then its m is
+ * recomputed. `edit` may change a line first (content, seal members). Lines before `from` are
+ * kept as they are.
  */
 export function rechain(lines: Line[], from: number, signer: Signer | ((line: Line) => Signer), edit?: (line: Line, index: number) => void): Line[] {
   const heads = new Map<string, string>();
+  const bySeq = new Map<string, string>(); // chain and seq -> m, for links with u
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     const chain = chainOf(line.seal);
     if (i >= from) {
       edit?.(line, i);
-      const prev = heads.get(chain);
+      const prev = line.seal.u !== undefined ? bySeq.get(`${chain}\u0000${line.seal.s - 1 - line.seal.u}`) : heads.get(chain);
       if (line.seal.g === "new") line.seal.p = ZEROS;
       else if (prev !== undefined) line.seal.p = prev;
       reseal(line, typeof signer === "function" ? signer(line) : signer);
     }
     heads.set(chainOf(line.seal), line.seal.m);
+    bySeq.set(`${chainOf(line.seal)}\u0000${line.seal.s}`, line.seal.m);
   }
   return lines;
 }

@@ -2,7 +2,7 @@
 // (through the Node host that `logseal run` uses, or `logseal run` itself) and `logseal verify`
 // spawned as a user runs it. No MAC logic here; the forging is in forger.ts.
 import { spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -67,10 +67,12 @@ export const signingPath = (dir: string): string => join(dir, "logseal.signing")
 export const keyPath = (dir: string): string => join(dir, "seal.key");
 export const statePath = (dir: string): string => join(dir, "logseal.state");
 
-/** A copy of the state file as it is now (what an auditor keeps apart from the host). */
+/** A copy of the state file as it is now, with its modification time (what an auditor keeps apart from the host: docs/sealing.md). */
 export function copyState(dir: string): string {
   const copy = join(tempDir("state"), "logseal.state");
   copyFileSync(statePath(dir), copy);
+  const { atime, mtime } = statSync(statePath(dir));
+  utimesSync(copy, atime, mtime);
   return copy;
 }
 

@@ -365,14 +365,21 @@ function deepQuotedValue(p: usize, n: usize, j: usize, depth: usize): bool {
 }
 
 /** `OpenProcessToken -ProcessHandle $h`: a command (a PascalCase or Verb-Noun name) given
- * parameters, PowerShell style, whose result the name holds; not a secret. */
+ * parameters, PowerShell style, whose result the name holds; not a secret. A cmdlet's Verb-Noun
+ * name is one with any argument or none (`$tokenPrivileges = New-Object AdjPriv+TOKEN_PRIVILEGES`). */
 function isCommand(p: usize, n: usize, from: usize, to: usize): bool {
-  if (to - from < 4 || !isUpperAt(p, from) || peek(p, n, to) != SPACE || peek(p, n, to + 1) != 0x2d || <u32>fold(peek(p, n, to + 2)) - 0x61 >= 26) return false;
+  if (to - from < 4 || !isUpperAt(p, from)) return false;
+  let dashes = 0;
+  let cmdlet = true;
   for (let j = from; j < to; j++) {
     const c = <u32>load<u8>(p + j);
-    if (c - 0x41 >= 26 && c - 0x61 >= 26 && c != 0x2d) return false;
+    if (c == 0x2d) {
+      dashes++;
+      if (j < from + 3 || j + 1 >= to || !isUpperAt(p, j + 1) || !isLowerAt(p, j - 1)) cmdlet = false;
+    } else if (c - 0x41 >= 26 && c - 0x61 >= 26) return false;
   }
-  return true;
+  if (dashes == 1 && cmdlet) return true;
+  return peek(p, n, to) == SPACE && peek(p, n, to + 1) == 0x2d && <u32>fold(peek(p, n, to + 2)) - 0x61 < 26;
 }
 
 /** `getPassword()`, `cfg.load_token()`: code calling a function with no argument (an unquoted
@@ -511,7 +518,7 @@ const WEAK_WORD = 2;
 
 /** Whether an unquoted value is one no machine-made credential is: up to 5 digits
  * (`sticky_token=274`, `"full_hash_pass":2128`, a count: WEAK_DIGITS), or a word — a capitalised
- * one of up to 7 letters, prose (`token:Expired`), or a command given parameters
+ * one of up to 7 letters, prose (`token:Expired`, `token: a new one`), or a command given parameters
  * (`$hToken = OpenProcessToken -ProcessHandle`): WEAK_WORD; else 0. */
 function weakValue(p: usize, n: usize, from: usize, to: usize): i32 {
   if (from == 0) return 0;
@@ -519,6 +526,8 @@ function weakValue(p: usize, n: usize, from: usize, to: usize): i32 {
   if (q == QUOTE || q == APOSTROPHE) return 0;
   if (isCommand(p, n, from, to)) return WEAK_WORD;
   if (to - from > 7) return 0;
+  // one or two letters, then more words: prose (`API token: a new description`), no machine's credential
+  if (to - from <= 2 && <u32>fold(load<u8>(p + from)) - 0x61 < 26 && (to - from == 1 || <u32>fold(load<u8>(p + from + 1)) - 0x61 < 26) && peek(p, n, to) == SPACE && <u32>peek(p, n, to + 1) - 0x61 < 26) return WEAK_WORD;
   let digits = true;
   let word = to - from >= 3 && isUpperAt(p, from);
   for (let j = from; j < to; j++) {
