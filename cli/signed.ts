@@ -314,6 +314,9 @@ export class SignedChains {
     }
     if (seal.pk && !this.published.has(seal.i)) this.published.set(seal.i, seal.pk);
     if (seal.g !== undefined && (!seal.pk || !seal.cp)) this.fail(key, place, "unsigned", "a segment's first record without the node key and its checkpoint");
+    // Its checkpoint covers the head it links to, u records back: the records between are SHA-256
+    // links that anyone recomputes, under no signature (logseal never writes u in signed mode).
+    if (seal.u !== undefined) this.fail(key, place, "unsigned", `a resume that links past seq ${seal.s - seal.u} to ${seal.s - 1} (u): no signature covers them`);
     const last = chain.last;
     if (last && seal.s === last.s + 1 && (seal.e ?? 0) > last.e && !last.checkpoint && !(seal.pc && seal.pc.e === last.e)) {
       this.fail(key, place, "unsigned", `seq ${last.s} (epoch ${last.e}) was not signed by its epoch's key before the key changed: a later key could have rewritten it`);

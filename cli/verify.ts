@@ -1183,7 +1183,7 @@ export async function main(args: string[]): Promise<number> {
     const stateTime = values.state ? statSync(values.state).mtimeMs : 0;
     const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8"), stateTime) : new Map();
     if (values.state && !tallyOf(Math.floor(stateTime / 1000))) {
-      process.stderr.write(`logseal verify: note: --state ${values.state}: its modification time holds no tally; if the module tallied (HMAC or signed seals, persist_every 1), this copy lost its time (cp -p keeps it) and the chain that sealed last is anchored only up to its line, up to 256 records before its end\n`);
+      process.stderr.write(`logseal verify: note: --state ${values.state}: its modification time holds no tally; if the module tallied (HMAC seals, persist_every 1), this copy lost its time (cp -p keeps it) and the chain that sealed last is anchored only up to its line, up to 256 records before its end\n`);
     }
     // --expect-head names a chain of the one origin given with --origin (or of the unnamed origin).
     if ((values.origin?.length ?? 0) > 1 && values["expect-head"]?.length) return fail("--expect-head: with several --origin, which origin's chain is meant is unclear: give one --origin (or use --state)");

@@ -4,6 +4,9 @@
 // up to that point plus the new one, and still notices the old run's last records missing.
 import { rmSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { canonicalObject, parseMembers } from "../cli/canonical.js";
+import { type Seal, sealMac } from "../cli/seal-mac.js";
+import { Trust } from "../cli/signed.js";
 import { type CrashPoint, type Event, restore, runPlain, runWithCrashPoints } from "./support/crash.js";
 import { KEY_BYTES, sealDir, sealOf, sealPolicy, verifyLines } from "./support/sealing.js";
 
@@ -96,6 +99,42 @@ describe("the tally under crashes", () => {
       expect(sealOf(after[0])).toMatchObject({ c: "a", s: 4, g: "resume", u: 3 });
       expect(sealOf(after[0]).n).toBeGreaterThanOrEqual(9);
       expect(verifyLines([...lines, ...after]).failures).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The line with its body's "record N" changed and its SHA-256 link and digest recomputed on `previous` (no key). */
+function rewriteSigned(line: string, previous: string): string {
+  const at = line.lastIndexOf(',"_seal":');
+  const body = line.slice(0, at).replace(/record (\d+)/, "FORGED $1") + "}";
+  const seal = { ...JSON.parse(line)._seal, p: previous };
+  seal.m = sealMac(seal as Seal, canonicalObject(parseMembers(body, 0).members));
+  return body.slice(0, -1) + ',"_seal":' + JSON.stringify(seal) + "}";
+}
+
+describe("signed mode and the tally", () => {
+  it("a restart links to the last record, whose checkpoint then covers every record before it: none is rewritable without a key", () => {
+    const dir = sealDir(sealPolicy({ mode: "signed", origin: "node-a", checkpoint_records: 100, checkpoint_seconds: 0, epoch_records: 0, epoch_seconds: 0 }), false);
+    try {
+      // a's line is written at its genesis; a seals four more after b (once tallied in the time only).
+      const { lines, points } = runWithCrashPoints(dir, script([["a", 1], ["b", 1], ["a", 4]]));
+      const after = restartAt(dir, points.at(-1)!, [info("a", 100)]);
+      expect(sealOf(after[0])).toMatchObject({ s: 5, g: "resume", p: sealOf(lines.at(-1)!).m });
+      expect(sealOf(after[0]).u).toBeUndefined();
+      const trust = new Trust();
+      trust.add("node-a", sealOf(lines[0]).pk);
+      expect(verifyLines([...lines, ...after], { trust }).ok).toBe(true);
+      // a's records after its genesis rewritten by someone without the node key, links recomputed.
+      const forged = [...lines];
+      let previous = sealOf(lines[0]).m;
+      for (let i = 2; i < forged.length; i++) {
+        forged[i] = rewriteSigned(forged[i], previous);
+        previous = sealOf(forged[i]).m;
+      }
+      expect(forged[2]).toContain("FORGED");
+      expect(verifyLines([...forged, ...after], { trust }).ok).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -51,7 +51,8 @@ export class Session {
     if (saved.sameOrigin(identity)) {
       memory.copy(identity.instance, saved.instance, INSTANCE_SIZE);
       this.wall = saved.wall;
-      this.count = max(this.count, state.applyTally(this.table));
+      // Not in signed mode: the records a resume links past would be under no signature (seal-format.md, `u`).
+      if (!policy.signed) this.count = max(this.count, state.applyTally(this.table));
     } else {
       // A new instance: a first start, lost state, or another origin (then its chains are not ours).
       if (saved.found) {
@@ -73,9 +74,10 @@ export class Session {
     // An epoch that ended while the process was down is left now, not at the next record.
     this.sealTime(now);
     state.writeHeader(identity, this.key, this.wall, policy.forwardSecure);
-    // Tallied only when records are authenticated: with plain SHA-256 anyone recomputes a chain,
-    // and a copy of the state file's exact heads is then the only anchor (docs/sealing.md).
-    if (policy.persistEvery == 1 && (this.key.hmac || policy.signed)) state.startTally(); // after the header's write, which sets the time
+    // Tallied only when each record has a MAC under a key: with plain SHA-256 anyone recomputes a
+    // chain (a copy of the state file's exact heads is then the only anchor, docs/sealing.md), and in
+    // signed mode the records a resume with `u` links past would be covered by no signature.
+    if (policy.persistEvery == 1 && this.key.hmac && !policy.signed) state.startTally(); // after the header's write, which sets the time
   }
 
   /** Zeroes the key material (this session is being replaced). */
