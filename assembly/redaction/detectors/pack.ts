@@ -60,7 +60,7 @@ export const BUILTIN_RULES: string[] = [
   // keys with no mark of their own, under the names Azure's SDKs and portals give them
   "azure_storage_key_named azure [A-Za-z0-9+/]{86}== kw=account_key|accountkey|storage_key|storagekey|storageaccountkey|storage_account_key|azurestorageaccountkey|azure_storage_key|azurestoragekey|azure_storage_account_key|azuredefaultaccountkey|cosmos_key|cosmosdb_key|batch_account_key|batchaccountkey sp",
   "azure_openai_key azure [a-f0-9]{32} kw=azure_openai|azureopenai|aoai",
-  "azure_search_key azure [A-Za-z0-9]{52} kw=azure_search|azuresearch|search_api_key|search_admin_key|search_query_key|azure_key|azurekey",
+  "azure_search_key azure [A-Za-z0-9]{52} kw=azure_search|azuresearch|azure_key|azurekey",
   // Entra ID (Azure AD) refresh tokens: `0.A…` or `1.A…` (client and tenant, base64url), then `.AgAB…`
   "azure_entra_refresh_token azure [01].A[A-Za-z0-9_-]{40,120}.AgAB[A-Za-z0-9_-]{100,1024}",
   "azure_entra_refresh_token_v1 azure [01].A[A-Za-z0-9_-]{40,120}.1.AgAB[A-Za-z0-9_-]{100,1024}",
