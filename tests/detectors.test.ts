@@ -591,6 +591,7 @@ describe("real logs' look-alikes", () => {
     "[ValidateSet('All', 'ResetPassword', 'WriteMembers')]",
     "\\\"x-amz-id-2\\\":\\\"Qm9v2Zx1e+6p2q4h8VM9f5MgKvPwDRd0JvnZYy6Y=\\\"},\\\"eventVersion\\\":\\\"1.07\\\"",
     "$tokenPrivileges = New-Object AdjPriv.AdjPriv+TOKEN_PRIVILEGES",
+    "Zendesk API token: a new description was set",
     "\\\\\\\"InternetMessageId\\\\\\\":\\\\\\\"\\\\u003c00000000-0000-0000-0000-000000000000@az.eastus.production.microsoft.com\\\\u003e\\\\\\\"",
   ]);
   positives("email", [
@@ -608,6 +609,8 @@ describe("real logs' look-alikes", () => {
     ["System.setProperty('AWS_SECRET_TOKEN', 'tok-5f1c9a8e1b7d')", "tok-5f1c9a8e1b7d"],
     ["counter_token=9f8e7d6c5b4a", "9f8e7d6c5b4a"],
     ["password = Summer-Time", "Summer-Time"], // a person's word, though shaped like a cmdlet
+    ["password: ab cd", "ab cd"], // a person's choice under a password name, however short
+    ["token=x1", "x1"],
   ]);
 });
 

@@ -270,6 +270,24 @@ describe("built-in rule pack", () => {
       expect(found("mapbox_secret_token", "tk.eyJ1Ijoic2hlbmdsaWgiLCJhIjCf99ttaWF5bDBsMGNlaDJubGZyMGUwZXNmaCJ9.eI8KXNm5zKZXOKh0c8u9vg")).toHaveLength(1);
       expect(found("mapbox_secret_token", "pk.eyJ1Ijoia3Jpc3R3IiwiYSI6ImNqbGg1N242NTFlczczdnBcf99iMjgzZ2sifQ.lUneM-o3NucXN189EYyXxQ")).toEqual([]); // public token
     });
+    it("third round: Sourcegraph slk_, Yandex IAM, Databricks in either case, Flutterwave's dash; and the negatives a wider form took", () => {
+      const slk = "slk_" + "3c6669a93b14fbd6061e00fb40876b327826df4fe393e760d3109de08165e793";
+      expect(found("sourcegraph_license_key", `license ${slk}`)).toEqual([slk]);
+      const iam = "t1.9euelZqUm5GUk5yQyM6Xy5qWkJPJy-3rnpWakZqRx5eNjc6UmpLMz8mYjJ3l8_dGS3hR-e8TeDNkBQ_d3";
+      const sig = "YmFzZTY0X3NpZ25hdHVyZV9vZl9laWdodHlzaXhfY2hhcmFjdGVyc19mb3JfdGhlX3Rlc3RfXzEyMzQ1Njc4OQ";
+      expect(sig.length).toBe(86);
+      expect(found("yandex_iam_token", `Authorization: Bearer ${iam}.${sig}`)).toEqual([`${iam}.${sig}`]);
+      expect(found("yandex_iam_token", "instance t1.micro started")).toEqual([]);
+      expect(found("databricks_token", "dapiFEDCBA9876543210FEDCBA9876543210")).toEqual(["dapiFEDCBA9876543210FEDCBA9876543210"]);
+      expect(found("flutterwave_encryption_key", "FLWSECK_TEST-57ed67507702 used")).toEqual(["FLWSECK_TEST-57ed67507702"]);
+      // a Vault `s.` word in code (Nosey Parker's negative), an Octopus-shaped Notion page id, 32 zeros under `discord=`
+      expect(found("vault_legacy_token", "this._emitEOFToken()):(this._err(s.unexpectedCharacterAfterDoctypeSystemIdentifier)")).toEqual([]);
+      expect(found("vault_legacy_token", 'VAULT_CLIENT_TOKEN="s.Z4bTMtngfLeQ18AqVoBBkUAOD"')).toEqual([]); // 25: not the format
+      expect(found("vault_legacy_token", "vault login token s.Z4bTMtngfLeQ18AqVoBBkUAO")).toEqual(["s.Z4bTMtngfLeQ18AqVoBBkUAO"]);
+      expect(found("octopus_deploy_key", "https://fog-ringer-f42.notion.site/API-BD80F56CDC1441E6BF6011AB6D852875")).toEqual([]);
+      expect(found("discord_client_secret", "discord=00000000000000000000000000000000")).toEqual([]);
+      expect(found("discord_client_secret", "discord=70896477285236731179098218667676")).toEqual(["70896477285236731179098218667676"]);
+    });
     it("keys with no mark of their own only beside their provider's name", () => {
       const hex40 = "5524bf449ca45fcace54698371466398321f3a82";
       expect(found("sonarqube_legacy_token", `SONAR_TOKEN=${hex40}`)).toEqual([hex40]);

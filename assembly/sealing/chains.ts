@@ -27,6 +27,8 @@ export class Chain {
   beyondSaved: u64 = 0;
   /** Records sealed since the state was last written. */
   unsaved: i32 = 0;
+  /** The state file's slot holds this chain's line (not yet after it took the slot: its first write must come at once). */
+  lined: bool = false;
   /**
    * Bytes of the line the state file holds in this slot, up to its checksum (spaces follow to
    * the slot's newline); 0: not known, the next write fills the whole slot. Kept across begin():
@@ -53,6 +55,7 @@ export class Chain {
     this.resumed = false;
     this.beyondSaved = 0;
     this.unsaved = 0;
+    this.lined = false;
   }
 
   /**

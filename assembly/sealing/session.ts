@@ -137,6 +137,7 @@ export class Session {
     if (!key.hmac || !key.schedule.enabled) return wall;
     const epoch = key.schedule.epochAt(wall, this.count);
     if (epoch > key.epoch && epoch <= MAX_EPOCH && key.advanceTo(epoch)) {
+      this.settleTally();
       this.state.writeHeader(this.identity, key, wall, true);
     }
     return wall;
@@ -144,6 +145,7 @@ export class Session {
 
   /** Saves the chains with records not yet saved (persist_every > 1). */
   flush(): void {
+    this.settleTally();
     const chains = this.table.chains;
     for (let i = 0; i < chains.length; i++) {
       const chain = unchecked(chains[i]);
@@ -176,10 +178,31 @@ export class Session {
     if (failed) state.failing = true;
   }
 
-  /** Notes a record the policy dropped: saved at once, or with the chain's next line when tallying. */
+  /**
+   * Notes a record the policy dropped: saved at once, or with the chain's next line when tallying;
+   * at once too when the chain has no line yet (it may have taken an evicted chain's slot: that
+   * line must not outlive the eviction, whose announcement this chain now carries).
+   */
   saveDrop(chain: Chain): void {
-    if (this.state.tallying) chain.unsaved++;
-    else this.save(chain, false);
+    const state = this.state;
+    if (!state.tallying) {
+      this.save(chain, false);
+    } else if (chain.lined) {
+      chain.unsaved++;
+    } else {
+      this.settleTally();
+      state.writeChain(chain, this.count);
+    }
+  }
+
+  /**
+   * Writes the tallied chain's line if the time holds records the line lacks: before any other
+   * write to the file outside a record's save, since a write sets the file's time and so ends the tally.
+   */
+  private settleTally(): void {
+    const state = this.state;
+    const tallied = state.tallied;
+    if (state.tallying && tallied != null && tallied.unsaved != 0) state.writeChain(tallied, this.count);
   }
 
   matches(policy: SealPolicy): bool {

@@ -159,7 +159,10 @@ export class StateFile {
     chain.beyondSaved += next - saved;
     chain.seq = next;
     chain.dropped = 0; // the line's count was reported by the record after it
-    const count = chain.lastUse + (next - saved);
+    // Only this chain sealed since the last line of any chain was written (another chain's record
+    // would have written this one's line): the largest count saved plus these records bounds the
+    // count from above (by one when the last write was that of the chain it took the tally from).
+    const count = max(this.count, chain.lastUse) + (next - saved);
     this.writeChain(chain, count); // the line now says it (beyond=), whatever the time says next
     this.tallied = chain;
     return count;
@@ -282,6 +285,7 @@ export class StateFile {
     this.writeRaw(HEADER_SIZE + <usize>chain.slot * SLOT_SIZE, line.len, length);
     chain.written = <u32>length;
     chain.unsaved = 0;
+    chain.lined = true;
   }
 
   /** Writes `size` bytes of the line at `offset`; a line of `length` that does not fit its slot fails. */
@@ -376,6 +380,7 @@ export class StateFile {
     chain.lastUse = count;
     chain.resumed = true;
     chain.beyondSaved = beyond;
+    chain.lined = true;
     chain.hasEvicted = hasEvicted;
     if (hasEvicted) {
       chain.evictedId.reset();

@@ -89,11 +89,14 @@ export function outsideClaim(e: Example, cls: string | undefined, secret: string
   if (/^secretlint:azure\/Azure(TenantId|ClientId)$/.test(e.family)) return "an Azure tenant or client id: a UUID that identifies, not a credential";
   if (e.family === "secretlint:aws/AWSAccountID") return "an AWS account id: an identifier AWS does not treat as secret";
   if (/^gitleaks:[a-z0-9]+-client-id$|^(noseyparker|kingfisher):twitter\.1$|^kingfisher:asana\.1$/.test(e.family)) return "an OAuth client (application) id: a public identifier, not a credential";
+  if (e.family === "trufflehog:hashicorpvaultauth" && /role_id\d*\s*=\s*'[^']*$/.test((e.line ?? "").split(secret)[0] ?? "")) return "a Vault AppRole role_id: an identifier (Vault's documentation: the secret_id is the credential)";
+  if (e.family === "gitleaks:flutterwave-public-key") return "a Flutterwave public key (`FLWPUBK…`): used in the browser by design";
+  if (e.family === "gitleaks:lob-pub-api-key") return "a Lob publishable key (`test_pub_`, `live_pub_`): public by design, like Stripe's `pk_` keys";
   if (cls === "square" && /^(sandbox-)?sq0i[a-z]{2}-/.test(secret)) return "a Square application id (`sq0idp-`, `sq0idb-`): the OAuth client id, public in every payment form";
   if (cls === "salesforce" && /^3MVG9/.test(secret)) return "a Salesforce connected app's consumer key (`3MVG9…`): the OAuth client id, a public identifier";
   if (cls === "google_oauth" && /^(service_account|https:\/\/www\.googleapis\.com\/)/.test(secret)) return "a public field of a service-account key file (its type, a certificate URL): the file's private key is the pem_private_key class";
   if (cls === "mapbox" && /^pk\.eyJ/.test(secret)) return "a Mapbox public token (`pk.`): published in web pages by design, like Stripe's `pk_` keys";
-  if (cls && !(CLAIMED_CLASSES as readonly string[]).includes(cls) && /^["']?(?:https?:\/\/)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:\/(?:api|indexes)\/[A-Za-z0-9_-]+)?["']?$/.test(secret) && /\.(?:net|com|io|au|tw)(?::\d+)?(?:\/|["']?$)/.test(secret)) return "an endpoint (host name or URL) a scanner reports with the key it found: no credential in it";
+  if (cls && !(CLAIMED_CLASSES as readonly string[]).includes(cls) && /^["']?(?:https?:\/\/)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:\/(?:api|indexes)\/[A-Za-z0-9_-]+)?["']?$/.test(secret) && /\.(?:net|com|io|au|tw|cloud)(?::\d+)?(?:\/|["']?$)/.test(secret)) return "an endpoint (host name or URL) a scanner reports with the key it found: no credential in it";
   if (cls === "ssn" && /^\d{3}-\d{6}$|^\d{5}-\d{4}$/.test(secret)) return "a number grouped 3-6 or 5-4 with no SSN label: not the AAA-GG-SSSS form (a recognizer's weak pattern; any dashed id has that shape)";
   if (cls === "stripe_key" && /^[sr]k_(live|test|prod)_[A-Za-z0-9]{1,23}$/.test(secret)) return "a key shorter than Stripe issues (24 or more characters after the prefix)";
   if (cls === "slack_token" && /^xa?[a-z]{2,3}-/.test(secret) && secret.includes("/")) return "a `/` inside a token: not in Slack's token alphabet (letters, digits, `-`)";
@@ -193,7 +196,7 @@ export function vendorSecretValue(secret: string): string {
   const conn = /(?:^|;|:)\s*_?(?:Secret|AccountKey|SharedAccessKey|authToken)=([^;\s"']+)/i.exec(secret);
   if (conn) return conn[1];
   secret = secret.replace(/^[\s,{]+/, "");
-  const named = /^\s*(?:"[A-Za-z_][\w.-]*"|'[A-Za-z_][\w.-]*'|[A-Za-z_][\w.-]*(?:key|secret|token|password))\s*[:=]\s*(?!\/\/)/i.exec(secret);
+  const named = /^\s*(?:"[A-Za-z_][\w.-]*"|'[A-Za-z_][\w.-]*'|[A-Za-z_][\w.-]*(?:key|secret|token|password|session))\s*[:=]\s*(?!\/\/)/i.exec(secret);
   const value = named ? secret.slice(named[0].length) : secret;
   return value.replace(/^[\s"'{]+|[\s"'},]+$/g, "") || secret;
 }

@@ -363,7 +363,7 @@ attack({
   modes: ALL,
   run(fx) {
     // The fixture must exercise a resume with u where records are authenticated, else this proves nothing.
-    if (fx.mode !== "sha256") expect(P(fx.day2)[0].seal.u).toBe(5);
+    if (fx.mode !== "sha256") expect(P(fx.day2)[0].seal.u).toBeGreaterThanOrEqual(2); // the two cut records among those it names
     return verify([fx.day1.slice(0, -2), fx.day2], fx.flags);
   },
   expect: { code: 1, reason: "deleted" },

@@ -60,7 +60,7 @@ export const BUILTIN_RULES: string[] = [
   // keys with no mark of their own, under the names Azure's SDKs and portals give them
   "azure_storage_key_named azure [A-Za-z0-9+/]{86}== kw=account_key|accountkey|storage_key|storagekey|storageaccountkey|storage_account_key|azurestorageaccountkey|azure_storage_key|azurestoragekey|azure_storage_account_key|azuredefaultaccountkey|cosmos_key|cosmosdb_key|batch_account_key|batchaccountkey sp",
   "azure_openai_key azure [a-f0-9]{32} kw=azure_openai|azureopenai|aoai",
-  "azure_search_key azure [A-Za-z0-9]{52} kw=azure_search|azuresearch|search_api_key|search_admin_key|search_query_key|azure_key|azurekey",
+  "azure_search_key azure [A-Za-z0-9]{52} kw=azure_search|azuresearch|azure_key|azurekey",
   // Entra ID (Azure AD) refresh tokens: `0.A…` or `1.A…` (client and tenant, base64url), then `.AgAB…`
   "azure_entra_refresh_token azure [01].A[A-Za-z0-9_-]{40,120}.AgAB[A-Za-z0-9_-]{100,1024}",
   "azure_entra_refresh_token_v1 azure [01].A[A-Za-z0-9_-]{40,120}.1.AgAB[A-Za-z0-9_-]{100,1024}",
@@ -107,8 +107,9 @@ export const BUILTIN_RULES: string[] = [
   "vault_service_token hashicorp_vault hvs.[A-Za-z0-9_-]{24,300}",
   "vault_batch_token hashicorp_vault hvb.[A-Za-z0-9_-]{24,300}",
   "vault_recovery_token hashicorp_vault hvr.[A-Za-z0-9_-]{24,300}",
-  "vault_legacy_token hashicorp_vault (s.|b.|r.)[A-Za-z0-9]{24} ctx=vault|token",
-  "vault_unseal_key hashicorp_vault [A-Za-z0-9+/]{43}= kw=unseal sp",
+  // before Vault 1.10: `s.`/`b.`/`r.` and 24 (a `s.` word is common code: a name must be near)
+  "vault_legacy_token hashicorp_vault (s.|b.|r.)[A-Za-z0-9]{24} ctx=vault|token|hashicorp",
+  "vault_unseal_key hashicorp_vault [A-Za-z0-9+/]{44} kw=unseal sp",
   "terraform_cloud_token terraform_cloud [A-Za-z0-9]{14}.atlasv1.[A-Za-z0-9_=-]{60,70}",
   "hcp_client_secret hashicorp_vault [A-Za-z0-9_-]{64} kw=hcp_client_secret",
   // 1Password: service accounts (ops_) and account Secret Keys (A3-).
@@ -155,7 +156,7 @@ export const BUILTIN_RULES: string[] = [
   // the first part is the user id (17-19 decimal digits) in base64: 24-26 characters starting with one of nine pairs
   "discord_bot_token discord (MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9_-]{22,24}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40}",
   "discord_bot_authorization discord Bot\\s[A-Za-z0-9_-]{24,28}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40} keep=4",
-  "discord_client_secret discord [A-Za-z0-9_-]{32} kw=discord",
+  "discord_client_secret discord [A-Za-z0-9_-]{32} kw=discord ent=2.5",
   "discord_webhook discord (discord.com/api/webhooks/|discordapp.com/api/webhooks/|discord.com\\\\/api\\\\/webhooks\\\\/|discordapp.com\\\\/api\\\\/webhooks\\\\/)[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
   // Telegram: https://core.telegram.org/bots/api#authorizing-your-bot
   // `<bot id>:<35 characters>`, which start with A (core.telegram.org: 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11)
@@ -196,7 +197,7 @@ export const BUILTIN_RULES: string[] = [
   "doppler_audit_token doppler dp.audit.[A-Za-z0-9]{40,44}",
   "doppler_service_account_token doppler dp.sa.[A-Za-z0-9]{40,44}",
   // Databricks: https://docs.databricks.com/en/dev-tools/auth/pat.html
-  "databricks_token databricks dapi[a-f0-9]{32}[0-9-]{0,3}",
+  "databricks_token databricks dapi[a-fA-F0-9]{32}[0-9-]{0,3}",
   "databricks_oauth_secret databricks dose[a-f0-9]{32}",
   // Dynatrace: https://docs.dynatrace.com/docs/manage/access-control/access-tokens
   "dynatrace_api_token dynatrace dt0c01.[A-Z0-9]{24}.[A-Z0-9]{64}",
@@ -247,7 +248,7 @@ export const BUILTIN_RULES: string[] = [
   "snyk_token snyk " + UUID_CI + " kw=snyk",
   "sumologic_access_key sumologic [A-Za-z0-9]{64} kw=sumo",
   "sumologic_access_id sumologic su[A-Za-z0-9]{12} kw=sumo",
-  "tailscale_key tailscale tskey-[a-z]{3,7}-[A-Za-z0-9]{6,20}-[A-Za-z0-9]{20,64}",
+  "tailscale_key tailscale tskey-[a-z]{3,8}-[A-Za-z0-9_-]{10,100}",
   "vercel_token vercel (vcp_|vci_|vca_|vcr_|vck_)[A-Za-z0-9]{24,64}",
   "vercel_legacy_token vercel [A-Za-z0-9]{24} kw=vercel",
   // Cloudflare, Fastly
@@ -289,7 +290,7 @@ export const BUILTIN_RULES: string[] = [
   "figma_pat figma (figd_|figp_|figr_|figu_|figo_)[A-Za-z0-9_=-]{40,54}",
   "figma_legacy_pat figma [0-9]{4,6}-" + UUID + " kw=figma",
   "flutterwave_secret_key flutterwave (FLWSECK-|FLWSECK_TEST-)[a-f0-9]{32}-X",
-  "flutterwave_encryption_key flutterwave FLWSECK_TEST[a-f0-9]{12}",
+  "flutterwave_encryption_key flutterwave (FLWSECK_TEST|FLWSECK_TEST-)[a-f0-9]{12}",
   "frameio_api_token frameio fio-u-[A-Za-z0-9_=-]{64}",
   // GoCardless, Harness, Intercom, Kraken, LaunchDarkly, Lob, Mapbox, MessageBird
   "gocardless_api_token gocardless (live_|sandbox_)[A-Za-z0-9_=-]{40} ctx=gocardless",
@@ -303,7 +304,7 @@ export const BUILTIN_RULES: string[] = [
   "messagebird_api_key messagebird [A-Za-z0-9_-]{25} kw=messagebird|message_bird|msgbird",
   // Netlify, NYTimes, Prefect, ReadMe, Scalingo, Brevo (Sendinblue), Shippo, Sidekiq
   "netlify_pat netlify nfp_[A-Za-z0-9]{36,40}",
-  "netlify_access_token netlify [A-Za-z0-9_=-]{40,46} kw=netlify",
+  "netlify_access_token netlify [A-Za-z0-9_=-]{40,64} kw=netlify",
   "nytimes_api_key nytimes [A-Za-z0-9=_-]{32} kw=nytimes|nyt_api|new_york_times",
   "prefect_api_key prefect (pnu_|pnb_)[A-Za-z0-9]{36}",
   "readme_api_key readme rdme_[a-z0-9]{70}",
@@ -317,6 +318,8 @@ export const BUILTIN_RULES: string[] = [
   "travis_api_token travis [A-Za-z0-9]{22} kw=travis",
   "typeform_pat typeform tfp_[A-Za-z0-9_.=-]{40,59}",
   "yandex_api_key yandex AQVN[A-Za-z0-9_-]{35,38}",
+  // Yandex Cloud IAM tokens: `t1.<header>.<86-character signature>`
+  "yandex_iam_token yandex t1.[A-Za-z0-9_=-]{2,100}.[A-Za-z0-9_-]{86}[=]{0,2}",
   "yandex_access_key yandex YC[A-Za-z0-9_-]{38}",
   "yandex_oauth_token yandex (y0_|y1_|y2_|y3_)[A-Za-z0-9_-]{55}",
   "zendesk_api_token zendesk [A-Za-z0-9]{40} kw=zendesk",
@@ -324,7 +327,7 @@ export const BUILTIN_RULES: string[] = [
   "buildkite_token buildkite bkua_[a-z0-9]{40}",
   "buildkite_legacy_token buildkite [a-z0-9]{40} kw=buildkite",
   "circleci_pat circleci CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}",
-  "circleci_token circleci [a-f0-9]{40} kw=circle_token|circleci_token|circle-token",
+  "circleci_token circleci [a-fA-F0-9]{40} kw=circle_token|circleci_token|circle-token|circleci",
   "docker_hub_pat docker dckr_pat_[A-Za-z0-9_-]{27}",
   "docker_hub_org_token docker dckr_oat_[A-Za-z0-9_-]{32}",
   // a registry login in a Docker config (`{"auths": {"<registry>": {"auth": "<base64 user:password>"}}}`)
@@ -337,9 +340,12 @@ export const BUILTIN_RULES: string[] = [
   // user tokens before SonarQube 9.5: 40 hex, no prefix
   "sonarqube_legacy_token sonarqube [A-Za-z0-9]{40} kw=sonar|dsonar",
   "sourcegraph_token sourcegraph sgp_[A-Za-z0-9_]{40,64}",
+  "sourcegraph_license_key sourcegraph slk_[a-f0-9]{64}",
+  "sourcegraph_legacy_token sourcegraph [a-fA-F0-9]{40} kw=sourcegraph|src_access_token",
   "infracost_api_key infracost ico-[A-Za-z0-9]{32}",
   "intra42_secret intra42 (s-s4t2ud-|s-s4t2af-)[a-f0-9]{64}",
   "nuget_api_key nuget oy2[a-z0-9]{43}",
+  "nuget_api_key_named nuget [a-z0-9]{46} kw=nuget",
   "supabase_pat supabase sbp_[a-f0-9]{40}",
   "supabase_secret_key supabase sb_secret_[A-Za-z0-9_-]{31,64}",
   "notion_integration_token notion ntn_[0-9]{11}[A-Za-z0-9]{35}",
@@ -357,7 +363,7 @@ export const BUILTIN_RULES: string[] = [
   "teams_workflow_signature microsoft_teams sig=[A-Za-z0-9_-]{43} keep=4 ctx=powerautomate|powerplatform|workflows",
   "teams_webhook microsoft_teams [a-z0-9-]{1,63}.webhook.office.com/webhookb2/[A-Za-z0-9@/_-]{50,300}",
   "auth0_client_secret auth0 [A-Za-z0-9_-]{64,72} kw=auth0",
-  "algolia_api_key algolia [a-f0-9]{32} kw=algolia",
+  "algolia_api_key algolia [A-Za-z0-9]{32} kw=algolia",
   "pagerduty_api_key pagerduty [A-Za-z0-9_+-]{20} kw=pagerduty|pd_api|pd_token",
   "twitter_bearer_token twitter AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{30,120} noph",
   // consumer (API) key and secret, access token (`<user id>-<40>`) and its secret, under Twitter's name

@@ -518,7 +518,7 @@ const WEAK_WORD = 2;
 
 /** Whether an unquoted value is one no machine-made credential is: up to 5 digits
  * (`sticky_token=274`, `"full_hash_pass":2128`, a count: WEAK_DIGITS), or a word — a capitalised
- * one of up to 7 letters, prose (`token:Expired`), or a command given parameters
+ * one of up to 7 letters, prose (`token:Expired`, `token: a new one`), or a command given parameters
  * (`$hToken = OpenProcessToken -ProcessHandle`): WEAK_WORD; else 0. */
 function weakValue(p: usize, n: usize, from: usize, to: usize): i32 {
   if (from == 0) return 0;
@@ -526,6 +526,8 @@ function weakValue(p: usize, n: usize, from: usize, to: usize): i32 {
   if (q == QUOTE || q == APOSTROPHE) return 0;
   if (isCommand(p, n, from, to)) return WEAK_WORD;
   if (to - from > 7) return 0;
+  // one or two letters, then more words: prose (`API token: a new description`), no machine's credential
+  if (to - from <= 2 && <u32>fold(load<u8>(p + from)) - 0x61 < 26 && (to - from == 1 || <u32>fold(load<u8>(p + from + 1)) - 0x61 < 26) && peek(p, n, to) == SPACE && <u32>peek(p, n, to + 1) - 0x61 < 26) return WEAK_WORD;
   let digits = true;
   let word = to - from >= 3 && isUpperAt(p, from);
   for (let j = from; j < to; j++) {
