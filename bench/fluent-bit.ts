@@ -432,7 +432,7 @@ for (const w of workloads.map((x) => x.name)) {
     row(`${name}: sealing + enrichment (the rest of the default policy) = default − redaction-only`, us(mod) - us(`${mod}-redact`));
   }
   if (find(w, "aot") && find(w, "aot-persist64")) {
-    row("AOT: of which the chain-state write (one WASI fd_pwrite per record) = default − persist_every 64", us("aot") - us("aot-persist64"));
+    row("AOT: of which the per-record save of the chain state (one futimens: the sequence in the state file's time) = default − persist_every 64", us("aot") - us("aot-persist64"));
   }
   if (find(w, "aot") && find(w, "lua") && find(w, "bare-echo-aot")) {
     // The 3× target as a budget: what is left of a third of the peer's cost once Fluent Bit has
@@ -440,7 +440,7 @@ for (const w of workloads.map((x) => x.name)) {
     const budget = us("lua") / 3 - us("bare-echo-aot");
     row("3× budget: the Lua peer's cost / 3 − bare echo AOT = what logseal's own work may take", budget);
     row("3× budget: logseal's own work measured = default − bare echo AOT", us("aot") - us("bare-echo-aot"));
-    if (find(w, "aot-persist64")) row("3× budget: the same without the per-record state write = persist_every 64 − bare echo AOT", us("aot-persist64") - us("bare-echo-aot"));
+    if (find(w, "aot-persist64")) row("3× budget: the same without the per-record save = persist_every 64 − bare echo AOT", us("aot-persist64") - us("bare-echo-aot"));
   }
   if (find(w, "lua")) {
     row("Lua: redaction (incl. msgpack↔Lua tables) = lua-redact − none", us("lua-redact") - us("none"));

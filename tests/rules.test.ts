@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { FilterHost, instantiate } from "../cli/host.js";
 import { Rng } from "../bench/corpus.js";
+import { packRules, type PackRule } from "../bench/eval/classes.js";
 import { loadTestkit, type Testkit } from "./support/testkit.js";
 
 let kit: Testkit;
@@ -21,24 +22,6 @@ const cstr = (ptr: number) => {
 beforeAll(() => {
   kit = loadTestkit();
 });
-
-interface PackRule { id: string; family: string; pattern: string; options: string[] }
-
-/** The built-in pack as written in pack.ts (one string per rule). */
-function packRules(): PackRule[] {
-  const src = readFileSync(new URL("../assembly/redaction/detectors/pack.ts", import.meta.url), "utf8");
-  const UUID = "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}";
-  const UUID_CI = "[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}";
-  const body = src.slice(src.indexOf("BUILTIN_RULES"), src.indexOf("];"));
-  const out: PackRule[] = [];
-  for (const m of body.matchAll(/^\s*("[^\n]*?("|UUID)),?\s*$/gm)) {
-    const line = m[1].replace(/" \+ UUID_CI \+ "/g, UUID_CI).replace(/" \+ UUID \+ "/g, UUID).replace(/" \+ UUID$/, UUID + '"');
-    const text = JSON.parse(line.endsWith('"') ? line : line + '"') as string;
-    const [id, family, pattern, ...options] = text.split(" ");
-    out.push({ id, family, pattern, options });
-  }
-  return out;
-}
 
 type Item = { chars: string[]; min: number; max: number };
 

@@ -338,16 +338,18 @@ attack({
   id: "control-days",
   title: "a chain over two files: day 1 --heads-out, day 2 --continue",
   modes: ALL,
-  async run(fx) {
-    const heads = join(tempDir("heads"), "heads.json");
-    // Signed mode: day 1's run also writes the epoch keys it certified (--trust-out), day 2's trust.
-    const trustOut = join(tempDir("trust"), "trust.json");
-    const day1 = await verify([fx.day1], [...fx.flags, "--heads-out", heads, ...(fx.mode === "signed" ? ["--trust-out", trustOut] : [])]);
-    expect(day1.code, `day 1: ${day1.stdout}${day1.stderr}`).toBe(0);
-    return verify([fx.day2], [...dayTwoFlags(fx, trustOut), "--continue", heads]);
-  },
+  run: (fx) => verifyDays(fx, fx.day1),
   expect: { code: 0 },
 });
+/** `day1` verified with --heads-out (it must verify), then day 2 with --continue from those heads. */
+async function verifyDays(fx: Fixture, day1: string[]): Promise<Awaited<ReturnType<typeof verify>>> {
+  const heads = join(tempDir("heads"), "heads.json");
+  // Signed mode: day 1's run also writes the epoch keys it certified (--trust-out), day 2's trust.
+  const trustOut = join(tempDir("trust"), "trust.json");
+  const first = await verify([day1], [...fx.flags, "--heads-out", heads, ...(fx.mode === "signed" ? ["--trust-out", trustOut] : [])]);
+  expect(first.code, `day 1: ${first.stdout}${first.stderr}`).toBe(0);
+  return verify([fx.day2], [...dayTwoFlags(fx, trustOut), "--continue", heads]);
+}
 /** Day 2's flags: in signed mode the trust file day 1's run wrote (--trust-out) replaces the first. */
 function dayTwoFlags(fx: Fixture, trustOut: string): string[] {
   if (fx.mode !== "signed") return fx.flags;
@@ -379,13 +381,7 @@ attack({
   id: "continue-unsaved-tail-cut",
   title: "day 1 verified without its last two records (--heads-out), day 2 --continue",
   modes: ALL,
-  async run(fx) {
-    const heads = join(tempDir("heads"), "heads.json");
-    const trustOut = join(tempDir("trust"), "trust.json");
-    const day1 = await verify([fx.day1.slice(0, -2)], [...fx.flags, "--heads-out", heads, ...(fx.mode === "signed" ? ["--trust-out", trustOut] : [])]);
-    expect(day1.code, `day 1: ${day1.stdout}${day1.stderr}`).toBe(0);
-    return verify([fx.day2], [...dayTwoFlags(fx, trustOut), "--continue", heads]);
-  },
+  run: (fx) => verifyDays(fx, fx.day1.slice(0, -2)),
   expect: { code: 1, reason: "headless" },
 });
 attack({
