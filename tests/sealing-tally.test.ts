@@ -90,6 +90,19 @@ describe("the tally under crashes", () => {
     }
   });
 
+  it("a chain resumed beyond its saved head is not evicted before it seals (its announcement could not name its head)", () => {
+    const dir = sealDir(sealPolicy({ max_chains: 2 }));
+    try {
+      const { lines, points } = runWithCrashPoints(dir, script([["a", 1], ["b", 1], ["a", 3]]));
+      const after = restartAt(dir, points.at(-1)!, [info("z", 100), info("y", 101), info("a", 102), info("b", 103)]);
+      expect(after.map((l) => sealOf(l).x?.c)).not.toContain("a");
+      expect(after.map(sealOf).find((x) => x.c === "a")).toMatchObject({ s: 4, g: "resume", u: 3 });
+      expect(verifyLines([...lines, ...after]).failures).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("after a restart, a chain resumed beyond its line continues the instance's count (forward security)", () => {
     // a's line is written at its genesis; b seals after it; a seals three more (tallied only).
     const dir = sealDir(sealPolicy({ epoch_records: 1000 }));

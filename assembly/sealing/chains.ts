@@ -132,11 +132,18 @@ export class ChainTable {
     return chain;
   }
 
+  /**
+   * The slot to reuse. Never a chain resumed beyond its saved head (at most one, the tallied chain
+   * after a restart) while there is another: its announcement could not name its head (it has only
+   * the saved one, `u` records back), so it stays until it seals (max_chains 1 excepted).
+   */
   private leastRecentlyUsed(): Chain {
+    const n = this.chains.length;
     let oldest = unchecked(this.chains[0]);
-    for (let i = 1, n = this.chains.length; i < n; i++) {
+    if (oldest.beyondSaved != 0 && n > 1) oldest = unchecked(this.chains[1]);
+    for (let i = 1; i < n; i++) {
       const chain = unchecked(this.chains[i]);
-      if (chain.lastUse < oldest.lastUse) oldest = chain;
+      if (chain.lastUse < oldest.lastUse && chain.beyondSaved == 0) oldest = chain;
     }
     return oldest;
   }
