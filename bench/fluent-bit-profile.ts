@@ -69,7 +69,7 @@ const CONFIGS: Record<string, { label: string; filters: (dir: string) => Filter[
 // one that made the system call or took the fault) and the system call.
 const PARTS = [
   "module code (AOT)",
-  "chain-state write (WASI fd_pwrite: pwritev + 2 sigprocmask)",
+  "chain-state save (futimens; a line: pwritev + 2 sigprocmask)",
   "other WASI calls",
   "WAMR call boundary (module malloc/free calls, checks)",
   "record printed as JSON (msgpack → JSON)",
@@ -89,8 +89,8 @@ function partOf(frames: { sym: string; dso: string }[]): Part {
   const syscall = frames.find((f) => /^__(x64|do)_sys_/.test(f.sym))?.sym ?? "";
   const sym = user?.sym ?? "";
   const dso = user?.dso ?? "";
-  if (/pwritev|rt_sigprocmask/.test(syscall) || /^(pwritev|pthread_sigmask|blocking_op_pwritev|os_pwritev|wasi_fd_pwrite|wasm_runtime_(begin|end)_blocking_op|os_(begin|end)_blocking_op|wasm_cluster_(begin|end)_blocking_op)/.test(sym)) {
-    return "chain-state write (WASI fd_pwrite: pwritev + 2 sigprocmask)";
+  if (/pwritev|rt_sigprocmask|utimensat/.test(syscall) || /^(pwritev|pthread_sigmask|blocking_op_pwritev|os_pwritev|wasi_fd_pwrite|wasm_runtime_(begin|end)_blocking_op|os_(begin|end)_blocking_op|wasm_cluster_(begin|end)_blocking_op|__GI___utimensat|__utimensat|futimens|os_futimens|wasi_fd_filestat_set_times|wasmtime_ssp_fd_filestat_set_times)/.test(sym)) {
+    return "chain-state save (futimens; a line: pwritev + 2 sigprocmask)";
   }
   // No file behind it (perf names such memory after a perf map it looks for): WAMR's AOT code.
   if (user && /^\[unknown\]$|^\[JIT\]|^\/\/anon|\/perf-\d+\.map$/.test(dso)) return "module code (AOT)";
