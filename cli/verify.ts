@@ -1083,7 +1083,10 @@ export function headsFromState(text: string, mtimeMs?: number): Map<string, Expe
     // `beyond=u`: the chain resumed after u records its head does not cover, and has not sealed since.
     const beyond = Number(/ beyond=(\d+) /.exec(line)?.[1] ?? 0);
     // Line 0 is the header, line i the chain slot i - 1.
-    const tallied = tally?.slot === i - 1 ? saved + ((tally.low - saved) & TALLY_MASK) - 1 : -1;
+    // The module writes a line at least every 256 records of the tallied chain and ignores a
+    // tally beyond that (a copy torn while it ran): so does this.
+    const ahead = tally?.slot === i - 1 ? (tally.low - saved) & TALLY_MASK : 0;
+    const tallied = ahead > 0 && ahead <= TALLY_LINE_EVERY ? saved + ahead - 1 : -1;
     const reached = Math.max(tallied, beyond ? saved - 1 : -1);
     heads.set(chainKey(name, Buffer.from(match[3], "hex").toString("utf8")), { seq: saved - 1 - beyond, mac: match[2], ...(reached >= saved - beyond && { reached }) });
   });
@@ -1092,6 +1095,7 @@ export function headsFromState(text: string, mtimeMs?: number): Map<string, Expe
 
 const TALLY_BASE = 1_000_000_000;
 const TALLY_MASK = 4095;
+const TALLY_LINE_EVERY = 256;
 
 /** A state file's modification time (seconds) as a tally: the slot and its sequence number modulo 4096 (tally.ts). */
 function tallyOf(seconds: number): { slot: number; low: number } | undefined {
