@@ -2,6 +2,7 @@
 // format, HMAC and SHA-256 modes, chains per tag or field, drops, restarts and Fluent Bit's
 // pre-4.1 instance per chunk, lost and unwritable state, forward-secure key epochs, eviction,
 // policy validation. Each output is checked with `logseal verify`'s code.
+import { fnv1a } from "../cli/verify.js";
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -217,6 +218,24 @@ describe("restarts", () => {
     expect(verifyLines([...first, ...second, ...third]).failures).toEqual([]);
     // Without b's last record of the first run, the resume says it is missing.
     expect(verifyLines([...first.slice(0, 5), ...second, ...third]).byReason).toEqual({ deleted: 1 });
+  });
+
+  it("treat a line claiming more records beyond its head than logseal leaves as damaged: that chain starts anew", () => {
+    const dir = sealDir(sealPolicy());
+    const first = sealAll(dir, records(6, ["a", "b"]));
+    sealAll(dir, records(3, ["a"], 6)); // b's line now says beyond=1
+    const state = readState(dir);
+    // Forge the claim with a valid checksum, as a hostile copy would (lines.ts: FNV-1a).
+    const start = state.indexOf("beyond=1 ");
+    const lineStart = state.lastIndexOf("\n", start) + 1;
+    const body = state.slice(lineStart, start) + "beyond=999";
+    const check = fnv1a(Buffer.from(body)).toString(16).padStart(8, "0");
+    const line = `${body} check=${check}`;
+    const slotEnd = state.indexOf("\n", start);
+    writeFileSync(join(dir, "logseal.state"), state.slice(0, lineStart) + line.padEnd(slotEnd - lineStart, " ") + state.slice(slotEnd));
+    const after = sealAll(dir, records(1, ["b"], 9));
+    expect(sealOf(after[0])).toMatchObject({ c: "b", s: 0, g: "new" });
+    expect(sealOf(first[1]).c).toBe("b");
   });
 
   it("from a state file rewritten without its time resume the last chain from its line: a fork, reported", () => {

@@ -370,7 +370,7 @@ export class StateFile {
       evictedDropped = cursor.uint();
     }
     const beyond = cursor.optional(BEYOND) ? cursor.uint() : 0;
-    if (!cursor.atCheck()) return false;
+    if (!cursor.atCheck() || beyond > <u64>TALLY_LINE_EVERY) return false; // more than logseal leaves: damaged
     const chain = table.restore(slot, savedId.ptr, savedId.len);
     if (chain == null) return false;
     chain.written = <u32>cursor.checkedLength;
