@@ -24,7 +24,7 @@ export function emailAt(p: usize, n: usize, at: usize, floor: usize): bool {
   if (s == at || load<u8>(p + s) == DOT || load<u8>(p + at - 1) == DOT) return false;
   if (labelBefore(p, s, MESSAGE_ID_LABELS, true) || afterScheme(p, s, at, floor) || messageIdShape(p, s, at)) return false;
   const end = domainEnd(p, n, at + 1);
-  return end != 0 && !inAlgorithmList(p, n, s, end) && !scpPathAfter(p, n, end) && !servicePrincipal(p, s, at, end) && found(s, end);
+  return end != 0 && !inAlgorithmList(p, n, s, end) && !labelledAlgorithm(p, s, at) && !scpPathAfter(p, n, end) && !servicePrincipal(p, s, at, end) && found(s, end);
 }
 
 /** Length of the escape of JSON text inside a JSON string that the local part at `s` starts with:
@@ -122,6 +122,17 @@ function inAlgorithmList(p: usize, n: usize, s: usize, end: usize): bool {
     if (algorithmName(p, itemStart, k)) return true;
   }
   return false;
+}
+
+// Labels of cryptographic algorithm names (`cipher=chacha20-poly1305@openssh.com
+// pfs=curve25519-sha256@libssh.org` in sshd's audit records; `kex_algorithms`, `HostKeyAlgorithms`).
+const ALGORITHM_LABELS: StaticArray<string> = ["cipher", "ciphers", "mac", "macs", "kex", "pfs", "hostkey", "algo", "algorithm", "algorithms", "compression"];
+
+/** Whether the local part [s, at) is an algorithm's name (lower case, digits, `-`, `.`) under an
+ * algorithm's label: one algorithm SSH names `name@domain` (RFC 4251 §6), not a mailbox. */
+function labelledAlgorithm(p: usize, s: usize, at: usize): bool {
+  for (let k = s; k < at; k++) if (!isAlgorithmByte(load<u8>(p + k))) return false;
+  return labelBefore(p, s, ALGORITHM_LABELS, true);
 }
 
 /** Length of the quote (`"`, or `\"` inside a JSON string) that ends at `j`, or 0. */
