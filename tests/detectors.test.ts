@@ -632,6 +632,19 @@ describe("real logs' look-alikes", () => {
     "count_of_secrets=Zx81QwErTy77 user_agent_token=Zx81QwErTy77 hostkey=ssh-ed25519-cert-v01@openssh.com",
     "\\\"uaclass\\\":\\\"AI\\\",\\\"ua_token\\\":\\\"Ztunnel 1.0 Windows\\\",\\\"alpnprotocol\\\":\\\"N/A\\\"",
   ]);
+  // a seventh (Zeek's test baselines): SSH algorithms in ssh.log's columns, Zeek's `\x0a` escapes
+  negatives([
+    "OpenSSH_6.7\\tchacha20-poly1305@openssh.com\\thmac-sha2-512-etm@openssh.com\\tnone\\tcurve25519-sha256@libssh.org\\tssh-ed25519-cert-v01@openssh.com\\tSHA256:x",
+    "aes192-ctr\thmac-sha2-256\tzlib\tsntrup761x25519-sha512@openssh.com\tssh-ed25519",
+  ]);
+  positives("email", [
+    ["web-01\\tjane-doe@example.com\\tok", "jane-doe@example.com"], // a host's column, then a mailbox
+    ["mail-01.example.com\\tuser-01@example.com", "user-01@example.com"], // a host name is no algorithm
+    ["zlib-1.2\\tzlib@openssh.com", "zlib@openssh.com"], // no `-` and digit of its own: not told from a mailbox
+    ["rcptto={\\\\x0afelica4uu@hotmail.com\\\\x0a}", "felica4uu@hotmail.com"], // Zeek's escaped newline stays whole
+    ["to={\\\\x0d\\\\x0abob@example.com}", "bob@example.com"], // after another such escape
+    ["CORP\\\\xaaron@corp.example.com", "xaaron@corp.example.com"], // DOMAIN\\user: the x is his
+  ]);
   positives("card", [
     ["card 6133553607493706416", "6133553607493706416"], // unlabelled, the same number is a card
     ["paid=4111111111111111", "4111111111111111"], // `id` ends the word but no label of its own

@@ -13,6 +13,14 @@
 #   datadog   DataDog/integrations-extras  */assets/logs/*_tests.yaml  (the sample of each log
 #             pipeline test of ~40 vendor integrations: JSON events made one compact line, text
 #             samples line by line; system = the integration)
+#   zeek      zeek/zeek                  testing/btest/Baseline/**/*.log  (the logs Zeek's tests expect
+#             from their packet captures: conn, http, ftp, smtp, ssl, x509, dns, mysql, redis, ldap,
+#             ...; `#` header lines dropped; system = the log's name)
+#   apm       elastic/apm-server         testdata/intake-v2/*.ndjson, testdata/intake-v3/*.ndjson  (APM
+#             agents' events as the server takes them in: errors, transactions, spans, logs,
+#             metadata, RUM; system = the file, `_2` and the like joined)
+#   pgaudit   pgaudit/pgaudit            expected/*.out  (the `AUDIT:` lines its regression test
+#             expects from PostgreSQL; system = pgaudit)
 # CRs and blank lines dropped; within a source a line already taken is not taken again. The lines of
 # each system are split in two by the line's SHA-256 (first hex digit 0-3: about a quarter): the
 # rest is the corpus (<out-dir>), that quarter the held-out part (<out-dir>/../<basename>-holdout),
@@ -21,9 +29,10 @@
 # absent from the copy (a mirror lacks files of 4 MiB and more) are skipped. Run once per source
 # into one <out-dir>; the commits go to <out-dir>/COMMIT. Read from a clone or a bare mirror,
 # never committed here. Needs python3 (with PyYAML for libaudit and datadog).
-#   bench/eval/fixtures-logs.sh pgbadger|mtools|percona|libaudit|datadog <git dir> <out-dir> [ref]
+#   bench/eval/fixtures-logs.sh pgbadger|mtools|percona|libaudit|datadog|zeek|apm|pgaudit <git dir> <out-dir> [ref]
+# The first five make the sixth corpus (`fixtures-logs`), the last three the seventh (`baselines-logs`).
 set -euo pipefail
-usage="usage: $0 pgbadger|mtools|percona|libaudit|datadog <git dir> <out-dir> [ref]"
+usage="usage: $0 pgbadger|mtools|percona|libaudit|datadog|zeek|apm|pgaudit <git dir> <out-dir> [ref]"
 source=${1:?$usage} git_dir=${2:?$usage} out=${3:?$usage} ref=${4:-HEAD}
 if ! git --git-dir="$git_dir" rev-parse -q --verify "$ref^{commit}" >/dev/null 2>&1; then echo "$source: skipped ($git_dir holds no $ref)" >&2; exit 0; fi
 list() { git --git-dir="$git_dir" ls-tree -r --name-only "$ref" "$@"; }
@@ -33,6 +42,9 @@ case "$source" in
   percona) paths=$(list t/lib/samples/slowlogs t/lib/samples/binlogs t/lib/samples/errlogs) ;;
   libaudit) paths=$(list auparse/testdata aucoalesce/testdata | grep -E '\.log$|\.yaml$' || true) ;;
   datadog) paths=$(list | grep -E '^[^/]+/assets/logs/[^/]*_tests\.yaml$' || true) ;;
+  zeek) paths=$(list testing/btest/Baseline | grep -E '/[a-z0-9_.-]+\.log$' || true) ;;
+  apm) paths=$(list testdata/intake-v2 testdata/intake-v3 | grep '\.ndjson$' || true) ;;
+  pgaudit) paths=$(list expected | grep '\.out$' || true) ;;
   *) echo "$usage" >&2; exit 2 ;;
 esac
 out=${out%/}
@@ -63,6 +75,9 @@ def system(path):
     if src == "mtools": return "mongos" if "mongos" in base else "mongod"
     if src == "percona": return {"slowlogs": "mysql-slow", "binlogs": "mysql-binlog", "errlogs": "mysql-error"}[path.split("/")[-2]]
     if src == "libaudit": return "linux-auditd"
+    if src == "zeek": return slug(base[:-4])
+    if src == "apm": return slug(re.sub(r"_[0-9]+$", "", base.rsplit(".", 1)[0]))
+    if src == "pgaudit": return "pgaudit"
     return slug(path.split("/")[0])
 def strings(o):
     if isinstance(o, str): yield o
@@ -78,6 +93,8 @@ def lines_of(path, data):
     if src == "libaudit" and path.endswith(".yaml"):
         import yaml
         return [l for s in strings(yaml.safe_load(text)) for l in s.split("\n") if l.startswith("type=")]
+    if src == "zeek": return [l for l in text.split("\n") if not l.startswith("#")]
+    if src == "pgaudit": return [l for l in text.split("\n") if "AUDIT: " in l]
     if src == "datadog":
         import yaml
         res = []
