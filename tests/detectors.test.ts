@@ -570,6 +570,13 @@ describe("real logs' look-alikes", () => {
     ["psql password=Sunshine -h localhost", "Sunshine"],
     ["DB_PASS=Welcome", "Welcome"],
   ]);
+  positives("secret_pair", [
+    // issue 12, h12: a subscript name in JSON-escaped quotes with a value in apostrophes; values
+    // padded far from their name in aligned configuration
+    ["os.environ[\\\"OPENAI_API_KEY\\\"] = 'sk1bb7dde73fe449de2293'", "sk1bb7dde73fe449de2293"],
+    ["     fbApiKey:            \\\"171e84fd57f430fc59afa8fad3dbda2a\\\",", "171e84fd57f430fc59afa8fad3dbda2a"],
+  ]);
+  negatives(["os.environ[\\\"OPENAI_API_TYPE\\\"] = 'azure'", "status:                                                  ok"]);
   negatives(["full_hash_pass=2128 retries", "status=%1 done", "arn:aws:secretsmanager:us-east-1:123456789012:secret:Db-Creds-ab12cd"]);
   positives("auth_header", [["\\\"Authorization\\\":[\\\"Bearer abc.def-123\\\"]", "abc.def-123"]]);
   positives("card", [["card 50181234567896", "50181234567896"]]);

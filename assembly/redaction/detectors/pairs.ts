@@ -321,7 +321,8 @@ function valueAt(p: usize, n: usize, j: usize, lineStart: bool): bool {
   // `key: value with spaces` / `key = value with spaces` at the start of a line (YAML, INI,
   // env files): the rest of the line; elsewhere in a log line, one word.
   const spaced = lineStart && peek(p, n, j) == SPACE;
-  j = skipSpaces(p, n, j);
+  // aligned configuration pads values with spaces (`fbApiKey:            "…"`)
+  for (let s = 0; s < 40 && peek(p, n, j) == SPACE; s++) j++;
   j = skipEscapedTabs(p, n, j); // `Elevated Token:\t\tYes` in an event's text
   if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == QUOTE) j++; // C# `@"…"` (raw `"` only outside JSON)
   else if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == BACKSLASH && peek(p, n, j + 2) == QUOTE) j++;
@@ -662,7 +663,8 @@ function subscriptPairAt(p: usize, n: usize, close: usize, q: u32, value: usize)
   if (escaped) {
     if (o < 3 || load<u8>(p + o - 1) != QUOTE || load<u8>(p + o - 2) != BACKSLASH || load<u8>(p + o - 3) != 0x5b) return false;
     const v = skipSpaces(p, n, value);
-    return peek(p, n, v) == BACKSLASH && peek(p, n, v + 1) == QUOTE && valueAt(p, n, v, false);
+    // `os.environ[\"API_KEY\"] = '…'`: the value may be quoted either way
+    return ((peek(p, n, v) == BACKSLASH && peek(p, n, v + 1) == QUOTE) || peek(p, n, v) == APOSTROPHE) && valueAt(p, n, v, false);
   }
   if (o < 2 || <u32>load<u8>(p + o - 1) != q || load<u8>(p + o - 2) != 0x5b) return false;
   const v = skipSpaces(p, n, value);
