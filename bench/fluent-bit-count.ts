@@ -4,7 +4,10 @@
 // records repeated 16 times, then 48 times; the difference over the 2,048 records it adds is the
 // per-record figure (start-up and shutdown cancel out). A count does not move with the machine's
 // load: it says how much work each configuration does, a timed run how long that work takes
-// here (system calls' kernel time and instructions per cycle are in the second only).
+// here (system calls' kernel time and instructions per cycle are in the second only). Valgrind also
+// simulates the caches (this CPU's sizes): the first-level instruction cache's misses per record
+// show how much code a configuration runs through per record (its footprint), which the
+// instruction count does not.
 //
 // Needs FLUENT_BIT_VG: a Fluent Bit that valgrind can run, i.e. whose WAMR does not write the GS
 // base register at instantiation (WAMR_DISABLE_WRITE_GS_BASE; docs/measuring.md), and valgrind.
@@ -32,27 +35,38 @@ const inputs = [FEWER, MORE].map((times) => {
   return file;
 });
 
-/** Instructions of one run of configuration `id` over `input`, its logseal chain state reset first. */
-function count(id: string, input: string): number {
+interface Counts { instructions: number; i1Misses: number; d1Misses: number }
+
+/** Instructions and simulated cache misses of one run of configuration `id` over `input`, its logseal chain state reset first. */
+function count(id: string, input: string): Counts {
   for (const sub of readdirSync(dir).filter((f) => f.startsWith("logseal-"))) {
     for (const f of readdirSync(join(dir, sub))) if (f.endsWith(".state")) rmSync(join(dir, sub, f));
   }
   const config = join(tmp, `${id}.yaml`);
   writeFileSync(config, readFileSync(join(dir, `run-${id}.yaml`), "utf8").replace(/path: .*\/container\.ndjson/, `path: ${input}`));
   // JIT code (LuaJIT) may be rewritten in place: valgrind must check all of it.
-  const run = spawnSync("valgrind", ["--tool=callgrind", "--smc-check=all-non-file", `--callgrind-out-file=${join(tmp, "cg.out")}`, bin, "-c", config], { encoding: "utf8", maxBuffer: 64 << 20 });
-  const collected = /Collected : (\d+)/.exec(run.stderr ?? "");
-  if (run.status !== 0 || !collected) throw new Error(`fluent-bit-count: ${id} failed: ${(run.stderr ?? "").split("\n").slice(-5).join("\n")}`);
-  return Number(collected[1]);
+  const run = spawnSync("valgrind", ["--tool=callgrind", "--cache-sim=yes", "--smc-check=all-non-file", `--callgrind-out-file=${join(tmp, "cg.out")}`, bin, "-c", config], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const figure = (label: string) => Number(new RegExp(`${label}:\\s+([\\d,]+)`).exec(run.stderr ?? "")?.[1].replaceAll(",", "") ?? NaN);
+  const counts = { instructions: figure("I\\s+refs"), i1Misses: figure("I1\\s+misses"), d1Misses: figure("D1\\s+misses") };
+  if (run.status !== 0 || Number.isNaN(counts.instructions)) throw new Error(`fluent-bit-count: ${id} failed: ${(run.stderr ?? "").split("\n").slice(-5).join("\n")}`);
+  return counts;
 }
 
 try {
-  const perRecord = new Map(ids.map((id) => [id, (count(id, inputs[1]) - count(id, inputs[0])) / ((MORE - FEWER) * SAMPLE)]));
+  const records = (MORE - FEWER) * SAMPLE;
+  const perRecord = new Map(ids.map((id) => {
+    const fewer = count(id, inputs[0]), more = count(id, inputs[1]);
+    const per = (key: keyof Counts) => (more[key] - fewer[key]) / records;
+    return [id, { instructions: per("instructions"), i1Misses: per("i1Misses"), d1Misses: per("d1Misses") }];
+  }));
   const none = perRecord.get("none"), lua = perRecord.get("lua");
+  const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
   console.log(`fluent-bit-count: ${bin}, the first ${SAMPLE} container records x (${MORE} - ${FEWER})\n`);
-  console.log("| configuration | x86 instructions / record | Lua peer ÷ this |\n| --- | ---: | ---: |");
-  for (const [id, n] of perRecord) console.log(`| ${id} | ${Math.round(n).toLocaleString("en-US")} | ${lua && id !== "lua" ? (lua / n).toFixed(2) + "×" : ""} |`);
-  if (none !== undefined) console.log(`\n(no filter: ${Math.round(none).toLocaleString("en-US")}; a filter's own work is its row less this one)`);
+  console.log("| configuration | x86 instructions / record | Lua peer ÷ this | L1 instruction-cache misses / record | L1 data-cache misses / record |\n| --- | ---: | ---: | ---: | ---: |");
+  for (const [id, c] of perRecord) {
+    console.log(`| ${id} | ${fmt(c.instructions)} | ${lua && id !== "lua" ? (lua.instructions / c.instructions).toFixed(2) + "×" : ""} | ${fmt(c.i1Misses)} | ${fmt(c.d1Misses)} |`);
+  }
+  if (none !== undefined) console.log(`\n(no filter: ${fmt(none.instructions)} instructions; a filter's own work is its row less this one)`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
