@@ -22,7 +22,7 @@ import { authHeaderAt, awsSecretKeyAt, cliSecretAt, resetPairMemory, secretPairA
 import {
   addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, matchRule, MAX_RULES,
   registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
-  WORD_FIRST, WORD_SECOND, wordAnchorMayStart, infixAnchorMayStart, wordHead, thirdByteAllowed, rebuildBuckets, resetUserRules, RuleSpec, registerPattern, setCliRules,
+  WORD_FIRST, WORD_SECOND, wordAnchorMayStart, suffixMinWord, suffixRulesAt, infixAnchorMayStart, wordHead, thirdByteAllowed, rebuildBuckets, resetUserRules, RuleSpec, registerPattern, setCliRules,
 } from "./rules";
 import { registerBuiltinPack } from "./pack";
 
@@ -356,7 +356,15 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
       }
     }
     if (entry & WORD) {
+      const start = i;
       i = wordEnd(ptr, len, i + 1);
+      // rules anchored where a word ends (`…FFFFNRAL`): only words long enough for one
+      if (i - start >= suffixMinWord && (enabled & (1 << S_INFIX_RULES)) != 0 && suffixRulesAt(ptr, len, start, i, max(<usize>spans.lastEnd(), escapeEnd))) {
+        spans.add(<u32>matchStart, <u32>matchEnd, <i32>matchRule);
+        setClaimedEnd(matchEnd);
+        i = matchEnd;
+        continue;
+      }
     } else if (entry & ESCAPE) {
       // `password \"x\"`: a quoted value after a password's name; tried here, not through the
       // slots, so that the other escapes (most of a JSON-in-JSON line) cost one compare
