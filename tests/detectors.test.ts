@@ -612,6 +612,48 @@ describe("real logs' look-alikes", () => {
     ["password: ab cd", "ab cd"], // a person's choice under a password name, however short
     ["token=x1", "x1"],
   ]);
+  // a sixth (pgbadger's PostgreSQL logs, mtools' MongoDB logs, go-libaudit, DataDog's samples)
+  negatives([
+    "2022-02-17 16:26:29.068 UTC [2106] [queryid=6133553607493706416] postgres@stackoverflow ERROR:  x",
+    "\\\"query_id\\\":\\\"6133553607493706416\\\",\\\"recordId\\\":\\\"6133553607493706416\\\"",
+    "op=start direction=from-server cipher=chacha20-poly1305@openssh.com ksize=512 mac= pfs=curve25519-sha256@libssh.org spid=1299",
+    "kex_algorithms=sntrup761x25519-sha512@openssh.com HostKeyAlgorithms=ssh-ed25519-cert-v01@openssh.com",
+    "options: { security: { authorization: \\\"enabled\\\", keyFile: \\\"/x\\\" } }",
+    "authorization=disabled",
+    "\\\"filename\\\":\\\"/controller/certificates/server-ca.crt\\\",\\\"secret\\\":\\\"myapp-pg-cluster-ca\\\"}",
+    "secrets: db-creds-prod",
+    "count_of_secrets=Zx81QwErTy77 user_agent_token=Zx81QwErTy77 hostkey=ssh-ed25519-cert-v01@openssh.com",
+    "\\\"uaclass\\\":\\\"AI\\\",\\\"ua_token\\\":\\\"Ztunnel 1.0 Windows\\\",\\\"alpnprotocol\\\":\\\"N/A\\\"",
+  ]);
+  // a seventh (Zeek's test baselines): SSH algorithms in ssh.log's columns, Zeek's `\x0a` escapes
+  negatives([
+    "OpenSSH_6.7\\tchacha20-poly1305@openssh.com\\thmac-sha2-512-etm@openssh.com\\tnone\\tcurve25519-sha256@libssh.org\\tssh-ed25519-cert-v01@openssh.com\\tSHA256:x",
+    "aes192-ctr\thmac-sha2-256\tzlib\tsntrup761x25519-sha512@openssh.com\tssh-ed25519",
+  ]);
+  positives("email", [
+    ["web-01\\tjane-doe@example.com\\tok", "jane-doe@example.com"], // a host's column, then a mailbox
+    ["mail-01.example.com\\tuser-01@example.com", "user-01@example.com"], // a host name is no algorithm
+    ["zlib-1.2\\tzlib@openssh.com", "zlib@openssh.com"], // no `-` and digit of its own: not told from a mailbox
+    ["rcptto={\\\\x0afelica4uu@hotmail.com\\\\x0a}", "felica4uu@hotmail.com"], // Zeek's escaped newline stays whole
+    ["to={\\\\x0d\\\\x0abob@example.com}", "bob@example.com"], // after another such escape
+    ["CORP\\\\xaaron@corp.example.com", "xaaron@corp.example.com"], // DOMAIN\\user: the x is his
+  ]);
+  positives("card", [
+    ["card 6133553607493706416", "6133553607493706416"], // unlabelled, the same number is a card
+    ["paid=4111111111111111", "4111111111111111"], // `id` ends the word but no label of its own
+  ]);
+  positives("email", [
+    ["from=chacha20-poly1305@openssh.com", "chacha20-poly1305@openssh.com"], // no algorithm's label
+    ["cipher=Jane.Doe@example.com", "Jane.Doe@example.com"], // not an algorithm's name
+  ]);
+  positives("auth_header", [["authorization: \\\"dG9rZW4tZW5hYmxlZA\\\"", "dG9rZW4tZW5hYmxlZA"]]);
+  positives("secret_pair", [
+    ["\\\"secret\\\":\\\"Xk9-pq2Lm-77aa\\\"", "Xk9-pq2Lm-77aa"], // upper case: not an object name
+    ["\\\"secret\\\":\\\"two-words\\\"", "two-words"], // two words only
+    ["client_secret=myapp-pg-cluster-ca", "myapp-pg-cluster-ca"], // a longer name than `secret`
+    ["password: correct-horse-battery-staple", "correct-horse-battery-staple"],
+    ["ua=1 token=Ztunnel9x7Qw2", "Ztunnel9x7Qw2"],
+  ]);
 });
 
 describe("boundaries and overlaps", () => {

@@ -283,6 +283,13 @@ describe("built-in rule pack", () => {
       expect(found("docker_config_auth", "authSessionParentId=8924e83e-4b25-45e0-8bea-c509bebbeea3, auths=3")).toEqual([]);
       expect(found("docker_config_auth", `{\"auth\":\"${auth}\"}`)).toEqual([]); // no Docker config around it
     });
+    it("a Twitter bearer token alone only at a token's length, not a line of wrapped base64", () => {
+      const bearer = "AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F";
+      expect(found("twitter_bearer_token", `Authorization: Bearer ${bearer}`)).toEqual([bearer]);
+      // mysqlbinlog's `BINLOG '…'` body: 76 characters a line, zero bytes first
+      expect(found("twitter_bearer_token", "AAAAAAAAAAAAAAAAAAAAAAAAEzgNAAgAEgAEBAQEEgAAXAAEGggAAAAICAgCAAAACgoKGRkAAWfc")).toEqual([]);
+      expect(found("twitter_bearer_token_named", "TWITTER_BEARER=AAAAAAAAAAAAAAAAAAAAAAAAEzgNAAgAEgAEBAQEEgAAXAAEGggAAAAICAgCAAAACgoKGRkAAWfc")).toHaveLength(1);
+    });
   });
 
   it("finds an AWS session token under a plain `session` key, only when it is that long", () => {

@@ -24,7 +24,7 @@ export function emailAt(p: usize, n: usize, at: usize, floor: usize): bool {
   if (s == at || load<u8>(p + s) == DOT || load<u8>(p + at - 1) == DOT) return false;
   if (labelBefore(p, s, MESSAGE_ID_LABELS, true) || afterScheme(p, s, at, floor) || messageIdShape(p, s, at)) return false;
   const end = domainEnd(p, n, at + 1);
-  return end != 0 && !inAlgorithmList(p, n, s, end) && !scpPathAfter(p, n, end) && !servicePrincipal(p, s, at, end) && found(s, end);
+  return end != 0 && !inAlgorithmList(p, n, s, end) && !labelledAlgorithm(p, s, at) && !scpPathAfter(p, n, end) && !servicePrincipal(p, s, at, end) && found(s, end);
 }
 
 /** Length of the escape of JSON text inside a JSON string that the local part at `s` starts with:
@@ -43,6 +43,13 @@ function innerEscapeAt(p: usize, s: usize, at: usize): usize {
     const before = s > 2 ? <u32>load<u8>(p + s - 3) : 0x20;
     const spacing = !isIn(before, ALNUM) || ((before == 0x74 || before == 0x6e || before == 0x72) && s >= 5 && load<u8>(p + s - 4) == BACKSLASH && load<u8>(p + s - 5) == BACKSLASH);
     return spacing && at - s > 1 ? 1 : 0;
+  }
+  if (b == 0x78 && at - s > 3 && isIn(load<u8>(p + s + 1), HEX) && isIn(load<u8>(p + s + 2), HEX)) {
+    // `\\x0a` (Zeek's and C's escape of a byte, `rcptto={\\x0abob@corp.example}`): after a
+    // non-letter or another such escape, as for `\\t`; `CORP\\xavier@…` is a backslash, then him
+    const before = s > 2 ? <u32>load<u8>(p + s - 3) : 0x20;
+    const afterEscape = s >= 7 && load<u8>(p + s - 5) == 0x78 && load<u8>(p + s - 6) == BACKSLASH && load<u8>(p + s - 7) == BACKSLASH && isIn(load<u8>(p + s - 4), HEX) && isIn(before, HEX);
+    return !isIn(before, ALNUM) || afterEscape ? 3 : 0;
   }
   if (b != 0x75 || at - s <= 5) return 0;
   for (let j = s + 1; j < s + 5; j++) if (!isIn(load<u8>(p + j), HEX)) return 0;
@@ -102,13 +109,33 @@ function scpPathAfter(p: usize, n: usize, end: usize): bool {
 const MESSAGE_ID_LABELS: StaticArray<string> = ["message_id", "messageid", "msgid", "msg_id", "in_reply_to", "references"]; // `_` stands for `-` too
 
 /** Whether `name@domain` at [s, end) is an item of a comma list of algorithm names, as SSH
- * prints its offers (`aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-cbc`): SSH names its
- * local extensions `name@domain` (RFC 4251 §6), not a mailbox. A neighbour right across a
- * comma must look like an algorithm: lower case, digits, `-`, `.`, with a `-` and a digit. */
+ * prints its offers (`aes256-cbc,rijndael-cbc@lysator.liu.se,aes192-cbc`), or a column of a
+ * tab-separated log beside another algorithm (Zeek's ssh.log: `aes128-ctr\thmac-md5\tzlib@openssh.com`):
+ * SSH names its local extensions `name@domain` (RFC 4251 §6), not a mailbox. A neighbour right
+ * across the comma or tab must look like an algorithm: lower case, digits, `-`, `.`, with a `-`
+ * and a digit. */
 function inAlgorithmList(p: usize, n: usize, s: usize, end: usize): bool {
   // each item may be quoted, as in a JSON list (cowrie's `["aes128-ctr","aes128-gcm@openssh.com"]`)
   const from = s - quoteBefore(p, s);
   const to = end + quoteAt(p, n, end);
+  // a column's own name: an algorithm's shape, with a `-` and a digit (`umac-64@openssh.com`;
+  // `zlib@…` is not told from a mailbox, nor `jane-doe@…` after a host `web-01`)
+  if (algorithmShaped(p, s, atIn(p, s, end))) {
+    const tabBefore = tabEndingAt(p, from);
+    if (tabBefore != 0) {
+      const itemEnd = from - tabBefore;
+      let k = itemEnd;
+      while (k > 0 && itemEnd - k < 96 && (isAlgorithmByte(load<u8>(p + k - 1)) || load<u8>(p + k - 1) == AT) && tabEndingAt(p, k) == 0) k--;
+      if (k < itemEnd && isAlgorithmByte(load<u8>(p + k)) && columnAlgorithm(p, k, itemEnd)) return true;
+    }
+    const tabAfter = peek(p, n, to) == 0x09 ? 1 : peek(p, n, to) == BACKSLASH && peek(p, n, to + 1) == 0x74 ? 2 : 0;
+    if (tabAfter != 0) {
+      const itemStart = to + tabAfter;
+      let k = itemStart;
+      while (k < n && k - itemStart < 96 && (isAlgorithmByte(load<u8>(p + k)) || load<u8>(p + k) == AT)) k++;
+      if (columnAlgorithm(p, itemStart, k)) return true;
+    }
+  }
   if (from > 0 && load<u8>(p + from - 1) == 0x2c) {
     const itemEnd = from - 1 - quoteBefore(p, from - 1);
     let k = itemEnd;
@@ -124,10 +151,48 @@ function inAlgorithmList(p: usize, n: usize, s: usize, end: usize): bool {
   return false;
 }
 
+// Labels of cryptographic algorithm names (`cipher=chacha20-poly1305@openssh.com
+// pfs=curve25519-sha256@libssh.org` in sshd's audit records; `kex_algorithms`, `HostKeyAlgorithms`).
+const ALGORITHM_LABELS: StaticArray<string> = ["cipher", "ciphers", "mac", "macs", "kex", "pfs", "hostkey", "algo", "algorithm", "algorithms", "compression"];
+
+/** Whether the local part [s, at) is an algorithm's name (lower case, digits, `-`, `.`) under an
+ * algorithm's label: one algorithm SSH names `name@domain` (RFC 4251 §6), not a mailbox. */
+function labelledAlgorithm(p: usize, s: usize, at: usize): bool {
+  for (let k = s; k < at; k++) if (!isAlgorithmByte(load<u8>(p + k))) return false;
+  return labelBefore(p, s, ALGORITHM_LABELS, true);
+}
+
 /** Length of the quote (`"`, or `\"` inside a JSON string) that ends at `j`, or 0. */
 function quoteBefore(p: usize, j: usize): usize {
   if (j == 0 || load<u8>(p + j - 1) != 0x22) return 0;
   return j > 1 && load<u8>(p + j - 2) == BACKSLASH ? 2 : 1;
+}
+
+/** Where the `@` in [from, to) is, or `to`. */
+function atIn(p: usize, from: usize, to: usize): usize {
+  for (let k = from; k < to; k++) if (load<u8>(p + k) == AT) return k;
+  return to;
+}
+
+function algorithmShaped(p: usize, from: usize, to: usize): bool {
+  for (let k = from; k < to; k++) if (!isAlgorithmByte(load<u8>(p + k))) return false;
+  return algorithmName(p, from, to);
+}
+
+/** A column's value that is an algorithm's name, alone or as `name@domain`: the name (before any
+ * `@`) lower case, digits and `-`, with a `-` and a digit, no `.` (a host name is not one). */
+function columnAlgorithm(p: usize, from: usize, to: usize): bool {
+  const name = atIn(p, from, to);
+  for (let k = from; k < name; k++) if (load<u8>(p + k) == DOT) return false;
+  return algorithmName(p, from, name);
+}
+
+/** Length of the tab (a tab byte, or `\t` in a JSON string) that ends at `j`, or 0. */
+function tabEndingAt(p: usize, j: usize): usize {
+  if (j == 0) return 0;
+  const b = load<u8>(p + j - 1);
+  if (b == 0x09) return 1;
+  return b == 0x74 && j >= 2 && load<u8>(p + j - 2) == BACKSLASH && (j < 3 || load<u8>(p + j - 3) != BACKSLASH) ? 2 : 0;
 }
 
 /** Length of the quote that starts at `j`, or 0. */

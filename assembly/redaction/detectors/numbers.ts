@@ -109,6 +109,8 @@ const ID_LABELS: StaticArray<string> = [
   "thread", "job", "build", "seq", "request", "request_id", "req", "msgid", "queue_id", "mail_id",
   // the same in camel case (`traceID=2223839516656616`)
   "traceid", "spanid", "requestid", "sessionid", "correlationid", "messageid",
+  // PostgreSQL's query identifier (`[queryid=6133553607493706416]` in log_line_prefix, jsonlog's `query_id`)
+  "queryid",
   // cache busters in ad and analytics URLs (`;ord=6795061899455057?`); Go's time.Time printed
   // with %#v (`wall:0x…, ext:583521218251528`)
   "ord", "cb", "rnd", "rand", "random", "nonce", "correlator", "cachebuster", "ext", "wall",
@@ -119,8 +121,11 @@ const ID_LABELS: StaticArray<string> = [
 // ending a longer label.
 const FLAG_LABELS: StaticArray<string> = ["options", "option", "flags", "mask"];
 
+// `id` ending a longer label (`query_id`, `recordId`, `externalID`): an identifier, as above.
+const ID_SUFFIX: StaticArray<string> = ["id"];
+
 export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelBefore(p, i, ID_LABELS) || labelBefore(p, i, FLAG_LABELS, true)) return false;
+  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelBefore(p, i, ID_LABELS) || labelBefore(p, i, FLAG_LABELS, true) || labelBefore(p, i, ID_SUFFIX, true)) return false;
   const run = runEnd(p, n, i, DIGIT);
   const first = <u32>(run - i);
   if (first >= 13) return !continuesAfter(p, n, run) && isCard(p, i, run, first) && found(i, run);

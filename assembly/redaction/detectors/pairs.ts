@@ -55,8 +55,9 @@ function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
 
 // First words that make a key with a sensitive name in it about something else: a public key's
 // hash (.NET's `PublicKeyToken=b77a5c561934e089` in every assembly name), a count of them
-// (Windows' `CountOfCredentialsReturned`, `num_tokens_used`, `total_secrets`).
-const BENIGN_FIRST: StaticArray<string> = ["public", "count", "num", "number", "total"];
+// (Windows' `CountOfCredentialsReturned`, `num_tokens_used`, `total_secrets`), a user agent's
+// product token (Zscaler's `"ua_token":"Ztunnel 1.0 …"`, `user_agent_token`).
+const BENIGN_FIRST: StaticArray<string> = ["public", "count", "num", "number", "total", "ua", "user_agent", "useragent"];
 
 /** Whether the key [from, to) begins with a word of BENIGN_FIRST followed by more of the key, or
  * is encoded data rather than a name: six or more places where a digit meets a letter
@@ -66,7 +67,7 @@ function namesSomethingElse(p: usize, from: usize, to: usize): bool {
   for (let k = 0; k < BENIGN_FIRST.length; k++) {
     const w = unchecked(BENIGN_FIRST[k]);
     const len = <usize>w.length;
-    if (to - from > len + 2 && matchesFoldedAt(p, to, from, w) && wordStartAt(p, from, from + len)) return true;
+    if (to - from > len + 2 && matchesFoldedAt(p, to, from, w) && (wordStartAt(p, from, from + len) || isKeySeparator(load<u8>(p + from + len)))) return true;
   }
   let mixed = 0;
   for (let j = from + 1; j < to; j++) {
@@ -150,6 +151,10 @@ const BENIGN_AFTER: StaticArray<string> = [
 }
 
 /** Whether [from, to) starts a word at `j`: the key's start, after `_-.`, or a camel hump. */
+@inline function isKeySeparator(b: u32): bool {
+  return b == 0x5f || b == 0x2d || b == 0x2e;
+}
+
 @inline function wordStartAt(p: usize, from: usize, j: usize): bool {
   if (j == from) return true;
   const b = <u32>load<u8>(p + j - 1);
@@ -464,10 +469,35 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   // a space, is one (`user:password:x` written without one is read as a name: a known leak)
   if (b == COLON && next != SPACE && keyStart > 0 && load<u8>(p + keyStart - 1) == COLON) return false;
   if (!valueAt(p, n, value, keyAtLineStart(p, keyEnd))) return false;
+  if (isSecretObjectName(p, keyStart, keyEnd, matchStart, matchEnd)) return false;
   const weak = weakValue(p, n, matchStart, matchEnd);
   // a person's choice may be any word (`password=Sunshine -h host`); counts under `_pass` names
   // are numbers (`"full_hash_pass":2128`)
   return weak == 0 || (weak == WEAK_DIGITS ? namesPassword(p, keyStart, keyEnd) : namesPassword(p, keyStart, keyEnd) || endsWithPassWord(p, keyStart, keyEnd));
+}
+
+/** `"secret":"myapp-pg-cluster-ca"` (CloudNativePG, cert-manager and other Kubernetes
+ * operators): under the bare name `secret` or `secrets`, a Kubernetes object name (three or
+ * more lower-case words of letters and digits joined by single `-`, each word two or more
+ * characters and starting with a letter) names the Secret a value comes from, not the value. A
+ * passphrase written that way under that bare name passes too (`secret=correct-horse-battery`);
+ * under a password's name, or any longer name (`client_secret`), it is still masked. */
+function isSecretObjectName(p: usize, keyStart: usize, keyEnd: usize, from: usize, to: usize): bool {
+  const keyLen = keyEnd - keyStart;
+  if (!((keyLen == 6 && matchesFoldedAt(p, keyEnd, keyStart, "secret")) || (keyLen == 7 && matchesFoldedAt(p, keyEnd, keyStart, "secrets")))) return false;
+  let words = 1;
+  let wordStart = from;
+  for (let j = from; j < to; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c == 0x2d) {
+      if (j - wordStart < 2) return false;
+      words++;
+      wordStart = j + 1;
+    } else if (c - 0x61 >= 26 && (c - 0x30 >= 10 || j == wordStart)) {
+      return false;
+    }
+  }
+  return words >= 3 && to - wordStart >= 2;
 }
 
 /** Where the key that ends at `keyEnd` starts. */
@@ -1041,7 +1071,19 @@ export function authHeaderAt(p: usize, n: usize, i: usize, floor: usize): bool {
       return found(credential, first);
     }
   }
+  // a configuration switch, not a credential: MongoDB's `security: { authorization: "enabled" }`
+  if (isPlaceholderValue(p, j, end) || isSwitchWord(p, j, end)) return false;
   return found(j, end);
+}
+
+const SWITCH_WORDS: StaticArray<string> = ["enabled", "disabled", "true", "false", "on", "off", "required", "optional"];
+
+function isSwitchWord(p: usize, from: usize, to: usize): bool {
+  for (let k = 0; k < SWITCH_WORDS.length; k++) {
+    const w = unchecked(SWITCH_WORDS[k]);
+    if (<usize>w.length == to - from && matchesFoldedAt(p, to, from, w)) return true;
+  }
+  return false;
 }
 
 /** Whether the credential's first word is a parameter (`Credential=AKIA…/…,`, `username="x"`). */
