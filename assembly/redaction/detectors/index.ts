@@ -340,6 +340,7 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
   setClaimedEnd(0);
   resetPairMemory();
   setActiveRules(rules.bits);
+  scanSpans = spans;
   let escapeEnd: usize = 0;
   let i: usize = 0;
   while (i < len) {
@@ -356,15 +357,7 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
       }
     }
     if (entry & WORD) {
-      const start = i;
       i = wordEnd(ptr, len, i + 1);
-      // rules anchored where a word ends (`…FFFFNRAL`): only words long enough for one
-      if (i - start >= suffixMinWord && (enabled & (1 << S_INFIX_RULES)) != 0 && suffixRulesAt(ptr, len, start, i, max(<usize>spans.lastEnd(), escapeEnd))) {
-        spans.add(<u32>matchStart, <u32>matchEnd, <i32>matchRule);
-        setClaimedEnd(matchEnd);
-        i = matchEnd;
-        continue;
-      }
     } else if (entry & ESCAPE) {
       // `password \"x\"`: a quoted value after a password's name; tried here, not through the
       // slots, so that the other escapes (most of a JSON-in-JSON line) cost one compare
@@ -402,14 +395,37 @@ function specificShape(p: usize, byName: i32, enabled: u32): i32 {
   return byName;
 }
 
-/** End of the word (letters and digits) that goes on at `j`, eight bytes at a time. */
-function wordEnd(p: usize, n: usize, j: usize): usize {
+/** The span list of the string being scanned (for wordEnd's suffix rules). */
+let scanSpans: SpanList | null = null;
+
+/** End of the word (letters and digits) that goes on at `j`, eight bytes at a time. A word
+ * longer than the first eight bytes is also where rules anchored on a word's end are tried
+ * (`…FFFFNRAL`); a match is added to the spans, and its end is the word's. Most words end in
+ * the first eight bytes and pay nothing for it. */
+@inline function wordEnd(p: usize, n: usize, j: usize): usize {
+  if (j + 8 <= n) {
+    const first = nonAlnumBytes(load<u64>(p + j));
+    if (first != 0) return j + <usize>(ctz(first) >> 3);
+  }
+  return longWordEnd(p, n, j);
+}
+
+/** wordEnd past the first eight bytes. */
+function longWordEnd(p: usize, n: usize, j: usize): usize {
+  const start = j - 1;
   while (j + 8 <= n) {
     const stop = nonAlnumBytes(load<u64>(p + j));
-    if (stop != 0) return j + <usize>(ctz(stop) >> 3);
+    if (stop != 0) {
+      j += <usize>(ctz(stop) >> 3);
+      break;
+    }
     j += 8;
   }
-  while (j < n && (load<u32>(STARTS + (<usize>load<u8>(p + j) << 2)) & WORD) != 0) j++;
+  if (j + 8 > n) while (j < n && (load<u32>(STARTS + (<usize>load<u8>(p + j) << 2)) & WORD) != 0) j++;
+  if (j - start >= suffixMinWord && suffixRulesAt(p, n, start, j, start)) {
+    scanSpans!.add(<u32>matchStart, <u32>matchEnd, <i32>matchRule);
+    setClaimedEnd(matchEnd);
+  }
   return j;
 }
 

@@ -623,7 +623,8 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
   // a name of up to three words (`new relic license key = …`, `Unseal Key 2: …`, `nuget secret
   // K`): short words after single spaces, taken when a separator or (spaced rules) a value follows
   let w = j;
-  for (let words = 0; words < 2 && peek(p, n, w) == 0x20 && isIdent(peek(p, n, w + 1)); words++) {
+  // the first such word must be a credential's (key, token, secret, license, password, api, auth)
+  for (let words = 0; words < 2 && peek(p, n, w) == 0x20 && (words > 0 ? isIdent(peek(p, n, w + 1)) : nameWordAt(p, n, w + 1)); words++) {
     let e = w + 1;
     for (let t = 0; t < 12 && isIdent(peek(p, n, e)); t++) e++;
     if (isIdent(peek(p, n, e))) break;
@@ -655,6 +656,24 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
   if (b == QUOTE || b == APOSTROPHE) j++;
   else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
   return j;
+}
+
+const NAME_WORDS: StaticArray<string> = ["key", "token", "secret", "license", "licence", "password", "api", "auth"];
+
+/** Whether a word naming a credential starts at `j` (any case; a prefix of a longer word too:
+ * `keys`, `tokens`, `apikey`). */
+function nameWordAt(p: usize, n: usize, j: usize): bool {
+  const c = peek(p, n, j) | 0x20;
+  if (c != 0x6b && c != 0x74 && c != 0x73 && c != 0x6c && c != 0x70 && c != 0x61) return false;
+  for (let k = 0; k < NAME_WORDS.length; k++) {
+    const w = unchecked(NAME_WORDS[k]);
+    let same = true;
+    for (let q = 0; q < w.length; q++) {
+      if ((peek(p, n, j + <usize>q) | 0x20) != <u32>w.charCodeAt(q)) { same = false; break; }
+    }
+    if (same) return true;
+  }
+  return false;
 }
 
 /** Reads `count` segments at `j`; the end, or FAIL. A `/` may arrive as `\/`. */
