@@ -570,6 +570,13 @@ describe("real logs' look-alikes", () => {
     ["psql password=Sunshine -h localhost", "Sunshine"],
     ["DB_PASS=Welcome", "Welcome"],
   ]);
+  positives("secret_pair", [
+    // issue 12, h12: a subscript name in JSON-escaped quotes with a value in apostrophes; values
+    // padded far from their name in aligned configuration
+    ["os.environ[\\\"OPENAI_API_KEY\\\"] = 'sk1bb7dde73fe449de2293'", "sk1bb7dde73fe449de2293"],
+    ["     fbApiKey:            \\\"171e84fd57f430fc59afa8fad3dbda2a\\\",", "171e84fd57f430fc59afa8fad3dbda2a"],
+  ]);
+  negatives(["os.environ[\\\"OPENAI_API_TYPE\\\"] = 'azure'", "status:                                                  ok"]);
   negatives(["full_hash_pass=2128 retries", "status=%1 done", "arn:aws:secretsmanager:us-east-1:123456789012:secret:Db-Creds-ab12cd"]);
   positives("auth_header", [["\\\"Authorization\\\":[\\\"Bearer abc.def-123\\\"]", "abc.def-123"]]);
   positives("card", [["card 50181234567896", "50181234567896"]]);
@@ -622,6 +629,7 @@ describe("real logs' look-alikes", () => {
     "authorization=disabled",
     "\\\"filename\\\":\\\"/controller/certificates/server-ca.crt\\\",\\\"secret\\\":\\\"myapp-pg-cluster-ca\\\"}",
     "secrets: db-creds-prod",
+    "secret=cluster-example-app secret=web-api-v2 secret=ingress-nginx-tls",
     "count_of_secrets=Zx81QwErTy77 user_agent_token=Zx81QwErTy77 hostkey=ssh-ed25519-cert-v01@openssh.com",
     "\\\"uaclass\\\":\\\"AI\\\",\\\"ua_token\\\":\\\"Ztunnel 1.0 Windows\\\",\\\"alpnprotocol\\\":\\\"N/A\\\"",
   ]);
@@ -652,6 +660,9 @@ describe("real logs' look-alikes", () => {
     ["\\\"secret\\\":\\\"two-words\\\"", "two-words"], // two words only
     ["client_secret=myapp-pg-cluster-ca", "myapp-pg-cluster-ca"], // a longer name than `secret`
     ["password: correct-horse-battery-staple", "correct-horse-battery-staple"],
+    // words alone, none short, no digit, no operator's ending: a passphrase, not an object name
+    ["secret: correct-horse-battery-staple", "correct-horse-battery-staple"],
+    ["\\\"secret\\\":\\\"acid-bank-coil\\\"", "acid-bank-coil"],
     ["ua=1 token=Ztunnel9x7Qw2", "Ztunnel9x7Qw2"],
   ]);
 });
