@@ -570,6 +570,13 @@ describe("real logs' look-alikes", () => {
     ["psql password=Sunshine -h localhost", "Sunshine"],
     ["DB_PASS=Welcome", "Welcome"],
   ]);
+  positives("secret_pair", [
+    // issue 12, h12: a subscript name in JSON-escaped quotes with a value in apostrophes; values
+    // padded far from their name in aligned configuration
+    ["os.environ[\\\"OPENAI_API_KEY\\\"] = 'sk1bb7dde73fe449de2293'", "sk1bb7dde73fe449de2293"],
+    ["     fbApiKey:            \\\"171e84fd57f430fc59afa8fad3dbda2a\\\",", "171e84fd57f430fc59afa8fad3dbda2a"],
+  ]);
+  negatives(["os.environ[\\\"OPENAI_API_TYPE\\\"] = 'azure'", "status:                                                  ok"]);
   negatives(["full_hash_pass=2128 retries", "status=%1 done", "arn:aws:secretsmanager:us-east-1:123456789012:secret:Db-Creds-ab12cd"]);
   positives("auth_header", [["\\\"Authorization\\\":[\\\"Bearer abc.def-123\\\"]", "abc.def-123"]]);
   positives("card", [["card 50181234567896", "50181234567896"]]);
@@ -622,6 +629,7 @@ describe("real logs' look-alikes", () => {
     "authorization=disabled",
     "\\\"filename\\\":\\\"/controller/certificates/server-ca.crt\\\",\\\"secret\\\":\\\"myapp-pg-cluster-ca\\\"}",
     "secrets: db-creds-prod",
+    "secret=cluster-example-app secret=web-api-v2 secret=ingress-nginx-tls",
     "count_of_secrets=Zx81QwErTy77 user_agent_token=Zx81QwErTy77 hostkey=ssh-ed25519-cert-v01@openssh.com",
     "\\\"uaclass\\\":\\\"AI\\\",\\\"ua_token\\\":\\\"Ztunnel 1.0 Windows\\\",\\\"alpnprotocol\\\":\\\"N/A\\\"",
   ]);
@@ -638,6 +646,16 @@ describe("real logs' look-alikes", () => {
     ["to={\\\\x0d\\\\x0abob@example.com}", "bob@example.com"], // after another such escape
     ["CORP\\\\xaaron@corp.example.com", "xaaron@corp.example.com"], // DOMAIN\\user: the x is his
   ]);
+  // a ninth (msticpy's Defender process events): Chromium's field-trial handles
+  negatives([
+    "msedge.exe --type=renderer --field-trial-handle=1776,6404088009311199867,3082750514405554529,131072 --lang=en-US",
+    "job_handle=6404088009311199867 session=12,6404088009311199867",
+  ]);
+  positives("card", [
+    ["amounts=1776,6404088009311199867,20", "6404088009311199867"], // a list under no id's label
+    ["12,4111111111111111,100.00", "4111111111111111"], // a CSV row: an order, then a card
+    ["handled 4111111111111111", "4111111111111111"],
+  ]);
   positives("card", [
     ["card 6133553607493706416", "6133553607493706416"], // unlabelled, the same number is a card
     ["paid=4111111111111111", "4111111111111111"], // `id` ends the word but no label of its own
@@ -652,6 +670,9 @@ describe("real logs' look-alikes", () => {
     ["\\\"secret\\\":\\\"two-words\\\"", "two-words"], // two words only
     ["client_secret=myapp-pg-cluster-ca", "myapp-pg-cluster-ca"], // a longer name than `secret`
     ["password: correct-horse-battery-staple", "correct-horse-battery-staple"],
+    // words alone, none short, no digit, no operator's ending: a passphrase, not an object name
+    ["secret: correct-horse-battery-staple", "correct-horse-battery-staple"],
+    ["\\\"secret\\\":\\\"acid-bank-coil\\\"", "acid-bank-coil"],
     ["ua=1 token=Ztunnel9x7Qw2", "Ztunnel9x7Qw2"],
   ]);
 });

@@ -82,6 +82,11 @@ export function outsideClaim(e: Example, cls: string | undefined, secret: string
     const named = namelessShape(cls, e.carrier ?? e.secret ?? secret) ?? namelessShape(cls, secret);
     if (named) return `a ${named.id} value alone (\`${named.pattern}\`): nothing in it tells its provider (no prefix, or one other formats share), so logseal claims it beside its name (${named.how}), as in the source's own line; alone it is any random string of that alphabet`;
   }
+  const vendor = cls !== undefined && !(CLAIMED_CLASSES as readonly string[]).includes(cls);
+  if (vendor && context && NAMELESS_CONTEXTS.has(context)) {
+    const prefix = capturedWithoutPrefix(e, cls!, secret);
+    if (prefix) return `the scanner's capture group leaves out the token's own prefix \`${prefix}\` (its line has \`${prefix}…\`): alone, without it, the value has no mark`;
+  }
   if (cls === "github_token" && /^[0-9a-f]{40}$/.test(secret)) return "a bare 40-hex string: GitHub's token format before 2021, the same shape as a git commit id (SHA-1)";
   if (cls === "ipv6" && (/^::1?$/.test(secret) || secret.includes("/"))) return "IPv6 loopback `::1`, unspecified `::` or a prefix (`fe80::/10`): no host's address";
   if (cls === "jwt" && e.generated && !/^eyJ/.test(secret)) return "not a JWT: a string made from a scanner's regex with no JOSE header (a JWT's header is JSON, base64url `eyJ…`)";
@@ -95,7 +100,22 @@ export function outsideClaim(e: Example, cls: string | undefined, secret: string
   if (cls === "square" && /^(sandbox-)?sq0i[a-z]{2}-/.test(secret)) return "a Square application id (`sq0idp-`, `sq0idb-`): the OAuth client id, public in every payment form";
   if (cls === "salesforce" && /^3MVG9/.test(secret)) return "a Salesforce connected app's consumer key (`3MVG9…`): the OAuth client id, a public identifier";
   if (cls === "google_oauth" && /^(service_account|https:\/\/www\.googleapis\.com\/)/.test(secret)) return "a public field of a service-account key file (its type, a certificate URL): the file's private key is the pem_private_key class";
-  if (cls === "mapbox" && /^pk\.eyJ/.test(secret)) return "a Mapbox public token (`pk.`): published in web pages by design, like Stripe's `pk_` keys";
+  if (cls === "mapbox" && /^pk\./.test(secret)) return "a Mapbox public token (`pk.`): published in web pages by design, like Stripe's `pk_` keys";
+  // values that are no valid instance of their provider's documented format (h12, 2026-12-05)
+  if (cls === "mapbox" && /^sk\./.test(secret) && !/^sk\.eyJ/.test(secret)) return "not a Mapbox secret token: those are `sk.` then base64url JSON (`sk.eyJ…`), not dots every three characters";
+  if (cls === "discord" && /^[A-Za-z0-9_-]{20,30}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]*[^A-Za-z0-9_-]/.test(secret)) return "a character outside a Discord token's alphabet (base64url) inside it (`!`)";
+  if (cls === "discord" && /^[A-Za-z0-9_-]{20,30}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,}$/.test(secret) && !/^(MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)/.test(secret)) return "not a Discord bot token: its first part is the bot's user id (decimal digits) in base64, which starts `MT`, `Mj`, `Mz`, `ND`, `NT`, `Nj`, `Nz`, `OD` or `OT`";
+  if (cls === "azure" && /^[A-Za-z0-9+/=]{40,}$/.test(secret) && /=[A-Za-z0-9+/]/.test(secret)) return "`=` inside a base64 key: padding comes only at the end";
+  if (cls === "asana" && /^\d{2,}\/\d/.test(secret)) return "not an Asana token: its first part is the format version, one digit (`0/`, `1/`, `2/`); this one is a string made from a scanner's regex";
+  if (cls === "jfrog" && /^cmVmd/.test(secret) && !/^cmVmdGtu/.test(secret)) return "not a JFrog reference token: those are base64 of `reftkn:…` and start `cmVmdGtu`; this one is a string made from a looser regex";
+  if (cls === "jfrog" && /^X-JFrog-Art-Api$/i.test(secret)) return "a header name (`X-JFrog-Art-Api`), not a credential (the value beside it is a placeholder)";
+  if (cls === "cloudflare" && /^v1\.0-/.test(secret) && /[^a-f0-9-]/.test(secret.slice(5))) return "not a Cloudflare Origin CA key: its parts are hex (`v1.0-<hex>-<hex>`), this one has letters past `f`";
+  if (cls === "atlassian" && /^AT[AC]TT3/.test(secret) && secret.length < 60) return "shorter than Atlassian issues: API tokens (`ATATT3…`) are about 190 characters, ending `=` and an 8-hex checksum";
+  if (cls === "aws_bedrock" && /^bedrock-api-key-[A-Za-z0-9+/=]{1,49}$/.test(secret)) return "shorter than a Bedrock short-term key: its body is base64 of a presigned URL, hundreds of characters; this one is the host name alone";
+  if (cls === "hashicorp_vault" && /^[sbr]\.[A-Za-z0-9]{25,26}$/.test(secret)) return "not Vault's token format before 1.10: `s.`, `b.` or `r.` and 24 characters (this one has more)";
+  if (cls === "airtable" && /^[a-z0-9]{17}$/.test(secret) && !/^key/.test(secret)) return "not an Airtable API key: those are `key` and 14 letters and digits (this one is a string made from a scanner's regex)";
+  if (cls === "age" && /^age1[a-z0-9]{50,}$/.test(secret)) return "an age recipient (`age1…`, an X25519 public key): public by design; the identity (`AGE-SECRET-KEY-1…`) is the secret";
+  if (cls === "microsoft_teams" && /^[a-z0-9]{4}-$/.test(secret)) return "five characters of a webhook URL (a repetition group of the scanner's regex, `([a-z0-9]{4}-){3}`): what the reader took for the secret, not a credential";
   if (cls && !(CLAIMED_CLASSES as readonly string[]).includes(cls) && /^["']?(?:https?:\/\/)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?::\d+)?(?:\/(?:api|indexes)\/[A-Za-z0-9_-]+)?["']?$/.test(secret) && /\.(?:net|com|io|au|tw|cloud)(?::\d+)?(?:\/|["']?$)/.test(secret)) return "an endpoint (host name or URL) a scanner reports with the key it found: no credential in it";
   // vendor families n–z (issue 12, second pass): examples no issued token has the form of
   if (cls === "twitter" && /%(?![0-9A-Fa-f]{2})/.test(secret)) return "a `%` not followed by two hex digits: Twitter's bearer tokens are percent-encoded (`%2B`, `%2F`, `%3D`: RFC 3986 §2.1), so no issued token has this form";
@@ -109,6 +129,10 @@ export function outsideClaim(e: Example, cls: string | undefined, secret: string
   if (cls === "stripe_key" && /^[sr]k_(live|test|prod)_[A-Za-z0-9]{1,23}$/.test(secret)) return "a key shorter than Stripe issues (24 or more characters after the prefix)";
   if (cls === "slack_token" && /^xa?[a-z]{2,3}-/.test(secret) && secret.includes("/")) return "a `/` inside a token: not in Slack's token alphabet (letters, digits, `-`)";
   if (cls === "ipv4" && new RegExp(`(^|[^\\d.])${secret.replace(/\./g, "\\.")}\\.\\d`).test(e.line ?? "")) return "five or more dotted numbers (`192.168.1.1.1`): not an IPv4 address";
+  if (vendor) {
+    const typed = typedPlaceholder(secret);
+    if (typed) return `a typed placeholder (${typed}): documentation, not a random key`;
+  }
   return undefined;
 }
 
@@ -315,4 +339,54 @@ export function namelessShape(cls: string, secret: string): { id: string; patter
 function namesProvider(line: string, words: string[]): boolean {
   const flat = line.toLowerCase().replace(/[_\-. ]/g, "");
   return words.some((w) => flat.includes(w.toLowerCase().replace(/[_\-. ]/g, "")));
+}
+
+/**
+ * What makes a vendor example's value a typed placeholder rather than a random key, or undefined:
+ * ten or more characters in alphabet or digit order (`abcdefghij`, `1234567890`, either case, up
+ * or down), two such runs interleaved over twelve or more (`a1b2c3d4e5f6`, `B1C2D3…`, `z8y7x6…`),
+ * a keyboard row (`qwertyuiop`, `asdfghjkl`), or words that say so (`example`, `YOUR_…`,
+ * `…_GOES_HERE`). A random key of 30 characters holds such a run with odds under 1 in 10^14.
+ */
+export function typedPlaceholder(secret: string): string | undefined {
+  const s = secret.toLowerCase();
+  const step = (a: string, b: string) => {
+    const x = a.charCodeAt(0);
+    const y = b.charCodeAt(0);
+    const digit = (c: number) => c >= 0x30 && c <= 0x39;
+    const letter = (c: number) => c >= 0x61 && c <= 0x7a;
+    if (digit(x) && digit(y)) return Math.abs(x - y) === 1 || (x === 0x39 && y === 0x30) || (x === 0x30 && y === 0x39);
+    return letter(x) && letter(y) && Math.abs(x - y) === 1;
+  };
+  for (let i = 0, run = 1; i + 1 < s.length; i++) {
+    run = step(s[i], s[i + 1]) ? run + 1 : 1;
+    if (run >= 10) return "characters in alphabet or digit order";
+  }
+  for (let i = 0, run = 2; i + 2 < s.length; i++) {
+    run = step(s[i], s[i + 2]) ? run + 1 : 2;
+    if (run >= 12) return "two runs in alphabet or digit order, interleaved";
+  }
+  if (/qwertyuiop|asdfghjkl|zxcvbnm/.test(s)) return "a keyboard row";
+  if (/(^|[^a-z])example([^a-z]|$)|^your_|goes_here/.test(s)) return "words that say so";
+  return undefined;
+}
+
+/**
+ * The literal prefix of one of family `cls`'s rules that stands right before the secret in the
+ * example's own line, when the prefix and the secret together make a token a rule finds alone
+ * (a scanner's capture group without the token's `sl.`): else undefined.
+ */
+export function capturedWithoutPrefix(e: Example, cls: string, secret: string): string | undefined {
+  if (!e.line || (e.source !== "noseyparker" && e.source !== "kingfisher")) return undefined;
+  for (const r of packRules()) {
+    if (r.family !== cls || r.options.some((o) => o.startsWith("kw=") || o.startsWith("ctx="))) continue;
+    const m = /^\(([^)]*)\)|^([^[\\{(]+)/.exec(r.pattern);
+    if (!m) continue;
+    const prefixes = m[1] !== undefined ? m[1].split("|") : [m[2]];
+    for (const prefix of prefixes) {
+      const token = e.line.includes(prefix + secret) ? prefix + secret : undefined;
+      if (token && new RegExp(`^${patternSource(r.pattern)}$`).test(token)) return prefix;
+    }
+  }
+  return undefined;
 }

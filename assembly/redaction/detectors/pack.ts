@@ -39,7 +39,9 @@ export const BUILTIN_RULES: string[] = [
   "gitlab_oauth_app_secret gitlab gloas-[A-Za-z0-9_.-]{40,300}",
   "gitlab_feature_flags_token gitlab glffct-[A-Za-z0-9_.-]{20,300}",
   "gitlab_workspace_token gitlab glwt-[A-Za-z0-9_.-]{20,300}",
-  "gitlab_session_cookie gitlab [a-f0-9]{32} kw=gitlab_session",
+  "gitlab_session_cookie gitlab [a-z0-9]{32} kw=gitlab_session",
+  // personal access tokens before the glpat- prefix (2022): 20 characters, under GitLab's name
+  "gitlab_legacy_token gitlab [A-Za-z0-9_-]{20} kw=gitlab ent=3",
   // OpenAI: https://platform.openai.com/docs/api-reference/authentication
   "openai_project_key openai sk-proj-[A-Za-z0-9_-]{40,300}",
   "openai_service_account_key openai sk-svcacct-[A-Za-z0-9_-]{40,300}",
@@ -48,7 +50,8 @@ export const BUILTIN_RULES: string[] = [
   "openai_user_key openai sk-None-[A-Za-z0-9_-]{40,300}",
   "openai_service_key openai sk-service-[A-Za-z0-9_-]{40,300}",
   // Anthropic: https://docs.anthropic.com/en/api/overview
-  "anthropic_api_key anthropic sk-ant-api03-[A-Za-z0-9_-]{80,200}",
+  // the key version after `api` (`api03`) is read as digits, so that a later version is found too
+  "anthropic_api_key anthropic sk-ant-api[0-9]{2,3}-[A-Za-z0-9_-]{80,200}",
   "anthropic_admin_key anthropic sk-ant-admin01-[A-Za-z0-9_-]{80,200}",
   "anthropic_oauth_token anthropic (sk-ant-oat01-|sk-ant-ort01-)[A-Za-z0-9_-]{80,200}",
   // Azure: Entra ID client secrets, storage account keys and connection strings, SAS.
@@ -59,12 +62,13 @@ export const BUILTIN_RULES: string[] = [
   "azure_devops_pat azure [a-z2-7]{52} kw=azure_devops|azdo|ado_pat|system_accesstoken",
   "azure_devops_pat_v2 azure [A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4} kw=azure_devops|azdo|ado_pat|system_accesstoken",
   // keys with no mark of their own, under the names Azure's SDKs and portals give them
-  "azure_storage_key_named azure [A-Za-z0-9+/]{86}== kw=account_key|accountkey|storage_key|storagekey|storageaccountkey|storage_account_key|azurestorageaccountkey|azure_storage_key|azurestoragekey|azure_storage_account_key|azuredefaultaccountkey|cosmos_key|cosmosdb_key|batch_account_key|batchaccountkey sp",
+  "azure_storage_key_named azure [A-Za-z0-9+/]{86}== kw=account_key|accountkey|storage_key|storagekey|storageaccountkey|storage_account_key|azurestorageaccountkey|azure_storage_key|azurestoragekey|azure_storage_account_key|azuredefaultaccountkey|cosmos_key|cosmosdb_key|batch_account_key|batchaccountkey|primaryaccountkey|secondaryaccountkey sp",
   "azure_openai_key azure [a-f0-9]{32} kw=azure_openai|azureopenai|aoai",
   "azure_search_key azure [A-Za-z0-9]{52} kw=azure_search|azuresearch|azure_key|azurekey",
   // Entra ID (Azure AD) refresh tokens: `0.A…` or `1.A…` (client and tenant, base64url), then `.AgAB…`
-  "azure_entra_refresh_token azure [01].A[A-Za-z0-9_-]{40,120}.AgAB[A-Za-z0-9_-]{100,1024}",
-  "azure_entra_refresh_token_v1 azure [01].A[A-Za-z0-9_-]{40,120}.1.AgAB[A-Za-z0-9_-]{100,1024}",
+  // refresh tokens run to 1,300 characters and more; the v1 form may carry another `.` in its body
+  "azure_entra_refresh_token azure [01].A[A-Za-z0-9_-]{40,120}.AgAB[A-Za-z0-9_-]{100,4096}",
+  "azure_entra_refresh_token_v1 azure [01].A[A-Za-z0-9_-]{40,120}.1.AgAB[A-Za-z0-9_.-]{100,4096}",
   // Microsoft's identifiable keys: a service signature at a fixed offset and a checksum character
   // (microsoft/security-utilities, HighConfidenceSecurityModels), found without a name beside them.
   "azure_storage_identifiable_key azure [A-Za-z0-9+/]{76}\\+ASt[A-Za-z0-9+/]{5}[AQgw]==",
@@ -101,7 +105,7 @@ export const BUILTIN_RULES: string[] = [
   "aws_iam_unique_id aws_access_key_id (AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}",
   "aws_session_token aws_session_token [A-Za-z0-9+/]{100,1024}[=]{0,2} kw=aws_session_token|x-amz-security-token|awssessiontoken|session",
   "aws_bedrock_api_key aws_bedrock ABSK[A-Za-z0-9+/]{100,1000}[=]{0,2}",
-  "aws_bedrock_short_term_key aws_bedrock bedrock-api-key-[A-Za-z0-9+/]{50,1024}[=]{0,2}",
+  "aws_bedrock_short_term_key aws_bedrock bedrock-api-key-[A-Za-z0-9+/]{50,4096}[=]{0,2}",
   "amazon_mws_token amazon amzn.mws." + UUID,
   "amazon_lwa_token amazon (Atza|Atzr)\\|[A-Za-z0-9_.-]{50,1000}",
   // HashiCorp: https://developer.hashicorp.com/vault/docs/concepts/tokens#token-prefixes
@@ -110,9 +114,10 @@ export const BUILTIN_RULES: string[] = [
   "vault_recovery_token hashicorp_vault hvr.[A-Za-z0-9_-]{24,300}",
   // before Vault 1.10: `s.`/`b.`/`r.` and 24 (a `s.` word is common code: a name must be near)
   "vault_legacy_token hashicorp_vault (s.|b.|r.)[A-Za-z0-9]{24} ctx=vault|token|hashicorp",
-  // the long form (a protobuf token base64url-encoded: `CAES…`), as `hvs.` tokens are since 1.10;
-  // a `s.` word in code goes on with letters, not `CAES` and 60 more
-  "vault_legacy_long_token hashicorp_vault s.CAES[A-Za-z0-9_-]{60,500}",
+  // a service token with the old prefix and the protobuf body of 1.10 and later (`s.CAES…`, as `hvs.CAES…`)
+  "vault_service_token_protobuf hashicorp_vault s.CAES[A-Za-z0-9_-]{40,300}",
+  // `vault operator init` prints `Unseal Key 1: <base64 of a 33-byte share>`
+  "vault_unseal_key_listed hashicorp_vault Unseal\\sKey\\s[0-9]{1,2}:\\s[A-Za-z0-9+/]{44} keep=11 ci",
   "vault_unseal_key hashicorp_vault [A-Za-z0-9+/]{44} kw=unseal sp",
   "terraform_cloud_token terraform_cloud [A-Za-z0-9]{14}.atlasv1.[A-Za-z0-9_=-]{60,70}",
   "hcp_client_secret hashicorp_vault [A-Za-z0-9_-]{64} kw=hcp_client_secret",
@@ -120,6 +125,8 @@ export const BUILTIN_RULES: string[] = [
   // the body without `=` (padding ends it), so that the token is found after `ref=` too
   "onepassword_service_account_token 1password ops_eyJ[A-Za-z0-9+/_-]{100,1024}",
   "onepassword_secret_key 1password A3-[A-Z0-9]{6}-[A-Z0-9]{5,6}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
+  // the same key with its second and third groups written together (11 characters)
+  "onepassword_secret_key_joined 1password A3-[A-Z0-9]{6}-[A-Z0-9]{11}-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}",
   // Atlassian and Bitbucket: API tokens (ATATT3...), app passwords (ATBB...).
   "atlassian_api_token atlassian ATATT3[A-Za-z0-9_=-]{60,300}",
   "atlassian_connect_token atlassian ATCTT3[A-Za-z0-9_=-]{60,300}",
@@ -149,7 +156,7 @@ export const BUILTIN_RULES: string[] = [
   "facebook_access_token facebook EAA[A-Za-z0-9]{80,400}",
   // an app access token: `<app id>|<app secret or token>` (https://developers.facebook.com/docs/facebook-login/guides/access-tokens#apptokens)
   "facebook_app_access_token facebook [0-9]{15,16}\\|[A-Za-z0-9_-]{27,40}",
-  "facebook_app_secret facebook [a-f0-9]{32} kw=facebook_secret|fb_secret|facebook_app_secret|fb_app_secret",
+  "facebook_app_secret facebook [A-Za-z0-9]{32} kw=facebook|fb_secret|fb_app_secret",
   // Twilio: account SIDs (AC), API key SIDs (SK), 32 hex.
   "twilio_account_sid twilio AC[a-f0-9]{32}",
   "twilio_api_key twilio SK[a-f0-9]{32}",
@@ -163,6 +170,7 @@ export const BUILTIN_RULES: string[] = [
   "discord_bot_token discord (MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9_-]{22,24}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40}",
   "discord_bot_authorization discord Bot\\s[A-Za-z0-9_-]{24,28}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40} keep=4",
   "discord_client_secret discord [A-Za-z0-9_-]{32} kw=discord ent=2.5",
+  "discord_app_key discord [a-f0-9]{64} kw=discord",
   "discord_webhook discord (discord.com/api/webhooks/|discordapp.com/api/webhooks/|discord.com\\\\/api\\\\/webhooks\\\\/|discordapp.com\\\\/api\\\\/webhooks\\\\/)[0-9]{17,20}/[A-Za-z0-9_-]{60,68}",
   // Telegram: https://core.telegram.org/bots/api#authorizing-your-bot
   // `<bot id>:<35 characters>`, which start with A (core.telegram.org: 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11)
@@ -209,7 +217,8 @@ export const BUILTIN_RULES: string[] = [
   "databricks_token databricks dapi[a-fA-F0-9]{32}[0-9-]{0,3}",
   "databricks_oauth_secret databricks dose[a-f0-9]{32}",
   // Dynatrace: https://docs.dynatrace.com/docs/manage/access-control/access-tokens
-  "dynatrace_api_token dynatrace dt0c01.[A-Z0-9]{24}.[A-Z0-9]{64}",
+  "dynatrace_api_token dynatrace dt0c01.[A-Za-z0-9]{24}.[A-Za-z0-9]{64}",
+  "digitalocean_legacy_token digitalocean [A-Za-z0-9_-]{64} kw=digitalocean",
   "dynatrace_platform_token dynatrace (dt0s01.|dt0s02.|dt0s08.|dt0s09.|dt0s16.)[A-Z0-9]{24}.[A-Z0-9]{64}",
   // Grafana: service account tokens, Cloud access policy tokens, legacy API keys.
   "grafana_service_account_token grafana glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}",
@@ -221,6 +230,7 @@ export const BUILTIN_RULES: string[] = [
   // Linear
   "linear_api_key linear lin_api_[A-Za-z0-9]{40}",
   "linear_oauth_token linear lin_oauth_[a-f0-9]{64}",
+  "linear_client_secret linear [a-f0-9]{32} kw=linear",
   // Mailgun, Mailchimp
   // the documentation's own example key (key-3ax6xnjp29jd6fds4gc373sgvjxteol0) is not hex
   "mailgun_api_key mailgun key-[a-z0-9]{32}",
@@ -278,6 +288,7 @@ export const BUILTIN_RULES: string[] = [
   "alibaba_access_key_secret alibaba [A-Za-z0-9]{30} kw=alibaba|aliyun|accesskeysecret|access_key_secret",
   // Adafruit, Airtable, Asana, Beamer
   "adafruit_io_key adafruit aio_[A-Za-z0-9]{28}",
+  "adafruit_io_key_named adafruit [A-Za-z0-9_-]{32} kw=adafruit",
   "airtable_pat airtable pat[A-Za-z0-9]{14}.[a-f0-9]{64}",
   // OAuth access and refresh tokens: `<id>.v1.<payload>`
   "airtable_oauth_token airtable [A-Za-z0-9]{14,40}.v1.[A-Za-z0-9_.-]{40,1024}",
@@ -286,30 +297,37 @@ export const BUILTIN_RULES: string[] = [
   "asana_pat asana [0-9]{1,4}/[0-9/]{16,40}:[A-Za-z0-9]{32,80}",
   "asana_legacy_key asana [0-9]{16}:[A-Za-z0-9]{32} kw=asana",
   "asana_client_secret asana [A-Za-z0-9]{32,35} kw=asana",
+  // OAuth access tokens `1/<16 digits>:<32 hex>` (51 characters) and the first PATs `0/<32 hex>`, under Asana's name
+  "asana_oauth_token asana [a-z0-9/:]{51} kw=asana",
+  "asana_legacy_pat asana [0-9]/[a-f0-9]{32} kw=asana",
   "beamer_api_key beamer b_[A-Za-z0-9=_-]{44} kw=beamer",
+  "beamer_api_key_bare beamer [A-Za-z0-9_+/]{45}= kw=beamer",
   // Clojars, Contentful, Coinbase, Confluent, Datadog
   "clojars_token clojars CLOJARS_[a-z0-9]{60}",
   "contentful_pat contentful CFPAT-[A-Za-z0-9_-]{43}",
   "contentful_delivery_token contentful [A-Za-z0-9=_-]{43} kw=contentful",
   "coinbase_api_secret coinbase [A-Za-z0-9_+/=-]{64,100} kw=coinbase",
+  "coinbase_api_key coinbase [A-Za-z0-9]{32} kw=coinbase",
   "confluent_api_secret confluent [A-Za-z0-9+/]{64} kw=confluent",
-  "confluent_api_key confluent [A-Z0-9]{16} kw=confluent",
+  "confluent_api_key confluent [A-Za-z0-9]{16} kw=confluent",
   "datadog_api_key datadog [a-f0-9]{32} kw=datadog|dd_api_key|dd-api-key|dd_apikey",
   "datadog_app_key datadog [a-f0-9]{40} kw=datadog|dd_app_key|dd-application-key|dd_application_key|dd_appkey",
   // Dropbox, Duffel, EasyPost, Figma, Flutterwave, Frame.io
   "dropbox_short_lived_token dropbox sl.[A-Za-z0-9._-]{130,1000}",
   "dropbox_long_lived_token dropbox [a-z0-9]{11}AAAAAAAAAA[A-Za-z0-9_=-]{43} kw=dropbox noph",
+  // app keys and secrets: 15 letters and digits
+  "dropbox_app_secret dropbox [a-z0-9]{15} kw=dropbox",
   "duffel_api_token duffel (duffel_test_|duffel_live_)[A-Za-z0-9_=-]{43}",
   "easypost_api_key easypost EZAK[A-Za-z0-9]{54}",
   "easypost_test_key easypost EZTK[A-Za-z0-9]{54}",
   "figma_pat figma (figd_|figp_|figr_|figu_|figo_)[A-Za-z0-9_=-]{40,54}",
-  "figma_legacy_pat figma [0-9]{4,6}-" + UUID + " kw=figma",
-  "flutterwave_secret_key flutterwave (FLWSECK-|FLWSECK_TEST-)[a-f0-9]{32}-X",
+  "figma_legacy_pat figma [0-9]{4,6}-[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12} kw=figma",
+  "flutterwave_secret_key flutterwave (FLWSECK-|FLWSECK_TEST-)[A-Za-z0-9]{32}-X",
   "flutterwave_encryption_key flutterwave (FLWSECK_TEST|FLWSECK_TEST-)[a-f0-9]{12}",
   "frameio_api_token frameio fio-u-[A-Za-z0-9_=-]{64}",
   // GoCardless, Harness, Intercom, Kraken, LaunchDarkly, Lob, Mapbox, MessageBird
-  "gocardless_api_token gocardless (live_|sandbox_)[A-Za-z0-9_=-]{40} ctx=gocardless",
-  "harness_access_token harness (pat.|sat.)[A-Za-z0-9_-]{22}.[a-f0-9]{24}.[A-Za-z0-9]{20}",
+  "gocardless_api_token gocardless (live_|sandbox_)[A-Za-z0-9_=-]{40,44} ctx=gocardless",
+  "harness_access_token harness (pat.|sat.)[A-Za-z0-9_-]{22}.[A-Za-z0-9]{24}.[A-Za-z0-9]{20}",
   "intercom_access_token intercom [A-Za-z0-9=_-]{60} kw=intercom",
   "kraken_private_key kraken [A-Za-z0-9/=+]{80,90} kw=kraken",
   "launchdarkly_key launchdarkly (api-|sdk-|mob-)" + UUID + " ctx=launchdarkly|ldclient|ld_|ld-",
@@ -343,12 +361,15 @@ export const BUILTIN_RULES: string[] = [
   // Developer platforms and CI
   "buildkite_token buildkite bkua_[a-z0-9]{40}",
   "buildkite_legacy_token buildkite [a-z0-9]{40} kw=buildkite",
-  "circleci_pat circleci CCIPAT_[A-Za-z0-9]{22}_[a-f0-9]{40}",
+  "circleci_pat circleci CCIPAT_[A-Za-z0-9]{22,24}_[A-Za-z0-9]{40}",
   "circleci_token circleci [a-fA-F0-9]{40} kw=circle_token|circleci_token|circle-token|circleci",
   "docker_hub_pat docker dckr_pat_[A-Za-z0-9_-]{27}",
   "docker_hub_org_token docker dckr_oat_[A-Za-z0-9_-]{32}",
   // a registry login in a Docker config (`{"auths": {"<registry>": {"auth": "<base64 user:password>"}}}`)
-  "docker_config_auth docker [A-Za-z0-9+/]{8,1024}[=]{0,2} kw=auth ctx=auths\\\"|auths\"",
+  "docker_config_auth docker [A-Za-z0-9+/]{8,4096}[=]{0,2} kw=auth ctx=auths\\\"|auths\"",
+  // Google registries' docker login with a service-account key: base64 of `_json_key:` or `_json_key_base64:` and the key
+  "docker_gcr_json_key docker (X2pzb25fa2V5O|X2pzb25fa2V5X2Jhc2U2NDo)[A-Za-z0-9+/]{100,4096}[=]{0,2}",
+  "docker_hub_legacy_pat docker [a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12} kw=dockerhub|docker_hub|docker_token|docker_pat|docker_password",
   "flyio_token flyio (fo1_|fm1r_|fm1a_|fm2_)[A-Za-z0-9+/=_-]{40,1024}",
   "defined_networking_key defined_networking dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}",
   "octopus_deploy_key octopus API-[A-Z0-9]{26,31}",
@@ -368,7 +389,7 @@ export const BUILTIN_RULES: string[] = [
   "notion_integration_token notion ntn_[0-9]{11}[A-Za-z0-9]{35}",
   "notion_legacy_token notion secret_[A-Za-z0-9]{43}",
   "hubspot_pat hubspot (pat-na1-|pat-eu1-)" + UUID,
-  "hubspot_api_key hubspot " + UUID_CI + " kw=hubspot|hapikey",
+  "hubspot_api_key hubspot [A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12} kw=hubspot|hapikey",
   "telnyx_api_key telnyx KEY[0-9A-F]{32}_[A-Za-z0-9]{22}",
   "plaid_access_token plaid (access-sandbox-|access-development-|access-production-)" + UUID,
   // secrets (30 letters and digits) have no mark: under Plaid's name
@@ -380,9 +401,11 @@ export const BUILTIN_RULES: string[] = [
   "salesforce_refresh_token salesforce 5Aep861[A-Za-z0-9._]{70,100}",
   "zapier_webhook zapier (hooks.zapier.com/hooks/catch/|hooks.zapier.com\\\\/hooks\\\\/catch\\\\/)[0-9]{5,10}/[A-Za-z0-9]{5,10}",
   // Teams workflows (Power Automate) URLs carry their signature as a `sig=` parameter
-  "teams_workflow_signature microsoft_teams sig=[A-Za-z0-9_-]{43} keep=4 ctx=powerautomate|powerplatform|workflows",
-  "teams_webhook microsoft_teams [a-z0-9-]{1,63}.webhook.office.com/webhookb2/[A-Za-z0-9@/_-]{50,300}",
+  "teams_workflow_signature microsoft_teams sig=[A-Za-z0-9_-]{43} keep=4 ctx=powerautomate|powerplatform|workflows|paths/invoke",
+  "teams_webhook microsoft_teams [A-Za-z0-9-]{1,63}.webhook.office.com/webhookb2/[A-Za-z0-9@/_-]{50,300}",
   "auth0_client_secret auth0 [A-Za-z0-9_-]{64,72} kw=auth0",
+  // longer secrets only under a name that says secret (`auth0Client` is the SDK's telemetry, base64 JSON)
+  "auth0_client_secret_long auth0 [A-Za-z0-9_-]{73,200} kw=auth0_client_secret|auth0clientsecret|auth0_secret|auth0secret",
   "algolia_api_key algolia [A-Za-z0-9]{32} kw=algolia",
   "pagerduty_api_key pagerduty [A-Za-z0-9_+-]{20} kw=pagerduty|pd_api|pd_token",
   // unnamed: 80 characters or more (real ones are about 110), so a line of wrapped base64 (76

@@ -5,7 +5,7 @@
 //   pattern  := [ "(" literal ("|" literal)* ")" ] item+
 //   item     := (char | "\" char | class) [ "{" m [ "," n ] "}" ]
 //   class    := "[" ( char | char "-" char | "\" char )+ "]"  |  "\d"  |  "\w"  |  "\h" (hex)  |  "\s" (space, tab)
-// No alternation elsewhere, no `*`, `+`, `?`, no unbounded repetition (n <= 1024), no groups.
+// No alternation elsewhere, no `*`, `+`, `?`, no unbounded repetition (n <= 4096), no groups.
 // It compiles to segments matched left to right, each read greedily and never revisited:
 // linear time, no backtracking. That is exact because of one rule checked here: a segment of
 // variable length (m < n) may not be followed by a segment whose first character it could also
@@ -19,7 +19,7 @@
 // item is a literal of 4+ letters and digits (`[a-f0-9]{32}FFFFNRAL`: a mark at the end) is
 // anchored on that literal where a word ends, the segments before it read backward as well.
 
-export const MAX_REPEAT: i32 = 1024;
+export const MAX_REPEAT: i32 = 4096;
 
 export class Seg {
   /** 32-byte bitmap of the class (null for a literal). */

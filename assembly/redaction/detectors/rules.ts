@@ -224,11 +224,10 @@ export function registerPattern(spec: RuleSpec, user: bool): string {
   if (!(pattern.atWordStart && anchorsLeaveBody(pattern.anchors, body))) for (let q = 0; q < 32; q++) before[q] |= body[q];
   if (!pattern.atWordStart) before[0x5f >> 3] |= <u8>(1 << 7);
   before[0x20 >> 3] &= ~<u8>(1 << (0x20 & 7)); // a space before a match is a boundary
-  // so is a `=` before a literal at a word start, even when the body may hold `=` (padding,
-  // PlanetScale's and Typeform's alphabets): `ref=pscale_pw_…` is a key's value, not the inside
-  // of a run of the body
-  if (pattern.atWordStart && !keyword) before[0x3d >> 3] &= ~<u8>(1 << (0x3d & 7));
   before[0x09 >> 3] &= ~<u8>(1 << (0x09 & 7));
+  // `=` before a token's prefix ends a key (`ref=figp_…`, `Key=ATATT3…`), even when the body may
+  // hold `=` (base64 padding, only at the end: no token runs on into another's prefix after it)
+  if (pattern.atWordStart) before[0x3d >> 3] &= ~<u8>(1 << (0x3d & 7));
   const beforeBm = bitmapOf(before);
   blocks.push(beforeBm);
   let ctx: usize = 0;
@@ -617,8 +616,29 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
     else break;
   }
   let b = peek(p, n, j);
-  if (b == QUOTE || b == APOSTROPHE) j++;
-  else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
+  // a call with the provider's name (`new HubSpotAPI("…")`): the quoted first argument
+  if (b == 0x28) {
+    const q = peek(p, n, j + 1);
+    if (q == BACKSLASH && peek(p, n, j + 2) == QUOTE) return j + 3;
+    return q == QUOTE || q == APOSTROPHE ? j + 2 : FAIL;
+  }
+  let quoted = false;
+  if (b == QUOTE || b == APOSTROPHE) { j++; quoted = true; }
+  else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) { j += 2; quoted = true; }
+  if (quoted) {
+    // a quoted name, then its value as the next quoted item: `{ "AccountKey", "…" }`,
+    // `Add("AccountKey", "…")`, `x['AccountKey'], '…'`
+    let k = j;
+    if (peek(p, n, k) == 0x5d || peek(p, n, k) == 0x29) k++;
+    if (peek(p, n, k) == 0x2c) {
+      k++;
+      for (let s = 0; s < 8 && peek(p, n, k) == 0x20; s++) k++;
+      const q = peek(p, n, k);
+      if (q == QUOTE || q == APOSTROPHE) return k + 1;
+      if (q == BACKSLASH && peek(p, n, k + 1) == QUOTE) return k + 2;
+      return FAIL;
+    }
+  }
   let key = j;
   // a name of up to three words (`new relic license key = …`, `Unseal Key 2: …`, `nuget secret
   // K`): short words after single spaces, taken when a separator or (spaced rules) a value follows
