@@ -629,6 +629,7 @@ describe("real logs' look-alikes", () => {
     "authorization=disabled",
     "\\\"filename\\\":\\\"/controller/certificates/server-ca.crt\\\",\\\"secret\\\":\\\"myapp-pg-cluster-ca\\\"}",
     "secrets: db-creds-prod",
+    "secret=cluster-example-app secret=web-api-v2 secret=ingress-nginx-tls",
     "count_of_secrets=Zx81QwErTy77 user_agent_token=Zx81QwErTy77 hostkey=ssh-ed25519-cert-v01@openssh.com",
     "\\\"uaclass\\\":\\\"AI\\\",\\\"ua_token\\\":\\\"Ztunnel 1.0 Windows\\\",\\\"alpnprotocol\\\":\\\"N/A\\\"",
   ]);
@@ -659,6 +660,9 @@ describe("real logs' look-alikes", () => {
     ["\\\"secret\\\":\\\"two-words\\\"", "two-words"], // two words only
     ["client_secret=myapp-pg-cluster-ca", "myapp-pg-cluster-ca"], // a longer name than `secret`
     ["password: correct-horse-battery-staple", "correct-horse-battery-staple"],
+    // words alone, none short, no digit, no operator's ending: a passphrase, not an object name
+    ["secret: correct-horse-battery-staple", "correct-horse-battery-staple"],
+    ["\\\"secret\\\":\\\"acid-bank-coil\\\"", "acid-bank-coil"],
     ["ua=1 token=Ztunnel9x7Qw2", "Ztunnel9x7Qw2"],
   ]);
 });

@@ -480,25 +480,46 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
 /** `"secret":"myapp-pg-cluster-ca"` (CloudNativePG, cert-manager and other Kubernetes
  * operators): under the bare name `secret` or `secrets`, a Kubernetes object name (three or
  * more lower-case words of letters and digits joined by single `-`, each word two or more
- * characters and starting with a letter) names the Secret a value comes from, not the value. A
- * passphrase written that way under that bare name passes too (`secret=correct-horse-battery`);
- * under a password's name, or any longer name (`client_secret`), it is still masked. */
+ * characters and starting with a letter) names the Secret a value comes from, not the value.
+ * A passphrase of words has the same shape (`secret: correct-horse-battery-staple`), so the
+ * name must also carry a mark of one: a word of two characters or one with a digit (`pg`,
+ * `ca`, `db`, `v2`), or a last word operators give their Secrets (`-app`, `-tls`, `-creds`, …).
+ * Under a password's name, or any longer name (`client_secret`), it is still masked. */
 function isSecretObjectName(p: usize, keyStart: usize, keyEnd: usize, from: usize, to: usize): bool {
   const keyLen = keyEnd - keyStart;
   if (!((keyLen == 6 && matchesFoldedAt(p, keyEnd, keyStart, "secret")) || (keyLen == 7 && matchesFoldedAt(p, keyEnd, keyStart, "secrets")))) return false;
   let words = 1;
   let wordStart = from;
-  for (let j = from; j < to; j++) {
-    const c = <u32>load<u8>(p + j);
+  let marked = false;
+  for (let j = from; j <= to; j++) {
+    const c = j < to ? <u32>load<u8>(p + j) : 0x2d;
     if (c == 0x2d) {
       if (j - wordStart < 2) return false;
-      words++;
+      if (j - wordStart == 2) marked = true;
+      if (j < to) words++;
       wordStart = j + 1;
-    } else if (c - 0x61 >= 26 && (c - 0x30 >= 10 || j == wordStart)) {
-      return false;
+    } else if (c - 0x61 >= 26) {
+      if (c - 0x30 >= 10 || j == wordStart) return false;
+      marked = true; // a digit
     }
   }
-  return words >= 3 && to - wordStart >= 2;
+  return words >= 3 && (marked || lastWordIn(p, to, SECRET_NAME_ENDINGS));
+}
+
+// Last words of the Secrets operators create (CloudNativePG `-app`, `-superuser`, `-replication`,
+// `-ca`, `-server`; cert-manager `-tls`; `-credentials`, `-token`, `-key` and their kin).
+const SECRET_NAME_ENDINGS: StaticArray<string> = ["app", "superuser", "replication", "server", "client", "tls", "cert", "certs",
+  "certificate", "creds", "credentials", "secret", "secrets", "token", "key", "keys", "keypair", "auth", "config", "env", "prod",
+  "staging", "dev", "test"];
+
+/** Whether the word that ends at `to` (after a `-`) is one of `words`. */
+function lastWordIn(p: usize, to: usize, words: StaticArray<string>): bool {
+  for (let k = 0; k < words.length; k++) {
+    const w = unchecked(words[k]);
+    const len = <usize>w.length;
+    if (to > len && load<u8>(p + to - len - 1) == 0x2d && matchesFoldedAt(p, to, to - len, w)) return true;
+  }
+  return false;
 }
 
 /** Where the key that ends at `keyEnd` starts. */
