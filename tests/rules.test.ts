@@ -317,6 +317,18 @@ describe("built-in rule pack", () => {
       expect(found("jfrog_identity_token", `"artifactory", "oh39ksusnjifvaeqt3gy8du0442uu5a93lwm7lya5qanr2f9v6zbfr2rous49g7l"`)).toHaveLength(1);
       expect(found("jfrog_identity_token", `"artifactory" "oh39ksusnjifvaeqt3gy8du0442uu5a93lwm7lya5qanr2f9v6zbfr2rous49g7l"`)).toEqual([]); // no separator
     });
+    it("the provider's name, then a word naming its credential (`algolia Key=…`), or a quoted value after spaces (`mailgun '…'`)", () => {
+      const k = "BsDaN7ZU7kFiUX5CpN8CUf3nkMaSeZYn";
+      expect(found("algolia_api_key", `[DEBUG] Using algolia Key=${k}`)).toEqual([k]);
+      expect(found("algolia_api_key", `[DEBUG] Using algolia API_KEY: ${k}`)).toEqual([k]);
+      expect(found("algolia_api_key", `algolia index=${k}`)).toEqual([]); // a word that names no credential
+      expect(found("algolia_api_key", `algolia  Key=${k}`)).toEqual([]); // not one space
+      const m = "gRtZTX7RaarK8pXdNcUBDcgvmIP6qiX5QCjxGlABBFJwHO3531XAFxCzlaSZS6KNkBQH7Lmk";
+      expect(found("mailgun_key_named", `mailgun '${m}' pass 'x'`)).toEqual([m]);
+      expect(found("mailgun_key_named", `mailgun sent '${m}'`)).toEqual([]);
+      expect(found("fastly_api_token", 'const fastlyKey string = "TVAWji0p7uDI6OP9DyWvmV-vgoUoXIuf"')).toEqual(["TVAWji0p7uDI6OP9DyWvmV-vgoUoXIuf"]);
+      expect(found("fastly_api_token", 'const fastlyKey int = "TVAWji0p7uDI6OP9DyWvmV-vgoUoXIuf"')).toEqual([]);
+    });
     it("Vault: `vault operator init` unseal keys, `s.CAES…` tokens; the short legacy form stays 24", () => {
       expect(found("vault_unseal_key_listed", "Unseal Key 2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2")).toEqual(["2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2"]);
       expect(found("vault_unseal_key_listed", "Unseal Key 2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R")).toEqual([]); // 39: not a share

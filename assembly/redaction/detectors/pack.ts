@@ -193,6 +193,7 @@ export const BUILTIN_RULES: string[] = [
   "google_oauth_access_token google_oauth ya29.[A-Za-z0-9_-]{20,1024}",
   "google_oauth_refresh_token google_oauth 1//0[A-Za-z0-9_-]{40,300}",
   "google_service_account_key_id google_oauth [a-f0-9]{40} kw=private_key_id",
+  "gcp_key_named google_oauth [A-Za-z0-9]{35,40} kw=gcp_secret|gcp_key|gcp_private_key",
   "firebase_cloud_messaging_key firebase AAAA[A-Za-z0-9_-]{7}:[A-Za-z0-9_-]{140}",
   // age: https://age-encryption.org/v1 (Bech32 secret keys)
   "age_secret_key age AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
@@ -230,7 +231,7 @@ export const BUILTIN_RULES: string[] = [
   "mailgun_api_key mailgun key-[a-z0-9]{32}",
   "mailgun_public_key mailgun pubkey-[a-f0-9]{32}",
   "mailgun_private_key mailgun [a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8} kw=mailgun",
-  "mailgun_key_named mailgun [A-Za-z0-9]{32,72} kw=mailgun",
+  "mailgun_key_named mailgun [A-Za-z0-9]{32,72} kw=mailgun sp",
   "mailchimp_api_key mailchimp [a-f0-9]{32}-us[0-9]{1,2}",
   // New Relic: https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/
   "newrelic_user_key newrelic NRAK-[A-Za-z0-9]{27}",
@@ -270,7 +271,7 @@ export const BUILTIN_RULES: string[] = [
   "cloudflare_prefixed_token cloudflare (cfut_|cfat_|cfk_)[A-Za-z0-9]{40}[a-f0-9]{8}",
   "cloudflare_api_token cloudflare [A-Za-z0-9_-]{40} kw=cloudflare|cf_api|cf-api",
   "cloudflare_global_api_key cloudflare [a-f0-9]{37} kw=cloudflare|cf_api|cf-api|x-auth-key",
-  "fastly_api_token fastly [A-Za-z0-9_-]{32} kw=fastly",
+  "fastly_api_token fastly [A-Za-z0-9_=-]{32} kw=fastly",
   // Alibaba Cloud
   "alibaba_access_key_id alibaba LTAI[A-Za-z0-9]{12,20}",
   "alibaba_access_key_secret alibaba [A-Za-z0-9]{30} kw=alibaba|aliyun|accesskeysecret|access_key_secret",

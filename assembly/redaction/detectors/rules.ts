@@ -604,7 +604,20 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
   // aligned configuration files pad names with spaces before the `=` (`azure_devops_pat      = "…"`)
   for (let s = 0; s < 40 && peek(p, n, j) == 0x20; s++) j++;
   b = peek(p, n, j);
-  if (spaced && j > key && b != 0x3a && b != 0x3d && b != 0) return j;
+  // the provider's name, then a word that names its credential (`algolia Key=…`, `mailgun api_key: …`)
+  if (j == key + 1 && b != 0x3a && b != 0x3d) {
+    const w = credentialWordEnd(p, n, j);
+    if (w != 0) {
+      j = w;
+      b = peek(p, n, j);
+    }
+  }
+  if (spaced && j > key && b != 0x3a && b != 0x3d && b != 0) {
+    // `mailgun 'key'`: a quoted value after the name and spaces
+    if (b == QUOTE || b == APOSTROPHE) return j + 1;
+    if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) return j + 2;
+    return j;
+  }
   if (b != 0x3a && b != 0x3d) return FAIL;
   j++;
   if (peek(p, n, j) == 0x3d || peek(p, n, j) == 0x3e) j++; // `:=`, `=>`
@@ -613,6 +626,33 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
   if (b == QUOTE || b == APOSTROPHE) j++;
   else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
   return j;
+}
+
+/** After a provider's name and one space: where the `=` or `:` is after a word naming a
+ * credential (`key`, `token`, `secret`, `apikey`, `api_key`, `api-key`, `pat`, any case) or a
+ * declaration's type (`string`) and spaces; else 0. */
+function credentialWordEnd(p: usize, n: usize, j: usize): usize {
+  let e = j;
+  while (e < n && e - j < 8 && (isIdent(peek(p, n, e)) || peek(p, n, e) == 0x2d)) e++;
+  let sep = e;
+  for (let s = 0; s < 8 && peek(p, n, sep) == 0x20; s++) sep++;
+  const after = peek(p, n, sep);
+  if (after != 0x3a && after != 0x3d) return 0;
+  const len = e - j;
+  // lower-cased word, `-`/`_` dropped, compared with the names (at most 7 letters)
+  let w: u64 = 0;
+  let count = 0;
+  for (let k = j; k < e; k++) {
+    let c = <u64>load<u8>(p + k);
+    if (c == 0x5f || c == 0x2d) continue;
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    w = (w << 8) | c;
+    count++;
+  }
+  if (len == 0 || count > 7) return 0;
+  // "key", "token", "secret", "apikey", "pat"; "string", a declaration's type (`const fastlyKey string = "…"`)
+  if (w == 0x6b6579 || w == 0x746f6b656e || w == 0x736563726574 || w == 0x6170696b6579 || w == 0x706174 || w == 0x737472696e67) return sep;
+  return 0;
 }
 
 /** Reads `count` segments at `j`; the end, or FAIL. A `/` may arrive as `\/`. */
