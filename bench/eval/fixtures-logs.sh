@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Log lines from the test fixtures of database tools, an audit parser and a log vendor's
-# integrations, as one <source>.<system>.log per system, for `bench/eval/reallogs.ts --corpus=<out-dir>`:
+# Log lines from the test fixtures of database tools, audit and security tools, a network monitor
+# and a log vendor's integrations, as one <source>.<system>.log per system, for `bench/eval/reallogs.ts --corpus=<out-dir>`:
 #   pgbadger  darold/pgbadger            t/fixtures/*  (the PostgreSQL logs its report is tested on,
 #             .gz/.bz2 unpacked: stderr, csvlog, jsonlog and syslog output, Cloud SQL, CloudNativePG,
 #             Amazon RDS, Heroku logplex, PgBouncer; system = the log's form)
@@ -23,7 +23,7 @@
 #             expects from PostgreSQL; system = pgaudit)
 #   sigma     SigmaHQ/sigma              regression_data/**/*.json  (the Windows events Sigma's rules
 #             are regression-tested on, converted from .evtx: Sysmon process creation, registry,
-#             file events, Security, ...; one compact JSON line each; system = the event's channel)
+#             file events, Security, ...; one compact JSON line each; system = win)
 #   msticpy   microsoft/msticpy          tests/testdata/...  (the security logs its analyses are tested
 #             on: raw auditd, osquery results and snapshots, Velociraptor artifacts, and Azure Sentinel /
 #             Defender tables exported as CSV (Syslog, process events, MDE processes, logons, sudo,
