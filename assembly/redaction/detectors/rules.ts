@@ -667,7 +667,8 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
     return FAIL;
   }
   // the provider's name, then a word that names its credential (`algolia Key=…`, `mailgun api_key: …`)
-  if (j == key + 1 && b != 0x3a && b != 0x3d) {
+  // (first letters k, t, s, a, p only: most words after a name are not tried)
+  if (j == key + 1 && ((b | 0x20) == 0x6b || (b | 0x20) == 0x74 || (b | 0x20) == 0x73 || (b | 0x20) == 0x61 || (b | 0x20) == 0x70)) {
     const w = credentialWordEnd(p, n, j);
     if (w != 0) {
       j = w;
