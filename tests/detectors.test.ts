@@ -646,6 +646,16 @@ describe("real logs' look-alikes", () => {
     ["to={\\\\x0d\\\\x0abob@example.com}", "bob@example.com"], // after another such escape
     ["CORP\\\\xaaron@corp.example.com", "xaaron@corp.example.com"], // DOMAIN\\user: the x is his
   ]);
+  // a ninth (msticpy's Defender process events): Chromium's field-trial handles
+  negatives([
+    "msedge.exe --type=renderer --field-trial-handle=1776,6404088009311199867,3082750514405554529,131072 --lang=en-US",
+    "job_handle=6404088009311199867 session=12,6404088009311199867",
+  ]);
+  positives("card", [
+    ["amounts=1776,6404088009311199867,20", "6404088009311199867"], // a list under no id's label
+    ["12,4111111111111111,100.00", "4111111111111111"], // a CSV row: an order, then a card
+    ["handled 4111111111111111", "4111111111111111"],
+  ]);
   positives("card", [
     ["card 6133553607493706416", "6133553607493706416"], // unlabelled, the same number is a card
     ["paid=4111111111111111", "4111111111111111"], // `id` ends the word but no label of its own

@@ -317,6 +317,18 @@ describe("built-in rule pack", () => {
       expect(found("jfrog_identity_token", `"artifactory", "oh39ksusnjifvaeqt3gy8du0442uu5a93lwm7lya5qanr2f9v6zbfr2rous49g7l"`)).toHaveLength(1);
       expect(found("jfrog_identity_token", `"artifactory" "oh39ksusnjifvaeqt3gy8du0442uu5a93lwm7lya5qanr2f9v6zbfr2rous49g7l"`)).toEqual([]); // no separator
     });
+    it("the provider's name, then a word naming its credential (`algolia Key=…`), or a quoted value after spaces (`mailgun '…'`)", () => {
+      const k = "BsDaN7ZU7kFiUX5CpN8CUf3nkMaSeZYn";
+      expect(found("algolia_api_key", `[DEBUG] Using algolia Key=${k}`)).toEqual([k]);
+      expect(found("algolia_api_key", `[DEBUG] Using algolia API_KEY: ${k}`)).toEqual([k]);
+      expect(found("algolia_api_key", `algolia index=${k}`)).toEqual([]); // a word that names no credential
+      expect(found("algolia_api_key", `algolia  Key=${k}`)).toEqual([]); // not one space
+      const m = "gRtZTX7RaarK8pXdNcUBDcgvmIP6qiX5QCjxGlABBFJwHO3531XAFxCzlaSZS6KNkBQH7Lmk";
+      expect(found("mailgun_key_named", `mailgun '${m}' pass 'x'`)).toEqual([m]);
+      expect(found("mailgun_key_named", `mailgun sent '${m}'`)).toEqual([]);
+      expect(found("fastly_api_token", 'const fastlyKey string = "TVAWji0p7uDI6OP9DyWvmV-vgoUoXIuf"')).toEqual(["TVAWji0p7uDI6OP9DyWvmV-vgoUoXIuf"]);
+      expect(found("fastly_api_token", 'const fastlyKey int = "TVAWji0p7uDI6OP9DyWvmV-vgoUoXIuf"')).toEqual([]);
+    });
     it("Vault: `vault operator init` unseal keys, `s.CAES…` tokens; the short legacy form stays 24", () => {
       expect(found("vault_unseal_key_listed", "Unseal Key 2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2")).toEqual(["2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2"]);
       expect(found("vault_unseal_key_listed", "Unseal Key 2: 0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R")).toEqual([]); // 39: not a share
@@ -433,5 +445,75 @@ describe("rules in the policy", () => {
     const out = JSON.parse(new TextDecoder().decode(host.callRaw("app", new TextEncoder().encode(JSON.stringify({ log: "x" })), 1700000000, 0) as Uint8Array));
     rmSync(dir, { recursive: true, force: true });
     expect(out.logseal_error).toMatch(/line \d+, column \d+: redact\.rules\[0\]\.pattern: .*ambiguous/);
+  });
+});
+
+// Issue 12, vendor families n–z (second pass): forms the rules read now, each with the near miss
+// that must stay. Tokens are made up here in each format's alphabet and lengths.
+describe("vendor formats n–z (issue 12, second pass)", () => {
+  const found = (ruleId: string, text: string) => {
+    const rule = ruleIds().get(ruleId);
+    expect(rule, ruleId).toBeDefined();
+    return spansOfRule(text, rule!).map((s) => text.slice(s.start, s.end));
+  };
+  it("a prefixed token after `=` even when its body may hold `=`", () => {
+    const pw = "pscale_pw_dk3u69h67-6jvwff788cvqow1-d1ooft";
+    expect(found("planetscale_password", `upstream call ok ref=${pw} status=200`)).toEqual([pw]);
+    expect(found("planetscale_password", `ref=x${pw}`)).toEqual([]); // inside a word
+  });
+  it("US New Relic license keys by their mark at the end (a rule anchored where a word ends)", () => {
+    const key = "72322bc2443d330cf29cde9f24fca105FFFFNRAL";
+    expect(found("newrelic_us_license_key", `new relic license key = '${key}'`)).toEqual([key]);
+    expect(found("newrelic_us_license_key", `agent started with ${key} ok`)).toEqual([key]);
+    expect(found("newrelic_us_license_key", `x a${key}`)).toEqual([]); // 33 before the mark
+    expect(found("newrelic_us_license_key", `x ${key}_1`)).toEqual([]); // goes on as a name
+    expect(found("newrelic_us_license_key", `x ${key.slice(1)}`)).toEqual([]); // 31 hex
+    expect(found("newrelic_us_license_key", `x ${key.replace("FFFFNRAL", "FFFFNRAM")}`)).toEqual([]);
+  });
+  it("Vault's long `s.CAES…` tokens alone, not `s.` words in code", () => {
+    const t = "s.CAESIP2jTxc9S3K7Z6CtcFWQv7-044m_oSsxnPE0H3nF89l3GiYKHGh3cy5sQmlIZVNyTWJNcDRsYWJpQjlhYjVlb2cQh6PL8wEYAg";
+    expect(found("vault_service_token_protobuf", `-vaultToken ${t}"`)).toEqual([t]);
+    expect(found("vault_service_token_protobuf", "this._err(s.unexpectedCharacterAfterDoctypeSystemIdentifierAndSomeMoreWordsOfCode)")).toEqual([]);
+    expect(found("vault_service_token_protobuf", "s.CAESshort")).toEqual([]);
+  });
+  it("names of two or three words, `name - 'value'`, `::=`", () => {
+    const okta = "00JIBRGk12UbkjQaaw4L7VYy9EE8zAEEkIeqGNcSQm";
+    expect(found("okta_api_token", `okta token - '${okta}'`)).toEqual([okta]);
+    expect(found("okta_api_token", `okta token ${okta}`)).toEqual([]); // no separator, not a spaced rule
+    expect(found("okta_api_token", `okta token - ${okta}`)).toEqual([]); // a dash needs a quoted value
+    const unseal = "0tZn+7QQCxphpHwTm7/dC3LpP5JGIbYl3PK8Sy81R+P2";
+    expect(found("vault_unseal_key", `Unseal Key 2: ${unseal}`)).toEqual([unseal]);
+    expect(found("vault_unseal_key", `vault operator unseal ${unseal}`)).toEqual([unseal]);
+    expect(found("netrc_password", "machine git.example.org login ci password n3trc-Pw")).toEqual(["n3trc-Pw"]); // a word then `-`: no dash form
+    const nuget = "af7e33adc0rq7ls6ijcfmb5rgf1gp2o0tqk6d8s5p21k6t";
+    expect(found("nuget_api_key_named", `nuget key = ${nuget}`)).toEqual([nuget]);
+    expect(found("nuget_api_key_named", `nuget secret ${nuget}`)).toEqual([nuget]);
+    expect(found("nuget_api_key_named", `nuget restore took 3 seconds for ${nuget}`)).toEqual([]); // more than three words
+    const sonar = "12345678ABCDEFH1234567890ABCDEFH12345678";
+    expect(found("sonarqube_legacy_token", `SONAR.LOGIN ::= "${sonar}"`)).toEqual([sonar]);
+  });
+  it("Telegram under its name or in an Apprise URL; Octopus keys of 29 (not a 32-hex Notion page id)", () => {
+    const bot = "869511423:BctOM4-oBANUkq653PAPbo4HLs3DCd9NCDe";
+    expect(found("telegram_bot_token_named", `telegram: ${bot}`)).toEqual([bot]);
+    expect(found("telegram_bot_token_named", `build ${bot}`)).toEqual([]);
+    expect(found("telegram_apprise_url", "notify tgram://12345678:ulTK_HG7-Sb3_zcz5CV2VjFyoNH0cZoGM1r/chat")).toEqual(["12345678:ulTK_HG7-Sb3_zcz5CV2VjFyoNH0cZoGM1r"]); // the scheme stays
+    expect(found("octopus_deploy_key", "X-Octopus-ApiKey: API-1234567890ABCDEFGHIJKLMNO1234")).toEqual(["API-1234567890ABCDEFGHIJKLMNO1234"]);
+    expect(found("octopus_deploy_key", "https://fog-ringer-f42.notion.site/API-BD80F56CDC1441E6BF6011AB6D852875")).toEqual([]);
+    expect(found("shippo_api_token", "shippo_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).toEqual([]); // Shippo's keys are lower-case hex
+    expect(found("pagerduty_api_key", "pd_key = u+3xVszZ-b4m+T6d23KA")).toEqual(["u+3xVszZ-b4m+T6d23KA"]);
+    expect(found("pagerduty_api_key", "pd_key = u+3xVszZ-b4m+T6d23KA9")).toEqual([]); // 21: not the format
+  });
+});
+
+describe("pattern language: a closing mark", () => {
+  const error = (pattern: string) => {
+    const { ptr, len } = kit.put(pattern);
+    return cstr(kit.exports.patternError(ptr, len, false));
+  };
+  it("anchors a pattern on a trailing literal of 4+ letters and digits, where a word ends", () => {
+    expect(error("[a-f0-9]{32}FFFFNRAL")).toBe("");
+    expect(error("[a-f0-9]{30,34}[A-Z]{2}NRAL")).toBe("");
+    expect(error("[a-f0-9]{32}NR")).toMatch(/literal anchor/); // too short a mark
+    expect(error("[a-f0-9]{30}[a-z]{2,4}NRAL")).toMatch(/only the first segment may vary/);
   });
 });

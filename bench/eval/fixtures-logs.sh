@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Log lines from the test fixtures of database tools, an audit parser and a log vendor's
-# integrations, as one <source>.<system>.log per system, for `bench/eval/reallogs.ts --corpus=<out-dir>`:
+# Log lines from the test fixtures of database tools, audit and security tools, a network monitor
+# and a log vendor's integrations, as one <source>.<system>.log per system, for `bench/eval/reallogs.ts --corpus=<out-dir>`:
 #   pgbadger  darold/pgbadger            t/fixtures/*  (the PostgreSQL logs its report is tested on,
 #             .gz/.bz2 unpacked: stderr, csvlog, jsonlog and syslog output, Cloud SQL, CloudNativePG,
 #             Amazon RDS, Heroku logplex, PgBouncer; system = the log's form)
@@ -23,7 +23,12 @@
 #             expects from PostgreSQL; system = pgaudit)
 #   sigma     SigmaHQ/sigma              regression_data/**/*.json  (the Windows events Sigma's rules
 #             are regression-tested on, converted from .evtx: Sysmon process creation, registry,
-#             file events, Security, ...; one compact JSON line each; system = the event's channel)
+#             file events, Security, ...; one compact JSON line each; system = win)
+#   msticpy   microsoft/msticpy          tests/testdata/...  (the security logs its analyses are tested
+#             on: raw auditd, osquery results and snapshots, Velociraptor artifacts, and Azure Sentinel /
+#             Defender tables exported as CSV (Syslog, process events, MDE processes, logons, sudo,
+#             network flows, heartbeats), a CSV read line by line as a tail would, its header line
+#             dropped; system = the file, Velociraptor's artifacts joined)
 # CRs and blank lines dropped; within a source a line already taken is not taken again. The lines of
 # each system are split in two by the line's SHA-256 (first hex digit 0-3: about a quarter): the
 # rest is the corpus (<out-dir>), that quarter the held-out part (<out-dir>/../<basename>-holdout),
@@ -32,11 +37,11 @@
 # absent from the copy (a mirror lacks files of 4 MiB and more) are skipped. Run once per source
 # into one <out-dir>; the commits go to <out-dir>/COMMIT. Read from a clone or a bare mirror,
 # never committed here. Needs python3 (with PyYAML for libaudit and datadog).
-#   bench/eval/fixtures-logs.sh pgbadger|mtools|percona|libaudit|datadog|zeek|apm|pgaudit|sigma <git dir> <out-dir> [ref]
+#   bench/eval/fixtures-logs.sh pgbadger|mtools|percona|libaudit|datadog|zeek|apm|pgaudit|sigma|msticpy <git dir> <out-dir> [ref]
 # The first five make the sixth corpus (`fixtures-logs`), zeek, apm and pgaudit the seventh
-# (`baselines-logs`), sigma the eighth (`sigma-logs`).
+# (`baselines-logs`), sigma the eighth (`sigma-logs`), msticpy the ninth (`msticpy-logs`).
 set -euo pipefail
-usage="usage: $0 pgbadger|mtools|percona|libaudit|datadog|zeek|apm|pgaudit|sigma <git dir> <out-dir> [ref]"
+usage="usage: $0 pgbadger|mtools|percona|libaudit|datadog|zeek|apm|pgaudit|sigma|msticpy <git dir> <out-dir> [ref]"
 source=${1:?$usage} git_dir=${2:?$usage} out=${3:?$usage} ref=${4:-HEAD}
 if ! git --git-dir="$git_dir" rev-parse -q --verify "$ref^{commit}" >/dev/null 2>&1; then echo "$source: skipped ($git_dir holds no $ref)" >&2; exit 0; fi
 list() { git --git-dir="$git_dir" ls-tree -r --name-only "$ref" "$@"; }
@@ -50,6 +55,7 @@ case "$source" in
   apm) paths=$(list testdata/intake-v2 testdata/intake-v3 | grep '\.ndjson$' || true) ;;
   pgaudit) paths=$(list expected | grep '\.out$' || true) ;;
   sigma) paths=$(list regression_data | grep '\.json$' || true) ;;
+  msticpy) paths=$(list tests/testdata | grep -E '^tests/testdata/(auditd_log\.txt|osquery/[^/]*\.log|velociraptor/[^/]*\.json|(syslog_data|processes_on_host|mde_proc_cs1|linux_events|host_logons|sudo_data|sudo_events|sudo_session_test|az_net_flows|host_hb)\.csv)$' || true) ;;
   *) echo "$usage" >&2; exit 2 ;;
 esac
 out=${out%/}
@@ -84,6 +90,10 @@ def system(path):
     if src == "apm": return slug(re.sub(r"_[0-9]+$", "", base.rsplit(".", 1)[0]))
     if src == "pgaudit": return "pgaudit"
     if src == "sigma": return "win"
+    if src == "msticpy":
+        if "velociraptor/" in path: return "velociraptor"
+        if "osquery/" in path: return slug(base.replace("osqueryd.", "osquery-").rsplit(".", 1)[0])
+        return slug(base.rsplit(".", 1)[0])
     return slug(path.split("/")[0])
 def strings(o):
     if isinstance(o, str): yield o
@@ -101,6 +111,7 @@ def lines_of(path, data):
         return [l for s in strings(yaml.safe_load(text)) for l in s.split("\n") if l.startswith("type=")]
     if src == "zeek": return [l for l in text.split("\n") if not l.startswith("#")]
     if src == "pgaudit": return [l for l in text.split("\n") if "AUDIT: " in l]
+    if src == "msticpy" and path.endswith(".csv"): return text.split("\n")[1:]
     if src == "sigma":
         try: o = json.loads(text)
         except ValueError: return []

@@ -30,7 +30,7 @@ export interface PublicEvaluation {
 
 /** Corpora of others' log lines judged line by line (extracted by bench/eval/*-logs.sh; docs/detectors.md);
  * `holdout` is the held-out Loghub-layout corpus, whose verdicts are Loghub's file. */
-export const REAL_LOG_CORPORA = ["holdout", "wazuh-ruleset", "crowdsec-hub", "testsuite-logs", "parsertests-logs", "datasets-logs", "fixtures-logs", "fixtures-logs-holdout", "baselines-logs", "baselines-logs-holdout", "sigma-logs", "sigma-logs-holdout"];
+export const REAL_LOG_CORPORA = ["holdout", "wazuh-ruleset", "crowdsec-hub", "testsuite-logs", "parsertests-logs", "datasets-logs", "fixtures-logs", "fixtures-logs-holdout", "baselines-logs", "baselines-logs-holdout", "sigma-logs", "sigma-logs-holdout", "msticpy-logs", "msticpy-logs-holdout"];
 const verdictsOf = (name: string) => (name === "holdout" ? JUDGEMENTS : judgementsFor(name));
 
 export function evaluatePublic(dir: string): PublicEvaluation {

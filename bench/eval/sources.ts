@@ -315,9 +315,13 @@ export function readRuleYaml(root: string, source: "noseyparker" | "kingfisher")
       const seen = new Set<string>();
       for (const line of strings(rule.examples)) {
         if (!rx) break;
-        for (const m of line.matchAll(new RegExp(rx.source, rx.flags.replace("g", "") + "g"))) {
+        for (const m of line.matchAll(new RegExp(rx.source, rx.flags.replace(/[gd]/g, "") + "gd"))) {
           if (m[0].length === 0) continue;
-          const groups = m.slice(1).filter((g): g is string => g !== undefined && g.length >= 4);
+          // a group inside another captured group is part of that one's capture (`rdme_(?P<v>…)`,
+          // a repeated `([a-z]{3,}%)` inside a token): the enclosing group is the secret
+          const spans = m.indices!.slice(1);
+          const nested = (k: number) => spans.some((h, q) => q !== k && h && spans[k] && h[0] <= spans[k]![0] && spans[k]![1] <= h[1] && h[1] - h[0] > spans[k]![1] - spans[k]![0]);
+          const groups = m.slice(1).filter((g, k): g is string => g !== undefined && g.length >= 4 && !nested(k));
           const secret = groups.length ? groups[groups.length - 1] : m[0];
           if (secret.length < 4 || seen.has(secret)) continue;
           seen.add(secret);

@@ -22,7 +22,7 @@ import { authHeaderAt, awsSecretKeyAt, cliSecretAt, resetPairMemory, secretPairA
 import {
   addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, matchRule, MAX_RULES,
   registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
-  WORD_FIRST, WORD_SECOND, wordAnchorMayStart, infixAnchorMayStart, wordHead, thirdByteAllowed, rebuildBuckets, resetUserRules, RuleSpec, registerPattern, setCliRules,
+  WORD_FIRST, WORD_SECOND, wordAnchorMayStart, suffixMinWord, suffixRulesAt, infixAnchorMayStart, wordHead, thirdByteAllowed, rebuildBuckets, resetUserRules, RuleSpec, registerPattern, setCliRules,
 } from "./rules";
 import { registerBuiltinPack } from "./pack";
 
@@ -340,6 +340,7 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
   setClaimedEnd(0);
   resetPairMemory();
   setActiveRules(rules.bits);
+  scanSpans = spans;
   let escapeEnd: usize = 0;
   let i: usize = 0;
   while (i < len) {
@@ -394,14 +395,37 @@ function specificShape(p: usize, byName: i32, enabled: u32): i32 {
   return byName;
 }
 
-/** End of the word (letters and digits) that goes on at `j`, eight bytes at a time. */
-function wordEnd(p: usize, n: usize, j: usize): usize {
+/** The span list of the string being scanned (for wordEnd's suffix rules). */
+let scanSpans: SpanList | null = null;
+
+/** End of the word (letters and digits) that goes on at `j`, eight bytes at a time. A word
+ * longer than the first eight bytes is also where rules anchored on a word's end are tried
+ * (`…FFFFNRAL`); a match is added to the spans, and its end is the word's. Most words end in
+ * the first eight bytes and pay nothing for it. */
+@inline function wordEnd(p: usize, n: usize, j: usize): usize {
+  if (j + 8 <= n) {
+    const first = nonAlnumBytes(load<u64>(p + j));
+    if (first != 0) return j + <usize>(ctz(first) >> 3);
+  }
+  return longWordEnd(p, n, j);
+}
+
+/** wordEnd past the first eight bytes. */
+function longWordEnd(p: usize, n: usize, j: usize): usize {
+  const start = j - 1;
   while (j + 8 <= n) {
     const stop = nonAlnumBytes(load<u64>(p + j));
-    if (stop != 0) return j + <usize>(ctz(stop) >> 3);
+    if (stop != 0) {
+      j += <usize>(ctz(stop) >> 3);
+      break;
+    }
     j += 8;
   }
-  while (j < n && (load<u32>(STARTS + (<usize>load<u8>(p + j) << 2)) & WORD) != 0) j++;
+  if (j + 8 > n) while (j < n && (load<u32>(STARTS + (<usize>load<u8>(p + j) << 2)) & WORD) != 0) j++;
+  if (j - start >= suffixMinWord && suffixRulesAt(p, n, start, j, start)) {
+    scanSpans!.add(<u32>matchStart, <u32>matchEnd, <i32>matchRule);
+    setClaimedEnd(matchEnd);
+  }
   return j;
 }
 

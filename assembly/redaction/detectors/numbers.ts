@@ -121,11 +121,28 @@ const ID_LABELS: StaticArray<string> = [
 // ending a longer label.
 const FLAG_LABELS: StaticArray<string> = ["options", "option", "flags", "mask"];
 
-// `id` ending a longer label (`query_id`, `recordId`, `externalID`): an identifier, as above.
-const ID_SUFFIX: StaticArray<string> = ["id"];
+// `id` or `handle` ending a longer label (`query_id`, `recordId`, `externalID`, Chromium's
+// `--field-trial-handle=1776,6404088009311199867,…`): an identifier, as above.
+const ID_SUFFIX: StaticArray<string> = ["id", "handle"];
+
+/** Where the comma list of numbers that the number at `i` is an item of starts (`1776,` before
+ * it), or `i`: the list's label names its items (`--field-trial-handle=1776,6404…`). */
+function numberListStart(p: usize, i: usize): usize {
+  if (i == 0 || load<u8>(p + i - 1) != 0x2c) return i;
+  let k = i - 1;
+  while (k > 0 && i - k < 64 && (isDigit(load<u8>(p + k - 1)) || load<u8>(p + k - 1) == 0x2c)) k--;
+  return k < i - 1 && isDigit(load<u8>(p + k)) ? k : i;
+}
+
+/** Whether a label of `words` names the number at `i`, or the comma list of numbers it is in. */
+function labelled(p: usize, i: usize, words: StaticArray<string>, suffix: bool): bool {
+  if (labelBefore(p, i, words, suffix)) return true;
+  const start = numberListStart(p, i);
+  return start != i && labelBefore(p, start, words, suffix);
+}
 
 export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelBefore(p, i, ID_LABELS) || labelBefore(p, i, FLAG_LABELS, true) || labelBefore(p, i, ID_SUFFIX, true)) return false;
+  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelled(p, i, ID_LABELS, false) || labelled(p, i, FLAG_LABELS, true) || labelled(p, i, ID_SUFFIX, true)) return false;
   const run = runEnd(p, n, i, DIGIT);
   const first = <u32>(run - i);
   if (first >= 13) return !continuesAfter(p, n, run) && isCard(p, i, run, first) && found(i, run);

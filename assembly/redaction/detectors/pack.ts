@@ -48,6 +48,7 @@ export const BUILTIN_RULES: string[] = [
   "openai_admin_key openai sk-admin-[A-Za-z0-9_-]{40,300}",
   "openai_legacy_key openai sk-[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20}",
   "openai_user_key openai sk-None-[A-Za-z0-9_-]{40,300}",
+  "openai_service_key openai sk-service-[A-Za-z0-9_-]{40,300}",
   // Anthropic: https://docs.anthropic.com/en/api/overview
   // the key version after `api` (`api03`) is read as digits, so that a later version is found too
   "anthropic_api_key anthropic sk-ant-api[0-9]{2,3}-[A-Za-z0-9_-]{80,200}",
@@ -143,12 +144,12 @@ export const BUILTIN_RULES: string[] = [
   "jfrog_api_key_named jfrog [a-z0-9]{73} kw=jfrog|artifactory",
   "jfrog_reference_token jfrog cmVmdGtu[A-Za-z0-9]{50,80}",
   // Shopify: https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens
-  "shopify_access_token shopify shpat_[a-fA-F0-9]{32}",
-  "shopify_shared_secret shopify shpss_[a-fA-F0-9]{32}",
-  "shopify_custom_app_token shopify shpca_[a-fA-F0-9]{32}",
-  "shopify_private_app_token shopify shppa_[a-fA-F0-9]{32}",
+  "shopify_access_token shopify shpat_[A-Za-z0-9]{32,40}",
+  "shopify_shared_secret shopify shpss_[A-Za-z0-9]{32,40}",
+  "shopify_custom_app_token shopify shpca_[A-Za-z0-9]{32,40}",
+  "shopify_private_app_token shopify shppa_[A-Za-z0-9]{32,40}",
   // Square: https://developer.squareup.com/docs/build-basics/access-tokens
-  "square_access_token square EAAA[A-Za-z0-9_-]{22,60}",
+  "square_access_token square EAAA[A-Za-z0-9_-]{22,64}",
   "square_oauth_token square sq0atp-[A-Za-z0-9_-]{22}",
   "square_oauth_secret square (sq0csp-|sq0csb-|sandbox-sq0csb-)[A-Za-z0-9_-]{40,50}",
   "facebook_explorer_token facebook EAACEdEose0cBA[A-Za-z0-9]{20,400}",
@@ -159,9 +160,11 @@ export const BUILTIN_RULES: string[] = [
   // Twilio: account SIDs (AC), API key SIDs (SK), 32 hex.
   "twilio_account_sid twilio AC[a-f0-9]{32}",
   "twilio_api_key twilio SK[a-f0-9]{32}",
-  "twilio_auth_token twilio [a-f0-9]{32} kw=twilio_auth|twilio_token|twilio_secret",
+  "twilio_auth_token twilio [A-Fa-f0-9]{32} kw=twilio_auth|twilio_token|twilio_secret|twilio_key|twilio_api_secret",
   // SendGrid: https://www.twilio.com/docs/sendgrid/ui/account-and-settings/api-keys
-  "sendgrid_api_key sendgrid SG.[A-Za-z0-9_-]{22}.[A-Za-z0-9_-]{43}",
+  "sendgrid_api_key sendgrid SG.[A-Za-z0-9_-]{20,24}.[A-Za-z0-9_-]{39,50}",
+  // gitleaks reads any 66 characters after `SG.` (dots and `=` among them)
+  "sendgrid_api_key_flat sendgrid SG.[A-Za-z0-9_.=-]{66}",
   // Discord: bot tokens (id.timestamp.hmac) and webhooks.
   // the first part is the user id (17-19 decimal digits) in base64: 24-26 characters starting with one of nine pairs
   "discord_bot_token discord (MT|Mj|Mz|ND|NT|Nj|Nz|OD|OT)[A-Za-z0-9_-]{22,24}.[A-Za-z0-9_-]{6}.[A-Za-z0-9_-]{27,40}",
@@ -172,6 +175,9 @@ export const BUILTIN_RULES: string[] = [
   // Telegram: https://core.telegram.org/bots/api#authorizing-your-bot
   // `<bot id>:<35 characters>`, which start with A (core.telegram.org: 123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11)
   "telegram_bot_token telegram [0-9]{5,16}:A[A-Za-z0-9_-]{33,34}",
+  // a secret part not starting `A` only under Telegram's name, or in an Apprise `tgram://` URL
+  "telegram_bot_token_named telegram [0-9]{5,16}:[A-Za-z0-9_-]{35} kw=telegram|tgram",
+  "telegram_apprise_url telegram tgram://[0-9]{5,16}:[A-Za-z0-9_-]{35} keep=8",
   // Slack: https://api.slack.com/authentication/token-types
   "slack_bot_token slack_token xoxb-[A-Za-z0-9-]{10,250}",
   "slack_user_token slack_token xoxp-[A-Za-z0-9-]{10,250}",
@@ -193,6 +199,7 @@ export const BUILTIN_RULES: string[] = [
   "google_oauth_access_token google_oauth ya29.[A-Za-z0-9_-]{20,1024}",
   "google_oauth_refresh_token google_oauth 1//0[A-Za-z0-9_-]{40,300}",
   "google_service_account_key_id google_oauth [a-f0-9]{40} kw=private_key_id",
+  "gcp_key_named google_oauth [A-Za-z0-9]{35,40} kw=gcp_secret|gcp_key|gcp_private_key",
   "firebase_cloud_messaging_key firebase AAAA[A-Za-z0-9_-]{7}:[A-Za-z0-9_-]{140}",
   // age: https://age-encryption.org/v1 (Bech32 secret keys)
   "age_secret_key age AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}",
@@ -230,7 +237,7 @@ export const BUILTIN_RULES: string[] = [
   "mailgun_api_key mailgun key-[a-z0-9]{32}",
   "mailgun_public_key mailgun pubkey-[a-f0-9]{32}",
   "mailgun_private_key mailgun [a-f0-9]{32}-[a-f0-9]{8}-[a-f0-9]{8} kw=mailgun",
-  "mailgun_key_named mailgun [A-Za-z0-9]{32,72} kw=mailgun",
+  "mailgun_key_named mailgun [A-Za-z0-9]{32,72} kw=mailgun sp",
   "mailchimp_api_key mailchimp [a-f0-9]{32}-us[0-9]{1,2}",
   // New Relic: https://docs.newrelic.com/docs/apis/intro-apis/new-relic-api-keys/
   "newrelic_user_key newrelic NRAK-[A-Za-z0-9]{27}",
@@ -239,8 +246,14 @@ export const BUILTIN_RULES: string[] = [
   "newrelic_insights_query_key newrelic NRIQ-[A-Za-z0-9_-]{25,32}",
   "newrelic_browser_key newrelic (NRJS-|NRBR-)[a-f0-9]{19}",
   "newrelic_license_key newrelic [A-Za-z0-9]{40} kw=new_relic_license|newrelic_license|nr_license|nria_license",
+  // gitleaks' `new-relic-user-api-id`: 64 letters and digits under New Relic's name
+  "newrelic_user_api_id newrelic [a-z0-9]{64} kw=new_relic|newrelic|new-relic",
+  // Kingfisher's and trufflehog's personal API key: 4, a dash, 42, under New Relic's name
+  "newrelic_personal_key_named newrelic [A-Za-z0-9_.]{4}-[A-Za-z0-9_.]{42} kw=new_relic|newrelic|new-relic",
   // EU-region license keys carry their region first; any license key ends `NRAL`, mobile app tokens `-NRMA`
-  "newrelic_eu_license_key newrelic eu01xx[a-f0-9]{30}NRAL",
+  "newrelic_eu_license_key newrelic eu01xx[A-Fa-f0-9]{30}NRAL",
+  // US license keys: 32 hex, then `FFFFNRAL` (their mark is at the end: found where a word ends)
+  "newrelic_us_license_key newrelic [a-f0-9]{32}FFFFNRAL",
   "newrelic_mobile_app_token newrelic [A-Za-z0-9]{42}-NRMA",
   "newrelic_rest_api_key newrelic NRRA-[a-f0-9]{42}",
   // Pixie (New Relic's Kubernetes observability): API and deploy keys
@@ -251,9 +264,9 @@ export const BUILTIN_RULES: string[] = [
   "planetscale_password planetscale pscale_pw_[A-Za-z0-9_.=-]{32,64}",
   "planetscale_service_token planetscale pscale_tkn_[A-Za-z0-9_.=-]{32,64}",
   "planetscale_oauth_token planetscale pscale_oauth_[A-Za-z0-9_.=-]{32,64}",
-  "postman_api_key postman PMAK-[a-f0-9]{24}-[a-f0-9]{34}",
-  "pulumi_access_token pulumi pul-[a-f0-9]{40}",
-  "rubygems_api_key rubygems rubygems_[a-f0-9]{48}",
+  "postman_api_key postman PMAK-[A-Za-z0-9-]{59}",
+  "pulumi_access_token pulumi pul-[a-z0-9]{40}",
+  "rubygems_api_key rubygems rubygems_[A-Za-z0-9]{48}",
   // Sentry, Snyk, Sumo Logic, Tailscale, Vercel
   "sentry_org_token sentry sntrys_eyJ[A-Za-z0-9+/=_-]{50,1024}",
   "sentry_user_token sentry sntryu_[a-f0-9]{64}",
@@ -261,16 +274,16 @@ export const BUILTIN_RULES: string[] = [
   "snyk_token snyk " + UUID_CI + " kw=snyk",
   "sumologic_access_key sumologic [A-Za-z0-9]{64} kw=sumo",
   "sumologic_access_id sumologic su[A-Za-z0-9]{12} kw=sumo",
-  "tailscale_key tailscale tskey-[a-z]{3,8}-[A-Za-z0-9_-]{10,100}",
+  "tailscale_key tailscale tskey-[a-z]{3,8}-[A-Za-z0-9_-]{10,200}",
   "vercel_token vercel (vcp_|vci_|vca_|vcr_|vck_)[A-Za-z0-9]{24,64}",
-  "vercel_legacy_token vercel [A-Za-z0-9]{24} kw=vercel",
+  "vercel_legacy_token vercel [A-Za-z0-9]{24} kw=vercel sp",
   // Cloudflare, Fastly
   "cloudflare_origin_ca_key cloudflare v1.0-[a-f0-9]{24,64}-[a-f0-9-]{100,400}",
   // self-identifying tokens (2025): user and account API tokens, the global API key; 8 hex of checksum last
   "cloudflare_prefixed_token cloudflare (cfut_|cfat_|cfk_)[A-Za-z0-9]{40}[a-f0-9]{8}",
   "cloudflare_api_token cloudflare [A-Za-z0-9_-]{40} kw=cloudflare|cf_api|cf-api",
   "cloudflare_global_api_key cloudflare [a-f0-9]{37} kw=cloudflare|cf_api|cf-api|x-auth-key",
-  "fastly_api_token fastly [A-Za-z0-9_-]{32} kw=fastly",
+  "fastly_api_token fastly [A-Za-z0-9_=-]{32} kw=fastly",
   // Alibaba Cloud
   "alibaba_access_key_id alibaba LTAI[A-Za-z0-9]{12,20}",
   "alibaba_access_key_secret alibaba [A-Za-z0-9]{30} kw=alibaba|aliyun|accesskeysecret|access_key_secret",
@@ -338,12 +351,14 @@ export const BUILTIN_RULES: string[] = [
   "squarespace_api_key squarespace " + UUID_CI + " kw=squarespace",
   "travis_api_token travis [A-Za-z0-9]{22} kw=travis",
   "typeform_pat typeform tfp_[A-Za-z0-9_.=-]{40,59}",
+  "typeform_legacy_token typeform [A-Za-z0-9]{44} kw=typeform",
   "yandex_api_key yandex AQVN[A-Za-z0-9_-]{35,38}",
   // Yandex Cloud IAM tokens: `t1.<header>.<86-character signature>`
   "yandex_iam_token yandex t1.[A-Za-z0-9_=-]{2,100}.[A-Za-z0-9_-]{86}[=]{0,2}",
   "yandex_access_key yandex YC[A-Za-z0-9_-]{38}",
   "yandex_oauth_token yandex (y0_|y1_|y2_|y3_)[A-Za-z0-9_-]{55}",
   "zendesk_api_token zendesk [A-Za-z0-9]{40} kw=zendesk",
+  "yandex_named_token yandex [A-Za-z0-9.]{83} kw=yandex",
   // Developer platforms and CI
   "buildkite_token buildkite bkua_[a-z0-9]{40}",
   "buildkite_legacy_token buildkite [a-z0-9]{40} kw=buildkite",
@@ -358,7 +373,7 @@ export const BUILTIN_RULES: string[] = [
   "docker_hub_legacy_pat docker [a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12} kw=dockerhub|docker_hub|docker_token|docker_pat|docker_password",
   "flyio_token flyio (fo1_|fm1r_|fm1a_|fm2_)[A-Za-z0-9+/=_-]{40,1024}",
   "defined_networking_key defined_networking dnkey-[a-z0-9=_-]{26}-[a-z0-9=_-]{52}",
-  "octopus_deploy_key octopus API-[A-Z0-9]{26}",
+  "octopus_deploy_key octopus API-[A-Z0-9]{26,31}",
   "openshift_token openshift sha256~[A-Za-z0-9_-]{43}",
   "sonarqube_token sonarqube (sqp_|squ_|sqa_)[A-Za-z0-9]{40}",
   // user tokens before SonarQube 9.5: 40 hex, no prefix
@@ -369,7 +384,7 @@ export const BUILTIN_RULES: string[] = [
   "infracost_api_key infracost ico-[A-Za-z0-9]{32}",
   "intra42_secret intra42 (s-s4t2ud-|s-s4t2af-)[a-f0-9]{64}",
   "nuget_api_key nuget oy2[a-z0-9]{43}",
-  "nuget_api_key_named nuget [a-z0-9]{46} kw=nuget",
+  "nuget_api_key_named nuget [a-z0-9]{46} kw=nuget sp",
   "supabase_pat supabase sbp_[a-f0-9]{40}",
   "supabase_secret_key supabase sb_secret_[A-Za-z0-9_-]{31,64}",
   "notion_integration_token notion ntn_[0-9]{11}[A-Za-z0-9]{35}",
@@ -378,8 +393,11 @@ export const BUILTIN_RULES: string[] = [
   "hubspot_api_key hubspot [A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12} kw=hubspot|hapikey",
   "telnyx_api_key telnyx KEY[0-9A-F]{32}_[A-Za-z0-9]{22}",
   "plaid_access_token plaid (access-sandbox-|access-development-|access-production-)" + UUID,
+  // secrets (30 letters and digits) have no mark: under Plaid's name
+  "plaid_secret_key plaid [a-z0-9]{30} kw=plaid",
   "braintree_access_token braintree (access_token$production$|access_token$sandbox$)[a-z0-9]{16}$[a-f0-9]{32}",
   "razorpay_key razorpay (rzp_live_|rzp_test_)[A-Za-z0-9]{14}",
+  "razorpay_key_secret razorpay [A-Za-z0-9]{24} kw=razorpay",
   "salesforce_access_token salesforce [0][0][A-Za-z0-9]{13}![A-Za-z0-9._]{80,120}",
   "salesforce_refresh_token salesforce 5Aep861[A-Za-z0-9._]{70,100}",
   "zapier_webhook zapier (hooks.zapier.com/hooks/catch/|hooks.zapier.com\\\\/hooks\\\\/catch\\\\/)[0-9]{5,10}/[A-Za-z0-9]{5,10}",
@@ -390,7 +408,7 @@ export const BUILTIN_RULES: string[] = [
   // longer secrets only under a name that says secret (`auth0Client` is the SDK's telemetry, base64 JSON)
   "auth0_client_secret_long auth0 [A-Za-z0-9_-]{73,200} kw=auth0_client_secret|auth0clientsecret|auth0_secret|auth0secret",
   "algolia_api_key algolia [A-Za-z0-9]{32} kw=algolia",
-  "pagerduty_api_key pagerduty [A-Za-z0-9_+-]{20} kw=pagerduty|pd_api|pd_token",
+  "pagerduty_api_key pagerduty [A-Za-z0-9_+-]{20} kw=pagerduty|pd_api|pd_token|pd_key",
   // unnamed: 80 characters or more (real ones are about 110), so a line of wrapped base64 (76
   // characters in MIME and mysqlbinlog's `BINLOG '…'`, 64 in PEM) of zero bytes is not one
   "twitter_bearer_token twitter AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{59,120} noph",
@@ -400,6 +418,8 @@ export const BUILTIN_RULES: string[] = [
   "twitter_access_token twitter [0-9]{15,25}-[A-Za-z0-9]{20,40} kw=twitter",
   "twitter_api_key twitter [A-Za-z0-9]{25} kw=twitter",
   "twitter_api_secret twitter [A-Za-z0-9]{35,50} kw=twitter",
+  // a percent-encoded bearer token not starting with Twitter's run of `A` (Kingfisher's v2 form)
+  "twitter_bearer_token_any twitter [A-Za-z0-9%]{60,200} kw=twitter",
   "twitch_api_token twitch [a-z0-9]{30} kw=twitch",
   "twitch_stream_key twitch live_[0-9]{5,12}_[A-Za-z0-9]{30}",
   "etsy_api_key etsy [a-z0-9]{24} kw=etsy",
@@ -407,13 +427,13 @@ export const BUILTIN_RULES: string[] = [
   // AI providers
   "groq_api_key groq gsk_[A-Za-z0-9]{52}",
   "perplexity_api_key perplexity pplx-[A-Za-z0-9]{48}",
-  "replicate_api_token replicate r8_[A-Za-z0-9]{37}",
-  "xai_api_key xai xai-[A-Za-z0-9]{80}",
+  "replicate_api_token replicate r8_[A-Za-z0-9]{37,48}",
+  "xai_api_key xai xai-[A-Za-z0-9_]{80}",
   "langsmith_api_key langsmith (lsv2_pt_|lsv2_sk_)[a-f0-9]{32}_[a-f0-9]{10}",
   "pinecone_api_key pinecone pcsk_[A-Za-z0-9_]{50,80}",
   "cohere_api_key cohere [A-Za-z0-9]{40} kw=cohere|co_api_key",
   "mistral_api_key mistral [A-Za-z0-9]{32} kw=mistral",
-  "wandb_api_key wandb [a-f0-9]{40} kw=wandb",
+  "wandb_api_key wandb [a-f0-9]{40} kw=wandb sp",
 ];
 
 /** Registers the built-in pack (start-up); returns the problems (none in a correct build). */

@@ -150,11 +150,12 @@ const BENIGN_AFTER: StaticArray<string> = [
   return <u32>load<u8>(p + j) - 0x41 < 26;
 }
 
-/** Whether [from, to) starts a word at `j`: the key's start, after `_-.`, or a camel hump. */
+/** Whether `b` separates the words of a key: `_`, `-` or `.`. */
 @inline function isKeySeparator(b: u32): bool {
   return b == 0x5f || b == 0x2d || b == 0x2e;
 }
 
+/** Whether [from, to) starts a word at `j`: the key's start, after `_-.`, or a camel hump. */
 @inline function wordStartAt(p: usize, from: usize, j: usize): bool {
   if (j == from) return true;
   const b = <u32>load<u8>(p + j - 1);

@@ -15,7 +15,9 @@
 // The anchor: a rule is found from literal text. A pattern that starts with a literal (or a
 // group of literal alternatives) is anchored on it at a word start; otherwise its first
 // literal that begins with a non-alphanumeric byte is the anchor (`.atlasv1.`, `Q~`, `:AA`)
-// and the segments before it are read backward from there.
+// and the segments before it are read backward from there. A pattern with neither whose last
+// item is a literal of 4+ letters and digits (`[a-f0-9]{32}FFFFNRAL`: a mark at the end) is
+// anchored on that literal where a word ends, the segments before it read backward as well.
 
 export const MAX_REPEAT: i32 = 4096;
 
@@ -36,6 +38,8 @@ export class Pattern {
   post: Seg[] = [];
   /** Anchored at a word start (a leading literal) rather than inside text. */
   atWordStart: bool = true;
+  /** Anchored where a word ends (a trailing literal of letters and digits). */
+  atWordEnd: bool = false;
   error: string = "";
 }
 
@@ -277,5 +281,20 @@ function layout(out: Pattern, segs: Seg[], bodyOnly: bool): Pattern {
     if (pre.length == 0 && post.length == 0) return fail(out, "the pattern is only a literal");
     return out;
   }
-  return fail(out, "the pattern needs a literal anchor: start with at least 2 literal characters, or contain a literal with punctuation (e.g. '.', ':', '~')");
+  // Anchored where a word ends on a trailing literal of letters and digits.
+  const last = segs[segs.length - 1];
+  if (segs.length >= 2 && last.bitmap == null && last.literal.length >= 4) {
+    const pre = segs.slice(0, segs.length - 1);
+    for (let q = 1; q < pre.length; q++) {
+      if (pre[q].bitmap != null && pre[q].min != pre[q].max) return fail(out, "before the closing literal '" + last.literal + "' only the first segment may vary in length");
+    }
+    if (pre[0].bitmap != null && pre[0].min == 0) return fail(out, "the first segment may not repeat zero times");
+    if (!checkDeterministic(out, pre, 0, true)) return out;
+    out.anchors.push(last.literal);
+    out.pre = pre;
+    out.atWordStart = false;
+    out.atWordEnd = true;
+    return out;
+  }
+  return fail(out, "the pattern needs a literal anchor: start with at least 2 literal characters, contain a literal with punctuation (e.g. '.', ':', '~'), or end with a literal of 4+ letters and digits");
 }

@@ -21,7 +21,7 @@ export const RULE_SET_BYTES: usize = <usize>MAX_RULES >> 3;
 export const enum Kind { Credential = 0, Personal = 1, Network = 2 }
 export const KIND_NAMES: string[] = ["credential", "personal", "network"];
 
-const enum Type { Code = 0, Token = 1, Infix = 2, Keyword = 3 }
+const enum Type { Code = 0, Token = 1, Infix = 2, Keyword = 3, Suffix = 4 }
 
 // Rule flags
 export const F_CI: u32 = 1;
@@ -34,7 +34,8 @@ export const F_SPACED: u32 = 32;
 
 // Rule record, 32 bytes: type u8, flags u8, family u16, preCount u8, postCount u8,
 // minEntropy (tenths of a bit) u8, contextCount u8, segments u32, before-bitmap u32,
-// context u32 (pairs of pointer, length), keepPrefix u8 (bytes of the anchor left visible).
+// context u32 (pairs of pointer, length), keepPrefix u8 (bytes of the anchor left visible),
+// a byte unused, minLength u16 (the shortest match: suffix rules, tried at word ends).
 const RULE_BYTES: usize = 32;
 const SEG_BYTES: usize = 12;
 const RULES = heap.alloc(<usize>MAX_RULES * RULE_BYTES);
@@ -58,6 +59,12 @@ export const WORD_FIRST = heap.alloc(256);
 export const WORD_SECOND = heap.alloc(256);
 export const INFIX_FIRST = heap.alloc(256);
 export const INFIX_SECOND = heap.alloc(256);
+/** Anchors of the rules anchored where a word ends (few: tried in turn). */
+const MAX_SUFFIX: i32 = 64;
+const SUFFIX_LIST = heap.alloc(<usize>MAX_SUFFIX << 1);
+let suffixCount: i32 = 0;
+/** The shortest word a suffix rule can match (usize.MAX_VALUE: no suffix rule). */
+export let suffixMinWord: usize = <usize>usize.MAX_VALUE;
 /** One bit per (first, second) byte pair an anchor inside text can start with (8 KiB). */
 const INFIX_PAIRS = heap.alloc(8192);
 
@@ -234,7 +241,10 @@ export function registerPattern(spec: RuleSpec, user: bool): string {
       store<u32>(ctx + <usize>k * 8, <u32>spec.context[k].length, 4);
     }
   }
-  const type = keyword ? Type.Keyword : pattern.atWordStart ? Type.Token : Type.Infix;
+  const type = keyword ? Type.Keyword : pattern.atWordStart ? Type.Token : pattern.atWordEnd ? Type.Suffix : Type.Infix;
+  let minLength = 0;
+  for (let k = 0; k < pattern.pre.length; k++) minLength += pattern.pre[k].bitmap == null ? pattern.pre[k].literal.length : pattern.pre[k].min;
+  for (let k = 0; k < pattern.anchors.length; k++) minLength += k == 0 ? pattern.anchors[k].length : 0;
   let flags = spec.flags;
   if (spec.caseInsensitive || keyword) flags |= F_CI;
   store<u8>(r, <u8>type);
@@ -247,6 +257,7 @@ export function registerPattern(spec: RuleSpec, user: bool): string {
   store<u32>(r, <u32>beforeBm, 12);
   store<u32>(r, <u32>ctx, 16);
   store<u8>(r, <u8>min(255, spec.keepPrefix), 20);
+  store<u16>(r, <u16>min(65535, minLength), 22);
   const anchors = keyword ? spec.keywords : pattern.anchors;
   for (let k = 0; k < anchors.length; k++) {
     const a = anchors[k];
@@ -323,12 +334,24 @@ export function rebuildBuckets(): void {
   memory.fill(INFIX_FIRST, 0, 256);
   memory.fill(INFIX_SECOND, 0, 256);
   memory.fill(INFIX_PAIRS, 0, 8192);
+  suffixCount = 0;
+  suffixMinWord = <usize>usize.MAX_VALUE;
   // Group anchor ids by key; longest anchors first within a bucket (`sk-ant-api03-` before `sk-`).
   const keys = new Map<i32, i32[]>();
   for (let a = 0; a < anchorCount; a++) {
     const e = ANCHORS + <usize>a * ANCHOR_BYTES;
     const rule = <usize>load<u16>(e);
-    const word = load<u8>(RULES + rule * RULE_BYTES) != <u8>Type.Infix;
+    const type = load<u8>(RULES + rule * RULE_BYTES);
+    if (type == <u8>Type.Suffix) {
+      // suffix anchors: one short list, tried where a word at least this long ends
+      if (suffixCount < MAX_SUFFIX) {
+        store<u16>(SUFFIX_LIST + (<usize>suffixCount << 1), <u16>a);
+        suffixCount++;
+      }
+      suffixMinWord = min(suffixMinWord, <usize>load<u16>(RULES + rule * RULE_BYTES, 22));
+      continue;
+    }
+    const word = type != <u8>Type.Infix;
     const bytes = <usize>load<u32>(e, 4);
     const ci = load<u8>(e, 3) != 0;
     const b0 = <i32>load<u8>(bytes);
@@ -479,6 +502,22 @@ export function infixRulesAt(p: usize, n: usize, i: usize, floor: usize): bool {
   return tryList(p, n, i, floor, LISTS + ((head + 1) << 1));
 }
 
+/** Data rules anchored where a word ends: the word [start, end) of letters and digits ends
+ * with a rule's closing literal and the segments before it read backward (`…FFFFNRAL`). */
+export function suffixRulesAt(p: usize, n: usize, start: usize, end: usize, floor: usize): bool {
+  if (peek(p, n, end) == 0x5f) return false;
+  const bits = activeRules;
+  for (let k = 0; k < suffixCount; k++) {
+    const e = ANCHORS + (<usize>load<u16>(SUFFIX_LIST + (<usize>k << 1)) << 4);
+    const rule = <u32>load<u16>(e);
+    if (end - start < <usize>load<u16>(RULES + <usize>rule * RULE_BYTES, 22) || !ruleEnabled(bits, rule)) continue;
+    const len = <usize>load<u8>(e, 2);
+    if (!anchorEquals(p + end - len, <usize>load<u32>(e, 4), len, load<u8>(e, 3) != 0)) continue;
+    if (matchRuleAt(p, n, end - len, floor, len, rule)) return true;
+  }
+  return false;
+}
+
 function tryList(p: usize, n: usize, i: usize, floor: usize, list: usize): bool {
   const bits = activeRules;
   // The next four bytes as one word (0xff past the end of the string: no anchor byte is 0xff).
@@ -531,7 +570,7 @@ function matchRuleAt(p: usize, n: usize, i: usize, floor: usize, anchorLen: usiz
     // anchor rule out most places more cheaply than the run before it.
     end = forward(p, n, i + anchorLen, segs + pre * SEG_BYTES, post);
     if (end == FAIL) return false;
-    if (type == Type.Infix) {
+    if (type == Type.Infix || type == Type.Suffix) {
       from = backward(p, floor, i, segs, pre);
       if (from == FAIL) return false;
     }
@@ -600,19 +639,102 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
       return FAIL;
     }
   }
-  const key = j;
+  let key = j;
+  // a name of up to three words (`new relic license key = …`, `Unseal Key 2: …`, `nuget secret
+  // K`): short words after single spaces, taken when a separator or (spaced rules) a value follows
+  let w = j;
+  // the first such word must be a credential's (key, token, secret, license, password, api, auth)
+  for (let words = 0; words < 2 && peek(p, n, w) == 0x20 && (words > 0 ? isIdent(peek(p, n, w + 1)) : nameWordAt(p, n, w + 1)); words++) {
+    let e = w + 1;
+    for (let t = 0; t < 12 && isIdent(peek(p, n, e)); t++) e++;
+    if (isIdent(peek(p, n, e))) break;
+    w = e;
+  }
+  if (w > j) {
+    let m = w;
+    for (let s = 0; s < 40 && peek(p, n, m) == 0x20; s++) m++;
+    const c = peek(p, n, m);
+    const dash = c == 0x2d && m > w && peek(p, n, m + 1) == 0x20;
+    if (c == 0x3a || c == 0x3d || dash || (spaced && m > w && (isIdent(c) || c == QUOTE || c == APOSTROPHE))) key = j = w;
+  }
   // aligned configuration files pad names with spaces before the `=` (`azure_devops_pat      = "…"`)
   for (let s = 0; s < 40 && peek(p, n, j) == 0x20; s++) j++;
   b = peek(p, n, j);
-  if (spaced && j > key && b != 0x3a && b != 0x3d && b != 0) return j;
+  // `okta token - '…'`: a dash between spaces, then a quoted value
+  if (b == 0x2d && j > key && peek(p, n, j + 1) == 0x20) {
+    const q = peek(p, n, j + 2);
+    if (q == QUOTE || q == APOSTROPHE) return j + 3;
+    return FAIL;
+  }
+  // the provider's name, then a word that names its credential (`algolia Key=…`, `mailgun api_key: …`)
+  // (first letters k, t, s, a, p only: most words after a name are not tried)
+  if (j == key + 1 && ((b | 0x20) == 0x6b || (b | 0x20) == 0x74 || (b | 0x20) == 0x73 || (b | 0x20) == 0x61 || (b | 0x20) == 0x70)) {
+    const w = credentialWordEnd(p, n, j);
+    if (w != 0) {
+      j = w;
+      b = peek(p, n, j);
+    }
+  }
+  if (spaced && j > key && b != 0x3a && b != 0x3d && b != 0) {
+    // `mailgun 'key'`: a quoted value after the name and spaces
+    if (b == QUOTE || b == APOSTROPHE) return j + 1;
+    if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) return j + 2;
+    return j;
+  }
   if (b != 0x3a && b != 0x3d) return FAIL;
   j++;
+  if (peek(p, n, j) == 0x3a && peek(p, n, j + 1) == 0x3d) j++; // `::=` (make, BNF)
   if (peek(p, n, j) == 0x3d || peek(p, n, j) == 0x3e) j++; // `:=`, `=>`
   for (let s = 0; s < 8 && peek(p, n, j) == 0x20; s++) j++;
   b = peek(p, n, j);
   if (b == QUOTE || b == APOSTROPHE) j++;
   else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
   return j;
+}
+
+const NAME_WORDS: StaticArray<string> = ["key", "token", "secret", "license", "licence", "password", "api", "auth"];
+
+/** Whether a word naming a credential starts at `j` (any case; a prefix of a longer word too:
+ * `keys`, `tokens`, `apikey`). */
+function nameWordAt(p: usize, n: usize, j: usize): bool {
+  const c = peek(p, n, j) | 0x20;
+  if (c != 0x6b && c != 0x74 && c != 0x73 && c != 0x6c && c != 0x70 && c != 0x61) return false;
+  for (let k = 0; k < NAME_WORDS.length; k++) {
+    const w = unchecked(NAME_WORDS[k]);
+    let same = true;
+    for (let q = 0; q < w.length; q++) {
+      if ((peek(p, n, j + <usize>q) | 0x20) != <u32>w.charCodeAt(q)) { same = false; break; }
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
+/** After a provider's name and one space: where the `=` or `:` is after a word naming a
+ * credential (`key`, `token`, `secret`, `apikey`, `api_key`, `api-key`, `pat`, any case) or a
+ * declaration's type (`string`) and spaces; else 0. */
+function credentialWordEnd(p: usize, n: usize, j: usize): usize {
+  let e = j;
+  while (e < n && e - j < 8 && (isIdent(peek(p, n, e)) || peek(p, n, e) == 0x2d)) e++;
+  let sep = e;
+  for (let s = 0; s < 8 && peek(p, n, sep) == 0x20; s++) sep++;
+  const after = peek(p, n, sep);
+  if (after != 0x3a && after != 0x3d) return 0;
+  const len = e - j;
+  // lower-cased word, `-`/`_` dropped, compared with the names (at most 7 letters)
+  let w: u64 = 0;
+  let count = 0;
+  for (let k = j; k < e; k++) {
+    let c = <u64>load<u8>(p + k);
+    if (c == 0x5f || c == 0x2d) continue;
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    w = (w << 8) | c;
+    count++;
+  }
+  if (len == 0 || count > 7) return 0;
+  // "key", "token", "secret", "apikey", "pat"; "string", a declaration's type (`const fastlyKey string = "…"`)
+  if (w == 0x6b6579 || w == 0x746f6b656e || w == 0x736563726574 || w == 0x6170696b6579 || w == 0x706174 || w == 0x737472696e67) return sep;
+  return 0;
 }
 
 /** Reads `count` segments at `j`; the end, or FAIL. A `/` may arrive as `\/`. */
