@@ -500,6 +500,8 @@ describe("vendor formats n–z (issue 12, second pass)", () => {
     expect(found("octopus_deploy_key", "X-Octopus-ApiKey: API-1234567890ABCDEFGHIJKLMNO1234")).toEqual(["API-1234567890ABCDEFGHIJKLMNO1234"]);
     expect(found("octopus_deploy_key", "https://fog-ringer-f42.notion.site/API-BD80F56CDC1441E6BF6011AB6D852875")).toEqual([]);
     expect(found("shippo_api_token", "shippo_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).toEqual([]); // Shippo's keys are lower-case hex
+    expect(found("pagerduty_api_key", "pd_key = u+3xVszZ-b4m+T6d23KA")).toEqual(["u+3xVszZ-b4m+T6d23KA"]);
+    expect(found("pagerduty_api_key", "pd_key = u+3xVszZ-b4m+T6d23KA9")).toEqual([]); // 21: not the format
   });
 });
 

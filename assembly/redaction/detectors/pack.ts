@@ -408,7 +408,7 @@ export const BUILTIN_RULES: string[] = [
   // longer secrets only under a name that says secret (`auth0Client` is the SDK's telemetry, base64 JSON)
   "auth0_client_secret_long auth0 [A-Za-z0-9_-]{73,200} kw=auth0_client_secret|auth0clientsecret|auth0_secret|auth0secret",
   "algolia_api_key algolia [A-Za-z0-9]{32} kw=algolia",
-  "pagerduty_api_key pagerduty [A-Za-z0-9_+-]{20} kw=pagerduty|pd_api|pd_token",
+  "pagerduty_api_key pagerduty [A-Za-z0-9_+-]{20} kw=pagerduty|pd_api|pd_token|pd_key",
   // unnamed: 80 characters or more (real ones are about 110), so a line of wrapped base64 (76
   // characters in MIME and mysqlbinlog's `BINLOG '…'`, 64 in PEM) of zero bytes is not one
   "twitter_bearer_token twitter AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{59,120} noph",
