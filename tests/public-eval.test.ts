@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Rng } from "../bench/rng.js";
-import { classFor, classOf, isPlaceholder, isVariable, namelessShape, normaliseSecret, outsideClaim, vendorSecretValue } from "../bench/eval/classes.js";
+import { classFor, classOf, isPlaceholder, isVariable, namelessShape, normaliseSecret, outsideClaim, typedPlaceholder, vendorSecretValue } from "../bench/eval/classes.js";
 import { contextsFor, leaks } from "../bench/eval/examples.js";
 import { Evaluator, exprEnd, generate, goRegex, tokenize } from "../bench/eval/golit.js";
 import { JUDGEMENTS, judgementKey, judgementsFor, outcomeKey, parseCsv, readJudgements, recordForms, systemFiles } from "../bench/eval/reallogs.js";
@@ -200,6 +200,26 @@ describe("evaluation readers and scoring", () => {
     expect(normaliseSecret(kf("Server=db,1433;User ID=u;Password=#gets0m3;Trusted_Connection=False"), "pairs")).toBe("#gets0m3");
     expect(normaliseSecret(kf("=######"), "pairs")).toBe("######");
     expect(normaliseSecret(kf("#{datastore['DBPASSWORD']}\"\n"), "pairs")).toBe("#{datastore['DBPASSWORD']}");
+  });
+
+  it("counts apart typed placeholders and invalid vendor formats (h12), not random keys of the same shape", () => {
+    const e = (family: string, secret: string, more: Partial<Example> = {}): Example => ({ source: family.split(":")[0] as Example["source"], family, positive: true, secret, ...more });
+    for (const p of ["figd_1234567890123456789012345678901234abcdef", "abcdefghijklmnopqrstuvwxyz", "B1C2D3E4F5G6H7I8J9K0L1M2N3O4P5Q6R7S8T9U0V1", ":0/9a/z8y7x6w5v4u3t2s1r0q9p8o7n6m5", "QWERTYUIOPASDFGHJKLZXCVBNM1234", "example.v1.XYZ123_ABC.abcdef12", "YOUR_VERY_LONG_CLIENT_SECRET_GOES_HERE"]) expect(typedPlaceholder(p), p).toBeDefined();
+    for (const k of ["figd_rh1ZeAPatbAtEDS9HVZgRPqwF1DhBf6Q1uZ5DrM", "5524bf449ca45fcace54698371466398", "ABc123456789dEFghIJK", "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs"]) expect(typedPlaceholder(k), k).toBeUndefined();
+    expect(outsideClaim(e("kingfisher:figma.1", "x"), "figma", "figd_1234567890123456789012345678901234abcdef")).toMatch(/typed placeholder/);
+    expect(outsideClaim(e("trufflehog:github", "x"), "github_token", "ghp_abcdefghijklmnopqrstuvwxyz0123456789")).toBeUndefined(); // not for the 16 classes
+    expect(outsideClaim(e("detect-secrets:discord", "x"), "discord", "MZ1yGvKTjE0rY0cV8i47CjAa.uRHQPq.Xb1Mk2nEhe-4iUcrGOuegj57zMC")).toMatch(/user id/);
+    expect(outsideClaim(e("detect-secrets:discord", "x"), "discord", "MTk4NjIyNDgzNDcxOTI1MjQ4.Cl2FMQ.ZnCjm1XVW7vRze4b7Cq4se7kKWs")).toBeUndefined();
+    expect(outsideClaim(e("trufflehog:azure_batch", "x"), "azure", "BXIMbhBlC3=5hIbqCEKvq7opaV2ZfO0XWbcnasZmPm/AJfQqdcnt/AVmKkJ8Qw80Zc1rQDaw+2Ytxc1hDq1m/LB0")).toMatch(/padding/);
+    expect(outsideClaim(e("trufflehog:azure_batch", "x"), "azure", "BXIMbhBlC35hIbqCEKvq7opaV2ZfO0XWbcnasZmPm/AJfQqdcnt/AVmKkJ8Qw80Zc1rQDaw+2Ytxc1hDq1m/LB0==")).toBeUndefined();
+    expect(outsideClaim(e("noseyparker:hashicorp.1", "x"), "hashicorp_vault", "s.Z4bTMtngfLeQ18AqVoBBkUAOD1")).toMatch(/24 characters/);
+    expect(outsideClaim(e("noseyparker:hashicorp.1", "x"), "hashicorp_vault", "s.Z4bTMtngfLeQ18AqVoBBkUAO")).toBeUndefined();
+    // a scanner's capture without the token's prefix: counted apart alone, in the claim in its own line
+    const sl = "hAi61Jx1hs3XlhrnsCxnctrEmxK2Q-UK29hbdxxHyAykldSeHmipBAauxTzuBEIqt2jdyyUZw8kgY3t_ars-PNIPS27ySa1ab22132U3sUuqYTXHzf2XlvMxSesUhkzx2G11_9W1f-eo";
+    const db = e("kingfisher:dropbox.1", sl, { line: `Authorization: Bearer sl.${sl}` });
+    expect(outsideClaim(db, "dropbox", sl, "bare")).toMatch(/`sl\.`/);
+    expect(outsideClaim(db, "dropbox", sl, "own")).toBeUndefined();
+    expect(outsideClaim({ ...db, line: `Authorization: Bearer ${sl}` }, "dropbox", sl, "bare")).toBeUndefined();
   });
 
   it("finds a scanner's result in its input, also when the result is key + endpoint", () => {

@@ -76,6 +76,8 @@ export function outsideClaim(e: Example, cls: string | undefined, secret: string
     const lines = e.line.split("\n");
     const own = lines.find((l) => l.includes(secret));
     if (named && own !== undefined && !namesProvider(own, named.words) && lines.some((l) => l !== own && namesProvider(l, named.words))) return `a ${named.id} value whose name is on another line of the file (a log record holds one line): alone on its line it is any random string of that alphabet`;
+    // the provider named on another line only by a token of its own (an Alibaba `LTAI…` key id beside the secret's line)
+    if (named && own !== undefined && !namesProvider(own, named.words) && !markedToken(cls, own) && lines.some((l) => l !== own && markedToken(cls, l))) return `a ${named.id} value whose provider shows only on another line of the file, by a token of its own (a log record holds one line): alone on its line it is any random string of that alphabet`;
   }
   if (context && NAMELESS_CONTEXTS.has(context) && cls && !(CLAIMED_CLASSES as readonly string[]).includes(cls)) {
     // the value as the contexts carry it (a URL's `user:password`), or the part measured
@@ -336,6 +338,11 @@ export function namelessShape(cls: string, secret: string): { id: string; patter
   const words = (kw ?? named.options.find((o) => o.startsWith("ctx="))!).replace(/^(kw|ctx)=/, "").split("|");
   const how = kw ? `the value of a key starting ${kw.slice(3).split("|").map((w) => `\`${w}\``).join(", ")}` : `with ${named.options.find((o) => o.startsWith("ctx="))!.slice(4).split("|").map((w) => `\`${w}\``).join(", ")} in the 64 bytes before`;
   return { id: named.id, pattern: named.pattern, how, words };
+}
+
+/** Whether a line holds a token a name-free rule of family `cls` finds (`LTAI…` for Alibaba). */
+function markedToken(cls: string, line: string): boolean {
+  return packRules().some((r) => r.family === cls && !r.options.some((o) => o.startsWith("kw=") || o.startsWith("ctx=")) && /^[A-Za-z(]/.test(r.pattern) && new RegExp(`(^|[^A-Za-z0-9])${patternSource(r.pattern)}([^A-Za-z0-9_]|$)`).test(line));
 }
 
 /** Whether a line holds one of a rule's names (case, `_`, `-`, `.` and spaces ignored). */
