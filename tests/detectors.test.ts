@@ -641,12 +641,43 @@ describe("real logs' look-alikes", () => {
   positives("email", [
     ["web-01\\tjane-doe@example.com\\tok", "jane-doe@example.com"], // a host's column, then a mailbox
     ["mail-01.example.com\\tuser-01@example.com", "user-01@example.com"], // a host name is no algorithm
-    ["zlib-1.2\\tzlib@openssh.com", "zlib@openssh.com"], // no `-` and digit of its own: not told from a mailbox
+    ["zlib-1.2\\tzlib@example.com", "zlib@example.com"], // no `-` and digit of its own, no SSH domain: a mailbox
     ["rcptto={\\\\x0afelica4uu@hotmail.com\\\\x0a}", "felica4uu@hotmail.com"], // Zeek's escaped newline stays whole
     ["to={\\\\x0d\\\\x0abob@example.com}", "bob@example.com"], // after another such escape
     ["CORP\\\\xaaron@corp.example.com", "xaaron@corp.example.com"], // DOMAIN\\user: the x is his
   ]);
-  // a ninth (msticpy's Defender process events): Chromium's field-trial handles
+  // all corpora pooled (fpjudge): SSH's own names under openssh.com/libssh.org wherever they stand
+  // (RFC 4251 §6), and a Message-ID in angle brackets whose left part is a random token
+  negatives([
+    "2\t-\tSSH-2.0-OpenSSH_5.9\taes128-ctr\thmac-md5\tzlib@openssh.com\tecdh-sha2-nistp256",
+    "arcfour256\thmac-md5-etm@openssh.com\tnone\tdiffie-hellman-group-exchange-sha256",
+    "\\\"encCS\\\":[\\\"aes128-gcm@openssh.com\\\",\\\"aes256-gcm@openssh.com\\\"],\\\"macCS\\\":[\\\"hmac-sha2-256-etm@openssh.com\\\"]",
+    "from=zlib@openssh.com kex curve25519-sha256@libssh.org; request keepalive@openssh.com",
+    "Arne Welzel\t-\t<CADsmdyWKpbe9NVsh29VkbMCRZRfXUUXH+316vKFgDGHtJxwoAw@mail.gmail.com>\t-",
+    "<CAHp75Vd5u1jHKPALfBTTqEoXf-4OAdLhsn3A-fzPw3Me=7hhMA@mail.gmail.com>",
+    "in_reply_to <CA+55aFxQ9zK3mP7rT2vW8yB4nL6cD1eG5hJ0kM@mail.gmail.com>",
+  ].map((t) => t.replace("<a@b.c>", "-")));
+  positives("email", [
+    ["user Jane.Doe@openssh.com", "Jane.Doe@openssh.com"], // not a name's shape: a mailbox at that domain
+    ["jane_doe@libssh.org", "jane_doe@libssh.org"],
+    ["zlib@openssh.com.example.net", "zlib@openssh.com.example.net"], // the domain only begins like it
+    ["zlib@mail.openssh.com", "zlib@mail.openssh.com"],
+    ["zlib@openssh.co", "zlib@openssh.co"],
+    ["zlib@libssh.org.evil.example", "zlib@libssh.org.evil.example"],
+  ]);
+  positives("email", [
+    // a mailbox's name before a tag: the token after it is a capability, the address is masked
+    ["Reply-To: <reply+AAJQX2mB7kLq9ZpR4vN8sT3wYhGf5cD1eK6jU0@reply.github.com>", "reply+AAJQX2mB7kLq9ZpR4vN8sT3wYhGf5cD1eK6jU0@reply.github.com"],
+    ["<jsmith3+Ab9Cd8Ef7Gh6Ij5Kl4Mn3Op2@boards.trello.com>", "jsmith3+Ab9Cd8Ef7Gh6Ij5Kl4Mn3Op2@boards.trello.com"],
+    ["<JohnSmith+Ab9Cd8Ef7Gh6Ij5Kl4Mn3Op2@example.com>", "JohnSmith+Ab9Cd8Ef7Gh6Ij5Kl4Mn3Op2@example.com"], // a name, no digit
+    ["From: <Jane.Doe@example.com>", "Jane.Doe@example.com"], // short, a `.`: a person
+    ["<CADsmdyWKpbe9NVsh29VkbMCRZRfXUUXH+316vKFgDGHtJxwoAw@example.com", "CADsmdyWKpbe9NVsh29VkbMCRZRfXUUXH+316vKFgDGHtJxwoAw@example.com"], // no closing bracket
+    ["CADsmdyWKpbe9NVsh29VkbMCRZRfXUUXH@example.com", "CADsmdyWKpbe9NVsh29VkbMCRZRfXUUXH@example.com"], // no brackets
+  ]);
+  positives("email", [
+    // an SRS address carries the original mailbox (and its domain's `.`): masked
+    ["Return-Path: <SRS0=Ab1C=Xy=example.com=BobSmith42@forwarder.example.org>", "BobSmith42@forwarder.example.org"],
+  ]);
   negatives([
     "msedge.exe --type=renderer --field-trial-handle=1776,6404088009311199867,3082750514405554529,131072 --lang=en-US",
     "job_handle=6404088009311199867 session=12,6404088009311199867",
@@ -661,7 +692,7 @@ describe("real logs' look-alikes", () => {
     ["paid=4111111111111111", "4111111111111111"], // `id` ends the word but no label of its own
   ]);
   positives("email", [
-    ["from=chacha20-poly1305@openssh.com", "chacha20-poly1305@openssh.com"], // no algorithm's label
+    ["from=chacha20-poly1305@example.com", "chacha20-poly1305@example.com"], // no algorithm's label, no SSH domain
     ["cipher=Jane.Doe@example.com", "Jane.Doe@example.com"], // not an algorithm's name
   ]);
   positives("auth_header", [["authorization: \\\"dG9rZW4tZW5hYmxlZA\\\"", "dG9rZW4tZW5hYmxlZA"]]);

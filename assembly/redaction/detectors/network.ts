@@ -24,7 +24,7 @@ export function emailAt(p: usize, n: usize, at: usize, floor: usize): bool {
   if (s == at || load<u8>(p + s) == DOT || load<u8>(p + at - 1) == DOT) return false;
   if (labelBefore(p, s, MESSAGE_ID_LABELS, true) || afterScheme(p, s, at, floor) || messageIdShape(p, s, at)) return false;
   const end = domainEnd(p, n, at + 1);
-  return end != 0 && !inAlgorithmList(p, n, s, end) && !labelledAlgorithm(p, s, at) && !scpPathAfter(p, n, end) && !servicePrincipal(p, s, at, end) && found(s, end);
+  return end != 0 && !sshAlgorithmName(p, n, s, at, end) && !bracketedMessageId(p, n, at, end, floor) && !inAlgorithmList(p, n, s, end) && !labelledAlgorithm(p, s, at) && !scpPathAfter(p, n, end) && !servicePrincipal(p, s, at, end) && found(s, end);
 }
 
 /** Length of the escape of JSON text inside a JSON string that the local part at `s` starts with:
@@ -72,6 +72,40 @@ function messageIdShape(p: usize, s: usize, at: usize): bool {
   let d = s;
   while (d < at && isDigit(load<u8>(p + d))) d++;
   return d - s >= 8 && d < at && load<u8>(p + d) == DOT;
+}
+
+/** `<CADsmdyWKpbe9NVsh29VkbMCRZRfXUUXH+316vKFgDGHtJxwoAw@mail.gmail.com>`: a Message-ID in its
+ * angle brackets (RFC 5322 §3.6.4) whose left part is a machine's random token, not a mailbox's
+ * name: from `<` to `@` only letters, digits and `+`, `-`, `_`, `=`, `/` (no `.`), 24 characters or
+ * more with two or more upper-case letters, lower-case letters and digits each, and a first
+ * segment (before the first `+-_=/`) with an upper-case letter and a digit, or upper case only
+ * (`CA+…`, Gmail's). A tagged mailbox keeps its name in front (`<reply+AAJQ…@reply.github.com>`,
+ * `<jsmith3+…@boards.trello.com>`: masked), an SRS/BATV address carries a domain's `.`. */
+function bracketedMessageId(p: usize, n: usize, at: usize, end: usize, floor: usize): bool {
+  if (peek(p, n, end) != 0x3e) return false;
+  let lt = at;
+  while (lt > floor && at - lt <= 128) {
+    const b = <u32>load<u8>(p + lt - 1);
+    if (!isIn(b, ALNUM) && b != 0x2b && b != DASH && b != UNDERSCORE && b != 0x3d && b != SLASH) break;
+    lt--;
+  }
+  if (lt == floor || load<u8>(p + lt - 1) != 0x3c || at - lt < 24 || at - lt > 128) return false;
+  let upper = 0, lower = 0, digits = 0;
+  let segUpper = false, segLower = false, segDigit = false, inFirst = true;
+  for (let k = lt; k < at; k++) {
+    const b = <u32>load<u8>(p + k);
+    const u = isIn(b, UPPER), l = isIn(b, LOWER), d = isDigit(b);
+    if (u) upper++;
+    else if (l) lower++;
+    else if (d) digits++;
+    else inFirst = false;
+    if (inFirst) {
+      segUpper = segUpper || u;
+      segLower = segLower || l;
+      segDigit = segDigit || d;
+    }
+  }
+  return upper >= 2 && lower >= 2 && digits >= 2 && segUpper && (segDigit || !segLower);
 }
 
 /** `abfss://container@account.dfs.core.windows.net`, `ssh://git@host`: a URL's user, not a
@@ -149,6 +183,25 @@ function inAlgorithmList(p: usize, n: usize, s: usize, end: usize): bool {
     if (algorithmName(p, itemStart, k)) return true;
   }
   return false;
+}
+
+// The domains OpenSSH and libssh name their own protocol extensions under (RFC 4251 §6:
+// `zlib@openssh.com`, `hmac-md5-etm@openssh.com`, `curve25519-sha256@libssh.org`).
+const SSH_NAME_DOMAINS: StaticArray<string> = ["openssh.com", "libssh.org"];
+
+/** Whether `name@domain` at [s, end) is an SSH algorithm's or extension's name wherever it stands:
+ * the domain exactly one of SSH_NAME_DOMAINS (lower case, as the names are written) and the
+ * local part a name's shape (lower case, digits, `-`, `.`). `Jane.Doe@openssh.com`,
+ * `zlib@openssh.com.example.net` and `zlib@mail.openssh.com` stay addresses. */
+function sshAlgorithmName(p: usize, n: usize, s: usize, at: usize, end: usize): bool {
+  let domain = false;
+  for (let i = 0; i < SSH_NAME_DOMAINS.length; i++) {
+    const d = SSH_NAME_DOMAINS[i];
+    if (end - at - 1 == <usize>d.length && matchesAt(p, n, at + 1, d)) domain = true;
+  }
+  if (!domain) return false;
+  for (let k = s; k < at; k++) if (!isAlgorithmByte(load<u8>(p + k))) return false;
+  return true;
 }
 
 // Labels of cryptographic algorithm names (`cipher=chacha20-poly1305@openssh.com
