@@ -398,6 +398,10 @@ describe("secret_pair", () => {
     ["{\\\"password\\\":\\\"x\\\"}", "x"],
     ["{\\\"password\\\": \\\"two words\\\"}", "two words"],
     ["{\\\"passwd\\\":\\\"a\\\\\\\"b\\\"}", "a\\\\\\\"b"],
+    // JSON text inside a JSON string inside a JSON string (a docker json-file line of an app's log
+    // that holds a stringified body): the key's quotes escaped three times, as the value's
+    ["{\\\\\\\"password\\\\\\\":\\\\\\\"FTA@CNCF0n@zure3\\\\\\\"}", "FTA@CNCF0n@zure3"],
+    ["{\\\\n\\\\\\\"password\\\\\\\": \\\\\\\"FTA@CNCF0n@zure3\\\\\\\",\\\\n\\\\\\\"x\\\\\\\": 1}", "FTA@CNCF0n@zure3"],
     ["pwd=abc;x=1", "abc"],
     ["client_secret='with space'", "with space"],
     ["X-Api-Key: k-123\\r\\n", "k-123"],

@@ -211,7 +211,8 @@ function keyEndBefore(p: usize, sep: usize): usize {
     const b = <u32>load<u8>(p + k - 1);
     if (b == QUOTE || b == APOSTROPHE) {
       k--;
-      if (k > 0 && load<u8>(p + k - 1) == BACKSLASH) k--;
+      // `\"` in a JSON string, `\\\"` (3, 5, 7 backslashes) in JSON inside one, deeper
+      for (let s = 0; s < 7 && k > 0 && load<u8>(p + k - 1) == BACKSLASH; s++) k--;
     }
   }
   return k;
@@ -222,6 +223,10 @@ function separatorAfter(p: usize, n: usize, j: usize): usize {
   const b = peek(p, n, j);
   if (b == QUOTE || b == APOSTROPHE) j++;
   else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
+  else if (b == BACKSLASH) {
+    const depth = deepQuoteAt(p, n, j); // `\\\"password\\\":` one level deeper
+    if (depth != 0) j += depth + 1;
+  }
   j = skipSpaces(p, n, j);
   const sep = peek(p, n, j);
   return sep == COLON || sep == EQUALS ? j : 0;
