@@ -661,6 +661,17 @@ describe("real logs' look-alikes", () => {
     "<CAHp75Vd5u1jHKPALfBTTqEoXf-4OAdLhsn3A-fzPw3Me=7hhMA@mail.gmail.com>",
     "in_reply_to <CA+55aFxQ9zK3mP7rT2vW8yB4nL6cD1eG5hJ0kM@mail.gmail.com>",
   ].map((t) => t.replace("<a@b.c>", "-")));
+  negatives([
+    // PostgreSQL's VACUUM report in a JSON log, logged as a raw line: an index's name, then a label
+    "index \\\\\\\"ix_tabbranches_parttimebettz_for_authorization\\\\\\\": pages: 14 in total, 0 newly deleted",
+    "index \\\"ix_for_authorization\\\": pages: 826 in total",
+    "proxy_authorization: Next-Step: retry",
+  ]);
+  positives("auth_header", [
+    ["index \\\"ix_for_authorization\\\": s3cr3t-t0ken: 1", "s3cr3t-t0ken:"], // digits: a credential's
+    ["Authorization: Zx81QwErTy77", "Zx81QwErTy77"],
+    ["proxy_authorization: hunter2:", "hunter2:"],
+  ]);
   positives("email", [
     ["user Jane.Doe@openssh.com", "Jane.Doe@openssh.com"], // not a name's shape: a mailbox at that domain
     ["jane_doe@libssh.org", "jane_doe@libssh.org"],

@@ -1101,8 +1101,20 @@ export function authHeaderAt(p: usize, n: usize, i: usize, floor: usize): bool {
     }
   }
   // a configuration switch, not a credential: MongoDB's `security: { authorization: "enabled" }`
-  if (isPlaceholderValue(p, j, end) || isSwitchWord(p, j, end)) return false;
+  if (isPlaceholderValue(p, j, end) || isSwitchWord(p, j, end) || isLabelWord(p, j, end)) return false;
   return found(j, end);
+}
+
+/** A word of letters (`_`, `-` allowed) ending in one `:`: the label of what follows, not a
+ * credential (PostgreSQL's VACUUM report `index \"ix_for_authorization\": pages: 14 in total`).
+ * Basic credentials are base64 and tokens carry digits or symbols: `Authorization: dG9rZW4:` stays. */
+function isLabelWord(p: usize, from: usize, to: usize): bool {
+  if (to - from < 2 || load<u8>(p + to - 1) != COLON) return false;
+  for (let k = from; k < to - 1; k++) {
+    const b = <u32>load<u8>(p + k);
+    if (!isIn(b, UPPER | LOWER) && b != 0x5f && b != 0x2d) return false;
+  }
+  return true;
 }
 
 const SWITCH_WORDS: StaticArray<string> = ["enabled", "disabled", "true", "false", "on", "off", "required", "optional"];
