@@ -1,7 +1,7 @@
 // The module alone under `iwasm`: a driver (logseal plus a loop over records, timed inside with
 // WASI's monotonic clock after one warm-up pass) that calls logseal_filter as Fluent Bit does,
 // copies in through malloc, freed after. Shared by bench/iwasm.ts (timing) and
-// bench/aot-profile.ts (where the time goes, by function).
+// bench/aot-profile.ts and bench/aot-count.ts (where the time and the instructions go, by function).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -115,6 +115,13 @@ function spansOfRule(text: string, rule: number): { start: number; end: number }
   }
 }
 
+/** The texts the rule named `ruleId` finds alone in `text`. */
+function found(ruleId: string, text: string): string[] {
+  const rule = ruleIds().get(ruleId);
+  expect(rule, ruleId).toBeDefined();
+  return spansOfRule(text, rule!).map((s) => text.slice(s.start, s.end));
+}
+
 describe("built-in rule pack", () => {
   it("compiles every rule (no problem reported at start-up) and has 150+ secret types", () => {
     expect(cstr(kit.exports.packProblems())).toBe("");
@@ -181,11 +188,6 @@ describe("built-in rule pack", () => {
   // Vendor formats found without their provider's name (issue 12's vendor families): each with
   // a near miss that must stay. Tokens are made up here in each format's alphabet and lengths.
   describe("vendor formats found alone (issue 12)", () => {
-    const found = (ruleId: string, text: string) => {
-      const rule = ruleIds().get(ruleId);
-      expect(rule, ruleId).toBeDefined();
-      return spansOfRule(text, rule!).map((s) => text.slice(s.start, s.end));
-    };
     const b64 = (n: number, seed = 7) => Array.from({ length: n }, (_, k) => "Ab3+/x9Qz7KmP0wL"[(k * seed + k * k) % 16]).join("");
     it("Microsoft's identifiable keys by their signature at its offset (storage, Cosmos DB, ACR, Service Bus)", () => {
       const storage = b64(76) + "+AStk5mM" + "yA==";
@@ -293,11 +295,6 @@ describe("built-in rule pack", () => {
   });
 
   describe("vendor formats, h12 second round (issue 12)", () => {
-    const found = (ruleId: string, text: string) => {
-      const rule = ruleIds().get(ruleId);
-      expect(rule, ruleId).toBeDefined();
-      return spansOfRule(text, rule!).map((s) => text.slice(s.start, s.end));
-    };
     it("a token right after `key=` even when its body may hold `=` (figma, Atlassian), not inside another token", () => {
       const figma = "figp_EZe7plhYvN92IyiDCjkvTcbNVZsuRVpDcHOwNNP1";
       expect(found("figma_pat", `upstream call ok ref=${figma} status=200`)).toEqual([figma]);
@@ -451,11 +448,6 @@ describe("rules in the policy", () => {
 // Issue 12, vendor families n–z (second pass): forms the rules read now, each with the near miss
 // that must stay. Tokens are made up here in each format's alphabet and lengths.
 describe("vendor formats n–z (issue 12, second pass)", () => {
-  const found = (ruleId: string, text: string) => {
-    const rule = ruleIds().get(ruleId);
-    expect(rule, ruleId).toBeDefined();
-    return spansOfRule(text, rule!).map((s) => text.slice(s.start, s.end));
-  };
   it("a prefixed token after `=` even when its body may hold `=`", () => {
     const pw = "pscale_pw_dk3u69h67-6jvwff788cvqow1-d1ooft";
     expect(found("planetscale_password", `upstream call ok ref=${pw} status=200`)).toEqual([pw]);

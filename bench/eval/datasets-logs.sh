@@ -34,16 +34,12 @@ mkdir -p "$out"
 echo "$(git --git-dir="$git_dir" rev-parse "$ref^{commit}") $source" >> "$out/COMMIT"
 for path in $(echo "$paths" | LC_ALL=C sort); do
   printf '%s\t%s\n' "$path" "$(git --git-dir="$git_dir" rev-parse "$ref:$path")"
-done | GIT_DIR="$git_dir" SRC="$source" OUT="$out" python3 -c '
+done | GIT_DIR="$git_dir" SRC="$source" OUT="$out" PYTHONPATH="$(dirname "$0")" python3 -c '
 import html, io, json, math, os, re, subprocess, sys, tarfile, zipfile
 src, out = os.environ["SRC"], os.environ["OUT"]
 CAP = 1500
-rows = [r.split("\t") for r in sys.stdin.read().splitlines()]
-def slug(s):
-    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
-def blob(b):
-    r = subprocess.run(["git", "cat-file", "blob", b], capture_output=True)
-    return r.stdout if r.returncode == 0 else None
+from extract_common import blob, rows, slug
+rows = rows()
 def members(path, data):
     try:
         if path.lower().endswith(".zip"):

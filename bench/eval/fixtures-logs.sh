@@ -64,16 +64,12 @@ mkdir -p "$out" "$hold"
 for dir in "$out" "$hold"; do echo "$(git --git-dir="$git_dir" rev-parse "$ref^{commit}") $source" >> "$dir/COMMIT"; done
 for path in $(echo "$paths" | LC_ALL=C sort); do
   printf '%s\t%s\n' "$path" "$(git --git-dir="$git_dir" rev-parse "$ref:$path")"
-done | GIT_DIR="$git_dir" SRC="$source" OUT="$out" HOLD="$hold" python3 -c '
+done | GIT_DIR="$git_dir" SRC="$source" OUT="$out" HOLD="$hold" PYTHONPATH="$(dirname "$0")" python3 -c '
 import bz2, gzip, hashlib, json, math, os, re, subprocess, sys
 src, out, hold = os.environ["SRC"], os.environ["OUT"], os.environ["HOLD"]
 CAP = {"corpus": 1500, "holdout": 500}
-rows = [r.split("\t") for r in sys.stdin.read().splitlines()]
-def slug(s):
-    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
-def blob(b):
-    r = subprocess.run(["git", "cat-file", "blob", b], capture_output=True)
-    return r.stdout if r.returncode == 0 else None
+from extract_common import blob, rows, slug
+rows = rows()
 PG = {"cloudsql": "cloudsql", "cnpg": "cloudnativepg", "logplex": "heroku-logplex", "rds": "aws-rds",
       "pgbouncer": "pgbouncer", "pg-syslog": "postgres-syslog", "pg_vacuums.json": "postgres-jsonlog",
       "pg_rawcsv": "postgres-csvlog", "csv_statement_without_duration": "postgres-csvlog"}
