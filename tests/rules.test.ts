@@ -448,6 +448,15 @@ describe("rules in the policy", () => {
 // Issue 12, vendor families n–z (second pass): forms the rules read now, each with the near miss
 // that must stay. Tokens are made up here in each format's alphabet and lengths.
 describe("vendor formats n–z (issue 12, second pass)", () => {
+  it("Vault batch tokens before 1.10 (`b.AAAAAQ` and a base64url blob) alone; Shippo keys in either case of hex", () => {
+    const batch = "b.AAAAAQKn3tb5" + "Xq7_Lm2-Zp9Rt4Wv8Yc1Nd6Gh3Jk0Ps5Ue".repeat(4);
+    expect(found("vault_legacy_batch_token", `auth ok token ${batch} ttl=1h`)).toEqual([batch]);
+    expect(found("vault_legacy_batch_token", "b.AAAAAQKn3tb5Xq7_Lm2 ttl=1h")).toEqual([]); // a short word
+    expect(found("vault_legacy_batch_token", `hv${batch}`)).toEqual([]); // inside a word (`hvb.` has its own rule)
+    const shippo = "shippo_test_b14c9D8fA0e7C6d5B4a3F2e1D0c9B8a7F6e5D4c3";
+    expect(found("shippo_api_token", `key=${shippo}`)).toEqual([shippo]);
+    expect(found("shippo_api_token", "key=shippo_test_b14c9D8fA0e7C6d5B4a3F2e1D0c9B8a7F6e5D4cZ")).toEqual([]); // `Z` is no hex digit
+  });
   it("a prefixed token after `=` even when its body may hold `=`", () => {
     const pw = "pscale_pw_dk3u69h67-6jvwff788cvqow1-d1ooft";
     expect(found("planetscale_password", `upstream call ok ref=${pw} status=200`)).toEqual([pw]);
@@ -491,7 +500,7 @@ describe("vendor formats n–z (issue 12, second pass)", () => {
     expect(found("telegram_apprise_url", "notify tgram://12345678:ulTK_HG7-Sb3_zcz5CV2VjFyoNH0cZoGM1r/chat")).toEqual(["12345678:ulTK_HG7-Sb3_zcz5CV2VjFyoNH0cZoGM1r"]); // the scheme stays
     expect(found("octopus_deploy_key", "X-Octopus-ApiKey: API-1234567890ABCDEFGHIJKLMNO1234")).toEqual(["API-1234567890ABCDEFGHIJKLMNO1234"]);
     expect(found("octopus_deploy_key", "https://fog-ringer-f42.notion.site/API-BD80F56CDC1441E6BF6011AB6D852875")).toEqual([]);
-    expect(found("shippo_api_token", "shippo_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")).toEqual([]); // Shippo's keys are lower-case hex
+    expect(found("shippo_api_token", "shippo_live_GGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGG")).toEqual([]); // Shippo's keys are hex
     expect(found("pagerduty_api_key", "pd_key = u+3xVszZ-b4m+T6d23KA")).toEqual(["u+3xVszZ-b4m+T6d23KA"]);
     expect(found("pagerduty_api_key", "pd_key = u+3xVszZ-b4m+T6d23KA9")).toEqual([]); // 21: not the format
   });

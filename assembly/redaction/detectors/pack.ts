@@ -114,6 +114,9 @@ export const BUILTIN_RULES: string[] = [
   "vault_recovery_token hashicorp_vault hvr.[A-Za-z0-9_-]{24,300}",
   // before Vault 1.10: `s.`/`b.`/`r.` and 24 (a `s.` word is common code: a name must be near)
   "vault_legacy_token hashicorp_vault (s.|b.|r.)[A-Za-z0-9]{24} ctx=vault|token|hashicorp",
+  // batch tokens before Vault 1.10: `b.` and a base64url protobuf blob (format version 1: `AAAAAQ`), a
+  // hundred characters and more; found alone (`hvb.` is the same blob since 1.10)
+  "vault_legacy_batch_token hashicorp_vault b.AAAAAQ[A-Za-z0-9_-]{60,1000}",
   // a service token with the old prefix and the protobuf body of 1.10 and later (`s.CAES…`, as `hvs.CAES…`)
   "vault_service_token_protobuf hashicorp_vault s.CAES[A-Za-z0-9_-]{40,300}",
   // `vault operator init` prints `Unseal Key 1: <base64 of a 33-byte share>`
@@ -345,7 +348,7 @@ export const BUILTIN_RULES: string[] = [
   "scalingo_api_token scalingo tk-us-[A-Za-z0-9_-]{48}",
   "brevo_api_key brevo xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}",
   "brevo_smtp_key brevo xsmtpsib-[a-f0-9]{64}-[A-Za-z0-9]{16}",
-  "shippo_api_token shippo (shippo_live_|shippo_test_)[a-f0-9]{40}",
+  "shippo_api_token shippo (shippo_live_|shippo_test_)[a-fA-F0-9]{40}", // hex in either case (gitleaks, Kingfisher)
   "sidekiq_secret sidekiq [a-f0-9]{8}:[a-f0-9]{8} kw=bundle_enterprise__contribsys__com|bundle_gems__contribsys__com",
   // Squarespace, Travis, Typeform, Yandex, Zendesk
   "squarespace_api_key squarespace " + UUID_CI + " kw=squarespace",
