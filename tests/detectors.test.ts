@@ -398,6 +398,9 @@ describe("secret_pair", () => {
     ["{\\\"password\\\":\\\"x\\\"}", "x"],
     ["{\\\"password\\\": \\\"two words\\\"}", "two words"],
     ["{\\\"passwd\\\":\\\"a\\\\\\\"b\\\"}", "a\\\\\\\"b"],
+    // `pass` alone, then a quoted value that looks made (12+ characters, letters and digits)
+    ["user 'bob' pass 'Summer2026x!'", "Summer2026x!"],
+    ["pass '55c3a879d7efe24929506f368dcff6d4-5eeb6406-757a4247' key-x", "55c3a879d7efe24929506f368dcff6d4-5eeb6406-757a4247"],
     // JSON text inside a JSON string inside a JSON string (a docker json-file line of an app's log
     // that holds a stringified body): the key's quotes escaped three times, as the value's
     ["{\\\\\\\"password\\\\\\\":\\\\\\\"FTA@CNCF0n@zure3\\\\\\\"}", "FTA@CNCF0n@zure3"],
@@ -634,6 +637,9 @@ describe("real logs' look-alikes", () => {
     "\\\"filename\\\":\\\"/controller/certificates/server-ca.crt\\\",\\\"secret\\\":\\\"myapp-pg-cluster-ca\\\"}",
     "secrets: db-creds-prod",
     "secret=cluster-example-app secret=web-api-v2 secret=ingress-nginx-tls",
+    "failed to pass 'config' to the handler; cannot pass 'request_timeout' either", // `pass` the verb
+    "bypass 'abcdefgh12345678' compass 'n0rth-by-west12'", // words that end in `pass`
+
     "count_of_secrets=Zx81QwErTy77 user_agent_token=Zx81QwErTy77 hostkey=ssh-ed25519-cert-v01@openssh.com",
     "\\\"uaclass\\\":\\\"AI\\\",\\\"ua_token\\\":\\\"Ztunnel 1.0 Windows\\\",\\\"alpnprotocol\\\":\\\"N/A\\\"",
   ]);

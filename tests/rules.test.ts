@@ -142,13 +142,15 @@ describe("built-in rule pack", () => {
       // one stream per rule (seeded by its id), so that adding a rule changes no other rule's examples
       const rng = new Rng([...rule.id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 12));
       for (let k = 0; k < 5; k++) {
-        const value = example(rule.pattern, rng)!;
+        // a validated body is built to pass its check (base64 of user:password for `basic`)
+        const basic = rule.options.includes("basic");
+        const value = basic ? Buffer.from(`user${rng.int(0, 999)}:${example("[!-~]{4,20}", rng)}`).toString("base64") : example(rule.pattern, rng)!;
         const text = inContext(rule, value);
         const at = text.indexOf(value);
         positives++;
         const spans = spansOfRule(text, id);
         if (!spans.some((s) => s.start <= at + (rule.options.find((o) => o.startsWith("keep=")) ? Number(rule.options.find((o) => o.startsWith("keep="))!.slice(5)) : 0) && s.end >= at + value.length)) missed.push(`${rule.id}: ${text}`);
-        const short = example(rule.pattern, rng, true);
+        const short = basic ? value.slice(0, -1) : example(rule.pattern, rng, true);
         if (short === null) continue;
         negatives++;
         if (spansOfRule(inContext(rule, short), id).length > 0) falseHits.push(`${rule.id}: ${short}`);
@@ -448,6 +450,17 @@ describe("rules in the policy", () => {
 // Issue 12, vendor families n–z (second pass): forms the rules read now, each with the near miss
 // that must stay. Tokens are made up here in each format's alphabet and lengths.
 describe("vendor formats n–z (issue 12, second pass)", () => {
+  it("a Docker config's `auth` that is base64 of user:password, wherever its `auths` is; quotes escaped once or three times", () => {
+    const auth = "Y29uZXhwOkZUQUBDTkNGMG5AenVyZTM="; // conexp:FTA@CNCF0n@zure3
+    const far = `{"auths":{"registry.company.com":{"username":"conexp","password":"x","email":"a@b.c","auth":"${auth}"}}}`;
+    expect(found("docker_config_auth_basic", far)).toEqual([auth]);
+    expect(found("docker_config_auth_basic", `{\\\\n\\\\\\\"auth\\\\\\\": \\\\\\\"${auth}\\\\\\\"}`)).toEqual([auth]);
+    expect(found("docker_config_auth_basic", "auth=dGVzdDp0ZXN0")).toEqual(["dGVzdDp0ZXN0"]); // test:test
+    expect(found("docker_config_auth_basic", "auth=ZW5hYmxlZA==")).toEqual([]); // `enabled`: no colon
+    expect(found("docker_config_auth_basic", "auth=OnRlc3Q=")).toEqual([]); // `:test`: nobody before the colon
+    expect(found("docker_config_auth_basic", "auth=dGVzdDp0ZXN0a")).toEqual([]); // not whole base64 quads
+    expect(found("docker_config_auth_basic", "auth=AAECAwQ6BQYH")).toEqual([]); // control bytes around the colon
+  });
   it("Vault batch tokens before 1.10 (`b.AAAAAQ` and a base64url blob) alone; Shippo keys in either case of hex", () => {
     const batch = "b.AAAAAQKn3tb5" + "Xq7_Lm2-Zp9Rt4Wv8Yc1Nd6Gh3Jk0Ps5Ue".repeat(4);
     expect(found("vault_legacy_batch_token", `auth ok token ${batch} ttl=1h`)).toEqual([batch]);

@@ -288,7 +288,8 @@ export const BUILTIN_RULES: string[] = [
   "cloudflare_global_api_key cloudflare [a-f0-9]{37} kw=cloudflare|cf_api|cf-api|x-auth-key",
   "fastly_api_token fastly [A-Za-z0-9_=-]{32} kw=fastly",
   // Alibaba Cloud
-  "alibaba_access_key_id alibaba LTAI[A-Za-z0-9]{12,20}",
+  // up to 21 after LTAI: trufflehog's LTAI[a-zA-Z0-9]{17,21} (gitleaks: 20)
+  "alibaba_access_key_id alibaba LTAI[A-Za-z0-9]{12,21}",
   "alibaba_access_key_secret alibaba [A-Za-z0-9]{30} kw=alibaba|aliyun|accesskeysecret|access_key_secret",
   // Adafruit, Airtable, Asana, Beamer
   "adafruit_io_key adafruit aio_[A-Za-z0-9]{28}",
@@ -348,7 +349,8 @@ export const BUILTIN_RULES: string[] = [
   "scalingo_api_token scalingo tk-us-[A-Za-z0-9_-]{48}",
   "brevo_api_key brevo xkeysib-[a-f0-9]{64}-[A-Za-z0-9]{16}",
   "brevo_smtp_key brevo xsmtpsib-[a-f0-9]{64}-[A-Za-z0-9]{16}",
-  "shippo_api_token shippo (shippo_live_|shippo_test_)[a-fA-F0-9]{40}", // hex in either case (gitleaks, Kingfisher)
+  // hex in either case (gitleaks, Kingfisher)
+  "shippo_api_token shippo (shippo_live_|shippo_test_)[a-fA-F0-9]{40}",
   "sidekiq_secret sidekiq [a-f0-9]{8}:[a-f0-9]{8} kw=bundle_enterprise__contribsys__com|bundle_gems__contribsys__com",
   // Squarespace, Travis, Typeform, Yandex, Zendesk
   "squarespace_api_key squarespace " + UUID_CI + " kw=squarespace",
@@ -371,6 +373,8 @@ export const BUILTIN_RULES: string[] = [
   "docker_hub_org_token docker dckr_oat_[A-Za-z0-9_-]{32}",
   // a registry login in a Docker config (`{"auths": {"<registry>": {"auth": "<base64 user:password>"}}}`)
   "docker_config_auth docker [A-Za-z0-9+/]{8,4096}[=]{0,2} kw=auth ctx=auths\\\"|auths\"",
+  // an `auth` whose value is base64 of `user:password` is a credential wherever its `auths` is
+  "docker_config_auth_basic docker [A-Za-z0-9+/]{8,4096}[=]{0,2} kw=auth basic",
   // Google registries' docker login with a service-account key: base64 of `_json_key:` or `_json_key_base64:` and the key
   "docker_gcr_json_key docker (X2pzb25fa2V5O|X2pzb25fa2V5X2Jhc2U2NDo)[A-Za-z0-9+/]{100,4096}[=]{0,2}",
   "docker_hub_legacy_pat docker [a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12} kw=dockerhub|docker_hub|docker_token|docker_pat|docker_password",
@@ -460,6 +464,7 @@ export function registerBuiltinPack(): string[] {
       else if (opt == "crc") spec.flags |= 4;
       else if (opt == "noph") spec.flags |= 2;
       else if (opt == "sp") spec.flags |= 32;
+      else if (opt == "basic") spec.flags |= 64;
       else problems.push(spec.id + ": unknown option " + opt);
     }
     const error = registerPattern(spec, false);

@@ -614,7 +614,7 @@ export function spacedValueAt(p: usize, n: usize, q: usize, floor: usize): bool 
     while (k > floor && load<u8>(p + k - 1) == SPACE) k--;
   }
   const last = fold(load<u8>(p + k - 1));
-  if (last != 0x64 && last != 0x65) return false; // password, passwd, passphrase
+  if (last != 0x64 && last != 0x65 && last != 0x73) return false; // password, passwd, passphrase, pass
   let from = k;
   while (from > floor && k - from < MAX_KEY && isIn(load<u8>(p + from - 1), KEY)) from--;
   let named = false;
@@ -622,9 +622,26 @@ export function spacedValueAt(p: usize, n: usize, q: usize, floor: usize): bool 
     const name = unchecked(SPACED_NAMES[w]);
     named = keyEndsWithChars(p, from, k, changetype<usize>(name), <usize>name.length);
   }
-  if (!named) return false;
+  // `pass` alone (`user 'bob' pass '…'`) is a verb as often as a name: only a value that looks
+  // made, not written (12 characters or more, letters and digits both), is taken after it
+  const pass = !named && k - from == 4 && matchesFoldedAt(p, k, from, "pass");
+  if (!named && !pass) return false;
   const quote = escaped ? QUOTE : APOSTROPHE;
-  return quotedValue(p, n, q + (escaped ? 2 : 1), quote, escaped) && !isPlaceholderValue(p, matchStart, matchEnd);
+  if (!quotedValue(p, n, q + (escaped ? 2 : 1), quote, escaped) || isPlaceholderValue(p, matchStart, matchEnd)) return false;
+  return !pass || madeValue(p, matchStart, matchEnd);
+}
+
+/** Whether [from, to) has 12 or more bytes, no space, and both letters and digits. */
+function madeValue(p: usize, from: usize, to: usize): bool {
+  if (to - from < 12) return false;
+  let letters = false, digits = false;
+  for (let j = from; j < to; j++) {
+    const c = <u32>load<u8>(p + j);
+    if (c == SPACE) return false;
+    if (c - 0x30 < 10) digits = true;
+    else if ((c | 0x20) - 0x61 < 26) letters = true;
+  }
+  return letters && digits;
 }
 
 /** `<add key="SmtpPassword" value="…"/>` (.NET appSettings): at `value=`, whether the attribute

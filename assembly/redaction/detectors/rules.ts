@@ -31,6 +31,8 @@ export const F_LUHN: u32 = 8;
 export const F_BASE64_JSON: u32 = 16;
 /** The value may follow the keyword after spaces alone (`.netrc`'s `password x`). */
 export const F_SPACED: u32 = 32;
+/** The body is padded base64 of `user:password` (a Docker config's `auth`, an HTTP Basic credential). */
+export const F_BASIC_CREDENTIALS: u32 = 64;
 
 // Rule record, 32 bytes: type u8, flags u8, family u16, preCount u8, postCount u8,
 // minEntropy (tenths of a bit) u8, contextCount u8, segments u32, before-bitmap u32,
@@ -585,6 +587,7 @@ function matchRuleAt(p: usize, n: usize, i: usize, floor: usize, anchorLen: usiz
   if (entropy != 0 && entropyTenths(p, body, end) < entropy) return false;
   if ((flags & F_CRC32) != 0 && !crc32Valid(p, body, end)) return false;
   if ((flags & F_LUHN) != 0 && !luhnValid(p, body, end)) return false;
+  if ((flags & F_BASIC_CREDENTIALS) != 0 && !basicCredentialsValid(p, body, end)) return false;
   const ctxCount = <usize>load<u8>(r, 7);
   if (ctxCount != 0 && !contextBefore(p, from, <usize>load<u32>(r, 16), ctxCount)) return false;
   matchRule = rule;
@@ -624,7 +627,7 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
   }
   let quoted = false;
   if (b == QUOTE || b == APOSTROPHE) { j++; quoted = true; }
-  else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) { j += 2; quoted = true; }
+  else if (b == BACKSLASH && escapedQuoteEnd(p, n, j) != 0) { j = escapedQuoteEnd(p, n, j); quoted = true; }
   if (quoted) {
     // a quoted name, then its value as the next quoted item: `{ "AccountKey", "…" }`,
     // `Add("AccountKey", "…")`, `x['AccountKey'], '…'`
@@ -688,8 +691,16 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
   for (let s = 0; s < 8 && peek(p, n, j) == 0x20; s++) j++;
   b = peek(p, n, j);
   if (b == QUOTE || b == APOSTROPHE) j++;
-  else if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) j += 2;
+  else if (b == BACKSLASH && escapedQuoteEnd(p, n, j) != 0) j = escapedQuoteEnd(p, n, j);
   return j;
+}
+
+/** Past a quote escaped once, or three, five or seven times (JSON text inside a JSON string, and
+ * deeper) at `j`, or 0. */
+function escapedQuoteEnd(p: usize, n: usize, j: usize): usize {
+  let k = j;
+  while (k < n && k - j < 8 && load<u8>(p + k) == BACKSLASH) k++;
+  return ((k - j) & 1) == 1 && peek(p, n, k) == QUOTE ? k + 1 : 0;
 }
 
 const NAME_WORDS: StaticArray<string> = ["key", "token", "secret", "license", "licence", "password", "api", "auth"];
@@ -869,6 +880,38 @@ export function crc32Valid(p: usize, from: usize, to: usize): bool {
     if (<u32>load<u8>(p + to - 1 - k) != want) return false;
   }
   return v == 0;
+}
+
+/** Whether [from, to) is padded standard base64 of printable ASCII holding a `:` that is neither
+ * first nor last: `user:password`, as a Docker config's `auth` and HTTP Basic carry it (RFC 7617). */
+export function basicCredentialsValid(p: usize, from: usize, to: usize): bool {
+  if (to - from < 8 || ((to - from) & 3) != 0) return false;
+  let colon: i32 = -1;
+  let out: i32 = 0;
+  for (let k = from; k < to; k += 4) {
+    let v: u32 = 0;
+    let pad = 0;
+    for (let c: usize = 0; c < 4; c++) {
+      const b = <u32>load<u8>(p + k + c);
+      let d: u32 = 0;
+      if (b == 0x3d && k + 4 == to && c >= 2) pad++; // `=` only ends the text
+      else if (pad != 0) return false;
+      else if (b - 0x41 < 26) d = b - 0x41;
+      else if (b - 0x61 < 26) d = b - 0x61 + 26;
+      else if (b - 0x30 < 10) d = b - 0x30 + 52;
+      else if (b == 0x2b) d = 62;
+      else if (b == 0x2f) d = 63;
+      else return false;
+      v = (v << 6) | d;
+    }
+    for (let j = 0; j < 3 - pad; j++) {
+      const x = (v >> (16 - 8 * <u32>j)) & 0xff;
+      if (x < 0x20 || x > 0x7e) return false;
+      if (x == 0x3a && colon < 0) colon = out;
+      out++;
+    }
+  }
+  return colon > 0 && colon < out - 1;
 }
 
 const CONTEXT_WINDOW: usize = 64;
