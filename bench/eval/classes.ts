@@ -356,7 +356,8 @@ function namesProvider(line: string, words: string[]): boolean {
  * ten or more characters in alphabet or digit order (`abcdefghij`, `1234567890`, either case, up
  * or down), two such runs interleaved over twelve or more (`a1b2c3d4e5f6`, `B1C2D3…`, `z8y7x6…`),
  * a keyboard row (`qwertyuiop`, `asdfghjkl`), or words that say so (`example`, `YOUR_…`,
- * `…_GOES_HERE`). A random key of 30 characters holds such a run with odds under 1 in 10^14.
+ * `…_GOES_HERE`). A random key holds such a run with odds of about 3 in 10^10 (30 characters of
+ * base 62) to 3 in 10^7 (64 hex digits): an outside review's exact count.
  */
 export function typedPlaceholder(secret: string): string | undefined {
   const s = secret.toLowerCase();
