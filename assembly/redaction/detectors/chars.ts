@@ -78,6 +78,15 @@ buildTables();
   return j < n ? <u32>load<u8>(p + j) : 0;
 }
 
+/** How many backslashes escape the quote at `j`: 1 (`\"`, JSON inside a JSON string), 3, 5 or 7
+ * (each level deeper), else 0 (no quote there, or the backslashes escape one another). */
+export function escapedQuoteDepth(p: usize, n: usize, j: usize): usize {
+  let k = j;
+  while (k < n && k - j < 8 && load<u8>(p + k) == BACKSLASH) k++;
+  const depth = k - j;
+  return (depth & 1) == 1 && peek(p, n, k) == QUOTE ? depth : 0;
+}
+
 @inline export function classOf(b: u32): u32 {
   return <u32>load<u16>(CLASSES + (<usize>b << 1));
 }

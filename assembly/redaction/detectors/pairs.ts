@@ -1,7 +1,7 @@
 // Credentials introduced by a name: `password=…`, `"token": "…"`, `\"secret\":\"…\"`,
 // `Authorization: Bearer …`, and AWS secret keys written next to their name. Only the value
 // (for Authorization, the credential after the scheme) is a span; the name stays readable.
-import { ALNUM, APOSTROPHE, B64, BACKSLASH, classOf, escapeLength, fold, isIn, KEY, keyEndsWith, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
+import { ALNUM, APOSTROPHE, B64, BACKSLASH, classOf, escapedQuoteDepth, escapeLength, fold, isIn, KEY, keyEndsWith, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
 import { claimedEnd, found, matchEnd, matchStart } from "./match";
 import { cliPasswordRule, curlUserRule, hasContextWord, setMatchRule } from "./rules";
 
@@ -358,10 +358,8 @@ function skipEscapedTabs(p: usize, n: usize, j: usize): usize {
 /** How many backslashes escape the quote at `j` when they are 3, 5 or 7 (a quote of JSON text
  * inside a JSON string inside a JSON string, and deeper), else 0. */
 function deepQuoteAt(p: usize, n: usize, j: usize): usize {
-  let k = j;
-  while (k < n && k - j < 8 && load<u8>(p + k) == BACKSLASH) k++;
-  const depth = k - j;
-  return depth >= 3 && (depth & 1) == 1 && peek(p, n, k) == QUOTE ? depth : 0;
+  const depth = escapedQuoteDepth(p, n, j);
+  return depth >= 3 ? depth : 0;
 }
 
 /** The value after a quote escaped `depth` times at `j`, to the next such quote (or the end). */

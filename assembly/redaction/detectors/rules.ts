@@ -11,7 +11,7 @@
 // length, so a candidate costs at most its own length: linear, no allocation, no trap.
 import { Pattern, Seg, parsePattern } from "./pattern";
 import { found } from "./match";
-import { peek } from "./chars";
+import { escapedQuoteDepth, peek } from "./chars";
 import { luhnValid } from "./numbers";
 
 export const MAX_RULES: i32 = 512;
@@ -698,9 +698,8 @@ function valueAfterKey(p: usize, n: usize, j: usize, spaced: bool): usize {
 /** Past a quote escaped once, or three, five or seven times (JSON text inside a JSON string, and
  * deeper) at `j`, or 0. */
 function escapedQuoteEnd(p: usize, n: usize, j: usize): usize {
-  let k = j;
-  while (k < n && k - j < 8 && load<u8>(p + k) == BACKSLASH) k++;
-  return ((k - j) & 1) == 1 && peek(p, n, k) == QUOTE ? k + 1 : 0;
+  const depth = escapedQuoteDepth(p, n, j);
+  return depth != 0 ? j + depth + 1 : 0;
 }
 
 const NAME_WORDS: StaticArray<string> = ["key", "token", "secret", "license", "licence", "password", "api", "auth"];
