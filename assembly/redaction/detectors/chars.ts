@@ -175,6 +175,15 @@ export function matchesFoldedAt(p: usize, n: usize, j: usize, word: string): boo
   return true;
 }
 
+/** Whether [from, to) is exactly one of `words` (as matchesFoldedAt compares). */
+export function isOneOf(p: usize, from: usize, to: usize, words: StaticArray<string>): bool {
+  for (let k = 0; k < words.length; k++) {
+    const w = unchecked(words[k]);
+    if (<usize>w.length == to - from && matchesFoldedAt(p, to, from, w)) return true;
+  }
+  return false;
+}
+
 /** Whether the key name in [from, to) ends with `word` once folded, skipping `_`, `-` and `.`
  * in the key: `db.Password`, `DB_PASSWORD` and `dbpassword` all end with "password". */
 @inline export function keyEndsWith(p: usize, from: usize, to: usize, word: string): bool {

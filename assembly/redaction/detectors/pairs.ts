@@ -1,7 +1,7 @@
 // Credentials introduced by a name: `password=…`, `"token": "…"`, `\"secret\":\"…\"`,
 // `Authorization: Bearer …`, and AWS secret keys written next to their name. Only the value
 // (for Authorization, the credential after the scheme) is a span; the name stays readable.
-import { ALNUM, APOSTROPHE, B64, BACKSLASH, classOf, escapedQuoteDepth, escapeLength, fold, isIn, KEY, keyEndsWith, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
+import { ALNUM, APOSTROPHE, B64, BACKSLASH, classOf, escapedQuoteDepth, escapeLength, fold, isIn, isOneOf, KEY, keyEndsWith, keyEndsWithChars, keyPrefixEnd, LOWER, matchesAt, matchesFoldedAt, peek, QUOTE, runEnd, runEndWithin, SPACE, UPPER, VALUE_END } from "./chars";
 import { claimedEnd, found, matchEnd, matchStart } from "./match";
 import { cliPasswordRule, curlUserRule, hasContextWord, setMatchRule } from "./rules";
 
@@ -182,20 +182,12 @@ function containsSensitiveWord(p: usize, from: usize, to: usize): bool {
       let e = w + 1;
       while (e < to && !wordStartAt(p, from, e)) e++;
       while (e > w + 1 && (load<u8>(p + e - 1) == 0x5f || load<u8>(p + e - 1) == 0x2d || load<u8>(p + e - 1) == 0x2e)) e--;
-      if (!isBenignWord(p, w, e)) return true;
+      if (!isOneOf(p, w, e, BENIGN_AFTER)) return true;
     }
   }
   return false;
 }
 
-function isBenignWord(p: usize, from: usize, to: usize): bool {
-  const len = to - from;
-  for (let k = 0; k < BENIGN_AFTER.length; k++) {
-    const w = unchecked(BENIGN_AFTER[k]);
-    if (<usize>w.length == len && matchesFoldedAt(p, to, from, w)) return true;
-  }
-  return false;
-}
 
 /** Where a key ends before the separator at `sep`: the `.`/`:`/`+`/`?` of a compound
  * assignment (`.=`, `::=`, `+=`), spaces and a closing quote skipped. */
@@ -974,10 +966,7 @@ export function isPlaceholderValue(p: usize, from: usize, to: usize): bool {
     if (c != 0x78 && c != 0x58 && c != 0x2a && c != 0x2e && c != 0x23) { filler = false; break; }
   }
   if (filler) return true;
-  for (let k = 0; k < PLACEHOLDER_VALUES.length; k++) {
-    const w = unchecked(PLACEHOLDER_VALUES[k]);
-    if (<usize>w.length == len && matchesFoldedAt(p, to, from, w)) return true;
-  }
+  if (isOneOf(p, from, to, PLACEHOLDER_VALUES)) return true;
   return containsFolded(p, from, to, "xxxx") || containsFolded(p, from, to, "your_") || containsFolded(p, from, to, "<your") || isEnvReference(p, from, to);
 }
 
@@ -1116,7 +1105,7 @@ export function authHeaderAt(p: usize, n: usize, i: usize, floor: usize): bool {
     }
   }
   // a configuration switch, not a credential: MongoDB's `security: { authorization: "enabled" }`
-  if (isPlaceholderValue(p, j, end) || isSwitchWord(p, j, end) || isLabelWord(p, j, end)) return false;
+  if (isPlaceholderValue(p, j, end) || isOneOf(p, j, end, SWITCH_WORDS) || isLabelWord(p, j, end)) return false;
   return found(j, end);
 }
 
@@ -1134,13 +1123,6 @@ function isLabelWord(p: usize, from: usize, to: usize): bool {
 
 const SWITCH_WORDS: StaticArray<string> = ["enabled", "disabled", "true", "false", "on", "off", "required", "optional"];
 
-function isSwitchWord(p: usize, from: usize, to: usize): bool {
-  for (let k = 0; k < SWITCH_WORDS.length; k++) {
-    const w = unchecked(SWITCH_WORDS[k]);
-    if (<usize>w.length == to - from && matchesFoldedAt(p, to, from, w)) return true;
-  }
-  return false;
-}
 
 /** Whether the credential's first word is a parameter (`Credential=AKIA…/…,`, `username="x"`). */
 function hasParameters(p: usize, from: usize, to: usize, n: usize): bool {
@@ -1198,7 +1180,7 @@ export function cliSecretAt(p: usize, n: usize, i: usize, floor: usize): bool {
     // a word flag naming a secret, PowerShell style: `-Password x`, `-ApiKey x`
     const nameEnd = runEndWithin(p, n, i + 1, ALNUM, MAX_KEY);
     // PascalCase ending in a secret's name, or exactly the name: not `-pSecret` (mysql's -p glued to its value)
-    if (nameEnd - i > 5 && peek(p, n, nameEnd) == SPACE && (isUpperAt(p, i + 1) ? sensitiveKeyBefore(p, nameEnd) : isSensitiveName(p, i + 1, nameEnd))) return flagValue(p, n, nameEnd + 1, false);
+    if (nameEnd - i > 5 && peek(p, n, nameEnd) == SPACE && (isUpperAt(p, i + 1) ? sensitiveKeyBefore(p, nameEnd) : isOneOf(p, i + 1, nameEnd, SENSITIVE))) return flagValue(p, n, nameEnd + 1, false);
   }
   if (flag == 0x70 && hasContextWord(p, i, PASSWORD_P)) {
     if (after == SPACE) return flagValue(p, n, i + 3, false);
@@ -1210,14 +1192,6 @@ export function cliSecretAt(p: usize, n: usize, i: usize, floor: usize): bool {
   return false;
 }
 
-/** Whether [from, to) is exactly one of the sensitive names (any case). */
-function isSensitiveName(p: usize, from: usize, to: usize): bool {
-  for (let k = 0; k < SENSITIVE.length; k++) {
-    const w = unchecked(SENSITIVE[k]);
-    if (<usize>w.length == to - from && matchesFoldedAt(p, to, from, w)) return true;
-  }
-  return false;
-}
 
 /** Whether `-u <user> ` comes right before the flag at `i` (PsExec, mysql, sshpass: `-u admin
  * -p pw`); the user may hold escapes (`DOMAIN\\admin`), so `floor` is the last claimed span. */
