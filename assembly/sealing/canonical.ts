@@ -207,24 +207,40 @@ export class Canonicalizer {
         continue;
       }
       if (cursor != first) text.putByte(0x2C);
-      let value: u32;
       if (kind == OBJECT) {
         const key = load<u32>(this.members.ptr + (<usize>cursor << 2));
         store<u32>(frame, cursor + 1, 4);
-        this.writeString(this.entry(key));
-        text.putByte(0x3A);
-        value = key + 1;
+        if (!this.writeVerbatimMember(key)) {
+          this.writeString(this.entry(key));
+          text.putByte(0x3A);
+          top = this.enter(key + 1, top);
+        }
       } else {
-        value = cursor;
         store<u32>(frame, this.after(cursor), 4);
+        top = this.enter(cursor, top);
       }
-      top = this.enter(value, top);
       const sink = this.sink;
       if (sink != null && text.len >= FLUSH_AT) {
         sink.update(text.ptr, text.len);
         text.reset();
       }
     }
+  }
+
+  /**
+   * Writes the member whose key is entry `key` as one copy of its text when that text is already
+   * canonical: a plain key, ':' and a plain string, true, false or null, with nothing in between
+   * (as logseal writes records). False, having written nothing, otherwise.
+   */
+  private writeVerbatimMember(key: u32): bool {
+    const keyEntry = this.entry(key), valueEntry = keyEntry + ENTRY;
+    const token = <Token>load<u8>(valueEntry);
+    const start = <usize>load<u32>(keyEntry, 4), keyEnd = <usize>load<u32>(keyEntry, 8);
+    const valueStart = <usize>load<u32>(valueEntry, 4), end = <usize>load<u32>(valueEntry, 8);
+    const verbatimValue = token == Token.String ? load<u8>(valueEntry, 1) != 0 : token == Token.True || token == Token.False || token == Token.Null;
+    if (!verbatimValue || load<u8>(keyEntry, 1) == 0 || valueStart != keyEnd + 1 || load<u8>(keyEnd) != 0x3A || end - start >= FLUSH_AT) return false;
+    this.text.putBytes(start, end - start);
+    return true;
   }
 
   /** Writes a scalar, or opens a container and pushes its frame; returns the new top. */
