@@ -5,6 +5,7 @@ import { HMAC_KEY_SIZE, HmacKey } from "./crypto/hmac";
 import { Captures } from "./enrichment/capture";
 import { Enricher } from "./enrichment/enricher";
 import { InputStage } from "./input/stage";
+import { KeyVerdicts } from "./policy/keyverdicts";
 import { requestCollection } from "./gc";
 import { Sealer } from "./sealing/sealer";
 import { KEY_ID_SIZE, keyIdOf } from "./sealing/sealkey";
@@ -35,6 +36,8 @@ export class Engine {
   readonly redactor: Redactor;
   readonly enricher: Enricher;
   readonly sealer: Sealer;
+  /** The key matchers' verdicts on the last records' members: valid for this policy's matchers only. */
+  readonly verdicts: KeyVerdicts = new KeyVerdicts();
 
   constructor(public policy: Policy) {
     const captures = new Captures();

@@ -24,7 +24,7 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
   record.begin();
   const input = engine.input;
   input.prepare(body, bodyLen);
-  const walked = redactBody(input.body, input.bodyLen, record, engine.redactor, engine.captures);
+  const walked = redactBody(input.body, input.bodyLen, record, engine.redactor, engine.captures, engine.verdicts);
   if (!walked || (input.fast && reader.maxDepth > input.maxDepth)) {
     if (input.fast) {
       // The fast rebuild did not validate, or is too deep for Fluent Bit: read the record again
@@ -33,7 +33,7 @@ export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, bod
       engine.captures.reset();
       engine.redactor.beginRecord();
       record.begin();
-      if (!redactBody(input.body, input.bodyLen, record, engine.redactor, engine.captures)) {
+      if (!redactBody(input.body, input.bodyLen, record, engine.redactor, engine.captures, engine.verdicts)) {
         writeUnparsable(engine, input.body, input.bodyLen);
       }
     } else {

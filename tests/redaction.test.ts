@@ -69,6 +69,24 @@ describe("key rules", () => {
     expect(one(filter, { user_id: "alice" }).user_id).toMatch(/^pseu:[0-9a-f]{16}$/);
     expect(one(filter, { user_id: "bob" }).user_id).not.toBe(pseudonym(key, "alice"));
   });
+
+  // The walk remembers each key path's verdicts across records (assembly/policy/keyverdicts.ts):
+  // a path seen before must get exactly the matchers' verdict, whatever came before it.
+  it("gives a key the verdict of its own path when the same keys come again under other parents", () => {
+    const record = { meta: { trace: "t", password: "p" }, kubernetes: { annotations: { a: "1" }, meta: { trace: "x" } }, annotations: { a: "1" } };
+    const expected = { meta: { trace: "t" }, kubernetes: { annotations: {}, meta: { trace: "x" } }, annotations: { a: "1" } };
+    const swapped = { kubernetes: { meta: { trace: "x" }, annotations: { a: "1" } }, annotations: { a: "2" }, meta: { password: "p", trace: "t" } };
+    for (let round = 0; round < 3; round++) {
+      expect(one(filter, record)).toEqual(expected);
+      expect(one(filter, swapped)).toEqual({ kubernetes: { meta: { trace: "x" }, annotations: {} }, annotations: { a: "2" }, meta: { trace: "t" } });
+      // More distinct paths than the table holds, then the same records again.
+      const many = Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`k${round}-${i}`, { password: i, annotations: { a: i } }]));
+      const out = one(filter, { ...many, kubernetes: { annotations: { b: 1 } }, password: 1 });
+      expect(Object.keys(out)).toHaveLength(601);
+      expect(out[`k${round}-599`]).toEqual({ annotations: { a: 599 } });
+      expect(out.kubernetes).toEqual({ annotations: {} });
+    }
+  });
 });
 
 describe("detectors in free text", () => {

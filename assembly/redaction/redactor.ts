@@ -58,14 +58,24 @@ export class Redactor {
     if (this.policy.summary) memory.fill(changetype<usize>(this.found), 0, <usize>MAX_RULES << 2);
   }
 
-  /** The treatment for the member whose key is the last of `path`, or null to keep and descend. */
-  treatmentFor(path: KeyPath): Treatment | null {
+  /** Id of the key rule for the member whose key is the last of `path`, or NO_MATCH: depends on the path only. */
+  keyRuleFor(path: KeyPath): i32 {
+    if (this.noKeyRules) return NO_MATCH;
+    const keys = this.policy.keys;
+    const depth = path.depth;
+    const id = keys.matchName(path.keyPtr(depth), path.keyLen(depth));
+    return id == NO_MATCH && keys.maxPathDepth != 0 ? keys.matchPath(path) : id;
+  }
+
+  /**
+   * The treatment for the member whose key is the last of `path` and whose key rule is `id`
+   * (keyRuleFor), or null to keep and descend.
+   */
+  treatmentFor(path: KeyPath, id: i32): Treatment | null {
     const policy = this.policy;
     if (this.noKeyRules) return null;
     const depth = path.depth;
     if (this.exemptDepth >= depth) this.exemptDepth = 0; // left the exempted subtree
-    let id = policy.keys.matchName(path.keyPtr(depth), path.keyLen(depth));
-    if (id == NO_MATCH && policy.keys.maxPathDepth != 0) id = policy.keys.matchPath(path);
     if (id >= 0) {
       const treatment = unchecked(policy.rules[id]);
       if (treatment.action == Action.Keep && this.exemptDepth == 0) this.exemptDepth = depth;

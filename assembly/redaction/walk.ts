@@ -5,6 +5,7 @@ import { Editor } from "../json/editor";
 import { JsonReader, MAX_DEPTH, STRING_NEEDS_REPAIR, Token } from "../json/reader";
 import { repairStringContent } from "../json/write";
 import { KeyPath } from "../policy/keypath";
+import { KeyVerdicts } from "../policy/keyverdicts";
 import { RecordOut } from "../record";
 import { Captures } from "../enrichment/capture";
 import { Action } from "./policy";
@@ -29,9 +30,10 @@ const written = heap.alloc(<usize>MAX_DEPTH + 2);
  * Writes the redacted body into `record` without its closing brace. Returns false if the
  * body is not a JSON object (reader.error says why); `record` is then left for the caller.
  */
-export function redactBody(body: usize, len: usize, record: RecordOut, redactor: Redactor, captures: Captures): bool {
+export function redactBody(body: usize, len: usize, record: RecordOut, redactor: Redactor, captures: Captures, verdicts: KeyVerdicts): bool {
   reader.reset(body, len);
   if (reader.next() != Token.ObjectStart) return false;
+  verdicts.begin();
   editor.begin(body, record.out);
   store<u8>(written + 1, 0);
   let objectDepth = 1;
@@ -43,8 +45,12 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
     switch (token) {
       case Token.Key: {
         const depth = reader.depth;
-        path.set(objectDepth, reader.start + 1, reader.end - reader.start - 2);
-        const treatment = redactor.treatmentFor(path);
+        const key = reader.start + 1, keyLen = reader.end - reader.start - 2;
+        path.set(objectDepth, key, keyLen);
+        if (!verdicts.recall(objectDepth, key, keyLen)) {
+          verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path));
+        }
+        const treatment = redactor.treatmentFor(path, verdicts.keyRule);
         if (treatment != null && treatment.action == Action.Remove) {
           const lead = reader.memberLead;
           if (!reader.skipValue()) return false;
@@ -73,7 +79,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           redactor.writeValue(record, valueToken, start, reader.valueEnd, treatment);
           continue;
         }
-        pendingCapture = captures.slotFor(path);
+        pendingCapture = verdicts.captureSlot;
         scanning = redactor.scans(path);
         continue;
       }

@@ -1,6 +1,6 @@
 // Finds secrets in the raw content of one JSON string (between the quotes, escapes as written)
-// in a single pass. A 256-entry table says which detectors can start with each byte, a second
-// which can continue with the next one; most positions start none. Word detectors (cards,
+// in a single pass. A 256-entry table says which detectors can start with each byte, a 64 Ki-entry
+// one which can start with it and the next; most positions start none. Word detectors (cards,
 // keys, tokens...) are tried only where a word starts, and the rest of the word is skipped
 // eight bytes at a time, so plain text costs little more than one table lookup per word.
 //
@@ -203,6 +203,9 @@ const WORD: u32 = 1 << 30;
 const ESCAPE: u32 = 1 << 31;
 const STARTS = memory.data(256 << 2);
 const SECONDS = memory.data(256 << 2);
+// Per pair of bytes (first << 8 | second): the slots STARTS and SECONDS allow, less the data
+// rules whose anchors cannot start so, so that a word start pays one load, not four.
+const PAIR_SLOTS = heap.alloc(65536 << 1);
 
 function allow(table: usize, bytes: string, id: u32): void {
   for (let k = 0; k < bytes.length; k++) {
@@ -255,6 +258,20 @@ function syncRuleSlots(): void {
     store<u32>(STARTS + (b << 2), s);
     store<u32>(SECONDS + (b << 2), t);
   }
+  for (let b0: usize = 0; b0 < 256; b0++) {
+    const row = PAIR_SLOTS + (b0 << 9);
+    const first = load<u32>(STARTS + (b0 << 2)) & ALL_SLOTS;
+    if (first == 0) {
+      memory.fill(row, 0, 512);
+      continue;
+    }
+    for (let b1: usize = 0; b1 < 256; b1++) {
+      let slots = first & load<u32>(SECONDS + (b1 << 2));
+      if (wordHead(b0, b1) == 0) slots &= ~(1 << S_WORD_RULES);
+      if (!infixAnchorMayStart(b0, b1)) slots &= ~(1 << S_INFIX_RULES);
+      store<u16>(row + (b1 << 1), <u16>slots);
+    }
+  }
 }
 
 registerRules();
@@ -297,9 +314,9 @@ function tryDetectors(p: usize, n: usize, i: usize, candidates: u32, floor: usiz
 @inline function candidatesAt(p: usize, n: usize, i: usize, entry: u32, enabled: u32): u32 {
   let candidates = entry & enabled;
   if (candidates == 0) return 0;
-  candidates &= load<u32>(SECONDS + (<usize>peek(p, n, i + 1) << 2));
+  candidates &= <u32>load<u16>(PAIR_SLOTS + ((<usize>load<u8>(p + i) << 9) | (<usize>peek(p, n, i + 1) << 1)));
+  // the pair has an anchor's first two bytes; the third decides (and the string may end)
   if ((candidates & (1 << S_WORD_RULES)) != 0 && !wordAnchorMayStart(p, n, i)) candidates &= ~(1 << S_WORD_RULES);
-  if ((candidates & (1 << S_INFIX_RULES)) != 0 && !infixAnchorMayStart(<usize>load<u8>(p + i), <usize>peek(p, n, i + 1))) candidates &= ~(1 << S_INFIX_RULES);
   return candidates & NUMERIC ? numericShapes(p, n, i, candidates) : candidates;
 }
 
