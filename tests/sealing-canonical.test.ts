@@ -314,6 +314,24 @@ describe("canonical equivalence", () => {
     expect(moduleCanonical(text)).toBe(canonicalJson(text));
   });
 
+  // Orders are remembered by an object's count and first two keys (canonical.ts sortMembers), and
+  // members already written canonically are copied whole: neither may change the text.
+  it("sorts objects whose first keys and count were seen before in another order", () => {
+    const texts = [
+      '{"time":"t","stream":"s","_p":"F","log":"l"}',
+      '{"time":"t","stream":"s","log":"l","_p":"F"}',
+      '{"time":"t","stream":"s","log":"l","log":"m"}',
+      '{"time":"t","stream":"s","log":"m","log":"l"}',
+      '{"time":"t","stream":"s","\\u006cog":"x","_p":"F"}',
+      '{"time":"t","stream":"s","_p" : "F","log":true}',
+      '{"time":"t","stream":"s","_p":"\\u0046","log":null}',
+      '{"time":"t","stream":"s","é":"F","log":false}',
+    ];
+    for (let round = 0; round < 2; round++) {
+      for (const text of texts) expect(moduleCanonical(text), text).toBe(canonicalJson(text));
+    }
+  });
+
   it("rejects what is not JSON", () => {
     for (const bad of ["", "{", '{"a":}', '{"a":1}}', "[1,]"]) expect(moduleCanonical(bad)).toBeNull();
   });

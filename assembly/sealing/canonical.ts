@@ -3,7 +3,8 @@
 // re-escaped the JCS way, numbers as ECMAScript prints their double, no whitespace.
 //
 // One pass records every token on a tape; a second pass walks the tape with an explicit stack,
-// sorting each object's members as it enters it. Tape, member lists and stack are buffers reused
+// sorting each object's members as it enters it (in the order an object with the same first keys
+// took last time when that order still holds). Tape, member lists and stack are buffers reused
 // for every record: nothing is allocated per record, nothing recurses on depth. The first pass is
 // the validating pull reader for any text, or, for a record logseal wrote itself (valid JSON,
 // valid UTF-8), a scan that only finds the tokens: about half the cost in the interpreter.
@@ -25,6 +26,10 @@ const FRAME: usize = 16; // kind, cursor, end, first
 const OBJECT: u32 = 0;
 const ARRAY: u32 = 1;
 const FLUSH_AT: usize = 4096;
+// Remembered member orders (see sortMembers): slots of a count and up to MAX_ORDERED positions.
+const MAX_ORDERED: u32 = 32;
+const ORDER: usize = 1 + <usize>MAX_ORDERED;
+const ORDER_SLOTS: u32 = 64; // a power of two
 const HEX = "0123456789abcdef";
 
 export class Canonicalizer {
@@ -39,6 +44,9 @@ export class Canonicalizer {
   private readonly scratch: ByteBuffer = new ByteBuffer(1024);
   private readonly open: usize = heap.alloc(<usize>(MAX_DEPTH + 2) << 2);
   private readonly frames: usize = heap.alloc(<usize>(MAX_DEPTH + 2) * FRAME);
+  private readonly orders: usize = zeroed(<usize>ORDER_SLOTS * ORDER);
+  /** The member list being sorted, in document order. */
+  private readonly unsorted: usize = heap.alloc(<usize>MAX_ORDERED << 2);
   // First pass: open containers and entries so far.
   private depth: i32 = 0;
   private count: u32 = 0;
@@ -199,24 +207,40 @@ export class Canonicalizer {
         continue;
       }
       if (cursor != first) text.putByte(0x2C);
-      let value: u32;
       if (kind == OBJECT) {
         const key = load<u32>(this.members.ptr + (<usize>cursor << 2));
         store<u32>(frame, cursor + 1, 4);
-        this.writeString(this.entry(key));
-        text.putByte(0x3A);
-        value = key + 1;
+        if (!this.writeVerbatimMember(key)) {
+          this.writeString(this.entry(key));
+          text.putByte(0x3A);
+          top = this.enter(key + 1, top);
+        }
       } else {
-        value = cursor;
         store<u32>(frame, this.after(cursor), 4);
+        top = this.enter(cursor, top);
       }
-      top = this.enter(value, top);
       const sink = this.sink;
       if (sink != null && text.len >= FLUSH_AT) {
         sink.update(text.ptr, text.len);
         text.reset();
       }
     }
+  }
+
+  /**
+   * Writes the member whose key is entry `key` as one copy of its text when that text is already
+   * canonical: a plain key, ':' and a plain string, true, false or null, with nothing in between
+   * (as logseal writes records). False, having written nothing, otherwise.
+   */
+  private writeVerbatimMember(key: u32): bool {
+    const keyEntry = this.entry(key), valueEntry = keyEntry + ENTRY;
+    const token = <Token>load<u8>(valueEntry);
+    const start = <usize>load<u32>(keyEntry, 4), keyEnd = <usize>load<u32>(keyEntry, 8);
+    const valueStart = <usize>load<u32>(valueEntry, 4), end = <usize>load<u32>(valueEntry, 8);
+    const verbatimValue = token == Token.String ? load<u8>(valueEntry, 1) != 0 : token == Token.True || token == Token.False || token == Token.Null;
+    if (!verbatimValue || load<u8>(keyEntry, 1) == 0 || valueStart != keyEnd + 1 || load<u8>(keyEnd) != 0x3A || end - start >= FLUSH_AT) return false;
+    this.text.putBytes(start, end - start);
+    return true;
   }
 
   /** Writes a scalar, or opens a container and pushes its frame; returns the new top. */
@@ -275,11 +299,74 @@ export class Canonicalizer {
     }
   }
 
-  // Stable merge sort of the member list [first, end) by key; sorted runs cost one comparison.
+  /**
+   * Sorts the member list [first, end) by key. Records from one source carry the same keys in the
+   * same order: the order an object with the same count and first keys took last time is tried
+   * first, kept if it sorts this list (n - 1 comparisons), else the list is sorted and its order
+   * remembered.
+   */
   private sortMembers(first: u32, end: u32): void {
     const n = end - first;
     if (n < 2) return;
     const list = this.members.ptr + (<usize>first << 2);
+    if (n > MAX_ORDERED) {
+      this.sort(list, n);
+      return;
+    }
+    const order = this.orders + <usize>this.orderSlot(list, n) * ORDER;
+    memory.copy(this.unsorted, list, <usize>n << 2);
+    if (load<u8>(order) == n && this.applyOrder(list, n, order + 1)) return;
+    this.sort(list, n);
+    this.rememberOrder(list, n, order);
+  }
+
+  /** Where the order of an object with these first two keys and `n` members is remembered. */
+  @inline private orderSlot(list: usize, n: u32): u32 {
+    const a = load<u32>(this.entry(load<u32>(list)), 16), b = load<u32>(this.entry(load<u32>(list, 4)), 16);
+    let h = a * 0x9E3779B1 + (b ^ n) * 0x85EBCA77;
+    h ^= h >> 16;
+    return h & (ORDER_SLOTS - 1);
+  }
+
+  /**
+   * Writes `unsorted` into `list` in the remembered order; false, with `list` in document order
+   * again, unless that order is strictly ascending by key and then by document order (the one
+   * order a stable sort gives).
+   */
+  private applyOrder(list: usize, n: u32, positions: usize): bool {
+    const unsorted = this.unsorted, tape = this.tape.ptr;
+    let previous = load<u32>(unsorted + (<usize>load<u8>(positions) << 2));
+    store<u32>(list, previous);
+    for (let i: usize = 1; i < <usize>n; i++) {
+      const member = load<u32>(unsorted + (<usize>load<u8>(positions + i) << 2));
+      const order = compareEntries(tape + <usize>previous * ENTRY, tape + <usize>member * ENTRY);
+      if (order > 0 || (order == 0 && previous >= member)) {
+        memory.copy(list, unsorted, <usize>n << 2);
+        return false;
+      }
+      store<u32>(list + (i << 2), member);
+      previous = member;
+    }
+    return true;
+  }
+
+  /** Remembers the order of the sorted `list` as positions in `unsorted` (ascending entry indexes). */
+  private rememberOrder(list: usize, n: u32, order: usize): void {
+    store<u8>(order, <u8>n);
+    for (let i: usize = 0; i < <usize>n; i++) {
+      const member = load<u32>(list + (i << 2));
+      let lo: u32 = 0, hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (load<u32>(this.unsorted + (<usize>mid << 2)) < member) lo = mid + 1;
+        else hi = mid;
+      }
+      store<u8>(order + 1 + i, <u8>lo);
+    }
+  }
+
+  // Stable merge sort of the member list of `n` entries at `list` by key; sorted runs cost one comparison.
+  private sort(list: usize, n: u32): void {
     if (n <= 8) {
       for (let i: u32 = 1; i < n; i++) {
         const key = load<u32>(list + (<usize>i << 2));
@@ -316,13 +403,24 @@ export class Canonicalizer {
   }
 
   @inline private compare(a: u32, b: u32): i32 {
-    const x = this.entry(a), y = this.entry(b);
-    const xPrefix = load<u32>(x, 16), yPrefix = load<u32>(y, 16);
-    if (xPrefix != yPrefix && xPrefix != 0 && yPrefix != 0) return xPrefix < yPrefix ? -1 : 1;
-    const plain = load<u8>(x, 1) != 0 && load<u8>(y, 1) != 0;
-    return compareKeys(<usize>load<u32>(x, 4) + 1, <usize>load<u32>(x, 8) - 1,
-      <usize>load<u32>(y, 4) + 1, <usize>load<u32>(y, 8) - 1, plain);
+    return compareEntries(this.entry(a), this.entry(b));
   }
+}
+
+/** Compares the keys of two tape entries: by their prefixes when those differ, else by their text. */
+@inline function compareEntries(x: usize, y: usize): i32 {
+  const xPrefix = load<u32>(x, 16), yPrefix = load<u32>(y, 16);
+  if (xPrefix != yPrefix && xPrefix != 0 && yPrefix != 0) return xPrefix < yPrefix ? -1 : 1;
+  const plain = load<u8>(x, 1) != 0 && load<u8>(y, 1) != 0;
+  return compareKeys(<usize>load<u32>(x, 4) + 1, <usize>load<u32>(x, 8) - 1,
+    <usize>load<u32>(y, 4) + 1, <usize>load<u32>(y, 8) - 1, plain);
+}
+
+/** `size` bytes of the heap, zero-filled. */
+function zeroed(size: usize): usize {
+  const ptr = heap.alloc(size);
+  memory.fill(ptr, 0, size);
+  return ptr;
 }
 
 /**
