@@ -537,7 +537,6 @@ function sealOf(members: Member[] | undefined, line: string): Seal | string {
   if (seal.c === undefined || seal.s === undefined || seal.pv === undefined) return "lacks its chain, sequence or policy version";
   if (!seal.t || !TIME.test(seal.t)) return "has no valid time";
   if (a === undefined || (!KEYED_MACS.has(a) && a !== "sha256" && a !== "ed25519")) return "has an unknown algorithm";
-  if (a === "blake2b-keyed" && seal.v < 3) return `has an algorithm seal version ${seal.v} does not have`;
   if (!seal.p || !HEX64.test(seal.p) || !seal.m || !HEX64.test(seal.m)) return "has no valid MACs";
   if (a === "ed25519") {
     const signed = signedFieldsOf(seal, fields, line);
