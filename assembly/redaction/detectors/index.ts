@@ -11,7 +11,7 @@
 // A value found through its name (secret_pair, auth_header) that is, as a whole, a secret of a
 // specific shape (a JWT, a GitHub token, a PEM key...) is reported as that detector.
 import { SpanList } from "../spans";
-import { ALNUM, BACKSLASH, classOf, DIGIT, escapeLength, HEX, isIn, peek, runEndWithin } from "./chars";
+import { ALNUM, BACKSLASH, classOf, DIGIT, escapeLength, HEX, isDigit, isIn, peek, runEndWithin } from "./chars";
 import { matchEnd, matchStart, setClaimedEnd } from "./match";
 import { cardAt, ssnAt } from "./numbers";
 import { ibanAt } from "./iban";
@@ -335,8 +335,12 @@ const NUMERIC: u32 = DECIMAL | (1 << S_IPV6);
   if (candidates & DECIMAL) {
     const run = runEndWithin(p, n, i, DIGIT, 19) - i;
     const after = peek(p, n, i + run);
-    if (run >= 13 || (run == 4 && (after == SPACE || after == DASH))) fits |= 1 << S_CARD;
-    if ((run == 3 && (after == DASH || after == SPACE || after == DOT)) || run == 9 || (run == 5 && after == DASH)) fits |= 1 << S_SSN;
+    // a group and its separator are worth a call only when another group follows (`2026-11`,
+    // not `200 in`), and nine digits only when nothing glues on (`000000000Z`)
+    const grouped = isDigit(peek(p, n, i + run + 1));
+    if (run >= 13 || (run == 4 && (after == SPACE || after == DASH) && grouped)) fits |= 1 << S_CARD;
+    if ((((run == 3 && (after == DASH || after == SPACE || after == DOT)) || (run == 5 && after == DASH)) && grouped) ||
+        (run == 9 && after != UNDERSCORE && !isIn(after, ALNUM))) fits |= 1 << S_SSN;
     if (run <= 3 && after == DOT) fits |= 1 << S_IPV4;
   }
   return candidates & fits;
@@ -347,6 +351,7 @@ const QUOTE_BYTE: u32 = 0x22;
 const DASH: u32 = 0x2d;
 const DOT: u32 = 0x2e;
 const COLON: u32 = 0x3a;
+const UNDERSCORE: u32 = 0x5f;
 
 /** Finds the secrets in the raw JSON string content [ptr, ptr+len) with the rules on in
  * `rules`; `spans` is cleared, then holds them as offsets from `ptr`, each with its rule id. */

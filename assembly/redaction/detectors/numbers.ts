@@ -99,9 +99,6 @@ function realLayout(sizes: u32, groups: i32): bool {
     && isIn(peek(p, n, i - 4), UPPER) && isIn(peek(p, n, i - 5), UPPER);
 }
 
-/** A card number at `i`: 13-19 digits in one run, or groups as cards are printed (4-4-4-4,
- * 4-6-5, 4-4-4-4-3...), all separated by the same single space or dash. When grouped, shorter
- * layouts are tried too, so a number written after a card stays out. */
 // Labels of identifiers: a number a log names so is not a card (`[session 56035785906040]`,
 // `pid=…`, `trace_id: …`) even when it passes Luhn in an issuer's range.
 const ID_LABELS: StaticArray<string> = [
@@ -141,11 +138,20 @@ function labelled(p: usize, i: usize, words: StaticArray<string>, suffix: bool):
   return start != i && labelBefore(p, start, words, suffix);
 }
 
+/** Whether a label says the number at `i` is an identifier or a bit set, not a card (asked
+ * last: reading the words before costs more than the number's own checks). */
+function labelledNotCard(p: usize, i: usize): bool {
+  return labelled(p, i, ID_LABELS, false) || labelled(p, i, FLAG_LABELS, true) || labelled(p, i, ID_SUFFIX, true);
+}
+
+/** A card number at `i`: 13-19 digits in one run, or groups as cards are printed (4-4-4-4,
+ * 4-6-5, 4-4-4-4-3...), all separated by the same single space or dash. When grouped, shorter
+ * layouts are tried too, so a number written after a card stays out. */
 export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i) || labelled(p, i, ID_LABELS, false) || labelled(p, i, FLAG_LABELS, true) || labelled(p, i, ID_SUFFIX, true)) return false;
+  if (continuesBefore(p, n, i) || afterIbanHead(p, n, i)) return false;
   const run = runEnd(p, n, i, DIGIT);
   const first = <u32>(run - i);
-  if (first >= 13) return !continuesAfter(p, n, run) && isCard(p, i, run, first) && found(i, run);
+  if (first >= 13) return !continuesAfter(p, n, run) && isCard(p, i, run, first) && !labelledNotCard(p, i) && found(i, run);
   if (first != 4) return false;
   const sep = peek(p, n, run);
   if (sep != SPACE && sep != DASH) return false;
@@ -169,7 +175,7 @@ export function cardAt(p: usize, n: usize, i: usize, floor: usize): bool {
     const d = load<u32>(groupEnds + (<usize>k << 3), 4);
     if (d < 13) break;
     const mask: u32 = k + 2 >= 8 ? 0xffffffff : (1 << (4 * (k + 2))) - 1;
-    if (realLayout(sizes & mask, k + 2) && !continuesAfter(p, n, e) && isCard(p, i, e, d)) return found(i, e);
+    if (realLayout(sizes & mask, k + 2) && !continuesAfter(p, n, e) && isCard(p, i, e, d)) return !labelledNotCard(p, i) && found(i, e);
   }
   return false;
 }
