@@ -15,7 +15,7 @@ import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
 import { utf8Lines } from "./utf8.ts";
-import { EpochKeys, GENESIS, MAX_EPOCH, SEAL_VERSIONS, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
+import { EpochKeys, GENESIS, KEYED_MACS, MAX_EPOCH, SEAL_VERSIONS, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
 import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
 import { STORE_FORMATS, type StoreFormat, type StoreOptions, StoreReader, type StoreReport } from "./stores/index.ts";
 import { parseLokiLabels } from "./stores/loki-labels.ts";
@@ -204,7 +204,7 @@ export class KeyRing {
     const keys = this.keys.get(seal.k!);
     if (!keys) {
       return this.keys.size === 0
-        ? { reason: "no-key", detail: "sealed with HMAC key " + seal.k + ": give its key with --key-file" }
+        ? { reason: "no-key", detail: `sealed with key ${seal.k} (${seal.a}): give its key with --key-file` }
         : { reason: "wrong-key", detail: "sealed with key " + seal.k + ", not among the keys given" };
     }
     const epoch = seal.e ?? 0;
@@ -516,6 +516,16 @@ function fieldsOf(members: Member[] | undefined): Record<string, Member> | strin
   return fields;
 }
 
+/**
+ * A chain's algorithm in the report after one more seal: "mixed" once SHA-256 (or signed mode) meets
+ * another algorithm; between the keyed MACs (an upgrade from hmac-sha256 to blake2b-keyed) the
+ * latest, which the chain goes on with.
+ */
+function chainAlgorithm(sofar: string, a: string): string {
+  if (sofar === "" || sofar === a || (KEYED_MACS.has(sofar) && KEYED_MACS.has(a))) return a;
+  return "mixed";
+}
+
 /** The seal's fields, checked for shape (`line`: the text they were read from); a string says what is wrong. */
 function sealOf(members: Member[] | undefined, line: string): Seal | string {
   const fields = fieldsOf(members);
@@ -536,13 +546,14 @@ function sealOf(members: Member[] | undefined, line: string): Seal | string {
   }
   if (seal.c === undefined || seal.s === undefined || seal.pv === undefined) return "lacks its chain, sequence or policy version";
   if (!seal.t || !TIME.test(seal.t)) return "has no valid time";
-  if (a !== "hmac-sha256" && a !== "sha256" && a !== "ed25519") return "has an unknown algorithm";
+  if (a === undefined || (!KEYED_MACS.has(a) && a !== "sha256" && a !== "ed25519")) return "has an unknown algorithm";
+  if (a === "blake2b-keyed" && seal.v < 3) return `has an algorithm seal version ${seal.v} does not have`;
   if (!seal.p || !HEX64.test(seal.p) || !seal.m || !HEX64.test(seal.m)) return "has no valid MACs";
   if (a === "ed25519") {
     const signed = signedFieldsOf(seal, fields, line);
     if (signed) return signed;
   }
-  if (a === "hmac-sha256" || a === "ed25519") {
+  if (KEYED_MACS.has(a) || a === "ed25519") {
     seal.k = stringOf(fields.k);
     seal.e = uintOf(fields.e, line);
     if (!seal.k || !HEX16.test(seal.k) || seal.e === undefined) return "lacks its key id or epoch";
@@ -558,7 +569,7 @@ function sealOf(members: Member[] | undefined, line: string): Seal | string {
       return "has an epoch key without an epoch schedule";
     }
   } else if (fields.k !== undefined || fields.e !== undefined || fields.f !== undefined || fields.w !== undefined || fields.n !== undefined) {
-    return "has a key id, epoch or schedule without HMAC";
+    return "has a key id, epoch or schedule without a key";
   }
   if (fields.g !== undefined) {
     const g = stringOf(fields.g);
@@ -623,8 +634,8 @@ class ChainCheck {
     private readonly expectedHead?: ExpectedHead,
     private readonly start?: ChainHeads,
   ) {
-    // A chain that was HMAC at the head it continues cannot go on as SHA-256.
-    this.hmacSeen = start?.a === "hmac-sha256" || start?.a === "mixed";
+    // A chain that was keyed at the head it continues cannot go on as SHA-256.
+    this.hmacSeen = start !== undefined && (KEYED_MACS.has(start.a) || start.a === "mixed");
     this.report = {
       chain: id, origin, instance: "", records: 0, firstSeq: -1, lastSeq: -1, resumed: 0, reopened: 0, dropped: 0,
       algorithm: "", epochs: [-1, -1], start: "", firstMac: "", lastMac: "", failures: 0,
@@ -650,7 +661,7 @@ class ChainCheck {
       this.fail(entry, "unauthenticated", "plain SHA-256 seals: anyone can recompute them (--allow-sha256 accepts them as integrity only)");
     }
     if (seal.g === "resume") report.resumed++;
-    report.algorithm = report.algorithm === "" || report.algorithm === seal.a ? seal.a : "mixed";
+    report.algorithm = chainAlgorithm(report.algorithm, seal.a);
     if (seal.f && seal.f[2] > 0) report.recordEpochs = true;
     if (seal.e !== undefined) {
       report.epochs = [report.epochs[0] < 0 ? seal.e : Math.min(report.epochs[0], seal.e), Math.max(report.epochs[1], seal.e)];
@@ -769,7 +780,7 @@ class ChainCheck {
     report.lastMac = entry.seal.m;
     report.instance = entry.seal.i;
     report.keyId = entry.seal.k;
-    if (entry.seal.a === "hmac-sha256" || entry.seal.a === "ed25519") this.hmacSeen = true;
+    if (KEYED_MACS.has(entry.seal.a) || entry.seal.a === "ed25519") this.hmacSeen = true;
     this.remember(entry);
   }
 
@@ -784,7 +795,7 @@ class ChainCheck {
     if (seal.a === "sha256" && this.hmacSeen) {
       this.fail(entry, "wrong-key", "sealed with plain SHA-256 after HMAC records: the key went missing, or a forger downgraded");
     }
-    if (last && seal.a === "hmac-sha256" && last.seal.k === seal.k && (seal.e ?? 0) < (last.seal.e ?? 0) && seal.s > last.seal.s) {
+    if (last && KEYED_MACS.has(seal.a) && KEYED_MACS.has(last.seal.a) && last.seal.k === seal.k && (seal.e ?? 0) < (last.seal.e ?? 0) && seal.s > last.seal.s) {
       this.fail(entry, "wrong-key", `epoch ${seal.e} after epoch ${last.seal.e}: keys only move forward`);
     }
     // The seal format changes only with the process (an upgrade or a rollback restarts it, and the
