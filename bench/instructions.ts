@@ -494,6 +494,8 @@ export interface CountOptions {
   tag?: string;
   /** Also count per function (names from the module's name section, else indices). */
   profile?: boolean;
+  /** A seal key file (seal.key) beside the policy: keyed seals instead of SHA-256 ones. */
+  sealKey?: string | Uint8Array;
 }
 
 const encoder = new TextEncoder();
@@ -508,6 +510,7 @@ export function countInstructions(setupPolicy: object | string | undefined, bodi
   if (setupPolicy !== undefined) {
     writeFileSync(join(dir, "logseal.policy.json"), typeof setupPolicy === "string" ? setupPolicy : JSON.stringify(setupPolicy));
   }
+  if (options.sealKey !== undefined) writeFileSync(join(dir, "seal.key"), options.sealKey);
   const filter = new CountingFilter(options.wasm ?? LOGSEAL_WASM, { ".": dir }, options.functionName, options.profile);
   const tag = options.tag ?? "kube.var.log.containers.app";
   const encoded = bodies.map((b) => (typeof b === "string" ? encoder.encode(b) : b));

@@ -1,6 +1,8 @@
 // The MAC of a seal, as assembly/sealing/sealer.ts computes it (docs/sealing.md, "MAC"), in
-// Node: for `logseal verify`, and for tests that forge records.
+// Node: for `logseal verify`, and for tests that forge records. Keyed BLAKE2b is not in
+// node:crypto: @noble/hashes computes it (docs/crypto.md), never the module's own code.
 import { type KeyObject, createHash, createHmac, createSecretKey } from "node:crypto";
+import { blake2b } from "@noble/hashes/blake2b";
 import type { HeadSignature } from "./signed.ts";
 
 /** A seal's fields as they appear in the record (`_seal`, docs/seal-format.md). */
@@ -18,9 +20,9 @@ export interface Seal {
   s: number;
   /** Event time "<sec>.<nsec, 9 digits>". */
   t: string;
-  /** "ed25519": SHA-256 links, Ed25519 signatures on checkpoints (docs/signing.md). */
-  a: "hmac-sha256" | "sha256" | "ed25519";
-  /** Key id (HMAC; signed mode: the node key's first 8 bytes). */
+  /** Keyed: "blake2b-keyed" (since December 2026) or "hmac-sha256"; "ed25519": SHA-256 links, Ed25519 signatures on checkpoints (docs/signing.md). */
+  a: "blake2b-keyed" | "hmac-sha256" | "sha256" | "ed25519";
+  /** Key id (keyed; signed mode: the node key's first 8 bytes). */
   k?: string;
   /** Key epoch (HMAC and signed mode). */
   e?: number;
@@ -61,18 +63,32 @@ const RESUME_BEYOND_SAVED = 3;
 const KEY_ID_LABEL = Buffer.from("logseal-key-id");
 const ROOT_LABEL = Buffer.from("logseal-epochs-v2\0", "latin1");
 const NODE_LABEL = Buffer.from("logseal-epoch-node");
+const BLAKE2B_MAC_KEY_LABEL = Buffer.from("logseal-blake2b-mac-key");
+/** The algorithm byte of the MAC's message. */
+const ALGORITHM_BYTES: Record<Seal["a"], number> = { "hmac-sha256": 1, sha256: 2, ed25519: 3, "blake2b-keyed": 4 };
+/** Algorithms whose MAC needs the seal key K (the records name it in `k` and its epoch in `e`). */
+export const KEYED_MACS: ReadonlySet<string> = new Set(["blake2b-keyed", "hmac-sha256"]);
+
+/**
+ * A chain's algorithm in the report after one more seal: "mixed" once SHA-256 (or signed mode) meets
+ * another algorithm; between the keyed MACs (an upgrade from hmac-sha256 to blake2b-keyed) the
+ * latest, which the chain goes on with.
+ */
+export function chainAlgorithm(sofar: string, a: string): string {
+  if (sofar === "" || sofar === a || (KEYED_MACS.has(sofar) && KEYED_MACS.has(a))) return a;
+  return "mixed";
+}
 
 /** The binary encoding of a seal's fields that precedes the canonical record in the MAC's message. */
 export function sealPrefix(seal: Seal): Buffer {
-  const hmac = seal.a === "hmac-sha256";
   const signed = seal.a === "ed25519";
-  const keyed = hmac || signed;
+  const keyed = KEYED_MACS.has(seal.a) || signed;
   const dot = seal.t.indexOf(".");
   const out = new Writer();
   const domain = DOMAINS[seal.v];
   if (!domain) throw new RangeError(`seal version ${seal.v}: no MAC is defined for it`); // the verifier refuses it before
   out.bytes(domain);
-  out.u8(hmac ? 1 : signed ? 3 : 2);
+  out.u8(ALGORITHM_BYTES[seal.a]);
   out.text(seal.o);
   out.hex(seal.i);
   out.u8(seal.cb !== undefined ? 1 : 0);
@@ -110,14 +126,34 @@ export function sealPrefix(seal: Seal): Buffer {
 }
 
 /**
- * The seal's MAC (hex) over its fields and the canonical record, under `key` (HMAC-SHA256) or none
- * (SHA-256); from version 3 over 0xFF and the first 32 bytes of the message's BLAKE2b-512 digest.
+ * The seal's MAC (hex) over its fields and the canonical record: under the seal key `key` (K) by
+ * keyed BLAKE2b with KB or by HMAC-SHA256 as `a` says, or with none (SHA-256); from version 3,
+ * except keyed BLAKE2b, over 0xFF and the first 32 bytes of the message's BLAKE2b-512 digest.
  */
 export function sealMac(seal: Seal, canonical: string, key?: Buffer | KeyObject): string {
+  if (seal.a === "blake2b-keyed") {
+    if (!key) throw new TypeError("a blake2b-keyed seal needs its key");
+    const mac = blake2b.create({ key: blake2bMacKey(key), dkLen: 32 }).update(sealPrefix(seal)).update(Buffer.from(canonical, "utf8")).digest();
+    return Buffer.from(mac.buffer, mac.byteOffset, mac.byteLength).toString("hex");
+  }
   const hash = key ? createHmac("sha256", key) : createHash("sha256");
   if (seal.v === 2) return hash.update(sealPrefix(seal)).update(canonical, "utf8").digest("hex");
   const digest = createHash("blake2b512").update(sealPrefix(seal)).update(canonical, "utf8").digest();
   return hash.update(MAC_DIGEST_PREFIX).update(digest.subarray(0, 32)).digest("hex");
+}
+
+/** KB of each key object (the verifier's keys are cached KeyObjects): derived once per key. */
+const blake2bKeys = new WeakMap<KeyObject, Buffer>();
+
+/** KB = HMAC-SHA256(K, "logseal-blake2b-mac-key"), the key of keyed BLAKE2b seals under K. */
+export function blake2bMacKey(key: Buffer | KeyObject): Buffer {
+  if (Buffer.isBuffer(key)) return createHmac("sha256", key).update(BLAKE2B_MAC_KEY_LABEL).digest();
+  let derived = blake2bKeys.get(key);
+  if (!derived) {
+    derived = createHmac("sha256", key).update(BLAKE2B_MAC_KEY_LABEL).digest();
+    blake2bKeys.set(key, derived);
+  }
+  return derived;
 }
 
 /** The key id seals name: the first 8 bytes of HMAC(K0, "logseal-key-id"), hex. */

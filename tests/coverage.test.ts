@@ -120,7 +120,7 @@ describe("coverage over a time range", () => {
     const withRange = verifyLines(hmac, { keys: [Buffer.from("4f1d0c8a2b7e6d5c3b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e")], range: { from: T0 + 4 } }).rangeCoverage!;
     // Records 4, 5 and 6 (one per chain) are in range.
     expect(withRange.chains.map((c) => [c.chain, c.records, c.signed])).toEqual([["x", 1, undefined], ["y", 1, undefined], ["z", 1, undefined]]);
-    expect(formatRangeCoverage(withRange)).toMatch(/n\/a \(hmac-sha256\)/);
+    expect(formatRangeCoverage(withRange)).toMatch(/n\/a \(blake2b-keyed\)/);
     const later = verifyLines(hmac, { keys: [Buffer.from("4f1d0c8a2b7e6d5c3b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e")], range: { from: T0 + 6 } }).rangeCoverage!;
     expect(later.chains.map((c) => c.chain)).toEqual(["z"]);
   });

@@ -531,7 +531,7 @@ if (!FLUENT_BIT) {
         const rows = run.stdout.split("\n").filter((l) => l.startsWith("e2e-node "));
         expect(rows).toHaveLength(4);
         // The example policy evolves keys (forward security): any epoch range is fine here.
-        for (const row of rows) expect(row).toMatch(/ kube\S*\s+\d+\s+0-\d+\s+genesis\s+hmac-sha256 e[\d-]+\s+1\s+\d+\s+ok$/);
+        for (const row of rows) expect(row).toMatch(/ kube\S*\s+\d+\s+0-\d+\s+genesis\s+blake2b-keyed e[\d-]+\s+1\s+\d+\s+ok$/);
         expect(run.stdout).toContain(`${scenario.expected.total} records in 4 chains`);
         expect(run.stdout).toMatch(/: OK\n$/);
       });

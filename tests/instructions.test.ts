@@ -233,6 +233,15 @@ describe("instrumented logseal", () => {
     expect(profiled.functions!.reduce((sum, f) => sum + f.perRecord, 0)).toBe(a.perRecord);
   });
 
+  // The walk's table of key paths (assembly/policy/keyverdicts.ts) is keyed by the log's own keys:
+  // keys made to hash alike must not cost the square of their number (a lookup tries few slots).
+  it("keys that all hash alike cost about what as many ordinary keys cost", () => {
+    const record = (key: (i: number) => string) => JSON.stringify(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [key(i), i])));
+    const alike = countInstructions(undefined, [record((i) => `aaaa${String(i).padStart(6, "0")}zzzz`)]).perRecord;
+    const ordinary = countInstructions(undefined, [record((i) => `k${String((i * 7919) % 100003).padStart(9, "0")}_`)]).perRecord;
+    expect(alike / ordinary).toBeLessThan(1.5);
+  });
+
   it("the embedded default policy costs more than pass-through", () => {
     const body = [JSON.stringify(containerRecord(0, 1024))];
     expect(countInstructions(undefined, body).perRecord).toBeGreaterThan(countInstructions(PASS_THROUGH_POLICY, body).perRecord);

@@ -87,6 +87,22 @@ describe("key rules", () => {
       expect(out.kubernetes).toEqual({ annotations: {} });
     }
   });
+
+  // Keys an attacker makes hash alike (same length, same first and last four bytes) fill one run of
+  // the table: lookups stop after a few slots, and keys past them are matched every time.
+  it("gives keys that all hash alike their own verdicts, beyond the slots a lookup tries", () => {
+    const collide = (i: number) => `aaaa${String(i).padStart(6, "0")}zzzz`;
+    const annotations = collide(0).replace("aaaa", "anno"); // same shape, other bytes
+    for (let round = 0; round < 3; round++) {
+      const body: Record<string, unknown> = {};
+      for (let i = 0; i < 40; i++) body[collide(i)] = { password: i, keep: i };
+      const out = one(filter, { ...body, kubernetes: { annotations: { x: 1 } }, [annotations]: 1, password: 2 });
+      for (let i = 0; i < 40; i++) expect(out[collide(i)], `${collide(i)} in round ${round}`).toEqual({ keep: i });
+      expect(out.kubernetes).toEqual({ annotations: {} });
+      expect(out[annotations]).toBe(1);
+      expect(out.password).toBeUndefined();
+    }
+  });
 });
 
 describe("detectors in free text", () => {

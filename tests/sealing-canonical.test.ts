@@ -315,7 +315,7 @@ describe("canonical equivalence", () => {
   });
 
   // Orders are remembered by an object's count and first two keys (canonical.ts sortMembers), and
-  // members already written canonically are copied whole: neither may change the text.
+  // members already written canonically (short integers too) are copied whole: neither may change the text.
   it("sorts objects whose first keys and count were seen before in another order", () => {
     const texts = [
       '{"time":"t","stream":"s","_p":"F","log":"l"}',
@@ -326,6 +326,9 @@ describe("canonical equivalence", () => {
       '{"time":"t","stream":"s","_p" : "F","log":true}',
       '{"time":"t","stream":"s","_p":"\\u0046","log":null}',
       '{"time":"t","stream":"s","é":"F","log":false}',
+      '{"time":"t","stream":"s","_p":120,"log":-0}',
+      '{"time":"t","stream":"s","_p":-999999999999999,"log":1.0}',
+      '{"time":"t","stream":"s","_p":12345678901234567,"log":1e2}',
     ];
     for (let round = 0; round < 2; round++) {
       for (const text of texts) expect(moduleCanonical(text), text).toBe(canonicalJson(text));

@@ -1,13 +1,16 @@
 // The chain as the module writes it, through the Node host emulating Fluent Bit: the seal's
-// format, HMAC and SHA-256 modes, chains per tag or field, drops, restarts and Fluent Bit's
+// format, keyed BLAKE2b, HMAC-SHA256 and SHA-256 modes, chains per tag or field, drops, restarts and Fluent Bit's
 // pre-4.1 instance per chunk, lost and unwritable state, forward-secure key epochs, eviction,
 // policy validation. Each output is checked with `logseal verify`'s code.
 import { fnv1a } from "../cli/verify.js";
+import { createHash, createHmac } from "node:crypto";
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { blake2b } from "@noble/hashes/blake2b";
 import { describe, expect, it } from "vitest";
+import { canonicalObject, parseMembers } from "../cli/canonical.js";
 import { FilterHost } from "../cli/host.js";
-import { EpochKeys, GENESIS, keyId, type Seal } from "../cli/seal-mac.js";
+import { EpochKeys, GENESIS, keyId, type Seal, sealPrefix } from "../cli/seal-mac.js";
 import { RELEASE_WASM } from "./support/filter.js";
 import { loadTestkit } from "./support/testkit.js";
 import {
@@ -21,7 +24,7 @@ describe("the seal", () => {
       { tag: "kube.app", body: { msg: "hello" }, sec: 1_700_000_000, nsec: 5 },
       { tag: "kube.app", body: '{"msg":"again"}', sec: 1_700_000_001, nsec: 999_999_999 },
     ]);
-    expect(first).toMatch(/^\{"msg":"hello","_seal":\{"v":3,"o":"","i":"[0-9a-f]{16}","c":"kube\.app","s":0,"t":"1700000000\.000000005","a":"hmac-sha256","k":"[0-9a-f]{16}","e":0,"pv":"seal-test-1","g":"new","p":"0{64}","m":"[0-9a-f]{64}"\}\}$/);
+    expect(first).toMatch(/^\{"msg":"hello","_seal":\{"v":3,"o":"","i":"[0-9a-f]{16}","c":"kube\.app","s":0,"t":"1700000000\.000000005","a":"blake2b-keyed","k":"[0-9a-f]{16}","e":0,"pv":"seal-test-1","g":"new","p":"0{64}","m":"[0-9a-f]{64}"\}\}$/);
     const a = sealOf(first), b = sealOf(second);
     expect(a.k).toBe(keyId(KEY_BYTES));
     expect(b).toMatchObject({ s: 1, t: "1700000001.999999999", p: a.m });
@@ -80,9 +83,40 @@ describe("the seal", () => {
     expect(sealOf(after[0]).i).not.toBe(sealOf(before[0]).i);
   });
 
-  it("uses HMAC with the default key file when it exists", () => {
+  it("uses keyed BLAKE2b with the default key file when it exists", () => {
     const dir = sealDir(sealPolicy());
-    expect(sealOf(sealAll(dir, records(1))[0]).a).toBe("hmac-sha256");
+    expect(sealOf(sealAll(dir, records(1))[0]).a).toBe("blake2b-keyed");
+  });
+
+  it("is keyed BLAKE2b (32 bytes) under KB = HMAC-SHA256(K, \"logseal-blake2b-mac-key\") over the MAC's message, K = K0 or the epoch's key", () => {
+    for (const settings of [{}, { epoch_records: 2 }]) {
+      const lines = sealAll(sealDir(sealPolicy(settings)), records(5));
+      const keys = new EpochKeys(KEY_BYTES);
+      for (const line of lines) {
+        const record = JSON.parse(line);
+        const seal = { ...record._seal, ...(record._seal.f && { f: record._seal.f.split("/").map(Number) }) } as Seal;
+        delete record._seal;
+        const K = seal.f ? keys.rawKey(seal, seal.e!) : KEY_BYTES;
+        const KB = createHmac("sha256", K).update("logseal-blake2b-mac-key").digest();
+        const M = Buffer.concat([sealPrefix(seal), Buffer.from(canonicalObject(parseMembers(JSON.stringify(record), 0).members), "utf8")]);
+        expect(M[16], "algorithm byte").toBe(4);
+        expect(seal.m).toBe(Buffer.from(blake2b(M, { key: KB, dkLen: 32 })).toString("hex"));
+        // Neither HMAC-SHA256 under K over 0xFF || D (what hmac-sha256 seals are) nor a keyed hash under K itself.
+        const D = createHash("blake2b512").update(M).digest().subarray(0, 32);
+        expect(seal.m).not.toBe(createHmac("sha256", K).update(Buffer.concat([Buffer.of(0xff), D])).digest("hex"));
+        expect(seal.m).not.toBe(Buffer.from(blake2b(M, { key: K.subarray(0, 32), dkLen: 32 })).toString("hex"));
+      }
+      expect(verifyLines(lines).ok).toBe(true);
+    }
+  });
+
+  it("is HMAC-SHA256 over 0xFF and the BLAKE2b digest with seal.mac \"hmac-sha256\", as before keyed BLAKE2b", () => {
+    for (const settings of [{ mac: "hmac-sha256" }, { mac: "hmac-sha256", epoch_records: 2 }]) {
+      const lines = sealAll(sealDir(sealPolicy(settings)), records(5));
+      expect(lines.map((l) => sealOf(l).a)).toEqual(Array(5).fill("hmac-sha256"));
+      expect(verifyLines(lines).ok).toBe(true);
+      expect(verifyLines(lines, { keys: [Buffer.from("another key of at least thirty-two characters")] }).byReason).toEqual({ "wrong-key": 5 });
+    }
   });
 
   it("covers the record as written, including the error marker, not the tag alone", () => {
@@ -254,6 +288,25 @@ describe("restarts", () => {
     expect(verifyLines(lines).ok).toBe(true);
   });
 
+  it("carry a chain from hmac-sha256 to blake2b-keyed across an upgrade's restart (and back), one chain that verifies", () => {
+    const dir = sealDir(sealPolicy({ mac: "hmac-sha256" }));
+    const before = sealAll(dir, records(4));
+    writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(sealPolicy()));
+    const after = sealAll(dir, records(4, ["app"], 4));
+    writeFileSync(join(dir, "logseal.policy.json"), JSON.stringify(sealPolicy({ mac: "hmac-sha256" })));
+    const back = sealAll(dir, records(2, ["app"], 8));
+    expect([...before, ...after, ...back].map((l) => sealOf(l).a)).toEqual([...Array(4).fill("hmac-sha256"), ...Array(4).fill("blake2b-keyed"), "hmac-sha256", "hmac-sha256"]);
+    expect(sealOf(after[0])).toMatchObject({ s: 4, g: "resume" }); // linked to the saved head, the records after it counted in `u`
+    const result = verifyLines([...before, ...after, ...back]);
+    expect(result.ok).toBe(true);
+    expect(result.chains.map((c) => [c.records, c.algorithm])).toEqual([[10, "hmac-sha256"]]);
+    // A keyless SHA-256 record after them is a downgrade, whatever the keyed MAC before it.
+    rmSync(join(dir, "seal.key"));
+    const downgraded = sealAll(dir, records(1, ["app"], 10));
+    expect(sealOf(downgraded[0]).a).toBe("sha256");
+    expect(verifyLines([...before, ...after, ...back, ...downgraded], { keys: [KEY_BYTES], allowSha256: true }).byReason).toEqual({ "wrong-key": 1 });
+  });
+
   it("keep the chain through a policy reload (the engine is rebuilt, the chain is not)", async () => {
     const policy = (version: string) => ({ ...sealPolicy(), version, reload_seconds: 1 });
     const dir = sealDir(policy("v1"));
@@ -274,6 +327,18 @@ function padStates(key: Buffer): string {
   const { ptr, len } = tk.put(key);
   const state = tk.exports.hmac_key_new(ptr, len);
   return Buffer.from(tk.read(state, 64)).toString("hex");
+}
+
+/** The keyed BLAKE2b state (32-byte digest) after the key block, as assembly/sealing/sealkey.ts keeps a MAC key. */
+function keyedState(key: Buffer): Buffer {
+  const tk = loadTestkit();
+  const { ptr, len } = tk.put(key);
+  const out = tk.memory.alloc(64);
+  tk.exports.blake2b_keyed_state(out, ptr, len, 32);
+  const state = Buffer.from(tk.read(out, 64));
+  tk.memory.free(out);
+  tk.memory.free(ptr);
+  return state;
 }
 
 describe("forward security", () => {
@@ -309,12 +374,20 @@ describe("forward security", () => {
     const mem = Buffer.from(again.memory.bytes);
     for (const e of [1, 5, 10, 11]) {
       const leaf = keys.rawKey(parsed, e);
+      const kb = createHmac("sha256", leaf).update("logseal-blake2b-mac-key").digest();
+      expect(mem.indexOf(kb), `epoch ${e} MAC key`).toBe(-1);
+      expect(mem.indexOf(keyedState(kb)), `epoch ${e} MAC key's BLAKE2b state`).toBe(-1);
       expect(mem.indexOf(leaf), `epoch ${e} key`).toBe(-1);
       expect(mem.indexOf(Buffer.from(leaf.toString("hex"))), `epoch ${e} key as hex`).toBe(-1);
       expect(mem.indexOf(Buffer.from(padStates(leaf))), `epoch ${e} key's pad states as hex`).toBe(-1);
       expect(mem.indexOf(Buffer.from(padStates(leaf), "hex")), `epoch ${e} key's pad states`).toBe(-1);
     }
     expect(mem.indexOf(KEY_BYTES)).toBe(-1);
+    // The current epoch's MAC key is kept only as its BLAKE2b state.
+    const current = keys.rawKey(parsed, sealOf(later.at(-1)!).e);
+    const kb = createHmac("sha256", current).update("logseal-blake2b-mac-key").digest();
+    expect(mem.indexOf(kb)).toBe(-1);
+    expect(mem.indexOf(keyedState(kb))).toBeGreaterThan(0);
   });
 
   it("continues from the saved epoch key once the initial key file is gone", () => {
@@ -322,7 +395,7 @@ describe("forward security", () => {
     const before = sealAll(dir, records(6));
     rmSync(join(dir, "seal.key"));
     const after = sealAll(dir, records(6, ["app"], 6));
-    expect(after.every((l) => sealOf(l).a === "hmac-sha256" && !("logseal_error" in JSON.parse(l)))).toBe(true);
+    expect(after.every((l) => sealOf(l).a === "blake2b-keyed" && !("logseal_error" in JSON.parse(l)))).toBe(true);
     expect(sealOf(after[0])).toMatchObject({ e: 2, g: "resume" });
     expect(verifyLines([...before, ...after]).ok).toBe(true);
   });
@@ -351,7 +424,8 @@ describe("the seal policy", () => {
   }
 
   it("accepts every setting", () => {
-    expect(check({ enabled: true, key_file: "k", chain_by: "kubernetes.namespace_name", state_file: "s", persist_every: 10, max_chains: 50, epoch_records: 1000, epoch_seconds: 3600 }).issues).toEqual([]);
+    expect(check({ enabled: true, key_file: "k", mac: "hmac-sha256", chain_by: "kubernetes.namespace_name", state_file: "s", persist_every: 10, max_chains: 50, epoch_records: 1000, epoch_seconds: 3600 }).issues).toEqual([]);
+    expect(check({ mac: "blake2b-keyed" }).issues).toEqual([]);
   });
 
   it.each([
@@ -362,6 +436,8 @@ describe("the seal policy", () => {
     [{ max_chains: 0 }, /seal\.max_chains/],
     [{ epoch_records: -1 }, /seal\.epoch_records/],
     [{ enabled: "yes" }, /seal\.enabled: must be true or false/],
+    [{ mac: "sha256" }, /seal\.mac: must be one of: blake2b-keyed, hmac-sha256/],
+    [{ mode: "signed", mac: "hmac-sha256" }, /seal\.mac: not with seal\.mode "signed"/],
     ["on", /seal: must be an object/],
   ])("rejects %j", (seal, message) => {
     const result = check(seal);

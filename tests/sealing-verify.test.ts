@@ -2,7 +2,7 @@
 // false alarm on equivalent re-serialisations, on Fluent Bit's output formats, or over 1,000,000
 // records sealed by the real module; the command line's exit codes and summary.
 import { createHmac } from "node:crypto";
-import { statSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalObject, parseMembers, roundTo16Digits } from "../cli/canonical.js";
@@ -406,6 +406,34 @@ describe("no false alarms", () => {
   }, 600_000);
 });
 
+describe("seals of an earlier logseal", () => {
+  // Sealed by logseal at 5ed4c4f (before keyed BLAKE2b), key tests/support/sealing.ts's KEY, origin
+  // node-a, tags kube.app and kube.db; the second file with forward security (epoch_records 2).
+  const FIXTURES = ["v3-hmac-sha256.ndjson", "v3-hmac-sha256-epochs.ndjson"].map((name) => new URL(`./fixtures/seals/${name}`, import.meta.url).pathname);
+  const linesOf = (file: string) => readFileSync(file, "utf8").trimEnd().split("\n");
+
+  it("v3 hmac-sha256 files still verify with their key, and fail with another key or a record edited", () => {
+    for (const file of FIXTURES) {
+      const lines = linesOf(file);
+      expect(lines.every((l) => sealOf(l).a === "hmac-sha256" && sealOf(l).v === 3)).toBe(true);
+      const result = verifyLines(lines);
+      expect(result.ok, file).toBe(true);
+      expect(result.records).toBe(6);
+      expect(verifyLines(lines, { keys: [Buffer.from("another key of at least thirty-two characters")] }).byReason).toEqual({ "wrong-key": 6 });
+      const edited = lines.map((l, i) => (i === 3 ? edit(l, "msg", "record 3, edited") : l));
+      expect(verifyLines(edited).byReason, file).toEqual({ modified: 1 });
+    }
+  });
+
+  it("an hmac-sha256 seal relabelled blake2b-keyed (or the reverse), MAC untouched, fails", () => {
+    const lines = linesOf(FIXTURES[0]);
+    const relabelled = lines.map((l, i) => (i === 2 ? l.replace('"a":"hmac-sha256"', '"a":"blake2b-keyed"') : l));
+    expect(verifyLines(relabelled).byReason).toEqual({ modified: 1 });
+    const fresh = chain(3);
+    expect(verifyLines(fresh.map((l, i) => (i === 1 ? l.replace('"a":"blake2b-keyed"', '"a":"hmac-sha256"') : l))).byReason).toEqual({ modified: 1 });
+  });
+});
+
 describe("the command", () => {
   it("exits 0 for intact files, 1 with a failure, 2 on usage errors; --json for machines", async () => {
     const dir = scratchDir("logseal-verify-");
@@ -430,7 +458,7 @@ describe("the command", () => {
     } finally {
       process.stdout.write = write;
     }
-    expect(out[0]).toMatch(/^origin\s+chain\s+records\s+seq\s+start\s+sealed with\s+resumed\s+dropped\s+status\n-\s+app\s+10\s+0-9\s+genesis\s+hmac-sha256 e0\s+0\s+0\s+ok\n(note: .*\n)+10 records in 1 chains/);
+    expect(out[0]).toMatch(/^origin\s+chain\s+records\s+seq\s+start\s+sealed with\s+resumed\s+dropped\s+status\n-\s+app\s+10\s+0-9\s+genesis\s+blake2b-keyed e0\s+0\s+0\s+ok\n(note: .*\n)+10 records in 1 chains/);
     const json = JSON.parse(out[1]);
     expect(json).toMatchObject({ ok: false, records: 9, failureCount: 1, byReason: { deleted: 1 } });
     expect(json.failures[0]).toMatchObject({ chain: "app", file: bad, line: 5, reason: "deleted" satisfies Reason });

@@ -5,8 +5,9 @@
 // compression function unrolled with the message words and the work vector in locals (free operands
 // in WAMR's fast interpreter, registers in AOT), runs of full blocks hashed straight from the input.
 //
-// Always BLAKE2b-512 (digest length 64 in the parameter block, no key, no salt), so node:crypto's
-// `blake2b512` checks it; a seal keeps the first 32 bytes (docs/seal-format.md).
+// Unkeyed it is BLAKE2b-512 (digest length 64 in the parameter block, no salt), so node:crypto's
+// `blake2b512` checks it. Keyed (section 2.5: the key, zero-padded, is the first block) it is the
+// keyed seal's MAC, resumed per record from the chaining value after the key block (docs/seal-format.md).
 
 import { SHA512_IV } from "./sha512";
 
@@ -25,10 +26,12 @@ const PENDING: usize = 80;
 /** Bytes a context occupies (for memory.data or malloc). */
 export const BLAKE2B_CONTEXT_SIZE: usize = PENDING + BLAKE2B_BLOCK;
 
-// The IV is SHA-512's (RFC 7693 section 2.6); the first word as h[0] starts: IV[0] ^ 0x01010040
-// (digest length 64, key length 0, fanout 1, depth 1; section 2.5).
+// The IV is SHA-512's (RFC 7693 section 2.6); h[0] starts as IV[0] ^ the parameter block's first
+// word: fanout 1, depth 1, key length kk (byte 1), digest length nn (byte 0) (section 2.5).
 const IV: usize = SHA512_IV;
-const PARAMETERS: u64 = 0x01010040;
+const FANOUT_DEPTH: u64 = 0x01010000;
+/** Largest key in keyed mode (section 2.5: kk from 1 to 64). */
+export const BLAKE2B_MAX_KEY: usize = 64;
 
 @unmanaged
 export class Blake2b {
@@ -37,11 +40,24 @@ export class Blake2b {
     return changetype<Blake2b>(ptr);
   }
 
-  /** Starts a new message. */
+  /** Starts a new message (BLAKE2b-512, no key). */
   reset(): void {
+    this.start(BLAKE2B_SIZE, 0);
+  }
+
+  /**
+   * Starts a keyed hash of a `size`-byte digest (1 to 64) under a `keyLength`-byte key (1 to 64):
+   * the key zero-padded to 128 bytes must follow, by `update` (it is the last block of an empty
+   * message) or by `absorbBlock` when a message surely follows.
+   */
+  keyed(size: usize, keyLength: usize): void {
+    this.start(size, keyLength);
+  }
+
+  @inline private start(size: usize, keyLength: usize): void {
     const self = changetype<usize>(this);
     memory.copy(self + STATE, IV, BLAKE2B_SIZE);
-    store<u64>(self, load<u64>(IV) ^ PARAMETERS, STATE);
+    store<u64>(self, load<u64>(IV) ^ FANOUT_DEPTH ^ <u64>(keyLength << 8) ^ <u64>size, STATE);
     store<u64>(self, 0, COUNTER);
     store<u32>(self, 0, FILL);
   }
@@ -119,6 +135,25 @@ export function blake2b(ptr: usize, len: usize, out: usize, size: usize = BLAKE2
   ONESHOT.reset();
   ONESHOT.update(ptr, len);
   ONESHOT.final(out, size);
+}
+
+// Cold-path scratch for keying: the padded key block and a context. Wiped after use.
+const KEY_BLOCK = memory.data(<i32>BLAKE2B_BLOCK, 8);
+const KEYING = Blake2b.at(memory.data(<i32>BLAKE2B_CONTEXT_SIZE, 8));
+
+/**
+ * The chaining value (64 bytes, to `out`) of a keyed hash of a `size`-byte digest under the
+ * `keyLength` (1 to 64) bytes at `key`, after its key block: `resume` from it, then a message of at
+ * least one byte, costs the message's blocks only (the key block is not the last one then).
+ */
+export function blake2bKeyedState(out: usize, key: usize, keyLength: usize, size: usize): void {
+  memory.copy(KEY_BLOCK, key, keyLength);
+  memory.fill(KEY_BLOCK + keyLength, 0, BLAKE2B_BLOCK - keyLength);
+  KEYING.keyed(size, keyLength);
+  KEYING.absorbBlock(KEY_BLOCK);
+  memory.copy(out, KEYING.state, BLAKE2B_SIZE);
+  memory.fill(KEY_BLOCK, 0, BLAKE2B_BLOCK);
+  memory.fill(changetype<usize>(KEYING), 0, BLAKE2B_CONTEXT_SIZE);
 }
 
 /**

@@ -10,6 +10,12 @@
 const NODES: i32 = 512; // a power of two
 const MAX_NODES: i32 = NODES * 3 / 4;
 const KEY_BYTES: u32 = 8192;
+/**
+ * Slots a lookup tries before it gives up: the keys are the log's, so an attacker can make many of
+ * them hash alike (same length, same first and last bytes); without a bound one record's lookups
+ * would cost the square of its keys. A key not found within this many slots is matched as before.
+ */
+const MAX_PROBES: i32 = 8;
 /** Deepest path kept: deeper keys are matched every time. */
 const MAX_CACHED_DEPTH: i32 = 32;
 const NODE: usize = 20; // parent, key length, key offset in `keys`, key rule id, capture slot
@@ -54,7 +60,7 @@ export class KeyVerdicts {
     if (parent != NONE) {
       const wanted = (<u64>len << 32) | <u64><u32>parent; // a node's parent and key length, as one word
       const nodes = changetype<usize>(this.nodes), keys = changetype<usize>(this.keys);
-      for (let i = hashOf(parent, key, len); ; i = (i + 1) & (NODES - 1)) {
+      for (let i = hashOf(parent, key, len), probes = 0; probes < MAX_PROBES; i = (i + 1) & (NODES - 1), probes++) {
         const node = nodes + <usize>i * NODE;
         const head = load<u64>(node);
         if (head == wanted && sameBytes(keys + <usize>load<u32>(node, 8), key, len)) {

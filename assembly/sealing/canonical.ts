@@ -16,7 +16,7 @@ import { utf8SequenceLength } from "../json/utf8";
 import { writeEscape } from "../json/write";
 import { hex4 } from "../json/decode";
 import { compareKeys } from "./keyorder";
-import { writeCanonicalNumber } from "./number/canonical";
+import { isCanonicalInteger, writeCanonicalNumber } from "./number/canonical";
 
 // Tape entry: token, plain (a string with neither escapes nor invalid UTF-8), start, end (strings
 // with their quotes), the index of the entry after the value's subtree, and for a key its first
@@ -229,15 +229,16 @@ export class Canonicalizer {
 
   /**
    * Writes the member whose key is entry `key` as one copy of its text when that text is already
-   * canonical: a plain key, ':' and a plain string, true, false or null, with nothing in between
-   * (as logseal writes records). False, having written nothing, otherwise.
+   * canonical: a plain key, ':' and a plain string, a short integer, true, false or null, with
+   * nothing in between (as logseal writes records). False, having written nothing, otherwise.
    */
   private writeVerbatimMember(key: u32): bool {
     const keyEntry = this.entry(key), valueEntry = keyEntry + ENTRY;
     const token = <Token>load<u8>(valueEntry);
     const start = <usize>load<u32>(keyEntry, 4), keyEnd = <usize>load<u32>(keyEntry, 8);
     const valueStart = <usize>load<u32>(valueEntry, 4), end = <usize>load<u32>(valueEntry, 8);
-    const verbatimValue = token == Token.String ? load<u8>(valueEntry, 1) != 0 : token == Token.True || token == Token.False || token == Token.Null;
+    const verbatimValue = token == Token.String ? load<u8>(valueEntry, 1) != 0
+      : token == Token.Number ? isCanonicalInteger(valueStart, end) : token == Token.True || token == Token.False || token == Token.Null;
     if (!verbatimValue || load<u8>(keyEntry, 1) == 0 || valueStart != keyEnd + 1 || load<u8>(keyEnd) != 0x3A || end - start >= FLUSH_AT) return false;
     this.text.putBytes(start, end - start);
     return true;

@@ -8,6 +8,8 @@ export const CHAIN_BY_TAG = "tag";
 export const MAX_CHAINS_LIMIT: i64 = 65536;
 /** seal.mode: MACs (HMAC-SHA256 with a key file, else SHA-256), or per-node Ed25519 signatures (docs/signing.md). */
 export const MODES = ["mac", "signed"];
+/** seal.mac: the MAC of keyed seals in mode "mac": keyed BLAKE2b, or HMAC-SHA256 (what logseal sealed with before December 2026). */
+export const MACS = ["blake2b-keyed", "hmac-sha256"];
 /** Signed mode's key evolution when the policy sets no epoch: hourly. */
 export const SIGNED_EPOCH_SECONDS: i64 = 3600;
 
@@ -16,6 +18,8 @@ export class SealPolicy {
   keyFile: string = "seal.key";
   /** The policy names its key file: a missing key is then an error (sealing falls back to SHA-256). */
   keyRequired: bool = false;
+  /** Keyed seals by HMAC-SHA256 (seal.mac "hmac-sha256"), not keyed BLAKE2b. */
+  macHmacSha256: bool = false;
   /** "tag", or the dotted path of a field whose value names the chain. */
   chainBy: string = CHAIN_BY_TAG;
   stateFile: string = "logseal.state";
@@ -45,7 +49,7 @@ export class SealPolicy {
   }
 }
 
-const SECTION_KEYS = ["enabled", "key_file", "chain_by", "state_file", "persist_every", "max_chains", "epoch_records", "epoch_seconds", "origin", "origin_file",
+const SECTION_KEYS = ["enabled", "key_file", "mac", "chain_by", "state_file", "persist_every", "max_chains", "epoch_records", "epoch_seconds", "origin", "origin_file",
   "mode", "checkpoint_records", "checkpoint_seconds", "signing_file"];
 
 export function parseSealPolicy(section: JsonValue | null, issues: Issues): SealPolicy {
@@ -57,6 +61,7 @@ export function parseSealPolicy(section: JsonValue | null, issues: Issues): Seal
   const keyFile = object.get("key_file");
   policy.keyFile = nonEmpty(issues, keyFile, "seal.key_file", policy.keyFile);
   policy.keyRequired = keyFile != null;
+  policy.macHmacSha256 = issues.choice(object.get("mac"), "seal.mac", MACS, 0) == 1;
   policy.stateFile = nonEmpty(issues, object.get("state_file"), "seal.state_file", policy.stateFile);
   policy.origin = issues.string(object.get("origin"), "seal.origin", "");
   const originFile = object.get("origin_file");
@@ -90,6 +95,9 @@ function parseSigning(policy: SealPolicy, object: JsonValue, issues: Issues): vo
   }
   const keyFile = object.get("key_file");
   if (keyFile != null) issues.add(keyFile, "seal.key_file", "not with seal.mode \"signed\": each node makes its own key pair");
+  const mac = object.get("mac");
+  if (mac != null) issues.add(mac, "seal.mac", "not with seal.mode \"signed\": its links are SHA-256, its checkpoints signed");
+  policy.macHmacSha256 = false;
   policy.keyRequired = false;
   policy.checkpointRecords = issues.integer(object.get("checkpoint_records"), "seal.checkpoint_records", 1000, 0, 1 << 40);
   policy.checkpointSeconds = issues.integer(object.get("checkpoint_seconds"), "seal.checkpoint_seconds", 60, 0, 1 << 40);

@@ -1,7 +1,8 @@
 // Sealing: appends the `_seal` link of the record's chain, a MAC over the seal's fields and the
-// canonical form of everything else in the record (docs/sealing.md). Since seal version 3 that
-// message is digested with BLAKE2b and the MAC (SHA-256 or HMAC-SHA256) taken over 0xFF and the digest:
-// the same guarantees at a third of the hashing cost per record (docs/crypto.md).
+// canonical form of everything else in the record (docs/sealing.md). With a key the MAC is BLAKE2b
+// keyed with KB over that message (sealkey.ts), resumed from its key block's chaining value: no
+// SHA-256 per record. Otherwise (and with seal.mac "hmac-sha256") the message is digested with
+// BLAKE2b and SHA-256 or HMAC-SHA256 taken over 0xFF and the digest (docs/crypto.md).
 import { ByteBuffer, utf8 } from "../buffer";
 import { Blake2b, BLAKE2B_CONTEXT_SIZE } from "../crypto/blake2b";
 import { Sha256, SHA256_CONTEXT_SIZE, SHA256_SIZE } from "../crypto/sha256";
@@ -17,14 +18,15 @@ import { Chain, MAC_SIZE, MAX_CHAIN_ID } from "./chains";
 import { MacInput } from "./mac";
 import { SealPolicy } from "./policy";
 import { INSTANCE_SIZE } from "./identity";
-import { KEY_ID_SIZE } from "./sealkey";
+import { BLAKE2B_MAC_SIZE, KEY_ID_SIZE } from "./sealkey";
 import { Session, sessionFor } from "./session";
 import { ALGORITHM_SIGNED, Signer, signerFor } from "./signing";
 
 export const SEAL_KEY = utf8("\"_seal\"");
 export const SEAL_VERSION: u8 = 3;
 
-const enum Algorithm { HmacSha256 = 1, Sha256 = 2 }
+/** The algorithm byte of the MAC's message (3 is signed mode's, signing.ts). */
+const enum Algorithm { HmacSha256 = 1, Sha256 = 2, Blake2bKeyed = 4 }
 const enum Segment { None = 0, New = 1, Resume = 2 }
 /** The segment byte of a resume with `u` (seal-format.md). */
 const RESUME_BEYOND_SAVED: u8 = 3;
@@ -120,7 +122,7 @@ export class Sealer {
     }
     this.computeMac(session, chain, record, time, segment, signer);
     if (signer != null) signer.sign(chain, mac, wall);
-    writeSeal(record.member(SEAL_KEY), session, chain, this.version, this.chainField, time, segment, signer);
+    writeSeal(record.member(SEAL_KEY), session, chain, this.version, this.chainField, time, segment, signer, this.policy.macHmacSha256);
     if (signer != null) signer.sealed(chain, wall);
     const announced = chain.hasEvicted;
     chain.seq++;
@@ -166,10 +168,13 @@ export class Sealer {
   private computeMac(session: Session, chain: Chain, record: RecordOut, time: SealTime, segment: Segment, signer: Signer | null): void {
     const key = session.key;
     const identity = session.identity;
-    const hmac = key.hmac && signer == null;
-    message.reset();
+    const keyed = key.hmac && signer == null;
+    const blake2bKeyed = keyed && !this.policy.macHmacSha256;
+    // Keyed BLAKE2b: the message follows the key block, whose chaining value the key keeps.
+    if (blake2bKeyed) message.resume(key.macState);
+    else message.reset();
     input.domain();
-    input.u8(signer != null ? ALGORITHM_SIGNED : <u8>(key.hmac ? Algorithm.HmacSha256 : Algorithm.Sha256));
+    input.u8(signer != null ? ALGORITHM_SIGNED : <u8>(!keyed ? Algorithm.Sha256 : blake2bKeyed ? Algorithm.Blake2bKeyed : Algorithm.HmacSha256));
     input.text(identity.origin.ptr, identity.origin.len);
     input.bytes(identity.instance, INSTANCE_SIZE);
     const field = this.chainField;
@@ -212,13 +217,17 @@ export class Sealer {
     // The record is always valid JSON here (the pipeline wrote it); were it not, the MAC would
     // cover only what came before and the record would fail verification: visible, not silent.
     canonical.writeOpenObject(record.out, message);
+    if (blake2bKeyed) {
+      message.final(mac, BLAKE2B_MAC_SIZE);
+      return;
+    }
     message.final(digest, MAC_SIZE);
-    if (hmac) key.key.begin(context);
+    if (keyed) key.key.begin(context);
     else context.reset();
     // 0xFF first: no UTF-8 text starts so, so no pseudonym (an HMAC of a value) is ever a seal's MAC.
     context.update(MAC_DIGEST_PREFIX, 1);
     context.update(digest, MAC_SIZE);
-    if (hmac) key.key.finish(context, mac);
+    if (keyed) key.key.finish(context, mac);
     else context.final(mac);
   }
 }
@@ -241,7 +250,7 @@ export class Sealer {
 const time = new SealTime();
 
 /** `{"v":3,"o":...,"m":...}`: the seal's members in a fixed order (docs/seal-format.md). */
-function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: ArrayBuffer, field: ArrayBuffer, time: SealTime, segment: Segment, signer: Signer | null): void {
+function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: ArrayBuffer, field: ArrayBuffer, time: SealTime, segment: Segment, signer: Signer | null, hmacSha256: bool): void {
   const key = session.key;
   const identity = session.identity;
   out.putBuffer(OPEN);
@@ -268,7 +277,7 @@ function writeSeal(out: ByteBuffer, session: Session, chain: Chain, version: Arr
   if (signer != null) {
     signer.writeKey(out, time.wall, time.count);
   } else if (key.hmac) {
-    out.putBuffer(HMAC_ALGORITHM);
+    out.putBuffer(hmacSha256 ? HMAC_ALGORITHM : BLAKE2B_KEYED_ALGORITHM);
     out.putBuffer(KEY_ID);
     out.putHex(key.id, KEY_ID_SIZE);
     out.putBuffer(EPOCH);
@@ -350,6 +359,7 @@ const CHAIN = utf8("\",\"c\":");
 const CHAIN_FIELD = utf8(",\"cb\":");
 const SEQ = utf8(",\"s\":");
 const TIME = utf8(",\"t\":\"");
+const BLAKE2B_KEYED_ALGORITHM = utf8(",\"a\":\"blake2b-keyed\"");
 const HMAC_ALGORITHM = utf8(",\"a\":\"hmac-sha256\"");
 const SHA256_ALGORITHM = utf8(",\"a\":\"sha256\"");
 const KEY_ID = utf8(",\"k\":\"");

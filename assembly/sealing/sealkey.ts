@@ -1,8 +1,10 @@
-// The key records are sealed with: HMAC-SHA256 under the key file's key K0, or plain SHA-256
-// when there is none. With forward security the key is the leaf of the current epoch in a tree
-// rooted in K0, the instance's identity and its epoch schedule (epochtree.ts); only the leaf and
-// the tree's later branches are kept, in memory and in the state file: the key file is needed once.
+// The key records are sealed with: the key file's key K0, or none (plain SHA-256). With forward
+// security the key is the leaf of the current epoch in a tree rooted in K0, the instance's identity
+// and its epoch schedule (epochtree.ts); only the leaf and the tree's later branches are kept, in
+// memory and in the state file: the key file is needed once. A key K seals by keyed BLAKE2b under
+// KB = HMAC-SHA256(K, "logseal-blake2b-mac-key") (or, by policy, HMAC-SHA256 under K itself).
 import { ByteBuffer, utf8 } from "../buffer";
+import { BLAKE2B_SIZE, blake2bKeyedState } from "../crypto/blake2b";
 import { HMAC_KEY_SIZE, HmacKey, hmacSha256 } from "../crypto/hmac";
 import { SHA256_SIZE } from "../crypto/sha256";
 import { EpochTree } from "./epochtree";
@@ -10,6 +12,10 @@ import { Identity, INSTANCE_SIZE } from "./identity";
 
 export const KEY_ID_SIZE: usize = 8;
 const KEY_ID_LABEL = utf8("logseal-key-id");
+/** KB's label: the seal MAC's key is none of K's other uses (key ids, epoch nodes, pseudonyms' HMACs). */
+const BLAKE2B_MAC_KEY_LABEL = utf8("logseal-blake2b-mac-key");
+/** The keyed seal MAC's digest length and key length (KB), both 32 bytes. */
+export const BLAKE2B_MAC_SIZE: usize = 32;
 const ROOT_LABEL = utf8("logseal-epochs-v2\0");
 const digest = memory.data(<i32>SHA256_SIZE);
 const rootMessage = new ByteBuffer(512);
@@ -37,6 +43,8 @@ export class SealKey {
   /** HMAC-SHA256 under `key`; false: plain SHA-256 (integrity, not authenticity). */
   hmac: bool = false;
   readonly key: HmacKey = HmacKey.at(heap.alloc(HMAC_KEY_SIZE));
+  /** BLAKE2b keyed with KB (digest 32 bytes): its chaining value after the key block, for Blake2b.resume. */
+  readonly macState: usize = heap.alloc(BLAKE2B_SIZE);
   /** Names the initial key in every seal: the first 8 bytes of HMAC(K0, "logseal-key-id"). */
   readonly id: usize = heap.alloc(KEY_ID_SIZE);
   epoch: u64 = 0;
@@ -47,6 +55,7 @@ export class SealKey {
   setInitial(raw: ArrayBuffer): void {
     const ptr = changetype<usize>(raw), len = <usize>raw.byteLength;
     this.key.set(ptr, len);
+    this.deriveMacState();
     keyIdOf(this.key, this.id);
     this.hmac = true;
     this.epoch = 0;
@@ -75,6 +84,7 @@ export class SealKey {
   /** Keys with a saved epoch key (its HmacKey state) for `epoch`. */
   setEpochKey(state: usize, id: usize, epoch: u64): void {
     memory.copy(changetype<usize>(this.key), state, HMAC_KEY_SIZE);
+    this.deriveMacState();
     memory.copy(this.id, id, KEY_ID_SIZE);
     this.hmac = true;
     this.epoch = epoch;
@@ -87,9 +97,10 @@ export class SealKey {
     return true;
   }
 
-  /** Zeroes the key, the tree and the key id. */
+  /** Zeroes the key, its MAC state and the tree. */
   forget(): void {
     memory.fill(changetype<usize>(this.key), 0, HMAC_KEY_SIZE);
+    memory.fill(this.macState, 0, BLAKE2B_SIZE);
     this.tree.forget();
     this.hmac = false;
   }
@@ -97,7 +108,15 @@ export class SealKey {
   private useLeaf(epoch: u64): void {
     this.key.set(digest, SHA256_SIZE);
     memory.fill(digest, 0, SHA256_SIZE);
+    this.deriveMacState();
     this.epoch = epoch;
+  }
+
+  /** KB = HMAC-SHA256(K, "logseal-blake2b-mac-key") from the key's HMAC state, kept only as the keyed BLAKE2b's state. */
+  private deriveMacState(): void {
+    hmacSha256(this.key, changetype<usize>(BLAKE2B_MAC_KEY_LABEL), <usize>BLAKE2B_MAC_KEY_LABEL.byteLength, digest);
+    blake2bKeyedState(this.macState, digest, BLAKE2B_MAC_SIZE, BLAKE2B_MAC_SIZE);
+    memory.fill(digest, 0, SHA256_SIZE);
   }
 }
 

@@ -210,6 +210,7 @@ export class Session {
   matches(policy: SealPolicy): bool {
     const own = this.policy;
     return own.stateFile == policy.stateFile && own.keyFile == policy.keyFile && own.keyRequired == policy.keyRequired
+      && own.macHmacSha256 == policy.macHmacSha256
       && own.maxChains == policy.maxChains && own.epochRecords == policy.epochRecords
       && own.epochSeconds == policy.epochSeconds && own.persistEvery == policy.persistEvery
       && own.origin == policy.origin && own.originFile == policy.originFile && own.originRequired == policy.originRequired

@@ -1,7 +1,7 @@
 // Probes of SHA-256, HMAC-SHA256, SHA-512 and Ed25519 for tests/crypto.test.ts, tests/ed25519.test.ts,
 // bench/sections/crypto.ts and bench/ed25519.ts.
 import { sha256, sha256Final, sha256Reset, sha256Update } from "../crypto/sha256";
-import { Blake2b, BLAKE2B_CONTEXT_SIZE, blake2b } from "../crypto/blake2b";
+import { Blake2b, BLAKE2B_BLOCK, BLAKE2B_CONTEXT_SIZE, BLAKE2B_MAX_KEY, BLAKE2B_SIZE, blake2b, blake2bKeyedState } from "../crypto/blake2b";
 import { Sha512, SHA512_CONTEXT_SIZE, sha512 } from "../crypto/sha512";
 import { ed25519PublicKey, ed25519Sign, ed25519Verify } from "../crypto/ed25519";
 import { EpochTree } from "../sealing/epochtree";
@@ -132,5 +132,36 @@ const B2 = Blake2b.at(memory.data(<i32>BLAKE2B_CONTEXT_SIZE, 8));
 export function blake2b_stream(ptr: usize, len: usize, chunk: usize, out: usize, size: usize): void {
   B2.reset();
   forEachChunk(ptr, len, chunk, (p: usize, l: usize): void => B2.update(p, l));
+  B2.final(out, size);
+}
+
+const B2_KEY_BLOCK = memory.data(<i32>BLAKE2B_BLOCK, 8);
+const B2_STATE = memory.data(<i32>BLAKE2B_SIZE, 8);
+
+/**
+ * Keyed BLAKE2b (RFC 7693 section 2.5) of `len` bytes streamed in pieces of `chunk` bytes (0: one
+ * piece), a `size`-byte digest under `keyLen` (1 to 64) bytes of key; the key block is hashed as a
+ * block like the message's (so the empty message works: its key block is the last one).
+ */
+export function blake2b_keyed(keyPtr: usize, keyLen: usize, ptr: usize, len: usize, chunk: usize, out: usize, size: usize): void {
+  keyLen = min(keyLen, BLAKE2B_MAX_KEY);
+  memory.copy(B2_KEY_BLOCK, keyPtr, keyLen);
+  memory.fill(B2_KEY_BLOCK + keyLen, 0, BLAKE2B_BLOCK - keyLen);
+  B2.keyed(size, keyLen);
+  B2.update(B2_KEY_BLOCK, BLAKE2B_BLOCK);
+  forEachChunk(ptr, len, chunk, (p: usize, l: usize): void => B2.update(p, l));
+  B2.final(out, size);
+}
+
+/** The chaining value after the key block of a keyed hash (what a seal key keeps, sealkey.ts). */
+export function blake2b_keyed_state(out: usize, keyPtr: usize, keyLen: usize, size: usize): void {
+  blake2bKeyedState(out, keyPtr, min(keyLen, BLAKE2B_MAX_KEY), size);
+}
+
+/** The same as the seal does it: the chaining value after the key block saved, then resumed (the message must not be empty). */
+export function blake2b_keyed_resume(keyPtr: usize, keyLen: usize, ptr: usize, len: usize, out: usize, size: usize): void {
+  blake2bKeyedState(B2_STATE, keyPtr, min(keyLen, BLAKE2B_MAX_KEY), size);
+  B2.resume(B2_STATE);
+  B2.update(ptr, len);
   B2.final(out, size);
 }

@@ -238,6 +238,12 @@ function setRaw(line: string, from: string, to: string): string {
   return line.replace(from, to);
 }
 
+/** A seal as logseal before version 3 wrote it: version 2, and keyed seals were HMAC-SHA256 then. */
+function asVersion2(line: Line): void {
+  line.seal.v = 2;
+  if (line.seal.a === "blake2b-keyed") line.seal.a = "hmac-sha256";
+}
+
 const mAt = (lines: string[], i: number): string => parseLine(lines[i]).seal.m;
 const headOf = (lines: string[], i: number): string => {
   const s = parseLine(lines[i]).seal;
@@ -295,14 +301,35 @@ attack({
   id: "control-upgrade-v2-to-v3",
   title: "a chain sealed as version 2 on day 1 (an older logseal, recomputed with the key) and continued as version 3 after the restart",
   modes: ["hmac"],
-  run: (fx) => verify([W(rechain(P([...fx.day1, ...fx.day2]), 0, fx.signer, (l, i) => void (i < fx.day1.length && (l.seal.v = 2))))], fx.flags),
+  run: (fx) => verify([W(rechain(P([...fx.day1, ...fx.day2]), 0, fx.signer, (l, i) => void (i < fx.day1.length && asVersion2(l))))], fx.flags),
   expect: { code: 0 },
 });
 attack({
   id: "seal-version-change-mid-run",
   title: "with the key: day 1's last three records recomputed as version 2 (a format change with no restart marker)",
   modes: ["hmac"],
-  run: (fx) => verify([W(rechain(P([...fx.day1, ...fx.day2]), fx.day1.length - 3, fx.signer, (l, i) => void (i < fx.day1.length && (l.seal.v = 2))))], fx.flags),
+  run: (fx) => verify([W(rechain(P([...fx.day1, ...fx.day2]), fx.day1.length - 3, fx.signer, (l, i) => void (i < fx.day1.length && asVersion2(l))))], fx.flags),
+  expect: { code: 1, reason: "modified" },
+});
+attack({
+  id: "control-upgrade-hmac-to-blake2b",
+  title: "a keyed chain sealed with hmac-sha256 on day 1 (logseal before keyed BLAKE2b, recomputed with the key) and continued as blake2b-keyed after the restart",
+  modes: KEYED,
+  run: (fx) => verify([W(rechain(P([...fx.day1, ...fx.day2]), 0, fx.signer, (l, i) => void (i < fx.day1.length && (l.seal.a = "hmac-sha256"))))], fx.flags),
+  expect: { code: 0 },
+});
+attack({
+  id: "mac-algorithm-relabel",
+  title: "one seal's a changed from blake2b-keyed to hmac-sha256, MAC untouched",
+  modes: KEYED,
+  run: (fx) => verify([fx.base.map((l, i) => (i === 5 ? setRaw(l, '"a":"blake2b-keyed"', '"a":"hmac-sha256"') : l))], fx.flags),
+  expect: { code: 1, reason: "modified" },
+});
+attack({
+  id: "mac-algorithm-unknown",
+  title: "every seal's a changed to blake2s-keyed (an algorithm the format does not have), MACs untouched",
+  modes: KEYED,
+  run: (fx) => verify([fx.base.map((l) => setRaw(l, '"a":"blake2b-keyed"', '"a":"blake2s-keyed"'))], fx.flags),
   expect: { code: 1, reason: "modified" },
 });
 attack({

@@ -4,8 +4,10 @@
 // suite uses it to re-seal, recompute and invent chains the way an outsider who read the
 // specification would, and to check that the module's MACs are what the specification says.
 // Signed mode (`"a": "ed25519"`) is written from docs/seal-format.md ("Signed mode") and
-// docs/signing.md ("The seal in signed mode", "Keys"), likewise with node:crypto only.
+// docs/signing.md ("The seal in signed mode", "Keys"), likewise with node:crypto only. Keyed
+// BLAKE2b (`"a": "blake2b-keyed"`), which node:crypto lacks, comes from @noble/hashes.
 import { createHash, createHmac, createPrivateKey, createPublicKey, randomBytes, sign, verify } from "node:crypto";
+import { blake2b } from "@noble/hashes/blake2b";
 
 // ---------------------------------------------------------------------------------------------
 // JSON, keeping what JSON.parse loses: duplicate member names, number texts as written.
@@ -343,7 +345,7 @@ export interface Seal {
   cb?: string;
   s: number;
   t: string;
-  a: "hmac-sha256" | "sha256" | string;
+  a: "blake2b-keyed" | "hmac-sha256" | "sha256" | string;
   k?: string;
   e?: number;
   f?: string;
@@ -428,9 +430,10 @@ export function splitTime(t: string): { seconds: bigint; nanos: number } {
 /** M: everything the MAC covers, for this seal and the record's canonical text. */
 export function macMessage(seal: Seal, canonicalBody: string): Buffer {
   const signed = seal.a === "ed25519";
-  // Signed mode: algorithm byte 3; k and e are in the message as an HMAC key id and epoch are.
-  const hmac = seal.a === "hmac-sha256" || signed;
-  const parts: Buffer[] = [Buffer.from(`logseal-seal-v${seal.v === 2 ? 2 : 3}\0`, "latin1"), u8(signed ? 3 : hmac ? 1 : 2), lp(seal.o), Buffer.from(seal.i, "hex")];
+  // Signed mode: algorithm byte 3; k and e are in the message as a keyed seal's key id and epoch are.
+  const hmac = isKeyed(seal) || signed;
+  const algorithm = signed ? 3 : seal.a === "blake2b-keyed" ? 4 : seal.a === "hmac-sha256" ? 1 : 2;
+  const parts: Buffer[] = [Buffer.from(`logseal-seal-v${seal.v === 2 ? 2 : 3}\0`, "latin1"), u8(algorithm), lp(seal.o), Buffer.from(seal.i, "hex")];
   if (seal.cb !== undefined) parts.push(u8(1), lp(seal.cb));
   else parts.push(u8(0));
   parts.push(lp(seal.c), u64(seal.s));
@@ -539,9 +542,12 @@ export function scheduledEpoch(f: Schedule, w: number, n: number): number {
 /** How a seal is MACed: plain SHA-256, or HMAC with K0 (the key tree derived as needed), or a raw key. */
 export type Signer = { kind: "sha256" } | { kind: "k0"; k0: Buffer } | { kind: "raw"; key: Buffer };
 
-/** The HMAC key a seal needs under this signer. */
+/** Seals whose MAC needs the seal key K: keyed BLAKE2b and HMAC-SHA256. */
+export const isKeyed = (seal: Pick<Seal, "a">): boolean => seal.a === "blake2b-keyed" || seal.a === "hmac-sha256";
+
+/** The seal key K a keyed seal needs under this signer (a keyed BLAKE2b seal's MAC key is KB, derived from it). */
 export function macKey(signer: Signer, seal: Seal): Buffer | null {
-  if (seal.a !== "hmac-sha256") return null;
+  if (!isKeyed(seal)) return null;
   if (signer.kind === "raw") return signer.key;
   if (signer.kind === "sha256") throw new Error("an HMAC seal needs a key");
   if (seal.f === undefined) return signer.k0;
@@ -550,6 +556,11 @@ export function macKey(signer: Signer, seal: Seal): Buffer | null {
 
 export function computeMac(seal: Seal, body: ObjectNode, signer: Signer): string {
   const M = macMessage(seal, canonical(body));
+  if (seal.a === "blake2b-keyed") {
+    // RFC 7693 keyed mode, 32-byte digest, under KB = HMAC-SHA256(K, "logseal-blake2b-mac-key").
+    const kb = createHmac("sha256", macKey(signer, seal)!).update("logseal-blake2b-mac-key").digest();
+    return Buffer.from(blake2b(M, { key: kb, dkLen: 32 })).toString("hex");
+  }
   // Version 3: the MAC is over 0xFF || D, D the first 32 bytes of BLAKE2b-512(M); version 2 over M.
   const message = seal.v === 2 ? M : Buffer.concat([Buffer.of(0xff), createHash("blake2b512").update(M).digest().subarray(0, 32)]);
   // Signed mode: m is the SHA-256 of the message whatever the signer (no key in a link).

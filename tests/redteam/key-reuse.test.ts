@@ -10,7 +10,9 @@
 //
 // FIXED (same day): the module refuses a pseudonym key that is the seal key (same key id: hashed
 // values are masked, every record says why), and a v3 MAC is taken over 0xFF || D, which no UTF-8
-// value is, so even an HMAC of D under the seal key obtained elsewhere is not a seal's MAC.
+// value is, so even an HMAC of D under the seal key obtained elsewhere is not a seal's MAC. Since
+// keyed BLAKE2b seals (December 2026) a keyed seal's MAC is not an HMAC at all, and its key is
+// KB = HMAC-SHA256(K0, "logseal-blake2b-mac-key"), not K0 (docs/seal-format.md).
 import { createHash, createHmac } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";

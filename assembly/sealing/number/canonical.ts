@@ -25,6 +25,10 @@ const digitText = memory.data(24);
  * msgpack); infinite values (1e400) are `Infinity`/`-Infinity`, apart from null.
  */
 export function writeCanonicalNumber(out: ByteBuffer, p: usize, end: usize, fluentStable: bool): void {
+  if (isCanonicalInteger(p, end)) {
+    out.putBytes(p, end - p);
+    return;
+  }
   if (writeWideInteger(out, p, end)) return;
   decimal.scan(p, end);
   const point = decimal.point;
@@ -37,6 +41,19 @@ export function writeCanonicalNumber(out: ByteBuffer, p: usize, end: usize, flue
   } else {
     writeDouble(out, decimal.negative, decimalToBits(decimal), fluentStable);
   }
+}
+
+/**
+ * Whether the number token [p, end) is written canonically already: an integer of 1 to 15 digits
+ * (exact as a double, in either mode) without a leading zero, and not -0.
+ */
+export function isCanonicalInteger(p: usize, end: usize): bool {
+  const negative = load<u8>(p) == 0x2D;
+  const first = negative ? p + 1 : p;
+  const count = end - first;
+  if (count == 0 || count > 15 || (load<u8>(first) == 0x30 && (count > 1 || negative))) return false;
+  for (let q = first; q < end; q++) if (<u32>load<u8>(q) - 0x30 > 9) return false;
+  return true;
 }
 
 /**
