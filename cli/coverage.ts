@@ -5,7 +5,7 @@
 // the node in the range and whether the store reaches it, and chains anchored but absent from the
 // store. It observes the records the verifier reads; the verdict stays the verifier's.
 import type { Anchor } from "./signed.ts";
-import type { Seal } from "./seal-mac.ts";
+import { type Seal, chainAlgorithm } from "./seal-mac.ts";
 
 /** Event times `from <= t < to`, in seconds; either end may be open. */
 export interface TimeRange {
@@ -187,7 +187,7 @@ export class RangeCoverage {
       chain = { origin: seal.o, chain: seal.c, algorithm: seal.a, segments: [], firstSeconds: Infinity, lastSeconds: -Infinity };
       this.chains.set(key, chain);
     }
-    if (chain.algorithm !== seal.a) chain.algorithm = "mixed";
+    chain.algorithm = chainAlgorithm(chain.algorithm, seal.a);
     let segment = chain.segments[chain.segments.length - 1];
     if (!segment || (seal.s === 0 && seal.g === "new" && segment.all.length > 0) || segment.instance !== seal.i && seal.g !== undefined) {
       segment = { instance: seal.i, all: [], inRange: [], before: -1, after: Infinity, signedThrough: -1, approximate: false };

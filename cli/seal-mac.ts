@@ -69,6 +69,16 @@ const ALGORITHM_BYTES: Record<Seal["a"], number> = { "hmac-sha256": 1, sha256: 2
 /** Algorithms whose MAC needs the seal key K (the records name it in `k` and its epoch in `e`). */
 export const KEYED_MACS: ReadonlySet<string> = new Set(["blake2b-keyed", "hmac-sha256"]);
 
+/**
+ * A chain's algorithm in the report after one more seal: "mixed" once SHA-256 (or signed mode) meets
+ * another algorithm; between the keyed MACs (an upgrade from hmac-sha256 to blake2b-keyed) the
+ * latest, which the chain goes on with.
+ */
+export function chainAlgorithm(sofar: string, a: string): string {
+  if (sofar === "" || sofar === a || (KEYED_MACS.has(sofar) && KEYED_MACS.has(a))) return a;
+  return "mixed";
+}
+
 /** The binary encoding of a seal's fields that precedes the canonical record in the MAC's message. */
 export function sealPrefix(seal: Seal): Buffer {
   const signed = seal.a === "ed25519";

@@ -15,7 +15,7 @@ import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
 import { utf8Lines } from "./utf8.ts";
-import { EpochKeys, GENESIS, KEYED_MACS, MAX_EPOCH, SEAL_VERSIONS, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
+import { EpochKeys, GENESIS, KEYED_MACS, MAX_EPOCH, SEAL_VERSIONS, type Seal, chainAlgorithm, scheduledEpoch, sealMac } from "./seal-mac.ts";
 import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
 import { STORE_FORMATS, type StoreFormat, type StoreOptions, StoreReader, type StoreReport } from "./stores/index.ts";
 import { parseLokiLabels } from "./stores/loki-labels.ts";
@@ -28,8 +28,8 @@ export type Reason =
   | "reordered" // a record after others that follow it in the chain
   | "duplicated" // the same record twice (replay)
   | "truncated" // the chain ends before an expected head
-  | "wrong-key" // sealed under another key or epoch than it claims, epoch going back, HMAC downgraded
-  | "no-key" // an HMAC seal and no key to check it with
+  | "wrong-key" // sealed under another key or epoch than it claims, epoch going back, keyed seals downgraded
+  | "no-key" // a keyed seal and no key to check it with
   | "restart-gap" // the chain started again from genesis (state lost) or from stale state
   | "unauthenticated" // plain SHA-256 seals (anyone can recompute them) without --allow-sha256
   | "headless" // the chain's start is missing: neither its genesis nor a head given with --continue
@@ -111,7 +111,7 @@ export interface VerifyResult {
 }
 
 export interface VerifyOptions {
-  /** Initial keys (key files' contents): HMAC seals are checked under the one whose id they name. */
+  /** Initial keys (key files' contents): keyed seals are checked under the one whose id they name. */
   keys?: Buffer[];
   /** Heads the chains must reach: chain key (chainKey(origin, chain)) -> the last record's sequence number and MAC. */
   expectHeads?: Map<string, ExpectedHead>;
@@ -516,16 +516,6 @@ function fieldsOf(members: Member[] | undefined): Record<string, Member> | strin
   return fields;
 }
 
-/**
- * A chain's algorithm in the report after one more seal: "mixed" once SHA-256 (or signed mode) meets
- * another algorithm; between the keyed MACs (an upgrade from hmac-sha256 to blake2b-keyed) the
- * latest, which the chain goes on with.
- */
-function chainAlgorithm(sofar: string, a: string): string {
-  if (sofar === "" || sofar === a || (KEYED_MACS.has(sofar) && KEYED_MACS.has(a))) return a;
-  return "mixed";
-}
-
 /** The seal's fields, checked for shape (`line`: the text they were read from); a string says what is wrong. */
 function sealOf(members: Member[] | undefined, line: string): Seal | string {
   const fields = fieldsOf(members);
@@ -547,7 +537,6 @@ function sealOf(members: Member[] | undefined, line: string): Seal | string {
   if (seal.c === undefined || seal.s === undefined || seal.pv === undefined) return "lacks its chain, sequence or policy version";
   if (!seal.t || !TIME.test(seal.t)) return "has no valid time";
   if (a === undefined || (!KEYED_MACS.has(a) && a !== "sha256" && a !== "ed25519")) return "has an unknown algorithm";
-  if (a === "blake2b-keyed" && seal.v < 3) return `has an algorithm seal version ${seal.v} does not have`;
   if (!seal.p || !HEX64.test(seal.p) || !seal.m || !HEX64.test(seal.m)) return "has no valid MACs";
   if (a === "ed25519") {
     const signed = signedFieldsOf(seal, fields, line);
@@ -788,12 +777,12 @@ class ChainCheck {
     this.seen.set(entry);
   }
 
-  /** Key rules along the chain: no HMAC downgrade, no epoch going back under the same key, no format change mid-run. */
+  /** Key rules along the chain: no downgrade from keyed seals, no epoch going back under the same key, no format change mid-run. */
   private checkKey(entry: Entry): void {
     const last = this.last;
     const seal = entry.seal;
     if (seal.a === "sha256" && this.hmacSeen) {
-      this.fail(entry, "wrong-key", "sealed with plain SHA-256 after HMAC records: the key went missing, or a forger downgraded");
+      this.fail(entry, "wrong-key", "sealed with plain SHA-256 after keyed records: the key went missing, or a forger downgraded");
     }
     if (last && KEYED_MACS.has(seal.a) && KEYED_MACS.has(last.seal.a) && last.seal.k === seal.k && (seal.e ?? 0) < (last.seal.e ?? 0) && seal.s > last.seal.s) {
       this.fail(entry, "wrong-key", `epoch ${seal.e} after epoch ${last.seal.e}: keys only move forward`);
@@ -1125,7 +1114,7 @@ const USAGE = `usage: logseal verify [--key-file K]... [--trust TRUST [--trust-o
                       [--heads-out HEADS] [--accept-any-start] [--max-chains N] [--expect-head CHAIN=SEQ:MAC]... [--state FILE]
                       [--date-key KEY] [--format F] [--tag-key KEY] [--loki-labels L] [--unchecked-time] [--allow-reorder] [--from T1] [--to T2] [--json] FILE...
   FILE              NDJSON from Fluent Bit (out_file plain or default format, stdout json_lines) or raw records; - for stdin
-  --key-file        initial seal key(s) (the module's seal.key); needed for HMAC seals
+  --key-file        initial seal key(s) (the module's seal.key); needed for keyed seals
   --trust           the origins' public node keys (logseal keys trust); needed for signed seals (docs/signing.md)
   --trust-out       the trust file plus the epoch keys this run certified: the next run's --trust when it continues (--continue)
   --anchors         checkpoint records kept off the node (signed mode): every chain must reach its anchored head; repeatable
@@ -1198,7 +1187,7 @@ export async function main(args: string[]): Promise<number> {
     const stateTime = values.state ? statSync(values.state).mtimeMs : 0;
     const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8"), stateTime) : new Map();
     if (values.state && !tallyOf(Math.floor(stateTime / 1000))) {
-      process.stderr.write(`logseal verify: note: --state ${values.state}: its modification time holds no tally; if the module tallied (HMAC seals, persist_every 1), this copy lost its time (cp -p keeps it) and the chain that sealed last is anchored only up to its line, up to 256 records before its end\n`);
+      process.stderr.write(`logseal verify: note: --state ${values.state}: its modification time holds no tally; if the module tallied (keyed seals, persist_every 1), this copy lost its time (cp -p keeps it) and the chain that sealed last is anchored only up to its line, up to 256 records before its end\n`);
     }
     // --expect-head names a chain of the one origin given with --origin (or of the unnamed origin).
     if ((values.origin?.length ?? 0) > 1 && values["expect-head"]?.length) return fail("--expect-head: with several --origin, which origin's chain is meant is unclear: give one --origin (or use --state)");

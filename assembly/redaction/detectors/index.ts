@@ -425,11 +425,19 @@ let scanSpans: SpanList | null = null;
  * (`…FFFFNRAL`); a match is added to the spans, and its end is the word's. Most words end in
  * the first eight bytes and pay nothing for it. */
 @inline function wordEnd(p: usize, n: usize, j: usize): usize {
-  if (j + 8 <= n) {
-    const first = nonAlnumBytes(load<u64>(p + j));
-    if (first != 0) return j + <usize>(ctz(first) >> 3);
-  }
+  if (j + 8 > n) return shortWordEnd(p, n, j);
+  const first = nonAlnumBytes(load<u64>(p + j));
+  if (first != 0) return j + <usize>(ctz(first) >> 3);
   return longWordEnd(p, n, j);
+}
+
+/** wordEnd near the end of the string (the last word of most values), here rather than in
+ * longWordEnd: a call costs more than these few bytes. */
+@inline function shortWordEnd(p: usize, n: usize, j: usize): usize {
+  const start = j - 1;
+  j = wordTailEnd(p, n, j);
+  if (j - start >= suffixMinWord) trySuffixRules(p, n, start, j);
+  return j;
 }
 
 /** wordEnd past the first eight bytes. */
@@ -443,12 +451,23 @@ function longWordEnd(p: usize, n: usize, j: usize): usize {
     }
     j += 8;
   }
-  if (j + 8 > n) while (j < n && (load<u32>(STARTS + (<usize>load<u8>(p + j) << 2)) & WORD) != 0) j++;
-  if (j - start >= suffixMinWord && suffixRulesAt(p, n, start, j, start)) {
+  if (j + 8 > n) j = wordTailEnd(p, n, j);
+  if (j - start >= suffixMinWord) trySuffixRules(p, n, start, j);
+  return j;
+}
+
+/** End of the word at `j`, one byte at a time (fewer than eight are left). */
+@inline function wordTailEnd(p: usize, n: usize, j: usize): usize {
+  while (j < n && (load<u32>(STARTS + (<usize>load<u8>(p + j) << 2)) & WORD) != 0) j++;
+  return j;
+}
+
+/** The rules anchored on the end of the word [start, end): a match is added to the spans. */
+function trySuffixRules(p: usize, n: usize, start: usize, end: usize): void {
+  if (suffixRulesAt(p, n, start, end, start)) {
     scanSpans!.add(<u32>matchStart, <u32>matchEnd, <i32>matchRule);
     setClaimedEnd(matchEnd);
   }
-  return j;
 }
 
 const HIGH_BITS: u64 = 0x8080808080808080;
