@@ -26,7 +26,7 @@ function buildLengths(): void {
 buildLengths();
 
 /** Registered IBAN length for the country code `a b` (upper case), or 0. */
-@inline function ibanLength(a: u32, b: u32): u32 {
+@inline export function ibanLength(a: u32, b: u32): u32 {
   const i = a - 0x41;
   const j = b - 0x41;
   return i < 26 && j < 26 ? <u32>load<u8>(LENGTH_BY_COUNTRY + <usize>(i * 26 + j)) : 0;

@@ -14,7 +14,7 @@ import { SpanList } from "../spans";
 import { ALNUM, BACKSLASH, classOf, DIGIT, escapeLength, HEX, isDigit, isIn, peek, runEndWithin } from "./chars";
 import { matchEnd, matchStart, setClaimedEnd } from "./match";
 import { cardAt, ssnAt } from "./numbers";
-import { ibanAt } from "./iban";
+import { ibanAt, ibanLength } from "./iban";
 import { emailAt, ipv4At, ipv6At, urlPasswordAt } from "./network";
 import { jwtAt } from "./tokens";
 import { pemPrivateKeyAt } from "./pem";
@@ -204,7 +204,8 @@ const ESCAPE: u32 = 1 << 31;
 const STARTS = memory.data(256 << 2);
 const SECONDS = memory.data(256 << 2);
 // Per pair of bytes (first << 8 | second): the slots STARTS and SECONDS allow, less the data
-// rules whose anchors cannot start so, so that a word start pays one load, not four.
+// rules whose anchors cannot start so and IBANs of no country, so that a word start pays one
+// load, not four.
 const PAIR_SLOTS = heap.alloc(65536 << 1);
 
 function allow(table: usize, bytes: string, id: u32): void {
@@ -269,6 +270,7 @@ function syncRuleSlots(): void {
       let slots = first & load<u32>(SECONDS + (b1 << 2));
       if (wordHead(b0, b1) == 0) slots &= ~(1 << S_WORD_RULES);
       if (!infixAnchorMayStart(b0, b1)) slots &= ~(1 << S_INFIX_RULES);
+      if (ibanLength(<u32>b0, <u32>b1) == 0) slots &= ~(1 << S_IBAN); // `GB29…`, not `INFO`, `ERROR`
       store<u16>(row + (b1 << 1), <u16>slots);
     }
   }
