@@ -24,7 +24,7 @@ export class Redactor {
   private exemptDepth: i32 = 0;
   private warnedNoKey: bool = false;
   /** No key rule and no allow-list: members need no matching at all. */
-  private readonly noKeyRules: bool;
+  readonly noKeyRules: bool;
   /** Rules whose action is not `keep`, as findSecrets' bitset. */
   private readonly enabledRules: RuleSet;
   /** Treatment per rule id: what the policy names (by family, then by rule), a mask otherwise. */

@@ -4,6 +4,7 @@
 import { Editor } from "../json/editor";
 import { JsonReader, MAX_DEPTH, STRING_NEEDS_REPAIR, Token } from "../json/reader";
 import { repairStringContent } from "../json/write";
+import { NO_MATCH } from "../policy/keymatch";
 import { KeyPath } from "../policy/keypath";
 import { KeyVerdicts } from "../policy/keyverdicts";
 import { RecordOut } from "../record";
@@ -47,10 +48,17 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         const depth = reader.depth;
         const key = reader.start + 1, keyLen = reader.end - reader.start - 2;
         path.set(objectDepth, key, keyLen);
-        if (!verdicts.recall(objectDepth, key, keyLen)) {
-          verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path));
+        let keyRule = NO_MATCH, captureSlot: i32;
+        if (redactor.noKeyRules) {
+          captureSlot = captures.slotFor(path); // capture paths alone cost less to match than to look up
+        } else {
+          if (!verdicts.recall(objectDepth, key, keyLen)) {
+            verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path));
+          }
+          keyRule = verdicts.keyRule;
+          captureSlot = verdicts.captureSlot;
         }
-        const treatment = redactor.treatmentFor(path, verdicts.keyRule);
+        const treatment = redactor.treatmentFor(path, keyRule);
         if (treatment != null && treatment.action == Action.Remove) {
           const lead = reader.memberLead;
           if (!reader.skipValue()) return false;
@@ -79,7 +87,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           redactor.writeValue(record, valueToken, start, reader.valueEnd, treatment);
           continue;
         }
-        pendingCapture = verdicts.captureSlot;
+        pendingCapture = captureSlot;
         scanning = redactor.scans(path);
         continue;
       }
