@@ -31,6 +31,17 @@ describe("key rules", () => {
     files: { "pseudonym.key": KEY + "\n" },
   });
 
+  // A key written with escapes is the key it decodes to, as Fluent Bit's parser would make it.
+  it("applies key rules to keys written with escapes", () => {
+    expect(one(filter, '{"pass\\u0077ord":"hunter2","a":1}')).toEqual({ a: 1 });
+    expect(one(filter, '{"\\u0041uthorization":"Bearer x","a":1}')).toEqual({ Authorization: "[REDACTED]", a: 1 });
+    expect(one(filter, '{"kubernetes":{"annot\\u0061tions":{"x":"1"},"pod":"p"}}')).toEqual({ kubernetes: { annotations: {}, pod: "p" } });
+    expect(one(filter, '{"deep":[{"pass\\u0077ord":"x","ok":true}]}')).toEqual({ deep: [{ ok: true }] });
+    // the same spellings again (the key-path table keys on the raw bytes) and one that only looks alike
+    expect(one(filter, '{"pass\\u0077ord":"hunter2","a":1}')).toEqual({ a: 1 });
+    expect(one(filter, '{"pass\\u0077ord2":"kept","a":1}')).toEqual({ password2: "kept", a: 1 });
+  });
+
   it("removes a key at any depth, with its comma, wherever it stands", () => {
     expect(one(filter, { password: 1, a: 1 })).toEqual({ a: 1 });
     expect(one(filter, { a: 1, password: 1 })).toEqual({ a: 1 });

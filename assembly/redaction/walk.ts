@@ -1,8 +1,10 @@
 // The redacting copy of a record: one pass of the pull reader over the body; unchanged
 // bytes are copied in runs, removed members vanish with their commas, replaced values and
 // redacted spans are written in place. Values other stages asked for are captured on the way.
+import { ByteBuffer } from "../buffer";
+import { decodeStringContent } from "../json/decode";
 import { Editor } from "../json/editor";
-import { JsonReader, MAX_DEPTH, STRING_NEEDS_REPAIR, Token } from "../json/reader";
+import { JsonReader, MAX_DEPTH, STRING_ESCAPED, STRING_NEEDS_REPAIR, Token } from "../json/reader";
 import { repairStringContent } from "../json/write";
 import { NO_MATCH } from "../policy/keymatch";
 import { KeyPath } from "../policy/keypath";
@@ -24,6 +26,21 @@ function repair(editor: Editor, record: RecordOut): void {
   record.addError(NOT_TEXT);
 }
 
+/**
+ * Keys written with escapes, decoded: the key rules, captures and scan paths see `pass\u0077ord`
+ * as `password`, as they would the record Fluent Bit's own parser made. A record's decoded keys
+ * are never longer than the record, so room for its length, made before the first, keeps every
+ * decoded key where the path points to it.
+ */
+const decodedKeys = new ByteBuffer(256);
+
+function setDecodedKey(depth: i32, raw: usize, rawLen: usize, recordLen: usize): void {
+  if (decodedKeys.len == 0) decodedKeys.reserve(recordLen);
+  const at = decodedKeys.len;
+  decodeStringContent(decodedKeys, raw, rawLen);
+  path.set(depth, decodedKeys.ptr + at, decodedKeys.len - at);
+}
+
 /** Per container depth: whether a member has been written yet (0/1). */
 const written = heap.alloc(<usize>MAX_DEPTH + 2);
 
@@ -35,6 +52,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
   reader.reset(body, len);
   if (reader.next() != Token.ObjectStart) return false;
   verdicts.begin();
+  decodedKeys.reset();
   editor.begin(body, record.out);
   store<u8>(written + 1, 0);
   let objectDepth = 1;
@@ -47,7 +65,8 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
       case Token.Key: {
         const depth = reader.depth;
         const key = reader.start + 1, keyLen = reader.end - reader.start - 2;
-        path.set(objectDepth, key, keyLen);
+        if ((reader.flags & STRING_ESCAPED) != 0) setDecodedKey(objectDepth, key, keyLen, len);
+        else path.set(objectDepth, key, keyLen);
         let keyRule = NO_MATCH, captureSlot: i32;
         if (redactor.noKeyRules) {
           captureSlot = captures.slotFor(path); // capture paths alone cost less to match than to look up
