@@ -792,6 +792,11 @@ class ChainCheck {
     if (last && seal.v !== last.seal.v && seal.g === undefined && seal.s > last.seal.s) {
       this.fail(entry, "modified", `seal version ${seal.v} after version ${last.seal.v} within one instance's run: only a restart changes it`);
     }
+    // So does the keyed MAC (seal.mac is read at start-up; a change reopens the chains with `g`).
+    // Against a predecessor whose own MAC held: a relabelled record is reported once, not twice.
+    if (last && last.macFailure === null && KEYED_MACS.has(seal.a) && KEYED_MACS.has(last.seal.a) && seal.a !== last.seal.a && seal.g === undefined && seal.s > last.seal.s) {
+      this.fail(entry, "modified", `${seal.a} after ${last.seal.a} within one instance's run: only a restart changes the MAC`);
+    }
     // Within an instance, seal times and counts only move forward (the epoch follows them).
     if (last && seal.f && last.seal.f && seal.i === last.seal.i && seal.s > last.seal.s && (seal.w! < last.seal.w! || seal.n! <= last.seal.n!)) {
       this.fail(entry, "time", `seal time ${seal.w} / count ${seal.n} after ${last.seal.w} / ${last.seal.n}: they only move forward`);

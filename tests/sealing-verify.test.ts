@@ -432,6 +432,14 @@ describe("seals of an earlier logseal", () => {
     const fresh = chain(3);
     expect(verifyLines(fresh.map((l, i) => (i === 1 ? l.replace('"a":"blake2b-keyed"', '"a":"hmac-sha256"') : l))).byReason).toEqual({ modified: 1 });
   });
+
+  it("the keyed MAC changes only where a segment starts: re-MACed as hmac-sha256 inside a run, even with the key, is refused", () => {
+    const lines = chain(3);
+    const one = forge(lines[1], { a: "hmac-sha256" }, KEY_BYTES);
+    const two = forge(lines[2], { p: JSON.parse(one)._seal.m }, KEY_BYTES);
+    expect(verifyLines([lines[0], one, two]).byReason).toEqual({ modified: 2 });
+    expect(verifyLines(lines).ok).toBe(true);
+  });
 });
 
 describe("the command", () => {

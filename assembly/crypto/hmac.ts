@@ -84,6 +84,11 @@ export function hmacFinal(out: usize): void {
   streamKey.finish(STREAM, out);
 }
 
+/** Zeroes the one-shot's context, which holds the last HMAC's outer state (its result) after a call: for key derivations. */
+export function wipeHmacOneShot(): void {
+  memory.fill(changetype<usize>(ONESHOT), 0, SHA256_CONTEXT_SIZE);
+}
+
 /** The 32-byte HMAC-SHA256 under `key` of `len` bytes at `ptr`, written to `out`. */
 export function hmacSha256(key: HmacKey, ptr: usize, len: usize, out: usize): void {
   key.begin(ONESHOT);

@@ -5,7 +5,7 @@
 // KB = HMAC-SHA256(K, "logseal-blake2b-mac-key") (or, by policy, HMAC-SHA256 under K itself).
 import { ByteBuffer, utf8 } from "../buffer";
 import { BLAKE2B_SIZE, blake2bKeyedState } from "../crypto/blake2b";
-import { HMAC_KEY_SIZE, HmacKey, hmacSha256 } from "../crypto/hmac";
+import { HMAC_KEY_SIZE, HmacKey, hmacSha256, wipeHmacOneShot } from "../crypto/hmac";
 import { SHA256_SIZE } from "../crypto/sha256";
 import { EpochTree } from "./epochtree";
 import { Identity, INSTANCE_SIZE } from "./identity";
@@ -117,6 +117,7 @@ export class SealKey {
     hmacSha256(this.key, changetype<usize>(BLAKE2B_MAC_KEY_LABEL), <usize>BLAKE2B_MAC_KEY_LABEL.byteLength, digest);
     blake2bKeyedState(this.macState, digest, BLAKE2B_MAC_SIZE, BLAKE2B_MAC_SIZE);
     memory.fill(digest, 0, SHA256_SIZE);
+    wipeHmacOneShot(); // its last state is KB's
   }
 }
 
