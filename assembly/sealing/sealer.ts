@@ -216,6 +216,7 @@ export class Sealer {
     input.bytes(chain.head, MAC_SIZE);
     // The record is always valid JSON here (the pipeline wrote it); were it not, the MAC would
     // cover only what came before and the record would fail verification: visible, not silent.
+    input.flush();
     canonical.writeOpenObject(record.out, message);
     if (blake2bKeyed) {
       message.final(mac, BLAKE2B_MAC_SIZE);
