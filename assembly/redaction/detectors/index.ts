@@ -207,6 +207,8 @@ const SECONDS = memory.data(256 << 2);
 // rules whose anchors cannot start so and IBANs of no country, so that a word start pays one
 // load, not four.
 const PAIR_SLOTS = heap.alloc(65536 << 1);
+// Its entries are 16 bits: one more slot must widen them, or slots would silently be lost.
+if (SLOT_COUNT > 16) ERROR("detectors/index.ts: PAIR_SLOTS holds 16 slots; widen its entries");
 
 function allow(table: usize, bytes: string, id: u32): void {
   for (let k = 0; k < bytes.length; k++) {
