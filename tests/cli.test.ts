@@ -9,7 +9,7 @@ import { scratchDir } from "../cli/scratch.js";
 
 const BIN = new URL("../bin/logseal.js", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
-const logseal = (args: string[], input?: string) =>
+const logseal = (args: string[], input?: string | Buffer) =>
   spawnSync("node", [BIN, ...args], { cwd: ROOT, input, encoding: "utf8", timeout: 60_000 });
 const temp = (name: string, content: string) => {
   const path = join(scratchDir("logseal-cli-"), name);
@@ -38,6 +38,22 @@ describe("logseal run", () => {
     expect(first).toContain('"t":"1700000000.123456789"');
     expect(second).toMatch(/^\{"x":18446744073709551615,/);
     expect(second).toContain('"t":"1700000001.500000000"');
+  });
+
+  it("hands the module each line's bytes as they are: invalid UTF-8 is the module's to flag, a CR inside a record does not split it", () => {
+    const dir = scratchDir("logseal-cli-");
+    const input = Buffer.from('\xef\xbb\xbf{"log":"caf\xe9"}\r\n{"a":1,\r"b":2}\n[1700000000.5, {"x":"\xff"}]\n', "latin1");
+    const run = logseal(["run", "--accessible-paths", dir, "-"], input);
+    expect(run.status).toBe(0);
+    const records = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(records).toHaveLength(3);
+    // decoded by the CLI, the bad bytes reached the module as U+FFFD already and no record said so
+    expect(records[0]).toMatchObject({ log: "caf\ufffd", logseal_error: "invalid UTF-8 or lone surrogates replaced by U+FFFD" });
+    expect(records[1]).toMatchObject({ a: 1, b: 2 });
+    expect(records[1].logseal_error).toBeUndefined();
+    expect(records[2]).toMatchObject({ x: "\ufffd", logseal_error: "invalid UTF-8 or lone surrogates replaced by U+FFFD" });
+    expect(records[2]._seal.t).toBe("1700000000.500000000");
+    expect(run.stderr).toMatch(/3 records out, 0 dropped by policy, 0 malformed lines \(of 3\)/);
   });
 
   it("creates the chain state file readable by its owner only (it holds the epoch key)", () => {
