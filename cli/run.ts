@@ -114,6 +114,39 @@ function splitTimed(line: Buffer): { sec: number; nsec: number; body: Buffer } {
   return { sec: Number(seconds[1]) >>> 0, nsec: Number((seconds[2] ?? "").slice(0, 9).padEnd(9, "0")), body: line.subarray(start, end) };
 }
 
+/**
+ * Whether the module reads `body` as a JSON object: valid JSON (invalid UTF-8 aside, which it
+ * replaces and flags), an object, at most 512 levels deep (its reader's limit, the object itself one).
+ */
+export function isJsonObject(body: Buffer): boolean {
+  if (body[0] !== 0x7b) return false;
+  try {
+    JSON.parse(body.toString("utf8"));
+  } catch {
+    return false;
+  }
+  let depth = 0, inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) return false;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return true;
+}
+
+const MAX_DEPTH = 512;
+
+/** The module's reason when it passed a body on as text (`logseal_raw`: not a JSON object), else undefined. */
+function unparsableBody(record: Record<string, unknown>): string | undefined {
+  const error = record.logseal_error;
+  return "logseal_raw" in record && typeof error === "string" && error.startsWith("body is not") ? error.split("; ")[0] : undefined;
+}
+
 /** JSON's whitespace (RFC 8259): not Unicode's, whose bytes may be part of a character here. */
 const isJsonSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
@@ -154,22 +187,30 @@ export async function main(args: string[]): Promise<number> {
     if (lineNo === 1 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3); // a UTF-8 BOM
     const { sec, nsec, body } = parseLine(line, Date.now());
     if (body.length === 0) continue;
-    if (body[0] !== 0x7b) {
-      malformed++;
-      if (values.strict) {
-        // The records before it are sealed and the chain state has moved past them: write them.
-        if (out.length) process.stdout.write(out.join("\n") + "\n");
-        process.stderr.write(`logseal: line ${lineNo}: not a JSON object (--strict: stopped here, the ${passed} records before it written)\n`);
-        return 1;
-      }
-      process.stderr.write(`logseal: line ${lineNo}: not a JSON object (passed on with logseal_error)\n`);
+    // --strict checks first, so that a bad line is not sealed; otherwise the module's verdict counts.
+    if (values.strict && !isJsonObject(body)) {
+      // The records before it are sealed and the chain state has moved past them: write them.
+      if (out.length) process.stdout.write(out.join("\n") + "\n");
+      process.stderr.write(`logseal: line ${lineNo}: not a JSON object (--strict: stopped here, the ${passed} records before it written)\n`);
+      return 1;
     }
     const result = host.call(values.tag!, body, sec, nsec);
+    const unparsable = result.kind === "record" ? unparsableBody(result.record) : undefined;
+    if (unparsable !== undefined) {
+      malformed++;
+      process.stderr.write(`logseal: line ${lineNo}: not a JSON object (${unparsable}; passed on with logseal_error)\n`);
+    }
     if (result.kind === "record") {
       out.push(result.json);
       passed++;
     } else {
       dropped++;
+    }
+    if (unparsable !== undefined && values.strict) {
+      // The module refused what the check let through: its error record is sealed, so it goes out too.
+      process.stdout.write(out.join("\n") + "\n");
+      process.stderr.write(`logseal: line ${lineNo}: --strict: stopped here, written as an error record after the ${passed - 1} records before it\n`);
+      return 1;
     }
     if (out.length >= 1024) process.stdout.write(out.splice(0).join("\n") + "\n");
     const now = Date.now();

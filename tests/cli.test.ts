@@ -72,6 +72,22 @@ describe("logseal run", () => {
     expect(run.stderr).toMatch(/line 2: not a JSON object \(--strict: stopped here, the 1 records before it written\)/);
   });
 
+  it("reports a line that starts an object but is not a valid one, and --strict stops there before sealing it", () => {
+    const run = logseal(["run", "--accessible-paths", scratchDir("logseal-cli-"), "-"], '{"a":1}\n{"b":\n{"c":"x\u0000"}\n');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split("\n").map((l) => JSON.parse(l).logseal_raw)).toEqual([undefined, '{"b":', '{"c":"x\u0000"}']);
+    expect(run.stderr).toMatch(/line 2: not a JSON object \(body is not valid JSON: truncated JSON at byte 5; passed on with logseal_error\)/);
+    expect(run.stderr).toMatch(/line 3: not a JSON object \(body is not valid JSON: control character in string/);
+    expect(run.stderr).toMatch(/3 records out, 0 dropped by policy, 2 malformed lines \(of 3\)/);
+    const deep = (levels: number) => '{"a":'.repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
+    const strict = logseal(["run", "--strict", "--accessible-paths", scratchDir("logseal-cli-"), "-"], `${deep(512)}\n{"b":\n{"c":3}\n`);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout.trim().split("\n")).toHaveLength(1); // 512 levels are the module's limit, not past it
+    expect(strict.stderr).toMatch(/line 2: not a JSON object \(--strict: stopped here, the 1 records before it written\)/);
+    const tooDeep = logseal(["run", "--strict", "--accessible-paths", scratchDir("logseal-cli-"), "-"], `${deep(513)}\n`);
+    expect([tooDeep.status, tooDeep.stdout]).toEqual([1, ""]);
+  });
+
   it("refuses an unknown option or a missing input file in one line, without a stack trace", () => {
     for (const args of [["run", "--bogus"], ["pseudonym", "--bogus"]]) {
       const run = logseal(args);
