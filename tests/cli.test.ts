@@ -107,8 +107,12 @@ describe("logseal run", () => {
     const policy = temp("bad.json", "{bad");
     const key = temp("k", "0123456789abcdef0123456789abcdef\n");
     const run = logseal(["pseudonym", "--key-file", key, "--policy", policy, "x"]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(new RegExp(`^logseal: ${policy.replace(/[.]/g, "\\.")}: `));
+    expect(run.status).toBe(1); // an invalid policy, as policy check says
+    expect(run.stderr).toMatch(new RegExp(`^${policy.replace(/[.]/g, "\\.")}: line 1, column 2: not valid JSON`));
+    expect(run.stderr).toMatch(new RegExp(`\nlogseal: ${policy.replace(/[.]/g, "\\.")}: invalid policy`));
+    const missing = logseal(["pseudonym", "--key-file", key, "--policy", policy + ".missing", "x"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(new RegExp(`^logseal: ${policy.replace(/[.]/g, "\\.")}\\.missing: `));
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -172,6 +176,19 @@ describe("logseal pseudonym", () => {
     const out = logseal(["pseudonym", "--key-file", key, "alice@example.com"]);
     expect(out.status).toBe(0);
     expect(out.stdout).toBe(`${pseudonym(Buffer.from("an-example-pseudonym-key-of-32-chars-or-more"), "alice@example.com")}\talice@example.com\n`);
+  });
+
+  it("refuses an invalid --policy instead of using its pseudonym settings, which the filter would not (it fails closed)", () => {
+    const key = temp("k", "an-example-pseudonym-key-of-32-chars-or-more\n");
+    const policy = temp("p.json", '{"version":"t","redact":{"pseudonym":{"prefix":"zz:","length":1000}}}');
+    const out = logseal(["pseudonym", "--key-file", key, "--policy", policy, "alice"]);
+    expect(out.stdout).toBe("");
+    expect(out.status).toBe(1);
+    expect(out.stderr).toMatch(/redact\.pseudonym\.length: must be a whole number from 8 to 64/);
+    expect(out.stderr).toMatch(/invalid policy \(the filter would fail closed to the embedded default\): no pseudonym computed/);
+    writeFileSync(policy, '{"version":"t","redact":{"pseudonym":{"prefix":"zz:","length":20}}}');
+    const valid = logseal(["pseudonym", "--key-file", key, "--policy", policy, "alice"]);
+    expect(valid.stdout).toBe(`${pseudonym(Buffer.from("an-example-pseudonym-key-of-32-chars-or-more"), "alice", { prefix: "zz:", length: 20 })}\talice\n`);
   });
 
   it("refuses a short key", () => {
