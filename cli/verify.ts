@@ -943,6 +943,7 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
   };
   try {
     for (const file of files) {
+      if (file !== "-" && statSync(file).isDirectory()) throw new Error(`${file}: a directory, not a file of records`);
       const stored = stores.formatOf(file);
       if (stored) {
         await drain(0);

@@ -1,6 +1,7 @@
 // `logseal verify` against tampering: for each attack the right reason at the right line; no
 // false alarm on equivalent re-serialisations, on Fluent Bit's output formats, or over 1,000,000
 // records sealed by the real module; the command line's exit codes and summary.
+import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -480,6 +481,23 @@ describe("the command", () => {
     const result = await verifyFiles([join(dir, "1.ndjson"), join(dir, "2.ndjson")], { keys: [KEY_BYTES] });
     expect(result.ok).toBe(true);
     expect(formatResult(result)).toMatch(/20 records in 1 chains: OK/);
+  });
+
+  it("reads a pipe named as a file (a shell's <(zcat ...), /dev/stdin), and names a directory given as one", () => {
+    const dir = scratchDir("logseal-verify-");
+    const key = join(dir, "seal.key"), file = join(dir, "a.ndjson");
+    writeFileSync(key, KEY_BYTES.toString() + "\n");
+    writeFileSync(file, chain(3).join("\n") + "\n");
+    const bin = new URL("../bin/logseal.js", import.meta.url).pathname;
+    const verify = (args: string) => spawnSync("bash", ["-c", `node '${bin}' verify --key-file '${key}' ${args}`], { encoding: "utf8", timeout: 60_000 });
+    // Looking for a store's form, the verifier read the file's head with a positioned read: ESPIPE on a pipe.
+    const piped = verify(`<(cat '${file}')`);
+    expect(piped.stderr).toBe("");
+    expect(piped.stdout).toMatch(/3 records in 1 chains, [\d,]+ records\/s: OK\n$/);
+    expect(piped.status).toBe(0);
+    const directory = verify(`'${dir}'`);
+    expect(directory.stderr).toBe(`logseal: ${dir}: a directory, not a file of records\n`);
+    expect(directory.status).toBe(1);
   });
 
   it("keeps the key id that names the initial key, not the key", () => {
