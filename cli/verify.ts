@@ -14,7 +14,7 @@ import { type CompletenessResult, type Source, SourceCoverage, droppedOf, format
 import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
-import { utf8Lines } from "./utf8.ts";
+import { MAX_LINE_BYTES, byteLines, decodeUtf8 } from "./utf8.ts";
 import { EpochKeys, GENESIS, KEYED_MACS, MAX_EPOCH, SEAL_VERSIONS, type Seal, chainAlgorithm, scheduledEpoch, sealMac } from "./seal-mac.ts";
 import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
 import { STORE_FORMATS, type StoreFormat, type StoreOptions, StoreReader, type StoreReport } from "./stores/index.ts";
@@ -141,6 +141,8 @@ export interface VerifyOptions {
   store?: StoreOptions;
   /** A coverage report over this range of event times (--from/--to). */
   range?: TimeRange;
+  /** The longest line read, in bytes (tests); longer ones fail as unreadable. Default V8's longest string. */
+  maxLineBytes?: number;
 }
 
 const MAX_CHAINS = 100_000;
@@ -959,9 +961,17 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
         else lines.forEach((text, i) => verifier.addLine(text, file, first + i));
         lines = [];
       };
-      for await (const text of utf8Lines(input)) {
+      const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+      for await (const bytes of byteLines(input, maxLine)) {
+        if (!Buffer.isBuffer(bytes)) {
+          // Too long to read as text: this line fails alone, in its place, and memory stays bounded.
+          if (lines.length) submit();
+          await drain(0);
+          verifier.addChecked({ kind: "failure", reason: "unreadable", detail: `a line of ${bytes.long} bytes, longer than the longest read (${maxLine}): not checked` }, file, ++line);
+          continue;
+        }
         line++;
-        lines.push(text);
+        lines.push(decodeUtf8(bytes));
         if (lines.length === BATCH) {
           submit();
           await drain(workers * 4);

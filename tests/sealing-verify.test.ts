@@ -2,6 +2,7 @@
 // false alarm on equivalent re-serialisations, on Fluent Bit's output formats, or over 1,000,000
 // records sealed by the real module; the command line's exit codes and summary.
 import { spawnSync } from "node:child_process";
+import { Readable } from "node:stream";
 import { createHmac } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -14,6 +15,7 @@ import { containerRecord } from "../bench/workload.js";
 import { randomObject, rng, toJson } from "./support/random.js";
 import { KEY_BYTES, readState, records, removeState, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
 import { scratchDir } from "../cli/scratch.js";
+import { byteLines } from "../cli/utf8.js";
 
 /** Seals `count` records on one chain (HMAC unless `sha256`), returns the lines. */
 function chain(count: number, seal: object = {}, key = true): string[] {
@@ -498,6 +500,22 @@ describe("the command", () => {
     const directory = verify(`'${dir}'`);
     expect(directory.stderr).toBe(`logseal: ${dir}: a directory, not a file of records\n`);
     expect(directory.status).toBe(1);
+  });
+
+  it("fails a line too long to read as text in its place, without gathering it (memory stays bounded)", async () => {
+    const chunks = ["abc\n", "0123456789ABCDEF", "GHI", "\r\nxy\r\n", "0123456789AB"];
+    const read: (string | number)[] = [];
+    for await (const line of byteLines(Readable.from(chunks.map((c) => Buffer.from(c))), 10)) read.push(Buffer.isBuffer(line) ? line.toString() : line.long);
+    expect(read).toEqual(["abc", 20, "xy", 12]);
+    const dir = scratchDir("logseal-verify-");
+    const lines = chain(5);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(2000);
+    writeFileSync(join(dir, "long.ndjson"), lines.toSpliced(2, 1, "x".repeat(5000)).join("\n") + "\n");
+    const result = await verifyFiles([join(dir, "long.ndjson")], { keys: [KEY_BYTES], maxLineBytes: 2000 }, 0);
+    expect(result.failures.map((f) => [f.line, f.reason, f.detail])).toEqual([
+      [3, "unreadable", "a line of 5000 bytes, longer than the longest read (2000): not checked"],
+      [4, "deleted", "seq 2 is missing"],
+    ]);
   });
 
   it("keeps the key id that names the initial key, not the key", () => {
