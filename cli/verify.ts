@@ -2,7 +2,7 @@
 // record's MAC over its canonical form, and the links between records, reporting per chain the
 // first failure with its file, line and reason. Independent of the module: its own JSON parser
 // and canonical form (cli/canonical.ts), Node's crypto.
-import { createReadStream, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
@@ -19,7 +19,7 @@ import { EpochKeys, GENESIS, KEYED_MACS, MAX_EPOCH, SEAL_VERSIONS, type Seal, ch
 import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
 import { STORE_FORMATS, type StoreFormat, type StoreOptions, StoreReader, type StoreReport } from "./stores/index.ts";
 import { parseLokiLabels } from "./stores/loki-labels.ts";
-import { fail } from "./util.ts";
+import { fail, readInput } from "./util.ts";
 
 export type Reason =
   | "modified" // content or seal changed (MAC mismatch), or a link to the previous record broken
@@ -1200,8 +1200,9 @@ export async function main(args: string[]): Promise<number> {
   if (positionals.length === 0) return fail(USAGE);
   let options: VerifyOptions;
   try {
+    const stateText = values.state ? readInput(values.state, "--state").toString("utf8") : "";
     const stateTime = values.state ? statSync(values.state).mtimeMs : 0;
-    const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8"), stateTime) : new Map();
+    const expectHeads = values.state ? headsFromState(stateText, stateTime) : new Map();
     if (values.state && !tallyOf(Math.floor(stateTime / 1000))) {
       process.stderr.write(`logseal verify: note: --state ${values.state}: its modification time holds no tally; if the module tallied (keyed seals, persist_every 1), this copy lost its time (cp -p keeps it) and the chain that sealed last is anchored only up to its line, up to 256 records before its end\n`);
     }
