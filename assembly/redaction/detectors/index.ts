@@ -347,7 +347,9 @@ const NUMERIC: u32 = DECIMAL | (1 << S_IPV6);
     // a group and its separator are worth a call only when another group follows (`2026-11`,
     // not `200 in`), and nine digits only when nothing glues on (`000000000Z`)
     const grouped = isDigit(peek(p, n, i + run + 1));
-    if (run >= 13 || (run == 4 && (after == SPACE || after == DASH) && grouped)) fits |= 1 << S_CARD;
+    // every layout a card is printed in has a second group of 4 or 6 digits (not `2026-11-23`)
+    if (run >= 13 || (run == 4 && (after == SPACE || after == DASH) && grouped && isDigit(peek(p, n, i + 7)) &&
+        isDigit(peek(p, n, i + 8)) && isDigit(peek(p, n, i + 6)))) fits |= 1 << S_CARD;
     if ((((run == 3 && (after == DASH || after == SPACE || after == DOT)) || (run == 5 && after == DASH)) && grouped) ||
         (run == 9 && after != UNDERSCORE && !isIn(after, ALNUM))) fits |= 1 << S_SSN;
     if (run <= 3 && after == DOT) fits |= 1 << S_IPV4;
