@@ -216,6 +216,20 @@ export class JsonReader {
   private scanString(p: usize): usize {
     const limit = this.limit;
     p++;
+    // Two words a step (a borrow stays inside its word: the first word's lowest flag is exact).
+    while (p + 16 <= limit) {
+      const w = load<u64>(p), v = load<u64>(p, 8);
+      const special = quoteBackslashOrHigh(w, w - 0x2020202020202020), more = quoteBackslashOrHigh(v, v - 0x2020202020202020);
+      if ((special | more) != 0) {
+        p += <usize>((ctz(special) + (ctz(more) & (0 - <u64>(special == 0)))) >> 3); // no branch on which word
+        if (load<u8>(p) == 0x22) {
+          this.flags = 0;
+          return p + 1;
+        }
+        return this.scanStringRest(p);
+      }
+      p += 16;
+    }
     while (p + 8 <= limit) {
       const w = load<u64>(p);
       const special = quoteBackslashOrHigh(w, w - 0x2020202020202020); // controls (below 0x20) too

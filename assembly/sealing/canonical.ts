@@ -595,6 +595,18 @@ const SCAN_MASKS = memory.data<u64>([0x2222222222222222, 0x5C5C5C5C5C5C5C5C, 0x0
  * the masks given (SCAN_MASKS).
  */
 @inline function plainStringEndWith(p: usize, limit: usize, quotes: u64, backslashes: u64, ones: u64, highs: u64): usize {
+  // Two words a step while they last (a borrow stays inside its word, so the lowest flag of the
+  // first word that has one is exact), then one word, then bytes.
+  while (p + 16 <= limit) {
+    const w = load<u64>(p), v = load<u64>(p, 8);
+    const special = (((w ^ quotes) - ones) | ((w ^ backslashes) - ones) | w) & highs;
+    const more = (((v ^ quotes) - ones) | ((v ^ backslashes) - ones) | v) & highs;
+    if ((special | more) != 0) {
+      p += <usize>((ctz(special) + (ctz(more) & (0 - <u64>(special == 0)))) >> 3); // no branch on which word
+      return plainStringTail(p, limit);
+    }
+    p += 16;
+  }
   while (p + 8 <= limit) {
     const w = load<u64>(p);
     const special = (((w ^ quotes) - ones) | ((w ^ backslashes) - ones) | w) & highs;
@@ -604,6 +616,11 @@ const SCAN_MASKS = memory.data<u64>([0x2222222222222222, 0x5C5C5C5C5C5C5C5C, 0x0
     }
     p += 8;
   }
+  return plainStringTail(p, limit);
+}
+
+/** plainStringEndWith byte by byte from `p`. */
+@inline function plainStringTail(p: usize, limit: usize): usize {
   while (p < limit) {
     const c = load<u8>(p);
     if (c == 0x22) return p + 1;
