@@ -15,6 +15,8 @@
 // flb-wamrc/wamrc. Skips with a message otherwise. BENCH_TOP (rows, default 30). BENCH_BRANCHES=1 adds
 // valgrind's simulated branch mispredictions per record (conditional and indirect; a simple
 // predictor, so a pointer to where branches are hard to predict rather than this CPU's figure).
+// BENCH_CACHE=1 adds its simulated first-level instruction-cache misses per record (this CPU's
+// sizes), the table then ranked by them: where the code per record outgrows the cache.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,18 +38,20 @@ const { name: policyName, policy } = benchPolicy("aot-count");
 const { wasm, aot } = buildAotDriver("aot-count", wamrc);
 const names = functionNames(readFileSync(wasm));
 
-/** Instructions by function name (and the total) of one run of `passes` passes. */
 const BRANCHES = process.env.BENCH_BRANCHES === "1";
+const CACHE = process.env.BENCH_CACHE === "1";
+/** callgrind's events, as annotated: instructions, then mispredicted conditional and indirect branches, then first-level instruction-cache misses. */
+const EVENTS = ["Ir", ...(BRANCHES ? ["Bcm", "Bim"] : []), ...(CACHE ? ["I1mr"] : [])];
 
-/** Instructions (and, with BENCH_BRANCHES, mispredicted branches) by function name, and the totals, of one run of `passes` passes. */
-function count(passes: number): { total: number; byName: Map<string, number>; missTotal: number; misses: Map<string, number> } {
+/** Each event's count by function name, and the totals, of one run of `passes` passes. */
+function count(passes: number): { totals: number[]; byName: Map<string, number[]> } {
   const work = mkdtempSync(join(tmpdir(), "logseal-aot-count-"));
   try {
     prepareLogsealDir({ module: aot, dir: work, policy }); // a fresh chain and state each run
     const out = join(work, "callgrind.out");
     // iwasm touches its whole native stack at start: valgrind's default main stack is too small.
-    const run = spawnSync("valgrind", ["--tool=callgrind", "--main-stacksize=67108864", ...(BRANCHES ? ["--branch-sim=yes"] : []), `--callgrind-out-file=${out}`,
-      iwasm, "--enable-linux-perf", `--dir=${work}`, "-f", "bench", aot, String(passes)], { encoding: "utf8" });
+    const run = spawnSync("valgrind", ["--tool=callgrind", "--main-stacksize=67108864", ...(BRANCHES ? ["--branch-sim=yes"] : []), ...(CACHE ? ["--cache-sim=yes"] : []),
+      `--callgrind-out-file=${out}`, iwasm, "--enable-linux-perf", `--dir=${work}`, "-f", "bench", aot, String(passes)], { encoding: "utf8" });
     if (run.status !== 0) throw new Error(`aot-count: valgrind failed: ${run.stderr.split("\n").slice(-5).join("\n")}`);
     const pid = /^==(\d+)==/m.exec(run.stderr)?.[1];
     const map = `/tmp/perf-${pid}.map`; // WAMR writes its perf map there
@@ -56,25 +60,22 @@ function count(passes: number): { total: number; byName: Map<string, number>; mi
       return { start: parseInt(start, 16), end: parseInt(start, 16) + parseInt(size, 16), name: aotName(names, symbol) };
     }).sort((a, b) => a.start - b.start) : [];
     rmSync(map, { force: true });
-    const annotate = spawnSync("callgrind_annotate", ["--inclusive=no", "--threshold=100", "--auto=no", ...(BRANCHES ? ["--show=Ir,Bcm,Bim"] : []), out], { encoding: "utf8", maxBuffer: 64 << 20 });
-    let total = 0, missTotal = 0;
-    const byName = new Map<string, number>(), misses = new Map<string, number>();
-    const columns = BRANCHES ? 3 : 1;
+    const annotate = spawnSync("callgrind_annotate", ["--inclusive=no", "--threshold=100", "--auto=no", `--show=${EVENTS.join(",")}`, out], { encoding: "utf8", maxBuffer: 64 << 20 });
+    let totals = EVENTS.map(() => 0);
+    const byName = new Map<string, number[]>();
     for (const line of annotate.stdout.split("\n")) {
-      // "Ir [Bcm Bim] name", each count ("." for none) possibly followed by its share in parentheses
+      // one count per event ("." for none), each possibly followed by its share in parentheses, then the place
       const counts: number[] = [];
       let rest = line;
-      for (let c = 0; c < columns; c++) {
+      for (let c = 0; c < EVENTS.length; c++) {
         const m = /^\s*([\d,]+|\.)\s+(?:\([^)]*\)\s+)?/.exec(rest);
         if (!m) break;
         counts.push(m[1] === "." ? 0 : Number(m[1].replaceAll(",", "")));
         rest = rest.slice(m[0].length);
       }
-      if (counts.length < columns || rest.trim() === "") continue;
+      if (counts.length < EVENTS.length || rest.trim() === "") continue;
       const place = rest.trim();
-      const n = counts[0];
-      const miss = BRANCHES ? counts[1] + counts[2] : 0;
-      if (place.startsWith("PROGRAM TOTALS")) { total = n; missTotal = miss; continue; }
+      if (place.startsWith("PROGRAM TOTALS")) { totals = counts; continue; }
       const address = /^\?\?\?:0x([0-9a-f]+)/.exec(place);
       let name: string;
       if (address) {
@@ -84,10 +85,11 @@ function count(passes: number): { total: number; byName: Map<string, number>; mi
         const symbol = place.replace(/ \[.*\]$/, "").replace(/'\d+/g, "");
         name = symbol.includes(":") ? symbol.slice(symbol.indexOf(":") + 1) : symbol;
       }
-      byName.set(name, (byName.get(name) ?? 0) + n);
-      misses.set(name, (misses.get(name) ?? 0) + miss);
+      const sum = byName.get(name) ?? EVENTS.map(() => 0);
+      counts.forEach((n, e) => { sum[e] += n; });
+      byName.set(name, sum);
     }
-    return { total, byName, missTotal, misses };
+    return { totals, byName };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -95,15 +97,24 @@ function count(passes: number): { total: number; byName: Map<string, number>; mi
 
 const a = count(fewer), b = count(more);
 const records = (more - fewer) * DRIVER_RECORDS;
-const perRecord = (b.total - a.total) / records;
+/** Per record: the difference of the two runs over the records the second adds. */
+const per = (x: number[] | undefined, y: number[] | undefined, e: number) => ((y?.[e] ?? 0) - (x?.[e] ?? 0)) / records;
+/** The branch columns are summed into one; the cache column stands alone. */
+const missOf = (x: number[] | undefined, y: number[] | undefined) => BRANCHES ? per(x, y, 1) + per(x, y, 2) : 0;
+const icacheOf = (x: number[] | undefined, y: number[] | undefined) => CACHE ? per(x, y, EVENTS.length - 1) : 0;
+const perRecord = per(a.totals, b.totals, 0);
 const rows = [...new Set([...a.byName.keys(), ...b.byName.keys()])]
-  .map((name) => ({ name, n: ((b.byName.get(name) ?? 0) - (a.byName.get(name) ?? 0)) / records, miss: ((b.misses.get(name) ?? 0) - (a.misses.get(name) ?? 0)) / records }))
+  .map((name) => {
+    const x = a.byName.get(name), y = b.byName.get(name);
+    return { name, n: per(x, y, 0), miss: missOf(x, y), icache: icacheOf(x, y) };
+  })
   .sort((x, y) => y.n - x.n);
 const byPart = new Map<string, number>();
 for (const { name, n } of rows) byPart.set(partOf(name), (byPart.get(partOf(name)) ?? 0) + n);
 console.log(`aot-count: ${DRIVER_RECORDS} container records x (${more} - ${fewer}) passes, ${policyName}, x86-64-v3, ${iwasm}\n`);
-console.log(`**${perRecord.toFixed(0)} x86 instructions per record** (user space)${BRANCHES ? `, ${((b.missTotal - a.missTotal) / records).toFixed(0)} mispredicted branches (simulated)` : ""}\n`);
-console.log(`| function | instructions / record | share |${BRANCHES ? " mispredicted branches / record |" : ""}\n| --- | ---: | ---: |${BRANCHES ? " ---: |" : ""}`);
-for (const { name, n, miss } of rows.slice(0, TOP)) console.log(`| ${name} | ${n.toFixed(0)} | ${(100 * n / perRecord).toFixed(1)}% |${BRANCHES ? ` ${miss.toFixed(0)} |` : ""}`);
+console.log(`**${perRecord.toFixed(0)} x86 instructions per record** (user space)${BRANCHES ? `, ${missOf(a.totals, b.totals).toFixed(0)} mispredicted branches (simulated)` : ""}${CACHE ? `, ${icacheOf(a.totals, b.totals).toFixed(0)} instruction-cache misses (simulated, 32 KiB)` : ""}\n`);
+console.log(`| function | instructions / record | share |${BRANCHES ? " mispredicted branches / record |" : ""}${CACHE ? " instruction-cache misses / record |" : ""}\n| --- | ---: | ---: |${BRANCHES ? " ---: |" : ""}${CACHE ? " ---: |" : ""}`);
+const topRows = CACHE ? [...rows].sort((x, y) => y.icache - x.icache).slice(0, TOP) : rows.slice(0, TOP); // with the cache, ranked by its misses
+for (const { name, n, miss, icache } of topRows) console.log(`| ${name} | ${n.toFixed(0)} | ${(100 * n / perRecord).toFixed(1)}% |${BRANCHES ? ` ${miss.toFixed(0)} |` : ""}${CACHE ? ` ${icache.toFixed(0)} |` : ""}`);
 console.log("\n| part | instructions / record | share |\n| --- | ---: | ---: |");
 for (const [part, n] of [...byPart].sort((x, y) => y[1] - x[1])) console.log(`| ${part} | ${n.toFixed(0)} | ${(100 * n / perRecord).toFixed(1)}% |`);

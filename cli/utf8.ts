@@ -30,20 +30,25 @@ function sequenceLength(bytes: Buffer, i: number): number {
   return 0;
 }
 
-/** The lines of a stream (split at \n, a \r before it dropped), decoded as `decodeUtf8` does. */
-export async function* utf8Lines(input: Readable): AsyncGenerator<string> {
+/** The lines of a stream as bytes: split at \n only (as Fluent Bit's tail), a \r before it dropped. */
+export async function* byteLines(input: Readable): AsyncGenerator<Buffer> {
   let pending: Buffer[] = [];
   for await (const chunk of input as AsyncIterable<Buffer>) {
     let start = 0;
     for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
       const piece = chunk.subarray(start, nl);
-      yield line(pending.length ? Buffer.concat([...pending, piece]) : piece);
+      yield withoutCr(pending.length ? Buffer.concat([...pending, piece]) : piece);
       pending = [];
       start = nl + 1;
     }
     if (start < chunk.length) pending.push(chunk.subarray(start));
   }
-  if (pending.length) yield line(Buffer.concat(pending));
+  if (pending.length) yield withoutCr(Buffer.concat(pending));
 }
 
-const line = (bytes: Buffer): string => decodeUtf8(bytes, 0, bytes.length && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length);
+/** The lines of a stream (split at \n, a \r before it dropped), decoded as `decodeUtf8` does. */
+export async function* utf8Lines(input: Readable): AsyncGenerator<string> {
+  for await (const line of byteLines(input)) yield decodeUtf8(line);
+}
+
+const withoutCr = (bytes: Buffer): Buffer => (bytes.length && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, bytes.length - 1) : bytes);

@@ -3,6 +3,7 @@
 // pre-4.1 instance per chunk, lost and unwritable state, forward-secure key epochs, eviction,
 // policy validation. Each output is checked with `logseal verify`'s code.
 import { fnv1a } from "../cli/verify.js";
+import { readKeyFile } from "../cli/keys.js";
 import { createHash, createHmac } from "node:crypto";
 import { existsSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -86,6 +87,20 @@ describe("the seal", () => {
   it("uses keyed BLAKE2b with the default key file when it exists", () => {
     const dir = sealDir(sealPolicy());
     expect(sealOf(sealAll(dir, records(1))[0]).a).toBe("blake2b-keyed");
+  });
+
+  it("reads a key file that is not UTF-8 text byte for byte, as the verifier's --key-file does", () => {
+    // Raw bytes (`openssl rand 32` instead of `-hex 32`): an invalid UTF-8 byte inside, a vertical tab
+    // before and a no-break space after, which a text reading would change or trim; only space, tab,
+    // CR and LF around the key are ignored, on both sides.
+    const raw = Buffer.concat([Buffer.from([0x0b]), Buffer.alloc(32, 0x41), Buffer.from([0xff, 0xc2, 0xa0]), Buffer.from(" \r\n")]);
+    const dir = sealDir(sealPolicy(), false);
+    writeFileSync(join(dir, "seal.key"), raw);
+    const lines = sealAll(dir, records(3));
+    const key = readKeyFile(join(dir, "seal.key"));
+    expect(key).toEqual(raw.subarray(0, raw.length - 3));
+    expect(sealOf(lines[0]).k).toBe(keyId(key));
+    expect(verifyLines(lines, { keys: [key] }).ok).toBe(true);
   });
 
   it("is keyed BLAKE2b (32 bytes) under KB = HMAC-SHA256(K, \"logseal-blake2b-mac-key\") over the MAC's message, K = K0 or the epoch's key", () => {
