@@ -170,6 +170,24 @@ describe("logseal policy", () => {
   });
 });
 
+describe("files that cannot be read", () => {
+  it("are named, with what they were given as and why in words, not Node's EISDIR", () => {
+    const dir = scratchDir("logseal-cli-");
+    const garbage = temp("trust.json", "garbage\n");
+    const cases: [string[], number, string][] = [
+      [["pseudonym", "--key-file", dir, "x"], 1, `logseal: key file ${dir}: a directory, not a file\n`],
+      [["pseudonym", "--key-file", join(dir, "none"), "x"], 1, `logseal: key file ${join(dir, "none")}: no such file\n`],
+      [["policy", "check", dir], 1, `logseal: policy ${dir}: a directory, not a file\n`],
+      [["verify", "--state", dir, garbage], 2, `logseal: --state ${dir}: a directory, not a file\n`],
+      [["verify", "--trust", garbage, garbage], 2, `logseal: ${garbage} is not a logseal trust file (not JSON)\n`],
+    ];
+    for (const [args, status, stderr] of cases) {
+      const run = logseal(args);
+      expect([run.status, run.stderr]).toEqual([status, stderr]);
+    }
+  });
+});
+
 describe("logseal pseudonym", () => {
   it("prints the token the filter writes for a value", () => {
     const key = temp("k", "an-example-pseudonym-key-of-32-chars-or-more\n");
