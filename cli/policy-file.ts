@@ -1,6 +1,6 @@
 // Policies may be written in JSON or YAML; the module reads JSON. YAML is converted here,
 // and positions in the module's messages are mapped back to the YAML source.
-import { readFileSync } from "node:fs";
+import { readInput } from "./util.ts";
 import { LineCounter, parseDocument, isNode } from "yaml";
 
 export interface PolicySource {
@@ -11,7 +11,7 @@ export interface PolicySource {
 }
 
 export function readPolicy(path: string): PolicySource {
-  const text = readFileSync(path, "utf8");
+  const text = readInput(path, "policy").toString("utf8");
   if (!/\.ya?ml$/i.test(path)) return { json: text, locate: (message) => message };
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });

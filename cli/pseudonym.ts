@@ -3,6 +3,7 @@
 import { createHmac } from "node:crypto";
 import { parseArgs } from "node:util";
 import { readKeyFile } from "./keys.ts";
+import { checkPolicyJson } from "./policy.ts";
 import { readPolicy } from "./policy-file.ts";
 import { fail } from "./util.ts";
 
@@ -31,7 +32,15 @@ export async function main(args: string[]): Promise<number> {
   if (values.policy) {
     let settings;
     try {
-      settings = JSON.parse(readPolicy(values.policy).json)?.redact?.pseudonym ?? {};
+      const source = readPolicy(values.policy);
+      // An invalid policy is not the filter's: it fails closed to the embedded default, whose
+      // pseudonyms these settings would not give.
+      const check = checkPolicyJson(source.json);
+      if (!check.ok) {
+        for (const issue of check.issues) process.stderr.write(`${values.policy}: ${source.locate(issue)}\n`);
+        return fail(`${values.policy}: invalid policy (the filter would fail closed to the embedded default): no pseudonym computed`, 1);
+      }
+      settings = JSON.parse(source.json)?.redact?.pseudonym ?? {};
     } catch (error) {
       return fail(`${values.policy}: ${(error as Error).message}`);
     }

@@ -2,13 +2,13 @@
 // one record per line out. Lines may be plain records or Fluent Bit's `[time, record]`.
 import { closeSync, createReadStream, existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { parseValue } from "./canonical.ts";
 import { FilterHost } from "./host.ts";
 import { readPolicy } from "./policy-file.ts";
 import { fail, requireModule } from "./util.ts";
 import { scratchDir } from "./scratch.ts";
+import { MAX_LINE_BYTES, byteLines } from "./utf8.ts";
 
 export interface RunOptions {
   policy?: string;
@@ -65,11 +65,16 @@ export function prepareStateFile(preopens: Record<string, string>): void {
 
 /**
  * Splits an input line into Fluent Bit's (time, body); plain objects get the current time. The
- * body is the record's own bytes, never re-serialised (duplicate keys and 64-bit integers kept).
+ * body is the line's own bytes, never decoded or re-serialised (invalid UTF-8, duplicate keys and
+ * 64-bit integers reach the module as they are, as from Fluent Bit); only JSON's whitespace around
+ * it is taken off.
  */
-export function parseLine(line: string, now: number): { sec: number; nsec: number; body: string } {
-  const trimmed = line.trim();
-  if (trimmed.startsWith("[")) {
+export function parseLine(line: Buffer, now: number): { sec: number; nsec: number; body: Buffer } {
+  let from = 0, to = line.length;
+  while (from < to && isJsonSpace(line[from])) from++;
+  while (to > from && isJsonSpace(line[to - 1])) to--;
+  const trimmed = line.subarray(from, to);
+  if (trimmed[0] === 0x5b) {
     try {
       return splitTimed(trimmed);
     } catch {
@@ -82,13 +87,17 @@ export function parseLine(line: string, now: number): { sec: number; nsec: numbe
 
 const SECONDS = /^(\d+)(?:\.(\d*))?$/;
 
-/** `[time, {record}]` or `[[time, metadata], {record}]`: the time read digit by digit, the record sliced out. */
-function splitTimed(text: string): { sec: number; nsec: number; body: string } {
+/**
+ * `[time, {record}]` or `[[time, metadata], {record}]`: the time read digit by digit, the record's
+ * bytes sliced out (read as Latin-1 text, one character per byte, so positions are byte offsets).
+ */
+function splitTimed(line: Buffer): { sec: number; nsec: number; body: Buffer } {
+  const text = line.toString("latin1");
   let at = skipSpace(text, 1);
   const nested = text[at] === "[";
   if (nested) at = skipSpace(text, at + 1);
   const time = parseValue(text, at);
-  const seconds = SECONDS.exec(text.slice(at, time.end).trim());
+  const seconds = SECONDS.exec(text.slice(at, time.end));
   if (!seconds) throw new Error("no time");
   at = skipSpace(text, time.end);
   if (nested) {
@@ -101,12 +110,48 @@ function splitTimed(text: string): { sec: number; nsec: number; body: string } {
   const start = skipSpace(text, at + 1);
   if (text[start] !== "{") throw new Error("no record");
   const end = parseValue(text, start).end;
-  if (text.slice(end).trim() !== "]") throw new Error("data after the record");
-  return { sec: Number(seconds[1]) >>> 0, nsec: Number((seconds[2] ?? "").slice(0, 9).padEnd(9, "0")), body: text.slice(start, end) };
+  if (skipSpace(text, end) !== text.length - 1 || text[text.length - 1] !== "]") throw new Error("data after the record");
+  return { sec: Number(seconds[1]) >>> 0, nsec: Number((seconds[2] ?? "").slice(0, 9).padEnd(9, "0")), body: line.subarray(start, end) };
 }
 
+/**
+ * Whether the module reads `body` as a JSON object: valid JSON (invalid UTF-8 aside, which it
+ * replaces and flags), an object, at most 512 levels deep (its reader's limit, the object itself one).
+ */
+export function isJsonObject(body: Buffer): boolean {
+  if (body[0] !== 0x7b) return false;
+  try {
+    JSON.parse(body.toString("utf8"));
+  } catch {
+    return false;
+  }
+  let depth = 0, inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) return false;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return true;
+}
+
+const MAX_DEPTH = 512;
+
+/** The module's reason when it passed a body on as text (`logseal_raw`: not a JSON object), else undefined. */
+function unparsableBody(record: Record<string, unknown>): string | undefined {
+  const error = record.logseal_error;
+  return "logseal_raw" in record && typeof error === "string" && error.startsWith("body is not") ? error.split("; ")[0] : undefined;
+}
+
+/** JSON's whitespace (RFC 8259): not Unicode's, whose bytes may be part of a character here. */
+const isJsonSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
 function skipSpace(text: string, at: number): number {
-  while (at < text.length && /\s/.test(text[at])) at++;
+  while (at < text.length && isJsonSpace(text.charCodeAt(at))) at++;
   return at;
 }
 
@@ -133,31 +178,45 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     return fail((error as Error).message, 1);
   }
-  const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0, passed = 0, dropped = 0, malformed = 0;
   let lastProgress = Date.now();
   const started = lastProgress;
   const out: string[] = [];
-  for await (const line of lines) {
+  for await (let line of byteLines(input, MAX_LINE_BYTES)) {
     lineNo++;
-    if (line.trim() === "") continue;
+    if (!Buffer.isBuffer(line)) {
+      // Not even its record could be read back as text: stopped, not skipped, so no record goes missing unsaid.
+      if (out.length) process.stdout.write(out.join("\n") + "\n");
+      process.stderr.write(`logseal: line ${lineNo}: ${line.long} bytes, longer than the longest line read (${MAX_LINE_BYTES}): stopped here, the ${passed} records before it written\n`);
+      return 1;
+    }
+    if (lineNo === 1 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3); // a UTF-8 BOM
     const { sec, nsec, body } = parseLine(line, Date.now());
-    if (!body.startsWith("{")) {
-      malformed++;
-      if (values.strict) {
-        // The records before it are sealed and the chain state has moved past them: write them.
-        if (out.length) process.stdout.write(out.join("\n") + "\n");
-        process.stderr.write(`logseal: line ${lineNo}: not a JSON object (--strict: stopped here, the ${passed} records before it written)\n`);
-        return 1;
-      }
-      process.stderr.write(`logseal: line ${lineNo}: not a JSON object (passed on with logseal_error)\n`);
+    if (body.length === 0) continue;
+    // --strict checks first, so that a bad line is not sealed; otherwise the module's verdict counts.
+    if (values.strict && !isJsonObject(body)) {
+      // The records before it are sealed and the chain state has moved past them: write them.
+      if (out.length) process.stdout.write(out.join("\n") + "\n");
+      process.stderr.write(`logseal: line ${lineNo}: not a JSON object (--strict: stopped here, the ${passed} records before it written)\n`);
+      return 1;
     }
     const result = host.call(values.tag!, body, sec, nsec);
+    const unparsable = result.kind === "record" ? unparsableBody(result.record) : undefined;
+    if (unparsable !== undefined) {
+      malformed++;
+      process.stderr.write(`logseal: line ${lineNo}: not a JSON object (${unparsable}; passed on with logseal_error)\n`);
+    }
     if (result.kind === "record") {
       out.push(result.json);
       passed++;
     } else {
       dropped++;
+    }
+    if (unparsable !== undefined && values.strict) {
+      // The module refused what the check let through: its error record is sealed, so it goes out too.
+      process.stdout.write(out.join("\n") + "\n");
+      process.stderr.write(`logseal: line ${lineNo}: --strict: stopped here, written as an error record after the ${passed - 1} records before it\n`);
+      return 1;
     }
     if (out.length >= 1024) process.stdout.write(out.splice(0).join("\n") + "\n");
     const now = Date.now();

@@ -3,7 +3,7 @@
 // epoch back to the trusted node key, and the chain rules: segment starts signed, no epoch left
 // unsigned behind a key change, the unsigned tail reported. node:crypto checks every signature.
 import { type KeyObject, createPublicKey, verify } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readInput } from "./util.ts";
 import type { Member } from "./canonical.ts";
 import { MAX_EPOCH, type Seal, scheduledEpoch, sealMac } from "./seal-mac.ts";
 
@@ -156,7 +156,12 @@ export interface TrustFile {
 }
 
 export function readTrust(path: string): TrustFile {
-  const parsed = JSON.parse(readFileSync(path, "utf8")) as TrustFile;
+  let parsed: TrustFile;
+  try {
+    parsed = JSON.parse(readInput(path, "trust file").toString("utf8")) as TrustFile;
+  } catch (error) {
+    throw error instanceof SyntaxError ? new Error(`${path} is not a logseal trust file (not JSON)`) : error;
+  }
   if (parsed?.logseal_trust !== 1 || !Array.isArray(parsed.keys)) throw new Error(`${path} is not a logseal trust file`);
   for (const entry of parsed.keys) {
     if (typeof entry?.origin !== "string" || typeof entry.key !== "string" || !HEX64.test(entry.key)) {

@@ -3,7 +3,7 @@
 // where someone put one invalid byte in place of that escape would read the same and verify.
 // The module and Fluent Bit never write invalid UTF-8, so here an invalid byte becomes U+FFFF,
 // which no sealed record holds in its place: that record's MAC fails (docs/seal-format.md).
-import { isUtf8 } from "node:buffer";
+import { constants, isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 
 /** UTF-8 bytes as text; each byte that does not start a valid sequence becomes U+FFFF. */
@@ -30,20 +30,50 @@ function sequenceLength(bytes: Buffer, i: number): number {
   return 0;
 }
 
-/** The lines of a stream (split at \n, a \r before it dropped), decoded as `decodeUtf8` does. */
-export async function* utf8Lines(input: Readable): AsyncGenerator<string> {
+/** The longest line read whole: longer ones cannot be text in V8 (its longest string, ~512 MiB). */
+export const MAX_LINE_BYTES = constants.MAX_STRING_LENGTH;
+
+/** A line longer than the limit given to `byteLines`: its length; its bytes were not kept. */
+export interface LongLine {
+  long: number;
+}
+
+/**
+ * The lines of a stream as bytes: split at \n only (as Fluent Bit's tail), a \r before it dropped.
+ * A line longer than `maxLine` bytes is not gathered (memory stays bounded): its length comes instead.
+ */
+export async function* byteLines(input: Readable, maxLine = Infinity): AsyncGenerator<Buffer | LongLine> {
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let skipped = -1; // bytes so far of a line too long to keep
   for await (const chunk of input as AsyncIterable<Buffer>) {
     let start = 0;
     for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
-      const piece = chunk.subarray(start, nl);
-      yield line(pending.length ? Buffer.concat([...pending, piece]) : piece);
+      if (skipped >= 0 || pendingBytes + nl - start > maxLine) {
+        yield { long: (skipped >= 0 ? skipped : pendingBytes) + nl - start };
+        skipped = -1;
+      } else {
+        const piece = chunk.subarray(start, nl);
+        yield withoutCr(pending.length ? Buffer.concat([...pending, piece]) : piece);
+      }
       pending = [];
+      pendingBytes = 0;
       start = nl + 1;
     }
-    if (start < chunk.length) pending.push(chunk.subarray(start));
+    const rest = chunk.length - start;
+    if (rest === 0) continue;
+    if (skipped >= 0) skipped += rest;
+    else if (pendingBytes + rest > maxLine) {
+      skipped = pendingBytes + rest;
+      pending = [];
+      pendingBytes = 0;
+    } else {
+      pending.push(chunk.subarray(start));
+      pendingBytes += rest;
+    }
   }
-  if (pending.length) yield line(Buffer.concat(pending));
+  if (skipped >= 0) yield { long: skipped };
+  else if (pending.length) yield withoutCr(Buffer.concat(pending));
 }
 
-const line = (bytes: Buffer): string => decodeUtf8(bytes, 0, bytes.length && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length);
+const withoutCr = (bytes: Buffer): Buffer => (bytes.length && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, bytes.length - 1) : bytes);

@@ -1,5 +1,5 @@
 // Small helpers shared by the commands.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The release module, built by `make build`. */
@@ -10,6 +10,20 @@ export function requireModule(path = MODULE_PATH): string {
     throw new Error(`${path} not found: run 'make build' first`);
   }
   return path;
+}
+
+/**
+ * A file the user named, read whole; an error says which file, as what, and why in words
+ * (Node's own message for a directory names neither: "EISDIR: illegal operation on a directory, read").
+ */
+export function readInput(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a directory, not a file" : code === "EACCES" ? "not readable (permission denied)" : (error as Error).message;
+    throw new Error(`${what} ${path}: ${why}`);
+  }
 }
 
 /** Prints an error and returns the exit code for it. */

@@ -2,7 +2,7 @@
 // record's MAC over its canonical form, and the links between records, reporting per chain the
 // first failure with its file, line and reason. Independent of the module: its own JSON parser
 // and canonical form (cli/canonical.ts), Node's crypto.
-import { createReadStream, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
@@ -14,12 +14,12 @@ import { type CompletenessResult, type Source, SourceCoverage, droppedOf, format
 import { type ChainHeads, chainKey, readHeads, writeHeads } from "./heads.ts";
 import { readKeyFile } from "./keys.ts";
 import { sameTime } from "./outer-time.ts";
-import { utf8Lines } from "./utf8.ts";
+import { MAX_LINE_BYTES, byteLines, decodeUtf8 } from "./utf8.ts";
 import { EpochKeys, GENESIS, KEYED_MACS, MAX_EPOCH, SEAL_VERSIONS, type Seal, chainAlgorithm, scheduledEpoch, sealMac } from "./seal-mac.ts";
 import { type Anchor, SignedChains, type SignedReport, Trust, type TrustEntry, checkSignedRecord, readAnchors, readTrust, signatureOf, trustWithCertified } from "./signed.ts";
 import { STORE_FORMATS, type StoreFormat, type StoreOptions, StoreReader, type StoreReport } from "./stores/index.ts";
 import { parseLokiLabels } from "./stores/loki-labels.ts";
-import { fail } from "./util.ts";
+import { fail, readInput } from "./util.ts";
 
 export type Reason =
   | "modified" // content or seal changed (MAC mismatch), or a link to the previous record broken
@@ -141,6 +141,8 @@ export interface VerifyOptions {
   store?: StoreOptions;
   /** A coverage report over this range of event times (--from/--to). */
   range?: TimeRange;
+  /** The longest line read, in bytes (tests); longer ones fail as unreadable. Default V8's longest string. */
+  maxLineBytes?: number;
 }
 
 const MAX_CHAINS = 100_000;
@@ -943,6 +945,7 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
   };
   try {
     for (const file of files) {
+      if (file !== "-" && statSync(file).isDirectory()) throw new Error(`${file}: a directory, not a file of records`);
       const stored = stores.formatOf(file);
       if (stored) {
         await drain(0);
@@ -958,9 +961,17 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
         else lines.forEach((text, i) => verifier.addLine(text, file, first + i));
         lines = [];
       };
-      for await (const text of utf8Lines(input)) {
+      const maxLine = options.maxLineBytes ?? MAX_LINE_BYTES;
+      for await (const bytes of byteLines(input, maxLine)) {
+        if (!Buffer.isBuffer(bytes)) {
+          // Too long to read as text: this line fails alone, in its place, and memory stays bounded.
+          if (lines.length) submit();
+          await drain(0);
+          verifier.addChecked({ kind: "failure", reason: "unreadable", detail: `a line of ${bytes.long} bytes, longer than the longest read (${maxLine}): not checked` }, file, ++line);
+          continue;
+        }
         line++;
-        lines.push(text);
+        lines.push(decodeUtf8(bytes));
         if (lines.length === BATCH) {
           submit();
           await drain(workers * 4);
@@ -1189,8 +1200,9 @@ export async function main(args: string[]): Promise<number> {
   if (positionals.length === 0) return fail(USAGE);
   let options: VerifyOptions;
   try {
+    const stateText = values.state ? readInput(values.state, "--state").toString("utf8") : "";
     const stateTime = values.state ? statSync(values.state).mtimeMs : 0;
-    const expectHeads = values.state ? headsFromState(readFileSync(values.state, "utf8"), stateTime) : new Map();
+    const expectHeads = values.state ? headsFromState(stateText, stateTime) : new Map();
     if (values.state && !tallyOf(Math.floor(stateTime / 1000))) {
       process.stderr.write(`logseal verify: note: --state ${values.state}: its modification time holds no tally; if the module tallied (keyed seals, persist_every 1), this copy lost its time (cp -p keeps it) and the chain that sealed last is anchored only up to its line, up to 256 records before its end\n`);
     }

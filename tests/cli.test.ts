@@ -9,7 +9,7 @@ import { scratchDir } from "../cli/scratch.js";
 
 const BIN = new URL("../bin/logseal.js", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
-const logseal = (args: string[], input?: string) =>
+const logseal = (args: string[], input?: string | Buffer) =>
   spawnSync("node", [BIN, ...args], { cwd: ROOT, input, encoding: "utf8", timeout: 60_000 });
 const temp = (name: string, content: string) => {
   const path = join(scratchDir("logseal-cli-"), name);
@@ -40,6 +40,22 @@ describe("logseal run", () => {
     expect(second).toContain('"t":"1700000001.500000000"');
   });
 
+  it("hands the module each line's bytes as they are: invalid UTF-8 is the module's to flag, a CR inside a record does not split it", () => {
+    const dir = scratchDir("logseal-cli-");
+    const input = Buffer.from('\xef\xbb\xbf{"log":"caf\xe9"}\r\n{"a":1,\r"b":2}\n[1700000000.5, {"x":"\xff"}]\n', "latin1");
+    const run = logseal(["run", "--accessible-paths", dir, "-"], input);
+    expect(run.status).toBe(0);
+    const records = run.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    expect(records).toHaveLength(3);
+    // decoded by the CLI, the bad bytes reached the module as U+FFFD already and no record said so
+    expect(records[0]).toMatchObject({ log: "caf\ufffd", logseal_error: "invalid UTF-8 or lone surrogates replaced by U+FFFD" });
+    expect(records[1]).toMatchObject({ a: 1, b: 2 });
+    expect(records[1].logseal_error).toBeUndefined();
+    expect(records[2]).toMatchObject({ x: "\ufffd", logseal_error: "invalid UTF-8 or lone surrogates replaced by U+FFFD" });
+    expect(records[2]._seal.t).toBe("1700000000.500000000");
+    expect(run.stderr).toMatch(/3 records out, 0 dropped by policy, 0 malformed lines \(of 3\)/);
+  });
+
   it("creates the chain state file readable by its owner only (it holds the epoch key)", () => {
     const dir = scratchDir("logseal-cli-");
     const run = logseal(["run", "--accessible-paths", dir, "-"], '{"a":1}\n');
@@ -54,6 +70,22 @@ describe("logseal run", () => {
     // the chain state has moved past {"a":1}: losing its line would leave a gap in the chain
     expect(run.stdout.trim().split("\n").map((l) => JSON.parse(l).a)).toEqual([1]);
     expect(run.stderr).toMatch(/line 2: not a JSON object \(--strict: stopped here, the 1 records before it written\)/);
+  });
+
+  it("reports a line that starts an object but is not a valid one, and --strict stops there before sealing it", () => {
+    const run = logseal(["run", "--accessible-paths", scratchDir("logseal-cli-"), "-"], '{"a":1}\n{"b":\n{"c":"x\u0000"}\n');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split("\n").map((l) => JSON.parse(l).logseal_raw)).toEqual([undefined, '{"b":', '{"c":"x\u0000"}']);
+    expect(run.stderr).toMatch(/line 2: not a JSON object \(body is not valid JSON: truncated JSON at byte 5; passed on with logseal_error\)/);
+    expect(run.stderr).toMatch(/line 3: not a JSON object \(body is not valid JSON: control character in string/);
+    expect(run.stderr).toMatch(/3 records out, 0 dropped by policy, 2 malformed lines \(of 3\)/);
+    const deep = (levels: number) => '{"a":'.repeat(levels - 1) + "{}" + "}".repeat(levels - 1);
+    const strict = logseal(["run", "--strict", "--accessible-paths", scratchDir("logseal-cli-"), "-"], `${deep(512)}\n{"b":\n{"c":3}\n`);
+    expect(strict.status).toBe(1);
+    expect(strict.stdout.trim().split("\n")).toHaveLength(1); // 512 levels are the module's limit, not past it
+    expect(strict.stderr).toMatch(/line 2: not a JSON object \(--strict: stopped here, the 1 records before it written\)/);
+    const tooDeep = logseal(["run", "--strict", "--accessible-paths", scratchDir("logseal-cli-"), "-"], `${deep(513)}\n`);
+    expect([tooDeep.status, tooDeep.stdout]).toEqual([1, ""]);
   });
 
   it("refuses an unknown option or a missing input file in one line, without a stack trace", () => {
@@ -75,8 +107,12 @@ describe("logseal run", () => {
     const policy = temp("bad.json", "{bad");
     const key = temp("k", "0123456789abcdef0123456789abcdef\n");
     const run = logseal(["pseudonym", "--key-file", key, "--policy", policy, "x"]);
-    expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(new RegExp(`^logseal: ${policy.replace(/[.]/g, "\\.")}: `));
+    expect(run.status).toBe(1); // an invalid policy, as policy check says
+    expect(run.stderr).toMatch(new RegExp(`^${policy.replace(/[.]/g, "\\.")}: line 1, column 2: not valid JSON`));
+    expect(run.stderr).toMatch(new RegExp(`\nlogseal: ${policy.replace(/[.]/g, "\\.")}: invalid policy`));
+    const missing = logseal(["pseudonym", "--key-file", key, "--policy", policy + ".missing", "x"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(new RegExp(`^logseal: ${policy.replace(/[.]/g, "\\.")}\\.missing: `));
     expect(run.stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -134,12 +170,43 @@ describe("logseal policy", () => {
   });
 });
 
+describe("files that cannot be read", () => {
+  it("are named, with what they were given as and why in words, not Node's EISDIR", () => {
+    const dir = scratchDir("logseal-cli-");
+    const garbage = temp("trust.json", "garbage\n");
+    const cases: [string[], number, string][] = [
+      [["pseudonym", "--key-file", dir, "x"], 1, `logseal: key file ${dir}: a directory, not a file\n`],
+      [["pseudonym", "--key-file", join(dir, "none"), "x"], 1, `logseal: key file ${join(dir, "none")}: no such file\n`],
+      [["policy", "check", dir], 1, `logseal: policy ${dir}: a directory, not a file\n`],
+      [["verify", "--state", dir, garbage], 2, `logseal: --state ${dir}: a directory, not a file\n`],
+      [["verify", "--trust", garbage, garbage], 2, `logseal: ${garbage} is not a logseal trust file (not JSON)\n`],
+    ];
+    for (const [args, status, stderr] of cases) {
+      const run = logseal(args);
+      expect([run.status, run.stderr]).toEqual([status, stderr]);
+    }
+  });
+});
+
 describe("logseal pseudonym", () => {
   it("prints the token the filter writes for a value", () => {
     const key = temp("k", "an-example-pseudonym-key-of-32-chars-or-more\n");
     const out = logseal(["pseudonym", "--key-file", key, "alice@example.com"]);
     expect(out.status).toBe(0);
     expect(out.stdout).toBe(`${pseudonym(Buffer.from("an-example-pseudonym-key-of-32-chars-or-more"), "alice@example.com")}\talice@example.com\n`);
+  });
+
+  it("refuses an invalid --policy instead of using its pseudonym settings, which the filter would not (it fails closed)", () => {
+    const key = temp("k", "an-example-pseudonym-key-of-32-chars-or-more\n");
+    const policy = temp("p.json", '{"version":"t","redact":{"pseudonym":{"prefix":"zz:","length":1000}}}');
+    const out = logseal(["pseudonym", "--key-file", key, "--policy", policy, "alice"]);
+    expect(out.stdout).toBe("");
+    expect(out.status).toBe(1);
+    expect(out.stderr).toMatch(/redact\.pseudonym\.length: must be a whole number from 8 to 64/);
+    expect(out.stderr).toMatch(/invalid policy \(the filter would fail closed to the embedded default\): no pseudonym computed/);
+    writeFileSync(policy, '{"version":"t","redact":{"pseudonym":{"prefix":"zz:","length":20}}}');
+    const valid = logseal(["pseudonym", "--key-file", key, "--policy", policy, "alice"]);
+    expect(valid.stdout).toBe(`${pseudonym(Buffer.from("an-example-pseudonym-key-of-32-chars-or-more"), "alice", { prefix: "zz:", length: 20 })}\talice\n`);
   });
 
   it("refuses a short key", () => {

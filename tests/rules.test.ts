@@ -436,6 +436,11 @@ describe("rules in the policy", () => {
     expect(out.log).toBe(`k=acme_${"*".repeat(32)} a@b.io [REDACTED] glrt-abcdefghij0123456789`);
   });
 
+  it("finds a policy's rule anchored on a space right after a word (the scan steps over a space after a word only while no rule starts with one)", () => {
+    const policy = { ...base, redact: { rules: [{ id: "spaced_zz", family: "zz", pattern: "[a-z]{2} zz[0-9]{6}" }] } };
+    expect(run(policy, "word zz123456 and ab zz654321 end").log).toBe("word zz123456 and [REDACTED] end");
+  });
+
   it("fails closed on an unsafe pattern, with the line", () => {
     const text = JSON.stringify({ ...base, redact: { rules: [{ id: "bad", pattern: "ab[a-z]{2,8}[a-f]{4}" }] } }, null, 2);
     const dir = mkdtempSync(join(tmpdir(), "logseal-rules-"));

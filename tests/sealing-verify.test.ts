@@ -1,6 +1,8 @@
 // `logseal verify` against tampering: for each attack the right reason at the right line; no
 // false alarm on equivalent re-serialisations, on Fluent Bit's output formats, or over 1,000,000
 // records sealed by the real module; the command line's exit codes and summary.
+import { spawnSync } from "node:child_process";
+import { Readable } from "node:stream";
 import { createHmac } from "node:crypto";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -13,6 +15,7 @@ import { containerRecord } from "../bench/workload.js";
 import { randomObject, rng, toJson } from "./support/random.js";
 import { KEY_BYTES, readState, records, removeState, sealAll, sealDir, sealOf, sealPolicy, startFilter, verifyLines } from "./support/sealing.js";
 import { scratchDir } from "../cli/scratch.js";
+import { byteLines } from "../cli/utf8.js";
 
 /** Seals `count` records on one chain (HMAC unless `sha256`), returns the lines. */
 function chain(count: number, seal: object = {}, key = true): string[] {
@@ -480,6 +483,39 @@ describe("the command", () => {
     const result = await verifyFiles([join(dir, "1.ndjson"), join(dir, "2.ndjson")], { keys: [KEY_BYTES] });
     expect(result.ok).toBe(true);
     expect(formatResult(result)).toMatch(/20 records in 1 chains: OK/);
+  });
+
+  it("reads a pipe named as a file (a shell's <(zcat ...), /dev/stdin), and names a directory given as one", () => {
+    const dir = scratchDir("logseal-verify-");
+    const key = join(dir, "seal.key"), file = join(dir, "a.ndjson");
+    writeFileSync(key, KEY_BYTES.toString() + "\n");
+    writeFileSync(file, chain(3).join("\n") + "\n");
+    const bin = new URL("../bin/logseal.js", import.meta.url).pathname;
+    const verify = (args: string) => spawnSync("bash", ["-c", `node '${bin}' verify --key-file '${key}' ${args}`], { encoding: "utf8", timeout: 60_000 });
+    // Looking for a store's form, the verifier read the file's head with a positioned read: ESPIPE on a pipe.
+    const piped = verify(`<(cat '${file}')`);
+    expect(piped.stderr).toBe("");
+    expect(piped.stdout).toMatch(/3 records in 1 chains, [\d,]+ records\/s: OK\n$/);
+    expect(piped.status).toBe(0);
+    const directory = verify(`'${dir}'`);
+    expect(directory.stderr).toBe(`logseal: ${dir}: a directory, not a file of records\n`);
+    expect(directory.status).toBe(1);
+  });
+
+  it("fails a line too long to read as text in its place, without gathering it (memory stays bounded)", async () => {
+    const chunks = ["abc\n", "0123456789ABCDEF", "GHI", "\r\nxy\r\n", "0123456789AB"];
+    const read: (string | number)[] = [];
+    for await (const line of byteLines(Readable.from(chunks.map((c) => Buffer.from(c))), 10)) read.push(Buffer.isBuffer(line) ? line.toString() : line.long);
+    expect(read).toEqual(["abc", 20, "xy", 12]);
+    const dir = scratchDir("logseal-verify-");
+    const lines = chain(5);
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThan(2000);
+    writeFileSync(join(dir, "long.ndjson"), lines.toSpliced(2, 1, "x".repeat(5000)).join("\n") + "\n");
+    const result = await verifyFiles([join(dir, "long.ndjson")], { keys: [KEY_BYTES], maxLineBytes: 2000 }, 0);
+    expect(result.failures.map((f) => [f.line, f.reason, f.detail])).toEqual([
+      [3, "unreadable", "a line of 5000 bytes, longer than the longest read (2000): not checked"],
+      [4, "deleted", "seq 2 is missing"],
+    ]);
   });
 
   it("keeps the key id that names the initial key, not the key", () => {

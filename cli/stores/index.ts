@@ -4,7 +4,7 @@
 // turns a store's documents into records with their time and tag beside them, taking off only what
 // the output adds; the verifier then checks them as it checks Fluent Bit's own lines. A store keeps
 // its own order, so records are handed over in seal order (origin, chain, sequence).
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, statSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { type Checked, type Reason, type Verifier, checkParsed } from "../verify.ts";
 import { decodeUtf8 } from "../utf8.ts";
@@ -164,9 +164,12 @@ const MAX_TEXT = 2 ** 29 - 24;
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The first 64 KiB of a file (nothing for stdin: it is a store form only when --format says so). */
+/**
+ * The first 64 KiB of a file (nothing for stdin or a pipe, `<(zcat ...)` or /dev/stdin: it is a
+ * store form only when --format says so; a pipe read here would not give those bytes again).
+ */
 function readHead(path: string): Buffer {
-  if (path === "-") return Buffer.alloc(0);
+  if (path === "-" || !statSync(path).isFile()) return Buffer.alloc(0);
   const fd = openSync(path, "r");
   try {
     const buffer = Buffer.alloc(65536);

@@ -202,6 +202,10 @@ export function detectorId(name: string): i32 {
 const WORD: u32 = 1 << 30;
 const ESCAPE: u32 = 1 << 31;
 const STARTS = memory.data(256 << 2);
+/** The byte a word's end steps over with the word (a space, which starts nothing: one turn of
+ * the scan loop less per word of prose), or NO_BYTE when a rule of the policy starts with it. */
+let afterWordSkip: u32 = 0;
+const NO_BYTE: u32 = 0x100;
 const SECONDS = memory.data(256 << 2);
 // Per pair of bytes (first << 8 | second): the slots STARTS and SECONDS allow, less the data
 // rules whose anchors cannot start so and IBANs of no country, so that a word start pays one
@@ -261,6 +265,7 @@ function syncRuleSlots(): void {
     store<u32>(STARTS + (b << 2), s);
     store<u32>(SECONDS + (b << 2), t);
   }
+  afterWordSkip = (load<u32>(STARTS + (0x20 << 2)) & ALL_SLOTS) == 0 ? 0x20 : NO_BYTE; // a space
   for (let b0: usize = 0; b0 < 256; b0++) {
     const row = PAIR_SLOTS + (b0 << 9);
     const first = load<u32>(STARTS + (b0 << 2)) & ALL_SLOTS;
@@ -342,7 +347,9 @@ const NUMERIC: u32 = DECIMAL | (1 << S_IPV6);
     // a group and its separator are worth a call only when another group follows (`2026-11`,
     // not `200 in`), and nine digits only when nothing glues on (`000000000Z`)
     const grouped = isDigit(peek(p, n, i + run + 1));
-    if (run >= 13 || (run == 4 && (after == SPACE || after == DASH) && grouped)) fits |= 1 << S_CARD;
+    // every layout a card is printed in has a second group of 4 or 6 digits (not `2026-11-23`)
+    if (run >= 13 || (run == 4 && (after == SPACE || after == DASH) && grouped && isDigit(peek(p, n, i + 7)) &&
+        isDigit(peek(p, n, i + 8)) && isDigit(peek(p, n, i + 6)))) fits |= 1 << S_CARD;
     if ((((run == 3 && (after == DASH || after == SPACE || after == DOT)) || (run == 5 && after == DASH)) && grouped) ||
         (run == 9 && after != UNDERSCORE && !isIn(after, ALNUM))) fits |= 1 << S_SSN;
     if (run <= 3 && after == DOT) fits |= 1 << S_IPV4;
@@ -424,14 +431,18 @@ function specificShape(p: usize, byName: i32, enabled: u32): i32 {
 /** The span list of the string being scanned (for wordEnd's suffix rules). */
 let scanSpans: SpanList | null = null;
 
-/** End of the word (letters and digits) that goes on at `j`, eight bytes at a time. A word
+/** Where the scan goes on after the word (letters and digits) that goes on at `j`, eight
+ * bytes at a time: the word's end, or past it when the byte there is `afterWordSkip`. A word
  * longer than the first eight bytes is also where rules anchored on a word's end are tried
  * (`…FFFFNRAL`); a match is added to the spans, and its end is the word's. Most words end in
  * the first eight bytes and pay nothing for it. */
 @inline function wordEnd(p: usize, n: usize, j: usize): usize {
   if (j + 8 > n) return shortWordEnd(p, n, j);
   const first = nonAlnumBytes(load<u64>(p + j));
-  if (first != 0) return j + <usize>(ctz(first) >> 3);
+  if (first != 0) {
+    const end = j + <usize>(ctz(first) >> 3);
+    return end + <usize>(<u32>load<u8>(p + end) == afterWordSkip);
+  }
   return longWordEnd(p, n, j);
 }
 
