@@ -84,18 +84,25 @@ function sensitiveNameBefore(p: usize, keyEnd: usize): bool {
   let digits = keyEnd;
   while (digits > 0 && keyEnd - digits < 3 && <u32>load<u8>(p + digits - 1) - 0x30 < 10) digits--;
   if (digits < keyEnd && digits > 0 && fold(load<u8>(p + digits - 1)) - 0x61 < 26) keyEnd = digits;
+  // The key's start (as keyStartBefore), counting its letters: every name below has three or
+  // more, so a key of fewer (a time's `2026-11-23T`, `08`) is none, and costs only this walk.
   let from = keyEnd;
+  let letters = 0;
+  const limit = keyEnd > MAX_KEY ? keyEnd - MAX_KEY : 0;
+  while (from > limit) {
+    const cls = classOf(load<u8>(p + from - 1));
+    if ((cls & KEY) == 0) break;
+    letters += <i32>((cls & (UPPER | LOWER)) != 0);
+    from--;
+  }
+  if (letters < 3) return false;
   const last = fold(load<u8>(p + keyEnd - 1)) - 0x61;
   if (last < 26) {
     let slot = BY_LAST_LETTER + <usize>(last * NAMES_PER_LETTER * 8);
-    if (load<u32>(slot) != 0) {
-      from = keyStartBefore(p, keyEnd);
-      for (let k = 0; k < NAMES_PER_LETTER && load<u32>(slot) != 0; k++, slot += 8) {
-        if (keyEndsWithChars(p, from, keyEnd, <usize>load<u32>(slot), <usize>load<u32>(slot, 4))) return true;
-      }
+    for (let k = 0; k < NAMES_PER_LETTER && load<u32>(slot) != 0; k++, slot += 8) {
+      if (keyEndsWithChars(p, from, keyEnd, <usize>load<u32>(slot), <usize>load<u32>(slot, 4))) return true;
     }
   }
-  if (from == keyEnd) from = keyStartBefore(p, keyEnd);
   return (keyEnd - from >= 7 && containsSensitiveWord(p, from, keyEnd)) || endsWithPassWord(p, from, keyEnd) || isProviderKey(p, from, keyEnd);
 }
 
