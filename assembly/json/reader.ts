@@ -208,11 +208,48 @@ export class JsonReader {
     return start + total;
   }
 
-  /** Scans the string whose opening quote is at `p`; returns the end (after the closing quote) or 0. */
+  /**
+   * Scans the string whose opening quote is at `p`; returns the end (after the closing quote) or 0.
+   * The common string (ASCII, no escape) ends in the word loop here, which needs few registers;
+   * anything else continues in `scanStringRest` from the first byte the word test flagged.
+   */
   private scanString(p: usize): usize {
     const limit = this.limit;
-    let flags: u32 = 0;
     p++;
+    // Two words a step (a borrow stays inside its word: the first word's lowest flag is exact).
+    while (p + 16 <= limit) {
+      const w = load<u64>(p), v = load<u64>(p, 8);
+      const special = quoteBackslashOrHigh(w, w - 0x2020202020202020), more = quoteBackslashOrHigh(v, v - 0x2020202020202020);
+      if ((special | more) != 0) {
+        p += <usize>((ctz(special) + (ctz(more) & (0 - <u64>(special == 0)))) >> 3); // no branch on which word
+        if (load<u8>(p) == 0x22) {
+          this.flags = 0;
+          return p + 1;
+        }
+        return this.scanStringRest(p);
+      }
+      p += 16;
+    }
+    while (p + 8 <= limit) {
+      const w = load<u64>(p);
+      const special = quoteBackslashOrHigh(w, w - 0x2020202020202020); // controls (below 0x20) too
+      if (special != 0) {
+        p += <usize>(ctz(special) >> 3);
+        if (load<u8>(p) == 0x22) {
+          this.flags = 0;
+          return p + 1;
+        }
+        break;
+      }
+      p += 8;
+    }
+    return this.scanStringRest(p);
+  }
+
+  /** scanString from `p` (inside the string, nothing flagged before it) to its end. */
+  private scanStringRest(p: usize): usize {
+    const limit = this.limit;
+    let flags: u32 = 0;
     while (true) {
       // Word at a time: stop at the first quote, backslash, control or non-ASCII byte.
       while (p + 8 <= limit) {
@@ -325,11 +362,7 @@ function escapeLength(p: usize, limit: usize): usize {
   if (p + 1 >= limit) return 0;
   const c = load<u8>(p + 1);
   if (c == 0x75) { // \uXXXX
-    if (p + 6 > limit) return 0;
-    for (let i: usize = 2; i < 6; i++) {
-      if (!isHexDigit(load<u8>(p + i))) return 0;
-    }
-    return 6;
+    return p + 6 <= limit && isHexEscapeTail(p) ? 6 : 0;
   }
   // " \ / b f n r t
   return c == 0x22 || c == 0x5C || c == 0x2F || c == 0x62 || c == 0x66 || c == 0x6E || c == 0x72 || c == 0x74 ? 2 : 0;

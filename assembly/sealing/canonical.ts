@@ -11,7 +11,7 @@
 import { ByteBuffer } from "../buffer";
 import { Blake2b } from "../crypto/blake2b";
 import { putCodePoint } from "../json/decode";
-import { JsonReader, MAX_DEPTH, quoteBackslashOrHigh, STRING_BAD_UTF8, STRING_ESCAPED, Token } from "../json/reader";
+import { JsonReader, MAX_DEPTH, STRING_BAD_UTF8, STRING_ESCAPED, Token } from "../json/reader";
 import { utf8SequenceLength } from "../json/utf8";
 import { writeEscape } from "../json/write";
 import { hex4 } from "../json/decode";
@@ -99,40 +99,91 @@ export class Canonicalizer {
    * First pass over valid JSON: the same tape as `record`, with nothing checked but what keeps the
    * scan inside the text. A string is plain when it has no escape and no byte above 0x7F (so a
    * non-ASCII one takes the careful path of the second pass); a key is a string followed by ':'.
+   * The entry count, the depth and the tape's cursor live in locals (the fields are written back at
+   * the end): each entry is checked against the tape's capacity before it is written (`room`), and
+   * `open` holds each open container's entry as a byte offset into the tape, valid after it grows.
+   * A key takes its ':' with it and a value the ',' after it, so the loop mostly meets '"' next.
    */
   private recordTrusted(ptr: usize, len: usize): bool {
     const limit = ptr + len;
-    this.beginTape();
+    const tape = this.tape;
+    const open = this.open;
+    let base = tape.ptr;
+    let room = base + tape.cap;
+    let entry = base;
+    let count: u32 = 0;
+    let depth: i32 = 0;
     let p = ptr;
+    // The string scan's masks, read from memory: values the AOT compiler cannot rematerialise as
+    // immediates, so it keeps them in registers (or folds a spilled one into the operation).
+    const quotes = load<u64>(SCAN_MASKS), backslashes = load<u64>(SCAN_MASKS, 8), ones = load<u64>(SCAN_MASKS, 16), highs = load<u64>(SCAN_MASKS, 24);
     while (p < limit) {
       const c = load<u8>(p);
-      if (c <= 0x20 || c == 0x2C || c == 0x3A) { // whitespace, ',' and ':' separate tokens
-        p++;
-        continue;
-      }
-      if (c == 0x7D || c == 0x5D) {
-        if (!this.close()) return false;
-        p++;
-        continue;
-      }
-      let token: Token;
-      let plain = false;
-      let end: usize;
-      if (c == 0x22) {
-        end = plainStringEnd(p + 1, limit);
-        if (end != 0) {
-          plain = true;
-        } else {
+      if (c == 0x22) { // most tokens are strings: tested first
+        if (entry + ENTRY > room) {
+          this.growTape(entry - base);
+          base = tape.ptr;
+          room = base + tape.cap;
+          entry = base + tape.len;
+        }
+        let plain: u32 = 1;
+        let end = plainStringEndWith(p + 1, limit, quotes, backslashes, ones, highs);
+        if (end == 0) {
+          plain = 0;
           end = stringEnd(p + 1, limit);
           if (end == 0) return false;
         }
         let q = end;
         while (q < limit && load<u8>(q) <= 0x20) q++;
-        token = q < limit && load<u8>(q) == 0x3A ? Token.Key : Token.String;
-      } else if (c == 0x7B || c == 0x5B) {
-        token = c == 0x7B ? Token.ObjectStart : Token.ArrayStart;
-        end = p + 1;
-      } else if (c == 0x74 || c == 0x6E) {
+        let next = end;
+        if (q < limit && load<u8>(q) == 0x3A) {
+          store<u16>(entry, <u16>Token.Key | <u16>(plain << 8));
+          store<u64>(entry, <u64>(count + 1) | (plain != 0 ? <u64>keyPrefixWithin(p + 1, end - 1, limit) << 32 : 0), 12);
+          next = q + 1;
+        } else {
+          store<u16>(entry, <u16>Token.String | <u16>(plain << 8));
+          store<u64>(entry, <u64>(count + 1), 12);
+        }
+        store<u64>(entry, <u64>p | (<u64>end << 32), 4);
+        entry += ENTRY;
+        count++;
+        p = next;
+        if (p < limit && load<u8>(p) == 0x2C) p++;
+        continue;
+      }
+      if ((c | 0x20) == 0x7D) { // '}' or ']': the innermost open container ends
+        if (depth == 0) return false;
+        depth--;
+        store<u32>(base + <usize>load<u32>(open + (<usize>depth << 2)), count, 12);
+        p++;
+        if (p < limit && load<u8>(p) == 0x2C) p++;
+        continue;
+      }
+      if (c <= 0x20 || c == 0x2C || c == 0x3A) { // whitespace, ',' and ':' separate tokens
+        p++;
+        continue;
+      }
+      if (entry + ENTRY > room) {
+        this.growTape(entry - base);
+        base = tape.ptr;
+        room = base + tape.cap;
+        entry = base + tape.len;
+      }
+      let token: Token;
+      let end: usize;
+      if (c == 0x7B || c == 0x5B) {
+        store<u16>(entry, c == 0x7B ? <u16>Token.ObjectStart : <u16>Token.ArrayStart);
+        store<u64>(entry, <u64>p | (<u64>(p + 1) << 32), 4);
+        store<u64>(entry, <u64>(count + 1), 12);
+        if (depth > MAX_DEPTH) return false;
+        store<u32>(open + (<usize>depth << 2), <u32>(entry - base));
+        depth++;
+        entry += ENTRY;
+        count++;
+        p++;
+        continue;
+      }
+      if (c == 0x74 || c == 0x6E) {
         token = c == 0x74 ? Token.True : Token.Null;
         end = p + 4;
       } else if (c == 0x66) {
@@ -143,10 +194,26 @@ export class Canonicalizer {
         end = p + 1;
         while (end < limit && isNumberByte(load<u8>(end))) end++;
       }
-      if (end > limit || !this.add(token, plain, p, end)) return false;
+      if (end > limit) return false;
+      store<u16>(entry, <u16>token);
+      store<u64>(entry, <u64>p | (<u64>end << 32), 4);
+      store<u64>(entry, <u64>(count + 1), 12);
+      entry += ENTRY;
+      count++;
       p = end;
+      if (p < limit && load<u8>(p) == 0x2C) p++;
     }
-    return this.count != 0 && this.depth == 0;
+    tape.len = entry - base;
+    this.count = count;
+    this.depth = depth;
+    return count != 0 && depth == 0;
+  }
+
+  /** Makes room for one more entry after the first `used` bytes of the tape. */
+  private growTape(used: usize): void {
+    const tape = this.tape;
+    tape.len = used;
+    tape.reserve(ENTRY);
   }
 
   @inline private beginTape(): void {
@@ -509,18 +576,51 @@ function keyPrefix(p: usize, end: usize): u32 {
 }
 
 /**
- * End (after the closing quote) of the string whose content starts at `p`, if it has neither an
- * escape nor a non-ASCII byte; else 0. Eight bytes at a time.
+ * keyPrefix of the key content [p, end) inside a text that ends at `limit`: a short key's bytes
+ * are read as one word when the text goes on for four bytes, the bytes past the key masked off.
  */
-function plainStringEnd(p: usize, limit: usize): usize {
+@inline function keyPrefixWithin(p: usize, end: usize, limit: usize): u32 {
+  const n = end - p;
+  if (n < 4 && p + 4 > limit) return keyPrefix(p, end);
+  let prefix = bswap<u32>(load<u32>(p));
+  if (n < 4) prefix &= ~(<u32>0xFFFFFFFF >> (<u32>n << 3));
+  return prefix & 0x80808080 ? 0 : prefix;
+}
+
+const SCAN_MASKS = memory.data<u64>([0x2222222222222222, 0x5C5C5C5C5C5C5C5C, 0x0101010101010101, 0x8080808080808080]);
+
+/**
+ * End (after the closing quote) of the string whose content starts at `p`, if it has neither an
+ * escape nor a non-ASCII byte; else 0. Eight bytes at a time, with quoteBackslashOrHigh's test on
+ * the masks given (SCAN_MASKS).
+ */
+@inline function plainStringEndWith(p: usize, limit: usize, quotes: u64, backslashes: u64, ones: u64, highs: u64): usize {
+  // Two words a step while they last (a borrow stays inside its word, so the lowest flag of the
+  // first word that has one is exact), then one word, then bytes.
+  while (p + 16 <= limit) {
+    const w = load<u64>(p), v = load<u64>(p, 8);
+    const special = (((w ^ quotes) - ones) | ((w ^ backslashes) - ones) | w) & highs;
+    const more = (((v ^ quotes) - ones) | ((v ^ backslashes) - ones) | v) & highs;
+    if ((special | more) != 0) {
+      p += <usize>((ctz(special) + (ctz(more) & (0 - <u64>(special == 0)))) >> 3); // no branch on which word
+      return plainStringTail(p, limit);
+    }
+    p += 16;
+  }
   while (p + 8 <= limit) {
-    const special = quoteBackslashOrHigh(load<u64>(p));
+    const w = load<u64>(p);
+    const special = (((w ^ quotes) - ones) | ((w ^ backslashes) - ones) | w) & highs;
     if (special != 0) {
       p += <usize>(ctz(special) >> 3);
       break;
     }
     p += 8;
   }
+  return plainStringTail(p, limit);
+}
+
+/** plainStringEndWith byte by byte from `p`. */
+@inline function plainStringTail(p: usize, limit: usize): usize {
   while (p < limit) {
     const c = load<u8>(p);
     if (c == 0x22) return p + 1;
