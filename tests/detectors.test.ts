@@ -321,6 +321,10 @@ describe("aws_secret_key", () => {
     // the bare name `aws_key` with exactly 40 base64 characters, also as an XML element
     [`aws_key: ${key}`, key],
     [`<aws_key>${key}</aws_key>`, key],
+    // names are compared skipping `_`, `-`, `.` after their first letter, right from the second byte
+    [`aws-secret-key=${key}`, key],
+    [`se_cret_access_key: ${key}`, key],
+    [`aw.s_key: ${key}`, key],
   ]);
   negatives([key, `aws_region=${key}`, `note ${key}`, `aws_key_id=${key}`, `aws_keypair=${key}`, `aws_key: ${key.slice(1)}`]);
   it("leaves a wrong-length value to secret_pair", () => {

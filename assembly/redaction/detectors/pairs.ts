@@ -1289,8 +1289,13 @@ function isAwsKeyName(p: usize, n: usize, i: usize): bool {
  * `SecretAccessKey`, `aws_secret...`): at most 8 bytes of quotes, spaces, `=` or `:` in
  * between. A `/` in the key may arrive escaped as `\/`. */
 export function awsSecretKeyAt(p: usize, n: usize, i: usize, floor: usize): bool {
-  // the first letter picks the names worth comparing (the slot starts with `a` or `s` only)
-  if (fold(load<u8>(p + i)) == 0x73 ? keyPrefixEnd(p, n, i, "secretaccesskey") == 0 : keyPrefixEnd(p, n, i, "awssecret") == 0 && !isAwsKeyName(p, n, i)) return false;
+  // the first letter picks the names worth comparing (the slot starts with `a` or `s` only);
+  // the next two bytes (`se` then `c`, `aw` then `s`, or a `_`, `-`, `.` the names skip) turn
+  // away most words (`session`, `sent`, `search`) before any compare
+  const s = fold(load<u8>(p + i)) == 0x73;
+  const third = fold(peek(p, n, i + 2));
+  if (fold(peek(p, n, i + 1)) != (s ? 0x65 : 0x77) || (third != (s ? 0x63 : 0x73) && third != 0x5f && third != 0x2e)) return false;
+  if (s ? keyPrefixEnd(p, n, i, "secretaccesskey") == 0 : keyPrefixEnd(p, n, i, "awssecret") == 0 && !isAwsKeyName(p, n, i)) return false;
   let j = runEndWithin(p, n, i, KEY, MAX_KEY);
   // The gap: quotes (`\"` too, but not the `\/` that may start the key), spaces, `=` or `:`.
   for (let gap = 0; gap < 8; gap++) {
