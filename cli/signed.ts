@@ -414,12 +414,15 @@ export function trustWithCertified(trust: Trust | undefined, certified: TrustEnt
 /** The checkpoints in anchor files (lines `check` reads as records): each chain's anchored heads. */
 export async function readAnchors(files: string[], check: (text: string) => { seal?: Seal; bad?: string }): Promise<Anchor[]> {
   const { createReadStream } = await import("node:fs");
-  const { createInterface } = await import("node:readline");
+  const { MAX_LINE_BYTES, byteLines, decodeUtf8 } = await import("./utf8.ts");
   const anchors: Anchor[] = [];
   for (const file of files) {
     let line = 0;
-    for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+    // Lines as verify reads them (cli/utf8.ts): split at \n only, an invalid byte never read as U+FFFD.
+    for await (const bytes of byteLines(createReadStream(file), MAX_LINE_BYTES)) {
       line++;
+      if (!Buffer.isBuffer(bytes)) throw new Error(`--anchors ${file}:${line}: a line of ${bytes.long} bytes, not a checkpoint`);
+      const text = decodeUtf8(bytes);
       if (text.trim() === "") continue;
       const { seal, bad } = check(text);
       if (bad !== undefined) throw new Error(`--anchors ${file}:${line}: ${bad}`);

@@ -4,9 +4,9 @@
 // certificate the node key gave the checkpoint's key); a different key for a known origin is listed
 // and added only with --accept-new. --pin adds keys read elsewhere (the module's stderr at node start).
 import { createReadStream, existsSync, writeFileSync } from "node:fs";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
-import { KeyRing, checkLine } from "./verify.ts";
+import { type Checked, KeyRing, checkLine } from "./verify.ts";
+import { MAX_LINE_BYTES, byteLines, decodeUtf8 } from "./utf8.ts";
 import { type TrustEntry, type TrustFile, certificateStatement, readTrust, verifySignature } from "./signed.ts";
 import { fail } from "./util.ts";
 
@@ -27,16 +27,25 @@ interface Candidate {
   proven: boolean;
 }
 
+/** What the files held besides the keys: lines that are no record, signed records. */
+export interface Skipped {
+  notRecords: number;
+  signed: number;
+}
+
 /** Node keys the files' segment starts publish, with whether each is proven. */
-export async function collectKeys(files: string[]): Promise<Candidate[]> {
+export async function collectKeys(files: string[], skipped: Skipped = { notRecords: 0, signed: 0 }): Promise<Candidate[]> {
   const keys = new KeyRing([]);
   const found = new Map<string, Candidate>();
   for (const file of files) {
     const input = file === "-" ? process.stdin : createReadStream(file);
     let line = 0;
-    for await (const text of createInterface({ input, crlfDelay: Infinity })) {
+    // Lines as verify reads them (cli/utf8.ts): split at \n only, an invalid byte never read as U+FFFD.
+    for await (const bytes of byteLines(input, MAX_LINE_BYTES)) {
       line++;
-      const checked = checkLine(text, keys);
+      const checked: Checked = Buffer.isBuffer(bytes) ? checkLine(decodeUtf8(bytes), keys) : { kind: "failure", reason: "unreadable", detail: "too long" };
+      if (checked.kind === "failure") skipped.notRecords++;
+      if (checked.kind === "record" && checked.seal.a === "ed25519") skipped.signed++;
       if (checked.kind !== "record" || checked.seal.a !== "ed25519" || !checked.seal.pk || checked.macFailure) continue;
       const seal = checked.seal;
       const id = `${seal.o}\u0000${seal.pk}`;
@@ -94,11 +103,15 @@ export async function main(args: string[]): Promise<number> {
   }
   let refused = 0;
   let candidates: Candidate[];
+  const skipped: Skipped = { notRecords: 0, signed: 0 };
   try {
-    candidates = await collectKeys(positionals);
+    candidates = await collectKeys(positionals, skipped);
   } catch (error) {
     return fail((error as Error).message, 1);
   }
+  // Nothing read is left unsaid: a file of something else gives no key, and says why.
+  if (skipped.notRecords > 0) process.stderr.write(`logseal: keys trust: ${skipped.notRecords} lines are not sealed records (skipped)\n`);
+  if (positionals.length > 0 && skipped.signed === 0) process.stderr.write("logseal: keys trust: no signed-mode record (\"a\": \"ed25519\") in the input: no node key to collect\n");
   for (const c of candidates) {
     if (has(c.origin, c.key)) continue;
     if (!c.proven) {

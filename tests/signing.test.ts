@@ -150,6 +150,18 @@ describe("signed mode: the seal", () => {
     for (const chain of result.chains) expect(chain.signed!.unsignedTail).toBeLessThan(4);
   });
 
+  it("keys trust reads lines as verify does: a CR inside a record (JSON whitespace) does not split it, and what is no record is said", async () => {
+    const [genesis] = sealAll(signedDir(), records(1));
+    const dir = scratchDir("logseal-trust-");
+    const file = join(dir, "cr.ndjson"), other = join(dir, "other.ndjson");
+    writeFileSync(file, genesis.replace('{"', '{\r"') + "\n");
+    writeFileSync(other, "not a record\n");
+    const skipped = { notRecords: 0, signed: 0 };
+    const keys = await collectKeys([file, other], skipped);
+    expect(keys.map((k) => [k.origin, k.key, k.proven])).toEqual([[ORIGIN, sealOf(genesis).pk, true]]);
+    expect(skipped).toEqual({ notRecords: 1, signed: 1 });
+  });
+
   it("without a schedule the node key signs (epoch 0), with no certificate", async () => {
     const lines = sealAll(signedDir({ epoch_records: 0, epoch_seconds: 0 }), records(9));
     const seals = lines.map(sealOf);

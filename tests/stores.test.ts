@@ -67,6 +67,19 @@ describe("store forms (no Fluent Bit)", () => {
     expect(detect(`kube.a: [1700000000.5, ${lines[0]}]`)).toBeNull();
   });
 
+  it("leaves Fluent Bit's lines alone when the first record, longer than 64 KiB, begins like a store's document", async () => {
+    // Told from the first 64 KiB, `status` and `data` made the file Loki's, and every record unreadable.
+    const sealed = sealDir(sealPolicy());
+    const long = sealAll(sealed, [{ tag: "kube.a", body: { status: 200, data: "x".repeat(70_000) } }, { tag: "kube.a", body: { status: 201, data: "y" } }]);
+    rmSync(sealed, { recursive: true, force: true });
+    const text = long.join("\n") + "\n";
+    for (const content of [text, gzipSync(text)]) {
+      const result = await verify(content);
+      expect(result.failures).toEqual([]);
+      expect(result.records).toBe(2);
+    }
+  });
+
   it("es: a search response and bare documents verify; a chain spread over two responses in any order too", async () => {
     const ok = await verify(esSearch(esDocs));
     expect(ok.failures).toEqual([]);

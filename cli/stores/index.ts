@@ -59,7 +59,7 @@ export class StoreReader {
     if (this.options.ndjson) return null;
     if (this.options.format === undefined) {
       const head = readHead(path);
-      if (!(head[0] === 0x1f && head[1] === 0x8b) && !looksLikeMsgpack(head) && detect(head.toString("utf8")) === null) return null;
+      if (!(head[0] === 0x1f && head[1] === 0x8b) && !looksLikeMsgpack(head) && detectStart(head) === null) return null;
     }
     try {
       bytes = readFileSync(path === "-" ? 0 : path);
@@ -76,7 +76,7 @@ export class StoreReader {
         return { format: this.options.format ?? "s3", bytes: Buffer.alloc(0), error: `gzip: ${(error as Error).message}` };
       }
     }
-    const format = this.options.format ?? (looksLikeMsgpack(bytes) ? "http" : detect(bytes.subarray(0, 65536).toString("utf8"))) ?? (gzip ? "s3" : null);
+    const format = this.options.format ?? (looksLikeMsgpack(bytes) ? "http" : detectStart(bytes)) ?? (gzip ? "s3" : null);
     return format ? { format, bytes } : null;
   }
 
@@ -165,15 +165,34 @@ const MAX_TEXT = 2 ** 29 - 24;
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * The first 64 KiB of a file (nothing for stdin or a pipe, `<(zcat ...)` or /dev/stdin: it is a
+ * The store form told from the start of a file: its first 64 KiB, or its first line when that is
+ * longer (up to 16 MiB): a sealed record longer than 64 KiB whose first members look like a store's
+ * (`status` and `data`: Loki's) must show its `_seal` before it is taken for one.
+ */
+function detectStart(bytes: Buffer): StoreFormat | null {
+  const newline = bytes.indexOf(0x0a);
+  const end = Math.max(HEAD, newline < 0 ? bytes.length : newline);
+  return detect(bytes.subarray(0, Math.min(end, FIRST_LINE)).toString("utf8"));
+}
+
+const HEAD = 65536;
+const FIRST_LINE = 16 << 20;
+
+/**
+ * The first 64 KiB of a file, or up to the end of its first line when that is longer (up to 16 MiB); nothing for stdin or a pipe, `<(zcat ...)` or /dev/stdin: it is a
  * store form only when --format says so; a pipe read here would not give those bytes again).
  */
 function readHead(path: string): Buffer {
   if (path === "-" || !statSync(path).isFile()) return Buffer.alloc(0);
   const fd = openSync(path, "r");
   try {
-    const buffer = Buffer.alloc(65536);
-    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
+    let buffer = Buffer.alloc(HEAD);
+    let length = readSync(fd, buffer, 0, HEAD, 0);
+    while (length === buffer.length && buffer.length < FIRST_LINE && buffer.indexOf(0x0a) < 0) {
+      buffer = Buffer.concat([buffer, Buffer.alloc(buffer.length)]);
+      length += readSync(fd, buffer, length, buffer.length - length, length);
+    }
+    return buffer.subarray(0, length);
   } finally {
     closeSync(fd);
   }
