@@ -342,7 +342,7 @@ const NUMERIC: u32 = DECIMAL | (1 << S_IPV6);
     if (group - i <= 4 && peek(p, n, group) == COLON) fits |= 1 << S_IPV6;
   }
   if (candidates & DECIMAL) {
-    const run = runEndWithin(p, n, i, DIGIT, 19) - i;
+    const run = digitRun(p, n, i);
     const after = peek(p, n, i + run);
     // a group and its separator are worth a call only when another group follows (`2026-11`,
     // not `200 in`), and nine digits only when nothing glues on (`000000000Z`)
@@ -355,6 +355,17 @@ const NUMERIC: u32 = DECIMAL | (1 << S_IPV6);
     if (run <= 3 && after == DOT) fits |= 1 << S_IPV4;
   }
   return candidates & fits;
+}
+
+/** Length of the run of digits at `i`, reading at most 20 bytes (as runEndWithin(…, 19)): the
+ * first eight at once (SWAR, as nonAlnumBytes), so the usual short run costs no loop. */
+@inline function digitRun(p: usize, n: usize, i: usize): usize {
+  if (i + 8 > n) return runEndWithin(p, n, i, DIGIT, 19) - i;
+  const w = load<u64>(p + i);
+  const ascii = w & ASCII_BITS;
+  const stop = (~((ascii + 0x5050505050505050) & ~(ascii + 0x4646464646464646)) | w) & HIGH_BITS;
+  if (stop != 0) return <usize>(ctz(stop) >> 3);
+  return runEndWithin(p, n, i + 8, DIGIT, 11) - i;
 }
 
 const SPACE: u32 = 0x20;
