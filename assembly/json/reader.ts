@@ -26,7 +26,8 @@ export const NUMBER_NON_INTEGER: u32 = 8;
 
 export const MAX_DEPTH: i32 = 512;
 
-const enum Expect { Value, KeyOrClose, Key, ValueOrClose, AfterValue, Done }
+// Failed: an error was reported (`error`); every later `next()` returns Token.Error.
+const enum Expect { Value, KeyOrClose, Key, ValueOrClose, AfterValue, Done, Failed }
 
 const IN_OBJECT: u8 = 1;
 const IN_ARRAY: u8 = 2;
@@ -85,9 +86,8 @@ export class JsonReader {
   }
 
   next(): Token {
-    if (this.error != JsonError.None) return Token.Error;
     let expect = this.expect;
-    if (expect == Expect.Done) return Token.End;
+    if (expect >= Expect.Done) return expect == Expect.Done ? Token.End : Token.Error; // one test for both
     const limit = this.limit;
     let p = skipWhitespace(this.pos, limit);
 
@@ -114,8 +114,9 @@ export class JsonReader {
     if (expect == Expect.KeyOrClose || expect == Expect.Key) {
       if (c == 0x7D && expect == Expect.KeyOrClose) return this.close(p, Token.ObjectEnd);
       if (c != 0x22) return this.fail(JsonError.UnexpectedByte, p);
-      this.firstMember = expect == Expect.KeyOrClose;
-      this.memberLead = this.firstMember ? p : this.lastValueEnd;
+      const firstMember = expect == Expect.KeyOrClose;
+      this.firstMember = firstMember;
+      this.memberLead = firstMember ? p : this.lastValueEnd;
       const keyEnd = this.scanString(p);
       if (keyEnd == 0) return Token.Error;
       let q = skipWhitespace(keyEnd, limit);
@@ -339,6 +340,7 @@ export class JsonReader {
   private fail(error: JsonError, at: usize): Token {
     this.error = error;
     this.errorAt = at;
+    this.expect = Expect.Failed;
     return Token.Error;
   }
 }

@@ -1,7 +1,7 @@
 // Writing JSON text into a ByteBuffer.
 import { ByteBuffer } from "../buffer";
 import { utf8SequenceLength } from "./utf8";
-import { surrogateEscapeLength } from "./reader";
+import { quoteBackslashOrHigh, surrogateEscapeLength } from "./reader";
 
 const HEX = "0123456789abcdef";
 
@@ -23,6 +23,17 @@ export function writeJsonStringContent(out: ByteBuffer, ptr: usize, len: usize):
   let repaired = false;
   let p = ptr;
   while (p < end) {
+    // Plain ASCII eight bytes at a time, up to the first quote, backslash, control or non-ASCII byte.
+    while (p + 8 <= end) {
+      const w = load<u64>(p);
+      const special = quoteBackslashOrHigh(w, w - 0x2020202020202020);
+      if (special != 0) {
+        p += <usize>(ctz(special) >> 3);
+        break;
+      }
+      p += 8;
+    }
+    if (p >= end) break;
     const c = load<u8>(p);
     if (c >= 0x20 && c != 0x22 && c != 0x5C && c < 0x80) {
       p++;
