@@ -202,10 +202,10 @@ export function detectorId(name: string): i32 {
 const WORD: u32 = 1 << 30;
 const ESCAPE: u32 = 1 << 31;
 const STARTS = memory.data(256 << 2);
-/** The byte a word's end steps over with the word (a space, which starts nothing: one turn of
- * the scan loop less per word of prose), or NO_BYTE when a rule of the policy starts with it. */
-let afterWordSkip: u32 = 0;
-const NO_BYTE: u32 = 0x100;
+/** Per byte, 1 when it starts nothing (no slot, not a word, not an escape: a space, `/`, `?`,
+ * `]`...): a word's end steps over such a byte with the word, one turn of the scan loop less per
+ * word of prose. Rebuilt with the slots (a policy's own rule may start with a space). */
+const STEP_AFTER_WORD = memory.data(256);
 const SECONDS = memory.data(256 << 2);
 // Per pair of bytes (first << 8 | second): the slots STARTS and SECONDS allow, less the data
 // rules whose anchors cannot start so and IBANs of no country, so that a word start pays one
@@ -265,7 +265,7 @@ function syncRuleSlots(): void {
     store<u32>(STARTS + (b << 2), s);
     store<u32>(SECONDS + (b << 2), t);
   }
-  afterWordSkip = (load<u32>(STARTS + (0x20 << 2)) & ALL_SLOTS) == 0 ? 0x20 : NO_BYTE; // a space
+  for (let b: usize = 0; b < 256; b++) store<u8>(STEP_AFTER_WORD + b, <u8>((load<u32>(STARTS + (b << 2)) & (ALL_SLOTS | WORD | ESCAPE)) == 0));
   for (let b0: usize = 0; b0 < 256; b0++) {
     const row = PAIR_SLOTS + (b0 << 9);
     const first = load<u32>(STARTS + (b0 << 2)) & ALL_SLOTS;
@@ -443,7 +443,7 @@ function specificShape(p: usize, byName: i32, enabled: u32): i32 {
 let scanSpans: SpanList | null = null;
 
 /** Where the scan goes on after the word (letters and digits) that goes on at `j`, eight
- * bytes at a time: the word's end, or past it when the byte there is `afterWordSkip`. A word
+ * bytes at a time: the word's end, or past it when the byte there starts nothing. A word
  * longer than the first eight bytes is also where rules anchored on a word's end are tried
  * (`…FFFFNRAL`); a match is added to the spans, and its end is the word's. Most words end in
  * the first eight bytes and pay nothing for it. */
@@ -452,7 +452,7 @@ let scanSpans: SpanList | null = null;
   const first = nonAlnumBytes(load<u64>(p + j));
   if (first != 0) {
     const end = j + <usize>(ctz(first) >> 3);
-    return end + <usize>(<u32>load<u8>(p + end) == afterWordSkip);
+    return end + <usize>load<u8>(STEP_AFTER_WORD + <usize>load<u8>(p + end));
   }
   return longWordEnd(p, n, j);
 }
