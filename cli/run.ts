@@ -1,6 +1,6 @@
 // `logseal run`: NDJSON through the module exactly as Fluent Bit calls it (cli/host.ts),
 // one record per line out. Lines may be plain records or Fluent Bit's `[time, record]`.
-import { closeSync, createReadStream, existsSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, createReadStream, existsSync, openSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { parseValue } from "./canonical.ts";
@@ -169,6 +169,7 @@ export async function main(args: string[]): Promise<number> {
   });
   const file = positionals[0] && positionals[0] !== "-" ? positionals[0] : undefined;
   if (file && !existsSync(file)) return fail(`${file}: no such file`, 1);
+  if (file && statSync(file).isDirectory()) return fail(`${file}: a directory, not a file`, 1);
   const input = file ? createReadStream(file) : process.stdin;
   let host: FilterHost;
   try {
@@ -182,48 +183,55 @@ export async function main(args: string[]): Promise<number> {
   let lastProgress = Date.now();
   const started = lastProgress;
   const out: string[] = [];
-  for await (let line of byteLines(input, MAX_LINE_BYTES)) {
-    lineNo++;
-    if (!Buffer.isBuffer(line)) {
-      // Not even its record could be read back as text: stopped, not skipped, so no record goes missing unsaid.
-      if (out.length) process.stdout.write(out.join("\n") + "\n");
-      process.stderr.write(`logseal: line ${lineNo}: ${line.long} bytes, longer than the longest line read (${MAX_LINE_BYTES}): stopped here, the ${passed} records before it written\n`);
-      return 1;
+  try {
+    for await (let line of byteLines(input, MAX_LINE_BYTES)) {
+      lineNo++;
+      if (!Buffer.isBuffer(line)) {
+        // Not even its record could be read back as text: stopped, not skipped, so no record goes missing unsaid.
+        if (out.length) process.stdout.write(out.join("\n") + "\n");
+        process.stderr.write(`logseal: line ${lineNo}: ${line.long} bytes, longer than the longest line read (${MAX_LINE_BYTES}): stopped here, the ${passed} records before it written\n`);
+        return 1;
+      }
+      if (lineNo === 1 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3); // a UTF-8 BOM
+      const { sec, nsec, body } = parseLine(line, Date.now());
+      if (body.length === 0) continue;
+      // --strict checks first, so that a bad line is not sealed; otherwise the module's verdict counts.
+      if (values.strict && !isJsonObject(body)) {
+        // The records before it are sealed and the chain state has moved past them: write them.
+        if (out.length) process.stdout.write(out.join("\n") + "\n");
+        process.stderr.write(`logseal: line ${lineNo}: not a JSON object (--strict: stopped here, the ${passed} records before it written)\n`);
+        return 1;
+      }
+      const result = host.call(values.tag!, body, sec, nsec);
+      const unparsable = result.kind === "record" ? unparsableBody(result.record) : undefined;
+      if (unparsable !== undefined) {
+        malformed++;
+        process.stderr.write(`logseal: line ${lineNo}: not a JSON object (${unparsable}; passed on with logseal_error)\n`);
+      }
+      if (result.kind === "record") {
+        out.push(result.json);
+        passed++;
+      } else {
+        dropped++;
+      }
+      if (unparsable !== undefined && values.strict) {
+        // The module refused what the check let through: its error record is sealed, so it goes out too.
+        process.stdout.write(out.join("\n") + "\n");
+        process.stderr.write(`logseal: line ${lineNo}: --strict: stopped here, written as an error record after the ${passed - 1} records before it\n`);
+        return 1;
+      }
+      if (out.length >= 1024) process.stdout.write(out.splice(0).join("\n") + "\n");
+      const now = Date.now();
+      if (!values.quiet && now - lastProgress > 2000) {
+        lastProgress = now;
+        process.stderr.write(`logseal: ${lineNo} lines, ${Math.round(lineNo / ((now - started) / 1000))} records/s\n`);
+      }
     }
-    if (lineNo === 1 && line[0] === 0xef && line[1] === 0xbb && line[2] === 0xbf) line = line.subarray(3); // a UTF-8 BOM
-    const { sec, nsec, body } = parseLine(line, Date.now());
-    if (body.length === 0) continue;
-    // --strict checks first, so that a bad line is not sealed; otherwise the module's verdict counts.
-    if (values.strict && !isJsonObject(body)) {
-      // The records before it are sealed and the chain state has moved past them: write them.
-      if (out.length) process.stdout.write(out.join("\n") + "\n");
-      process.stderr.write(`logseal: line ${lineNo}: not a JSON object (--strict: stopped here, the ${passed} records before it written)\n`);
-      return 1;
-    }
-    const result = host.call(values.tag!, body, sec, nsec);
-    const unparsable = result.kind === "record" ? unparsableBody(result.record) : undefined;
-    if (unparsable !== undefined) {
-      malformed++;
-      process.stderr.write(`logseal: line ${lineNo}: not a JSON object (${unparsable}; passed on with logseal_error)\n`);
-    }
-    if (result.kind === "record") {
-      out.push(result.json);
-      passed++;
-    } else {
-      dropped++;
-    }
-    if (unparsable !== undefined && values.strict) {
-      // The module refused what the check let through: its error record is sealed, so it goes out too.
-      process.stdout.write(out.join("\n") + "\n");
-      process.stderr.write(`logseal: line ${lineNo}: --strict: stopped here, written as an error record after the ${passed - 1} records before it\n`);
-      return 1;
-    }
-    if (out.length >= 1024) process.stdout.write(out.splice(0).join("\n") + "\n");
-    const now = Date.now();
-    if (!values.quiet && now - lastProgress > 2000) {
-      lastProgress = now;
-      process.stderr.write(`logseal: ${lineNo} lines, ${Math.round(lineNo / ((now - started) / 1000))} records/s\n`);
-    }
+  } catch (error) {
+    // An error mid-stream (a read error, the module failing): the records sealed so far have moved the
+    // chain state past them, so they are written, not lost with the error.
+    if (out.length) process.stdout.write(out.join("\n") + "\n");
+    return fail(`after ${lineNo} lines: ${(error as Error).message} (stopped there, the ${passed} records sealed before it written)`, 1);
   }
   if (out.length) process.stdout.write(out.join("\n") + "\n");
   if (!values.quiet) {

@@ -4,6 +4,7 @@
 // and canonical form (cli/canonical.ts), Node's crypto.
 import { createReadStream, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
@@ -1206,6 +1207,11 @@ export async function main(args: string[]): Promise<number> {
     if (values.state && !tallyOf(Math.floor(stateTime / 1000))) {
       process.stderr.write(`logseal verify: note: --state ${values.state}: its modification time holds no tally; if the module tallied (keyed seals, persist_every 1), this copy lost its time (cp -p keeps it) and the chain that sealed last is anchored only up to its line, up to 256 records before its end\n`);
     }
+    // Outputs are checked before a run that may take long: a directory or a missing folder is a usage error.
+    for (const option of ["heads-out", "trust-out"] as const) {
+      const path = values[option];
+      if (path !== undefined) writablePath(path, `--${option}`);
+    }
     // --expect-head names a chain of the one origin given with --origin (or of the unnamed origin).
     if ((values.origin?.length ?? 0) > 1 && values["expect-head"]?.length) return fail("--expect-head: with several --origin, which origin's chain is meant is unclear: give one --origin (or use --state)");
     for (const spec of values["expect-head"] ?? []) expectHeads.set(...parseExpectHead(spec, values.origin?.[0] ?? ""));
@@ -1249,10 +1255,16 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     return fail((error as Error).message, 1);
   }
-  if (values["heads-out"]) writeHeads(values["heads-out"], headsOf(result));
-  if (values["trust-out"]) writeFileSync(values["trust-out"], JSON.stringify(trustWithCertified(options.trust, result.certifiedKeys ?? []), null, 2) + "\n");
   if (values.json) process.stdout.write(JSON.stringify(result) + "\n");
   else process.stdout.write(formatResult(result, (Date.now() - started) / 1000));
+  // After the verdict: a file that cannot be written must not hide it (nor turn a failure into a usage error).
+  try {
+    if (values["heads-out"]) writeHeads(values["heads-out"], headsOf(result));
+    if (values["trust-out"]) writeFileSync(values["trust-out"], JSON.stringify(trustWithCertified(options.trust, result.certifiedKeys ?? []), null, 2) + "\n");
+  } catch (error) {
+    const status = exitStatus(result);
+    return fail((error as Error).message, status === 0 ? 2 : status);
+  }
   return exitStatus(result);
 }
 
@@ -1287,6 +1299,12 @@ function sourceSizes(specs: string[]): Record<string, number> | undefined {
     sizes[match[1]] = Number(match[2]);
   }
   return sizes;
+}
+
+/** Refuses an output path that is a directory or whose folder does not exist. */
+function writablePath(path: string, option: string): void {
+  if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${option} ${path}: a directory, not a file`);
+  if (!statSync(dirname(resolve(path)), { throwIfNoEntry: false })?.isDirectory()) throw new Error(`${option} ${path}: no such folder`);
 }
 
 function positiveInteger(text: string, option: string): number {

@@ -103,6 +103,15 @@ describe("logseal run", () => {
     expect(help.stdout).toMatch(/logseal run \[--policy FILE\]/);
   });
 
+  it("refuses a directory as input by name, and stops on a read error with the records sealed before it written, exit 1", () => {
+    const dir = scratchDir("logseal-cli-");
+    const directory = logseal(["run", "--accessible-paths", dir, dir]);
+    expect([directory.status, directory.stderr]).toEqual([1, `logseal: ${dir}: a directory, not a file\n`]);
+    // /proc/self/mem fails its first read (EIO): once a usage error (exit 2) from the command's catch-all
+    const unreadable = logseal(["run", "--accessible-paths", dir, "/proc/self/mem"]);
+    expect([unreadable.status, unreadable.stderr]).toEqual([1, "logseal: after 0 lines: EIO: i/o error, read (stopped there, the 0 records sealed before it written)\n"]);
+  });
+
   it("names the policy file when pseudonym's --policy cannot be read", () => {
     const policy = temp("bad.json", "{bad");
     const key = temp("k", "0123456789abcdef0123456789abcdef\n");

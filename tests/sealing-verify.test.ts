@@ -518,6 +518,25 @@ describe("the command", () => {
     ]);
   });
 
+  it("prints the verdict before writing --heads-out, so a file that cannot be written hides no failure", () => {
+    const dir = scratchDir("logseal-verify-");
+    const key = join(dir, "seal.key"), bad = join(dir, "bad.ndjson");
+    writeFileSync(key, KEY_BYTES.toString() + "\n");
+    writeFileSync(bad, chain(5).toSpliced(2, 1).join("\n") + "\n");
+    const bin = new URL("../bin/logseal.js", import.meta.url).pathname;
+    const verify = (...args: string[]) => spawnSync("node", [bin, "verify", "--key-file", key, ...args, bad], { encoding: "utf8", timeout: 60_000 });
+    // A write that fails (/dev/full: no space) after the run: the deletion found is still reported, exit 1.
+    const full = verify("--heads-out", "/dev/full");
+    expect(full.stdout).toMatch(/FAILED \(1 deleted\)\n$/);
+    expect(full.stderr).toMatch(/^logseal: ENOSPC/);
+    expect(full.status).toBe(1);
+    // A directory or a missing folder is refused before the run, as a usage error.
+    for (const [path, why] of [[dir, "a directory, not a file"], [join(dir, "none", "heads.json"), "no such folder"]]) {
+      const refused = verify("--heads-out", path);
+      expect([refused.status, refused.stdout, refused.stderr]).toEqual([2, "", `logseal: --heads-out ${path}: ${why}\n`]);
+    }
+  });
+
   it("keeps the key id that names the initial key, not the key", () => {
     const id = sealOf(chain(1)[0]).k;
     expect(id).toBe(createHmac("sha256", KEY_BYTES).update("logseal-key-id").digest("hex").slice(0, 16));
