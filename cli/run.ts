@@ -213,6 +213,10 @@ export async function main(args: string[]): Promise<number> {
         passed++;
       } else {
         dropped++;
+        // NULL or "" is the policy dropping the record; anything else is a module defect Fluent Bit would drop too.
+        if (result.reason !== "NULL result" && result.reason !== "empty result") {
+          process.stderr.write(`logseal: line ${lineNo}: the module returned no record (${result.reason}); Fluent Bit would drop it: a defect to report\n`);
+        }
       }
       if (unparsable !== undefined && values.strict) {
         // The module refused what the check let through: its error record is sealed, so it goes out too.

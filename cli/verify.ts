@@ -946,7 +946,9 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
   };
   try {
     for (const file of files) {
-      if (file !== "-" && statSync(file).isDirectory()) throw new Error(`${file}: a directory, not a file of records`);
+      const stat = file === "-" ? undefined : statSync(file, { throwIfNoEntry: false });
+      if (file !== "-" && !stat) throw new Error(`${file}: no such file`);
+      if (stat?.isDirectory()) throw new Error(`${file}: a directory, not a file of records`);
       const stored = stores.formatOf(file);
       if (stored) {
         await drain(0);

@@ -500,6 +500,10 @@ describe("the command", () => {
     const directory = verify(`'${dir}'`);
     expect(directory.stderr).toBe(`logseal: ${dir}: a directory, not a file of records\n`);
     expect(directory.status).toBe(1);
+    // A missing file is named as such (it was Node's bare ENOENT), and fails like a directory: nothing of it verified.
+    const missing = verify(`'${join(dir, "none.ndjson")}'`);
+    expect(missing.stderr).toBe(`logseal: ${join(dir, "none.ndjson")}: no such file\n`);
+    expect(missing.status).toBe(1);
   });
 
   it("fails a line too long to read as text in its place, without gathering it (memory stays bounded)", async () => {
