@@ -156,6 +156,27 @@ describe("detectors in free text", () => {
     expect(record.redaction).toEqual({ removed: 0, masked: 1, hashed: 2, found: { card: 1, email: 2 } });
   });
 
+  // A member of the record named as a secret's, which no key rule names, is judged as the same
+  // bytes inside a string: `"db_password":"x"` in `log` was masked, the member itself was not.
+  it("masks a member whose name is a secret's as the pair detector masks it in text", () => {
+    const record = one(filter, '{"aws_secret_access_key": "Zq8Lm2Xp9Rt4Wv8Yc1Nd6Gh3Jk0Ps5UeAb7Cd9Ef","db_password":"hun\\"ter2",' +
+      '"cfg":{"redis.password":"x y","list":[{"clientSecret":"abc"}]},"DB_PASSWORD":"s3cr3t","user":"bob"}');
+    expect(record).toMatchObject({
+      aws_secret_access_key: "[REDACTED]", db_password: "[REDACTED]", cfg: { "redis.password": "[REDACTED]", list: [{ clientSecret: "[REDACTED]" }] },
+      DB_PASSWORD: "[REDACTED]", user: "bob",
+    });
+    expect(record.redaction).toMatchObject({ found: { secret_pair: 5 } }); // by name: the pair detector's verdict, with its action
+    // what the pair detector leaves in text, it leaves here: other names, placeholders, empty
+    // values, literals, counts, request tokens; numbers and arrays are not strings it reads
+    const kept = {
+      token_type: "Bearer", secretName: "db-creds", password_changed: "2026-01-01", num_tokens: "5", nextPageToken: "abc123",
+      x_token: "{password}", db_pass: "", api_token: true, client_secret2: null, tokens: ["abc"], db_password: 12345,
+    };
+    expect(one(filter, kept)).toMatchObject(kept);
+    // a subtree a keep rule exempts stays whole
+    expect(one(filter, { audit: { user: { db_password: "x" } } }).audit).toEqual({ user: { db_password: "x" } });
+  });
+
   it("redacts secrets in a body that is not JSON too", () => {
     const record = one(filter, "not json: password=hunter2");
     expect(record.logseal_raw).toBe("not json: password=[REDACTED]");

@@ -9,7 +9,8 @@ import { Renderer } from "./render";
 import { Pseudonymizer } from "./pseudonym";
 import { HmacKey } from "../crypto/hmac";
 import { Editor } from "../json/editor";
-import { findSecrets, installUserRules, RuleSet } from "./detectors";
+import { findSecrets, installUserRules, memberSecretAt, RuleSet } from "./detectors";
+import { matchEnd, matchStart } from "./detectors/match";
 import { familyId, familyNames, familyOf, MAX_RULES, ruleFamilies, ruleId, ruleNames } from "./detectors/rules";
 import { SpanList } from "./spans";
 import { writeNetwork } from "./network";
@@ -154,6 +155,25 @@ export class Redactor {
       this.writeSpan(record, start, stop - start, unchecked(treatments[rule]));
       unchecked(this.found[familyOf(rule)]++);
     }
+  }
+
+  /**
+   * A string member whose name is a secret's (`"db_password": "…"`): its whole value, content
+   * [contentStart, contentEnd), written as the pair detector's span when the detector takes it,
+   * as it would take the same bytes inside a string. False when it does not (a placeholder, an
+   * empty value, `namesSomethingElse`…): the value is then scanned as any other. `keyStart` is
+   * where the name's token starts in the record [body, body + len).
+   */
+  memberSecret(record: RecordOut, editor: Editor, body: usize, len: usize, keyStart: usize, contentStart: usize, contentEnd: usize): bool {
+    let sep = contentStart - 2; // before the value's opening quote: JSON whitespace, then the ':'
+    while (sep > keyStart && load<u8>(sep) != 0x3A) sep--;
+    if (sep <= keyStart) return false;
+    const rule = memberSecretAt(body, len, keyStart - body, sep - body, this.enabledRules);
+    if (rule < 0 || body + matchStart != contentStart || body + matchEnd != contentEnd) return false;
+    editor.splice(contentStart, contentEnd);
+    this.writeSpan(record, contentStart, contentEnd - contentStart, unchecked(this.treatments[rule]));
+    unchecked(this.found[familyOf(rule)]++);
+    return true;
   }
 
   /** Whether free-text detectors run on string values under `path`. */

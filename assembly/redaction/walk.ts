@@ -13,6 +13,7 @@ import { RecordOut } from "../record";
 import { Captures } from "../enrichment/capture";
 import { Action } from "./policy";
 import { Redactor } from "./redactor";
+import { isSecretName } from "./detectors/pairs";
 
 export const reader = new JsonReader();
 const editor = new Editor();
@@ -58,6 +59,8 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
   let objectDepth = 1;
   let pendingCapture = -1;
   let scanning = false;
+  // Where the name of a member whose name is a secret's starts, while its value is awaited (0: none).
+  let secretKeyStart: usize = 0;
   path.depth = 0;
   while (true) {
     const token = reader.next();
@@ -67,15 +70,17 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         const key = reader.start + 1, keyLen = reader.end - reader.start - 2;
         if ((reader.flags & STRING_ESCAPED) != 0) setDecodedKey(objectDepth, key, keyLen, len);
         else path.set(objectDepth, key, keyLen);
-        let keyRule = NO_MATCH, captureSlot: i32;
+        let keyRule = NO_MATCH, captureSlot: i32, secretName: bool;
         if (redactor.noKeyRules) {
           captureSlot = captures.slotFor(path); // capture paths alone cost less to match than to look up
+          secretName = isSecretName(key, keyLen);
         } else {
           if (!verdicts.recall(objectDepth, key, keyLen)) {
-            verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path));
+            verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path), isSecretName(key, keyLen));
           }
           keyRule = verdicts.keyRule;
           captureSlot = verdicts.captureSlot;
+          secretName = verdicts.secretName;
         }
         const treatment = redactor.treatmentFor(path, keyRule);
         if (treatment != null && treatment.action == Action.Remove) {
@@ -108,15 +113,22 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         }
         pendingCapture = captureSlot;
         scanning = redactor.scans(path);
+        const secret = scanning && secretName && treatment == null;
+        secretKeyStart = secret ? reader.start : 0;
         continue;
       }
       case Token.String: {
         if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end);
         pendingCapture = -1;
+        const secretKey = secretKeyStart;
+        secretKeyStart = 0;
         if (reader.flags & STRING_NEEDS_REPAIR) {
           repair(editor, record);
         } else if (scanning) {
-          redactor.scanString(record, editor, reader.start + 1, reader.end - 1);
+          // A member named as a secret's (`"db_password": "…"`) is judged as the same bytes in a string would be.
+          if (secretKey == 0 || !redactor.memberSecret(record, editor, body, len, secretKey, reader.start + 1, reader.end - 1)) {
+            redactor.scanString(record, editor, reader.start + 1, reader.end - 1);
+          }
         }
         continue;
       }
@@ -126,11 +138,13 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
       case Token.Null: {
         if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end);
         pendingCapture = -1;
+        secretKeyStart = 0;
         continue;
       }
       case Token.ObjectStart: {
         if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end); // presence only
         pendingCapture = -1;
+        secretKeyStart = 0;
         objectDepth++;
         store<u8>(written + reader.depth, 0);
         continue;
@@ -138,6 +152,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
       case Token.ArrayStart: {
         if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end);
         pendingCapture = -1;
+        secretKeyStart = 0;
         continue;
       }
       case Token.ObjectEnd: {

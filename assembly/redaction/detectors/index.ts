@@ -420,6 +420,23 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
   }
 }
 
+/**
+ * A member of the record whose name is a secret's (`"db_password": "…"`, `"aws_secret_access_key":
+ * "…"`), judged as the pair detector judges the same bytes inside a string (`secret_pair`, or a
+ * more specific shape for the whole value): the record [body, body + len) read as text, `keyStart`
+ * the offset of the name's opening quote, `sep` of the `:` after it. Returns the rule, the value's
+ * bounds in matchStart/matchEnd, or -1 (not a secret, or the pair detector is off).
+ */
+export function memberSecretAt(body: usize, len: usize, keyStart: usize, sep: usize, rules: RuleSet): i32 {
+  const enabled = rules.slots;
+  if ((enabled & (1 << S_PAIR)) == 0) return -1;
+  setClaimedEnd(keyStart); // backward reads stop at the member's name
+  resetPairMemory();
+  setActiveRules(rules.bits);
+  if (!secretPairAt(body, len, sep, keyStart)) return -1;
+  return specificShape(body, <i32>PAIR_RULE, enabled);
+}
+
 const PAIR_RULE: u32 = <u32>load<u16>(SLOT_RULE + (<usize>S_PAIR << 1));
 const AUTH_RULE: u32 = <u32>load<u16>(SLOT_RULE + (<usize>S_AUTH << 1));
 
