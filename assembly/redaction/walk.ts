@@ -70,17 +70,15 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         const key = reader.start + 1, keyLen = reader.end - reader.start - 2;
         if ((reader.flags & STRING_ESCAPED) != 0) setDecodedKey(objectDepth, key, keyLen, len);
         else path.set(objectDepth, key, keyLen);
-        let keyRule = NO_MATCH, captureSlot: i32, secretName: bool;
+        let keyRule = NO_MATCH, captureSlot: i32;
         if (redactor.noKeyRules) {
           captureSlot = captures.slotFor(path); // capture paths alone cost less to match than to look up
-          secretName = isSecretName(key, keyLen);
         } else {
           if (!verdicts.recall(objectDepth, key, keyLen)) {
             verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path), isSecretName(key, keyLen));
           }
           keyRule = verdicts.keyRule;
           captureSlot = verdicts.captureSlot;
-          secretName = verdicts.secretName;
         }
         const treatment = redactor.treatmentFor(path, keyRule);
         if (treatment != null && treatment.action == Action.Remove) {
@@ -113,7 +111,8 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         }
         pendingCapture = captureSlot;
         scanning = redactor.scans(path);
-        const secret = scanning && secretName && treatment == null;
+        // without key rules there is no verdict table: the name is read only where its value is scanned
+        const secret = scanning && treatment == null && (redactor.noKeyRules ? isSecretName(key, keyLen) : verdicts.secretName);
         secretKeyStart = secret ? reader.start : 0;
         continue;
       }
