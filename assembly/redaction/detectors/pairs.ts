@@ -49,15 +49,15 @@ const MAX_SPACES: usize = 8;
  * (`DB_PASSWORD`), or holds one as a whole word followed by words that do not make it
  * something else (`password_super_secure` is, `token_count` and `secretName` are not), and
  * no word before the name makes it something else either (`PublicKeyToken`). */
+function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
+  return sensitiveNameBefore(p, keyEnd) && !namesSomethingElse(p, keyStartBefore(p, keyEnd), keyEnd);
+}
+
 /** Whether a member's name, its raw bytes [key, key + len), is one the pair detector reads as a
  * secret's (`db_password`, `aws_secret_access_key`, `clientSecret`): only then does the walk ask
  * `secretPairAt` about the member's value. */
 export function isSecretName(key: usize, len: usize): bool {
   return sensitiveKeyBefore(key, len);
-}
-
-function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
-  return sensitiveNameBefore(p, keyEnd) && !namesSomethingElse(p, keyStartBefore(p, keyEnd), keyEnd);
 }
 
 // First words that make a key with a sensitive name in it about something else: a public key's
