@@ -166,6 +166,8 @@ describe("detectors in free text", () => {
       DB_PASSWORD: "[REDACTED]", user: "bob",
     });
     expect(record.redaction).toMatchObject({ found: { secret_pair: 5 } }); // by name: the pair detector's verdict, with its action
+    // a member's value is a JSON string, never a printed object (`Admin@` followed by a hash)
+    expect(one(filter, { db_password: "Admin@123", db_pass: "Welcome1(x", note: "Foo.Bar(1)" })).toMatchObject({ db_password: "[REDACTED]", db_pass: "[REDACTED]", note: "Foo.Bar(1)" });
     // what the pair detector leaves in text, it leaves here: other names, placeholders, empty
     // values, literals, counts, request tokens; numbers and arrays are not strings it reads
     const kept = {
@@ -175,6 +177,17 @@ describe("detectors in free text", () => {
     expect(one(filter, kept)).toMatchObject(kept);
     // a subtree a keep rule exempts stays whole
     expect(one(filter, { audit: { user: { db_password: "x" } } }).audit).toEqual({ user: { db_password: "x" } });
+  });
+
+  // A lone surrogate or a stray byte took the whole string out of the scan: one `\ud800` hid any secret.
+  it("scans a string that is not all text, after its repair", () => {
+    const record = one(filter, '{"log":"password=hunter2x \\ud800","msg":"card 4111 1111 1111 1111 \\udfff end"}');
+    expect(record.log).toBe("password=[REDACTED] \ufffd");
+    expect(record.msg).toBe("card **** **** **** 1111 \ufffd end");
+    expect(record.logseal_error).toMatch(/^invalid UTF-8 or lone surrogates replaced by U\+FFFD/);
+    const raw = Buffer.concat([Buffer.from('{"log":"token=abc'), Buffer.from([0xfe, 0xff]), Buffer.from('def password=s3cr3tvalue"}')]);
+    const result = filter.call("kube.app", raw);
+    expect(result.kind === "record" && result.record.log).toBe("token=[REDACTED] password=[REDACTED]");
   });
 
   it("redacts secrets in a body that is not JSON too", () => {

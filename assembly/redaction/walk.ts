@@ -20,10 +20,28 @@ const editor = new Editor();
 export const path = new KeyPath();
 export const NOT_TEXT = String.UTF8.encode("invalid UTF-8 or lone surrogates replaced by U+FFFD");
 
-/** Rewrites the current string or key token with what is not text replaced (detectors skip it). */
+/** Rewrites the current string or key token with what is not text replaced (U+FFFD). */
 function repair(editor: Editor, record: RecordOut): void {
   editor.splice(reader.start + 1, reader.end - 1);
   repairStringContent(record.out, reader.start + 1, reader.end - reader.start - 2);
+  record.addError(NOT_TEXT);
+}
+
+const repaired = new ByteBuffer(256);
+const repairedEditor = new Editor();
+
+/**
+ * The same for a string value the detectors scan: they read the repaired text, so that a lone
+ * surrogate or a stray byte (`password=hunter2 \ud800`) does not take a whole string out of the
+ * scan, which it did.
+ */
+function repairScanned(editor: Editor, record: RecordOut, redactor: Redactor): void {
+  editor.splice(reader.start + 1, reader.end - 1);
+  repaired.reset();
+  repairStringContent(repaired, reader.start + 1, reader.end - reader.start - 2);
+  repairedEditor.begin(repaired.ptr, record.out);
+  redactor.scanString(record, repairedEditor, repaired.ptr, repaired.ptr + repaired.len);
+  repairedEditor.copyTo(repaired.ptr + repaired.len);
   record.addError(NOT_TEXT);
 }
 
@@ -122,7 +140,8 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         const secretKey = secretKeyStart;
         secretKeyStart = 0;
         if (reader.flags & STRING_NEEDS_REPAIR) {
-          repair(editor, record);
+          if (scanning) repairScanned(editor, record, redactor);
+          else repair(editor, record);
         } else if (scanning) {
           // A member named as a secret's (`"db_password": "…"`) is judged as the same bytes in a string would be.
           if (secretKey == 0 || !redactor.memberSecret(record, editor, body, len, secretKey, reader.start + 1, reader.end - 1)) {

@@ -18,7 +18,7 @@ import { ibanAt, ibanLength } from "./iban";
 import { emailAt, ipv4At, ipv6At, urlPasswordAt } from "./network";
 import { jwtAt } from "./tokens";
 import { pemPrivateKeyAt } from "./pem";
-import { authHeaderAt, awsSecretKeyAt, cliSecretAt, resetPairMemory, secretPairAt, spacedValueAt } from "./pairs";
+import { authHeaderAt, awsSecretKeyAt, cliSecretAt, resetPairMemory, secretPairAt, setReadingMember, spacedValueAt } from "./pairs";
 import {
   addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, matchRule, MAX_RULES,
   registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
@@ -433,7 +433,10 @@ export function memberSecretAt(body: usize, len: usize, keyStart: usize, sep: us
   setClaimedEnd(keyStart); // backward reads stop at the member's name
   resetPairMemory();
   setActiveRules(rules.bits);
-  if (!secretPairAt(body, len, sep, keyStart)) return -1;
+  setReadingMember(true);
+  const isSecret = secretPairAt(body, len, sep, keyStart);
+  setReadingMember(false);
+  if (!isSecret) return -1;
   return specificShape(body, <i32>PAIR_RULE, enabled);
 }
 

@@ -53,6 +53,15 @@ function sensitiveKeyBefore(p: usize, keyEnd: usize): bool {
   return sensitiveNameBefore(p, keyEnd) && !namesSomethingElse(p, keyStartBefore(p, keyEnd), keyEnd);
 }
 
+/** Set while a member of the record is judged (`memberSecretAt`): its value is a JSON string, as
+ * an escaped-quoted value inside a string is, and like that one is never a printed object
+ * (`"db_password":"Admin@123"` is a password, not `Admin@` printed). */
+export let readingMember = false;
+
+@inline export function setReadingMember(on: bool): void {
+  readingMember = on;
+}
+
 /** Whether a member's name, its raw bytes [key, key + len), is one the pair detector reads as a
  * secret's (`db_password`, `aws_secret_access_key`, `clientSecret`): only then does the walk ask
  * `secretPairAt` about the member's value. */
@@ -339,7 +348,7 @@ function valueAt(p: usize, n: usize, j: usize, lineStart: bool): bool {
   if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == QUOTE) j++; // C# `@"…"` (raw `"` only outside JSON)
   else if (peek(p, n, j) == 0x40 && peek(p, n, j + 1) == BACKSLASH && peek(p, n, j + 2) == QUOTE) j++;
   const b = peek(p, n, j);
-  if (b == QUOTE || b == APOSTROPHE) return quotedValue(p, n, j + 1, b, false) && !isObjectDump(p, j + 1, n) && !isPlaceholderValue(p, matchStart, matchEnd);
+  if (b == QUOTE || b == APOSTROPHE) return quotedValue(p, n, j + 1, b, false) && (readingMember || !isObjectDump(p, j + 1, n)) && !isPlaceholderValue(p, matchStart, matchEnd);
   if (b == BACKSLASH && peek(p, n, j + 1) == QUOTE) return quotedValue(p, n, j + 2, QUOTE, true) && !isPlaceholderValue(p, matchStart, matchEnd);
   const depth = b == BACKSLASH ? deepQuoteAt(p, n, j) : 0;
   if (depth != 0) return deepQuotedValue(p, n, j, depth) && !isPlaceholderValue(p, matchStart, matchEnd);
