@@ -4,17 +4,13 @@
 // become another key here (invalid bytes turned into U+FFFD, other Unicode spaces trimmed), and
 // every record it sealed would fail as wrong-key, every pseudonym computed here would differ.
 import { readInput } from "./util.ts";
+import { trimJsonSpace } from "./utf8.ts";
 
 export const MIN_KEY_CHARS = 32;
 
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
 export function readKeyFile(path: string): Buffer {
   const bytes = readInput(path, "key file");
-  let from = 0, to = bytes.length;
-  while (from < to && isSpace(bytes[from])) from++;
-  while (to > from && isSpace(bytes[to - 1])) to--;
-  const key = Buffer.from(bytes.subarray(from, to));
+  const key = Buffer.from(trimJsonSpace(bytes));
   bytes.fill(0);
   if (key.length < MIN_KEY_CHARS) throw new Error(`key file ${path} is shorter than ${MIN_KEY_CHARS} characters`);
   return key;

@@ -8,7 +8,8 @@ import { FilterHost } from "./host.ts";
 import { readPolicy } from "./policy-file.ts";
 import { fail, requireModule } from "./util.ts";
 import { scratchDir } from "./scratch.ts";
-import { MAX_LINE_BYTES, byteLines } from "./utf8.ts";
+import { MAX_LINE_BYTES, byteLines, trimJsonSpace } from "./utf8.ts";
+import { skipSpace } from "./stores/scan.ts";
 
 export interface RunOptions {
   policy?: string;
@@ -70,10 +71,7 @@ export function prepareStateFile(preopens: Record<string, string>): void {
  * it is taken off.
  */
 export function parseLine(line: Buffer, now: number): { sec: number; nsec: number; body: Buffer } {
-  let from = 0, to = line.length;
-  while (from < to && isJsonSpace(line[from])) from++;
-  while (to > from && isJsonSpace(line[to - 1])) to--;
-  const trimmed = line.subarray(from, to);
+  const trimmed = trimJsonSpace(line);
   if (trimmed[0] === 0x5b) {
     try {
       return splitTimed(trimmed);
@@ -145,14 +143,6 @@ const MAX_DEPTH = 512;
 function unparsableBody(record: Record<string, unknown>): string | undefined {
   const error = record.logseal_error;
   return "logseal_raw" in record && typeof error === "string" && error.startsWith("body is not") ? error.split("; ")[0] : undefined;
-}
-
-/** JSON's whitespace (RFC 8259): not Unicode's, whose bytes may be part of a character here. */
-const isJsonSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
-function skipSpace(text: string, at: number): number {
-  while (at < text.length && isJsonSpace(text.charCodeAt(at))) at++;
-  return at;
 }
 
 export async function main(args: string[]): Promise<number> {

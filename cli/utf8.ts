@@ -30,6 +30,18 @@ function sequenceLength(bytes: Buffer, i: number): number {
   return 0;
 }
 
+/** JSON's whitespace (RFC 8259), which the module also trims around key files: not Unicode's,
+ * whose bytes may be part of a character here. */
+export const isJsonSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** `bytes` without the JSON whitespace around them (a view, not a copy). */
+export function trimJsonSpace(bytes: Buffer): Buffer {
+  let from = 0, to = bytes.length;
+  while (from < to && isJsonSpace(bytes[from])) from++;
+  while (to > from && isJsonSpace(bytes[to - 1])) to--;
+  return bytes.subarray(from, to);
+}
+
 /** The longest line read whole: longer ones cannot be text in V8 (its longest string, ~512 MiB). */
 export const MAX_LINE_BYTES = constants.MAX_STRING_LENGTH;
 

@@ -1,6 +1,7 @@
 // Finding records inside the documents stores give back (an Elasticsearch `_search` response, a Loki
 // `query_range` result, a Splunk export), without building them: the records themselves are read by
 // cli/canonical.ts, which keeps duplicate keys and number texts (JSON.parse keeps neither).
+import { isJsonSpace } from "../utf8.ts";
 
 /** One member of an object as written: its decoded key and where its value is, [at, end). */
 export interface RawMember {
@@ -9,10 +10,8 @@ export interface RawMember {
   end: number;
 }
 
-const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
 export function skipSpace(text: string, pos: number): number {
-  while (pos < text.length && isSpace(text.charCodeAt(pos))) pos++;
+  while (pos < text.length && isJsonSpace(text.charCodeAt(pos))) pos++;
   return pos;
 }
 
@@ -40,7 +39,7 @@ export function skipValue(text: string, pos: number): number {
       if (depth === 0) throw new Error(`unexpected '${text[pos]}' at character ${pos}`);
       depth--;
       pos++;
-    } else if (c === 0x2c || c === 0x3a || isSpace(c)) {
+    } else if (c === 0x2c || c === 0x3a || isJsonSpace(c)) {
       if (depth === 0) throw new Error(`unexpected '${text[pos]}' at character ${pos}`);
       pos++;
     } else if (pos >= text.length) {
