@@ -4,7 +4,6 @@
 // where the policy says so.
 import { ByteBuffer } from "./buffer";
 import { Engine, currentEngine, maybeReload } from "./engine";
-import { Editor } from "./json/editor";
 import { noteGarbage } from "./gc";
 import { JsonError, jsonErrorMessage } from "./json/reader";
 import { writeJsonStringContent } from "./json/write";
@@ -13,7 +12,6 @@ import { NOT_TEXT, reader, redactBody } from "./redaction/walk";
 
 const record = new RecordOut();
 const rawText = new ByteBuffer(1024);
-const rawEditor = new Editor();
 
 /** Processes one record; returns a NUL-terminated JSON object, or 0 to drop it. */
 export function filterRecord(tag: usize, tagLen: usize, sec: u32, nsec: u32, body: usize, bodyLen: usize): usize {
@@ -74,8 +72,6 @@ function writeUnparsable(engine: Engine, body: usize, bodyLen: usize): void {
   if (writeJsonStringContent(rawText, body, bodyLen)) record.addError(NOT_TEXT);
   const out = record.member(RAW_KEY);
   out.putByte(0x22);
-  rawEditor.begin(rawText.ptr, out);
-  engine.redactor.scanString(record, rawEditor, rawText.ptr, rawText.ptr + rawText.len);
-  rawEditor.copyTo(rawText.ptr + rawText.len);
+  engine.redactor.scanDetached(record, rawText.ptr, rawText.ptr + rawText.len);
   out.putByte(0x22);
 }

@@ -17,6 +17,8 @@ import { writeNetwork } from "./network";
 
 const NO_KEY_MESSAGE = String.UTF8.encode("pseudonym key missing: values masked instead of hashed");
 
+const detachedEditor = new Editor();
+
 export class Redactor {
   readonly renderer: Renderer;
   /** Depth of the key that the allow-list admitted with its whole subtree (0: none). */
@@ -155,6 +157,16 @@ export class Redactor {
       this.writeSpan(record, start, stop - start, unchecked(treatments[rule]));
       unchecked(this.found[familyOf(rule)]++);
     }
+  }
+
+  /**
+   * Scans text held outside the record [ptr, end) (a repaired string, a body that is not JSON)
+   * and writes it, redacted, at the end of the record's output.
+   */
+  scanDetached(record: RecordOut, ptr: usize, end: usize): void {
+    detachedEditor.begin(ptr, record.out);
+    this.scanString(record, detachedEditor, ptr, end);
+    detachedEditor.copyTo(end);
   }
 
   /**

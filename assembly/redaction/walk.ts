@@ -20,28 +20,23 @@ const editor = new Editor();
 export const path = new KeyPath();
 export const NOT_TEXT = String.UTF8.encode("invalid UTF-8 or lone surrogates replaced by U+FFFD");
 
-/** Rewrites the current string or key token with what is not text replaced (U+FFFD). */
-function repair(editor: Editor, record: RecordOut): void {
-  editor.splice(reader.start + 1, reader.end - 1);
-  repairStringContent(record.out, reader.start + 1, reader.end - reader.start - 2);
-  record.addError(NOT_TEXT);
-}
-
 const repaired = new ByteBuffer(256);
-const repairedEditor = new Editor();
 
 /**
- * The same for a string value the detectors scan: they read the repaired text, so that a lone
- * surrogate or a stray byte (`password=hunter2 \ud800`) does not take a whole string out of the
- * scan, which it did.
+ * Rewrites the current string or key token with what is not text replaced (U+FFFD). With
+ * `scanWith`, the detectors read the repaired text: a lone surrogate or a stray byte
+ * (`password=hunter2 \ud800`) took a whole string out of the scan before.
  */
-function repairScanned(editor: Editor, record: RecordOut, redactor: Redactor): void {
+function repair(editor: Editor, record: RecordOut, scanWith: Redactor | null): void {
   editor.splice(reader.start + 1, reader.end - 1);
-  repaired.reset();
-  repairStringContent(repaired, reader.start + 1, reader.end - reader.start - 2);
-  repairedEditor.begin(repaired.ptr, record.out);
-  redactor.scanString(record, repairedEditor, repaired.ptr, repaired.ptr + repaired.len);
-  repairedEditor.copyTo(repaired.ptr + repaired.len);
+  const ptr = reader.start + 1, len = reader.end - reader.start - 2;
+  if (scanWith == null) {
+    repairStringContent(record.out, ptr, len);
+  } else {
+    repaired.reset();
+    repairStringContent(repaired, ptr, len);
+    scanWith.scanDetached(record, repaired.ptr, repaired.ptr + repaired.len);
+  }
   record.addError(NOT_TEXT);
 }
 
@@ -111,7 +106,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           if (!reader.firstMember) editor.splice(reader.memberLead, reader.start);
           store<u8>(written + depth, 1);
         }
-        if (reader.flags & STRING_NEEDS_REPAIR) repair(editor, record); // the key itself
+        if (reader.flags & STRING_NEEDS_REPAIR) repair(editor, record, null); // the key itself
         if (treatment != null && treatment.action != Action.Keep) {
           const valueToken = reader.next();
           const start = reader.start;
@@ -140,8 +135,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         const secretKey = secretKeyStart;
         secretKeyStart = 0;
         if (reader.flags & STRING_NEEDS_REPAIR) {
-          if (scanning) repairScanned(editor, record, redactor);
-          else repair(editor, record);
+          repair(editor, record, scanning ? redactor : null);
         } else if (scanning) {
           // A member named as a secret's (`"db_password": "…"`) is judged as the same bytes in a string would be.
           if (secretKey == 0 || !redactor.memberSecret(record, editor, body, len, secretKey, reader.start + 1, reader.end - 1)) {
