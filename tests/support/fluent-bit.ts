@@ -32,6 +32,8 @@ export interface RunSpec {
   tag?: string;
   /** Extra [SERVICE]/filter settings, e.g. { wasm_heap_size: "8192" }. */
   filterOptions?: Record<string, string>;
+  /** Runs Fluent Bit under `strace -f -c`, its summary of system calls written to this file. */
+  syscallSummary?: string;
 }
 
 export interface RunResult {
@@ -107,7 +109,9 @@ export function runFluentBit(spec: RunSpec): RunResult {
     filterOptions: spec.filterOptions,
     output: { name: "file", path: dir, file: "out.ndjson", format: "plain" },
   });
-  const run = spawnSync(FLUENT_BIT, ["-c", join(dir, "fluent-bit.conf")], { encoding: "utf8", timeout: 120_000 });
+  const argv = [FLUENT_BIT, "-c", join(dir, "fluent-bit.conf")];
+  if (spec.syscallSummary) argv.unshift("strace", "-f", "-c", "-o", spec.syscallSummary);
+  const run = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 120_000 });
   const outPath = join(dir, "out.ndjson");
   const outputLines = existsSync(outPath) ? readFileSync(outPath, "utf8").split("\n").filter((l) => l.length > 0) : [];
   return {
