@@ -3,8 +3,9 @@
 // another: no filter, the native-filter peer, the Lua peer (full and redaction-only), and
 // logseal interpreted (.wasm) and ahead-of-time (.aot) with the default policy, signed mode
 // (samples/policy.signed.yaml: wasm-signed, aot-signed), a redaction-only policy and a
-// pass-through policy (the "wasm echo" floor). Prints a markdown
-// table and writes it to bench/RESULTS.md.
+// pass-through policy (the "wasm echo" floor), and the bare echo module with and without one
+// futimens per record (Fluent Bit's own cost of a wasm filter; that system call's price). Prints
+// a markdown table and writes it to bench/RESULTS.md.
 //
 // Settings (environment): BENCH_RUNS (rounds of timed runs, every configuration once per round,
 // median; default 7), BENCH_CPU (the CPU the runs are pinned to; default the last one, "none":

@@ -44,6 +44,7 @@ export function readHeads(path: string): Map<string, ChainHeads> {
   const heads = new Map<string, ChainHeads>();
   for (const chain of parsed.chains) {
     const valid = typeof chain?.o === "string" && typeof chain.c === "string" && typeof chain.i === "string" && typeof chain.a === "string"
+      && (chain.k === undefined || typeof chain.k === "string") && typeof chain.verified === "boolean"
       && Number.isSafeInteger(chain.last?.seq) && HEX64.test(chain.last?.mac ?? "");
     if (!valid) throw new Error(`--continue ${path}: a chain entry is malformed`);
     heads.set(chainKey(chain.o, chain.c), chain);

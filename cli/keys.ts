@@ -12,6 +12,6 @@ export function readKeyFile(path: string): Buffer {
   const bytes = readInput(path, "key file");
   const key = Buffer.from(trimJsonSpace(bytes));
   bytes.fill(0);
-  if (key.length < MIN_KEY_CHARS) throw new Error(`key file ${path} is shorter than ${MIN_KEY_CHARS} characters`);
+  if (key.length < MIN_KEY_CHARS) throw new Error(`key file ${path} is shorter than ${MIN_KEY_CHARS} characters (space, tab, CR and LF around it not counted: a key file is text, e.g. \`openssl rand -hex 32\`)`);
   return key;
 }

@@ -199,7 +199,7 @@ export async function main(args: string[]): Promise<number> {
         process.stderr.write(`logseal: line ${lineNo}: not a JSON object (${unparsable}; passed on with logseal_error)\n`);
       }
       if (result.kind === "record") {
-        out.push(result.json);
+        out.push(oneLine(result.json));
         passed++;
       } else {
         dropped++;
@@ -232,4 +232,15 @@ export async function main(args: string[]): Promise<number> {
     process.stderr.write(`logseal: ${passed} records out, ${dropped} dropped by policy, ${malformed} malformed lines (of ${lineNo})\n`);
   }
   return 0;
+}
+
+/**
+ * The module's record on one line. A lifted object keeps its text as written, line breaks between
+ * its tokens included, and Fluent Bit writes every record re-serialised on one line. In valid JSON
+ * a raw CR or LF can only be whitespace (a string holds them escaped), and the seal covers the
+ * canonical form, not the whitespace: a space in their place keeps the record, its seal and the
+ * output's one-record-per-line framing.
+ */
+function oneLine(json: string): string {
+  return json.includes("\n") || json.includes("\r") ? json.replace(/[\r\n]/g, " ") : json;
 }

@@ -974,6 +974,11 @@ export async function verifyFiles(files: string[], options: VerifyOptions = {}, 
           continue;
         }
         line++;
+        if (line === 1 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+          // Only a file named by its path is told apart by its first bytes (a pipe cannot be read twice).
+          verifier.addChecked({ kind: "failure", reason: "unreadable", detail: "gzip-compressed, from a pipe or stdin: not decompressed here (give the file's path or --format s3, or pipe it through zcat)" }, file, line);
+          break;
+        }
         lines.push(decodeUtf8(bytes));
         if (lines.length === BATCH) {
           submit();

@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { pseudonym } from "../cli/pseudonym.js";
@@ -54,6 +55,25 @@ describe("logseal run", () => {
     expect(records[2]).toMatchObject({ x: "\ufffd", logseal_error: "invalid UTF-8 or lone surrogates replaced by U+FFFD" });
     expect(records[2]._seal.t).toBe("1700000000.500000000");
     expect(run.stderr).toMatch(/3 records out, 0 dropped by policy, 0 malformed lines \(of 3\)/);
+  });
+
+  it("writes a record whose lifted JSON had line breaks on one line, as Fluent Bit does, and it verifies", () => {
+    const dir = scratchDir("logseal-cli-");
+    const policy = temp("lift.json", JSON.stringify({ version: "lift", input: { lift: [{ key: "log" }] } }));
+    const pretty = '{\n  "msg": "line one\\nstill the value",\r\n  "n": 1\n}\n';
+    const input = `${JSON.stringify({ stream: "stdout", log: pretty })}\n${JSON.stringify({ log: "plain" })}\n`;
+    const run = logseal(["run", "--policy", policy, "--accessible-paths", dir, "-"], input);
+    expect(run.status, run.stderr).toBe(0);
+    const lines = run.stdout.trim().split("\n");
+    expect(lines).toHaveLength(2);
+    const records = lines.map((l) => JSON.parse(l));
+    expect(records[0]).toMatchObject({ stream: "stdout", msg: "line one\nstill the value", n: 1 });
+    expect(records[0].logseal_error).toBeUndefined();
+    expect(records[1].log).toBe("plain");
+    const sealed = temp("lifted.ndjson", run.stdout);
+    const verify = logseal(["verify", "--allow-sha256", sealed]);
+    expect(verify.stdout + verify.stderr).toMatch(/OK/);
+    expect(verify.status).toBe(0);
   });
 
   it("creates the chain state file readable by its owner only (it holds the epoch key)", () => {
@@ -194,6 +214,22 @@ describe("files that cannot be read", () => {
       const run = logseal(args);
       expect([run.status, run.stderr]).toEqual([status, stderr]);
     }
+  });
+});
+
+describe("gzip on stdin", () => {
+  it("fails once with a hint instead of a failure per garbage line; the same file by its path verifies", () => {
+    const sealed = logseal(["run", "--accessible-paths", scratchDir("logseal-cli-"), "-"], '{"a":1}\n{"b":2}\n');
+    const gz = gzipSync(Buffer.from(sealed.stdout));
+    const piped = logseal(["verify", "--allow-sha256", "-"], gz);
+    expect(piped.status).toBe(1);
+    expect(piped.stdout).toContain("-:1: unreadable: gzip-compressed, from a pipe or stdin: not decompressed here");
+    expect(piped.stdout).toMatch(/FAILED \(1 unreadable\)/);
+    const path = join(scratchDir("logseal-cli-"), "sealed.ndjson.gz");
+    writeFileSync(path, gz);
+    const named = logseal(["verify", "--allow-sha256", path]);
+    expect(named.stdout).toMatch(/2 records in 1 chains.*: OK/);
+    expect(named.status).toBe(0);
   });
 });
 

@@ -60,6 +60,21 @@ describe("the seal", () => {
     expect(verifyLines(lines, { allowSha256: true }).ok).toBe(true);
   });
 
+  it("says so on every record when the default key file is there but unusable, as when a named one is missing", () => {
+    // 32 raw random bytes (`openssl rand 32`) that begin with a line feed: 31 characters once the
+    // whitespace around the key is set aside. Not named by the policy, yet meant as the seal key.
+    const raw = Buffer.concat([Buffer.from([0x0a]), Buffer.alloc(31, 0xa7)]);
+    for (const policy of [sealPolicy(), undefined]) {
+      const dir = sealDir(policy ?? {}, false);
+      if (!policy) rmSync(join(dir, "logseal.policy.json"));
+      writeFileSync(join(dir, "seal.key"), raw);
+      for (const line of sealAll(dir, records(3))) {
+        expect(JSON.parse(line).logseal_error).toMatch(/key file .*seal\.key is shorter than 32 characters.*SHA-256/);
+        expect(sealOf(line).a).toBe("sha256");
+      }
+    }
+  });
+
   it("names its origin (the policy's, else the origin file's first line) and an instance id kept across restarts", () => {
     const dir = sealDir(sealPolicy({ origin_file: "node-name" }));
     writeFileSync(join(dir, "node-name"), "  worker-7.eu-west-1\nignored\n");

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { canonicalObject, parseMembers, roundTo16Digits } from "../cli/canonical.js";
 import { EpochKeys, type Seal, sealMac } from "../cli/seal-mac.js";
-import { chainKey } from "../cli/heads.js";
+import { chainKey, readHeads, writeHeads } from "../cli/heads.js";
 import { Verifier, formatResult, headsFromState, headsOf, main as verifyMain, verifyFiles, type Reason } from "../cli/verify.js";
 import { containerRecord } from "../bench/workload.js";
 import { randomObject, rng, toJson } from "./support/random.js";
@@ -241,6 +241,17 @@ describe("what lies outside a chain's records", () => {
     expect(verifyLines(lines.slice(6), { keys: [KEY_BYTES], starts }).failures.map((f) => f.reason)).toEqual(["headless"]);
     const failedDay1 = new Map([...starts].map(([k, h]) => [k, { ...h, verified: false }]));
     expect(verifyLines(lines.slice(5), { keys: [KEY_BYTES], starts: failedDay1 }).failures[0].detail).toMatch(/did not verify/);
+  });
+
+  it("a heads file whose entry says `verified` in anything but a boolean is refused, not read as verified", () => {
+    const head = { o: "node-a", c: "app", i: "00".repeat(8), a: "blake2b-keyed", k: "11".repeat(8), first: { seq: 0, mac: "a".repeat(64) }, last: { seq: 4, mac: "b".repeat(64) } };
+    const path = join(scratchDir("logseal-heads-"), "heads.json");
+    writeHeads(path, [{ ...head, verified: true }]);
+    expect(readHeads(path).get(chainKey("node-a", "app"))?.verified).toBe(true);
+    for (const verified of ["false", 1, null, undefined]) {
+      writeFileSync(path, JSON.stringify({ format: "logseal-heads-1", chains: [{ ...head, verified }] }));
+      expect(() => readHeads(path), String(verified)).toThrow(/a chain entry is malformed/);
+    }
   });
 
   it("origins: another host's records are refused when origins are required; an origin or instance changed breaks the MAC", () => {

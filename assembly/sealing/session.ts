@@ -128,7 +128,9 @@ export class Session {
       }
       return "";
     }
-    return policy.keyRequired ? file.error + ": records are sealed with SHA-256 (integrity only, no authenticity)" : "";
+    // A key file that is there but unusable is an error even where the policy does not name it:
+    // the operator meant records to be keyed, and SHA-256 seals anyone can recompute.
+    return policy.keyRequired || file.found ? file.error + ": records are sealed with SHA-256 (integrity only, no authenticity)" : "";
   }
 
   /** The seal time of the next record (never before the last one), moving to its epoch. */
