@@ -14,6 +14,7 @@ import { Captures } from "../enrichment/capture";
 import { Action } from "./policy";
 import { Redactor } from "./redactor";
 import { isSecretName } from "./detectors/pairs";
+import { auditRole, memberRole, NAME_MEMBER, SECRET_DATA_MEMBER, SECRET_SIGN_MEMBER, signsSecret, VALUE_MEMBER } from "./roles";
 
 export const reader = new JsonReader();
 const editor = new Editor();
@@ -57,22 +58,6 @@ function setDecodedKey(depth: i32, raw: usize, rawLen: usize, recordLen: usize):
 
 /** Per container depth: whether a member has been written yet (0/1). */
 const written = heap.alloc(<usize>MAX_DEPTH + 2);
-
-/** A member's part in a name/value object (`{"name": "DB_PASSWORD", "value": "…"}`); bits above KeyVerdicts' SECRET_NAME. */
-export const NAME_MEMBER: u32 = 2;
-export const VALUE_MEMBER: u32 = 4;
-
-/**
- * The part the member named [key, key + len) plays in a name/value object: `name` or `key`
- * (NAME_MEMBER), `value` (VALUE_MEMBER), in any case (Office 365 writes `Name`/`Value`, AWS
- * `Key`/`Value`); else 0.
- */
-export function memberRole(key: usize, len: usize): u32 {
-  if (len == 5) return (load<u32>(key) | 0x20202020) == 0x756C6176 && (load<u8>(key, 4) | 0x20) == 0x65 ? VALUE_MEMBER : 0; // value
-  if (len == 4) return (load<u32>(key) | 0x20202020) == 0x656D616E ? NAME_MEMBER : 0; // name
-  if (len == 3) return (load<u16>(key) | 0x2020) == 0x656B && (load<u8>(key, 2) | 0x20) == 0x79 ? NAME_MEMBER : 0; // key
-  return 0;
-}
 
 /** Per object depth: where the content of its `name`/`key` string member starts and ends (start 0: none yet). */
 const names = heap.alloc((<usize>MAX_DEPTH + 2) << 3);
@@ -153,6 +138,8 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
   // no key rules (no table) only where the value is scanned; reset where a value is not a member's
   // (an array's items, after an object item).
   let role: u32 = 0;
+  // Whether the record is an audit event about a Secret (roles.ts), from the members seen so far.
+  let aboutSecret = false;
   store<u32>(names + 8, 0);
   path.depth = 0;
   while (true) {
@@ -168,7 +155,8 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           captureSlot = captures.slotFor(path); // capture paths alone cost less to match than to look up
         } else {
           if (!verdicts.recall(objectDepth, key, keyLen)) {
-            const named = (isSecretName(key, keyLen) ? SECRET_NAME : 0) | memberRole(key, keyLen);
+            // (with nothing scanned no value is judged: its role would only cost the walk)
+            const named = redactor.scansNothing ? 0 : (isSecretName(key, keyLen) ? SECRET_NAME : 0) | memberRole(key, keyLen) | auditRole(path);
             verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path), named);
           }
           keyRule = verdicts.keyRule;
@@ -209,7 +197,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           // without key rules there is no verdict table: the name is read only where its value is scanned
           if (scanning) {
             if (isSecretName(key, keyLen)) secretKeyStart = reader.start;
-            role = memberRole(key, keyLen);
+            role = memberRole(key, keyLen) | auditRole(path);
           } else {
             role = 0;
           }
@@ -231,11 +219,20 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
             repair(editor, record, scanning ? redactor : null);
             continue;
           }
-          if (part == NAME_MEMBER) {
+          if (part >= SECRET_SIGN_MEMBER) {
+            // a Kubernetes audit event about a Secret (`objectRef.resource` `secrets`, a body of kind
+            // `Secret` or `SecretList`): every value of its data is a secret, whatever its key
+            if ((part & SECRET_DATA_MEMBER) != 0) {
+              if (aboutSecret && scanning && redactor.secretData(record, editor, reader.start + 1, reader.end - 1)) continue;
+            } else if (signsSecret(reader.start + 1, reader.end - 1)) {
+              aboutSecret = true;
+            }
+          }
+          if ((part & NAME_MEMBER) != 0) {
             const slot = names + (<usize>objectDepth << 3);
             store<u32>(slot, <u32>(reader.start + 1));
             store<u32>(slot, <u32>(reader.end - 1), 4);
-          } else if (part == VALUE_MEMBER && scanning && namedValue(record, editor, redactor, body, len, objectDepth)) {
+          } else if ((part & VALUE_MEMBER) != 0 && scanning && namedValue(record, editor, redactor, body, len, objectDepth)) {
             continue; // the `value` of an object whose `name` is a secret's, judged as the member `"DB_PASSWORD": "…"` would be
           }
         }
