@@ -18,18 +18,21 @@ const KEY_BYTES: u32 = 8192;
 const MAX_PROBES: i32 = 8;
 /** Deepest path kept: deeper keys are matched every time. */
 const MAX_CACHED_DEPTH: i32 = 32;
-const NODE: usize = 24; // parent, key length, key offset in `keys`, key rule id, capture slot, secret name (0/1)
+const NODE: usize = 24; // parent, key length, key offset in `keys`, key rule id, capture slot, what the name says (`named`)
 /** A free node's parent (the table is cleared to 0xFF bytes); also "this path is not kept". */
 const NONE: i32 = -1;
 /** The parent of the record's own keys. */
 const ROOT: i32 = NODES;
+/** In `named`: the member's name is a secret's to the pair detector. */
+export const SECRET_NAME: u32 = 1;
 
 export class KeyVerdicts {
   /** Verdicts of the member last looked up: its key rule id and its capture slot (-1: none), and
-   * whether its name is a secret's to the pair detector (its value then asked about as a pair's). */
+   * what its name says to the walk: SECRET_NAME when it is a secret's to the pair detector (its
+   * value then asked about as a pair's), or'd with its part in a name/value object (memberRole). */
   keyRule: i32 = -1;
   captureSlot: i32 = -1;
-  secretName: bool = false;
+  named: u32 = 0;
 
   private readonly nodes: ArrayBuffer = new ArrayBuffer(<i32>(<usize>NODES * NODE));
   private readonly keys: ArrayBuffer = new ArrayBuffer(<i32>KEY_BYTES);
@@ -68,7 +71,7 @@ export class KeyVerdicts {
         if (head == wanted && sameBytes(keys + <usize>load<u32>(node, 8), key, len)) {
           this.keyRule = load<i32>(node, 12);
           this.captureSlot = load<i32>(node, 16);
-          this.secretName = load<u32>(node, 20) != 0;
+          this.named = load<u32>(node, 20);
           at = i;
           break;
         }
@@ -84,10 +87,10 @@ export class KeyVerdicts {
   }
 
   /** Sets the verdicts of the path `recall` did not find, and keeps them if there is room. */
-  remember(key: usize, len: usize, keyRule: i32, captureSlot: i32, secretName: bool): void {
+  remember(key: usize, len: usize, keyRule: i32, captureSlot: i32, named: u32): void {
     this.keyRule = keyRule;
     this.captureSlot = captureSlot;
-    this.secretName = secretName;
+    this.named = named;
     const at = this.vacant;
     if (at == NONE || this.count >= MAX_NODES || <usize>this.used + len > <usize>KEY_BYTES) return;
     const depth = this.vacantDepth;
@@ -97,7 +100,7 @@ export class KeyVerdicts {
     store<u32>(node, this.used, 8);
     store<i32>(node, keyRule, 12);
     store<i32>(node, captureSlot, 16);
-    store<u32>(node, <u32>secretName, 20);
+    store<u32>(node, named, 20);
     memory.copy(changetype<usize>(this.keys) + <usize>this.used, key, len);
     this.used += <u32>len;
     this.count++;

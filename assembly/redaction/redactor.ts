@@ -9,7 +9,7 @@ import { Renderer } from "./render";
 import { Pseudonymizer } from "./pseudonym";
 import { HmacKey } from "../crypto/hmac";
 import { Editor } from "../json/editor";
-import { findSecrets, installUserRules, memberSecretAt, RuleSet } from "./detectors";
+import { findSecrets, installUserRules, memberSecretAt, namedValueSecretAt, RuleSet } from "./detectors";
 import { matchEnd, matchStart } from "./detectors/match";
 import { familyId, familyNames, familyOf, MAX_RULES, ruleFamilies, ruleId, ruleNames } from "./detectors/rules";
 import { SpanList } from "./spans";
@@ -180,7 +180,21 @@ export class Redactor {
     let sep = contentStart - 2; // before the value's opening quote: JSON whitespace, then the ':'
     while (sep > keyStart && load<u8>(sep) != 0x3A) sep--;
     if (sep <= keyStart) return false;
-    const rule = memberSecretAt(body, len, keyStart - body, sep - body, this.enabledRules);
+    return this.wholeValue(record, editor, body, memberSecretAt(body, len, keyStart - body, sep - body, this.enabledRules), contentStart, contentEnd);
+  }
+
+  /**
+   * The string `value` member of an object whose `name` or `key` member, content [nameStart,
+   * nameEnd), names a secret (`{"name": "DB_PASSWORD", "value": "…"}`): its content
+   * [contentStart, contentEnd) is judged and written as memberSecret's.
+   */
+  namedValue(record: RecordOut, editor: Editor, body: usize, len: usize, nameStart: usize, nameEnd: usize, contentStart: usize, contentEnd: usize): bool {
+    const rule = namedValueSecretAt(body, len, nameStart - body, nameEnd - body, contentStart - 1 - body, this.enabledRules);
+    return this.wholeValue(record, editor, body, rule, contentStart, contentEnd);
+  }
+
+  /** Writes the content [contentStart, contentEnd) as the span of `rule` when the detector took it whole. */
+  private wholeValue(record: RecordOut, editor: Editor, body: usize, rule: i32, contentStart: usize, contentEnd: usize): bool {
     if (rule < 0 || body + matchStart != contentStart || body + matchEnd != contentEnd) return false;
     editor.splice(contentStart, contentEnd);
     this.writeSpan(record, contentStart, contentEnd - contentStart, unchecked(this.treatments[rule]));

@@ -8,7 +8,7 @@ import { JsonReader, MAX_DEPTH, STRING_ESCAPED, STRING_NEEDS_REPAIR, Token } fro
 import { repairStringContent } from "../json/write";
 import { NO_MATCH } from "../policy/keymatch";
 import { KeyPath } from "../policy/keypath";
-import { KeyVerdicts } from "../policy/keyverdicts";
+import { KeyVerdicts, SECRET_NAME } from "../policy/keyverdicts";
 import { RecordOut } from "../record";
 import { Captures } from "../enrichment/capture";
 import { Action } from "./policy";
@@ -58,6 +58,79 @@ function setDecodedKey(depth: i32, raw: usize, rawLen: usize, recordLen: usize):
 /** Per container depth: whether a member has been written yet (0/1). */
 const written = heap.alloc(<usize>MAX_DEPTH + 2);
 
+/** A member's part in a name/value object (`{"name": "DB_PASSWORD", "value": "…"}`); bits above KeyVerdicts' SECRET_NAME. */
+export const NAME_MEMBER: u32 = 2;
+export const VALUE_MEMBER: u32 = 4;
+
+/**
+ * The part the member named [key, key + len) plays in a name/value object: `name` or `key`
+ * (NAME_MEMBER), `value` (VALUE_MEMBER), in any case (Office 365 writes `Name`/`Value`, AWS
+ * `Key`/`Value`); else 0.
+ */
+export function memberRole(key: usize, len: usize): u32 {
+  if (len == 5) return (load<u32>(key) | 0x20202020) == 0x756C6176 && (load<u8>(key, 4) | 0x20) == 0x65 ? VALUE_MEMBER : 0; // value
+  if (len == 4) return (load<u32>(key) | 0x20202020) == 0x656D616E ? NAME_MEMBER : 0; // name
+  if (len == 3) return (load<u16>(key) | 0x2020) == 0x656B && (load<u8>(key, 2) | 0x20) == 0x79 ? NAME_MEMBER : 0; // key
+  return 0;
+}
+
+/** Per object depth: where the content of its `name`/`key` string member starts and ends (start 0: none yet). */
+const names = heap.alloc((<usize>MAX_DEPTH + 2) << 3);
+
+/**
+ * The name of a name/value object whose `value` comes first (`{"value": "…", "name": "DB_PASSWORD"}`):
+ * when the member right after the value's closing quote (at `p`) is a `name` or `key` string, its
+ * content is put in `names` at `depth`. Read from the bytes ahead; a record the reader later finds
+ * malformed is not written.
+ */
+function nameAfter(p: usize, end: usize, depth: i32): bool {
+  p = jsonSpaceEnd(p, end);
+  if (p >= end || load<u8>(p) != 0x2C) return false;
+  p = jsonSpaceEnd(p + 1, end);
+  if (p + 6 >= end || load<u8>(p) != 0x22) return false;
+  const key = p + 1;
+  p = key;
+  while (p < end && p - key <= 4 && load<u8>(p) != 0x22) p++;
+  if (p >= end || memberRole(key, p - key) != NAME_MEMBER) return false;
+  p = jsonSpaceEnd(p + 1, end);
+  if (p >= end || load<u8>(p) != 0x3A) return false;
+  p = jsonSpaceEnd(p + 1, end);
+  if (p >= end || load<u8>(p) != 0x22) return false;
+  const start = p + 1;
+  for (p = start; p < end; p++) {
+    const b = load<u8>(p);
+    if (b == 0x22) break;
+    if (b == 0x5C) p++;
+  }
+  if (p >= end) return false;
+  const slot = names + (<usize>depth << 3);
+  store<u32>(slot, <u32>start);
+  store<u32>(slot, <u32>p, 4);
+  return true;
+}
+
+/** Past JSON whitespace at `p` (up to 64 bytes of it). */
+function jsonSpaceEnd(p: usize, end: usize): usize {
+  const limit = min(end, p + 64);
+  while (p < limit) {
+    const b = load<u8>(p);
+    if (b != 0x20 && b != 0x0A && b != 0x0D && b != 0x09) break;
+    p++;
+  }
+  return p;
+}
+
+/**
+ * The string `value` member just read, in the object at `depth` of the record [body, body + len):
+ * taken whole as a secret when the object's `name` or `key` member, before it or right after it,
+ * names a secret (`{"name": "DB_PASSWORD", "value": "…"}`, Kubernetes and ECS env lists).
+ */
+function namedValue(record: RecordOut, editor: Editor, redactor: Redactor, body: usize, len: usize, depth: i32): bool {
+  const slot = names + (<usize>depth << 3);
+  if (load<u32>(slot) == 0 && !nameAfter(reader.end, body + len, depth)) return false;
+  return redactor.namedValue(record, editor, body, len, <usize>load<u32>(slot), <usize>load<u32>(slot, 4), reader.start + 1, reader.end - 1);
+}
+
 /**
  * Writes the redacted body into `record` without its closing brace. Returns false if the
  * body is not a JSON object (reader.error says why); `record` is then left for the caller.
@@ -72,8 +145,15 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
   let objectDepth = 1;
   let pendingCapture = -1;
   let scanning = false;
-  // Where the name of a member whose name is a secret's starts, while its value is awaited (0: none).
+  // Where the name of a member whose name is a secret's starts, while its value is awaited (0: none;
+  // always 0 at a key: every value resets it, and a removed or replaced value never sets it).
   let secretKeyStart: usize = 0;
+  // The awaited value's part in a name/value object (memberRole; with SECRET_NAME from the key-path
+  // table): set at every key whose value the walk reads, from the table wherever the member is, with
+  // no key rules (no table) only where the value is scanned; reset where a value is not a member's
+  // (an array's items, after an object item).
+  let role: u32 = 0;
+  store<u32>(names + 8, 0);
   path.depth = 0;
   while (true) {
     const token = reader.next();
@@ -88,7 +168,8 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           captureSlot = captures.slotFor(path); // capture paths alone cost less to match than to look up
         } else {
           if (!verdicts.recall(objectDepth, key, keyLen)) {
-            verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path), isSecretName(key, keyLen));
+            const named = (isSecretName(key, keyLen) ? SECRET_NAME : 0) | memberRole(key, keyLen);
+            verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path), named);
           }
           keyRule = verdicts.keyRule;
           captureSlot = verdicts.captureSlot;
@@ -124,9 +205,19 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         }
         pendingCapture = captureSlot;
         scanning = redactor.scans(path);
-        // without key rules there is no verdict table: the name is read only where its value is scanned
-        const secret = scanning && treatment == null && (redactor.noKeyRules ? isSecretName(key, keyLen) : verdicts.secretName);
-        secretKeyStart = secret ? reader.start : 0;
+        if (redactor.noKeyRules) {
+          // without key rules there is no verdict table: the name is read only where its value is scanned
+          if (scanning) {
+            if (isSecretName(key, keyLen)) secretKeyStart = reader.start;
+            role = memberRole(key, keyLen);
+          } else {
+            role = 0;
+          }
+        } else {
+          const named = verdicts.named;
+          if (scanning && treatment == null && (named & SECRET_NAME) != 0) secretKeyStart = reader.start;
+          role = named;
+        }
         continue;
       }
       case Token.String: {
@@ -134,9 +225,21 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         pendingCapture = -1;
         const secretKey = secretKeyStart;
         secretKeyStart = 0;
-        if (reader.flags & STRING_NEEDS_REPAIR) {
-          repair(editor, record, scanning ? redactor : null);
-        } else if (scanning) {
+        const part = role;
+        if (((reader.flags & STRING_NEEDS_REPAIR) | part) != 0) {
+          if (reader.flags & STRING_NEEDS_REPAIR) {
+            repair(editor, record, scanning ? redactor : null);
+            continue;
+          }
+          if (part == NAME_MEMBER) {
+            const slot = names + (<usize>objectDepth << 3);
+            store<u32>(slot, <u32>(reader.start + 1));
+            store<u32>(slot, <u32>(reader.end - 1), 4);
+          } else if (part == VALUE_MEMBER && scanning && namedValue(record, editor, redactor, body, len, objectDepth)) {
+            continue; // the `value` of an object whose `name` is a secret's, judged as the member `"DB_PASSWORD": "…"` would be
+          }
+        }
+        if (scanning) {
           // A member named as a secret's (`"db_password": "…"`) is judged as the same bytes in a string would be.
           if (secretKey == 0 || !redactor.memberSecret(record, editor, body, len, secretKey, reader.start + 1, reader.end - 1)) {
             redactor.scanString(record, editor, reader.start + 1, reader.end - 1);
@@ -159,15 +262,18 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         secretKeyStart = 0;
         objectDepth++;
         store<u8>(written + reader.depth, 0);
+        store<u32>(names + (<usize>objectDepth << 3), 0);
         continue;
       }
       case Token.ArrayStart: {
         if (pendingCapture >= 0) captures.set(pendingCapture, token, reader.start, reader.end);
         pendingCapture = -1;
         secretKeyStart = 0;
+        role = 0;
         continue;
       }
       case Token.ObjectEnd: {
+        role = 0;
         objectDepth--;
         path.depth = objectDepth;
         scanning = redactor.scans(path); // back in the enclosing member (e.g. an array of objects)

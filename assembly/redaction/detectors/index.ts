@@ -18,7 +18,7 @@ import { ibanAt, ibanLength } from "./iban";
 import { emailAt, ipv4At, ipv6At, urlPasswordAt } from "./network";
 import { jwtAt } from "./tokens";
 import { pemPrivateKeyAt } from "./pem";
-import { authHeaderAt, awsSecretKeyAt, cliSecretAt, resetPairMemory, secretPairAt, setReadingMember, spacedValueAt } from "./pairs";
+import { authHeaderAt, awsSecretKeyAt, cliSecretAt, namedValueAt, resetPairMemory, secretPairAt, setReadingMember, spacedValueAt } from "./pairs";
 import {
   addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, matchRule, MAX_RULES,
   registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
@@ -428,16 +428,34 @@ export function findSecrets(ptr: usize, len: usize, rules: RuleSet, spans: SpanL
  * bounds in matchStart/matchEnd, or -1 (not a secret, or the pair detector is off).
  */
 export function memberSecretAt(body: usize, len: usize, keyStart: usize, sep: usize, rules: RuleSet): i32 {
-  const enabled = rules.slots;
-  if ((enabled & (1 << S_PAIR)) == 0) return -1;
-  setClaimedEnd(keyStart); // backward reads stop at the member's name
+  if (!beginMember(keyStart, rules)) return -1;
+  return endMember(secretPairAt(body, len, sep, keyStart), body, rules);
+}
+
+/**
+ * The `value` member of an object whose `name` (or `key`) member is a secret's name
+ * (`{"name": "DB_PASSWORD", "value": "…"}`), judged as the member `"DB_PASSWORD": "…"` would be:
+ * the name's content is [nameStart, nameEnd) and the value's opening quote at `valueQuote`, offsets
+ * in the record [body, body + len). Returns as memberSecretAt.
+ */
+export function namedValueSecretAt(body: usize, len: usize, nameStart: usize, nameEnd: usize, valueQuote: usize, rules: RuleSet): i32 {
+  if (!beginMember(min(nameStart, valueQuote), rules)) return -1;
+  return endMember(namedValueAt(body, len, nameEnd, valueQuote), body, rules);
+}
+
+/** Sets the detectors up to judge a member whose name starts at `floor`; false when the pair detector is off. */
+function beginMember(floor: usize, rules: RuleSet): bool {
+  if ((rules.slots & (1 << S_PAIR)) == 0) return false;
+  setClaimedEnd(floor); // backward reads stop at the member's name
   resetPairMemory();
   setActiveRules(rules.bits);
   setReadingMember(true);
-  const isSecret = secretPairAt(body, len, sep, keyStart);
+  return true;
+}
+
+@inline function endMember(isSecret: bool, body: usize, rules: RuleSet): i32 {
   setReadingMember(false);
-  if (!isSecret) return -1;
-  return specificShape(body, <i32>PAIR_RULE, enabled);
+  return isSecret ? specificShape(body, <i32>PAIR_RULE, rules.slots) : -1;
 }
 
 const PAIR_RULE: u32 = <u32>load<u16>(SLOT_RULE + (<usize>S_PAIR << 1));

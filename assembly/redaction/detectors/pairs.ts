@@ -481,6 +481,19 @@ export function secretPairAt(p: usize, n: usize, sep: usize, floor: usize): bool
   if (b == EQUALS && keyEnd > 2 && load<u8>(p + keyEnd - 1) == 0x5d) return arrayPairAt(p, n, keyEnd, value);
   if (isTypeWord(p, keyEnd)) keyEnd = keyEndBefore(p, keyEnd - typeWordLength(p, keyEnd)); // `var token string = "…"`
   if (!sensitiveKeyBefore(p, keyEnd)) return b == EQUALS && namedByKeyAttribute(p, keyEnd) && valueAt(p, n, value, false);
+  return namedPairAt(p, n, b, next, keyEnd, value);
+}
+
+/** `{"name": "DB_PASSWORD", "value": "…"}` in a parsed record (a Kubernetes or ECS env list,
+ * `{"key": "password", "value": "…"}`): the name's content ends at `nameEnd`, the value's opening
+ * quote is at `value`; judged as the member `"DB_PASSWORD":"…"` would be. */
+export function namedValueAt(p: usize, n: usize, nameEnd: usize, value: usize): bool {
+  return sensitiveKeyBefore(p, nameEnd) && namedPairAt(p, n, COLON, QUOTE, nameEnd, value);
+}
+
+/** The rest of a pair whose key, ending at `keyEnd`, is sensitive: the exceptions of the name
+ * (`nextPageToken`, `PWD=/home`…) and the value at `value` after the separator `b` (then `next`). */
+function namedPairAt(p: usize, n: usize, b: u32, next: u32, keyEnd: usize, value: usize): bool {
   if (isWorkingDirectory(p, n, keyEnd, value) || isPamServiceType(p, n, b, keyEnd, value) || isPasswordCount(p, n, keyEnd, value)) return false;
   const keyStart = keyStartBefore(p, keyEnd);
   if (namesRequestToken(p, keyStart, keyEnd)) return false;
