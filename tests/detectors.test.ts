@@ -827,7 +827,7 @@ describe("robustness", () => {
 
   it("stays linear on adversarial repetitions", () => {
     const M = 1 << 20;
-    for (const unit of ["eyJ-", "xoxb-", "AIza-", "github_pat_", "aws_secret_", "a://", "a:", "1:", "4111 ", "-----BEGIN A PRIVATE KEY----- ", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t ", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t\\n", "\\", "@a.", "pwd=\\\"", "Authorization: "]) {
+    for (const unit of ["eyJ-", "xoxb-", "AIza-", "github_pat_", "aws_secret_", "a://", "a:", "1:", "4111 ", "-----BEGIN A PRIVATE KEY----- ", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t ", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t\\n", "?command=", "?command=-p&command=x&", "?c", "?command=mysql&command=-pA", "\\", "@a.", "pwd=\\\"", "Authorization: "]) {
       const text = unit.repeat(Math.ceil(M / unit.length)).slice(0, M);
       const started = performance.now();
       spansOf(text);
@@ -854,6 +854,60 @@ describe("robustness", () => {
       expectWellFormed(cut, spansOf(cut));
     }
   });
+});
+
+describe("exec and attach command lines in a request URI (command= query parameters, URL-encoded)", () => {
+  const uri = (query: string) => `/api/v1/namespaces/db/pods/mysql-0/exec?${query}`;
+  const tail = "&container=main&stdin=true&stdout=true&tty=true";
+  // the password only: the command and the other parameters stay readable
+  const cases: Array<[string, string, Name]> = [
+    ["command=mysql&command=-uroot&command=-pS3cret-Pw", "S3cret-Pw", "secret_pair"],
+    ["command=mysql&command=-u&command=root&command=-p&command=S3cret-Pw", "S3cret-Pw", "secret_pair"],
+    ["command=mysql&command=--password%3DS3cret-Pw", "S3cret-Pw", "secret_pair"],
+    ["command=mysql&command=-uroot&command=-pS3%21cr%40t", "S3%21cr%40t", "secret_pair"],
+    ["command=redis-cli&command=-a&command=S3cret-Pw", "S3cret-Pw", "secret_pair"],
+    ["command=sh&command=-c&command=PGPASSWORD%3DS3cret-Pw+psql+-U+app", "S3cret-Pw", "secret_pair"],
+    ["command=sh&command=-c&command=PGPASSWORD%3DS3cret-Pw%20psql%20-U%20app", "S3cret-Pw", "secret_pair"],
+    ["command=psql&command=postgresql%3A%2F%2Fapp%3AS3cret-Pw%40localhost%2Fapp", "S3cret-Pw", "url_password"],
+    ["command=curl&command=-H&command=Authorization%3A+Bearer+Zx81QwErTy77aBcD9f0e1d2c&command=http%3A%2F%2Flocalhost%3A8080%2Fadmin", "Zx81QwErTy77aBcD9f0e1d2c", "auth_header"],
+    ["container=db&command=mysql&command=-pS3cret-Pw", "S3cret-Pw", "secret_pair"],
+  ];
+  for (const [query, secret, detector] of cases) {
+    for (const [how, sep] of [["&", "&"], ["\\u0026 (Go's JSON)", "\\u0026"], ["\\\\u0026 (JSON text in a string)", "\\\\u0026"]]) {
+      const text = uri(query + tail).replaceAll("&", sep);
+      it(`finds ${secret} in ${query} (${how})`, () => expect(find(text)).toEqual([`${detector}:${secret}`]));
+    }
+  }
+  it("scans the command line with the policy's rules only", () => {
+    const mysql = uri("command=mysql&command=-uroot&command=-pS3cret-Pw" + tail);
+    const psql = uri("command=psql&command=postgresql%3A%2F%2Fapp%3AS3cret-Pw%40localhost%2Fapp" + tail);
+    expect(find(mysql, only("url_password"))).toEqual([]);
+    expect(find(psql, only("url_password"))).toEqual(["url_password:S3cret-Pw"]);
+    expect(find(psql, only("email", "ipv4"))).toEqual([]);
+  });
+  it("finds every secret of one command line, each where it is in the URI", () => {
+    const text = uri("command=sh&command=-c&command=PGPASSWORD%3Dpw1-Secret+psql+postgresql%3A%2F%2Fu%3Apw2-Secret%40h%2Fd" + tail);
+    expect(find(text)).toEqual(["secret_pair:pw1-Secret", "url_password:pw2-Secret"]);
+  });
+  it("finds it in the audit line as the kit's tail hands it over (escaped quotes around the URI)", () => {
+    const line = `{\\"kind\\":\\"Event\\",\\"requestURI\\":\\"${uri("command=redis-cli\\\\u0026command=-a\\\\u0026command=S3cret-Pw\\\\u0026container=redis")}\\",\\"verb\\":\\"create\\"}`;
+    expect(find(line)).toEqual(["secret_pair:S3cret-Pw"]);
+  });
+  // no password: -p is a port for these tools, the variable is a reference, no value, no command
+  negatives([
+    uri("command=ls&command=-la" + tail),
+    uri("command=nc&command=-l&command=-p&command=8080" + tail),
+    uri("command=ssh&command=-p&command=2222&command=bastion" + tail),
+    uri("command=mysql&command=-u&command=root&command=-p&command=3306" + tail),
+    uri("command=mysql&command=-uroot&command=-p" + tail),
+    uri("command=sh&command=-c&command=mysql+-uroot+-p%24MYSQL_ROOT_PASSWORD" + tail),
+    uri("command=sh&command=-c&command=echo+%24PGPASSWORD" + tail),
+    uri("command=redis-cli&command=-h&command=redis&command=ping" + tail),
+    uri("command=cat&command=%2Fetc%2Fresolv.conf&container=coredns"),
+    uri("command=psql&command=postgresql%3A%2F%2Fdb%2Fapp" + tail),
+    "/oauth/callback?code=abc&client_id=x&command=ok",
+    "/api/v1/namespaces/ns/pods/p/attach?container=main&stdin=true&stdout=true&tty=true",
+  ]);
 });
 
 describe("command-line secrets", () => {

@@ -22,6 +22,7 @@ const CLOSED_CREDENTIALS: RegExp[] = [
   /^(SA token Secret token|TokenRequest status\.token|TokenReview spec\.token)$/,
   /^container (args --db-password=|command PGPASSWORD=)$/,
   /^(Secret (\((read|response)\) )?data |JSON patch \/data\/)(tls\.key|id_rsa)$/, // base64-encoded PEM private keys
+  /^exec URI /,                                           // a command line's password in an exec request's URI (URL-encoded)
 ];
 
 /** Closed where the event is the record: env variables named as credentials, as its own name/value
