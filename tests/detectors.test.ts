@@ -303,6 +303,46 @@ describe("pem_private_key", () => {
   negatives(["-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----", "-----BEGIN PUBLIC KEY-----\\nMIIB", "----BEGIN PRIVATE KEY-----", "-----BEGIN private key-----", "-----BEGIN RSA PUBLIC KEY-----\\nMIIB\\n-----END RSA PUBLIC KEY-----", "-----BEGIN SSH2 PUBLIC KEY-----\\nAAAA", "-----BEGIN KEY-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----\\nmQEN"]);
 });
 
+describe("pem_private_key, base64-encoded (kubeconfig client-key-data, tls.key)", () => {
+  const b64 = (text: string) => Buffer.from(text).toString("base64");
+  const pem = (label: string) => `-----BEGIN ${label}-----\nMIIEowIBAAKCAQEA7Z0xYc8Q+abc/def0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij\n-----END ${label}-----\n`;
+  for (const label of ["RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "DSA PRIVATE KEY", "PGP PRIVATE KEY BLOCK", "RSA KEY"]) {
+    const key = b64(pem(label));
+    positives("pem_private_key", [
+      [`    client-key-data: ${key}\\n- name: ci`, key],
+      [`\\\"tls.key\\\":\\\"${key}\\\"`, key],
+      key,
+    ]);
+  }
+  const key = b64(pem("PRIVATE KEY") + "x".repeat(200));
+  // wrapped as `base64` writes it (76 a line), in a JSON string and in JSON text inside one
+  const wrapped = key.match(/.{1,76}/g)!;
+  positives("pem_private_key", [
+    [`key:\\n${wrapped.join("\\n")}\\nnext line`, wrapped.join("\\n")],
+    [`key: ${wrapped.join("\\\\r\\\\n")}\\\\nnext`, wrapped.join("\\\\r\\\\n")],
+    // `/` escaped as JSON allows
+    [`k=${key.replace(/\//g, "\\/")} end`, key.replace(/\//g, "\\/")],
+  ]);
+  it("ends at the padding, and at a line that cannot continue the wrapped run", () => {
+    let padded = b64(pem("EC PRIVATE KEY"));
+    for (let more = "a"; !padded.endsWith("="); more += "a") padded = b64(pem("EC PRIVATE KEY") + more);
+    expect(find(`${padded}\\nAAAA next`)).toEqual([`pem_private_key:${padded}`]);
+    const lines = key.match(/.{1,64}/g)!.slice(0, 2);
+    expect(find(`${lines.join("\\n")}\\nabc`)).toEqual([`pem_private_key:${lines.join("\\n")}`]);
+  });
+  // public material stays readable: certificates, public keys, CSRs, CA bundles
+  negatives([
+    b64(pem("CERTIFICATE")), b64(pem("PUBLIC KEY")), b64(pem("RSA PUBLIC KEY")), b64(pem("CERTIFICATE REQUEST")),
+    b64(pem("NEW CERTIFICATE REQUEST")), b64(pem("X509 CRL")), b64(pem("PGP PUBLIC KEY BLOCK")), b64(pem("CERTIFICATE") + pem("CERTIFICATE")),
+    `caBundle: ${b64(pem("CERTIFICATE"))}`, "LS0tLS1CRUdJTi", "LS0tLS1CRUdJTiBQUklWQVRF", b64("-----BEGIN private key-----\n"),
+    // the encoded BEGIN line alone, as a scanner's rule or documentation writes it: no key material
+    "        | LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0t             (?# prefix of base64 encoding of an EC key)",
+    b64("-----BEGIN OPENSSH PRIVATE KEY-----\n") + "AAAAB3NzaC1yc2E",
+    // not where a base64 run starts: inside another run
+    `QUJD+${b64(pem("PRIVATE KEY"))}`, `QUJD/${b64(pem("PRIVATE KEY"))}`,
+  ]);
+});
+
 describe("aws_access_key_id", () => {
   positives("aws_access_key_id", ["AKIA2E0A8F3B244C9986", "ABIA3TFX7CA22HCUPDGV", "ACCA66YVBQ7MVAWEU4U6", "A3T0ZZZZZZZZZZZZZZZZ", ["id=ASIAY34FZKBOKMUTVV7A,", "ASIAY34FZKBOKMUTVV7A"], ...["AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"].map((p) => `${p}ABCDEFGHIJKLMNOP`)]);
   negatives(["AKIAIOSFODNN7EXAMPL", "AKIA2E0A8F3B244C9986X", "AKIAIOSFODNN7EXAMPLe", "XAKIA2E0A8F3B244C9986", "ABCDIOSFODNN7EXAMPLE", "akiaiosfodnn7example"]);
@@ -787,7 +827,7 @@ describe("robustness", () => {
 
   it("stays linear on adversarial repetitions", () => {
     const M = 1 << 20;
-    for (const unit of ["eyJ-", "xoxb-", "AIza-", "github_pat_", "aws_secret_", "a://", "a:", "1:", "4111 ", "-----BEGIN A PRIVATE KEY----- ", "\\", "@a.", "pwd=\\\"", "Authorization: "]) {
+    for (const unit of ["eyJ-", "xoxb-", "AIza-", "github_pat_", "aws_secret_", "a://", "a:", "1:", "4111 ", "-----BEGIN A PRIVATE KEY----- ", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t ", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t\\n", "\\", "@a.", "pwd=\\\"", "Authorization: "]) {
       const text = unit.repeat(Math.ceil(M / unit.length)).slice(0, M);
       const started = performance.now();
       spansOf(text);

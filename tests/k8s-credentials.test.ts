@@ -6,7 +6,7 @@
 // bundles, certificates, CSRs, audiences) and settings under credential-sounding names stay
 // readable. The leaks it still has are listed in docs/known-issues.md and are not asserted here.
 import { describe, expect, it } from "vitest";
-import { generateK8sCredentialEvents, type GeneratedEvent } from "../bench/eval/k8s-credentials.js";
+import { generateK8sCredentialEvents, resolvePointer, type GeneratedEvent } from "../bench/eval/k8s-credentials.js";
 import { judge, loadFilter, runEvent, type Mode } from "../bench/eval/k8s-credentials-eval.js";
 import { PASS_THROUGH_POLICY } from "./support/filter.js";
 
@@ -21,6 +21,7 @@ const CLOSED_CREDENTIALS: RegExp[] = [
   /stringData (connection-string|DATABASE_URL|credentials\.json|id_rsa|\.dockerconfigjson password|\.dockerconfigjson auth)$/,
   /^(SA token Secret token|TokenRequest status\.token|TokenReview spec\.token)$/,
   /^container (args --db-password=|command PGPASSWORD=)$/,
+  /^(Secret (\((read|response)\) )?data |JSON patch \/data\/)(tls\.key|id_rsa)$/, // base64-encoded PEM private keys
 ];
 
 /** Closed where the event is the record: env variables named as credentials, as its own name/value
@@ -83,6 +84,30 @@ describe("credentials in Kubernetes audit events (generated, seed 7)", () => {
       expect(r.masked).toEqual([]);
       expect(r.closed).toBeGreaterThan(300);
       expect(r.kept).toBeGreaterThan(200);
+    });
+  }
+
+  for (const mode of ["event", "text"] as const) {
+    it(`masks a kubeconfig's client-key-data whole, its certificates left readable (${mode})`, () => {
+      // The key's first 15 characters (`-----BEGIN ` encoded) and its last few are also the
+      // certificates' beside it in the same string: runs of 12 shared with them are no leak.
+      const host = loadFilter(mode);
+      let keys = 0;
+      for (const ev of EVENTS.filter((e) => e.shape === "configmap-kubeconfig")) {
+        const out = runEvent(host, mode, ev.event);
+        const certs = ev.labels.filter((l) => / (certificate-authority|client-certificate)-data$/.test(l.what)).map((l) => l.value);
+        for (const label of ev.labels.filter((l) => / client-key-data$/.test(l.what))) {
+          keys++;
+          expect(judge(label, out), label.pointer).not.toBe("leaked");
+          const text = typeof resolvePointer(out.root, label.pointer) === "string" ? String(resolvePointer(out.root, label.pointer)) : out.text;
+          for (let i = 0; i + 12 <= label.value.length; i++) {
+            const run = label.value.slice(i, i + 12);
+            if (text.includes(run)) expect(certs.some((c) => c.includes(run)), run).toBe(true);
+          }
+          for (const c of certs) expect(judge({ ...label, kind: "benign", value: c, exact: false }, out)).toBe("intact");
+        }
+      }
+      expect(keys).toBeGreaterThanOrEqual(8);
     });
   }
 

@@ -243,7 +243,7 @@ function buildTables(): void {
   starts(S_IPV4, digits, digits + ".");
   starts(S_IPV6, hex + ":", hex + ":");
   starts(S_JWT, "e", "y");
-  starts(S_PEM, "-", "-");
+  starts(S_PEM, "-L", "-S"); // `-----BEGIN`, and its base64 `LS0tLS1CRUdJTi`
   starts(S_AWS_SECRET, "aAsS", "wWeE");
   starts(S_URL, ":", "/\\");
   starts(S_AUTH, "aA", "uU");
