@@ -82,20 +82,35 @@ const formsOf = (value: string) => {
   return [value, once, JSON.stringify(once).slice(1, -1)];
 };
 
-function shipped(value: string, text: string): "leaked" | "partly" | "closed" {
+/** `elsewhere`: the input's text with this value taken out; a run of the value found there too
+ * (the encoded `-----BEGIN ` a key shares with the certificates beside it) is no evidence. */
+function shipped(value: string, text: string, elsewhere = ""): "leaked" | "partly" | "closed" {
   if (formsOf(value).some((f) => text.includes(f))) return "leaked";
-  if (value.length >= 16) for (let i = 0; i + 12 <= value.length; i++) if (text.includes(value.slice(i, i + 12))) return "partly";
+  if (value.length >= 16)
+    for (let i = 0; i + 12 <= value.length; i++) {
+      const run = value.slice(i, i + 12);
+      if (text.includes(run) && !elsewhere.includes(run)) return "partly";
+    }
   return "closed";
+}
+
+/** The input event's strings with every occurrence of `value` removed. */
+export function inputWithout(event: Record<string, unknown>, value: string): string {
+  const parts: string[] = [];
+  walkStrings(event, "", (_, s) => void parts.push(s.split(value).join("\u0000")));
+  return parts.join("\u0000");
 }
 
 /** What became of one labelled value at its place. A credential leaks there when the string at its
  * pointer still holds its whole text, partly when 12 characters of it in a row; a benign value is
- * intact when the string at its pointer still holds it. Where `log` no longer parses, by its text. */
-export function judge(label: Label, out: Outcome): Verdict {
+ * intact when the string at its pointer still holds it. Where `log` no longer parses, by its text.
+ * With `input` (the event), runs the value shares with other strings of the event do not count. */
+export function judge(label: Label, out: Outcome, input?: Record<string, unknown>): Verdict {
   const at = out.root === undefined ? undefined : resolvePointer(out.root, label.pointer);
   if (label.kind !== "benign") {
-    if (typeof at === "string") return shipped(label.value, at);
-    return out.root === undefined ? shipped(label.value, out.text) : "closed";
+    const elsewhere = input ? inputWithout(input, label.value) : "";
+    if (typeof at === "string") return shipped(label.value, at, elsewhere);
+    return out.root === undefined ? shipped(label.value, out.text, elsewhere) : "closed";
   }
   if (typeof at === "string") return (label.exact ? at === label.value : at.includes(label.value)) ? "intact" : "masked";
   if (out.root !== undefined) return "masked";
@@ -154,7 +169,7 @@ export function evaluate(events: GeneratedEvent[], mode: Mode, wasm = RELEASE_WA
     t.values += values.size;
     for (const value of values) if (shipped(value, out.text) === "leaked") t.valuesShipped++;
     for (const label of ev.labels) {
-      const v = judge(label, out);
+      const v = judge(label, out, ev.event);
       const w = (byWhat[label.what] ??= { kind: label.kind, places: 0, leaked: 0, partly: 0, masked: 0 });
       w.places++;
       if (label.kind === "credential") {
