@@ -22,6 +22,9 @@ const CLOSED_CREDENTIALS: RegExp[] = [
   /^(SA token Secret token|TokenRequest status\.token|TokenReview spec\.token)$/,
   /^container (args --db-password=|command PGPASSWORD=)$/,
   /^(Secret (\((read|response)\) )?data |JSON patch \/data\/)(tls\.key|id_rsa)$/, // base64-encoded PEM private keys
+  // the shapes added later (--extra)
+  /^Argo CD helm (parameter auth\.password|valuesObject replicationPassword)$/, /^HelmRelease values (auth\.password|adminPassword)$/,
+  /^probe httpHeaders X-API-Key$/,
 ];
 
 /** Closed where the event is the record: env variables named as credentials, as its own name/value
@@ -42,9 +45,11 @@ const PUBLIC_MATERIAL: RegExp[] = [
 const SETTINGS: RegExp[] = [
   /env (?!TOKEN_REFRESH_INTERVAL$|PASSWORD_HASH_ALGORITHM$|SECRETS_PATH$)[A-Z_]+$/, /secretKeyRef (name|key)$/,
   /volume projected serviceAccountToken path$/, /^ExternalSecret (secretStoreRef name|target name|remoteRef key|remoteRef property)$/,
+  /^probe (httpHeaders Accept|httpGet path)$/, /^Argo CD helm parameter image\.tag$/, /^HelmRelease (valuesFrom Secret name|values metrics interval)$/,
+  /^Ingress annotation auth-type$/,
 ];
 
-const EVENTS = generateK8sCredentialEvents(240, 7);
+const EVENTS = [...generateK8sCredentialEvents(240, 7), ...generateK8sCredentialEvents(50, 7, { extra: true })];
 
 function outcomes(events: GeneratedEvent[], mode: Mode, policy?: object) {
   const closedClasses = mode === "text" ? CLOSED_CREDENTIALS : [...CLOSED_CREDENTIALS, ...CLOSED_AS_RECORD];

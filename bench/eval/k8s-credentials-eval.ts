@@ -6,10 +6,11 @@
 //
 //   node --import tsx bench/eval/k8s-credentials-eval.ts [--n 300] [--seed 7] [--wasm build/logseal.wasm]
 //        [--modes event,kit-audit-policy,text,lift] [--falco DIR | FALCO_K8S_AUDIT_DIR=DIR] [--json FILE]
-//        [--before FILE] [--leaks]
+//        [--before FILE] [--leaks] [--extra]
 //   --json   the figures as JSON (for a later --before)
 //   --before a --json file of an earlier module: the combined table shows "before → now"
 //   --leaks  per kind of credential, the places shipped; per kind of benign value, the masks
+//   --extra  the shapes added later (GitOps values, probe headers, ingress snippets) instead of the 30
 //
 // Modes: `event`, the event is the record (a JSON parser in front, or `logseal run` on the audit
 // log); `text`, the kit's tail with no parser and no lift ({"log": "<line>", "file", "offset"}:
@@ -24,7 +25,7 @@ import { FilterHost } from "../../cli/host.ts";
 import { defaultPolicyJson } from "../../cli/policy.ts";
 import { scratchDir } from "../../cli/scratch.js";
 import { levelFor, readAuditPolicy, reduceTo } from "../../tests/audit-levels.ts";
-import { generateK8sCredentialEvents, resolvePointer, SHAPE_NAMES, walkStrings, type GeneratedEvent, type Label } from "./k8s-credentials.ts";
+import { EXTRA_SHAPE_NAMES, generateK8sCredentialEvents, resolvePointer, SHAPE_NAMES, walkStrings, type GeneratedEvent, type Label } from "./k8s-credentials.ts";
 
 export type Mode = "event" | "text" | "lift" | "kit-audit-policy";
 export const RELEASE_WASM = new URL("../../build/logseal.wasm", import.meta.url).pathname;
@@ -155,7 +156,7 @@ export function underKitAuditPolicy(events: GeneratedEvent[]): GeneratedEvent[] 
 export function evaluate(events: GeneratedEvent[], mode: Mode, wasm = RELEASE_WASM, policy?: object): Evaluation {
   const host = loadFilter(mode === "kit-audit-policy" ? "event" : mode, wasm, policy);
   const tallies = new Map<string, ShapeTally>();
-  for (const shape of SHAPE_NAMES) tallies.set(shape, { shape, events: 0, credentials: 0, leaked: 0, partly: 0, values: 0, valuesShipped: 0, benign: 0, falseAlarms: 0, confidential: 0, confidentialShipped: 0, rules: {} });
+  for (const shape of new Set(events.map((e) => e.shape))) tallies.set(shape, { shape, events: 0, credentials: 0, leaked: 0, partly: 0, values: 0, valuesShipped: 0, benign: 0, falseAlarms: 0, confidential: 0, confidentialShipped: 0, rules: {} });
   const byWhat: Evaluation["byWhat"] = {};
   let offset = 0;
   for (const ev of events) {
@@ -207,7 +208,7 @@ export function formatCombined(results: Evaluation[], before?: Evaluation[]): st
   const head = results.map((e) => `${e.mode}: leaked | ${e.mode}: false alarms`).join(" | ");
   const rows = [`| shape | ${head} |`, `|---|${results.map(() => "---:|---:|").join("")}`];
   const total = (e: Evaluation, k: keyof ShapeTally) => e.shapes.reduce((n, t) => n + (t[k] as number), 0);
-  for (const shape of [...SHAPE_NAMES, "all"]) {
+  for (const shape of [...results[0].shapes.map((t) => t.shape), "all"]) {
     const cells = results.map((e) => {
       const b = before?.find((x) => x.mode === e.mode);
       const get = (x: Evaluation, k: keyof ShapeTally) => (shape === "all" ? total(x, k) : (x.shapes.find((t) => t.shape === shape)?.[k] as number));
@@ -268,11 +269,12 @@ function main(args: string[]): void {
   const opt = (name: string, dflt?: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
   const n = Number(opt("--n", "300")), seed = Number(opt("--seed", "7")), wasm = opt("--wasm", RELEASE_WASM)!;
   const modes = opt("--modes", "event,kit-audit-policy,text,lift")!.split(",") as Mode[];
-  const events = generateK8sCredentialEvents(n, seed);
+  const extra = args.includes("--extra");
+  const events = generateK8sCredentialEvents(n, seed, { extra });
   const results: Evaluation[] = [];
-  console.log(`${n} generated audit events, seed ${seed}, ${SHAPE_NAMES.length} shapes, module ${wasm}`);
+  console.log(`${n} generated audit events, seed ${seed}, ${(extra ? EXTRA_SHAPE_NAMES : SHAPE_NAMES).length}${extra ? " extra" : ""} shapes, module ${wasm}`);
   for (const mode of modes) {
-    const e = evaluate(mode === "kit-audit-policy" ? underKitAuditPolicy(generateK8sCredentialEvents(n, seed, { fullBodies: true })) : events, mode, wasm);
+    const e = evaluate(mode === "kit-audit-policy" ? underKitAuditPolicy(generateK8sCredentialEvents(n, seed, { fullBodies: true, extra })) : events, mode, wasm);
     results.push(e);
     console.log(`\n${formatEvaluation(e)}`);
     if (args.includes("--leaks")) console.log(`credentials shipped, by kind:\n${formatByWhat(e, "leaks")}\nbenign values masked, by kind:\n${formatByWhat(e, "alarms")}`);
