@@ -303,6 +303,46 @@ describe("pem_private_key", () => {
   negatives(["-----BEGIN CERTIFICATE-----\\nMIIB\\n-----END CERTIFICATE-----", "-----BEGIN PUBLIC KEY-----\\nMIIB", "----BEGIN PRIVATE KEY-----", "-----BEGIN private key-----", "-----BEGIN RSA PUBLIC KEY-----\\nMIIB\\n-----END RSA PUBLIC KEY-----", "-----BEGIN SSH2 PUBLIC KEY-----\\nAAAA", "-----BEGIN KEY-----", "-----BEGIN PGP PUBLIC KEY BLOCK-----\\nmQEN"]);
 });
 
+describe("pem_private_key, base64-encoded (kubeconfig client-key-data, tls.key)", () => {
+  const b64 = (text: string) => Buffer.from(text).toString("base64");
+  const pem = (label: string) => `-----BEGIN ${label}-----\nMIIEowIBAAKCAQEA7Z0xYc8Q+abc/def0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij\n-----END ${label}-----\n`;
+  for (const label of ["RSA PRIVATE KEY", "EC PRIVATE KEY", "PRIVATE KEY", "OPENSSH PRIVATE KEY", "ENCRYPTED PRIVATE KEY", "DSA PRIVATE KEY", "PGP PRIVATE KEY BLOCK", "RSA KEY"]) {
+    const key = b64(pem(label));
+    positives("pem_private_key", [
+      [`    client-key-data: ${key}\\n- name: ci`, key],
+      [`\\\"tls.key\\\":\\\"${key}\\\"`, key],
+      key,
+    ]);
+  }
+  const key = b64(pem("PRIVATE KEY") + "x".repeat(200));
+  // wrapped as `base64` writes it (76 a line), in a JSON string and in JSON text inside one
+  const wrapped = key.match(/.{1,76}/g)!;
+  positives("pem_private_key", [
+    [`key:\\n${wrapped.join("\\n")}\\nnext line`, wrapped.join("\\n")],
+    [`key: ${wrapped.join("\\\\r\\\\n")}\\\\nnext`, wrapped.join("\\\\r\\\\n")],
+    // `/` escaped as JSON allows
+    [`k=${key.replace(/\//g, "\\/")} end`, key.replace(/\//g, "\\/")],
+  ]);
+  it("ends at the padding, and at a line that cannot continue the wrapped run", () => {
+    let padded = b64(pem("EC PRIVATE KEY"));
+    for (let more = "a"; !padded.endsWith("="); more += "a") padded = b64(pem("EC PRIVATE KEY") + more);
+    expect(find(`${padded}\\nAAAA next`)).toEqual([`pem_private_key:${padded}`]);
+    const lines = key.match(/.{1,64}/g)!.slice(0, 2);
+    expect(find(`${lines.join("\\n")}\\nabc`)).toEqual([`pem_private_key:${lines.join("\\n")}`]);
+  });
+  // public material stays readable: certificates, public keys, CSRs, CA bundles
+  negatives([
+    b64(pem("CERTIFICATE")), b64(pem("PUBLIC KEY")), b64(pem("RSA PUBLIC KEY")), b64(pem("CERTIFICATE REQUEST")),
+    b64(pem("NEW CERTIFICATE REQUEST")), b64(pem("X509 CRL")), b64(pem("PGP PUBLIC KEY BLOCK")), b64(pem("CERTIFICATE") + pem("CERTIFICATE")),
+    `caBundle: ${b64(pem("CERTIFICATE"))}`, "LS0tLS1CRUdJTi", "LS0tLS1CRUdJTiBQUklWQVRF", b64("-----BEGIN private key-----\n"),
+    // the encoded BEGIN line alone, as a scanner's rule or documentation writes it: no key material
+    "        | LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0t             (?# prefix of base64 encoding of an EC key)",
+    b64("-----BEGIN OPENSSH PRIVATE KEY-----\n") + "AAAAB3NzaC1yc2E",
+    // not where a base64 run starts: inside another run
+    `QUJD+${b64(pem("PRIVATE KEY"))}`, `QUJD/${b64(pem("PRIVATE KEY"))}`,
+  ]);
+});
+
 describe("aws_access_key_id", () => {
   positives("aws_access_key_id", ["AKIA2E0A8F3B244C9986", "ABIA3TFX7CA22HCUPDGV", "ACCA66YVBQ7MVAWEU4U6", "A3T0ZZZZZZZZZZZZZZZZ", ["id=ASIAY34FZKBOKMUTVV7A,", "ASIAY34FZKBOKMUTVV7A"], ...["AGPA", "AIDA", "AROA", "ANPA", "ANVA", "AIPA"].map((p) => `${p}ABCDEFGHIJKLMNOP`)]);
   negatives(["AKIAIOSFODNN7EXAMPL", "AKIA2E0A8F3B244C9986X", "AKIAIOSFODNN7EXAMPLe", "XAKIA2E0A8F3B244C9986", "ABCDIOSFODNN7EXAMPLE", "akiaiosfodnn7example"]);
@@ -787,7 +827,7 @@ describe("robustness", () => {
 
   it("stays linear on adversarial repetitions", () => {
     const M = 1 << 20;
-    for (const unit of ["eyJ-", "xoxb-", "AIza-", "github_pat_", "aws_secret_", "a://", "a:", "1:", "4111 ", "-----BEGIN A PRIVATE KEY----- ", "\\", "@a.", "pwd=\\\"", "Authorization: "]) {
+    for (const unit of ["eyJ-", "xoxb-", "AIza-", "github_pat_", "aws_secret_", "a://", "a:", "1:", "4111 ", "-----BEGIN A PRIVATE KEY----- ", "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0t ", "LS0tLS1CRUdJTiBQUklWQVRFIEtFWS0tLS0t\\n", "?command=", "?command=-p&command=x&", "?c", "?command=mysql&command=-pA", "\\", "@a.", "pwd=\\\"", "Authorization: "]) {
       const text = unit.repeat(Math.ceil(M / unit.length)).slice(0, M);
       const started = performance.now();
       spansOf(text);
@@ -814,6 +854,60 @@ describe("robustness", () => {
       expectWellFormed(cut, spansOf(cut));
     }
   });
+});
+
+describe("exec and attach command lines in a request URI (command= query parameters, URL-encoded)", () => {
+  const uri = (query: string) => `/api/v1/namespaces/db/pods/mysql-0/exec?${query}`;
+  const tail = "&container=main&stdin=true&stdout=true&tty=true";
+  // the password only: the command and the other parameters stay readable
+  const cases: Array<[string, string, Name]> = [
+    ["command=mysql&command=-uroot&command=-pS3cret-Pw", "S3cret-Pw", "secret_pair"],
+    ["command=mysql&command=-u&command=root&command=-p&command=S3cret-Pw", "S3cret-Pw", "secret_pair"],
+    ["command=mysql&command=--password%3DS3cret-Pw", "S3cret-Pw", "secret_pair"],
+    ["command=mysql&command=-uroot&command=-pS3%21cr%40t", "S3%21cr%40t", "secret_pair"],
+    ["command=redis-cli&command=-a&command=S3cret-Pw", "S3cret-Pw", "secret_pair"],
+    ["command=sh&command=-c&command=PGPASSWORD%3DS3cret-Pw+psql+-U+app", "S3cret-Pw", "secret_pair"],
+    ["command=sh&command=-c&command=PGPASSWORD%3DS3cret-Pw%20psql%20-U%20app", "S3cret-Pw", "secret_pair"],
+    ["command=psql&command=postgresql%3A%2F%2Fapp%3AS3cret-Pw%40localhost%2Fapp", "S3cret-Pw", "url_password"],
+    ["command=curl&command=-H&command=Authorization%3A+Bearer+Zx81QwErTy77aBcD9f0e1d2c&command=http%3A%2F%2Flocalhost%3A8080%2Fadmin", "Zx81QwErTy77aBcD9f0e1d2c", "auth_header"],
+    ["container=db&command=mysql&command=-pS3cret-Pw", "S3cret-Pw", "secret_pair"],
+  ];
+  for (const [query, secret, detector] of cases) {
+    for (const [how, sep] of [["&", "&"], ["\\u0026 (Go's JSON)", "\\u0026"], ["\\\\u0026 (JSON text in a string)", "\\\\u0026"]]) {
+      const text = uri(query + tail).replaceAll("&", sep);
+      it(`finds ${secret} in ${query} (${how})`, () => expect(find(text)).toEqual([`${detector}:${secret}`]));
+    }
+  }
+  it("scans the command line with the policy's rules only", () => {
+    const mysql = uri("command=mysql&command=-uroot&command=-pS3cret-Pw" + tail);
+    const psql = uri("command=psql&command=postgresql%3A%2F%2Fapp%3AS3cret-Pw%40localhost%2Fapp" + tail);
+    expect(find(mysql, only("url_password"))).toEqual([]);
+    expect(find(psql, only("url_password"))).toEqual(["url_password:S3cret-Pw"]);
+    expect(find(psql, only("email", "ipv4"))).toEqual([]);
+  });
+  it("finds every secret of one command line, each where it is in the URI", () => {
+    const text = uri("command=sh&command=-c&command=PGPASSWORD%3Dpw1-Secret+psql+postgresql%3A%2F%2Fu%3Apw2-Secret%40h%2Fd" + tail);
+    expect(find(text)).toEqual(["secret_pair:pw1-Secret", "url_password:pw2-Secret"]);
+  });
+  it("finds it in the audit line as the kit's tail hands it over (escaped quotes around the URI)", () => {
+    const line = `{\\"kind\\":\\"Event\\",\\"requestURI\\":\\"${uri("command=redis-cli\\\\u0026command=-a\\\\u0026command=S3cret-Pw\\\\u0026container=redis")}\\",\\"verb\\":\\"create\\"}`;
+    expect(find(line)).toEqual(["secret_pair:S3cret-Pw"]);
+  });
+  // no password: -p is a port for these tools, the variable is a reference, no value, no command
+  negatives([
+    uri("command=ls&command=-la" + tail),
+    uri("command=nc&command=-l&command=-p&command=8080" + tail),
+    uri("command=ssh&command=-p&command=2222&command=bastion" + tail),
+    uri("command=mysql&command=-u&command=root&command=-p&command=3306" + tail),
+    uri("command=mysql&command=-uroot&command=-p" + tail),
+    uri("command=sh&command=-c&command=mysql+-uroot+-p%24MYSQL_ROOT_PASSWORD" + tail),
+    uri("command=sh&command=-c&command=echo+%24PGPASSWORD" + tail),
+    uri("command=redis-cli&command=-h&command=redis&command=ping" + tail),
+    uri("command=cat&command=%2Fetc%2Fresolv.conf&container=coredns"),
+    uri("command=psql&command=postgresql%3A%2F%2Fdb%2Fapp" + tail),
+    "/oauth/callback?code=abc&client_id=x&command=ok",
+    "/api/v1/namespaces/ns/pods/p/attach?container=main&stdin=true&stdout=true&tty=true",
+  ]);
 });
 
 describe("command-line secrets", () => {

@@ -6,10 +6,11 @@
 //
 //   node --import tsx bench/eval/k8s-credentials-eval.ts [--n 300] [--seed 7] [--wasm build/logseal.wasm]
 //        [--modes event,kit-audit-policy,text,lift] [--falco DIR | FALCO_K8S_AUDIT_DIR=DIR] [--json FILE]
-//        [--before FILE] [--leaks]
+//        [--before FILE] [--leaks] [--extra]
 //   --json   the figures as JSON (for a later --before)
 //   --before a --json file of an earlier module: the combined table shows "before → now"
 //   --leaks  per kind of credential, the places shipped; per kind of benign value, the masks
+//   --extra  the shapes added later (GitOps values, probe headers, ingress snippets) instead of the 30
 //
 // Modes: `event`, the event is the record (a JSON parser in front, or `logseal run` on the audit
 // log); `text`, the kit's tail with no parser and no lift ({"log": "<line>", "file", "offset"}:
@@ -24,7 +25,7 @@ import { FilterHost } from "../../cli/host.ts";
 import { defaultPolicyJson } from "../../cli/policy.ts";
 import { scratchDir } from "../../cli/scratch.js";
 import { levelFor, readAuditPolicy, reduceTo } from "../../tests/audit-levels.ts";
-import { generateK8sCredentialEvents, resolvePointer, SHAPE_NAMES, walkStrings, type GeneratedEvent, type Label } from "./k8s-credentials.ts";
+import { EXTRA_SHAPE_NAMES, generateK8sCredentialEvents, resolvePointer, SHAPE_NAMES, walkStrings, type GeneratedEvent, type Label } from "./k8s-credentials.ts";
 
 export type Mode = "event" | "text" | "lift" | "kit-audit-policy";
 export const RELEASE_WASM = new URL("../../build/logseal.wasm", import.meta.url).pathname;
@@ -82,20 +83,35 @@ const formsOf = (value: string) => {
   return [value, once, JSON.stringify(once).slice(1, -1)];
 };
 
-function shipped(value: string, text: string): "leaked" | "partly" | "closed" {
+/** `elsewhere`: the input's text with this value taken out; a run of the value found there too
+ * (the encoded `-----BEGIN ` a key shares with the certificates beside it) is no evidence. */
+function shipped(value: string, text: string, elsewhere = ""): "leaked" | "partly" | "closed" {
   if (formsOf(value).some((f) => text.includes(f))) return "leaked";
-  if (value.length >= 16) for (let i = 0; i + 12 <= value.length; i++) if (text.includes(value.slice(i, i + 12))) return "partly";
+  if (value.length >= 16)
+    for (let i = 0; i + 12 <= value.length; i++) {
+      const run = value.slice(i, i + 12);
+      if (text.includes(run) && !elsewhere.includes(run)) return "partly";
+    }
   return "closed";
+}
+
+/** The input event's strings with every occurrence of `value` removed. */
+export function inputWithout(event: Record<string, unknown>, value: string): string {
+  const parts: string[] = [];
+  walkStrings(event, "", (_, s) => void parts.push(s.split(value).join("\u0000")));
+  return parts.join("\u0000");
 }
 
 /** What became of one labelled value at its place. A credential leaks there when the string at its
  * pointer still holds its whole text, partly when 12 characters of it in a row; a benign value is
- * intact when the string at its pointer still holds it. Where `log` no longer parses, by its text. */
-export function judge(label: Label, out: Outcome): Verdict {
+ * intact when the string at its pointer still holds it. Where `log` no longer parses, by its text.
+ * With `input` (the event), runs the value shares with other strings of the event do not count. */
+export function judge(label: Label, out: Outcome, input?: Record<string, unknown>): Verdict {
   const at = out.root === undefined ? undefined : resolvePointer(out.root, label.pointer);
   if (label.kind !== "benign") {
-    if (typeof at === "string") return shipped(label.value, at);
-    return out.root === undefined ? shipped(label.value, out.text) : "closed";
+    const elsewhere = input ? inputWithout(input, label.value) : "";
+    if (typeof at === "string") return shipped(label.value, at, elsewhere);
+    return out.root === undefined ? shipped(label.value, out.text, elsewhere) : "closed";
   }
   if (typeof at === "string") return (label.exact ? at === label.value : at.includes(label.value)) ? "intact" : "masked";
   if (out.root !== undefined) return "masked";
@@ -140,7 +156,7 @@ export function underKitAuditPolicy(events: GeneratedEvent[]): GeneratedEvent[] 
 export function evaluate(events: GeneratedEvent[], mode: Mode, wasm = RELEASE_WASM, policy?: object): Evaluation {
   const host = loadFilter(mode === "kit-audit-policy" ? "event" : mode, wasm, policy);
   const tallies = new Map<string, ShapeTally>();
-  for (const shape of SHAPE_NAMES) tallies.set(shape, { shape, events: 0, credentials: 0, leaked: 0, partly: 0, values: 0, valuesShipped: 0, benign: 0, falseAlarms: 0, confidential: 0, confidentialShipped: 0, rules: {} });
+  for (const shape of new Set(events.map((e) => e.shape))) tallies.set(shape, { shape, events: 0, credentials: 0, leaked: 0, partly: 0, values: 0, valuesShipped: 0, benign: 0, falseAlarms: 0, confidential: 0, confidentialShipped: 0, rules: {} });
   const byWhat: Evaluation["byWhat"] = {};
   let offset = 0;
   for (const ev of events) {
@@ -154,7 +170,7 @@ export function evaluate(events: GeneratedEvent[], mode: Mode, wasm = RELEASE_WA
     t.values += values.size;
     for (const value of values) if (shipped(value, out.text) === "leaked") t.valuesShipped++;
     for (const label of ev.labels) {
-      const v = judge(label, out);
+      const v = judge(label, out, ev.event);
       const w = (byWhat[label.what] ??= { kind: label.kind, places: 0, leaked: 0, partly: 0, masked: 0 });
       w.places++;
       if (label.kind === "credential") {
@@ -192,7 +208,7 @@ export function formatCombined(results: Evaluation[], before?: Evaluation[]): st
   const head = results.map((e) => `${e.mode}: leaked | ${e.mode}: false alarms`).join(" | ");
   const rows = [`| shape | ${head} |`, `|---|${results.map(() => "---:|---:|").join("")}`];
   const total = (e: Evaluation, k: keyof ShapeTally) => e.shapes.reduce((n, t) => n + (t[k] as number), 0);
-  for (const shape of [...SHAPE_NAMES, "all"]) {
+  for (const shape of [...results[0].shapes.map((t) => t.shape), "all"]) {
     const cells = results.map((e) => {
       const b = before?.find((x) => x.mode === e.mode);
       const get = (x: Evaluation, k: keyof ShapeTally) => (shape === "all" ? total(x, k) : (x.shapes.find((t) => t.shape === shape)?.[k] as number));
@@ -253,11 +269,12 @@ function main(args: string[]): void {
   const opt = (name: string, dflt?: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
   const n = Number(opt("--n", "300")), seed = Number(opt("--seed", "7")), wasm = opt("--wasm", RELEASE_WASM)!;
   const modes = opt("--modes", "event,kit-audit-policy,text,lift")!.split(",") as Mode[];
-  const events = generateK8sCredentialEvents(n, seed);
+  const extra = args.includes("--extra");
+  const events = generateK8sCredentialEvents(n, seed, { extra });
   const results: Evaluation[] = [];
-  console.log(`${n} generated audit events, seed ${seed}, ${SHAPE_NAMES.length} shapes, module ${wasm}`);
+  console.log(`${n} generated audit events, seed ${seed}, ${(extra ? EXTRA_SHAPE_NAMES : SHAPE_NAMES).length}${extra ? " extra" : ""} shapes, module ${wasm}`);
   for (const mode of modes) {
-    const e = evaluate(mode === "kit-audit-policy" ? underKitAuditPolicy(generateK8sCredentialEvents(n, seed, { fullBodies: true })) : events, mode, wasm);
+    const e = evaluate(mode === "kit-audit-policy" ? underKitAuditPolicy(generateK8sCredentialEvents(n, seed, { fullBodies: true, extra })) : events, mode, wasm);
     results.push(e);
     console.log(`\n${formatEvaluation(e)}`);
     if (args.includes("--leaks")) console.log(`credentials shipped, by kind:\n${formatByWhat(e, "leaks")}\nbenign values masked, by kind:\n${formatByWhat(e, "alarms")}`);

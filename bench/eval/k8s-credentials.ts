@@ -6,8 +6,9 @@
 // one are in docs/k8s-credentials.md; bench/eval/k8s-credentials-eval.ts runs them through the
 // module.
 //
-//   node --import tsx bench/eval/k8s-credentials.ts [--n 400] [--seed 7] [--out events.ndjson]
-//     writes the events (one per line) and, beside them, <out>.labels.json
+//   node --import tsx bench/eval/k8s-credentials.ts [--n 400] [--seed 7] [--extra] [--out events.ndjson]
+//     writes the events (one per line) and, beside them, <out>.labels.json; --extra: the shapes
+//     added later (EXTRA_SHAPES) instead of the 30
 import { writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { pathToFileURL } from "node:url";
@@ -808,13 +809,93 @@ export const SHAPES: Record<string, { doc: string; make: Maker }> = {
 
 export const SHAPE_NAMES = Object.keys(SHAPES);
 
-/** `n` events, the shapes in turn, from one seed: the same events everywhere. */
-export function generateK8sCredentialEvents(n: number, seed: number, opts: { fullBodies?: boolean } = {}): GeneratedEvent[] {
+/** Shapes added after the first measurement, kept apart so the 30 shapes' events stay those of
+ * their seed: GitOps objects carrying chart values, probes sending credentials, ingress snippets. */
+export const EXTRA_SHAPES: Record<string, { doc: string; make: Maker }> = {
+  "argocd-application-helm": {
+    doc: "Argo CD Application: Helm parameters as a name/value list, values as a YAML string and as an object",
+    make: (g) => {
+      const ns = "argocd", app = `${g.pick(APPS)}-${g.pick(["prod", "staging"])}`;
+      const pw = g.password(), pw2 = g.password(), pw3 = g.password();
+      const obj = { apiVersion: "argoproj.io/v1alpha1", kind: "Application", metadata: meta(g, app, ns), spec: {
+        project: "default", destination: { server: "https://kubernetes.default.svc", namespace: g.pick(NAMESPACES) },
+        source: { repoURL: "https://charts.bitnami.com/bitnami", chart: "postgresql", targetRevision: "16.2.1", helm: {
+          parameters: [
+            { name: "auth.password", value: g.cred("Argo CD helm parameter auth.password", pw) },
+            { name: "image.tag", value: g.benign("Argo CD helm parameter image.tag", "16.4.0-debian-12-r2") },
+            { name: "auth.existingSecret", value: g.benign("Argo CD helm parameter auth.existingSecret", `${app}-db`) },
+          ],
+          values: `auth:\n  username: app\n  postgresPassword: ${g.cred("Argo CD helm values (YAML) postgresPassword", pw2)}\nprimary:\n  persistence:\n    size: 20Gi\n`,
+          valuesObject: { auth: { replicationPassword: g.cred("Argo CD helm valuesObject replicationPassword", pw3) }, metrics: { enabled: true } } } } } };
+      return auditEvent(g, { verb: g.pick(["create", "update", "patch"]), resource: "applications", group: "argoproj.io", version: "v1alpha1", namespace: ns, name: app, level: bodyLevel(g), requestObject: obj, responseObject: withResponseMeta(g, obj),
+        user: "system:serviceaccount:argocd:argocd-server", userAgent: "argocd-server/v2.13.1" });
+    },
+  },
+  "flux-helmrelease-values": {
+    doc: "Flux HelmRelease: chart values as an object under spec.values, with credentials at any depth",
+    make: (g) => {
+      const ns = g.pick(NAMESPACES), rel = g.pick(["redis", "rabbitmq", "keycloak"]);
+      const obj = { apiVersion: "helm.toolkit.fluxcd.io/v2", kind: "HelmRelease", metadata: meta(g, rel, ns), spec: {
+        interval: "10m", chart: { spec: { chart: rel, version: "*", sourceRef: { kind: "HelmRepository", name: "bitnami" } } },
+        valuesFrom: [{ kind: "Secret", name: g.benign("HelmRelease valuesFrom Secret name", `${rel}-values`) }],
+        values: { auth: { enabled: true, password: g.cred("HelmRelease values auth.password", g.password()) },
+          smtp: { host: "smtp.example.com", user: "apikey", pass: g.cred("HelmRelease values smtp.pass", g.password()) },
+          adminPassword: g.cred("HelmRelease values adminPassword", g.password()), erlangCookie: g.cred("HelmRelease values erlangCookie", g.str(ALNUM, 32)),
+          metrics: { enabled: true, serviceMonitor: { interval: g.benign("HelmRelease values metrics interval", "30s") } } } } };
+      return auditEvent(g, { verb: g.pick(["create", "update", "patch"]), resource: "helmreleases", group: "helm.toolkit.fluxcd.io", version: "v2", namespace: ns, name: rel, level: bodyLevel(g), requestObject: obj, responseObject: withResponseMeta(g, obj),
+        user: "system:serviceaccount:flux-system:kustomize-controller", userAgent: "kustomize-controller/v1.4.0" });
+    },
+  },
+  "probe-http-headers": {
+    doc: "Liveness and readiness probes sending credentials as httpHeaders (a name/value list: Authorization, X-API-Key)",
+    make: (g) => {
+      const app = g.pick(APPS), ns = g.pick(NAMESPACES), name = `${app}-${g.str(LOWER_ALNUM, 5)}`;
+      const headers = [
+        { name: "Authorization", value: `Bearer ${g.cred("probe httpHeaders Authorization Bearer", g.str(ALNUM, 40))}` },
+        { name: "X-API-Key", value: g.cred("probe httpHeaders X-API-Key", g.hex(32)) },
+        { name: "Accept", value: g.benign("probe httpHeaders Accept", "application/json") },
+      ];
+      const probe = { httpGet: { path: g.benign("probe httpGet path", "/healthz"), port: 8080, httpHeaders: headers }, periodSeconds: 10 };
+      const pod = { kind: "Pod", apiVersion: "v1", metadata: meta(g, name, ns), spec: { containers: [{ name: app, image: `registry.example.com/shop/${app}:2.0`, livenessProbe: probe, readinessProbe: probe }] } };
+      return auditEvent(g, { verb: "create", resource: "pods", namespace: ns, name, level: bodyLevel(g), requestObject: pod, responseObject: withResponseMeta(g, pod) });
+    },
+  },
+  "ingress-auth-snippet": {
+    doc: "ingress-nginx annotations: a configuration snippet setting an Authorization header to the backend; auth-secret and auth-type are names",
+    make: (g) => {
+      const ns = g.pick(NAMESPACES), name = g.pick(APPS);
+      const basic = b64(`svc-${name}:${g.password()}`);
+      const obj = { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: meta(g, name, ns, { annotations: {
+        "nginx.ingress.kubernetes.io/configuration-snippet": `proxy_set_header Authorization "Basic ${g.cred("Ingress snippet Authorization Basic", basic)}";\nproxy_set_header X-Forwarded-Proto https;\n`,
+        "nginx.ingress.kubernetes.io/auth-type": g.benign("Ingress annotation auth-type", "basic"),
+        "nginx.ingress.kubernetes.io/auth-secret": g.benign("Ingress annotation auth-secret", `${name}-basic-auth`) } }),
+        spec: { ingressClassName: "nginx", tls: [{ hosts: [`${name}.example.com`], secretName: `${name}-tls` }],
+          rules: [{ host: `${name}.example.com`, http: { paths: [{ path: "/", pathType: "Prefix", backend: { service: { name, port: { number: 80 } } } }] } }] } };
+      return auditEvent(g, { verb: g.pick(["create", "update"]), resource: "ingresses", group: "networking.k8s.io", namespace: ns, name, level: bodyLevel(g), requestObject: obj, responseObject: withResponseMeta(g, obj) });
+    },
+  },
+  "configmap-helm-values": {
+    doc: "ConfigMap holding a chart's values.yaml with passwords (camelCase names, nested YAML)",
+    make: (g) => {
+      const ns = g.pick(NAMESPACES), name = `${g.pick(APPS)}-values`;
+      const yaml = `global:\n  storageClass: gp3\nauth:\n  rootPassword: ${g.cred("ConfigMap values.yaml rootPassword", g.password())}\n  replicaSetKey: ${g.cred("ConfigMap values.yaml replicaSetKey", g.str(ALNUM, 32))}\nmetrics:\n  enabled: true\n`;
+      const cm = { kind: "ConfigMap", apiVersion: "v1", metadata: meta(g, name, ns), data: { "values.yaml": yaml } };
+      return auditEvent(g, { verb: g.pick(["create", "update"]), resource: "configmaps", namespace: ns, name, level: bodyLevel(g), requestObject: cm, responseObject: withResponseMeta(g, cm) });
+    },
+  },
+};
+export const EXTRA_SHAPE_NAMES = Object.keys(EXTRA_SHAPES);
+
+/** `n` events, the shapes in turn, from one seed: the same events everywhere (`extra`: the extra
+ * shapes instead of the 30). */
+export function generateK8sCredentialEvents(n: number, seed: number, opts: { fullBodies?: boolean; extra?: boolean } = {}): GeneratedEvent[] {
   const g = new Gen(new Rng(seed), opts.fullBodies);
+  const shapes = opts.extra ? EXTRA_SHAPES : SHAPES;
+  const names = Object.keys(shapes);
   const out: GeneratedEvent[] = [];
   for (let i = 0; i < n; i++) {
-    const shape = SHAPE_NAMES[i % SHAPE_NAMES.length];
-    out.push(g.finish(shape, SHAPES[shape].make(g)));
+    const shape = names[i % names.length];
+    out.push(g.finish(shape, shapes[shape].make(g)));
   }
   return out;
 }
@@ -822,13 +903,14 @@ export function generateK8sCredentialEvents(n: number, seed: number, opts: { ful
 function main(args: string[]): void {
   const opt = (name: string, dflt: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
   const n = Number(opt("--n", "400")), seed = Number(opt("--seed", "7")), out = opt("--out", "");
-  const events = generateK8sCredentialEvents(n, seed);
+  const extra = args.includes("--extra");
+  const events = generateK8sCredentialEvents(n, seed, { extra });
   const text = events.map((e) => JSON.stringify(e.event)).join("\n") + "\n";
   if (!out) return void process.stdout.write(text);
   writeFileSync(out, text);
   writeFileSync(`${out}.labels.json`, JSON.stringify(events.map((e, line) => ({ line: line + 1, shape: e.shape, labels: e.labels })), null, 1));
   const labels = events.flatMap((e) => e.labels);
-  console.error(`${n} events (${SHAPE_NAMES.length} shapes, seed ${seed}) -> ${out}: ${labels.filter((l) => l.kind === "credential").length} credential places, ${labels.filter((l) => l.kind === "benign").length} benign look-alikes`);
+  console.error(`${n} events (${(extra ? EXTRA_SHAPE_NAMES : SHAPE_NAMES).length}${extra ? " extra" : ""} shapes, seed ${seed}) -> ${out}: ${labels.filter((l) => l.kind === "credential").length} credential places, ${labels.filter((l) => l.kind === "benign").length} benign look-alikes`);
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) main(process.argv.slice(2));

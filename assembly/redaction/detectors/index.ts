@@ -12,7 +12,7 @@
 // specific shape (a JWT, a GitHub token, a PEM key...) is reported as that detector.
 import { SpanList } from "../spans";
 import { ALNUM, BACKSLASH, classOf, DIGIT, escapeLength, HEX, isDigit, isIn, peek, runEndWithin } from "./chars";
-import { matchEnd, matchStart, setClaimedEnd } from "./match";
+import { found, matchEnd, matchStart, setClaimedEnd } from "./match";
 import { cardAt, ssnAt } from "./numbers";
 import { ibanAt, ibanLength } from "./iban";
 import { emailAt, ipv4At, ipv6At, urlPasswordAt } from "./network";
@@ -20,11 +20,12 @@ import { jwtAt } from "./tokens";
 import { pemPrivateKeyAt } from "./pem";
 import { authHeaderAt, awsSecretKeyAt, cliSecretAt, namedValueAt, resetPairMemory, secretPairAt, setReadingMember, spacedValueAt } from "./pairs";
 import {
-  addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, matchRule, MAX_RULES,
+  addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, MAX_RULES,
   registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
-  WORD_FIRST, WORD_SECOND, wordAnchorMayStart, suffixMinWord, suffixRulesAt, infixAnchorMayStart, wordHead, thirdByteAllowed, rebuildBuckets, resetUserRules, RuleSpec, registerPattern, setCliRules,
+  WORD_FIRST, WORD_SECOND, wordAnchorMayStart, matchRule, setMatchRule, activeRules, suffixMinWord, suffixRulesAt, infixAnchorMayStart, wordHead, thirdByteAllowed, rebuildBuckets, resetUserRules, RuleSpec, registerPattern, setCliRules,
 } from "./rules";
 import { registerBuiltinPack } from "./pack";
+import { COMMAND, decodeCommand, sourceEnd, sourceStart } from "./execuri";
 
 // The families every policy has known (their ids are stable: 0-16, as the detectors were).
 export const CARD: u32 = 0;
@@ -72,10 +73,19 @@ const S_PAIR: u32 = 11;
 const S_CLI: u32 = 12;
 const S_WORD_RULES: u32 = 13;
 const S_INFIX_RULES: u32 = 14;
-const SLOT_COUNT: u32 = 15;
+const S_EXEC_QUERY: u32 = 15;
+const SLOT_COUNT: u32 = 16;
 const ALL_SLOTS: u32 = (1 << SLOT_COUNT) - 1;
+// Slots whose forms a command line holds (`-pX`, `PGPASSWORD=`, `postgres://u:p@`, `Authorization:`).
+const COMMAND_LINE: u32 = (1 << S_PAIR) | (1 << S_AUTH) | (1 << S_URL) | (1 << S_CLI);
 /** Slot whose match names its rule in `matchRule` (the data rules, the CLI forms). */
 const MULTI: u16 = 0xffff;
+
+/** The span list of the string being scanned (for wordEnd's suffix rules). */
+let scanSpans: SpanList | null = null;
+/** Spans found in a decoded exec command line, and the rules it is scanned with (allocated once). */
+const COMMAND_SPANS = new SpanList(64);
+let commandRules: RuleSet | null = null;
 
 type Detector = (p: usize, n: usize, i: usize, floor: usize) => bool;
 const DETECTORS: StaticArray<Detector> = [
@@ -84,6 +94,7 @@ const DETECTORS: StaticArray<Detector> = [
 ];
 const DETECTOR_INDEX = memory.data(<i32>SLOT_COUNT << 2);
 for (let id = 0; id < DETECTORS.length; id++) store<u32>(DETECTOR_INDEX + (<usize>id << 2), DETECTORS[id].index);
+// execQueryAt runs the scan itself, so it is compiled after the scan's globals (end of this file)
 /** Rule id per slot (MULTI: the slot says). */
 const SLOT_RULE = memory.data(<i32>SLOT_COUNT << 1);
 
@@ -108,6 +119,7 @@ function registerRules(): void {
   store<u16>(SLOT_RULE + (<usize>S_CLI << 1), MULTI);
   store<u16>(SLOT_RULE + (<usize>S_WORD_RULES << 1), MULTI);
   store<u16>(SLOT_RULE + (<usize>S_INFIX_RULES << 1), MULTI);
+  store<u16>(SLOT_RULE + (<usize>S_EXEC_QUERY << 1), MULTI);
   const problems = registerBuiltinPack();
   // A broken built-in rule is a build defect: the probes report it (tests/detectors).
   builtinProblems = problems;
@@ -177,6 +189,8 @@ export class RuleSet {
       if (s >= 0) slots |= 1 << s;
       else slots |= (1 << S_WORD_RULES) | (1 << S_INFIX_RULES);
     }
+    // an exec request's command line is decoded for the command-line, pair, URL and header forms
+    if ((slots & COMMAND_LINE) != 0) slots |= 1 << S_EXEC_QUERY;
     this.slots = slots;
     return this;
   }
@@ -243,12 +257,13 @@ function buildTables(): void {
   starts(S_IPV4, digits, digits + ".");
   starts(S_IPV6, hex + ":", hex + ":");
   starts(S_JWT, "e", "y");
-  starts(S_PEM, "-", "-");
+  starts(S_PEM, "-L", "-S"); // `-----BEGIN`, and its base64 `LS0tLS1CRUdJTi`
   starts(S_AWS_SECRET, "aAsS", "wWeE");
   starts(S_URL, ":", "/\\");
   starts(S_AUTH, "aA", "uU");
   starts(S_PAIR, ":=,>'", ""); // `'`, and `\"` above: a quoted value after `password ` (spacedValueAt)
-  starts(S_CLI, "-", "-upaPAST"); // `--x`, `-u`, `-p`, `-a`, and word flags naming a secret (`-Password`, `-ApiKey`, `-SecretKey`, `-Token`)
+  starts(S_CLI, "-", "-upaPAST");
+  starts(S_EXEC_QUERY, "?", "c"); // `?command=` (kubectl and the client libraries write it first), `?container=…&command=` // `--x`, `-u`, `-p`, `-a`, and word flags naming a secret (`-Password`, `-ApiKey`, `-SecretKey`, `-Token`)
   syncRuleSlots();
 }
 
@@ -300,7 +315,7 @@ ALL_RULES.setAll();
 ALL_RULES.finish();
 
 // Slots that find a value by its name rather than its shape.
-const BY_NAME: u32 = (1 << S_PAIR) | (1 << S_AUTH) | (1 << S_AWS_SECRET) | (1 << S_URL) | (1 << S_CLI);
+const BY_NAME: u32 = (1 << S_PAIR) | (1 << S_AUTH) | (1 << S_AWS_SECRET) | (1 << S_URL) | (1 << S_CLI) | (1 << S_EXEC_QUERY);
 
 /** Tries the candidate slots at `i`; returns the rule that matched, or -1. Slots that can
  * start with the same byte are exclusive by construction (different prefixes: `::` for
@@ -482,8 +497,37 @@ function specificShape(p: usize, byName: i32, enabled: u32): i32 {
   return byName;
 }
 
-/** The span list of the string being scanned (for wordEnd's suffix rules). */
-let scanSpans: SpanList | null = null;
+
+/** An exec request's query at its `?` (`?command=mysql&command=-pS3cret`): the `command=`
+ * arguments decoded into one command line and scanned with the same rules (but this slot), each
+ * span found there mapped back onto the raw query. The spans before the last are added here, the
+ * last is the match; the scan goes on after it. */
+function execQueryAt(p: usize, n: usize, i: usize, floor: usize): bool {
+  const len = decodeCommand(p, n, i + 1);
+  if (len == 0) return false;
+  const outer = scanSpans!;
+  // the string's rules (activeRules), their slots but this one: computed again only when the
+  // rules differ from the last exec query's (a string stores no more than it did for this)
+  const inner = commandRules!;
+  const bits = activeRules;
+  if (memory.compare(inner.bits, bits, RULE_SET_BYTES) != 0) {
+    memory.copy(inner.bits, bits, RULE_SET_BYTES);
+    inner.finish();
+    inner.slots &= ~(1 << S_EXEC_QUERY);
+  }
+  findSecrets(COMMAND, len, inner, COMMAND_SPANS);
+  scanSpans = outer;
+  setActiveRules(bits);
+  setClaimedEnd(<usize>outer.lastEnd());
+  const count = COMMAND_SPANS.count;
+  if (count == 0) return false;
+  for (let k = 0; k < count - 1; k++) {
+    outer.add(<u32>sourceStart(COMMAND_SPANS.start(k)), <u32>sourceEnd(COMMAND_SPANS.end(k) - 1), COMMAND_SPANS.detector(k));
+  }
+  const last = count - 1;
+  setMatchRule(COMMAND_SPANS.detector(last));
+  return found(sourceStart(COMMAND_SPANS.start(last)), sourceEnd(COMMAND_SPANS.end(last) - 1));
+}
 
 /** Where the scan goes on after the word (letters and digits) that goes on at `j`, eight
  * bytes at a time: the word's end, or past it when the byte there starts nothing. A word
@@ -553,3 +597,6 @@ const CASE_BITS: u64 = 0x2020202020202020;
   const digit = (ascii + 0x5050505050505050) & ~(ascii + 0x4646464646464646); // '0'..'9'
   return (~(letter | digit) | w) & HIGH_BITS;
 }
+
+store<u32>(DETECTOR_INDEX + (<usize>S_EXEC_QUERY << 2), execQueryAt.index);
+commandRules = new RuleSet();
