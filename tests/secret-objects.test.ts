@@ -43,6 +43,18 @@ describe("Secrets in audit events, under the embedded default policy", () => {
     expect(byKind.responseObject.items).toEqual([{ data: { a: R } }]);
     const patch = one(filter, { kind: "Event", verb: "patch", objectRef: { resource: "secrets", name: "db" }, requestObject: { data: { username: "Ym9i" }, metadata: { labels: { a: "b" } } } });
     expect(patch.requestObject).toEqual({ data: { username: R }, metadata: { labels: { a: "b" } } });
+    // a JSON patch (kubectl patch --type json): an operation's value where its path points into the data
+    const ops = [
+      { op: "replace", path: "/data/connection-string", value: "c2VydmVyPWRi" }, { op: "add", path: "/stringData/id", value: "bob" },
+      { op: "add", path: "/metadata/labels/team", value: "pay" }, { op: "remove", path: "/data/old" }, { op: "test", path: "/data/empty", value: "" },
+    ];
+    const jsonPatch = one(filter, { kind: "Event", verb: "patch", objectRef: { resource: "secrets", name: "db" }, requestObject: ops });
+    expect(jsonPatch.requestObject).toEqual([
+      { op: "replace", path: "/data/connection-string", value: R }, { op: "add", path: "/stringData/id", value: R },
+      { op: "add", path: "/metadata/labels/team", value: "pay" }, { op: "remove", path: "/data/old" }, { op: "test", path: "/data/empty", value: "" },
+    ]);
+    // the same operations on a ConfigMap stay as they are
+    expect(one(filter, { kind: "Event", verb: "patch", objectRef: { resource: "configmaps" }, requestObject: ops }).requestObject).toEqual(ops);
   });
 
   it("leaves readable what Kubernetes documents as public in its typed Secrets", () => {

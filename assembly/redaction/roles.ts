@@ -18,6 +18,10 @@ export const SECRET_SIGN_MEMBER: u32 = 8;
  * and settings).
  */
 export const SECRET_DATA_MEMBER: u32 = 16;
+/** The `path` of a JSON patch operation in an audit event's `requestObject` (RFC 6902, `kubectl patch --type json`). */
+export const PATCH_PATH_MEMBER: u32 = 32;
+/** The `value` of such an operation: a Secret's data when the path points into it. */
+export const PATCH_VALUE_MEMBER: u32 = 64;
 
 /**
  * The part the member named [key, key + len) plays in a name/value object: `name` or `key`
@@ -36,6 +40,8 @@ const RESOURCE = String.UTF8.encode("resource");
 const REQUEST_OBJECT = String.UTF8.encode("requestObject");
 const RESPONSE_OBJECT = String.UTF8.encode("responseObject");
 const KIND = String.UTF8.encode("kind");
+const PATH = String.UTF8.encode("path");
+const VALUE = String.UTF8.encode("value");
 const DATA = String.UTF8.encode("data");
 const STRING_DATA = String.UTF8.encode("stringData");
 const ITEMS = String.UTF8.encode("items");
@@ -66,12 +72,29 @@ export function auditRole(path: KeyPath): u32 {
   if (depth < 2 || depth > 5) return 0;
   if (keyIs(path, 1, OBJECT_REF)) return depth == 2 && keyIs(path, 2, RESOURCE) ? SECRET_SIGN_MEMBER : 0;
   if (!keyIs(path, 1, REQUEST_OBJECT) && !keyIs(path, 1, RESPONSE_OBJECT)) return 0;
-  if (depth == 2) return keyIs(path, 2, KIND) ? SECRET_SIGN_MEMBER : 0;
+  if (depth == 2) {
+    if (keyIs(path, 2, KIND)) return SECRET_SIGN_MEMBER;
+    if (!keyIs(path, 1, REQUEST_OBJECT)) return 0;
+    return keyIs(path, 2, PATH) ? PATCH_PATH_MEMBER : keyIs(path, 2, VALUE) ? PATCH_VALUE_MEMBER : 0;
+  }
   let at = 2;
   if (keyIs(path, 2, ITEMS)) at = 3; // a list's items (`SecretList`)
   if (depth == at + 1 && (keyIs(path, at, DATA) || keyIs(path, at, STRING_DATA))) return isPublicData(path, depth) ? 0 : SECRET_DATA_MEMBER;
   if (depth == at + 2 && keyIs(path, at, METADATA) && keyIs(path, at + 1, ANNOTATIONS) && keyIs(path, depth, LAST_APPLIED)) return SECRET_DATA_MEMBER;
   return 0;
+}
+
+const DATA_POINTER = String.UTF8.encode("/data/");
+const STRING_DATA_POINTER = String.UTF8.encode("/stringData/");
+
+/** Whether a JSON patch's `path` [from, to) points to a member of a Secret's data: `/data/<key>`, `/stringData/<key>`. */
+export function pointsIntoData(from: usize, to: usize): bool {
+  return startsWith(from, to, DATA_POINTER) || startsWith(from, to, STRING_DATA_POINTER);
+}
+
+function startsWith(from: usize, to: usize, prefix: ArrayBuffer): bool {
+  const len = <usize>prefix.byteLength;
+  return to - from > len && memory.compare(from, changetype<usize>(prefix), len) == 0;
 }
 
 /** Whether [from, to), a SECRET_SIGN_MEMBER's string, says the event is about a Secret: `secrets`, `Secret`, `SecretList`. */

@@ -14,7 +14,7 @@ import { Captures } from "../enrichment/capture";
 import { Action } from "./policy";
 import { Redactor } from "./redactor";
 import { isSecretName } from "./detectors/pairs";
-import { auditRole, memberRole, NAME_MEMBER, SECRET_DATA_MEMBER, SECRET_SIGN_MEMBER, signsSecret, VALUE_MEMBER } from "./roles";
+import { auditRole, memberRole, NAME_MEMBER, PATCH_PATH_MEMBER, pointsIntoData, SECRET_DATA_MEMBER, SECRET_SIGN_MEMBER, signsSecret, VALUE_MEMBER } from "./roles";
 
 export const reader = new JsonReader();
 const editor = new Editor();
@@ -59,8 +59,15 @@ function setDecodedKey(depth: i32, raw: usize, rawLen: usize, recordLen: usize):
 /** Per container depth: whether a member has been written yet (0/1). */
 const written = heap.alloc(<usize>MAX_DEPTH + 2);
 
-/** Per object depth: where the content of its `name`/`key` string member starts and ends (start 0: none yet). */
-const names = heap.alloc((<usize>MAX_DEPTH + 2) << 3);
+/**
+ * Per object depth, 16 bytes: where the content of its `name`/`key` string member starts (0: none
+ * yet) and ends (at 8), and at 4 whether it is a JSON patch operation whose `path` points into a
+ * Secret's data (1); the start and that flag are cleared together as the object starts.
+ */
+const names = heap.alloc((<usize>MAX_DEPTH + 2) << 4);
+@inline function slotOf(depth: i32): usize {
+  return names + (<usize>depth << 4);
+}
 
 /**
  * The name of a name/value object whose `value` comes first (`{"value": "…", "name": "DB_PASSWORD"}`):
@@ -88,9 +95,9 @@ function nameAfter(p: usize, end: usize, depth: i32): bool {
     if (b == 0x5C) p++;
   }
   if (p >= end) return false;
-  const slot = names + (<usize>depth << 3);
+  const slot = slotOf(depth);
   store<u32>(slot, <u32>start);
-  store<u32>(slot, <u32>p, 4);
+  store<u32>(slot, <u32>p, 8);
   return true;
 }
 
@@ -111,9 +118,9 @@ function jsonSpaceEnd(p: usize, end: usize): usize {
  * names a secret (`{"name": "DB_PASSWORD", "value": "…"}`, Kubernetes and ECS env lists).
  */
 function namedValue(record: RecordOut, editor: Editor, redactor: Redactor, body: usize, len: usize, depth: i32): bool {
-  const slot = names + (<usize>depth << 3);
+  const slot = slotOf(depth);
   if (load<u32>(slot) == 0 && !nameAfter(reader.end, body + len, depth)) return false;
-  return redactor.namedValue(record, editor, body, len, <usize>load<u32>(slot), <usize>load<u32>(slot, 4), reader.start + 1, reader.end - 1);
+  return redactor.namedValue(record, editor, body, len, <usize>load<u32>(slot), <usize>load<u32>(slot, 8), reader.start + 1, reader.end - 1);
 }
 
 /**
@@ -140,7 +147,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
   let role: u32 = 0;
   // Whether the record is an audit event about a Secret (roles.ts), from the members seen so far.
   let aboutSecret = false;
-  store<u32>(names + 8, 0);
+  store<u64>(slotOf(1), 0);
   path.depth = 0;
   while (true) {
     const token = reader.next();
@@ -224,14 +231,19 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
             // `Secret` or `SecretList`): every value of its data is a secret, whatever its key
             if ((part & SECRET_DATA_MEMBER) != 0) {
               if (aboutSecret && scanning && redactor.secretData(record, editor, reader.start + 1, reader.end - 1)) continue;
-            } else if (signsSecret(reader.start + 1, reader.end - 1)) {
-              aboutSecret = true;
+            } else if ((part & SECRET_SIGN_MEMBER) != 0) {
+              if (signsSecret(reader.start + 1, reader.end - 1)) aboutSecret = true;
+            } else if ((part & PATCH_PATH_MEMBER) != 0) {
+              store<u32>(slotOf(objectDepth), <u32>pointsIntoData(reader.start + 1, reader.end - 1), 4);
+            } else if (aboutSecret && scanning && load<u32>(slotOf(objectDepth), 4) != 0 &&
+                       redactor.secretData(record, editor, reader.start + 1, reader.end - 1)) {
+              continue; // PATCH_VALUE_MEMBER: `{"op": "replace", "path": "/data/<key>", "value": "<base64>"}`
             }
           }
           if ((part & NAME_MEMBER) != 0) {
-            const slot = names + (<usize>objectDepth << 3);
+            const slot = slotOf(objectDepth);
             store<u32>(slot, <u32>(reader.start + 1));
-            store<u32>(slot, <u32>(reader.end - 1), 4);
+            store<u32>(slot, <u32>(reader.end - 1), 8);
           } else if ((part & VALUE_MEMBER) != 0 && scanning && namedValue(record, editor, redactor, body, len, objectDepth)) {
             continue; // the `value` of an object whose `name` is a secret's, judged as the member `"DB_PASSWORD": "…"` would be
           }
@@ -259,7 +271,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         secretKeyStart = 0;
         objectDepth++;
         store<u8>(written + reader.depth, 0);
-        store<u32>(names + (<usize>objectDepth << 3), 0);
+        store<u64>(slotOf(objectDepth), 0);
         continue;
       }
       case Token.ArrayStart: {
