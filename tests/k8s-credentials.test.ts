@@ -31,7 +31,11 @@ const CLOSED_CREDENTIALS: RegExp[] = [
 /** Closed where the event is the record: env variables named as credentials, as its own name/value
  * objects (`ENCRYPTION_KEY`, a name ending in `key` alone, is no credential's to the pair detector;
  * in text, `last-applied-configuration` escaped twice leaks them: known issues). */
-const CLOSED_AS_RECORD: RegExp[] = [/(ontainers|JSON patch add|strategic merge patch) env (list )?(?!ENCRYPTION_KEY$)[A-Z_]+$/];
+const CLOSED_AS_RECORD: RegExp[] = [
+  /(ontainers|JSON patch add|strategic merge patch) env (list )?(?!ENCRYPTION_KEY$)[A-Z_]+$/,
+  // every value of a Secret's data and stringData in an audit event about it, whatever its key
+  /^(\(confidential\) )?Secret( \([a-z ]+\))? (data|stringData) /, /^Helm release data release/,
+];
 
 /** Public material and settings that must stay readable (`what` of benign labels). */
 const PUBLIC_MATERIAL: RegExp[] = [

@@ -3,15 +3,9 @@
 // member `"DB_PASSWORD": "…"` would be. Before this a Pod's env list shipped its passwords whole
 // under the embedded default policy (only values with a token's own shape were caught).
 import { describe, expect, it } from "vitest";
-import { makeFilter } from "./support/filter.js";
+import { makeFilter, recordOf } from "./support/filter.js";
 
-type Filter = ReturnType<typeof makeFilter>;
-const one = (filter: Filter, body: object | string) => {
-  const result = filter.call("kube.app", typeof body === "string" ? body : JSON.stringify(body));
-  if (result.kind !== "record") throw new Error(`dropped: ${result.reason}`);
-  const { _seal, ...record } = result.record;
-  return record as Record<string, any>;
-};
+const one = (filter: ReturnType<typeof makeFilter>, body: object | string) => recordOf(filter, body);
 const env = (...pairs: [string, string][]) => pairs.map(([name, value]) => ({ name, value }));
 
 describe("name/value objects under the embedded default policy", () => {

@@ -9,7 +9,7 @@ import { Renderer } from "./render";
 import { Pseudonymizer } from "./pseudonym";
 import { HmacKey } from "../crypto/hmac";
 import { Editor } from "../json/editor";
-import { findSecrets, installUserRules, memberSecretAt, namedValueSecretAt, RuleSet } from "./detectors";
+import { findSecrets, installUserRules, memberSecretAt, namedValueSecretAt, pairRuleIn, RuleSet } from "./detectors";
 import { matchEnd, matchStart } from "./detectors/match";
 import { familyId, familyNames, familyOf, MAX_RULES, ruleFamilies, ruleId, ruleNames } from "./detectors/rules";
 import { SpanList } from "./spans";
@@ -28,10 +28,14 @@ export class Redactor {
   private warnedNoKey: bool = false;
   /** No key rule and no allow-list: members need no matching at all. */
   readonly noKeyRules: bool;
+  /** The detectors read no string at all (`"scan": []`): no member is judged by its name or role. */
+  readonly scansNothing: bool;
   /** Rules whose action is not `keep`, as findSecrets' bitset. */
   private readonly enabledRules: RuleSet;
   /** Treatment per rule id: what the policy names (by family, then by rule), a mask otherwise. */
   readonly treatments: StaticArray<Treatment>;
+  /** The pair detector's rule id, -1 when the policy turns it off. */
+  private readonly pairRule: i32;
   // Per-record counts for the summary.
   removed: u32 = 0;
   masked: u32 = 0;
@@ -44,8 +48,11 @@ export class Redactor {
     const enabled = new RuleSet();
     for (let r = 0; r < ruleNames.length; r++) enabled.set(r, treatments[r].action != Action.Keep);
     this.treatments = treatments;
-    this.enabledRules = enabled.finish();
+    const rules = enabled.finish();
+    this.enabledRules = rules;
+    this.pairRule = pairRuleIn(rules);
     this.noKeyRules = policy.keys.isEmpty && policy.allow == null;
+    this.scansNothing = policy.scan != null && policy.scan!.isEmpty;
     const maskChar = <u8>policy.maskChar.charCodeAt(0);
     const pseudonyms = new Pseudonymizer(pseudonymKey, String.UTF8.encode(policy.pseudonymPrefix), policy.pseudonymHexChars);
     this.renderer = new Renderer(String.UTF8.encode(policy.maskText), maskChar, pseudonyms);
@@ -193,9 +200,19 @@ export class Redactor {
     return this.wholeValue(record, editor, body, rule, contentStart, contentEnd);
   }
 
+  /**
+   * A value of a Kubernetes Secret's data in an audit event about it, content [contentStart,
+   * contentEnd): a secret whatever its key, written as the pair detector's span (with its action;
+   * nothing when the policy turns that detector off). An empty value is left.
+   */
+  secretData(record: RecordOut, editor: Editor, contentStart: usize, contentEnd: usize): bool {
+    if (contentEnd == contentStart) return false;
+    return this.wholeValue(record, editor, 0, this.pairRule, contentStart, contentEnd, false);
+  }
+
   /** Writes the content [contentStart, contentEnd) as the span of `rule` when the detector took it whole. */
-  private wholeValue(record: RecordOut, editor: Editor, body: usize, rule: i32, contentStart: usize, contentEnd: usize): bool {
-    if (rule < 0 || body + matchStart != contentStart || body + matchEnd != contentEnd) return false;
+  private wholeValue(record: RecordOut, editor: Editor, body: usize, rule: i32, contentStart: usize, contentEnd: usize, matched: bool = true): bool {
+    if (rule < 0 || (matched && (body + matchStart != contentStart || body + matchEnd != contentEnd))) return false;
     editor.splice(contentStart, contentEnd);
     this.writeSpan(record, contentStart, contentEnd - contentStart, unchecked(this.treatments[rule]));
     unchecked(this.found[familyOf(rule)]++);

@@ -14,6 +14,7 @@ import { Captures } from "../enrichment/capture";
 import { Action } from "./policy";
 import { Redactor } from "./redactor";
 import { isSecretName } from "./detectors/pairs";
+import { auditRole, memberRole, NAME_MEMBER, PATCH_PATH_MEMBER, pointsIntoData, SECRET_DATA_MEMBER, SECRET_SIGN_MEMBER, signsSecret, VALUE_MEMBER } from "./roles";
 
 export const reader = new JsonReader();
 const editor = new Editor();
@@ -58,24 +59,15 @@ function setDecodedKey(depth: i32, raw: usize, rawLen: usize, recordLen: usize):
 /** Per container depth: whether a member has been written yet (0/1). */
 const written = heap.alloc(<usize>MAX_DEPTH + 2);
 
-/** A member's part in a name/value object (`{"name": "DB_PASSWORD", "value": "…"}`); bits above KeyVerdicts' SECRET_NAME. */
-export const NAME_MEMBER: u32 = 2;
-export const VALUE_MEMBER: u32 = 4;
-
 /**
- * The part the member named [key, key + len) plays in a name/value object: `name` or `key`
- * (NAME_MEMBER), `value` (VALUE_MEMBER), in any case (Office 365 writes `Name`/`Value`, AWS
- * `Key`/`Value`); else 0.
+ * Per object depth, 16 bytes: where the content of its `name`/`key` string member starts (0: none
+ * yet) and ends (at 8), and at 4 whether it is a JSON patch operation whose `path` points into a
+ * Secret's data (1); the start and that flag are cleared together as the object starts.
  */
-export function memberRole(key: usize, len: usize): u32 {
-  if (len == 5) return (load<u32>(key) | 0x20202020) == 0x756C6176 && (load<u8>(key, 4) | 0x20) == 0x65 ? VALUE_MEMBER : 0; // value
-  if (len == 4) return (load<u32>(key) | 0x20202020) == 0x656D616E ? NAME_MEMBER : 0; // name
-  if (len == 3) return (load<u16>(key) | 0x2020) == 0x656B && (load<u8>(key, 2) | 0x20) == 0x79 ? NAME_MEMBER : 0; // key
-  return 0;
+const names = heap.alloc((<usize>MAX_DEPTH + 2) << 4);
+@inline function slotOf(depth: i32): usize {
+  return names + (<usize>depth << 4);
 }
-
-/** Per object depth: where the content of its `name`/`key` string member starts and ends (start 0: none yet). */
-const names = heap.alloc((<usize>MAX_DEPTH + 2) << 3);
 
 /**
  * The name of a name/value object whose `value` comes first (`{"value": "…", "name": "DB_PASSWORD"}`):
@@ -103,9 +95,9 @@ function nameAfter(p: usize, end: usize, depth: i32): bool {
     if (b == 0x5C) p++;
   }
   if (p >= end) return false;
-  const slot = names + (<usize>depth << 3);
+  const slot = slotOf(depth);
   store<u32>(slot, <u32>start);
-  store<u32>(slot, <u32>p, 4);
+  store<u32>(slot, <u32>p, 8);
   return true;
 }
 
@@ -126,9 +118,9 @@ function jsonSpaceEnd(p: usize, end: usize): usize {
  * names a secret (`{"name": "DB_PASSWORD", "value": "…"}`, Kubernetes and ECS env lists).
  */
 function namedValue(record: RecordOut, editor: Editor, redactor: Redactor, body: usize, len: usize, depth: i32): bool {
-  const slot = names + (<usize>depth << 3);
+  const slot = slotOf(depth);
   if (load<u32>(slot) == 0 && !nameAfter(reader.end, body + len, depth)) return false;
-  return redactor.namedValue(record, editor, body, len, <usize>load<u32>(slot), <usize>load<u32>(slot, 4), reader.start + 1, reader.end - 1);
+  return redactor.namedValue(record, editor, body, len, <usize>load<u32>(slot), <usize>load<u32>(slot, 8), reader.start + 1, reader.end - 1);
 }
 
 /**
@@ -153,7 +145,9 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
   // no key rules (no table) only where the value is scanned; reset where a value is not a member's
   // (an array's items, after an object item).
   let role: u32 = 0;
-  store<u32>(names + 8, 0);
+  // Whether the record is an audit event about a Secret (roles.ts), from the members seen so far.
+  let aboutSecret = false;
+  store<u64>(slotOf(1), 0);
   path.depth = 0;
   while (true) {
     const token = reader.next();
@@ -168,7 +162,8 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           captureSlot = captures.slotFor(path); // capture paths alone cost less to match than to look up
         } else {
           if (!verdicts.recall(objectDepth, key, keyLen)) {
-            const named = (isSecretName(key, keyLen) ? SECRET_NAME : 0) | memberRole(key, keyLen);
+            // (with nothing scanned no value is judged: its role would only cost the walk)
+            const named = redactor.scansNothing ? 0 : (isSecretName(key, keyLen) ? SECRET_NAME : 0) | memberRole(key, keyLen) | auditRole(path);
             verdicts.remember(key, keyLen, redactor.keyRuleFor(path), captures.slotFor(path), named);
           }
           keyRule = verdicts.keyRule;
@@ -209,7 +204,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           // without key rules there is no verdict table: the name is read only where its value is scanned
           if (scanning) {
             if (isSecretName(key, keyLen)) secretKeyStart = reader.start;
-            role = memberRole(key, keyLen);
+            role = memberRole(key, keyLen) | auditRole(path);
           } else {
             role = 0;
           }
@@ -231,11 +226,25 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
             repair(editor, record, scanning ? redactor : null);
             continue;
           }
-          if (part == NAME_MEMBER) {
-            const slot = names + (<usize>objectDepth << 3);
+          if (part >= SECRET_SIGN_MEMBER) {
+            // a Kubernetes audit event about a Secret (`objectRef.resource` `secrets`, a body of kind
+            // `Secret` or `SecretList`): every value of its data is a secret, whatever its key
+            if ((part & SECRET_DATA_MEMBER) != 0) {
+              if (aboutSecret && scanning && redactor.secretData(record, editor, reader.start + 1, reader.end - 1)) continue;
+            } else if ((part & SECRET_SIGN_MEMBER) != 0) {
+              if (signsSecret(reader.start + 1, reader.end - 1)) aboutSecret = true;
+            } else if ((part & PATCH_PATH_MEMBER) != 0) {
+              store<u32>(slotOf(objectDepth), <u32>pointsIntoData(reader.start + 1, reader.end - 1), 4);
+            } else if (aboutSecret && scanning && load<u32>(slotOf(objectDepth), 4) != 0 &&
+                       redactor.secretData(record, editor, reader.start + 1, reader.end - 1)) {
+              continue; // PATCH_VALUE_MEMBER: `{"op": "replace", "path": "/data/<key>", "value": "<base64>"}`
+            }
+          }
+          if ((part & NAME_MEMBER) != 0) {
+            const slot = slotOf(objectDepth);
             store<u32>(slot, <u32>(reader.start + 1));
-            store<u32>(slot, <u32>(reader.end - 1), 4);
-          } else if (part == VALUE_MEMBER && scanning && namedValue(record, editor, redactor, body, len, objectDepth)) {
+            store<u32>(slot, <u32>(reader.end - 1), 8);
+          } else if ((part & VALUE_MEMBER) != 0 && scanning && namedValue(record, editor, redactor, body, len, objectDepth)) {
             continue; // the `value` of an object whose `name` is a secret's, judged as the member `"DB_PASSWORD": "…"` would be
           }
         }
@@ -262,7 +271,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         secretKeyStart = 0;
         objectDepth++;
         store<u8>(written + reader.depth, 0);
-        store<u32>(names + (<usize>objectDepth << 3), 0);
+        store<u64>(slotOf(objectDepth), 0);
         continue;
       }
       case Token.ArrayStart: {

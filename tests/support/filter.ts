@@ -31,6 +31,14 @@ export function makeFilter(setup: FilterSetup = {}): FilterHost {
   return FilterHost.load(setup.wasm ?? RELEASE_WASM, { preopens: { ".": makeDir(setup) } });
 }
 
+/** The record the filter makes of `body` (sent under `tag`), without its seal; throws when it is dropped. */
+export function recordOf(filter: FilterHost, body: object | string, tag = "kube.app"): Record<string, any> {
+  const result = filter.call(tag, typeof body === "string" ? body : JSON.stringify(body));
+  if (result.kind !== "record") throw new Error(`dropped: ${result.reason}`);
+  const { _seal, ...record } = result.record;
+  return record;
+}
+
 /** Drops the fields logseal adds, to compare a record with what went in. */
 export function withoutAdded(record: Record<string, unknown>): Record<string, unknown> {
   const copy = { ...record };

@@ -474,6 +474,11 @@ function beginMember(floor: usize, rules: RuleSet): bool {
 }
 
 const PAIR_RULE: u32 = <u32>load<u16>(SLOT_RULE + (<usize>S_PAIR << 1));
+
+/** The pair detector's rule id when `rules` has it on, else -1. */
+export function pairRuleIn(rules: RuleSet): i32 {
+  return (rules.slots & (1 << S_PAIR)) != 0 ? <i32>PAIR_RULE : -1;
+}
 const AUTH_RULE: u32 = <u32>load<u16>(SLOT_RULE + (<usize>S_AUTH << 1));
 
 /** The rule of a specific shape that matches the whole value [matchStart, matchEnd) found
