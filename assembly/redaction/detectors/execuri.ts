@@ -10,13 +10,11 @@ import { BACKSLASH, classOf, HEX, matchesAt, peek, SPACE } from "./chars";
 /** Bytes of the decoded command line at most (the rest of a longer one is not decoded). */
 export const MAX_COMMAND: usize = 2048;
 export const COMMAND = memory.data(<i32>MAX_COMMAND);
-/** Per decoded byte: the offset of its raw bytes << 3 | their count (1, 2 for `\/`, 3 for `%XX`). */
+/** Per decoded byte: the offset of its raw bytes, and their count (1, 2 for `\/`, 3 for `%XX`). */
 const SOURCE = memory.data(<i32>MAX_COMMAND << 2);
+const SOURCE_LENGTH = memory.data(<i32>MAX_COMMAND);
 
 const PARAMETER = "command=";
-
-/** Where the query ends once `decodeCommand` has read it. */
-export let queryEnd: usize = 0;
 
 /** Decodes the `command=` parameters of the query that starts at `q` (after its `?`) into COMMAND;
  * returns the length, 0 when the query has none. Parameters are separated by `&`, or by `&` as
@@ -28,10 +26,11 @@ export function decodeCommand(p: usize, n: usize, q: usize): usize {
   let out: usize = 0;
   let commands = 0;
   let separator = q;
+  let separatorEnd = q;
   while (j < n) {
     const isCommand = matchesAt(p, n, j, PARAMETER);
     if (isCommand) {
-      if (commands > 0 && out < MAX_COMMAND) put(out++, SPACE, separator, 1);
+      if (commands > 0 && out < MAX_COMMAND) put(out++, SPACE, separator, separatorEnd - separator);
       commands++;
       j += PARAMETER.length;
     }
@@ -59,25 +58,25 @@ export function decodeCommand(p: usize, n: usize, q: usize): usize {
     if (sep == 0) break;
     separator = j;
     j += sep;
+    separatorEnd = j;
   }
-  queryEnd = j;
   return commands > 0 ? out : 0;
 }
 
 /** Raw offset of decoded byte `k`. */
 @inline export function sourceStart(k: usize): usize {
-  return <usize>(load<u32>(SOURCE + (k << 2)) >> 3);
+  return <usize>load<u32>(SOURCE + (k << 2));
 }
 
 /** Raw offset after decoded byte `k`. */
 @inline export function sourceEnd(k: usize): usize {
-  const s = load<u32>(SOURCE + (k << 2));
-  return <usize>((s >> 3) + (s & 7));
+  return <usize>load<u32>(SOURCE + (k << 2)) + <usize>load<u8>(SOURCE_LENGTH + k);
 }
 
 @inline function put(k: usize, byte: u32, from: usize, raw: usize): void {
   store<u8>(COMMAND + k, <u8>byte);
-  store<u32>(SOURCE + (k << 2), <u32>((from << 3) | raw));
+  store<u32>(SOURCE + (k << 2), <u32>from);
+  store<u8>(SOURCE_LENGTH + k, <u8>raw);
 }
 
 /** `&`, `\u0026` or `\\u0026` at `j`: its length, else 0. */
