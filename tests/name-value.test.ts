@@ -46,6 +46,20 @@ describe("name/value objects under the embedded default policy", () => {
       .toEqual([{ name: "REDIS_PASSWORD", type: "string", meta: { name: "x", value: "y" }, value: "[REDACTED]" }]);
   });
 
+  // A probe's or a webhook's headers as name/value objects: the credential after the scheme, as in `Authorization: Bearer …`.
+  it("masks the credential of a header named Authorization, as the header's", () => {
+    const probe = { livenessProbe: { httpGet: { path: "/healthz", port: 8080, httpHeaders: [
+      { name: "Authorization", value: "Bearer s3cr3tT0ken.abc" }, { name: "X-Tenant", value: "shop" },
+      { name: "Proxy-Authorization", value: "Basic dXNlcjpwYXNzd29yZA==" }, { value: "Zq8Lm2pX9vR4tY7w", name: "authorization" },
+      { name: "Authorization", value: "enabled" }, { name: "Authorization", value: "" }, { name: "AuthorizationMode", value: "Node,RBAC" },
+    ] } } };
+    expect(one(filter, { spec: { containers: [probe] } }).spec.containers[0].livenessProbe.httpGet.httpHeaders).toEqual([
+      { name: "Authorization", value: "Bearer [REDACTED]" }, { name: "X-Tenant", value: "shop" },
+      { name: "Proxy-Authorization", value: "Basic [REDACTED]" }, { value: "[REDACTED]", name: "authorization" },
+      { name: "Authorization", value: "enabled" }, { name: "Authorization", value: "" }, { name: "AuthorizationMode", value: "Node,RBAC" },
+    ]);
+  });
+
   it("leaves what the pair detector leaves: other names, placeholders, empty values, references", () => {
     const kept = {
       env: [
@@ -71,6 +85,14 @@ describe("name/value objects and the policy", () => {
     const out = one(summary({ detectors: { secret_pair: { action: "mask", keep_first: 2 } } }), pod);
     expect(out.spec.containers[0].env).toEqual(env(["DB_PASSWORD", "Zq**********"], ["GITHUB_TOKEN", "[REDACTED]"]));
     expect(out.redaction).toMatchObject({ masked: 2, found: { secret_pair: 1, github_token: 1 } });
+  });
+
+  it("writes an Authorization header's credential as auth_header's", () => {
+    const headers = { headers: [{ name: "Authorization", value: "Bearer s3cr3tT0ken.abc" }] };
+    const out = one(summary({ detectors: { auth_header: { action: "mask", keep_last: 3 } } }), headers);
+    expect(out.headers).toEqual([{ name: "Authorization", value: "Bearer ************abc" }]);
+    expect(out.redaction).toMatchObject({ found: { auth_header: 1 } });
+    expect(one(summary({ detectors: { auth_header: "keep" } }), headers).headers).toEqual(headers.headers);
   });
 
   it("masks nothing by name with secret_pair off", () => {

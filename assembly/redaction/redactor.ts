@@ -197,7 +197,9 @@ export class Redactor {
    */
   namedValue(record: RecordOut, editor: Editor, body: usize, len: usize, nameStart: usize, nameEnd: usize, contentStart: usize, contentEnd: usize): bool {
     const rule = namedValueSecretAt(body, len, nameStart - body, nameEnd - body, contentStart - 1 - body, this.enabledRules);
-    return this.wholeValue(record, editor, body, rule, contentStart, contentEnd);
+    // the pair detector takes the whole value; an Authorization header's value its credential
+    if (rule < 0 || body + matchStart < contentStart || body + matchEnd > contentEnd || matchEnd <= matchStart) return false;
+    return this.wholeValue(record, editor, 0, rule, body + matchStart, body + matchEnd, false);
   }
 
   /**

@@ -18,7 +18,7 @@ import { ibanAt, ibanLength } from "./iban";
 import { emailAt, ipv4At, ipv6At, urlPasswordAt } from "./network";
 import { jwtAt } from "./tokens";
 import { pemPrivateKeyAt } from "./pem";
-import { authHeaderAt, awsSecretKeyAt, cliSecretAt, namedValueAt, resetPairMemory, secretPairAt, setReadingMember, spacedValueAt } from "./pairs";
+import { authHeaderAt, awsSecretKeyAt, cliSecretAt, namedAuthValueAt, namedValueAt, resetPairMemory, secretPairAt, setReadingMember, spacedValueAt } from "./pairs";
 import {
   addFamily, familyId, familyKinds, familyNames, infixRulesAt, INFIX_FIRST, INFIX_SECOND, Kind, MAX_RULES,
   registerCode, RULE_SET_BYTES, ruleFamilies, ruleId, ruleIsCode, ruleNames, sealBuiltins, setActiveRules, wordRulesAt,
@@ -451,9 +451,14 @@ export function memberSecretAt(body: usize, len: usize, keyStart: usize, sep: us
  * The `value` member of an object whose `name` (or `key`) member is a secret's name
  * (`{"name": "DB_PASSWORD", "value": "…"}`), judged as the member `"DB_PASSWORD": "…"` would be:
  * the name's content is [nameStart, nameEnd) and the value's opening quote at `valueQuote`, offsets
- * in the record [body, body + len). Returns as memberSecretAt.
+ * in the record [body, body + len). Returns as memberSecretAt; a name `Authorization` gives the
+ * credential in the value, as the header's (`auth_header`), not the whole value.
  */
 export function namedValueSecretAt(body: usize, len: usize, nameStart: usize, nameEnd: usize, valueQuote: usize, rules: RuleSet): i32 {
+  if ((rules.slots & (1 << S_AUTH)) != 0 && namedAuthValueAt(body, len, nameStart, nameEnd, valueQuote + 1)) {
+    setActiveRules(rules.bits);
+    return specificShape(body, <i32>AUTH_RULE, rules.slots); // `{"name": "Authorization", "value": "Bearer …"}`: the credential
+  }
   if (!beginMember(min(nameStart, valueQuote), rules)) return -1;
   return endMember(namedValueAt(body, len, nameEnd, valueQuote), body, rules);
 }

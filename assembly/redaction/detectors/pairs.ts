@@ -1127,6 +1127,21 @@ export function authHeaderAt(p: usize, n: usize, i: usize, floor: usize): bool {
     quote = BACKSLASH;
     j += 2;
   }
+  return authValueAt(p, n, j, quote);
+}
+
+/** `{"name": "Authorization", "value": "Bearer …"}` in a parsed record (a probe's `httpHeaders`, a
+ * webhook's headers): when the name's content [from, to) is `Authorization` or
+ * `Proxy-Authorization`, the credential in the value, whose content starts at `value`, as the
+ * header's (`authHeaderAt`). */
+export function namedAuthValueAt(p: usize, n: usize, from: usize, to: usize, value: usize): bool {
+  const len = to - from;
+  if (!(len == 13 || (len == 19 && matchesFoldedAt(p, to, from, "proxy_")))) return false;
+  return matchesFoldedAt(p, to, to - 13, "authorization") && authValueAt(p, n, value, QUOTE);
+}
+
+/** The credential of an Authorization header's value at `j`, inside `quote` (0: none). */
+function authValueAt(p: usize, n: usize, j: usize, quote: u32): bool {
   const end = unquotedEnd(p, n, j);
   if (end == j) return false;
   // A scheme: a short word of letters, digits, `-`, `_`, then spaces and a credential.
