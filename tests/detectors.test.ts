@@ -323,6 +323,15 @@ describe("pem_private_key, base64-encoded (kubeconfig client-key-data, tls.key)"
     // `/` escaped as JSON allows
     [`k=${key.replace(/\//g, "\\/")} end`, key.replace(/\//g, "\\/")],
   ]);
+  // a key after a block that is none: EC or DSA parameters (`openssl ecparam -genkey`), a certificate
+  // (combined .pem files); the first block's length varied so that the key's BEGIN line falls at
+  // each of the three alignments of the encoding
+  const params = (label: string, body: string) => `-----BEGIN ${label}-----\n${body}\n-----END ${label}-----\n`;
+  positives("pem_private_key", ["BggqhkjOPQMBBw==", "BggqhkjOPQMBBwA=", "BggqhkjOPQMBBwAB"].flatMap((body) => [
+    b64(params("EC PARAMETERS", body) + pem("EC PRIVATE KEY")),
+    b64(params("DSA PARAMETERS", body) + pem("DSA PRIVATE KEY")),
+    b64(pem("CERTIFICATE").replace("MIIE", body) + pem("PRIVATE KEY")),
+  ]));
   it("ends at the padding, and at a line that cannot continue the wrapped run", () => {
     let padded = b64(pem("EC PRIVATE KEY"));
     for (let more = "a"; !padded.endsWith("="); more += "a") padded = b64(pem("EC PRIVATE KEY") + more);
@@ -335,6 +344,9 @@ describe("pem_private_key, base64-encoded (kubeconfig client-key-data, tls.key)"
     b64(pem("CERTIFICATE")), b64(pem("PUBLIC KEY")), b64(pem("RSA PUBLIC KEY")), b64(pem("CERTIFICATE REQUEST")),
     b64(pem("NEW CERTIFICATE REQUEST")), b64(pem("X509 CRL")), b64(pem("PGP PUBLIC KEY BLOCK")), b64(pem("CERTIFICATE") + pem("CERTIFICATE")),
     `caBundle: ${b64(pem("CERTIFICATE"))}`, "LS0tLS1CRUdJTi", "LS0tLS1CRUdJTiBQUklWQVRF", b64("-----BEGIN private key-----\n"),
+    // parameters alone, a chain of certificates, a public key after a certificate
+    b64(params("EC PARAMETERS", "BggqhkjOPQMBBw==") + "x".repeat(120)), b64(pem("CERTIFICATE") + pem("CERTIFICATE") + pem("CERTIFICATE")),
+    b64(pem("CERTIFICATE") + pem("PUBLIC KEY")),
     // the encoded BEGIN line alone, as a scanner's rule or documentation writes it: no key material
     "        | LS0tLS1CRUdJTiBFQyBQUklWQVRFIEtFWS0tLS0t             (?# prefix of base64 encoding of an EC key)",
     b64("-----BEGIN OPENSSH PRIVATE KEY-----\n") + "AAAAB3NzaC1yc2E",

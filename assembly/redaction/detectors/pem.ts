@@ -4,7 +4,8 @@
 // part of the span. With no END line the rest of the string is key material. RFC 7468.
 // The same key base64-encoded (a kubeconfig's `client-key-data`, a TLS Secret's `tls.key`, a
 // key passed through `base64`): a run starting `LS0tLS1CRUdJTi` ("-----BEGIN" encoded) whose
-// first line, decoded, is such a BEGIN line; the whole run is the key.
+// first line, decoded, is such a BEGIN line, or that holds "PRIVATE KEY" encoded further on (EC
+// parameters or a certificate before the key); the whole run is the key.
 import { ALNUM, B64, BACKSLASH, classOf, matchesAt, peek, UPPER } from "./chars";
 import { found } from "./match";
 
@@ -91,9 +92,28 @@ function pemBase64At(p: usize, n: usize, i: usize, floor: usize): bool {
   }
   const label = <usize>BEGIN.length;
   const labelTo = labelEnd(HEAD, len, label);
-  if (!matchesAt(HEAD, len, labelTo, DASHES) || !namesPrivateKey(HEAD, len, label, labelTo)) return false;
+  const first = matchesAt(HEAD, len, labelTo, DASHES) && namesPrivateKey(HEAD, len, label, labelTo);
   const end = base64RunEnd(p, n, i);
-  return runChars >= MIN_RUN_CHARS ? found(i, end) : false;
+  if (runChars < MIN_RUN_CHARS) return false;
+  // A file whose first block is no key but a later one is: EC or DSA parameters before the key
+  // (`openssl ecparam -genkey` writes them so), a certificate before its key (combined .pem files).
+  return first || privateKeyLater(p, i, end) ? found(i, end) : false;
+}
+
+/** "PRIVATE KEY" base64-encoded at each of its three alignments (the characters its bytes alone
+ * decide): in a run that begins with another block, a private key's BEGIN or END line. A needle
+ * cut by a wrapped line's break is not found. */
+const PRIVATE_KEY_B64_0 = "UFJJVkFURSBLRV";
+const PRIVATE_KEY_B64_1 = "BSSVZBVEUgS0VZ";
+const PRIVATE_KEY_B64_2 = "QUklWQVRFIEtFW";
+
+function privateKeyLater(p: usize, from: usize, to: usize): bool {
+  for (let j = from; j + 14 <= to; j++) {
+    const b = load<u8>(p + j);
+    if ((b == 0x55 && matchesAt(p, to, j, PRIVATE_KEY_B64_0)) || (b == 0x42 && matchesAt(p, to, j, PRIVATE_KEY_B64_1)) ||
+        (b == 0x51 && matchesAt(p, to, j, PRIVATE_KEY_B64_2))) return true;
+  }
+  return false;
 }
 
 /** The shortest run taken: a BEGIN line and key material after it (the smallest key, Ed25519 in
