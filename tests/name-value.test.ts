@@ -60,6 +60,21 @@ describe("name/value objects under the embedded default policy", () => {
     ]);
   });
 
+  it("reads OpenTelemetry's attributes, whose value is an AnyValue object", () => {
+    const attributes = [
+      { key: "service.name", value: { stringValue: "pay" } }, { key: "db.password", value: { stringValue: "hunter2x" } },
+      { key: "api_token", value: { intValue: "12345" } }, { key: "session.token", value: { stringValue: "" } },
+      { key: "note", value: { kvlistValue: { values: [{ key: "x", value: { stringValue: "y" } }] } } },
+    ];
+    expect(one(filter, { resourceLogs: [{ resource: { attributes } }] }).resourceLogs[0].resource.attributes).toEqual([
+      { key: "service.name", value: { stringValue: "pay" } }, { key: "db.password", value: { stringValue: "[REDACTED]" } },
+      { key: "api_token", value: { intValue: "12345" } }, { key: "session.token", value: { stringValue: "" } },
+      { key: "note", value: { kvlistValue: { values: [{ key: "x", value: { stringValue: "y" } }] } } },
+    ]);
+    // a `stringValue` that is not a name/value object's value is any string
+    expect(one(filter, { key: "db.password", other: { stringValue: "kept" } }).other).toEqual({ stringValue: "kept" });
+  });
+
   it("leaves what the pair detector leaves: other names, placeholders, empty values, references", () => {
     const kept = {
       env: [

@@ -22,16 +22,19 @@ export const SECRET_DATA_MEMBER: u32 = 16;
 export const PATCH_PATH_MEMBER: u32 = 32;
 /** The `value` of such an operation: a Secret's data when the path points into it. */
 export const PATCH_VALUE_MEMBER: u32 = 64;
+/** OpenTelemetry's `stringValue`: in `{"key": "db.password", "value": {"stringValue": "…"}}` the value of a name/value object. */
+export const STRING_VALUE_MEMBER: u32 = 128;
 
 /**
  * The part the member named [key, key + len) plays in a name/value object: `name` or `key`
  * (NAME_MEMBER), `value` (VALUE_MEMBER), in any case (Office 365 writes `Name`/`Value`, AWS
- * `Key`/`Value`); else 0.
+ * `Key`/`Value`); OpenTelemetry's `stringValue` (STRING_VALUE_MEMBER); else 0.
  */
 export function memberRole(key: usize, len: usize): u32 {
   if (len == 5) return (load<u32>(key) | 0x20202020) == 0x756C6176 && (load<u8>(key, 4) | 0x20) == 0x65 ? VALUE_MEMBER : 0; // value
   if (len == 4) return (load<u32>(key) | 0x20202020) == 0x656D616E ? NAME_MEMBER : 0; // name
   if (len == 3) return (load<u16>(key) | 0x2020) == 0x656B && (load<u8>(key, 2) | 0x20) == 0x79 ? NAME_MEMBER : 0; // key
+  if (len == 11) return load<u64>(key) == 0x6156676E69727473 && load<u16>(key, 8) == 0x756C && load<u8>(key, 10) == 0x65 ? STRING_VALUE_MEMBER : 0; // stringValue
   return 0;
 }
 

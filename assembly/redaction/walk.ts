@@ -14,7 +14,7 @@ import { Captures } from "../enrichment/capture";
 import { Action } from "./policy";
 import { Redactor } from "./redactor";
 import { isSecretName } from "./detectors/pairs";
-import { auditRole, memberRole, NAME_MEMBER, PATCH_PATH_MEMBER, pointsIntoData, SECRET_DATA_MEMBER, SECRET_SIGN_MEMBER, signsSecret, VALUE_MEMBER } from "./roles";
+import { auditRole, memberRole, NAME_MEMBER, PATCH_PATH_MEMBER, pointsIntoData, SECRET_DATA_MEMBER, SECRET_SIGN_MEMBER, signsSecret, STRING_VALUE_MEMBER, VALUE_MEMBER } from "./roles";
 
 export const reader = new JsonReader();
 const editor = new Editor();
@@ -248,6 +248,10 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
             store<u32>(slot, <u32>(reader.end - 1), 8);
           } else if ((part & VALUE_MEMBER) != 0 && scanning && namedValue(record, editor, redactor, body, len, objectDepth)) {
             continue; // the `value` of an object whose `name` is a secret's, judged as the member `"DB_PASSWORD": "…"` would be
+          } else if ((part & STRING_VALUE_MEMBER) != 0 && scanning && objectDepth > 1 &&
+                     memberRole(path.keyPtr(objectDepth - 1), path.keyLen(objectDepth - 1)) == VALUE_MEMBER &&
+                     namedValue(record, editor, redactor, body, len, objectDepth - 1)) {
+            continue; // OpenTelemetry's `{"key": "db.password", "value": {"stringValue": "…"}}`
           }
         }
         if (scanning) {
