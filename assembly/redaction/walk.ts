@@ -221,11 +221,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         const secretKey = secretKeyStart;
         secretKeyStart = 0;
         const part = role;
-        if (((reader.flags & STRING_NEEDS_REPAIR) | part) != 0) {
-          if (reader.flags & STRING_NEEDS_REPAIR) {
-            repair(editor, record, scanning ? redactor : null);
-            continue;
-          }
+        if (part != 0) {
           if (part >= SECRET_SIGN_MEMBER) {
             // a Kubernetes audit event about a Secret (`objectRef.resource` `secrets`, a body of kind
             // `Secret` or `SecretList`): every value of its data is a secret, whatever its key
@@ -247,6 +243,13 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
           } else if ((part & VALUE_MEMBER) != 0 && scanning && namedValue(record, editor, redactor, body, len, objectDepth)) {
             continue; // the `value` of an object whose `name` is a secret's, judged as the member `"DB_PASSWORD": "…"` would be
           }
+        }
+        // Judged by name before its repair: a value with a byte or an escape that is not text
+        // (`"DB_PASSWORD": "…\udc00"`) is a secret's as much as any other, and is masked whole.
+        if (reader.flags & STRING_NEEDS_REPAIR) {
+          if (scanning && secretKey != 0 && redactor.memberSecret(record, editor, body, len, secretKey, reader.start + 1, reader.end - 1)) continue;
+          repair(editor, record, scanning ? redactor : null);
+          continue;
         }
         if (scanning) {
           // A member named as a secret's (`"db_password": "…"`) is judged as the same bytes in a string would be.
