@@ -112,6 +112,9 @@ function jsonSpaceEnd(p: usize, end: usize): usize {
   return p;
 }
 
+/** Whether the record is an audit event about a Secret (roles.ts), from the members seen so far. */
+let aboutSecret = false;
+
 /**
  * The string `value` member just read, in the object at `depth` of the record [body, body + len):
  * taken whole as a secret when the object's `name` or `key` member, before it or right after it,
@@ -145,8 +148,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
   // no key rules (no table) only where the value is scanned; reset where a value is not a member's
   // (an array's items, after an object item).
   let role: u32 = 0;
-  // Whether the record is an audit event about a Secret (roles.ts), from the members seen so far.
-  let aboutSecret = false;
+  aboutSecret = false;
   store<u64>(slotOf(1), 0);
   path.depth = 0;
   while (true) {
