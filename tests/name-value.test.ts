@@ -147,4 +147,17 @@ describe("name/value objects and the policy", () => {
     expect(one(filter, '{"name":"DB_PASSWORD","value":"x"}').value).toBe("[REDACTED]");
     expect(one(filter, '{"value":"x","key":"token"}').value).toBe("[REDACTED]");
   });
+
+  it("judges a value that is not all text by its name before repairing it: a lone surrogate does not ship the secret", () => {
+    const filter = makeFilter();
+    // Outside review: the repair came first and skipped every judgement by name (found in all three forms).
+    expect(one(filter, '{"env":[{"name":"DB_PASSWORD","value":"Zq8Lm2pX9vR4tY7w\\udc00"}]}').env).toEqual(env(["DB_PASSWORD", "[REDACTED]"]));
+    expect(one(filter, '{"DB_PASSWORD":"Zq8Lm2pX9vR4tY7w\\udc00"}').DB_PASSWORD).toBe("[REDACTED]");
+    const secret = one(filter, '{"objectRef":{"resource":"secrets"},"requestObject":{"kind":"Secret","data":{"p":"Zq8\\ud800Lm2pX9vR4tY7w","q":"YWRtaW4="}}}');
+    expect(secret.requestObject.data).toEqual({ p: "[REDACTED]", q: "[REDACTED]" });
+    // a value not judged a secret's is repaired and scanned as before
+    const benign = one(filter, '{"env":[{"name":"LOG_LEVEL","value":"debug\\ud800"}]}');
+    expect(benign.env).toEqual(env(["LOG_LEVEL", "debug\ufffd"]));
+    expect(benign.logseal_error).toMatch(/replaced by U\+FFFD/);
+  });
 });

@@ -223,11 +223,7 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
         const secretKey = secretKeyStart;
         secretKeyStart = 0;
         const part = role;
-        if (((reader.flags & STRING_NEEDS_REPAIR) | part) != 0) {
-          if (reader.flags & STRING_NEEDS_REPAIR) {
-            repair(editor, record, scanning ? redactor : null);
-            continue;
-          }
+        if (part != 0) {
           if (part >= SECRET_SIGN_MEMBER) {
             // a Kubernetes audit event about a Secret (`objectRef.resource` `secrets`, a body of kind
             // `Secret` or `SecretList`): every value of its data is a secret, whatever its key
@@ -253,6 +249,13 @@ export function redactBody(body: usize, len: usize, record: RecordOut, redactor:
                      namedValue(record, editor, redactor, body, len, objectDepth - 1)) {
             continue; // OpenTelemetry's `{"key": "db.password", "value": {"stringValue": "…"}}`
           }
+        }
+        // Judged by name before its repair: a value with a byte or an escape that is not text
+        // (`"DB_PASSWORD": "…\udc00"`) is a secret's as much as any other, and is masked whole.
+        if (reader.flags & STRING_NEEDS_REPAIR) {
+          if (scanning && secretKey != 0 && redactor.memberSecret(record, editor, body, len, secretKey, reader.start + 1, reader.end - 1)) continue;
+          repair(editor, record, scanning ? redactor : null);
+          continue;
         }
         if (scanning) {
           // A member named as a secret's (`"db_password": "…"`) is judged as the same bytes in a string would be.
