@@ -345,7 +345,8 @@ export class JsonReader {
   }
 }
 
-@inline function skipWhitespace(p: usize, limit: usize): usize {
+/** Past the JSON whitespace at `p` (before `limit`). */
+@inline export function skipWhitespace(p: usize, limit: usize): usize {
   while (p < limit) {
     const c = load<u8>(p);
     if (c > 0x20 || (c != 0x20 && c != 0x0A && c != 0x0D && c != 0x09)) break;

@@ -4,7 +4,7 @@
 import { ByteBuffer } from "../buffer";
 import { decodeStringContent } from "../json/decode";
 import { Editor } from "../json/editor";
-import { JsonReader, MAX_DEPTH, STRING_ESCAPED, STRING_NEEDS_REPAIR, Token } from "../json/reader";
+import { JsonReader, MAX_DEPTH, skipWhitespace, STRING_ESCAPED, STRING_NEEDS_REPAIR, Token } from "../json/reader";
 import { repairStringContent } from "../json/write";
 import { NO_MATCH } from "../policy/keymatch";
 import { KeyPath } from "../policy/keypath";
@@ -102,14 +102,8 @@ function nameAfter(p: usize, end: usize, depth: i32): bool {
 }
 
 /** Past JSON whitespace at `p` (up to 64 bytes of it). */
-function jsonSpaceEnd(p: usize, end: usize): usize {
-  const limit = min(end, p + 64);
-  while (p < limit) {
-    const b = load<u8>(p);
-    if (b != 0x20 && b != 0x0A && b != 0x0D && b != 0x09) break;
-    p++;
-  }
-  return p;
+@inline function jsonSpaceEnd(p: usize, end: usize): usize {
+  return skipWhitespace(p, min(end, p + 64));
 }
 
 /** Whether the record is an audit event about a Secret (roles.ts), from the members seen so far. */

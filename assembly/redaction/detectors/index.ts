@@ -262,8 +262,8 @@ function buildTables(): void {
   starts(S_URL, ":", "/\\");
   starts(S_AUTH, "aA", "uU");
   starts(S_PAIR, ":=,>'", ""); // `'`, and `\"` above: a quoted value after `password ` (spacedValueAt)
-  starts(S_CLI, "-", "-upaPAST");
-  starts(S_EXEC_QUERY, "?", "c"); // `?command=` (kubectl and the client libraries write it first), `?container=…&command=` // `--x`, `-u`, `-p`, `-a`, and word flags naming a secret (`-Password`, `-ApiKey`, `-SecretKey`, `-Token`)
+  starts(S_CLI, "-", "-upaPAST"); // `--x`, `-u`, `-p`, `-a`, and word flags naming a secret (`-Password`, `-ApiKey`, `-SecretKey`, `-Token`)
+  starts(S_EXEC_QUERY, "?", "c"); // `?command=` (kubectl and the client libraries write it first), `?container=…&command=`
   syncRuleSlots();
 }
 
@@ -501,7 +501,6 @@ function specificShape(p: usize, byName: i32, enabled: u32): i32 {
   matchEnd = to;
   return byName;
 }
-
 
 /** An exec request's query at its `?` (`?command=mysql&command=-pS3cret`): the `command=`
  * arguments decoded into one command line and scanned with the same rules (but this slot), each
